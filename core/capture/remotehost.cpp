@@ -1,0 +1,148 @@
+#include "core/capture/remotehost.h"
+
+#include <charconv>
+
+namespace lbs::capture {
+
+namespace {
+
+std::string trim(const std::string &s)
+{
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos)
+        return {};
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+} // namespace
+
+std::string CommandResult::errorSummary() const
+{
+    const std::string t = trim(err);
+    if (!t.empty()) {
+        const auto nl = t.find('\n');
+        return nl == std::string::npos ? t : t.substr(0, nl);
+    }
+    if (!exitSignal.empty())
+        return "killed by signal " + exitSignal;
+    return "exit code " + std::to_string(exitCode);
+}
+
+Result<std::string> shellQuote(const std::string &word)
+{
+    if (word.find('\0') != std::string::npos)
+        return Error {"an argument contains a NUL byte, which no remote command can receive", {},
+            "remove the NUL character from the value"};
+    std::string q;
+    q.reserve(word.size() + 2);
+    q += '\'';
+    for (char c : word) {
+        if (c == '\'')
+            q += "'\\''";
+        else
+            q += c;
+    }
+    q += '\'';
+    return q;
+}
+
+Result<std::string> shellJoin(const std::vector<std::string> &argv)
+{
+    std::string line;
+    for (const auto &a : argv) {
+        auto q = shellQuote(a);
+        if (!q)
+            return q.error();
+        if (!line.empty())
+            line += ' ';
+        line += q.value();
+    }
+    return line;
+}
+
+Result<int64_t> RemoteHost::startDetached(const std::vector<std::string> &argv, const std::string &pidFile,
+    const std::string &stderrFile, const CancelToken &cancel)
+{
+    if (argv.empty())
+        return Error {"nothing to start: the command is empty", describe(), {}};
+    // $1 = pid file, $2 = stderr file, the rest = the command. The inner shell writes its own pid and
+    // exec's the command, so the pid stays the command's. setsid detaches it from this session.
+    static const std::string script
+        = "pf=$1; ef=$2; shift 2; rm -f \"$pf\"; "
+          "setsid sh -c 'echo $$ > \"$0\"; exec \"$@\"' \"$pf\" \"$@\" </dev/null >/dev/null 2>>\"$ef\" & "
+          "i=0; while [ ! -s \"$pf\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
+          "cat \"$pf\"";
+    std::vector<std::string> full {"sh", "-c", script, "sh", pidFile, stderrFile};
+    full.insert(full.end(), argv.begin(), argv.end());
+    RunOptions opts;
+    opts.timeoutMs = 30000;
+    auto r = run(full, cancel, opts);
+    if (!r)
+        return r.error();
+    const std::string pidText = trim(r->out);
+    int64_t pid = 0;
+    const auto [p, ec] = std::from_chars(pidText.data(), pidText.data() + pidText.size(), pid);
+    if (!r->ok() || ec != std::errc {} || p != pidText.data() + pidText.size() || pid <= 1)
+        return Error {"could not start '" + argv.front() + "' in the background: " + r->errorSummary(),
+            describe(), "check that " + pidFile + " is writable on the node"};
+    return pid;
+}
+
+Result<bool> RemoteHost::sendSignal(int64_t pid, const std::string &signal, const CancelToken &cancel)
+{
+    if (pid <= 1)
+        return Error {"refusing to signal pid " + std::to_string(pid), describe(), {}};
+    RunOptions opts;
+    opts.timeoutMs = 20000;
+    auto r = run({"kill", "-" + signal, std::to_string(pid)}, cancel, opts);
+    if (!r)
+        return r.error();
+    if (r->ok())
+        return true;
+    if (r->err.find("No such process") != std::string::npos
+        || r->err.find("no such process") != std::string::npos)
+        return false;
+    if (r->exitCode == 1 && r->err.empty())
+        return false;
+    return Error {"could not send SIG" + signal + " to pid " + std::to_string(pid) + ": " + r->errorSummary(),
+        describe(), {}};
+}
+
+Result<uint64_t> RemoteHost::readRange(const std::string &path, uint64_t offset, uint64_t length,
+    const ByteSink &onData, const CancelToken &cancel)
+{
+    uint64_t got = 0;
+    const ByteSink counting = [&](const char *d, std::size_t n) {
+        got += n;
+        return onData(d, n);
+    };
+    RunOptions opts;
+    opts.timeoutMs = 0; // large ranges take as long as the link needs; cancel still works
+    if (!m_ddUnsupported) {
+        auto r = stream({"dd", "if=" + path, "bs=1M", "skip=" + std::to_string(offset),
+                            "count=" + std::to_string(length), "iflag=skip_bytes,count_bytes", "status=none"},
+            counting, cancel, opts);
+        if (!r)
+            return r.error();
+        if (r->ok())
+            return got;
+        const bool unsupported = got == 0
+            && (r->err.find("iflag") != std::string::npos || r->err.find("invalid") != std::string::npos
+                || r->err.find("unknown") != std::string::npos);
+        if (!unsupported)
+            return Error {"reading " + path + " failed: " + r->errorSummary(), describe(), {}};
+        m_ddUnsupported = true;
+    }
+    got = 0;
+    auto r = stream({"sh", "-c", "tail -c +\"$1\" -- \"$3\" | head -c \"$2\"", "sh",
+                        std::to_string(offset + 1), std::to_string(length), path},
+        counting, cancel, opts);
+    if (!r)
+        return r.error();
+    if (!r->ok())
+        return Error {"reading " + path + " failed: " + r->errorSummary(), describe(), {}};
+    return got;
+}
+
+} // namespace lbs::capture
