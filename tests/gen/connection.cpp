@@ -1,0 +1,515 @@
+// Simulates one TCP/HTTP connection through a kube-proxy style VIP as seen on the LB node:
+// the public copy (client <-> VIP:80) and the post-DNAT copy (client <-> pod:8080).
+// Timing model, at the capture point: the client is crtt away (round trip), the pod brtt,
+// and a packet needs fwd to cross from one side's interface to the other.
+
+#include "connection.h"
+
+#include "framebuilder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace lbs::gen {
+namespace {
+
+constexpr int64_t kUs = 1000, kMs = 1000000, kSec = 1000000000;
+constexpr uint32_t kMss = 1448; // 1460 minus the 12-byte timestamp option
+constexpr uint16_t kClientWin = 502, kServerWin = 509; // scaled by 2^7 (window scale 7)
+constexpr int64_t kDelayedAck = 40 * kMs;
+
+const char *const kPaths[] = {"/", "/api/v1/items", "/api/v1/items/42", "/api/v1/cart", "/static/app.js",
+    "/static/style.css", "/images/logo.png", "/api/v1/search?q=lb", "/healthz", "/api/v1/orders"};
+
+class Sim {
+public:
+    Sim(const Options &o, const ConnSetup &s, Rng &rng, Connection &c) : m_o(o), m_s(s), m_rng(rng), m_c(c)
+    {
+        m_quantum = o.nanosecond ? 1 : kUs;
+    }
+    void run();
+    void finalize();
+
+private:
+    int64_t dur(int64_t lo, int64_t hi) { return m_rng.range(lo / m_quantum, hi / m_quantum) * m_quantum; }
+    int64_t quant(int64_t ns) const { return ns / m_quantum * m_quantum; }
+    uint32_t cSeq(size_t off) const { return m_cIsn + 1 + static_cast<uint32_t>(off); }
+    uint32_t sSeq(size_t off) const { return m_sIsn + 1 + static_cast<uint32_t>(off); }
+    uint32_t clientNext() const { return cSeq(m_c.c2sStream.size()); }
+    uint32_t serverNext() const { return sSeq(m_c.s2cStream.size()); }
+
+    size_t add(Side side, Dir dir, int64_t ts, uint8_t flags, uint32_t seq, uint32_t ack, OptKind opt,
+        uint16_t win, uint32_t off = 0, uint32_t len = 0)
+    {
+        PktDesc p;
+        p.ts = ts;
+        p.side = side;
+        p.dir = dir;
+        p.flags = flags;
+        p.seq = seq;
+        p.ack = ack;
+        p.opt = opt;
+        p.win = win;
+        p.off = off;
+        p.len = len;
+        p.order = static_cast<uint32_t>(m_c.pkts.size());
+        m_c.pkts.push_back(p);
+        return m_c.pkts.size() - 1;
+    }
+    /// A client packet passing the public interface at @p tPub, and its DNATed copy @p fwd later.
+    size_t c2s(int64_t tPub, uint8_t flags, uint32_t seq, uint32_t ack, OptKind opt,
+        uint16_t win = kClientWin, uint32_t off = 0, uint32_t len = 0, bool forward = true)
+    {
+        const uint16_t ipid = m_ipidC++;
+        const uint32_t tsval = m_tsC + static_cast<uint32_t>(tPub / kMs);
+        const size_t a = add(Public, C2s, tPub, flags, seq, ack, opt, win, off, len);
+        m_c.pkts[a].ipid = ipid;
+        m_c.pkts[a].tsval = tsval;
+        if (forward) {
+            const size_t b = add(PodSide, C2s, tPub + m_fwd, flags, seq, ack, opt, win, off, len);
+            m_c.pkts[b].ipid = ipid;
+            m_c.pkts[b].tsval = tsval;
+            m_c.pkts[a].twin = static_cast<int32_t>(b);
+            m_c.pkts[b].twin = static_cast<int32_t>(a);
+        }
+        return a;
+    }
+    /// A pod packet passing the pod interface at @p tPod, and its reverse-NATed copy @p fwd later.
+    size_t s2c(int64_t tPod, uint8_t flags, uint32_t seq, uint32_t ack, OptKind opt, uint16_t win,
+        uint32_t off = 0, uint32_t len = 0)
+    {
+        const uint16_t ipid = (flags & Rst) && !(flags & Psh) && opt == OptNone ? 0 : m_ipidS++;
+        const uint32_t tsval = m_tsS + static_cast<uint32_t>(tPod / kMs);
+        const size_t b = add(PodSide, S2c, tPod, flags, seq, ack, opt, win, off, len);
+        const size_t a = add(Public, S2c, tPod + m_fwd, flags, seq, ack, opt, win, off, len);
+        for (size_t i : {a, b}) {
+            m_c.pkts[i].ipid = ipid;
+            m_c.pkts[i].tsval = tsval;
+        }
+        m_c.pkts[a].twin = static_cast<int32_t>(b);
+        m_c.pkts[b].twin = static_cast<int32_t>(a);
+        return b;
+    }
+    void fault(int64_t ts, const std::string &detail)
+    {
+        FaultTruth f;
+        f.kind = faultName(*m_s.fault);
+        f.ts = static_cast<double>(ts) / 1e9;
+        f.connection = m_s.index;
+        f.client = m_c.truth[0].client;
+        f.detail = detail;
+        m_c.faults.push_back(f);
+    }
+    int64_t processingTime(int64_t arrivalPod, uint32_t body);
+    std::string requestText(int r, std::string &method, std::string &path);
+    uint32_t chooseBody(bool faulty, int &status);
+    int64_t sendResponse(int64_t startPod, size_t off, uint32_t len, bool faulty, int64_t tReqPub,
+        RequestTruth &pub, RequestTruth &pod);
+
+    const Options &m_o;
+    const ConnSetup &m_s;
+    Rng &m_rng;
+    Connection &m_c;
+    int64_t m_quantum = kUs;
+    int64_t m_crtt = 0, m_brtt = 0, m_fwd = 0, m_ser = 0;
+    uint32_t m_cIsn = 0, m_sIsn = 0, m_tsC = 0, m_tsS = 0;
+    uint16_t m_ipidC = 0, m_ipidS = 0;
+};
+
+std::string endpoint(uint32_t ip, uint16_t port)
+{
+    return ipString(ip) + ':' + std::to_string(port);
+}
+
+int64_t Sim::processingTime(int64_t arrivalPod, uint32_t body)
+{
+    int64_t proc = dur(300 * kUs, 6 * kMs) + quant(static_cast<int64_t>(body) * 20); // 20 ns per byte
+    const int64_t rel = arrivalPod - m_o.startEpochNs;
+    for (const SlowWindow &w : m_o.slow) {
+        const auto from = static_cast<int64_t>(std::llround(w.startSec * 1e9));
+        const auto to = w.endSec >= 1e17 ? INT64_MAX : static_cast<int64_t>(std::llround(w.endSec * 1e9));
+        if (rel >= from && rel < to && (w.pod < 0 || w.pod == m_s.pod))
+            proc += quant(static_cast<int64_t>(std::llround(w.addMs * 1e6)));
+    }
+    return proc;
+}
+
+std::string Sim::requestText(int r, std::string &method, std::string &path)
+{
+    path = kPaths[m_rng.range(0, std::size(kPaths) - 1)];
+    const bool post = m_rng.chance(100);
+    method = post ? "POST" : "GET";
+    std::string body;
+    if (post) {
+        path = "/api/v1/orders";
+        body = "{\"item\":" + std::to_string(m_rng.range(1, 9999))
+            + ",\"qty\":" + std::to_string(m_rng.range(1, 9)) + '}';
+    }
+    std::string s = method + ' ' + path + " HTTP/1.1\r\nHost: shop.example.com\r\n"
+        + "User-Agent: lbscope-gen-client/1.0\r\nAccept: */*\r\n";
+    if (r == 0)
+        s += "Accept-Encoding: identity\r\n";
+    if (post)
+        s += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    s += "\r\n" + body;
+    return s;
+}
+
+uint32_t Sim::chooseBody(bool faulty, int &status)
+{
+    status = 200;
+    const int roll = static_cast<int>(m_rng.range(0, 99));
+    if (!faulty && roll < 4)
+        status = 404;
+    else if (!faulty && roll < 6)
+        status = 503;
+    if (faulty && m_s.fault == FaultKind::RtoRetransmit)
+        return static_cast<uint32_t>(m_rng.range(100, 1000));
+    if (faulty && m_s.fault == FaultKind::FastRetransmit)
+        return static_cast<uint32_t>(m_rng.range(20000, 40000));
+    if (faulty && m_s.fault == FaultKind::ZeroWindow)
+        return static_cast<uint32_t>(m_rng.range(30000, 60000));
+    if (status != 200)
+        return static_cast<uint32_t>(m_rng.range(20, 200));
+    const uint32_t maxBody = std::max<uint32_t>(m_o.maxBody, 64);
+    const int size = static_cast<int>(m_rng.range(0, 99));
+    if (size < 60)
+        return static_cast<uint32_t>(m_rng.range(64, std::min<uint32_t>(4000, maxBody)));
+    if (size < 90)
+        return static_cast<uint32_t>(m_rng.range(64, std::min<uint32_t>(30000, maxBody)));
+    return static_cast<uint32_t>(m_rng.range(64, maxBody));
+}
+
+/// Sends one response in slow-start rounds; the client ACKs every second segment.
+/// Returns the public time of the client's last ACK of this response.
+int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool faulty, int64_t tReqPub,
+    RequestTruth &pub, RequestTruth &pod)
+{
+    const uint32_t n = (len + kMss - 1) / kMss;
+    const uint32_t base = sSeq(off);
+    const uint32_t ackC = clientNext();
+    const auto kind = faulty ? m_s.fault : std::optional<FaultKind> {};
+    const int64_t lostIdx = kind == FaultKind::FastRetransmit ? 3 : kind == FaultKind::RtoRetransmit ? 0 : -1;
+    uint32_t clientLastAck = base;
+    uint32_t cwnd = 10, idx = 0;
+    int64_t tRound = startPod, lastAckPub = 0, firstSegPod = 0, lastSegPod = 0;
+    auto segLen = [&](uint32_t seg) { return std::min(kMss, len - seg * kMss); };
+    while (idx < n) {
+        const uint32_t cnt = std::min(cwnd, n - idx);
+        for (uint32_t j = 0; j < cnt; ++j) {
+            const uint32_t seg = idx + j;
+            const uint8_t flags = Ack | (j == cnt - 1 ? Psh : 0);
+            s2c(tRound + j * m_ser, flags, base + seg * kMss, ackC, OptTs, kServerWin,
+                static_cast<uint32_t>(off) + seg * kMss, segLen(seg));
+            if (seg == 0)
+                firstSegPod = tRound;
+            if (seg == n - 1)
+                lastSegPod = tRound + j * m_ser;
+        }
+        int64_t firstAckPub = -1, retransPod = -1;
+        int64_t hole = -1;
+        int dups = 0, recvSinceAck = 0;
+        const bool zeroHere = kind == FaultKind::ZeroWindow && idx == 0 && n > cnt;
+        for (uint32_t j = 0; j < cnt; ++j) {
+            const uint32_t seg = idx + j;
+            const int64_t ackT = tRound + j * m_ser + m_fwd + m_crtt;
+            const uint32_t segEnd = base + seg * kMss + segLen(seg);
+            if (static_cast<int64_t>(seg) == lostIdx) {
+                hole = seg;
+                continue;
+            }
+            if (hole >= 0) { // out of order: immediate (dup) ACK with a SACK block
+                const uint32_t holeSeq = base + static_cast<uint32_t>(hole) * kMss;
+                const size_t a = c2s(ackT, Ack, ackC, holeSeq, OptTsSack);
+                m_c.pkts[a].sackL = m_c.pkts[a + 1].sackL = holeSeq + segLen(static_cast<uint32_t>(hole));
+                m_c.pkts[a].sackR = m_c.pkts[a + 1].sackR = segEnd;
+                if (clientLastAck == holeSeq) {
+                    ++dups;
+                    ++m_c.truth[0].dupAcks, ++m_c.truth[1].dupAcks;
+                    if (dups == 3 && kind == FaultKind::FastRetransmit)
+                        retransPod = ackT + m_fwd + m_brtt;
+                }
+                clientLastAck = holeSeq;
+                lastAckPub = std::max(lastAckPub, ackT);
+                continue;
+            }
+            if (++recvSinceAck == 2 || j == cnt - 1) {
+                const uint16_t win = zeroHere && j == cnt - 1 ? 0 : kClientWin;
+                c2s(ackT, Ack, ackC, segEnd, OptTs, win);
+                clientLastAck = segEnd;
+                recvSinceAck = 0;
+                if (firstAckPub < 0)
+                    firstAckPub = ackT;
+                lastAckPub = std::max(lastAckPub, ackT);
+            }
+        }
+        const int64_t roundEndPod = tRound + (cnt - 1) * m_ser;
+        if (hole >= 0) {
+            const auto h = static_cast<uint32_t>(hole);
+            if (kind == FaultKind::RtoRetransmit)
+                retransPod = tRound + (h - idx) * m_ser + 200 * kMs + m_crtt;
+            s2c(retransPod, Ack | Psh, base + h * kMss, ackC, OptTs, kServerWin,
+                static_cast<uint32_t>(off) + h * kMss, segLen(h));
+            for (FlowTruth &t : m_c.truth) {
+                ++t.retransmits;
+                t.fastRetransmits += kind == FaultKind::FastRetransmit ? 1 : 0;
+            }
+            const uint32_t roundEnd = base + (idx + cnt - 1) * kMss + segLen(idx + cnt - 1);
+            const int64_t fullAck = retransPod + m_fwd + m_crtt;
+            c2s(fullAck, Ack, ackC, roundEnd, OptTs);
+            clientLastAck = roundEnd;
+            lastAckPub = std::max(lastAckPub, fullAck);
+            firstAckPub = fullAck;
+            fault(retransPod + m_fwd,
+                kind == FaultKind::RtoRetransmit ? "response segment resent after the RTO"
+                                                 : "response segment fast-retransmitted "
+                                                   "after 3 duplicate ACKs");
+        }
+        int64_t next = std::max(firstAckPub + m_fwd + m_brtt, roundEndPod + m_ser);
+        if (zeroHere) {
+            const int64_t update = lastAckPub + 150 * kMs;
+            c2s(update, Ack, ackC, clientLastAck, OptTs, kClientWin);
+            lastAckPub = update;
+            next = update + m_fwd + m_brtt;
+            ++m_c.truth[0].zeroWindows, ++m_c.truth[1].zeroWindows;
+            fault(update - 150 * kMs, "client advertised a zero window for 150 ms");
+        }
+        tRound = next;
+        idx += cnt;
+        cwnd = std::min<uint32_t>(cwnd * 2, 40);
+    }
+    pub.ttfbUs = static_cast<double>(firstSegPod + m_fwd - tReqPub) / 1e3;
+    pub.responseUs = static_cast<double>(lastSegPod + m_fwd - tReqPub) / 1e3;
+    pod.ttfbUs = static_cast<double>(firstSegPod - (tReqPub + m_fwd)) / 1e3;
+    pod.responseUs = static_cast<double>(lastSegPod - (tReqPub + m_fwd)) / 1e3;
+    return lastAckPub;
+}
+
+void Sim::run()
+{
+    m_crtt = dur(1 * kMs, 40 * kMs);
+    m_brtt = dur(60 * kUs, 400 * kUs);
+    m_fwd = dur(4 * kUs, 20 * kUs);
+    m_ser = dur(11 * kUs, 13 * kUs);
+    m_cIsn = m_rng.u32();
+    m_sIsn = m_rng.u32();
+    m_tsC = m_rng.u32();
+    m_tsS = m_rng.u32();
+    m_ipidC = static_cast<uint16_t>(m_rng.range(0, 65535));
+    m_ipidS = static_cast<uint16_t>(m_rng.range(0, 65535));
+
+    FlowTruth &pub = m_c.truth[Public];
+    FlowTruth &pod = m_c.truth[PodSide];
+    pub.side = "public";
+    pod.side = "pod";
+    pub.client = pod.client = endpoint(m_s.clientIp, m_s.clientPort);
+    pub.server = endpoint(m_s.vip, m_s.vipPort);
+    pod.server = endpoint(m_s.podIp, m_s.podPort);
+    pub.connection = pod.connection = m_s.index;
+    pub.pod = pod.pod = m_s.pod;
+    m_c.hasSide[PodSide] = m_o.bothSides;
+
+    int64_t t = m_s.startNs;
+    const auto kind = m_s.fault;
+    if (kind == FaultKind::SynTimeout) {
+        for (int64_t s : {0, 1, 3, 7, 15})
+            c2s(t + s * kSec, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
+        pub.synCount = 5;
+        pub.outcome = "failed_handshake";
+        m_c.hasSide[PodSide] = false;
+        fault(t, "5 SYNs at +0/+1/+3/+7/+15 s, never answered (dropped on the LB node)");
+        return;
+    }
+    if (kind == FaultKind::IcmpUnreachable) {
+        const size_t syn = c2s(t, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
+        const size_t icmp = add(Public, S2c, t + dur(20 * kUs, 60 * kUs), 0, m_cIsn, 0, OptSyn, 64240);
+        m_c.pkts[icmp].icmp = true;
+        m_c.pkts[icmp].tsval = m_c.pkts[syn].tsval;
+        m_c.pkts[icmp].ipid = m_c.pkts[syn].ipid;
+        pub.synCount = 1;
+        pub.outcome = "failed_handshake";
+        pub.icmpUnreachable = true;
+        m_c.hasSide[PodSide] = false;
+        fault(t, "SYN answered by ICMP port unreachable from the VIP (service without endpoints)");
+        return;
+    }
+    if (kind == FaultKind::SynLoss) {
+        c2s(t, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
+        fault(t, "first SYN dropped in the node, retry after 1 s answered");
+        t += kSec;
+        pub.synCount = 1; // the retry below adds the second
+    }
+    const int64_t synPub = t;
+    c2s(t, Syn, m_cIsn, 0, OptSyn, 64240);
+    ++pub.synCount;
+    pod.synCount = 1;
+    const int64_t synackPod = t + m_fwd + m_brtt;
+    if (kind == FaultKind::SynRst) {
+        s2c(synackPod, Rst | Ack, 0, m_cIsn + 1, OptNone, 0);
+        pub.outcome = pod.outcome = "reset";
+        pub.resets = pod.resets = 1;
+        fault(synackPod, "SYN answered by RST/ACK from the backend (nothing listening on the target port)");
+        return;
+    }
+    s2c(synackPod, Syn | Ack, m_sIsn, m_cIsn + 1, OptSyn, 65160);
+    const int64_t synackPub = synackPod + m_fwd;
+    const int64_t ackPub = synackPub + m_crtt;
+    c2s(ackPub, Ack, m_cIsn + 1, m_sIsn + 1, OptTs);
+    pub.handshakeRttUs = static_cast<double>(synackPub - synPub) / 1e3;
+    pub.ackRttUs = static_cast<double>(ackPub - synackPub) / 1e3;
+    pod.handshakeRttUs = static_cast<double>(synackPod - (synPub + m_fwd)) / 1e3;
+    pod.ackRttUs = static_cast<double>(ackPub + m_fwd - synackPod) / 1e3;
+
+    const int requests = std::max(1, m_s.requests);
+    int faultReq = -1;
+    if (kind == FaultKind::ServerRst)
+        faultReq = requests > 1 ? static_cast<int>(m_rng.range(1, requests - 1)) : 0;
+    else if (kind)
+        faultReq = static_cast<int>(m_rng.range(0, requests - 1));
+
+    t = ackPub + dur(10 * kUs, 60 * kUs);
+    for (int r = 0; r < requests; ++r) {
+        RequestTruth rq;
+        const std::string text = requestText(r, rq.method, rq.path);
+        const size_t reqOff = m_c.c2sStream.size();
+        const uint32_t serverAck = serverNext();
+        m_c.c2sStream += text;
+        c2s(t, Psh | Ack, cSeq(reqOff), serverAck, OptTs, kClientWin, static_cast<uint32_t>(reqOff),
+            static_cast<uint32_t>(text.size()));
+        rq.ts = static_cast<double>(t) / 1e9;
+        RequestTruth rqPod = rq;
+        rqPod.ts = static_cast<double>(t + m_fwd) / 1e9;
+        const bool faulty = r == faultReq;
+        int status = 200;
+        const uint32_t body = chooseBody(faulty, status);
+        const int64_t proc = processingTime(t + m_fwd, body);
+        if (faulty && kind == FaultKind::ServerRst) {
+            const int64_t rstPod = t + m_fwd + m_brtt + proc;
+            s2c(rstPod, Rst | Ack, serverNext(), clientNext(), OptNone, 0);
+            pub.requests.push_back(rq);
+            pod.requests.push_back(rqPod);
+            pub.outcome = pod.outcome = "reset";
+            pub.resets = pod.resets = 1;
+            fault(
+                rstPod, "backend reset the connection instead of answering request " + std::to_string(r + 1));
+            return;
+        }
+        rq.status = rqPod.status = status;
+        rq.bodyBytes = rqPod.bodyBytes = body;
+        const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Service Unavailable";
+        std::string head = "HTTP/1.1 " + std::to_string(status) + ' ' + reason
+            + "\r\nServer: lbscope-gen-pod\r\nContent-Type: "
+            + (status == 200 ? "application/json" : "text/plain")
+            + "\r\nContent-Length: " + std::to_string(body) + "\r\nConnection: keep-alive\r\n\r\n";
+        const size_t respOff = m_c.s2cStream.size();
+        m_c.s2cStream += head;
+        static const std::string pattern = [] {
+            std::string p;
+            for (int i = 0; p.size() < 4096; ++i)
+                p += "{\"id\":" + std::to_string(i) + ",\"name\":\"item-" + std::to_string(i * 7 % 1000)
+                    + "\"},";
+            return p;
+        }();
+        for (uint32_t left = body; left > 0;) {
+            const uint32_t chunk = std::min<uint32_t>(left, static_cast<uint32_t>(pattern.size()));
+            m_c.s2cStream.append(pattern, 0, chunk);
+            left -= chunk;
+        }
+        if (proc > kDelayedAck) // the server's delayed ACK fires before the response is ready
+            s2c(t + m_fwd + m_brtt + kDelayedAck, Ack, serverAck, clientNext(), OptTs, kServerWin);
+        const int64_t lastAck = sendResponse(t + m_fwd + m_brtt + proc, respOff,
+            static_cast<uint32_t>(m_c.s2cStream.size() - respOff), faulty, t, rq, rqPod);
+        pub.requests.push_back(rq);
+        pod.requests.push_back(rqPod);
+        t = lastAck + dur(1 * kMs, 300 * kMs);
+    }
+    // The client closes the keep-alive connection; the server closes its side at once.
+    c2s(t, Fin | Ack, clientNext(), serverNext(), OptTs);
+    const int64_t finPod = t + m_fwd + m_brtt + dur(20 * kUs, 100 * kUs);
+    s2c(finPod, Fin | Ack, serverNext(), clientNext() + 1, OptTs, kServerWin);
+    c2s(finPod + m_fwd + m_crtt, Ack, clientNext() + 1, serverNext() + 1, OptTs);
+    pub.outcome = pod.outcome = "complete";
+}
+
+/// Timestamps echo what the sender had received; sort; per-flow counters.
+void Sim::finalize()
+{
+    auto &pk = m_c.pkts;
+    std::vector<uint32_t> idx(pk.size());
+    std::iota(idx.begin(), idx.end(), 0u);
+    auto byTime = [&](uint32_t a, uint32_t b) { return pk[a].ts != pk[b].ts ? pk[a].ts < pk[b].ts : a < b; };
+    std::sort(idx.begin(), idx.end(), byTime);
+    // Client echo: the last server TSval that reached the client (passed the capture point >= crtt earlier).
+    // Server echo: the last client TSval that reached the pod (passed the pod side >= brtt earlier).
+    for (int pass = 0; pass < 2; ++pass) {
+        const uint8_t senderDir = pass == 0 ? C2s : S2c;
+        const uint8_t side = pass == 0 ? Public : PodSide;
+        const int64_t lag = pass == 0 ? m_crtt : m_brtt;
+        std::vector<std::pair<int64_t, uint32_t>> peer;
+        for (uint32_t i : idx)
+            if (pk[i].side == side && pk[i].dir != senderDir && !pk[i].icmp && pk[i].opt != OptNone)
+                peer.emplace_back(pk[i].ts, pk[i].tsval);
+        size_t p = 0;
+        uint32_t echo = 0;
+        for (uint32_t i : idx) {
+            PktDesc &d = pk[i];
+            if (d.side != side || d.dir != senderDir || d.icmp)
+                continue;
+            while (p < peer.size() && peer[p].first <= d.ts - lag)
+                echo = peer[p++].second;
+            d.tsecr = (d.flags & Ack) ? echo : 0;
+            if (d.twin >= 0)
+                pk[static_cast<size_t>(d.twin)].tsecr = d.tsecr;
+        }
+    }
+    std::vector<PktDesc> sorted;
+    sorted.reserve(pk.size());
+    for (uint32_t i : idx) {
+        sorted.push_back(pk[i]);
+        sorted.back().twin = -1;
+        sorted.back().order = static_cast<uint32_t>(sorted.size() - 1);
+    }
+    pk.swap(sorted);
+    bool seen[2] = {false, false};
+    for (const PktDesc &d : pk) {
+        FlowTruth &t = m_c.truth[d.side];
+        if (!seen[d.side]) {
+            t.firstTs = static_cast<double>(d.ts) / 1e9;
+            seen[d.side] = true;
+        }
+        t.lastTs = static_cast<double>(d.ts) / 1e9;
+        const uint32_t bytes = frameLength(m_o.link, d);
+        if (d.dir == C2s) {
+            ++t.packetsC2s;
+            t.bytesC2s += bytes;
+            t.payloadC2s += d.len;
+        } else {
+            ++t.packetsS2c;
+            t.bytesS2c += bytes;
+            t.payloadS2c += d.len;
+        }
+    }
+    if (!seen[PodSide])
+        m_c.hasSide[PodSide] = false;
+}
+
+} // namespace
+
+std::string ipString(uint32_t ip)
+{
+    return std::to_string(ip >> 24) + '.' + std::to_string((ip >> 16) & 255) + '.'
+        + std::to_string((ip >> 8) & 255) + '.' + std::to_string(ip & 255);
+}
+
+Connection simulateConnection(const Options &options, const ConnSetup &setup, Rng &rng)
+{
+    Connection c;
+    c.setup = setup;
+    Sim sim(options, c.setup, rng, c);
+    sim.run();
+    sim.finalize();
+    return c;
+}
+
+} // namespace lbs::gen
