@@ -1,0 +1,87 @@
+#include "core/capture/sshremotehost.h"
+
+#include "core/ssh/sshchannel.h"
+
+namespace lbs::capture {
+
+Result<std::unique_ptr<SshRemoteHost>> SshRemoteHost::connect(
+    const ssh::SshConnectOptions &options, const CancelToken &cancel)
+{
+    auto s = ssh::SshSession::connect(options, cancel);
+    if (!s)
+        return s.error();
+    return std::make_unique<SshRemoteHost>(std::move(s.value()), options.target.host);
+}
+
+SshRemoteHost::SshRemoteHost(std::unique_ptr<ssh::SshSession> session, std::string nodeName)
+    : m_session(std::move(session)), m_nodeName(std::move(nodeName))
+{
+}
+
+Result<std::string> SshRemoteHost::commandLine(
+    const std::vector<std::string> &argv, const CancelToken &cancel)
+{
+    if (argv.empty())
+        return Error {"empty command", describe(), {}};
+    if (!m_needsSudo) {
+        auto id = exec({"id", "-u"}, nullptr, cancel, RunOptions {});
+        if (!id)
+            return id.error();
+        if (!id->ok())
+            return Error {
+                "could not tell which user we are on the node: " + id->errorSummary(), describe(), {}};
+        m_needsSudo = id->out.substr(0, id->out.find_first_of("\r\n")) != "0";
+    }
+    std::vector<std::string> full;
+    if (*m_needsSudo)
+        full = {"sudo", "-n", "--"};
+    full.insert(full.end(), argv.begin(), argv.end());
+    return shellJoin(full);
+}
+
+Result<CommandResult> SshRemoteHost::exec(const std::vector<std::string> &argv, const ByteSink *onStdout,
+    const CancelToken &cancel, const RunOptions &options)
+{
+    Result<std::string> line = m_needsSudo || argv != std::vector<std::string> {"id", "-u"}
+        ? commandLine(argv, cancel)
+        : shellJoin(argv);
+    if (!line)
+        return line.error();
+    auto ch = ssh::SshChannel::exec(*m_session, line.value());
+    if (!ch)
+        return ch.error();
+    ssh::ExecLimits limits {options.maxOut, options.maxErr, options.timeoutMs};
+    auto r = ch.value()->finish(
+        onStdout ? std::function<bool(const char *, std::size_t)>(*onStdout) : nullptr, limits, cancel);
+    if (!r)
+        return Error {argv.front() + ": " + r.error().message, describe(), r.error().hint};
+    CommandResult cr;
+    cr.exitCode = r->exitCode;
+    cr.exitSignal = r->exitSignal;
+    cr.out = std::move(r->out);
+    cr.err = std::move(r->err);
+    cr.outTruncated = r->outTruncated;
+    cr.errTruncated = r->errTruncated;
+    if (m_needsSudo && *m_needsSudo && cr.exitCode != 0
+        && (cr.err.find("a password is required") != std::string::npos
+            || cr.err.find("sudo: a terminal is required") != std::string::npos))
+        return Error {"sudo on " + m_session->describe() + " wants a password, and lbscope runs sudo -n",
+            describe(),
+            "allow the user passwordless sudo for tcpdump, kill, stat, dd, sha256sum, ip, df, rm "
+            "(NOPASSWD in sudoers), or log in as root"};
+    return cr;
+}
+
+Result<CommandResult> SshRemoteHost::run(
+    const std::vector<std::string> &argv, const CancelToken &cancel, const RunOptions &options)
+{
+    return exec(argv, nullptr, cancel, options);
+}
+
+Result<CommandResult> SshRemoteHost::stream(const std::vector<std::string> &argv, const ByteSink &onStdout,
+    const CancelToken &cancel, const RunOptions &options)
+{
+    return exec(argv, &onStdout, cancel, options);
+}
+
+} // namespace lbs::capture
