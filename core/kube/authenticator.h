@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/common/canceltoken.h"
+#include "core/kube/execcredential.h"
+#include "core/kube/kubeconfig.h"
+#include "core/kube/oidctokenprovider.h"
+
+#include <QList>
+#include <QPair>
+#include <QSslCertificate>
+#include <QSslKey>
+
+#include <memory>
+
+namespace lbs::kube {
+
+/// What one request carries to authenticate: headers and/or a TLS client certificate.
+struct RequestAuth {
+    QList<QPair<QByteArray, QByteArray>> headers; ///< Authorization, Impersonate-*; never log the values
+    QSslCertificate clientCertificate;
+    QSslKey clientKey;
+    bool hasClientCertificate() const { return !clientCertificate.isNull(); }
+};
+
+/// Picks and runs the authentication method of a resolved context (protocol.md §2): client
+/// certificate (data or file; RSA, EC, PKCS#8 keys), token, tokenFile (re-read on every request,
+/// the last good value wins), exec plugin, oidc auth-provider, basic auth, plus impersonation headers.
+class Authenticator {
+public:
+    /// Loads certificate and key files now so that errors surface before the first request.
+    static Result<std::shared_ptr<Authenticator>> create(const ResolvedContext &context);
+
+    /// Credentials for the next request (may run an exec plugin or refresh an OIDC token).
+    Result<RequestAuth> prepare(const CancelToken &cancel);
+    /// Called after an HTTP 401. True when retrying once can help: the exec plugin is re-run (once per
+    /// failed request) or the token file changed.
+    bool refreshAfterUnauthorized();
+    /// "client certificate", "token", "token file /x", "exec plugin 'aws'", "oidc", "basic auth".
+    QString method() const;
+    /// What the user should do after a 401 with this method.
+    QString unauthorizedHint() const;
+
+    ExecCredentialPlugin *execPlugin() { return m_exec.get(); }
+
+private:
+    Authenticator() = default;
+    Result<QString> currentToken();
+
+    UserInfo m_user;
+    QString m_contextName;
+    QSslCertificate m_cert;
+    QSslKey m_key;
+    QString m_lastFileToken;
+    std::unique_ptr<ExecCredentialPlugin> m_exec;
+    std::unique_ptr<OidcTokenProvider> m_oidc;
+};
+
+/// Loads a PEM private key of any type lbscope supports (RSA PKCS#1, EC SEC1, PKCS#8 RSA or EC).
+QSslKey loadPemKey(const QByteArray &pem);
+
+} // namespace lbs::kube

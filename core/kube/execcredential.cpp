@@ -1,0 +1,196 @@
+#include "core/kube/execcredential.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+namespace lbs::kube {
+
+QDateTime parseRfc3339(const QString &text)
+{
+    // Qt's ISODate parser does not accept nanosecond fractions: keep at most milliseconds.
+    static const QRegularExpression frac(QStringLiteral("\\.(\\d{1,3})\\d*"));
+    QString t = text.trimmed();
+    t.replace(frac, QStringLiteral(".\\1"));
+    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(t, Qt::ISODate);
+    return dt;
+}
+
+ExecCredentialPlugin::ExecCredentialPlugin(
+    ExecConfig config, QString userName, QString origin, ClusterInfo cluster)
+    : m_config(std::move(config)), m_user(std::move(userName)), m_origin(std::move(origin)),
+      m_cluster(std::move(cluster))
+{
+}
+
+Error ExecCredentialPlugin::error(const QString &message, const QString &hint) const
+{
+    return Error {QStringLiteral("user '%1': %2").arg(m_user, message).toStdString(), m_origin.toStdString(),
+        hint.toStdString()};
+}
+
+Result<Credential> ExecCredentialPlugin::get(const CancelToken &cancel)
+{
+    // client-go: reuse until now is after the expiry, no skew; no expiry means cache forever.
+    if (m_cached && (!m_cached->expiry.isValid() || QDateTime::currentDateTimeUtc() <= m_cached->expiry))
+        return *m_cached;
+    m_cached.reset();
+    auto fresh = run(cancel);
+    if (fresh)
+        m_cached = fresh.value();
+    return fresh;
+}
+
+void ExecCredentialPlugin::invalidate()
+{
+    m_cached.reset();
+}
+
+QByteArray ExecCredentialPlugin::execInfo() const
+{
+    QJsonObject spec {{QStringLiteral("interactive"), false}};
+    if (m_config.provideClusterInfo) {
+        QByteArray ca = m_cluster.certificateAuthorityData;
+        if (ca.isEmpty() && !m_cluster.certificateAuthority.isEmpty()) {
+            QFile f(m_cluster.certificateAuthority);
+            if (f.open(QIODevice::ReadOnly))
+                ca = f.readAll();
+        }
+        QJsonObject cluster {{QStringLiteral("server"), m_cluster.server}};
+        if (!m_cluster.tlsServerName.isEmpty())
+            cluster.insert(QStringLiteral("tls-server-name"), m_cluster.tlsServerName);
+        if (m_cluster.insecureSkipTlsVerify)
+            cluster.insert(QStringLiteral("insecure-skip-tls-verify"), true);
+        if (!ca.isEmpty())
+            cluster.insert(QStringLiteral("certificate-authority-data"), QString::fromLatin1(ca.toBase64()));
+        if (!m_cluster.proxyUrl.isEmpty())
+            cluster.insert(QStringLiteral("proxy-url"), m_cluster.proxyUrl);
+        if (m_cluster.disableCompression)
+            cluster.insert(QStringLiteral("disable-compression"), true);
+        if (!m_cluster.execExtension.isUndefined() && !m_cluster.execExtension.isNull())
+            cluster.insert(QStringLiteral("config"), m_cluster.execExtension);
+        spec.insert(QStringLiteral("cluster"), cluster);
+    }
+    QJsonObject info {{QStringLiteral("kind"), QStringLiteral("ExecCredential")},
+        {QStringLiteral("apiVersion"), m_config.apiVersion}, {QStringLiteral("spec"), spec}};
+    return QJsonDocument(info).toJson(QJsonDocument::Compact);
+}
+
+Result<Credential> ExecCredentialPlugin::parseOutput(const QByteArray &out) const
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(out, &pe);
+    if (!doc.isObject())
+        return error(QStringLiteral("exec plugin '%1' printed something that is not an ExecCredential JSON "
+                                    "object (%2)")
+                         .arg(m_config.command, pe.errorString()),
+            QStringLiteral("run the plugin by hand and check its output"));
+    const QJsonObject o = doc.object();
+    const QString version = o.value(QStringLiteral("apiVersion")).toString();
+    if (version != m_config.apiVersion)
+        return error(
+            QStringLiteral("exec plugin is configured to use API version %1, plugin returned version %2")
+                .arg(m_config.apiVersion, version.isEmpty() ? QStringLiteral("(none)") : version),
+            QStringLiteral("set exec.apiVersion to what the plugin speaks"));
+    if (o.value(QStringLiteral("kind")).toString() != QLatin1String("ExecCredential"))
+        return error(QStringLiteral("exec plugin '%1' returned kind '%2' instead of ExecCredential")
+                         .arg(m_config.command, o.value(QStringLiteral("kind")).toString()));
+    const QJsonValue statusValue = o.value(QStringLiteral("status"));
+    if (!statusValue.isObject())
+        return error(QStringLiteral("exec plugin '%1' returned an ExecCredential without status")
+                         .arg(m_config.command));
+    const QJsonObject s = statusValue.toObject();
+    Credential c;
+    c.token = s.value(QStringLiteral("token")).toString();
+    c.clientCertificatePem = s.value(QStringLiteral("clientCertificateData")).toString().toUtf8();
+    c.clientKeyPem = s.value(QStringLiteral("clientKeyData")).toString().toUtf8();
+    if (c.token.isEmpty() && c.clientCertificatePem.isEmpty())
+        return error(QStringLiteral("exec plugin '%1' returned neither a token nor a client certificate")
+                         .arg(m_config.command));
+    if (c.clientCertificatePem.isEmpty() != c.clientKeyPem.isEmpty())
+        return error(
+            QStringLiteral("exec plugin '%1' returned a client certificate without its key (or a key "
+                           "without its certificate)")
+                .arg(m_config.command));
+    const QString exp = s.value(QStringLiteral("expirationTimestamp")).toString();
+    if (!exp.isEmpty()) {
+        c.expiry = parseRfc3339(exp);
+        if (!c.expiry.isValid())
+            return error(QStringLiteral("exec plugin '%1' returned an unreadable expirationTimestamp '%2'")
+                             .arg(m_config.command, exp));
+    }
+    return c;
+}
+
+Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
+{
+    if (m_config.interactiveMode == QLatin1String("Always"))
+        return error(
+            QStringLiteral("exec plugin '%1' requires an interactive terminal (interactiveMode: Always), "
+                           "which lbscope cannot provide")
+                .arg(m_config.command),
+            QStringLiteral("run `kubectl get ns` once in a terminal to log in, or set interactiveMode to "
+                           "IfAvailable/Never if the plugin can work without a prompt"));
+    QString program = m_config.command;
+    const QString shown = QFileInfo(m_config.command).fileName();
+    const QString install = m_config.installHint.trimmed().isEmpty()
+        ? QStringLiteral("install it or fix users[].user.exec.command")
+        : m_config.installHint.trimmed();
+    if (!program.contains(QLatin1Char('/'))) {
+        program = QStandardPaths::findExecutable(program);
+        if (program.isEmpty())
+            return error(QStringLiteral("exec plugin '%1' not found on PATH").arg(shown), install);
+    } else if (!QFileInfo(program).isExecutable()) {
+        return error(
+            QStringLiteral("exec plugin '%1' does not exist or is not executable").arg(program), install);
+    }
+
+    QProcess proc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto &kv : m_config.env)
+        env.insert(kv.first, kv.second);
+    env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"), QString::fromUtf8(execInfo()));
+    proc.setProcessEnvironment(env);
+    proc.setStandardInputFile(QProcess::nullDevice()); // non-interactive: no stdin
+    ++m_runs;
+    proc.start(program, m_config.args);
+    if (!proc.waitForStarted(10000))
+        return error(
+            QStringLiteral("exec plugin '%1' could not be started: %2").arg(program, proc.errorString()),
+            install);
+    QElapsedTimer clock;
+    clock.start();
+    while (!proc.waitForFinished(50)) {
+        if (cancel.isCancelled() || clock.elapsed() > m_timeoutMs) {
+            proc.kill();
+            proc.waitForFinished(2000);
+            if (cancel.isCancelled())
+                return error(QStringLiteral("exec plugin '%1' cancelled").arg(shown));
+            return error(QStringLiteral("exec plugin '%1' gave no credential within %2 s")
+                             .arg(shown)
+                             .arg(m_timeoutMs / 1000),
+                QStringLiteral("the plugin may be waiting for a login prompt; run it once in a terminal"));
+        }
+        if (proc.state() == QProcess::NotRunning)
+            break;
+    }
+    const QByteArray out = proc.readAllStandardOutput();
+    const QByteArray err = proc.readAllStandardError().trimmed().right(600);
+    if (proc.exitStatus() != QProcess::NormalExit || proc.exitCode() != 0)
+        return error(QStringLiteral("exec plugin '%1' failed with exit code %2%3")
+                         .arg(shown)
+                         .arg(proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1)
+                         .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(err)),
+            QStringLiteral("run the plugin by hand (%1 %2) to see why")
+                .arg(program, m_config.args.join(QLatin1Char(' '))));
+    return parseOutput(out);
+}
+
+} // namespace lbs::kube

@@ -1,0 +1,279 @@
+#include "core/kube/podexec.h"
+
+#include "core/kube/execprotocol.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QRegularExpression>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
+
+namespace lbs::kube {
+namespace {
+
+// QWebSocket only exposes a failed upgrade through its error string.
+int handshakeStatus(const QString &errorString)
+{
+    static const QRegularExpression re(QStringLiteral("status code: (\\d{3})"));
+    const auto m = re.match(errorString);
+    return m.hasMatch() ? m.captured(1).toInt() : 0;
+}
+
+bool certificateNames(const QSslCertificate &cert, const QString &name)
+{
+    const auto alt = cert.subjectAlternativeNames();
+    for (auto it = alt.cbegin(); it != alt.cend(); ++it) {
+        if (it.value().compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return cert.subjectInfo(QSslCertificate::CommonName).contains(name, Qt::CaseInsensitive);
+}
+
+struct Attempt {
+    std::optional<ExecOutcome> outcome;
+    std::optional<Error> error;
+    int handshakeStatus = 0;
+};
+
+void appendBounded(QByteArray &buf, const QByteArray &data, std::size_t max, bool &truncated)
+{
+    const auto room = static_cast<qsizetype>(max) - buf.size();
+    if (room <= 0) {
+        truncated = truncated || !data.isEmpty();
+        return;
+    }
+    if (data.size() > room) {
+        buf.append(data.left(room));
+        truncated = true;
+    } else {
+        buf.append(data);
+    }
+}
+
+Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &cancel)
+{
+    Attempt a;
+    const QString what = QStringLiteral("exec in pod %1/%2").arg(r.nameSpace, r.pod);
+    auto auth = client.prepareAuth(cancel);
+    if (!auth) {
+        a.error = auth.error();
+        return a;
+    }
+    QUrlQuery q;
+    for (const QString &arg : r.command)
+        addQueryValue(q, QStringLiteral("command"), arg);
+    if (!r.container.isEmpty())
+        addQueryValue(q, QStringLiteral("container"), r.container);
+    q.addQueryItem(QStringLiteral("stdin"), r.stdinData ? QStringLiteral("true") : QStringLiteral("false"));
+    q.addQueryItem(QStringLiteral("stdout"), QStringLiteral("true"));
+    q.addQueryItem(QStringLiteral("stderr"), QStringLiteral("true"));
+    q.addQueryItem(QStringLiteral("tty"), QStringLiteral("false"));
+    QUrl url = client.url(QStringLiteral("/api/v1/namespaces/%1/pods/%2/exec")
+                              .arg(pathSegment(r.nameSpace), pathSegment(r.pod)),
+        q);
+    url.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QNetworkRequest req(url);
+    for (const auto &h : auth->headers)
+        req.setRawHeader(h.first, h.second);
+    req.setRawHeader("User-Agent", "lbscope/0.1");
+
+    QWebSocket ws;
+    ws.setSslConfiguration(client.sslConfiguration(*auth));
+    ws.setProxy(client.proxy());
+    QEventLoop loop;
+    ExecOutcome out;
+    std::optional<execproto::ExitStatus> status;
+    execproto::Version version = execproto::Version::Unknown;
+    QList<QSslError> sslErrors;
+    QString socketError;
+    bool consumerStopped = false;
+    QElapsedTimer sincePong;
+    sincePong.start();
+    bool pongLost = false;
+
+    const QString tlsName = client.context().cluster.tlsServerName;
+    QObject::connect(&ws, &QWebSocket::sslErrors, &loop, [&](const QList<QSslError> &errors) {
+        sslErrors = errors;
+        // tls-server-name: QWebSocket has no peer-verify name, so accept a host-name mismatch only when
+        // the (otherwise verified) certificate names tls-server-name.
+        if (!tlsName.isEmpty()) {
+            bool onlyName = true;
+            for (const QSslError &e : errors)
+                onlyName = onlyName && e.error() == QSslError::HostNameMismatch
+                    && certificateNames(e.certificate(), tlsName);
+            if (onlyName)
+                ws.ignoreSslErrors(errors);
+        }
+    });
+    QObject::connect(&ws, &QWebSocket::connected, &loop, [&] {
+        out.protocol = ws.subprotocol();
+        version = execproto::versionOf(out.protocol);
+        if (r.stdinData) {
+            for (qsizetype off = 0; off < r.stdinData->size(); off += 32768)
+                ws.sendBinaryMessage(execproto::encode(execproto::Stdin, r.stdinData->mid(off, 32768)));
+            if (version == execproto::Version::V5)
+                ws.sendBinaryMessage(execproto::encodeClose(execproto::Stdin));
+        }
+    });
+    QObject::connect(&ws, &QWebSocket::binaryMessageReceived, &loop, [&](const QByteArray &message) {
+        const auto frame = execproto::decode(message);
+        if (!frame || consumerStopped)
+            return;
+        const QByteArray &p = frame->payload;
+        if (p.isEmpty())
+            return; // the "stream established" message, or an empty write
+        switch (frame->channel) {
+        case execproto::Stdout:
+            if (r.onStdout) {
+                if (!r.onStdout(p.constData(), static_cast<std::size_t>(p.size()))) {
+                    consumerStopped = true;
+                    ws.abort();
+                }
+            } else {
+                appendBounded(out.out, p, r.maxOut, out.outTruncated);
+            }
+            break;
+        case execproto::Stderr:
+            if (r.onStderr && !r.onStderr(p.constData(), static_cast<std::size_t>(p.size()))) {
+                consumerStopped = true;
+                ws.abort();
+            }
+            appendBounded(out.err, p, r.maxErr, out.errTruncated);
+            break;
+        case execproto::Error:
+            status = execproto::parseStatus(p, version);
+            break;
+        default:
+            break;
+        }
+    });
+    QObject::connect(
+        &ws, &QWebSocket::pong, &loop, [&](quint64, const QByteArray &) { sincePong.restart(); });
+    QObject::connect(&ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &loop,
+        [&](QAbstractSocket::SocketError) {
+            if (socketError.isEmpty())
+                socketError = ws.errorString();
+        });
+    QObject::connect(&ws, &QWebSocket::disconnected, &loop, &QEventLoop::quit);
+
+    bool cancelled = false;
+    bool timedOut = false;
+    QElapsedTimer clock;
+    clock.start();
+    QElapsedTimer sincePing;
+    sincePing.start();
+    QTimer poll;
+    poll.setInterval(25);
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (cancel.isCancelled()) {
+            cancelled = true;
+        } else if (r.timeoutMs > 0 && clock.elapsed() > r.timeoutMs) {
+            timedOut = true;
+        } else if (ws.state() == QAbstractSocket::ConnectedState && sincePong.elapsed() > r.pongTimeoutMs) {
+            pongLost = true;
+        } else {
+            if (ws.state() == QAbstractSocket::ConnectedState && r.pingIntervalMs > 0
+                && sincePing.elapsed() >= r.pingIntervalMs) {
+                ws.ping();
+                sincePing.restart();
+            }
+            if (ws.state() == QAbstractSocket::UnconnectedState && !socketError.isEmpty())
+                loop.quit();
+            return;
+        }
+        ws.abort();
+        loop.quit();
+    });
+    poll.start();
+    QWebSocketHandshakeOptions opts;
+    opts.setSubprotocols(execproto::offeredProtocols());
+    ws.open(req, opts);
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    poll.stop();
+    QObject::disconnect(&ws, nullptr, &loop, nullptr);
+    if (ws.state() != QAbstractSocket::UnconnectedState)
+        ws.abort();
+
+    if (cancelled) {
+        a.error = Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
+        return a;
+    }
+    if (consumerStopped) {
+        a.error = Error {
+            QStringLiteral("%1 stopped: the receiver of its output gave up").arg(what).toStdString(), {}, {}};
+        return a;
+    }
+    if (timedOut) {
+        a.error = Error {QStringLiteral("%1 (%2) did not finish within %3 s")
+                             .arg(what, r.command.join(QLatin1Char(' ')))
+                             .arg(r.timeoutMs / 1000)
+                             .toStdString(),
+            {}, "the command may still run on the node; it is stopped with kill or by the pod's deadline"};
+        return a;
+    }
+    if (pongLost) {
+        a.error = Error {QStringLiteral("%1: the API server stopped answering keep-alive pings for %2 s")
+                             .arg(what)
+                             .arg(r.pongTimeoutMs / 1000)
+                             .toStdString(),
+            {}, "the connection to the cluster was lost; retry"};
+        return a;
+    }
+    if (!status) {
+        if (out.protocol.isEmpty() && version == execproto::Version::Unknown) {
+            // Never connected: the upgrade failed.
+            a.handshakeStatus = handshakeStatus(socketError);
+            if (a.handshakeStatus > 0) {
+                a.error = mapHttpError(a.handshakeStatus, {}, what, client.errorContext());
+                if (a.handshakeStatus == 403)
+                    a.error->hint = "exec needs the RBAC verbs get and create on pods/exec in namespace "
+                        + r.nameSpace.toStdString();
+            } else if (!sslErrors.isEmpty()) {
+                a.error = mapNetworkError(QNetworkReply::SslHandshakeFailedError, socketError, sslErrors,
+                    what, client.errorContext());
+            } else {
+                QNetworkReply::NetworkError code = QNetworkReply::UnknownNetworkError;
+                if (socketError.contains(QLatin1String("refused"), Qt::CaseInsensitive))
+                    code = QNetworkReply::ConnectionRefusedError;
+                a.error = mapNetworkError(code, socketError, {}, what, client.errorContext());
+            }
+            return a;
+        }
+        if (version == execproto::Version::V1) {
+            out.exitCode = 0; // legacy protocol: no status means success, with no exit code available
+            out.exitCodeKnown = false;
+            a.outcome = out;
+            return a;
+        }
+        a.error = Error {
+            QStringLiteral("%1 (%2) ended without an exit status: the connection was cut, output may be "
+                           "incomplete%3")
+                .arg(what, r.command.value(0),
+                    socketError.isEmpty() ? QString() : QStringLiteral(" (") + socketError + QLatin1Char(')'))
+                .toStdString(),
+            {}, "retry; if it repeats, a proxy or load balancer may be cutting long WebSocket streams"};
+        return a;
+    }
+    out.exitCode = status->exitCode;
+    if (status->kind == execproto::ExitStatus::Failure)
+        out.failure = status->message.isEmpty() ? status->reason : status->message;
+    a.outcome = out;
+    return a;
+}
+
+} // namespace
+
+Result<ExecOutcome> execInPod(KubeClient &client, const ExecRequest &request, const CancelToken &cancel)
+{
+    if (request.command.isEmpty())
+        return Error {"exec needs a command", {}, {}};
+    Attempt a = runOnce(client, request, cancel);
+    if (a.handshakeStatus == 401 && client.authenticator().refreshAfterUnauthorized())
+        a = runOnce(client, request, cancel);
+    if (a.error)
+        return *a.error;
+    return *a.outcome;
+}
+
+} // namespace lbs::kube
