@@ -1,0 +1,158 @@
+#include "execsession.h"
+
+#include "httpconnection.h"
+#include "nodeprocess.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+
+namespace kubesim {
+
+namespace {
+constexpr qint64 MaxMessage = 256 * 1024;          // bytes of output per WebSocket message
+constexpr qint64 HighWater = 4 * 1024 * 1024;      // stop relaying output while the socket holds this much
+} // namespace
+
+ExecSession::ExecSession(HttpConnection *connection, ChannelProtocol protocol, ExecTarget target,
+                         ExecOptions options, QString labDir)
+    : m_conn(connection), m_protocol(protocol), m_target(std::move(target)), m_opts(std::move(options)),
+      m_labDir(std::move(labDir))
+{
+    connect(connection, &HttpConnection::wsMessage, this, &ExecSession::onWsMessage);
+    connect(connection, &HttpConnection::outputDrained, this, &ExecSession::pump);
+}
+
+QByteArray ExecSession::exitStatusJson(int exitCode, const QStringList &argv)
+{
+    QJsonObject s{{u"metadata"_qs, QJsonObject{}}};
+    if (exitCode == 0) {
+        s.insert(u"status", u"Success"_qs);
+    } else {
+        s.insert(u"status", u"Failure"_qs);
+        s.insert(u"message", QStringLiteral("command terminated with non-zero exit code: error executing command "
+                                            "[%1], exit code %2")
+                                 .arg(argv.join(u' '))
+                                 .arg(exitCode));
+        s.insert(u"reason", u"NonZeroExitCode"_qs);
+        s.insert(u"details", QJsonObject{{u"causes"_qs, QJsonArray{QJsonObject{{u"reason"_qs, u"ExitCode"_qs},
+                                                                                {u"message"_qs, QString::number(exitCode)}}}}});
+    }
+    return QJsonDocument(s).toJson(QJsonDocument::Compact);
+}
+
+QByteArray ExecSession::startFailureJson(const QString &message)
+{
+    const QJsonObject s{{u"metadata"_qs, QJsonObject{}},
+                        {u"status"_qs, u"Failure"_qs},
+                        {u"message"_qs, QStringLiteral("Internal error occurred: error executing command in container: %1").arg(message)},
+                        {u"reason"_qs, u"InternalError"_qs},
+                        {u"details"_qs, QJsonObject{{u"causes"_qs, QJsonArray{QJsonObject{{u"message"_qs, message}}}}}},
+                        {u"code"_qs, 500}};
+    return QJsonDocument(s).toJson(QJsonDocument::Compact);
+}
+
+void ExecSession::start()
+{
+    if (!m_conn) {
+        deleteLater();
+        return;
+    }
+    // Announce the stream: an empty message on the lowest channel the client reads (protocol.md §3.3).
+    const Channel first = m_opts.stdoutOpen ? Channel::Stdout : (m_opts.stderrOpen ? Channel::Stderr : Channel::Error);
+    m_conn->sendWs(WebSocketCodec::channelMessage(first, {}));
+
+    const QString exe = m_opts.argv.value(0);
+    const bool nodeLocalPath = exe.startsWith(u"/tmp/") || exe.startsWith(u"/var/tmp/");
+    const bool found = exe.contains(u'/') ? (nodeLocalPath || QFileInfo(exe).isExecutable())
+                                          : !QStandardPaths::findExecutable(exe).isEmpty();
+    if (exe.isEmpty() || !found) {
+        finishWith(startFailureJson(QStringLiteral("failed to exec in container: failed to start exec: OCI runtime "
+                                                   "exec failed: exec failed: unable to start container process: "
+                                                   "exec: \"%1\": executable file not found in $PATH: unknown")
+                                        .arg(exe)));
+        return;
+    }
+    m_proc = new QProcess(this);
+    if (m_opts.tty)
+        m_proc->setProcessChannelMode(QProcess::MergedChannels);
+    NodeProcess::prepare(m_proc, m_target.prefix, m_opts.argv, m_target.podUid, m_labDir, m_target.hostname);
+    connect(m_proc, &QProcess::readyReadStandardOutput, this, &ExecSession::pump);
+    connect(m_proc, &QProcess::readyReadStandardError, this, &ExecSession::pump);
+    connect(m_proc, &QProcess::finished, this, &ExecSession::onFinished);
+    m_proc->start();
+    if (!m_opts.stdinOpen)
+        m_proc->closeWriteChannel();
+}
+
+void ExecSession::onWsMessage(const QByteArray &message)
+{
+    quint8 ch = 0;
+    QByteArray payload;
+    if (!m_proc || !WebSocketCodec::splitChannelMessage(message, &ch, &payload))
+        return;
+    if (ch == quint8(Channel::Stdin) && m_opts.stdinOpen) {
+        m_proc->write(payload);
+    } else if (ch == quint8(Channel::Close) && m_protocol == ChannelProtocol::V5) {
+        if (payload.size() != 1) {
+            if (m_conn)
+                m_conn->closeWs(1002, "v5 close signal must be exactly 2 bytes");
+            return;
+        }
+        if (quint8(payload[0]) == quint8(Channel::Stdin))
+            m_proc->closeWriteChannel();
+    }
+    // Channel 4 (resize) and unknown channels are ignored, as the real server does without a TTY.
+}
+
+void ExecSession::pump()
+{
+    if (!m_proc || !m_conn || m_done)
+        return;
+    for (;;) {
+        if (m_conn->pendingOutput() > HighWater)
+            return; // resumed by outputDrained
+        QByteArray out = m_proc->readAllStandardOutput();
+        m_proc->setReadChannel(QProcess::StandardOutput);
+        QByteArray err = m_proc->readAllStandardError();
+        if (out.isEmpty() && err.isEmpty())
+            return;
+        for (qsizetype i = 0; i < out.size(); i += MaxMessage) {
+            if (m_opts.stdoutOpen || m_opts.tty)
+                m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stdout, out.mid(i, MaxMessage)));
+        }
+        if (!err.isEmpty() && m_opts.stderrOpen && !m_opts.tty)
+            m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stderr, err));
+    }
+}
+
+void ExecSession::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    // Relay whatever is still buffered before the status, ignoring the high-water mark this once.
+    if (m_conn) {
+        const QByteArray out = m_proc->readAllStandardOutput();
+        const QByteArray err = m_proc->readAllStandardError();
+        for (qsizetype i = 0; i < out.size(); i += MaxMessage)
+            m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stdout, out.mid(i, MaxMessage)));
+        if (!err.isEmpty() && m_opts.stderrOpen && !m_opts.tty)
+            m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stderr, err));
+    }
+    const int code = status == QProcess::CrashExit ? 128 + (exitCode > 0 ? exitCode : 9) : exitCode;
+    finishWith(exitStatusJson(code, m_opts.argv));
+}
+
+void ExecSession::finishWith(const QByteArray &statusJson)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_conn) {
+        m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Error, statusJson));
+        m_conn->closeWs(1000);
+    }
+    deleteLater();
+}
+
+} // namespace kubesim

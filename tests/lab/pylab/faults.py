@@ -1,0 +1,112 @@
+"""lab fault …: each fault changes the data plane, rewrites lab.json and signals kubesim."""
+import time
+
+from . import config as C
+from . import daemons, state
+from .sh import LabError, wait_for
+
+
+def _rate(text):
+    t = text.strip()
+    v = float(t[:-1]) / 100.0 if t.endswith("%") else float(t)
+    if not 0.0 <= v <= 1.0:
+        raise LabError(f"rate '{text}' must be between 0 and 1 (or 0% and 100%)")
+    return v
+
+
+def _set_pod(paths, faults, pod_name, **values):
+    pod = C.pod_by_name(pod_name)
+    control = daemons.read_control(paths, pod)
+    control.update(values)
+    daemons.write_control(paths, pod, control)
+    faults["pods"][pod.name] = control
+    return pod
+
+
+def apply(paths, args):
+    runtime = state.load(paths.runtime, None)
+    if not runtime:
+        raise LabError(f"the lab is not up (no {paths.runtime}); run 'lab up' first")
+    faults = state.load(paths.faults, state.NO_FAULTS)
+    kind, rest = args.kind, args.rest
+    msg = ""
+    if kind == "slow-pod":
+        _need(rest, 2, "slow-pod POD MS")
+        pod = _set_pod(paths, faults, rest[0], latency_ms=max(0, int(rest[1])))
+        msg = f"{pod.name} now answers after {int(rest[1])} ms"
+    elif kind == "errors":
+        _need(rest, 2, "errors POD RATE")
+        pod = _set_pod(paths, faults, rest[0], error_rate=_rate(rest[1]))
+        msg = f"{pod.name} now answers 500 to {_rate(rest[1]) * 100:.0f}% of requests"
+    elif kind == "reset":
+        _need(rest, 1, "reset POD [RATE]")
+        rate = _rate(rest[1]) if len(rest) > 1 else 1.0
+        pod = _set_pod(paths, faults, rest[0], reset_rate=rate)
+        msg = f"{pod.name} now resets {rate * 100:.0f}% of requests with a TCP RST"
+    elif kind == "drop-syn":
+        _need(rest, 2, "drop-syn NODE PERCENT")
+        node = C.node_by_name(rest[0])
+        pct = float(rest[1].rstrip("%"))
+        if not 0 <= pct <= 100:
+            raise LabError(f"drop-syn percentage '{rest[1]}' must be between 0 and 100")
+        faults["drop_syn"][node.name] = pct
+        state.apply_dataplane(paths, faults)
+        msg = f"{node.name} now drops {pct:g}% of SYNs to {C.VIP}:{C.SERVICE_PORT}"
+    elif kind == "failover":
+        holder = state.vip_holder_name()
+        if not holder:
+            raise LabError(f"no node holds the VIP {C.VIP} now; nothing to fail over")
+        node = C.node_by_name(holder)
+        t0 = time.monotonic()
+        daemons.stop_keepalived(paths, node)
+        faults["failover"] = node.name
+        new = wait_for(lambda: (lambda h: h if h and h != node.name else None)(state.vip_holder_name()),
+                       15, what=f"the VIP {C.VIP} to move away from {node.name}")
+        msg = f"keepalived stopped on {node.name}; the VIP moved to {new} in {time.monotonic() - t0:.1f} s"
+    elif kind == "no-endpoints":
+        faults["no_endpoints"] = True
+        state.apply_dataplane(paths, faults)
+        msg = f"every web pod is now unready: {C.SERVICE_NS}/{C.SERVICE_NAME} has no endpoints (REJECT)"
+    elif kind == "etp-local":
+        without = "--without-endpoint" in rest
+        holder = state.vip_holder_name()
+        faults["etp"] = "Local"
+        faults["unready_pods"] = [p.name for p in C.PODS if without and p.node == holder]
+        state.apply_dataplane(paths, faults)
+        msg = (f"externalTrafficPolicy Local; the VIP node {holder} "
+               + ("has no ready endpoint (its pod is unready): VIP traffic is dropped" if without
+                  else "has a local endpoint: VIP traffic goes to it, the client address is kept"))
+    elif kind == "clear":
+        clear(paths, runtime)
+        print("all faults cleared")
+        return 0
+    else:
+        raise LabError(f"unknown fault '{kind}'")
+    state.save(paths.faults, faults)
+    state.publish(paths, runtime, faults)
+    print(msg)
+    return 0
+
+
+def clear(paths, runtime):
+    old = state.load(paths.faults, state.NO_FAULTS)
+    faults = state.load(paths.faults, state.NO_FAULTS)
+    faults.update(state.NO_FAULTS)
+    faults["pods"], faults["drop_syn"], faults["unready_pods"] = {}, {}, []
+    for p in C.PODS:
+        daemons.write_control(paths, p, daemons.DEFAULT_CONTROL)
+    state.apply_dataplane(paths, faults)
+    for n in C.NODES:
+        if n.keepalived_priority and not daemons.keepalived_pid(paths, n):
+            daemons.start_keepalived(paths, n, runtime["views"][n.name])
+    if old.get("failover"):
+        first = max(C.NODES, key=lambda n: n.keepalived_priority).name
+        wait_for(lambda: state.vip_holders_exactly(first), 15,
+                 what=f"the VIP {C.VIP} to return to {first} after keepalived restarted")
+    state.save(paths.faults, faults)
+    state.publish(paths, runtime, faults)
+
+
+def _need(rest, n, usage):
+    if len(rest) < n:
+        raise LabError(f"usage: lab fault {usage}")
