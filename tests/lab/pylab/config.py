@@ -5,6 +5,7 @@ network), 203.0.113.0/24 (public network and the VIP), 192.0.2.0/24 (pods).
 """
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 
 PREFIX = "lbs-"
@@ -89,6 +90,15 @@ def cali_name(namespace, pod_name):
 
 def vip_dashes():
     return VIP.replace(".", "-")
+
+
+_LAB_NS = re.compile(r"^lbs-(node\d+|pod-[a-z0-9-]+|client|bastion|privnet|pubnet)$")
+
+
+def is_lab_namespace(name):
+    """The namespaces 'up' makes (also under names an older layout used); other lbs-* namespaces,
+    such as kubesim's own test namespaces, are not the lab's to remove."""
+    return bool(_LAB_NS.match(name))
 
 
 def all_namespaces():

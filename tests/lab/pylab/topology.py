@@ -7,7 +7,7 @@ from .sh import LabError, in_view, ns, read_pid, run, spawn, wait_for
 
 def existing_lab_namespaces():
     out = run(["ip", "netns", "list"]).stdout
-    return [line.split()[0] for line in out.splitlines() if line.startswith(C.PREFIX)]
+    return [line.split()[0] for line in out.splitlines() if C.is_lab_namespace(line.split()[0])]
 
 
 def _ip(netns, *args):
@@ -79,13 +79,14 @@ def create_pods():
 
 
 # The view anchor: a private mount + UTS namespace inside the node's network namespace where
-# /tmp and /var/tmp are the node's own directories and /run is a private tmpfs. If the lab dir
+# /tmp, /var/tmp and /root (root's home: no host dotfiles) are the node's own directories and
+# /run is a private tmpfs. If the lab dir
 # itself lives under /tmp or /var/tmp, it is bind-mounted back at its own path first so that
 # daemons in the view can still read their configuration from it.
 _VIEW_SCRIPT = r'''
 set -eu
 lab=$1 nd=$2 host=$3
-for pair in "/tmp:$nd/tmp" "/var/tmp:$nd/var-tmp"; do
+for pair in "/tmp:$nd/tmp" "/var/tmp:$nd/var-tmp" "/root:$nd/root"; do
     top=${pair%%:*} src=${pair#*:}
     case "$lab/" in
         "$top"/*) rel=${lab#"$top"/}; mkdir -p "$src/$rel"; mount --bind "$lab" "$src/$rel" ;;
@@ -104,10 +105,11 @@ exec sleep infinity
 
 
 def start_view(paths, netns, host_name, view_dir):
-    for sub in ("tmp", "var-tmp", "host/tmp", "host/var/tmp"):
+    for sub in ("tmp", "var-tmp", "root", "host/tmp", "host/var/tmp"):
         os.makedirs(os.path.join(view_dir, sub), exist_ok=True)
     os.chmod(os.path.join(view_dir, "tmp"), 0o1777)
     os.chmod(os.path.join(view_dir, "var-tmp"), 0o1777)
+    os.chmod(os.path.join(view_dir, "root"), 0o700)
     argv = ns(netns, "unshare", "--mount", "--uts", "--propagation", "private", "--",
               "/bin/sh", "-c", _VIEW_SCRIPT, "lbs-view", paths.dir, view_dir, host_name)
     spawn(argv, os.path.join(view_dir, "view.log"))
