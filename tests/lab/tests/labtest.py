@@ -9,6 +9,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LAB_ROOT = os.path.dirname(HERE)
 LAB = os.path.join(LAB_ROOT, "lab")
 NODE_EXEC = os.path.join(LAB_ROOT, "node-exec")
+sys.dont_write_bytecode = True
 sys.path.insert(0, LAB_ROOT)
 from pylab import config as C  # noqa: E402
 
