@@ -42,6 +42,12 @@ def up(paths, with_kubesim=True):
     if is_up(paths):
         log(f"the lab is already up (state in {paths.dir}); nothing to do")
         return 0
+    if (os.path.isdir(paths.dir) and os.listdir(paths.dir)
+            and not os.path.exists(os.path.join(paths.dir, MARKER))):
+        raise_msg = (f"{paths.dir} exists, is not empty and was not made by 'lab up' (no {MARKER}): "
+                     "'lab down' would delete it; point LBSCOPE_LAB_DIR at a new or empty directory")
+        log(f"up refused: {raise_msg}")
+        return 1
     if leftovers(paths):
         log("found pieces of an earlier lab (namespaces lbs-* or a lab dir); removing them first")
         down(paths)
@@ -178,21 +184,22 @@ def down(paths, quiet=False):
     left = topology.existing_lab_namespaces()
     if left:
         raise LabError(f"could not delete namespaces {', '.join(left)}")
-    _remove_dir(paths)
+    removed = _remove_dir(paths)
     if not quiet:
-        log(f"down: removed {len(names)} namespaces and {paths.dir}")
+        log(f"down: removed {len(names)} namespaces" + (f" and {paths.dir}" if removed else ""))
     return 0
 
 
 def _remove_dir(paths):
     d = paths.dir
     if not os.path.isdir(d):
-        return
+        return False
     with open("/proc/self/mountinfo") as f:
         mounted = [line.split()[4] for line in f if line.split()[4].startswith(d + "/")]
     if mounted:
         raise LabError(f"not removing {d}: something is still mounted under it ({mounted[0]})")
     if not os.path.exists(os.path.join(d, MARKER)) and os.listdir(d):
         log(f"not removing {d}: it was not made by 'lab up' (no {MARKER} in it)")
-        return
+        return False
     shutil.rmtree(d)
+    return True
