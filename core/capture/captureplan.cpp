@@ -1,0 +1,145 @@
+#include "core/capture/captureplan.h"
+
+#include <charconv>
+
+namespace lbs::capture {
+
+namespace {
+
+bool allOf(const std::string &s, bool (*ok)(unsigned char))
+{
+    for (unsigned char c : s)
+        if (!ok(c))
+            return false;
+    return true;
+}
+
+bool alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+Error bad(const std::string &field, const std::string &why, const std::string &hint)
+{
+    return Error {field + " " + why, {}, hint};
+}
+
+} // namespace
+
+unsigned long long CapturePlan::ringBytes() const
+{
+    return static_cast<unsigned long long>(ringSizeMb) * 1000000ull
+        * static_cast<unsigned long long>(ringCount);
+}
+
+bool isValidInterfaceName(const std::string &name)
+{
+    if (name.empty() || name.size() > 15)
+        return false;
+    return allOf(name, [](unsigned char c) {
+        return alnum(c) || c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+    }) && name.front() != '-';
+}
+
+Status validate(const CapturePlan &p)
+{
+    if (!isValidInterfaceName(p.iface))
+        return bad("interface '" + p.iface + "'", "is not a valid interface name",
+            "interface names are 1-15 characters of A-Z a-z 0-9 _ . : @ - (e.g. eth1, cali1234, any)");
+    if (p.filter.size() > 8192)
+        return bad("the BPF filter", "is longer than 8192 characters", "shorten it");
+    for (unsigned char c : p.filter)
+        if (c < 0x20 || c == 0x7f)
+            return bad("the BPF filter", "contains a control character (newline, tab, NUL…)",
+                "write the filter on one line with plain spaces");
+    if (p.snaplen < 0 || p.snaplen > 262144)
+        return bad(
+            "snaplen " + std::to_string(p.snaplen), "is out of range", "use 0..262144 (0 = tcpdump default)");
+    if (p.ringSizeMb < 1 || p.ringSizeMb > 100000)
+        return bad(
+            "ring file size " + std::to_string(p.ringSizeMb) + " MB", "is out of range", "use 1..100000");
+    if (p.ringCount < 1 || p.ringCount > 1000)
+        return bad("ring file count " + std::to_string(p.ringCount), "is out of range", "use 1..1000");
+    if (p.bufferKiB < 32 || p.bufferKiB > 4194304)
+        return bad(
+            "capture buffer " + std::to_string(p.bufferKiB) + " KiB", "is out of range", "use 32..4194304");
+    if (p.remoteDir.empty() || p.remoteDir.front() != '/' || p.remoteDir.find("..") != std::string::npos
+        || !allOf(p.remoteDir,
+            [](unsigned char c) { return alnum(c) || c == '/' || c == '_' || c == '.' || c == '-'; }))
+        return bad("remote directory '" + p.remoteDir + "'", "is not a plain absolute path",
+            "use something like /var/tmp/lbscope");
+    if (p.name.empty() || p.name.size() > 128 || p.name.front() == '.' || p.name.front() == '-'
+        || !allOf(p.name, [](unsigned char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; }))
+        return bad("capture name '" + p.name + "'", "is not a plain file name", "use A-Z a-z 0-9 _ . -");
+    if (p.durationSec < 0 || p.durationSec > 7 * 24 * 3600.0)
+        return bad("duration", "is out of range", "use up to 7 days");
+    if (p.tcpdump.empty() || p.tcpdump.find_first_of(" \t\n'\"$`;|&<>") != std::string::npos)
+        return bad("tcpdump program '" + p.tcpdump + "'", "is not a plain program path",
+            "use e.g. /usr/bin/tcpdump");
+    return Ok {};
+}
+
+std::vector<std::string> tcpdumpArgv(const CapturePlan &p)
+{
+    std::vector<std::string> a {p.tcpdump, "-i", p.iface, "-nn", "-s", std::to_string(p.snaplen), "-B",
+        std::to_string(p.bufferKiB), "-Z", "root", "-U", "-C", std::to_string(p.ringSizeMb), "-W",
+        std::to_string(p.ringCount), "-w", p.remoteBase()};
+    if (!p.filter.empty()) {
+        a.emplace_back("--"); // a filter starting with '-' must never be read as an option
+        a.push_back(p.filter);
+    }
+    return a;
+}
+
+Result<std::pair<int, int>> parseRing(const std::string &text)
+{
+    const auto x = text.find_first_of("xX");
+    int size = 0;
+    int count = 0;
+    if (x != std::string::npos) {
+        const auto r1 = std::from_chars(text.data(), text.data() + x, size);
+        const auto r2 = std::from_chars(text.data() + x + 1, text.data() + text.size(), count);
+        if (r1.ec == std::errc {} && r1.ptr == text.data() + x && r2.ec == std::errc {}
+            && r2.ptr == text.data() + text.size() && size > 0 && count > 0)
+            return std::make_pair(size, count);
+    }
+    return Error {
+        "--ring '" + text + "' is not SIZE_MBxCOUNT", {}, "e.g. --ring 100x5 for five files of 100 MB"};
+}
+
+Result<double> parseDuration(const std::string &text)
+{
+    double total = 0;
+    const char *p = text.data();
+    const char *end = p + text.size();
+    if (p == end)
+        return Error {"--duration is empty", {}, "e.g. 90s, 5m, 1h30m"};
+    while (p < end) {
+        long long n = 0;
+        const auto r = std::from_chars(p, end, n);
+        if (r.ec != std::errc {} || n < 0)
+            return Error {"--duration '" + text + "' is not a duration", {}, "e.g. 90s, 5m, 1h30m"};
+        p = r.ptr;
+        double unit = 1;
+        if (p < end) {
+            switch (*p) {
+            case 's':
+                unit = 1;
+                break;
+            case 'm':
+                unit = 60;
+                break;
+            case 'h':
+                unit = 3600;
+                break;
+            default:
+                return Error {"--duration '" + text + "' has an unknown unit", {}, "use s, m or h"};
+            }
+            ++p;
+        }
+        total += static_cast<double>(n) * unit;
+    }
+    return total;
+}
+
+} // namespace lbs::capture

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/common/error.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lbs::capture {
+
+/// What to capture and how: everything needed to build the remote tcpdump command.
+/// Values come from users; validate() refuses anything that is not what it claims to be.
+struct CapturePlan {
+    std::string iface; ///< `[A-Za-z0-9_.:@-]{1,15}`, or "any"
+    std::string filter; ///< BPF, passed to tcpdump as ONE argv element
+    int snaplen = 262144; ///< -s
+    int ringSizeMb = 100; ///< -C, millions of bytes (tcpdump's unit)
+    int ringCount = 5; ///< -W
+    int bufferKiB = 8192; ///< -B
+    std::string remoteDir = "/var/tmp/lbscope";
+    std::string name; ///< base file name ("lbscope-node1-20260101T000000Z.pcap")
+    double durationSec = 0; ///< 0 = until stopped
+    std::string tcpdump = "tcpdump"; ///< program on the node
+    // labels for manifest.json
+    std::string context;
+    std::string service;
+    std::string vip;
+
+    /// remoteDir + "/" + name: tcpdump's -w argument (rotated files get a numeric suffix).
+    std::string remoteBase() const { return remoteDir + "/" + name; }
+    std::string pidFile() const { return remoteBase() + ".pid"; }
+    std::string stderrFile() const { return remoteBase() + ".stderr"; }
+    /// The whole ring in bytes (what must fit on the node's disk).
+    unsigned long long ringBytes() const;
+};
+
+/// True for names Linux accepts for network interfaces and lbscope passes on: `[A-Za-z0-9_.:@-]{1,15}`.
+bool isValidInterfaceName(const std::string &name);
+
+/// Checks every field of the plan; the Error names the field and the accepted form.
+Status validate(const CapturePlan &plan);
+
+/// The tcpdump argv (no shell): tcpdump -i IF -nn -s N -B K -Z root -U -C M -W W -w BASE [-- FILTER]
+std::vector<std::string> tcpdumpArgv(const CapturePlan &plan);
+
+/// Parses --ring "100x5" (SIZE_MB x COUNT).
+Result<std::pair<int, int>> parseRing(const std::string &text);
+
+/// Parses --duration "90", "90s", "5m", "1h", "1h30m". Returns seconds.
+Result<double> parseDuration(const std::string &text);
+
+} // namespace lbs::capture

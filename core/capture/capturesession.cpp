@@ -1,0 +1,379 @@
+#include "core/capture/capturesession.h"
+
+#include "core/capture/pcaptimes.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+namespace lbs::capture {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double nowSec()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void sleepMs(int ms, const CancelToken &a, const CancelToken &b)
+{
+    for (int waited = 0; waited < ms && !a.isCancelled() && !b.isCancelled(); waited += 20)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+std::string baseName(const std::string &path)
+{
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+CaptureSession::CaptureSession(RemoteHost &host, CapturePlan plan, std::string outDir, ProgressSink *sink)
+    : m_host(host), m_plan(std::move(plan)), m_outDir(std::move(outDir)), m_sink(sink)
+{
+    m_record.transport = host.transportName();
+    m_record.node = host.nodeName();
+    m_record.endpoint = host.describe();
+    m_record.context = m_plan.context;
+    m_record.service = m_plan.service;
+    m_record.vip = m_plan.vip;
+    m_record.iface = m_plan.iface;
+    m_record.filter = m_plan.filter;
+    m_record.remoteDir = m_plan.remoteDir;
+    m_record.remoteBase = m_plan.remoteBase();
+    m_record.pidFile = m_plan.pidFile();
+    m_record.stderrFile = m_plan.stderrFile();
+    m_record.ringCount = m_plan.ringCount;
+    m_record.ringSizeMb = m_plan.ringSizeMb;
+    m_record.snaplen = m_plan.snaplen;
+    m_record.remoteCommand = tcpdumpArgv(m_plan);
+}
+
+Result<std::unique_ptr<CaptureSession>> CaptureSession::attach(
+    RemoteHost &host, const std::string &outDir, ProgressSink *sink)
+{
+    auto rec = readRecord((fs::path(outDir) / kSessionStateName).string());
+    if (!rec)
+        return rec.error();
+    CapturePlan plan;
+    plan.iface = rec->iface;
+    plan.filter = rec->filter;
+    plan.remoteDir = rec->remoteDir;
+    plan.name = baseName(rec->remoteBase);
+    plan.ringCount = rec->ringCount;
+    plan.ringSizeMb = rec->ringSizeMb;
+    plan.snaplen = rec->snaplen;
+    plan.context = rec->context;
+    plan.service = rec->service;
+    plan.vip = rec->vip;
+    if (auto v = validate(plan); !v)
+        return Error {"the session file does not describe a valid capture: " + v.error().message, outDir, {}};
+    auto s = std::make_unique<CaptureSession>(host, plan, outDir, sink);
+    s->m_record = rec.value();
+    return s;
+}
+
+Status CaptureSession::saveState()
+{
+    std::error_code ec;
+    fs::create_directories(m_outDir, ec);
+    return writeRecord((fs::path(m_outDir) / kSessionStateName).string(), m_record);
+}
+
+Result<PreflightReport> CaptureSession::preflight(const CancelToken &cancel)
+{
+    if (auto v = validate(m_plan); !v)
+        return v.error();
+    PreflightReport rep;
+    const std::string where = m_host.describe();
+    auto id = m_host.run({"id", "-u"}, cancel);
+    if (!id)
+        return id.error();
+    rep.user = id->out.substr(0, id->out.find_first_of("\r\n"));
+    if (rep.user != "0")
+        return Error {
+            "commands on " + m_host.nodeName() + " run as uid " + rep.user + ", not root; tcpdump needs root",
+            where, "log in as root, or as a user with passwordless sudo"};
+
+    auto ver = m_host.run({m_plan.tcpdump, "--version"}, cancel);
+    if (!ver)
+        return ver.error();
+    if (ver->exitCode == 127 || ver->err.find("not found") != std::string::npos
+        || ver->err.find("No such file") != std::string::npos)
+        return Error {"tcpdump not found on node " + m_host.nodeName(), where,
+            "install tcpdump on the node, or choose a debug image that ships it"};
+    rep.tcpdumpVersion = parseTcpdumpVersion(ver->out + "\n" + ver->err);
+    if (rep.tcpdumpVersion.empty())
+        return Error {
+            "'" + m_plan.tcpdump + " --version' did not print a tcpdump version: " + ver->errorSummary(),
+            where, "check that tcpdump on the node is a real tcpdump"};
+    m_record.tcpdumpVersion = rep.tcpdumpVersion;
+
+    auto links = m_host.run({"ip", "-j", "link", "show"}, cancel);
+    if (!links)
+        return links.error();
+    if (!links->ok())
+        return Error {"'ip -j link show' failed: " + links->errorSummary(), where, "the node needs iproute2"};
+    const QJsonArray arr = QJsonDocument::fromJson(QByteArray::fromStdString(links->out)).array();
+    for (const auto &v : arr)
+        rep.interfaces.push_back(v.toObject()[QStringLiteral("ifname")].toString().toStdString());
+    if (m_plan.iface != "any"
+        && std::find(rep.interfaces.begin(), rep.interfaces.end(), m_plan.iface) == rep.interfaces.end()) {
+        std::string list;
+        for (const auto &i : rep.interfaces)
+            list += (list.empty() ? "" : ", ") + i;
+        return Error {"interface " + m_plan.iface + " does not exist on node " + m_host.nodeName(), where,
+            "interfaces there: " + list};
+    }
+
+    auto mk = m_host.run({"mkdir", "-p", "--", m_plan.remoteDir}, cancel);
+    if (!mk)
+        return mk.error();
+    if (!mk->ok())
+        return Error {"cannot create " + m_plan.remoteDir + ": " + mk->errorSummary(), where,
+            "choose another remote directory"};
+    auto df = m_host.run({"df", "-P", "-B1", "--", m_plan.remoteDir}, cancel);
+    if (!df)
+        return df.error();
+    {
+        std::istringstream in(df->out);
+        std::string header, fsName;
+        uint64_t total = 0, used = 0, avail = 0;
+        std::getline(in, header);
+        if (!df->ok() || !(in >> fsName >> total >> used >> avail))
+            return Error {
+                "cannot read free space of " + m_plan.remoteDir + ": " + df->errorSummary(), where, {}};
+        rep.freeBytes = avail;
+    }
+    const uint64_t need = m_plan.ringBytes() + static_cast<uint64_t>(m_plan.ringCount) * 262144u;
+    if (rep.freeBytes < need)
+        return Error {"not enough free disk in " + m_plan.remoteDir + " on " + m_host.nodeName()
+                + ": the ring needs " + std::to_string(need / 1000000) + " MB, "
+                + std::to_string(rep.freeBytes / 1000000) + " MB are free",
+            where, "use a smaller --ring (SIZE_MBxCOUNT) or free space on the node"};
+
+    if (!m_plan.filter.empty()) {
+        auto compiled = m_host.run({m_plan.tcpdump, "-i", m_plan.iface, "-d", "--", m_plan.filter}, cancel);
+        if (!compiled)
+            return compiled.error();
+        if (!compiled->ok())
+            return Error {"the BPF filter '" + m_plan.filter
+                    + "' is not accepted by tcpdump: " + compiled->errorSummary(),
+                where, "check the filter syntax (pcap-filter(7))"};
+    }
+    return rep;
+}
+
+Status CaptureSession::start(const CancelToken &cancel)
+{
+    if (auto v = validate(m_plan); !v)
+        return v.error();
+    m_record.startTime = isoNowUtc();
+    m_record.state = "starting";
+    if (auto s = saveState(); !s)
+        return s;
+    m_host.run({"rm", "-f", "--", m_plan.stderrFile(), m_plan.pidFile()}, cancel);
+    auto pid = m_host.startDetached(m_record.remoteCommand, m_plan.pidFile(), m_plan.stderrFile(), cancel);
+    if (!pid)
+        return pid.error();
+    m_record.pid = pid.value();
+    m_record.state = "running";
+    m_startedAt = nowSec();
+    if (auto s = saveState(); !s)
+        return s;
+    // tcpdump prints "listening on IF" once the capture runs, or dies with its reason.
+    for (int i = 0; i < 40 && !cancel.isCancelled(); ++i) {
+        auto err = m_host.run({"cat", "--", m_plan.stderrFile()}, cancel);
+        if (err && err->out.find("listening on") != std::string::npos)
+            return Ok {};
+        auto alive = m_host.isAlive(m_record.pid, cancel);
+        if (alive && !alive.value()) {
+            m_record.state = "failed";
+            std::string why = err ? err->out : std::string();
+            while (!why.empty() && (why.back() == '\n' || why.back() == '\r'))
+                why.pop_back();
+            saveState();
+            return Error {
+                "tcpdump exited right after starting: " + (why.empty() ? std::string("no message") : why),
+                m_host.describe(), "check the interface, the filter and the permissions"};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    if (cancel.isCancelled())
+        return Error {"cancelled while starting tcpdump", m_host.describe(), {}};
+    return Ok {}; // running, but quiet: some builds print "listening" late
+}
+
+Result<MonitorSample> CaptureSession::poll(const CancelToken &cancel)
+{
+    MonitorSample s;
+    auto list = m_host.run(rotationListingCommand(m_plan.remoteBase()), cancel);
+    if (!list)
+        return list.error();
+    s.files = parseRotationListing(list->out, m_plan.remoteBase(), m_plan.ringCount);
+    for (const auto &f : s.files)
+        s.totalBytes += f.size;
+    auto alive = m_host.isAlive(m_record.pid, cancel);
+    if (!alive)
+        return alive.error();
+    s.alive = alive.value();
+    const double now = nowSec();
+    if (m_startedAt == 0)
+        m_startedAt = now;
+    s.elapsedSec = now - m_startedAt;
+    if (m_lastSampleAt > 0 && now > m_lastSampleAt && s.totalBytes >= m_lastTotal)
+        s.bytesPerSec = static_cast<double>(s.totalBytes - m_lastTotal) / (now - m_lastSampleAt);
+    m_lastSampleAt = now;
+    m_lastTotal = s.totalBytes;
+    return s;
+}
+
+Status CaptureSession::monitorUntilDone(const CancelToken &stopRequested, const CancelToken &cancel,
+    const std::function<void(const MonitorSample &)> &onSample, int intervalMs)
+{
+    if (m_startedAt == 0)
+        m_startedAt = nowSec();
+    while (!stopRequested.isCancelled() && !cancel.isCancelled()) {
+        auto s = poll(cancel);
+        if (!s) {
+            if (cancel.isCancelled())
+                break;
+            return Error {"lost contact with the capture: " + s.error().message, m_host.describe(),
+                "tcpdump keeps running on the node; continue with: lbscope-cli capture --attach " + m_outDir};
+        }
+        if (onSample)
+            onSample(s.value());
+        if (!s->alive)
+            break; // tcpdump ended by itself
+        if (m_plan.durationSec > 0 && s->elapsedSec >= m_plan.durationSec)
+            break;
+        sleepMs(intervalMs, stopRequested, cancel);
+    }
+    auto st = stop();
+    if (cancel.isCancelled())
+        return Error {"capture cancelled; tcpdump was stopped", m_host.describe(), {}};
+    return st;
+}
+
+Status CaptureSession::stop()
+{
+    CancelToken own; // stopping must work after the user's cancel
+    const int64_t pid = m_record.pid;
+    bool stopped = false;
+    if (pid > 1) {
+        for (const char *sig : {"INT", "TERM", "KILL"}) {
+            auto sent = m_host.sendSignal(pid, sig, own);
+            if (!sent)
+                return Error {
+                    "could not stop tcpdump (pid " + std::to_string(pid) + "): " + sent.error().message,
+                    m_host.describe(), "stop it on the node with: kill -INT " + std::to_string(pid)};
+            if (!sent.value()) {
+                stopped = true;
+                break; // already gone
+            }
+            for (int i = 0; i < 40; ++i) {
+                auto alive = m_host.isAlive(pid, own);
+                if (alive && !alive.value()) {
+                    stopped = true;
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            }
+            if (stopped) {
+                if (std::string(sig) != "INT")
+                    m_record.warnings.push_back(std::string("tcpdump ignored SIGINT and was stopped with SIG")
+                        + sig + "; the last file may end with a cut record");
+                break;
+            }
+        }
+    }
+    if (!stopped && pid > 1)
+        return Error {"tcpdump (pid " + std::to_string(pid) + ") is still running after INT, TERM and KILL",
+            m_host.describe(), "check the node"};
+    if (m_record.stopTime.empty())
+        m_record.stopTime = isoNowUtc();
+    auto err = m_host.run({"cat", "--", m_plan.stderrFile()}, own);
+    if (err && err->ok())
+        m_record.stats = parseTcpdumpStats(err->out);
+    if (!m_record.stats.complete())
+        m_record.warnings.push_back("tcpdump's counters were not found in " + m_plan.stderrFile());
+    else if (m_record.stats.droppedByKernel.value_or(0) > 0)
+        m_record.warnings.push_back(std::to_string(*m_record.stats.droppedByKernel)
+            + " packets dropped by kernel: missing packets are capture artefacts, not "
+              "network loss (raise -B or narrow the filter)");
+    m_record.state = "stopped";
+    return saveState();
+}
+
+Result<std::vector<DownloadResult>> CaptureSession::download(const CancelToken &cancel)
+{
+    auto list = m_host.run(rotationListingCommand(m_plan.remoteBase()), cancel);
+    if (!list)
+        return list.error();
+    if (!list->ok())
+        return Error {"cannot list the capture files: " + list->errorSummary(), m_host.describe(), {}};
+    const auto files = parseRotationListing(list->out, m_plan.remoteBase(), m_plan.ringCount);
+    if (files.empty())
+        return Error {"no capture files " + m_plan.remoteBase() + "* on node " + m_host.nodeName(),
+            m_host.describe(), "were they removed, or did tcpdump never write?"};
+    std::vector<DownloadResult> results;
+    m_record.files.clear();
+    for (const auto &f : files) {
+        const std::string local = (fs::path(m_outDir) / baseName(f.path)).string();
+        auto d = downloadFile(m_host, f.path, local, m_sink, cancel);
+        if (!d)
+            return d.error();
+        ManifestFile mf;
+        mf.name = baseName(f.path);
+        mf.remotePath = f.path;
+        mf.size = d->size;
+        mf.sha256 = d->sha256;
+        if (auto t = readPcapTimes(local)) {
+            mf.firstTs = t->firstTs;
+            mf.lastTs = t->lastTs;
+            mf.packets = t->packets;
+            mf.truncated = t->truncated;
+        } else {
+            m_record.warnings.push_back(t.error().toString());
+        }
+        m_record.files.push_back(mf);
+        results.push_back(d.value());
+    }
+    std::stable_sort(m_record.files.begin(), m_record.files.end(),
+        [](const ManifestFile &a, const ManifestFile &b) { return a.firstTs < b.firstTs; });
+    m_record.state = "downloaded";
+    if (auto s = saveState(); !s)
+        return s.error();
+    if (auto s = writeRecord((fs::path(m_outDir) / kManifestName).string(), m_record); !s)
+        return s.error();
+    return results;
+}
+
+Status CaptureSession::removeRemote()
+{
+    CancelToken own;
+    auto list = m_host.run(rotationListingCommand(m_plan.remoteBase()), own);
+    if (!list)
+        return list.error();
+    std::vector<std::string> argv {"rm", "-f", "--", m_plan.pidFile(), m_plan.stderrFile()};
+    for (const auto &f : parseRotationListing(list->out, m_plan.remoteBase(), m_plan.ringCount))
+        argv.push_back(f.path);
+    auto rm = m_host.run(argv, own);
+    if (!rm)
+        return rm.error();
+    if (!rm->ok())
+        return Error {
+            "could not remove the capture files on the node: " + rm->errorSummary(), m_host.describe(), {}};
+    return Ok {};
+}
+
+} // namespace lbs::capture

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/capture/captureplan.h"
+#include "core/capture/capturerecord.h"
+#include "core/capture/downloader.h"
+#include "core/capture/remotehost.h"
+#include "core/capture/rotationset.h"
+#include "core/common/progress.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lbs::capture {
+
+/// What preflight found on the node.
+struct PreflightReport {
+    std::string tcpdumpVersion;
+    std::vector<std::string> interfaces; ///< all interfaces on the node
+    uint64_t freeBytes = 0; ///< free space in the remote directory
+    std::string user; ///< uid we run as ("0" = root)
+};
+
+/// One monitoring sample (taken about every second while tcpdump runs).
+struct MonitorSample {
+    std::vector<RemoteFile> files;
+    uint64_t totalBytes = 0; ///< bytes in the ring now (older files are overwritten after a wrap)
+    double bytesPerSec = 0; ///< growth since the previous sample
+    double elapsedSec = 0;
+    bool alive = false; ///< tcpdump's pid still runs
+};
+
+/// A remote capture over one RemoteHost: plan -> preflight -> start -> monitor -> stop -> download
+/// -> cleanup. Its state is written to OUT/.lbscope-session.json at each step so that a capture whose
+/// connection dropped can be re-attached; manifest.json is written once the files are downloaded.
+/// Synchronous; run it from a worker thread in the GUI.
+class CaptureSession {
+public:
+    CaptureSession(RemoteHost &host, CapturePlan plan, std::string outDir, ProgressSink *sink = nullptr);
+
+    /// Re-attaches to the capture recorded in outDir/.lbscope-session.json.
+    static Result<std::unique_ptr<CaptureSession>> attach(
+        RemoteHost &host, const std::string &outDir, ProgressSink *sink = nullptr);
+
+    /// tcpdump present (and its version), interface exists, free disk >= the whole ring, root (or
+    /// sudo), remote directory writable, BPF filter compiles (`tcpdump -d`). Each Error says what to do.
+    Result<PreflightReport> preflight(const CancelToken &cancel);
+    /// Starts tcpdump detached (survives a dropped connection) and checks it is running.
+    Status start(const CancelToken &cancel);
+    /// Lists the ring, the rate and whether tcpdump is alive.
+    Result<MonitorSample> poll(const CancelToken &cancel);
+    /// Monitors every intervalMs until the plan's duration is reached, stopRequested is set, or
+    /// tcpdump exits; then stops it. When cancel fires instead, tcpdump is stopped as well and an
+    /// Error is returned (cleanup still happens with its own bounded time).
+    Status monitorUntilDone(const CancelToken &stopRequested, const CancelToken &cancel,
+        const std::function<void(const MonitorSample &)> &onSample, int intervalMs = 1000);
+    /// SIGINT through `kill`, waits for the exit (then TERM, then KILL), reads tcpdump's counters.
+    /// Uses its own bounded time, so it works after a cancel too.
+    Status stop();
+    /// Downloads every file of the ring (resumable, sha256-checked), reads first/last packet times,
+    /// and writes manifest.json. Returns the per-file results.
+    Result<std::vector<DownloadResult>> download(const CancelToken &cancel);
+    /// Removes the ring, the pid file and the stderr file from the node.
+    Status removeRemote();
+
+    const CaptureRecord &record() const { return m_record; }
+    const CapturePlan &plan() const { return m_plan; }
+    std::string outDir() const { return m_outDir; }
+
+private:
+    Status saveState();
+    RemoteHost &m_host;
+    CapturePlan m_plan;
+    std::string m_outDir;
+    ProgressSink *m_sink;
+    CaptureRecord m_record;
+    uint64_t m_lastTotal = 0;
+    double m_lastSampleAt = -1;
+    double m_startedAt = 0;
+};
+
+} // namespace lbs::capture

@@ -1,0 +1,262 @@
+#include "core/capture/downloader.h"
+
+#include "core/capture/sha256.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace lbs::capture {
+
+namespace fs = std::filesystem;
+
+Result<RemoteStat> statRemote(RemoteHost &host, const std::string &path, const CancelToken &cancel)
+{
+    auto r = host.run({"stat", "-L", "-c", "%s %Y", "--", path}, cancel);
+    if (!r)
+        return r.error();
+    if (!r->ok())
+        return Error {"cannot stat " + path + ": " + r->errorSummary(), host.describe(),
+            "check the path exists on the node"};
+    RemoteStat st;
+    std::istringstream in(r->out);
+    if (!(in >> st.size >> st.mtime))
+        return Error {"unexpected stat output for " + path + ": '" + r->out + "'", host.describe(), {}};
+    return st;
+}
+
+Result<std::string> sha256Remote(RemoteHost &host, const std::string &path, const CancelToken &cancel)
+{
+    RunOptions o;
+    o.timeoutMs = 30 * 60 * 1000;
+    auto r = host.run({"sha256sum", "--", path}, cancel, o);
+    if (!r)
+        return r.error();
+    if (!r->ok())
+        return Error {"sha256sum failed for " + path + ": " + r->errorSummary(), host.describe(),
+            "the node needs coreutils' sha256sum"};
+    const std::string hex = r->out.substr(0, 64);
+    if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return Error {"unexpected sha256sum output for " + path, host.describe(), {}};
+    return hex;
+}
+
+namespace {
+
+/// Appends to the .part file through a large buffer, hashing as it goes.
+class PartWriter {
+public:
+    explicit PartWriter(int fd) : m_fd(fd) { m_buf.reserve(kBuf); }
+    ~PartWriter() { flush(); }
+    bool add(const char *d, std::size_t n)
+    {
+        m_hash.update(d, n);
+        m_written += n;
+        if (m_buf.size() + n > kBuf && !flush())
+            return false;
+        if (n >= kBuf)
+            return writeAll(d, n);
+        m_buf.insert(m_buf.end(), d, d + n);
+        return true;
+    }
+    bool flush()
+    {
+        const bool ok = writeAll(m_buf.data(), m_buf.size());
+        m_buf.clear();
+        return ok && !m_failed;
+    }
+    Sha256 &hash() { return m_hash; }
+    uint64_t written() const { return m_written; }
+    bool failed() const { return m_failed; }
+
+private:
+    static constexpr std::size_t kBuf = 8u << 20;
+    bool writeAll(const char *d, std::size_t n)
+    {
+        while (n > 0) {
+            const ssize_t w = ::write(m_fd, d, n);
+            if (w <= 0) {
+                m_failed = true;
+                return false;
+            }
+            d += w;
+            n -= static_cast<std::size_t>(w);
+        }
+        return true;
+    }
+    int m_fd;
+    std::vector<char> m_buf;
+    Sha256 m_hash;
+    uint64_t m_written = 0;
+    bool m_failed = false;
+};
+
+std::string metaText(const RemoteStat &st, const std::string &remotePath)
+{
+    return std::to_string(st.size) + " " + std::to_string(st.mtime) + " " + remotePath + "\n";
+}
+
+std::string readSmall(const std::string &path)
+{
+    std::ifstream in(path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string rateText(double bytes, double secs)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f MB/s", secs > 0 ? bytes / secs / 1e6 : 0.0);
+    return buf;
+}
+
+} // namespace
+
+Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remotePath,
+    const std::string &localPath, ProgressSink *sink, const CancelToken &cancel,
+    const DownloadOptions &options)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    auto st = statRemote(host, remotePath, cancel);
+    if (!st)
+        return st.error();
+    auto remoteSha = sha256Remote(host, remotePath, cancel);
+    if (!remoteSha)
+        return remoteSha.error();
+    DownloadResult result;
+    result.localPath = localPath;
+    result.size = st->size;
+    std::error_code ec;
+    fs::create_directories(fs::path(localPath).parent_path(), ec);
+
+    if (fs::exists(localPath) && fs::file_size(localPath, ec) == st->size) {
+        auto local = sha256OfFile(localPath);
+        if (local && local.value() == remoteSha.value()) {
+            result.sha256 = local.value();
+            result.alreadyComplete = true;
+            return result;
+        }
+    }
+    const std::string part = localPath + ".part";
+    const std::string meta = part + ".meta";
+    for (int round = 0; round < 2; ++round) {
+        uint64_t have = 0;
+        if (round == 0 && fs::exists(part) && readSmall(meta) == metaText(st.value(), remotePath)) {
+            have = fs::file_size(part, ec);
+            if (ec || have > st->size)
+                have = 0;
+        }
+        {
+            std::ofstream m(meta, std::ios::trunc);
+            m << metaText(st.value(), remotePath);
+            if (!m)
+                return Error {
+                    "cannot write " + meta, localPath, "check that the output directory is writable"};
+        }
+        const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT, 0644);
+        if (fd < 0)
+            return Error {"cannot open " + part + " for writing", localPath,
+                "check that the output directory is writable"};
+        if (::ftruncate(fd, static_cast<off_t>(have)) != 0
+            || ::lseek(fd, static_cast<off_t>(have), SEEK_SET) < 0) {
+            ::close(fd);
+            return Error {"cannot prepare " + part, localPath, {}};
+        }
+        PartWriter writer(fd);
+        if (have > 0) { // continue the hash over the bytes we already have
+            std::FILE *f = std::fopen(part.c_str(), "rb");
+            std::vector<char> buf(4 << 20);
+            uint64_t left = have;
+            while (f && left > 0) {
+                const std::size_t n = std::fread(buf.data(), 1, std::min<uint64_t>(left, buf.size()), f);
+                if (n == 0)
+                    break;
+                writer.hash().update(buf.data(), n);
+                left -= n;
+            }
+            if (f)
+                std::fclose(f);
+            if (left != 0) {
+                ::close(fd);
+                return Error {"cannot re-read " + part + " to resume", localPath, "delete it and retry"};
+            }
+        }
+        if (round == 0)
+            result.resumedFrom = have;
+        ProgressThrottle progress(sink, "download " + fs::path(localPath).filename().string(), st->size);
+        uint64_t offset = have;
+        const auto tStart = std::chrono::steady_clock::now();
+        const auto report = [&] {
+            const double secs
+                = std::chrono::duration<double>(std::chrono::steady_clock::now() - tStart).count();
+            progress.update(offset, rateText(static_cast<double>(offset - have), secs));
+        };
+        const ByteSink sinkFn = [&](const char *d, std::size_t n) {
+            if (!writer.add(d, n))
+                return false;
+            offset += n;
+            report();
+            return !cancel.isCancelled();
+        };
+        int failures = 0;
+        while (offset < st->size) {
+            const uint64_t want = std::min<uint64_t>(options.rangeBytes, st->size - offset);
+            const uint64_t before = offset;
+            auto got = host.readRange(remotePath, offset, want, sinkFn, cancel);
+            if (writer.failed()) {
+                ::close(fd);
+                return Error {
+                    "cannot write " + part + " (disk full?)", localPath, "free space and retry: it resumes"};
+            }
+            if (!got) {
+                writer.flush();
+                ::close(fd);
+                return Error {"download of " + remotePath + " stopped at byte " + std::to_string(offset)
+                        + " of " + std::to_string(st->size) + ": " + got.error().message,
+                    host.describe(), "run the same command again: it resumes from " + part};
+            }
+            result.transferred += offset - before;
+            if (offset - before < want && ++failures >= options.attempts) {
+                writer.flush();
+                ::close(fd);
+                return Error {remotePath + " ended at byte " + std::to_string(offset) + " but stat said "
+                        + std::to_string(st->size) + " bytes",
+                    host.describe(), "the file shrank or the transfer is cut repeatedly; retry"};
+            }
+        }
+        const bool flushed = writer.flush();
+        ::fsync(fd);
+        ::close(fd);
+        if (!flushed)
+            return Error {
+                "cannot write " + part + " (disk full?)", localPath, "free space and retry: it resumes"};
+        const std::string sha = writer.hash().hexDigest();
+        progress.finish(rateText(static_cast<double>(offset - have),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - tStart).count()));
+        if (sha == remoteSha.value()) {
+            fs::rename(part, localPath, ec);
+            if (ec)
+                return Error {
+                    "cannot rename " + part + " to " + localPath + ": " + ec.message(), localPath, {}};
+            fs::remove(meta, ec);
+            result.sha256 = sha;
+            result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            return result;
+        }
+        // mismatch: throw the partial data away and fetch everything once more
+        fs::remove(part, ec);
+    }
+    return Error {
+        "sha256 of the downloaded " + remotePath + " differs from the node's after two full downloads",
+        host.describe(), "the file is changing on the node (is tcpdump still writing it?)"};
+}
+
+} // namespace lbs::capture

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/capture/remotehost.h"
+#include "core/common/progress.h"
+
+#include <cstdint>
+#include <string>
+
+namespace lbs::capture {
+
+/// Size and modification time of a remote file (`stat -c '%s %Y'`).
+struct RemoteStat {
+    uint64_t size = 0;
+    int64_t mtime = 0;
+};
+
+Result<RemoteStat> statRemote(RemoteHost &host, const std::string &path, const CancelToken &cancel);
+/// `sha256sum -- path`, the 64 hex characters.
+Result<std::string> sha256Remote(RemoteHost &host, const std::string &path, const CancelToken &cancel);
+
+/// How a download went.
+struct DownloadResult {
+    std::string localPath;
+    uint64_t size = 0;
+    std::string sha256; ///< verified equal to the node's sha256sum
+    uint64_t resumedFrom = 0; ///< bytes already present in NAME.part when we started
+    uint64_t transferred = 0; ///< bytes moved over the link this time
+    double seconds = 0;
+    bool alreadyComplete = false; ///< the local file was there with the right sha256
+};
+
+struct DownloadOptions {
+    uint64_t rangeBytes = 256ull << 20; ///< one remote command per range
+    int attempts = 3; ///< per range, for short reads while the link is up
+};
+
+/// Downloads a remote file to localPath with byte-range resume and a sha256 check:
+///  - bytes go to localPath + ".part" (with a ".part.meta" recording the remote size and mtime),
+///    hashed while written; an existing .part for the same size/mtime is continued, not refetched;
+///  - the remote file is read with one streaming command per range (RemoteHost::readRange);
+///  - complete only when size and sha256 match the node's; a mismatch re-downloads once from zero;
+///  - on error or cancel the bytes received so far stay in .part for the next attempt.
+/// Progress goes to sink (bytes done of total, with rate and ETA in the message).
+Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remotePath,
+    const std::string &localPath, ProgressSink *sink, const CancelToken &cancel,
+    const DownloadOptions &options = {});
+
+} // namespace lbs::capture

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lbs::capture {
+
+/// tcpdump's own counters, printed on stderr when it exits (domain.md §4.7).
+struct TcpdumpStats {
+    std::optional<uint64_t> captured;
+    std::optional<uint64_t> receivedByFilter;
+    std::optional<uint64_t> droppedByKernel;
+    std::optional<uint64_t>
+        droppedByInterface; ///< printed only when non-zero; absent = 0 if the others are there
+    bool complete() const { return captured && receivedByFilter && droppedByKernel; }
+};
+
+/// Parses the last set of counters found in tcpdump's stderr ("N packets captured",
+/// "N packets received by filter", "N packets dropped by kernel", "N packets dropped by interface",
+/// singular "packet" included). Lines that are not counters are ignored.
+TcpdumpStats parseTcpdumpStats(const std::string &stderrText);
+
+/// "tcpdump version 4.99.3" -> "4.99.3"; empty when absent.
+std::string parseTcpdumpVersion(const std::string &versionOutput);
+
+} // namespace lbs::capture
