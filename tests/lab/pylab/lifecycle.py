@@ -40,6 +40,16 @@ def leftovers(paths):
 def up(paths, with_kubesim=True):
     t0 = time.monotonic()
     if is_up(paths):
+        rt = state.load(paths.runtime, {})
+        ks = read_pid(paths.kubesim_pid)
+        if rt.get("kubesim") and not (ks and pid_alive(ks)):
+            log("the lab is already up but kubesim is not running; starting it again")
+            try:
+                _kubesim_up(paths)
+            except (LabError, subprocess.SubprocessError) as e:
+                log(f"up failed: {e}")
+                return 1
+            return 0
         log(f"the lab is already up (state in {paths.dir}); nothing to do")
         return 0
     if (os.path.isdir(paths.dir) and os.listdir(paths.dir)
@@ -113,16 +123,10 @@ def _build(paths, with_kubesim):
     state.save(paths.runtime, runtime)
     holder = wait_for(state.vip_holder_name, 15, what=f"keepalived to put the VIP {C.VIP} on a node")
     state.publish(paths, runtime, faults)
-    kubesim_up = os.path.join(HERE, "kubesim", "kubesim-up")
     if with_kubesim:
-        if not os.path.exists(kubesim_up):
-            raise LabError(f"{kubesim_up} is missing: the API half of the lab is not there "
-                           "(use 'lab up --no-kubesim' for the data plane alone)")
-        log("starting kubesim (tests/lab/kubesim/kubesim-up)")
-        env = dict(os.environ, LBSCOPE_LAB_DIR=paths.dir)
-        p = subprocess.run([kubesim_up], env=env, timeout=300)
-        if p.returncode != 0:
-            raise LabError(f"kubesim-up exited with {p.returncode}")
+        runtime["kubesim"] = True
+        state.save(paths.runtime, runtime)
+        _kubesim_up(paths)
     print(f"VIP {C.VIP}:{C.SERVICE_PORT} (service {C.SERVICE_NS}/{C.SERVICE_NAME}) held by {holder}")
     for n in C.NODES:
         print(f"  {n.name}: eth0 {n.private_ip}, eth1 {n.public_ip}, netns {n.netns}, "
@@ -130,6 +134,18 @@ def _build(paths, with_kubesim):
     print(f"  bastion: {C.BASTION_IP}, ssh {C.SSH_USER}@127.0.0.1:{runtime['ssh_ports']['bastion']}")
     print(f"kubeconfig: {paths.kubeconfig}" + ("" if with_kubesim else " (not written: --no-kubesim)"))
     print(f"ssh: ssh -F {paths.ssh_config} lab-node-1   (or lab-node-1-via-bastion)")
+
+
+def _kubesim_up(paths):
+    kubesim_up = os.path.join(HERE, "kubesim", "kubesim-up")
+    if not os.path.exists(kubesim_up):
+        raise LabError(f"{kubesim_up} is missing: the API half of the lab is not there "
+                       "(use 'lab up --no-kubesim' for the data plane alone)")
+    log("starting kubesim (tests/lab/kubesim/kubesim-up)")
+    env = dict(os.environ, LBSCOPE_LAB_DIR=paths.dir)
+    p = subprocess.run([kubesim_up], env=env, timeout=300)
+    if p.returncode != 0:
+        raise LabError(f"kubesim-up exited with {p.returncode} (its messages are above)")
 
 
 def _lab_socats():
