@@ -12,8 +12,10 @@ TcpdumpStats parseTcpdumpStats(const std::string &text)
     std::string line;
     bool sawCaptured = false;
     while (std::getline(in, line)) {
-        const auto b = line.find_first_not_of(" \t\r");
-        if (b == std::string::npos)
+        auto b = line.find_first_not_of(" \t\r");
+        if (b != std::string::npos && line.compare(b, 2, "^C") == 0) // the terminal's echo of Ctrl+C
+            b += 2;
+        if (b == std::string::npos || b >= line.size())
             continue;
         uint64_t n = 0;
         const char *first = line.data() + b;
