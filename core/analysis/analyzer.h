@@ -15,16 +15,16 @@
 namespace lbs::analysis {
 
 struct AnalyzerOptions {
-    std::string filter;            ///< tcpdump-syntax BPF filter, empty = all packets
-    double bucketSeconds = 1.0;    ///< timeline bucket, 0.001 .. 3600
-    bool keepPacketIndex = true;   ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
+    std::string filter; ///< tcpdump-syntax BPF filter, empty = all packets
+    double bucketSeconds = 1.0; ///< timeline bucket, 0.001 .. 3600
+    bool keepPacketIndex = true; ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
 };
 
 /// Stages published while running (style.md §6: cheap results first).
 enum class AnalysisStage {
-    Partial,   ///< reading: summary and timeline so far (no flows, no packet index)
-    Timeline,  ///< reading done: final summary, files and timeline
-    Complete,  ///< everything: flows, HTTP, findings, packet index
+    Partial, ///< reading: summary and timeline so far (no flows, no packet index)
+    Timeline, ///< reading done: final summary, files and timeline
+    Complete, ///< everything: flows, HTTP, findings, packet index
 };
 
 /// Runs the whole analysis in one pass over the merged packets. Not thread-safe per instance;
@@ -39,13 +39,14 @@ public:
     /// cancelled ("analysis cancelled"). `onStage` (optional) receives snapshots; `progress`
     /// (optional) receives throttled byte progress.
     Result<CaptureAnalysis> run(const pcap::CaptureSet &set, const CancelToken &cancel = {},
-                                ProgressSink *progress = nullptr, const StageCallback &onStage = {});
+        ProgressSink *progress = nullptr, const StageCallback &onStage = {});
 
 private:
     AnalyzerOptions m_options;
 };
 
 /// Convenience: CaptureSet::open + Analyzer::run.
-Result<CaptureAnalysis> analyzeFiles(const std::vector<std::string> &inputs, const AnalyzerOptions &options = {});
+Result<CaptureAnalysis> analyzeFiles(
+    const std::vector<std::string> &inputs, const AnalyzerOptions &options = {});
 
 } // namespace lbs::analysis

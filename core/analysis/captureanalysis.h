@@ -21,48 +21,50 @@ enum class ResetSide : uint8_t { None, Client, Server };
 
 /// One HTTP/1.x request and its response. Times in nanoseconds; durations derived from them.
 struct HttpRequest {
-    int64_t tsNs = 0;              ///< first request byte
-    int64_t requestEndNs = 0;      ///< last request byte
+    int64_t tsNs = 0; ///< first request byte
+    int64_t requestEndNs = 0; ///< last request byte
     std::string method;
-    std::string path;              ///< request target, at most 1024 bytes
-    std::optional<int> status;     ///< final (non-1xx) status code
-    std::optional<int64_t> ttfbNs;       ///< last request byte -> first response byte
-    std::optional<int64_t> responseNs;   ///< last request byte -> last response byte
-    uint64_t requestBytes = 0;     ///< headers + body
+    std::string path; ///< request target, at most 1024 bytes
+    std::optional<int> status; ///< final (non-1xx) status code
+    std::optional<int64_t> ttfbNs; ///< last request byte -> first response byte
+    std::optional<int64_t> responseNs; ///< last request byte -> last response byte
+    uint64_t requestBytes = 0; ///< headers + body
     uint64_t responseBytes = 0;
 };
 
 /// One bidirectional TCP or UDP flow (a "conversation"). Directions: 0 client->server,
 /// 1 server->client.
 struct Flow {
-    uint32_t id = 0;               ///< index in CaptureAnalysis::flows
-    uint8_t proto = 6;             ///< 6 TCP, 17 UDP
-    pcap::Endpoint client;         ///< sender of the first SYN (TCP) or first packet (UDP)
+    uint32_t id = 0; ///< index in CaptureAnalysis::flows
+    uint8_t proto = 6; ///< 6 TCP, 17 UDP
+    pcap::Endpoint client; ///< sender of the first SYN (TCP) or first packet (UDP)
     pcap::Endpoint server;
-    bool serverGuessed = false;    ///< no SYN seen: server chosen by port (lower / well-known)
-    bool tunnelled = false;        ///< seen inside IP-in-IP
-    int32_t ifIndex = -1;          ///< SLL2 interface of the first packet, -1 unknown
+    bool serverGuessed = false; ///< no SYN seen: server chosen by port (lower / well-known)
+    bool tunnelled = false; ///< seen inside IP-in-IP
+    int32_t ifIndex = -1; ///< SLL2 interface of the first packet, -1 unknown
     int64_t firstTsNs = 0;
     int64_t lastTsNs = 0;
-    uint32_t firstPacket = 0;      ///< ordinal of the first packet in the merged capture
+    uint32_t firstPacket = 0; ///< ordinal of the first packet in the merged capture
     uint32_t lastPacket = 0;
 
     uint64_t packets[2] = {0, 0};
-    uint64_t bytes[2] = {0, 0};    ///< wire bytes
+    uint64_t bytes[2] = {0, 0}; ///< wire bytes
     uint64_t payloadBytes[2] = {0, 0};
 
     // TCP handshake
-    uint32_t synCount = 0;         ///< client SYNs, retransmissions included
+    uint32_t isn[2] = {0, 0}; ///< base for relative seq per direction (SYN seq, else first seq - 1)
+    bool isnKnown[2] = {false, false};
+    uint32_t synCount = 0; ///< client SYNs, retransmissions included
     uint32_t synAckCount = 0;
     std::vector<int64_t> synTimesNs; ///< times of the client SYNs (at most 16 kept)
     std::optional<int64_t> handshakeRttNs; ///< last SYN before the SYN/ACK -> SYN/ACK
-    std::optional<int64_t> ackRttNs;       ///< SYN/ACK -> client's ACK
-    bool handshakeRst = false;     ///< the SYN was answered by a RST
-    bool icmpUnreachable = false;  ///< the SYN was answered by ICMP destination/port unreachable
+    std::optional<int64_t> ackRttNs; ///< SYN/ACK -> client's ACK
+    bool handshakeRst = false; ///< the SYN was answered by a RST
+    bool icmpUnreachable = false; ///< the SYN was answered by ICMP destination/port unreachable
     bool handshakeBeforeCapture = false; ///< first packet was not a SYN (or SYN/ACK)
 
     // TCP analysis (Wireshark rules, domain.md §5.0)
-    uint32_t retransmits = 0;      ///< retransmissions incl. fast and spurious
+    uint32_t retransmits = 0; ///< retransmissions incl. fast and spurious
     uint32_t fastRetransmits = 0;
     uint32_t spuriousRetransmits = 0;
     uint32_t outOfOrder = 0;
@@ -77,20 +79,20 @@ struct Flow {
     FlowOutcome outcome = FlowOutcome::Incomplete;
 
     std::vector<HttpRequest> requests;
-    bool http = false;             ///< HTTP/1.x detected on this flow
+    bool http = false; ///< HTTP/1.x detected on this flow
 };
 
 /// Per-bucket series (design.md "timeline"). All vectors have the same length.
 struct Timeline {
     double bucketSeconds = 1.0;
-    int64_t t0Ns = 0;              ///< start of bucket 0
+    int64_t t0Ns = 0; ///< start of bucket 0
     std::vector<uint64_t> packets;
     std::vector<uint64_t> bytes;
     std::vector<uint32_t> newFlows;
     std::vector<uint32_t> failedHandshakes;
     std::vector<uint32_t> resets;
     std::vector<uint32_t> retransmits;
-    std::vector<double> ttfbP50Us;  ///< NaN where the bucket has no request
+    std::vector<double> ttfbP50Us; ///< NaN where the bucket has no request
     std::vector<double> ttfbP99Us;
     size_t size() const { return packets.size(); }
     /// Start of bucket i in ns.
@@ -104,21 +106,21 @@ const char *severityName(Severity s);
 /// A diagnosis a person can act on, naming its flows.
 struct Finding {
     Severity severity = Severity::Info;
-    std::string kind;              ///< stable identifier, e.g. "failed_handshakes"
-    std::string summary;           ///< one line
-    std::vector<uint32_t> flows;   ///< flow ids
-    int64_t startNs = 0;           ///< time span it concerns (0 when not time-bound)
+    std::string kind; ///< stable identifier, e.g. "failed_handshakes"
+    std::string summary; ///< one line
+    std::vector<uint32_t> flows; ///< flow ids
+    int64_t startNs = 0; ///< time span it concerns (0 when not time-bound)
     int64_t endNs = 0;
 };
 
 /// Protocol counters over the whole capture.
 struct CaptureCounters {
     uint64_t ipv4 = 0, ipv6 = 0, tcp = 0, udp = 0, icmp = 0, other = 0;
-    uint64_t fragments = 0;        ///< IPv4/IPv6 fragments
-    uint64_t tunnelled = 0;        ///< IP-in-IP packets
-    uint64_t undecoded = 0;        ///< link/network layer not understood
+    uint64_t fragments = 0; ///< IPv4/IPv6 fragments
+    uint64_t tunnelled = 0; ///< IP-in-IP packets
+    uint64_t undecoded = 0; ///< link/network layer not understood
     uint64_t truncatedHeaders = 0; ///< headers cut by snaplen
-    uint64_t filteredOut = 0;      ///< packets the BPF filter rejected
+    uint64_t filteredOut = 0; ///< packets the BPF filter rejected
     uint64_t httpRequests = 0;
 };
 
@@ -128,8 +130,8 @@ struct CaptureAnalysis {
     std::vector<std::string> warnings;
     std::optional<pcap::Manifest> manifest;
     std::string filter;
-    uint64_t packets = 0;          ///< packets that passed the filter
-    uint64_t bytes = 0;            ///< their wire bytes
+    uint64_t packets = 0; ///< packets that passed the filter
+    uint64_t bytes = 0; ///< their wire bytes
     int64_t firstTsNs = 0;
     int64_t lastTsNs = 0;
     CaptureCounters counters;
@@ -138,7 +140,7 @@ struct CaptureAnalysis {
     std::vector<Flow> flows;
     Timeline timeline;
     std::vector<Finding> findings;
-    bool complete = false;         ///< false in staged partial snapshots
+    bool complete = false; ///< false in staged partial snapshots
 };
 
 } // namespace lbs::analysis

@@ -13,10 +13,10 @@ namespace lbs::analysis {
 /// Sequence numbers are relative to the flow's ISNs when `flowIsn` is given.
 struct RelativeSeq {
     bool valid = false;
-    uint32_t isn[2] = {0, 0};     ///< per direction: 0 client->server, 1 server->client
+    uint32_t isn[2] = {0, 0}; ///< per direction: 0 client->server, 1 server->client
 };
-std::string packetInfoText(const pcap::DecodedPacket &packet, uint16_t indexFlags = 0,
-                           const RelativeSeq &rel = {});
+std::string packetInfoText(
+    const pcap::DecodedPacket &packet, uint16_t indexFlags = 0, const RelativeSeq &rel = {});
 
 /// Short protocol name for the Protocol column ("TCP", "HTTP", "UDP", "ICMP", "ICMPv6", "IPv4", ...).
 std::string packetProtocolName(const pcap::DecodedPacket &packet, uint16_t indexFlags = 0);

@@ -68,7 +68,7 @@ Result<JsonValue> parseJson(std::string_view text);
 /// Strings are escaped (control characters as \u00XX); invalid UTF-8 bytes become U+FFFD.
 class JsonWriter {
 public:
-    explicit JsonWriter(bool pretty = false) : m_pretty(pretty) {}
+    explicit JsonWriter(bool pretty = false) : m_pretty(pretty) { }
 
     JsonWriter &beginObject();
     JsonWriter &endObject();

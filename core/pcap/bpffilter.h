@@ -20,8 +20,8 @@ public:
 
     /// Compiles `expression` for every link type given. The error carries pcap_geterr's text,
     /// e.g. "invalid filter 'tcp port x': syntax error".
-    static Result<BpfFilter> compile(const std::string &expression, const std::vector<int> &linktypes,
-                                     uint32_t snaplen = 262144);
+    static Result<BpfFilter> compile(
+        const std::string &expression, const std::vector<int> &linktypes, uint32_t snaplen = 262144);
 
     bool isEmpty() const { return m_expression.empty(); }
     const std::string &expression() const { return m_expression; }

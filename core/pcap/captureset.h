@@ -19,17 +19,17 @@ struct CaptureFileInfo {
     std::string path;
     uint64_t sizeBytes = 0;
     bool pcapng = false;
-    bool nanosecond = false;     ///< pcap with nanosecond magic (pcapng: per-interface resolution)
-    int linktype = -1;           ///< DLT of the file (pcapng: of its first interface)
+    bool nanosecond = false; ///< pcap with nanosecond magic (pcapng: per-interface resolution)
+    int linktype = -1; ///< DLT of the file (pcapng: of its first interface)
     uint32_t snaplen = 0;
-    int64_t firstTsNs = 0;       ///< first packet's time; valid when hasPackets
-    bool hasPackets = false;     ///< at least one packet could be read by the probe
+    int64_t firstTsNs = 0; ///< first packet's time; valid when hasPackets
+    bool hasPackets = false; ///< at least one packet could be read by the probe
     // filled by a full read:
     uint64_t packets = 0;
-    uint64_t bytes = 0;          ///< sum of wire lengths
+    uint64_t bytes = 0; ///< sum of wire lengths
     int64_t lastTsNs = 0;
-    bool truncated = false;      ///< the file ended inside a record or a record was corrupt
-    std::string readError;       ///< libpcap's message for that last bad record
+    bool truncated = false; ///< the file ended inside a record or a record was corrupt
+    std::string readError; ///< libpcap's message for that last bad record
 };
 
 /// Resolved input of one analysis: ordered files, warnings and the optional manifest.

@@ -24,10 +24,10 @@ enum class DecodeLayer : uint8_t { None, Link, Network, Transport };
 
 /// TCP options found in the header.
 struct TcpOptions {
-    uint16_t mss = 0;          ///< 0 when absent
-    int8_t windowScale = -1;   ///< -1 when absent
+    uint16_t mss = 0; ///< 0 when absent
+    int8_t windowScale = -1; ///< -1 when absent
     bool sackPermitted = false;
-    uint8_t sackBlocks = 0;    ///< number of SACK blocks
+    uint8_t sackBlocks = 0; ///< number of SACK blocks
     bool hasTimestamps = false;
     uint32_t tsVal = 0;
     uint32_t tsEcr = 0;
@@ -46,25 +46,25 @@ struct IcmpQuote {
 struct DecodedPacket {
     // link layer
     int linktype = -1;
-    uint8_t vlanCount = 0;         ///< 802.1Q / 802.1ad tags seen (up to 2 stored)
+    uint8_t vlanCount = 0; ///< 802.1Q / 802.1ad tags seen (up to 2 stored)
     uint16_t vlanIds[2] = {0, 0};
-    int32_t ifIndex = -1;          ///< SLL2 interface index, -1 when unknown
-    int16_t sllPacketType = -1;    ///< SLL/SLL2 packet type (0 to us, 4 outgoing...), -1 when absent
-    uint16_t etherType = 0;        ///< after tags; 0 for raw IP / loopback links
+    int32_t ifIndex = -1; ///< SLL2 interface index, -1 when unknown
+    int16_t sllPacketType = -1; ///< SLL/SLL2 packet type (0 to us, 4 outgoing...), -1 when absent
+    uint16_t etherType = 0; ///< after tags; 0 for raw IP / loopback links
     DecodeLayer layer = DecodeLayer::None;
 
     // network layer
-    uint8_t ipVersion = 0;         ///< 4 or 6, 0 when not IP
+    uint8_t ipVersion = 0; ///< 4 or 6, 0 when not IP
     IpAddress src;
     IpAddress dst;
-    uint8_t ipProto = 0;           ///< transport protocol after IPv6 extension headers
+    uint8_t ipProto = 0; ///< transport protocol after IPv6 extension headers
     uint8_t ttl = 0;
     uint16_t ipId = 0;
-    bool fragment = false;         ///< part of a fragmented datagram
-    bool firstFragment = false;    ///< fragment offset 0 (transport header present)
-    uint8_t ipv6ExtHeaders = 0;    ///< count of IPv6 extension headers walked
-    bool tunnelled = false;        ///< IP-in-IP: src/dst/ports are the inner packet's
-    IpAddress outerSrc;            ///< outer addresses when tunnelled
+    bool fragment = false; ///< part of a fragmented datagram
+    bool firstFragment = false; ///< fragment offset 0 (transport header present)
+    uint8_t ipv6ExtHeaders = 0; ///< count of IPv6 extension headers walked
+    bool tunnelled = false; ///< IP-in-IP: src/dst/ports are the inner packet's
+    IpAddress outerSrc; ///< outer addresses when tunnelled
     IpAddress outerDst;
     uint32_t ipPayloadWireLen = 0; ///< transport header + payload length claimed by the IP header
 
@@ -74,15 +74,15 @@ struct DecodedPacket {
     uint32_t seq = 0;
     uint32_t ack = 0;
     uint8_t tcpFlags = 0;
-    uint16_t window = 0;           ///< raw (unscaled) window
+    uint16_t window = 0; ///< raw (unscaled) window
     TcpOptions tcpOptions;
     uint8_t icmpType = 0;
     uint8_t icmpCode = 0;
     IcmpQuote icmpQuote;
 
     const uint8_t *payload = nullptr;
-    uint32_t payloadCaptured = 0;  ///< payload bytes present in the capture
-    uint32_t payloadLen = 0;       ///< payload bytes on the wire (from the IP length)
+    uint32_t payloadCaptured = 0; ///< payload bytes present in the capture
+    uint32_t payloadLen = 0; ///< payload bytes on the wire (from the IP length)
     bool headersTruncated = false; ///< snaplen or a bogus length cut a header short
 
     uint32_t capLen = 0;

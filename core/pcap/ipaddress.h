@@ -9,7 +9,7 @@ namespace lbs::pcap {
 
 /// An IPv4 or IPv6 address stored in 16 bytes (IPv4 in the first four). Small and comparable.
 struct IpAddress {
-    std::array<uint8_t, 16> bytes{};
+    std::array<uint8_t, 16> bytes {};
     uint8_t family = 0; ///< 0 unset, 4 or 6
 
     static IpAddress v4(const uint8_t *p);

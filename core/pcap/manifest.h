@@ -19,8 +19,8 @@ struct ManifestFile {
 /// What lbscope-cli capture wrote next to the rotated files (design.md "Capture directory").
 /// Every field is optional in the file; absent numbers stay std::nullopt.
 struct Manifest {
-    std::string path;         ///< path of manifest.json
-    std::string transport;    ///< "kube" or "ssh"
+    std::string path; ///< path of manifest.json
+    std::string transport; ///< "kube" or "ssh"
     std::string context;
     std::string service;
     std::string vip;
@@ -29,10 +29,10 @@ struct Manifest {
     std::string filter;
     std::string startTime;
     std::string stopTime;
-    std::optional<uint64_t> captured;          ///< tcpdump_stats.captured
-    std::optional<uint64_t> receivedByFilter;  ///< tcpdump_stats.received_by_filter
-    std::optional<uint64_t> droppedByKernel;   ///< tcpdump_stats.dropped_by_kernel
-    std::optional<uint64_t> droppedByInterface;///< tcpdump_stats.dropped_by_interface
+    std::optional<uint64_t> captured; ///< tcpdump_stats.captured
+    std::optional<uint64_t> receivedByFilter; ///< tcpdump_stats.received_by_filter
+    std::optional<uint64_t> droppedByKernel; ///< tcpdump_stats.dropped_by_kernel
+    std::optional<uint64_t> droppedByInterface; ///< tcpdump_stats.dropped_by_interface
     std::vector<ManifestFile> files;
 };
 

@@ -17,7 +17,7 @@ struct RawPacket {
     uint32_t wireLen = 0;
     const uint8_t *data = nullptr;
     uint16_t fileIndex = 0;
-    uint64_t offset = 0;  ///< record offset, the key for PacketReader::readAt
+    uint64_t offset = 0; ///< record offset, the key for PacketReader::readAt
     int linktype = -1;
 };
 
@@ -45,8 +45,8 @@ public:
     /// Random re-read of one packet of a file, by the offset a RawPacket/PacketIndexEntry
     /// recorded. Opens the file itself (thread-safe with respect to other readers). The bytes
     /// are copied into `buffer`; the result's data points into it.
-    static Result<RawPacket> readAt(const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset,
-                                    std::vector<uint8_t> &buffer);
+    static Result<RawPacket> readAt(
+        const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer);
 
 private:
     struct Source;
@@ -55,7 +55,7 @@ private:
     std::vector<CaptureFileInfo> m_files;
     std::vector<std::unique_ptr<Source>> m_sources;
     std::vector<uint16_t> m_heap; ///< indices of sources with a pending packet, min-heap by time
-    int m_current = -1;           ///< source whose packet was returned last (advanced lazily)
+    int m_current = -1; ///< source whose packet was returned last (advanced lazily)
 };
 
 } // namespace lbs::pcap

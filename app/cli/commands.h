@@ -1,0 +1,22 @@
+#pragma once
+// lbscope-cli subcommands. Each command parses its own arguments (argv after the command name),
+// prints to stdout/stderr and returns the process exit code (0 ok, 2 unusable input).
+// To add a command: declare it here, implement it in app/cli/<name>command.cpp, and add one line
+// to the table in main.cpp (inside #ifdef HAVE_LBSCOPE_CAPTURE for commands that need core/capture).
+
+#include <string>
+#include <vector>
+
+namespace lbs::cli {
+
+/// `analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket SECONDS]`
+int runAnalyze(const std::vector<std::string> &args);
+
+} // namespace lbs::cli
+
+#ifdef HAVE_LBSCOPE_CAPTURE
+namespace lbs::cli {
+// Capture commands (contexts, services, locate, capture, fetch, cleanup) are declared here by
+// their authors, e.g.: int runContexts(const std::vector<std::string> &args);
+} // namespace lbs::cli
+#endif

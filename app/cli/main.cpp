@@ -1,0 +1,59 @@
+// lbscope-cli: headless front end. Wiring only: every command lives in its own file and calls core.
+#include "commands.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#ifndef LBSCOPE_VERSION
+#define LBSCOPE_VERSION "0.1.0"
+#endif
+
+namespace {
+
+struct Command {
+    const char *name;
+    int (*run)(const std::vector<std::string> &);
+    const char *summary;
+};
+
+const Command kCommands[] = {
+    {"analyze", lbs::cli::runAnalyze, "analyse pcap/pcapng files or rotated sets (flows, latency, findings)"},
+#ifdef HAVE_LBSCOPE_CAPTURE
+// {"contexts", lbs::cli::runContexts, "list kubeconfig contexts"},
+#endif
+};
+
+void usage(FILE *out)
+{
+    std::fprintf(out, "usage: lbscope-cli COMMAND [ARGS...]\n\ncommands:\n");
+    for (const Command &c : kCommands)
+        std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+    std::fprintf(out, "\n'lbscope-cli COMMAND --help' describes a command. Options: --help, --version.\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const std::string cmd = argv[1];
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        usage(stdout);
+        return 0;
+    }
+    if (cmd == "--version" || cmd == "-V") {
+        std::printf("lbscope-cli %s\n", LBSCOPE_VERSION);
+        return 0;
+    }
+    std::vector<std::string> args(argv + 2, argv + argc);
+    for (const Command &c : kCommands)
+        if (cmd == c.name)
+            return c.run(args);
+    std::fprintf(stderr, "lbscope-cli: unknown command '%s' (try lbscope-cli --help)\n", cmd.c_str());
+    return 2;
+}

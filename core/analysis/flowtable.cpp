@@ -1,0 +1,83 @@
+#include "core/analysis/flowtable.h"
+
+namespace lbs::analysis {
+
+FlowKey FlowKey::make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::IpAddress &dst,
+    uint16_t dstPort, uint8_t proto, bool &reversed)
+{
+    FlowKey k;
+    std::memset(&k, 0, sizeof k);
+    const int c = std::memcmp(src.bytes.data(), dst.bytes.data(), 16);
+    reversed = c > 0 || (c == 0 && srcPort > dstPort);
+    const pcap::IpAddress &a = reversed ? dst : src;
+    const pcap::IpAddress &b = reversed ? src : dst;
+    std::memcpy(k.a, a.bytes.data(), 16);
+    std::memcpy(k.b, b.bytes.data(), 16);
+    k.portA = reversed ? dstPort : srcPort;
+    k.portB = reversed ? srcPort : dstPort;
+    k.proto = proto;
+    k.family = src.family;
+    return k;
+}
+
+FlowTable::FlowTable()
+{
+    m_slots.resize(1024);
+    m_mask = m_slots.size() - 1;
+}
+
+uint64_t FlowTable::hash(const FlowKey &k)
+{
+    uint64_t w[5];
+    std::memcpy(w, &k, sizeof w);
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint64_t x : w) {
+        h ^= x;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
+uint32_t *FlowTable::find(const FlowKey &key)
+{
+    size_t i = hash(key) & m_mask;
+    while (m_slots[i].used) {
+        if (m_slots[i].key == key)
+            return &m_slots[i].value;
+        i = (i + 1) & m_mask;
+    }
+    return nullptr;
+}
+
+void FlowTable::set(const FlowKey &key, uint32_t value)
+{
+    if ((m_size + 1) * 2 > m_slots.size())
+        grow();
+    size_t i = hash(key) & m_mask;
+    while (m_slots[i].used) {
+        if (m_slots[i].key == key) {
+            m_slots[i].value = value;
+            return;
+        }
+        i = (i + 1) & m_mask;
+    }
+    m_slots[i].key = key;
+    m_slots[i].value = value;
+    m_slots[i].used = 1;
+    ++m_size;
+}
+
+void FlowTable::grow()
+{
+    std::vector<Slot> old;
+    old.swap(m_slots);
+    m_slots.resize(old.size() * 2);
+    m_mask = m_slots.size() - 1;
+    m_size = 0;
+    for (const Slot &s : old)
+        if (s.used)
+            set(s.key, s.value);
+}
+
+} // namespace lbs::analysis

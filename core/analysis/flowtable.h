@@ -1,0 +1,53 @@
+#pragma once
+
+#include "core/pcap/decodedpacket.h"
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace lbs::analysis {
+
+/// Compact, direction-independent 5-tuple: endpoint A is the smaller (address, port).
+struct FlowKey {
+    uint8_t a[16];
+    uint8_t b[16];
+    uint16_t portA;
+    uint16_t portB;
+    uint8_t proto;
+    uint8_t family;
+    uint8_t pad[2];
+
+    /// Builds the key from a packet; `reversed` is set when the packet goes B -> A.
+    static FlowKey make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::IpAddress &dst,
+        uint16_t dstPort, uint8_t proto, bool &reversed);
+    bool operator==(const FlowKey &o) const { return std::memcmp(this, &o, sizeof(FlowKey)) == 0; }
+};
+static_assert(sizeof(FlowKey) == 40);
+
+/// Open-addressing hash map FlowKey -> flow index (linear probing, power-of-two capacity,
+/// load <= 1/2). No per-lookup allocation; grows by doubling.
+class FlowTable {
+public:
+    FlowTable();
+    /// Index stored for key, or nullptr.
+    uint32_t *find(const FlowKey &key);
+    /// Inserts or overwrites (port reuse replaces the current flow of a 4-tuple).
+    void set(const FlowKey &key, uint32_t value);
+    size_t size() const { return m_size; }
+
+private:
+    struct Slot {
+        FlowKey key;
+        uint32_t value;
+        uint32_t used;
+    };
+    static uint64_t hash(const FlowKey &k);
+    void grow();
+
+    std::vector<Slot> m_slots;
+    size_t m_size = 0;
+    size_t m_mask = 0;
+};
+
+} // namespace lbs::analysis

@@ -1,0 +1,250 @@
+#include "core/analysis/jsonreport.h"
+
+#include "core/common/json.h"
+#include "core/pcap/decodedpacket.h"
+
+#include <cmath>
+
+namespace lbs::analysis {
+
+namespace {
+
+void ts(JsonWriter &w, const char *key, int64_t tsNs)
+{
+    w.key(key).rawNumber(pcap::formatTimestamp(tsNs));
+}
+
+void us(JsonWriter &w, const char *key, const std::optional<int64_t> &ns)
+{
+    w.key(key);
+    if (ns)
+        w.value(static_cast<double>(*ns) / 1e3, 3);
+    else
+        w.null();
+}
+
+const char *resetSideName(ResetSide s)
+{
+    switch (s) {
+    case ResetSide::Client:
+        return "client";
+    case ResetSide::Server:
+        return "server";
+    case ResetSide::None:
+        break;
+    }
+    return nullptr;
+}
+
+template <typename T> void series(JsonWriter &w, const char *key, const std::vector<T> &v)
+{
+    w.key(key).beginArray();
+    for (const T &x : v) {
+        if constexpr (std::is_floating_point_v<T>)
+            w.value(static_cast<double>(x), 3);
+        else
+            w.value(static_cast<uint64_t>(x));
+    }
+    w.endArray();
+}
+
+void writeFlow(JsonWriter &w, const Flow &f)
+{
+    w.beginObject();
+    w.key("id").value(f.id);
+    w.key("proto").value(f.proto == 6 ? "tcp" : "udp");
+    w.key("client").value(f.client.toString());
+    w.key("server").value(f.server.toString());
+    ts(w, "first_ts", f.firstTsNs);
+    ts(w, "last_ts", f.lastTsNs);
+    w.key("syn_count").value(f.synCount);
+    us(w, "handshake_rtt_us", f.handshakeRttNs);
+    us(w, "ack_rtt_us", f.ackRttNs);
+    w.key("requests").beginArray();
+    for (const HttpRequest &r : f.requests) {
+        w.beginObject();
+        ts(w, "ts", r.tsNs);
+        w.key("method").value(r.method);
+        w.key("path").value(r.path);
+        w.key("status");
+        if (r.status)
+            w.value(*r.status);
+        else
+            w.null();
+        us(w, "ttfb_us", r.ttfbNs);
+        us(w, "response_us", r.responseNs);
+        w.key("request_bytes").value(r.requestBytes);
+        w.key("response_bytes").value(r.responseBytes);
+        w.endObject();
+    }
+    w.endArray();
+    w.key("retransmits").value(f.retransmits);
+    w.key("resets").value(f.resets);
+    w.key("zero_windows").value(f.zeroWindows);
+    w.key("outcome").value(f.proto == 6 ? outcomeName(f.outcome) : "incomplete");
+    w.key("packets_c2s").value(f.packets[0]);
+    w.key("packets_s2c").value(f.packets[1]);
+    w.key("bytes_c2s").value(f.bytes[0]);
+    w.key("bytes_s2c").value(f.bytes[1]);
+    // Additional fields (the contract allows new ones).
+    w.key("payload_bytes_c2s").value(f.payloadBytes[0]);
+    w.key("payload_bytes_s2c").value(f.payloadBytes[1]);
+    w.key("syn_ack_count").value(f.synAckCount);
+    w.key("fast_retransmits").value(f.fastRetransmits);
+    w.key("spurious_retransmits").value(f.spuriousRetransmits);
+    w.key("out_of_order").value(f.outOfOrder);
+    w.key("dup_acks").value(f.dupAcks);
+    w.key("keep_alives").value(f.keepAlives);
+    w.key("reset_by");
+    if (const char *side = resetSideName(f.resetBy))
+        w.value(side);
+    else
+        w.null();
+    w.key("handshake_refused").value(f.handshakeRst);
+    w.key("icmp_unreachable").value(f.icmpUnreachable);
+    w.key("server_guessed").value(f.serverGuessed);
+    w.key("handshake_before_capture").value(f.handshakeBeforeCapture);
+    w.key("fin_client").value(f.finClient);
+    w.key("fin_server").value(f.finServer);
+    w.key("http").value(f.http);
+    w.key("if_index");
+    if (f.ifIndex >= 0)
+        w.value(static_cast<int64_t>(f.ifIndex));
+    else
+        w.null();
+    w.key("syn_times").beginArray();
+    for (int64_t t : f.synTimesNs)
+        w.rawNumber(pcap::formatTimestamp(t));
+    w.endArray();
+    w.endObject();
+}
+
+} // namespace
+
+std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
+{
+    JsonWriter w(pretty);
+    w.beginObject();
+    w.key("files").beginArray();
+    for (const auto &f : a.files) {
+        w.beginObject();
+        w.key("path").value(f.path);
+        w.key("packets").value(f.packets);
+        w.key("bytes").value(f.bytes);
+        ts(w, "first_ts", f.packets ? f.firstTsNs : 0);
+        ts(w, "last_ts", f.packets ? f.lastTsNs : 0);
+        w.key("linktype").value(static_cast<int64_t>(f.linktype));
+        w.key("linktype_name").value(pcap::linktypeName(f.linktype));
+        w.key("format").value(f.pcapng ? "pcapng" : "pcap");
+        w.key("size").value(f.sizeBytes);
+        w.key("truncated").value(f.truncated);
+        if (f.truncated)
+            w.key("error").value(f.readError);
+        w.endObject();
+    }
+    w.endArray();
+    w.key("packets").value(a.packets);
+    w.key("bytes").value(a.bytes);
+    ts(w, "first_ts", a.firstTsNs);
+    ts(w, "last_ts", a.lastTsNs);
+    w.key("filter").value(a.filter);
+    w.key("warnings").beginArray();
+    for (const auto &s : a.warnings)
+        w.value(s);
+    w.endArray();
+    const CaptureCounters &c = a.counters;
+    w.key("counters").beginObject();
+    w.key("ipv4").value(c.ipv4).key("ipv6").value(c.ipv6).key("tcp").value(c.tcp).key("udp").value(c.udp);
+    w.key("icmp").value(c.icmp).key("other").value(c.other).key("fragments").value(c.fragments);
+    w.key("ip_in_ip").value(c.tunnelled).key("undecoded").value(c.undecoded);
+    w.key("truncated_headers").value(c.truncatedHeaders).key("filtered_out").value(c.filteredOut);
+    w.key("http_requests").value(c.httpRequests);
+    w.endObject();
+    if (a.manifest) {
+        const auto &m = *a.manifest;
+        w.key("manifest").beginObject();
+        w.key("path").value(m.path).key("service").value(m.service).key("vip").value(m.vip);
+        w.key("node").value(m.node).key("interface").value(m.interfaceName);
+        auto opt = [&](const char *k, const std::optional<uint64_t> &v) {
+            w.key(k);
+            if (v)
+                w.value(*v);
+            else
+                w.null();
+        };
+        opt("captured", m.captured);
+        opt("received_by_filter", m.receivedByFilter);
+        opt("dropped_by_kernel", m.droppedByKernel);
+        opt("dropped_by_interface", m.droppedByInterface);
+        w.endObject();
+    }
+    w.key("flows").beginArray();
+    for (const Flow &f : a.flows)
+        writeFlow(w, f);
+    w.endArray();
+    const Timeline &t = a.timeline;
+    w.key("timeline").beginObject();
+    w.key("bucket_s").value(t.bucketSeconds, 6);
+    ts(w, "t0", t.t0Ns);
+    w.key("series").beginObject();
+    series(w, "packets", t.packets);
+    series(w, "bytes", t.bytes);
+    series(w, "new_flows", t.newFlows);
+    series(w, "failed_handshakes", t.failedHandshakes);
+    series(w, "resets", t.resets);
+    series(w, "retransmits", t.retransmits);
+    series(w, "ttfb_p50_us", t.ttfbP50Us);
+    series(w, "ttfb_p99_us", t.ttfbP99Us);
+    w.endObject();
+    w.endObject();
+    w.key("findings").beginArray();
+    for (const Finding &f : a.findings) {
+        w.beginObject();
+        w.key("severity").value(severityName(f.severity));
+        w.key("kind").value(f.kind);
+        w.key("summary").value(f.summary);
+        w.key("flows").beginArray();
+        for (uint32_t id : f.flows)
+            w.value(id);
+        w.endArray();
+        if (f.startNs || f.endNs) {
+            ts(w, "start_ts", f.startNs);
+            ts(w, "end_ts", f.endNs);
+        }
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    std::string out = w.take();
+    out.push_back('\n');
+    return out;
+}
+
+std::string toFlowsCsv(const CaptureAnalysis &a)
+{
+    std::string out
+        = "id,proto,client,server,first_ts,last_ts,syn_count,handshake_rtt_us,ack_rtt_us,requests,"
+          "retransmits,resets,zero_windows,outcome,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,"
+          "server_guessed\n";
+    auto us = [](const std::optional<int64_t> &ns) {
+        if (!ns)
+            return std::string();
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(*ns) / 1e3);
+        return std::string(buf);
+    };
+    for (const Flow &f : a.flows) {
+        out += std::to_string(f.id) + "," + (f.proto == 6 ? "tcp" : "udp") + "," + f.client.toString() + ","
+            + f.server.toString() + "," + pcap::formatTimestamp(f.firstTsNs) + ","
+            + pcap::formatTimestamp(f.lastTsNs) + "," + std::to_string(f.synCount) + ","
+            + us(f.handshakeRttNs) + "," + us(f.ackRttNs) + "," + std::to_string(f.requests.size()) + ","
+            + std::to_string(f.retransmits) + "," + std::to_string(f.resets) + ","
+            + std::to_string(f.zeroWindows) + "," + (f.proto == 6 ? outcomeName(f.outcome) : "incomplete")
+            + "," + std::to_string(f.packets[0]) + "," + std::to_string(f.packets[1]) + ","
+            + std::to_string(f.bytes[0]) + "," + std::to_string(f.bytes[1]) + ","
+            + (f.serverGuessed ? "true" : "false") + "\n";
+    }
+    return out;
+}
+
+} // namespace lbs::analysis

@@ -1,0 +1,98 @@
+#include "core/analysis/jsonreport.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace lbs::analysis {
+
+namespace {
+
+std::string ms(int64_t ns)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(ns) / 1e6);
+    return buf;
+}
+
+} // namespace
+
+std::string toTextSummary(const CaptureAnalysis &a, size_t maxFindings, size_t maxSlowest)
+{
+    std::string s;
+    char buf[256];
+    const double span = a.packets ? static_cast<double>(a.lastTsNs - a.firstTsNs) / 1e9 : 0;
+    std::snprintf(buf, sizeof buf, "%llu packets, %llu bytes, %.3f s",
+        static_cast<unsigned long long>(a.packets), static_cast<unsigned long long>(a.bytes), span);
+    s += buf;
+    if (a.packets)
+        s += " (" + pcap::formatUtcTime(a.firstTsNs) + " to " + pcap::formatUtcTime(a.lastTsNs) + " UTC)";
+    s += "\n";
+    s += std::to_string(a.files.size()) + (a.files.size() == 1 ? " file" : " files") + ":\n";
+    for (const auto &f : a.files)
+        s += "  " + f.path + "  " + std::to_string(f.packets) + " packets"
+            + (f.truncated ? "  TRUNCATED" : "") + "\n";
+    if (!a.filter.empty())
+        s += "filter: " + a.filter + " (" + std::to_string(a.counters.filteredOut)
+            + " packets filtered out)\n";
+    size_t tcp = 0, udp = 0, requests = 0;
+    size_t byOutcome[4] = {0, 0, 0, 0};
+    for (const Flow &f : a.flows) {
+        if (f.proto == 6) {
+            ++tcp;
+            ++byOutcome[static_cast<int>(f.outcome)];
+        } else {
+            ++udp;
+        }
+        requests += f.requests.size();
+    }
+    std::snprintf(buf, sizeof buf,
+        "flows: %zu TCP (%zu complete, %zu reset, %zu failed handshake, %zu incomplete), %zu UDP; %zu HTTP "
+        "requests\n",
+        tcp, byOutcome[0], byOutcome[1], byOutcome[2], byOutcome[3], udp, requests);
+    s += buf;
+    for (const auto &w : a.warnings)
+        s += "warning: " + w + "\n";
+
+    s += "\nfindings:\n";
+    if (a.findings.empty())
+        s += "  none\n";
+    for (size_t i = 0; i < a.findings.size() && i < maxFindings; ++i) {
+        const Finding &f = a.findings[i];
+        s += std::string("  [") + severityName(f.severity) + "] " + f.summary + "\n";
+    }
+    if (a.findings.size() > maxFindings)
+        s += "  ... " + std::to_string(a.findings.size() - maxFindings) + " more (use --json)\n";
+
+    std::vector<const Flow *> slow;
+    for (const Flow &f : a.flows)
+        if (f.handshakeRttNs)
+            slow.push_back(&f);
+    std::sort(slow.begin(), slow.end(),
+        [](const Flow *x, const Flow *y) { return *x->handshakeRttNs > *y->handshakeRttNs; });
+    if (!slow.empty()) {
+        s += "\nslowest handshakes:\n";
+        for (size_t i = 0; i < slow.size() && i < maxSlowest; ++i)
+            s += "  #" + std::to_string(slow[i]->id) + " " + slow[i]->client.toString() + " -> "
+                + slow[i]->server.toString() + "  " + ms(*slow[i]->handshakeRttNs)
+                + (slow[i]->synCount > 1 ? "  (" + std::to_string(slow[i]->synCount) + " SYNs)" : "") + "\n";
+    }
+    std::vector<std::pair<const Flow *, const HttpRequest *>> reqs;
+    for (const Flow &f : a.flows)
+        for (const HttpRequest &r : f.requests)
+            if (r.ttfbNs)
+                reqs.emplace_back(&f, &r);
+    std::sort(reqs.begin(), reqs.end(),
+        [](const auto &x, const auto &y) { return *x.second->ttfbNs > *y.second->ttfbNs; });
+    if (!reqs.empty()) {
+        s += "\nslowest HTTP requests (time to first byte):\n";
+        for (size_t i = 0; i < reqs.size() && i < maxSlowest; ++i) {
+            const auto &[f, r] = reqs[i];
+            s += "  #" + std::to_string(f->id) + " " + r->method + " " + r->path + " -> "
+                + (r->status ? std::to_string(*r->status) : std::string("no response")) + "  ttfb "
+                + ms(*r->ttfbNs) + "  server " + f->server.toString() + "\n";
+        }
+    }
+    return s;
+}
+
+} // namespace lbs::analysis

@@ -1,0 +1,228 @@
+#include "core/common/json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace lbs {
+
+namespace {
+
+// Length of a valid UTF-8 sequence starting at s[i], or 0 when invalid.
+size_t utf8SequenceLength(std::string_view s, size_t i)
+{
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    uint32_t min = 0;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xe0) == 0xc0) {
+        len = 2;
+        min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+        len = 3;
+        min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (i + len > s.size())
+        return 0;
+    uint32_t cp = c & (0x7f >> len);
+    for (size_t k = 1; k < len; ++k) {
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+} // namespace
+
+void appendJsonString(std::string &out, std::string_view s)
+{
+    out.push_back('"');
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const size_t len = utf8SequenceLength(s, i);
+            if (len == 0) {
+                out += "\xef\xbf\xbd";
+                ++i;
+            } else {
+                out.append(s.substr(i, len));
+                i += len;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out.push_back(static_cast<char>(c));
+            }
+        }
+        ++i;
+    }
+    out.push_back('"');
+}
+
+void JsonWriter::newline()
+{
+    if (!m_pretty)
+        return;
+    m_out.push_back('\n');
+    m_out.append(m_hasItems.size() * 2, ' ');
+}
+
+void JsonWriter::beforeValue()
+{
+    if (m_afterKey) {
+        m_afterKey = false;
+        return;
+    }
+    if (!m_hasItems.empty()) {
+        if (m_hasItems.back())
+            m_out.push_back(',');
+        m_hasItems.back() = true;
+        newline();
+    }
+}
+
+JsonWriter &JsonWriter::beginObject()
+{
+    beforeValue();
+    m_out.push_back('{');
+    m_hasItems.push_back(false);
+    return *this;
+}
+
+JsonWriter &JsonWriter::endObject()
+{
+    const bool had = !m_hasItems.empty() && m_hasItems.back();
+    if (!m_hasItems.empty())
+        m_hasItems.pop_back();
+    if (had)
+        newline();
+    m_out.push_back('}');
+    return *this;
+}
+
+JsonWriter &JsonWriter::beginArray()
+{
+    beforeValue();
+    m_out.push_back('[');
+    m_hasItems.push_back(false);
+    return *this;
+}
+
+JsonWriter &JsonWriter::endArray()
+{
+    const bool had = !m_hasItems.empty() && m_hasItems.back();
+    if (!m_hasItems.empty())
+        m_hasItems.pop_back();
+    if (had)
+        newline();
+    m_out.push_back(']');
+    return *this;
+}
+
+JsonWriter &JsonWriter::key(std::string_view name)
+{
+    beforeValue();
+    appendJsonString(m_out, name);
+    m_out += m_pretty ? ": " : ":";
+    m_afterKey = true;
+    return *this;
+}
+
+JsonWriter &JsonWriter::value(std::string_view s)
+{
+    beforeValue();
+    appendJsonString(m_out, s);
+    return *this;
+}
+
+JsonWriter &JsonWriter::value(bool b)
+{
+    beforeValue();
+    m_out += b ? "true" : "false";
+    return *this;
+}
+
+JsonWriter &JsonWriter::value(int64_t n)
+{
+    beforeValue();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, n);
+    m_out.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter &JsonWriter::value(uint64_t n)
+{
+    beforeValue();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, n);
+    m_out.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter &JsonWriter::value(double d, int decimals)
+{
+    if (!std::isfinite(d))
+        return null();
+    beforeValue();
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, decimals);
+    std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+    if (text.find('.') != std::string_view::npos) {
+        while (text.back() == '0')
+            text.remove_suffix(1);
+        if (text.back() == '.')
+            text.remove_suffix(1);
+    }
+    if (text == "-0")
+        text = "0";
+    m_out.append(text);
+    return *this;
+}
+
+JsonWriter &JsonWriter::null()
+{
+    beforeValue();
+    m_out += "null";
+    return *this;
+}
+
+JsonWriter &JsonWriter::rawNumber(std::string_view text)
+{
+    beforeValue();
+    m_out.append(text);
+    return *this;
+}
+
+} // namespace lbs

@@ -1,0 +1,199 @@
+#include "core/pcap/packetreader.h"
+
+#include <pcap/pcap.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace lbs::pcap {
+
+struct PacketReader::Source {
+    pcap_t *handle = nullptr;
+    FILE *file = nullptr;
+    uint16_t index = 0;
+    int linktype = -1;
+    bool pending = false; ///< `packet` holds an undelivered packet
+    RawPacket packet;
+    uint64_t nextOffset = 0; ///< file position before the next record
+    ~Source()
+    {
+        if (handle)
+            pcap_close(handle);
+    }
+};
+
+PacketReader::PacketReader(const CaptureSet &set) : m_files(set.files)
+{
+}
+
+PacketReader::~PacketReader() = default;
+
+static pcap_t *openNano(const std::string &path, std::string &error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!p)
+        error = std::string("not a readable pcap or pcapng file: ") + errbuf;
+    return p;
+}
+
+Status PacketReader::open()
+{
+    m_sources.clear();
+    m_heap.clear();
+    m_current = -1;
+    for (size_t i = 0; i < m_files.size(); ++i) {
+        CaptureFileInfo &f = m_files[i];
+        f.packets = 0;
+        f.bytes = 0;
+        f.lastTsNs = 0;
+        f.truncated = false;
+        f.readError.clear();
+        std::string error;
+        auto s = std::make_unique<Source>();
+        s->handle = openNano(f.path, error);
+        if (!s->handle)
+            return Error {error, f.path, {}};
+        s->file = pcap_file(s->handle);
+        s->index = static_cast<uint16_t>(i);
+        s->linktype = pcap_datalink(s->handle);
+        s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
+        m_sources.push_back(std::move(s));
+    }
+    auto later = [this](uint16_t a, uint16_t b) {
+        const auto &pa = m_sources[a]->packet;
+        const auto &pb = m_sources[b]->packet;
+        return pa.tsNs != pb.tsNs ? pa.tsNs > pb.tsNs : a > b;
+    };
+    for (auto &s : m_sources) {
+        if (advance(*s)) {
+            m_heap.push_back(s->index);
+            std::push_heap(m_heap.begin(), m_heap.end(), later);
+        }
+    }
+    return Ok {};
+}
+
+bool PacketReader::advance(Source &s)
+{
+    struct pcap_pkthdr *hdr = nullptr;
+    const u_char *data = nullptr;
+    const uint64_t offset = s.nextOffset;
+    const int rc = pcap_next_ex(s.handle, &hdr, &data);
+    if (rc != 1) {
+        if (rc == PCAP_ERROR) {
+            CaptureFileInfo &f = m_files[s.index];
+            f.truncated = true;
+            f.readError = pcap_geterr(s.handle);
+        }
+        s.pending = false;
+        return false;
+    }
+    if (s.file) {
+        const long pos = std::ftell(s.file);
+        s.nextOffset = pos >= 0 ? static_cast<uint64_t>(pos) : s.nextOffset;
+    }
+    RawPacket &p = s.packet;
+    p.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
+    p.capLen = hdr->caplen;
+    p.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
+    p.data = data;
+    p.fileIndex = s.index;
+    p.offset = offset;
+    p.linktype = s.linktype;
+    s.pending = true;
+    return true;
+}
+
+bool PacketReader::next(RawPacket &out)
+{
+    auto later = [this](uint16_t a, uint16_t b) {
+        const auto &pa = m_sources[a]->packet;
+        const auto &pb = m_sources[b]->packet;
+        return pa.tsNs != pb.tsNs ? pa.tsNs > pb.tsNs : a > b;
+    };
+    if (m_current >= 0) {
+        Source &cur = *m_sources[static_cast<size_t>(m_current)];
+        m_current = -1;
+        if (advance(cur)) {
+            // Fast path: the same file is still the earliest (no overlap between files).
+            if (m_heap.empty() || later(m_heap.front(), cur.index)) {
+                m_current = cur.index;
+            } else {
+                m_heap.push_back(cur.index);
+                std::push_heap(m_heap.begin(), m_heap.end(), later);
+            }
+        }
+    }
+    if (m_current < 0) {
+        if (m_heap.empty())
+            return false;
+        std::pop_heap(m_heap.begin(), m_heap.end(), later);
+        m_current = m_heap.back();
+        m_heap.pop_back();
+    }
+    Source &s = *m_sources[static_cast<size_t>(m_current)];
+    out = s.packet;
+    CaptureFileInfo &f = m_files[s.index];
+    ++f.packets;
+    f.bytes += out.wireLen;
+    f.lastTsNs = out.tsNs;
+    return true;
+}
+
+uint64_t PacketReader::bytesRead() const
+{
+    uint64_t sum = 0;
+    for (const auto &s : m_sources)
+        sum += s->nextOffset;
+    return sum;
+}
+
+uint64_t PacketReader::totalBytes() const
+{
+    uint64_t sum = 0;
+    for (const auto &f : m_files)
+        sum += f.sizeBytes;
+    return sum;
+}
+
+Result<RawPacket> PacketReader::readAt(
+    const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
+{
+    std::string error;
+    pcap_t *p = openNano(file.path, error);
+    if (!p)
+        return Error {error, file.path, {}};
+    struct Closer {
+        pcap_t *p;
+        ~Closer() { pcap_close(p); }
+    } closer {p};
+    FILE *f = pcap_file(p);
+    struct pcap_pkthdr *hdr = nullptr;
+    const u_char *data = nullptr;
+    if (file.pcapng) {
+        // Interface blocks before the first packet must be read before seeking.
+        if (pcap_next_ex(p, &hdr, &data) != 1)
+            return Error {"cannot read the first packet", file.path, {}};
+    }
+    if (!f || std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0)
+        return Error {"cannot seek to offset " + std::to_string(offset), file.path, {}};
+    const int rc = pcap_next_ex(p, &hdr, &data);
+    if (rc != 1)
+        return Error {"no packet at offset " + std::to_string(offset)
+                + (rc == PCAP_ERROR ? std::string(": ") + pcap_geterr(p) : std::string()),
+            file.path, {}};
+    buffer.assign(data, data + hdr->caplen);
+    RawPacket out;
+    out.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
+    out.capLen = hdr->caplen;
+    out.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
+    out.data = buffer.data();
+    out.fileIndex = fileIndex;
+    out.offset = offset;
+    out.linktype = pcap_datalink(p);
+    return out;
+}
+
+} // namespace lbs::pcap
