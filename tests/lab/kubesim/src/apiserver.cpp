@@ -10,20 +10,17 @@
 
 namespace kubesim {
 
-ApiServer::ApiServer(ObjectStore &store, PodRuntime &runtime, Authenticator &auth, QString labDir, QObject *parent)
+ApiServer::ApiServer(
+    ObjectStore &store, PodRuntime &runtime, Authenticator &auth, QString labDir, QObject *parent)
     : QObject(parent), m_store(store), m_runtime(runtime), m_auth(auth), m_labDir(std::move(labDir))
 {
 }
 
-QByteArray ApiServer::statusJson(int code, const QString &reason, const QString &message, const QJsonObject &details)
+QByteArray ApiServer::statusJson(
+    int code, const QString &reason, const QString &message, const QJsonObject &details)
 {
-    QJsonObject s{{u"kind"_qs, u"Status"_qs},
-                  {u"apiVersion"_qs, u"v1"_qs},
-                  {u"metadata"_qs, QJsonObject{}},
-                  {u"status"_qs, u"Failure"_qs},
-                  {u"message"_qs, message},
-                  {u"reason"_qs, reason},
-                  {u"code"_qs, code}};
+    QJsonObject s {{u"kind"_qs, u"Status"_qs}, {u"apiVersion"_qs, u"v1"_qs}, {u"metadata"_qs, QJsonObject {}},
+        {u"status"_qs, u"Failure"_qs}, {u"message"_qs, message}, {u"reason"_qs, reason}, {u"code"_qs, code}};
     if (!details.isEmpty())
         s.insert(u"details", details);
     return QJsonDocument(s).toJson(QJsonDocument::Compact);
@@ -34,8 +31,8 @@ void ApiServer::reply(HttpConnection *conn, int code, const QJsonObject &body)
     conn->sendResponse(code, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void ApiServer::error(HttpConnection *conn, int code, const QString &reason, const QString &message,
-                      const QJsonObject &details)
+void ApiServer::error(
+    HttpConnection *conn, int code, const QString &reason, const QString &message, const QJsonObject &details)
 {
     conn->sendResponse(code, "application/json", statusJson(code, reason, message, details));
 }
@@ -43,27 +40,27 @@ void ApiServer::error(HttpConnection *conn, int code, const QString &reason, con
 void ApiServer::notFound(HttpConnection *conn, const ApiTarget &t)
 {
     error(conn, 404, u"NotFound"_qs, QStringLiteral("%1 \"%2\" not found").arg(t.resource->name, t.name),
-          QJsonObject{{u"name"_qs, t.name}, {u"kind"_qs, t.resource->name}});
+        QJsonObject {{u"name"_qs, t.name}, {u"kind"_qs, t.resource->name}});
 }
 
 bool ApiServer::discovery(HttpConnection *conn, const HttpRequest &req, const QStringList &seg)
 {
     const QString path = seg.join(u'/');
     if (path == u"version") {
-        reply(conn, 200, QJsonObject{{u"major"_qs, u"1"_qs}, {u"minor"_qs, u"32"_qs},
-                                     {u"gitVersion"_qs, u"v1.32.4+IKS"_qs}, {u"gitCommit"_qs, u"kubesim"_qs},
-                                     {u"gitTreeState"_qs, u"clean"_qs}, {u"buildDate"_qs, u"2026-01-01T00:00:00Z"_qs},
-                                     {u"goVersion"_qs, u"go1.23.8"_qs}, {u"compiler"_qs, u"gc"_qs},
-                                     {u"platform"_qs, u"linux/amd64"_qs}});
+        reply(conn, 200,
+            QJsonObject {{u"major"_qs, u"1"_qs}, {u"minor"_qs, u"32"_qs},
+                {u"gitVersion"_qs, u"v1.32.4+IKS"_qs}, {u"gitCommit"_qs, u"kubesim"_qs},
+                {u"gitTreeState"_qs, u"clean"_qs}, {u"buildDate"_qs, u"2026-01-01T00:00:00Z"_qs},
+                {u"goVersion"_qs, u"go1.23.8"_qs}, {u"compiler"_qs, u"gc"_qs},
+                {u"platform"_qs, u"linux/amd64"_qs}});
     } else if (path == u"healthz" || path == u"livez" || path == u"readyz") {
         conn->sendResponse(200, "text/plain; charset=utf-8", "ok");
     } else if (path == u"api") {
-        reply(conn, 200, QJsonObject{{u"kind"_qs, u"APIVersions"_qs},
-                                     {u"versions"_qs, QJsonArray{u"v1"_qs}},
-                                     {u"serverAddressByClientCIDRs"_qs,
-                                      QJsonArray{QJsonObject{{u"clientCIDR"_qs, u"0.0.0.0/0"_qs},
-                                                             {u"serverAddress"_qs,
-                                                              QStringLiteral("127.0.0.1:%1").arg(m_port)}}}}});
+        reply(conn, 200,
+            QJsonObject {{u"kind"_qs, u"APIVersions"_qs}, {u"versions"_qs, QJsonArray {u"v1"_qs}},
+                {u"serverAddressByClientCIDRs"_qs,
+                    QJsonArray {QJsonObject {{u"clientCIDR"_qs, u"0.0.0.0/0"_qs},
+                        {u"serverAddress"_qs, QStringLiteral("127.0.0.1:%1").arg(m_port)}}}}});
     } else if (path == u"api/v1") {
         reply(conn, 200, Resources::resourceList({}, u"v1"_qs));
     } else if (path == u"apis") {
@@ -73,9 +70,10 @@ bool ApiServer::discovery(HttpConnection *conn, const HttpRequest &req, const QS
     } else if (path == u"apis/discovery.k8s.io/v1") {
         reply(conn, 200, Resources::resourceList(u"discovery.k8s.io"_qs, u"v1"_qs));
     } else if (path.isEmpty()) {
-        reply(conn, 200, QJsonObject{{u"paths"_qs, QJsonArray{u"/api"_qs, u"/api/v1"_qs, u"/apis"_qs,
-                                                              u"/apis/discovery.k8s.io/v1"_qs, u"/healthz"_qs,
-                                                              u"/version"_qs}}});
+        reply(conn, 200,
+            QJsonObject {{u"paths"_qs,
+                QJsonArray {u"/api"_qs, u"/api/v1"_qs, u"/apis"_qs, u"/apis/discovery.k8s.io/v1"_qs,
+                    u"/healthz"_qs, u"/version"_qs}}});
     } else {
         return false;
     }
@@ -150,14 +148,17 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
     }
     const ApiTarget &t = *target;
     const QString verb = verbFor(req, t);
-    const QString fullResource = t.subresource.isEmpty() ? t.resource->name : t.resource->name + u'/' + t.subresource;
+    const QString fullResource
+        = t.subresource.isEmpty() ? t.resource->name : t.resource->name + u'/' + t.subresource;
     if (!Authenticator::allowed(*user, verb)) {
-        QString msg = t.name.isEmpty() ? fullResource + u" is forbidden: "_qs
-                                       : QStringLiteral("%1 \"%2\" is forbidden: ").arg(t.resource->name, t.name);
+        QString msg = t.name.isEmpty()
+            ? fullResource + u" is forbidden: "_qs
+            : QStringLiteral("%1 \"%2\" is forbidden: ").arg(t.resource->name, t.name);
         msg += QStringLiteral("User \"%1\" cannot %2 resource \"%3\" in API group \"%4\"")
                    .arg(user->name, verb, fullResource, t.resource->group);
-        msg += t.ns.isEmpty() ? u" at the cluster scope"_qs : QStringLiteral(" in the namespace \"%1\"").arg(t.ns);
-        QJsonObject details{{u"kind"_qs, t.resource->name}};
+        msg += t.ns.isEmpty() ? u" at the cluster scope"_qs
+                              : QStringLiteral(" in the namespace \"%1\"").arg(t.ns);
+        QJsonObject details {{u"kind"_qs, t.resource->name}};
         if (!t.name.isEmpty())
             details.insert(u"name", t.name);
         error(conn, 403, u"Forbidden"_qs, msg, details);
@@ -166,7 +167,7 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
     if (t.resource->namespaced && !t.ns.isEmpty() && req.method == "POST"
         && !m_store.get(u"namespaces"_qs, {}, t.ns)) {
         error(conn, 404, u"NotFound"_qs, QStringLiteral("namespaces \"%1\" not found").arg(t.ns),
-              QJsonObject{{u"name"_qs, t.ns}, {u"kind"_qs, u"namespaces"_qs}});
+            QJsonObject {{u"name"_qs, t.ns}, {u"kind"_qs, u"namespaces"_qs}});
         return;
     }
     if (!t.subresource.isEmpty()) {
@@ -181,7 +182,8 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
             else if (t.subresource == u"exec")
                 podExec(conn, req, t, *obj);
             else
-                error(conn, 405, u"MethodNotAllowed"_qs, u"the server does not allow this method on the requested resource"_qs);
+                error(conn, 405, u"MethodNotAllowed"_qs,
+                    u"the server does not allow this method on the requested resource"_qs);
             return;
         }
         if (t.subresource == u"status" && req.method == "GET") {
@@ -204,8 +206,9 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
         remove(conn, req, t);
     else
         error(conn, 405, u"MethodNotAllowed"_qs,
-              QStringLiteral("kubesim does not support %1 on %2 (it serves get, list, watch, create and delete)")
-                  .arg(QString::fromLatin1(req.method), fullResource));
+            QStringLiteral(
+                "kubesim does not support %1 on %2 (it serves get, list, watch, create and delete)")
+                .arg(QString::fromLatin1(req.method), fullResource));
 }
 
 } // namespace kubesim

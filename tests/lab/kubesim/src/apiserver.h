@@ -27,18 +27,19 @@ struct ApiTarget {
 class ApiServer : public QObject {
     Q_OBJECT
 public:
-    ApiServer(ObjectStore &store, PodRuntime &runtime, Authenticator &auth, QString labDir, QObject *parent = nullptr);
+    ApiServer(ObjectStore &store, PodRuntime &runtime, Authenticator &auth, QString labDir,
+        QObject *parent = nullptr);
     void setPort(int port) { m_port = port; }
     void handle(HttpConnection *conn, const HttpRequest &req);
 
     /// metav1.Status JSON for an error.
-    static QByteArray statusJson(int code, const QString &reason, const QString &message,
-                                 const QJsonObject &details = {});
+    static QByteArray statusJson(
+        int code, const QString &reason, const QString &message, const QJsonObject &details = {});
 
 private:
     void reply(HttpConnection *conn, int code, const QJsonObject &body);
     void error(HttpConnection *conn, int code, const QString &reason, const QString &message,
-               const QJsonObject &details = {});
+        const QJsonObject &details = {});
     bool discovery(HttpConnection *conn, const HttpRequest &req, const QStringList &seg);
     std::optional<ApiTarget> parseTarget(const QStringList &seg, QString *error) const;
     QString verbFor(const HttpRequest &req, const ApiTarget &t) const;

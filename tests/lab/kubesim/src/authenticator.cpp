@@ -27,7 +27,7 @@ bool Authenticator::loadTokens(const QString &path, QString *error)
             *error = QStringLiteral("%1:%2: expected token,user,uid[,\"groups\"]").arg(path).arg(lineNo);
             return false;
         }
-        UserInfo u{fields[1], {}};
+        UserInfo u {fields[1], {}};
         if (quote >= 0)
             u.groups = line.mid(quote + 1).remove(u'"').split(u',', Qt::SkipEmptyParts);
         u.groups << u"system:authenticated"_qs;
@@ -46,8 +46,8 @@ std::optional<UserInfo> Authenticator::authenticate(QSslSocket *socket, const QB
         const QList<QSslError> errors = QSslCertificate::verify(toVerify);
         const QSslCertificate &leaf = chain.first();
         if (errors.isEmpty() && leaf.issuerDisplayName() == m_ca.subjectDisplayName()) {
-            UserInfo u{leaf.subjectInfo(QSslCertificate::CommonName).value(0),
-                       leaf.subjectInfo(QSslCertificate::Organization)};
+            UserInfo u {leaf.subjectInfo(QSslCertificate::CommonName).value(0),
+                leaf.subjectInfo(QSslCertificate::Organization)};
             u.groups << u"system:authenticated"_qs;
             if (!u.name.isEmpty())
                 return u;

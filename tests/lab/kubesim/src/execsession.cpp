@@ -12,12 +12,12 @@
 namespace kubesim {
 
 namespace {
-constexpr qint64 MaxMessage = 256 * 1024;          // bytes of output per WebSocket message
-constexpr qint64 HighWater = 4 * 1024 * 1024;      // stop relaying output while the socket holds this much
+constexpr qint64 MaxMessage = 256 * 1024; // bytes of output per WebSocket message
+constexpr qint64 HighWater = 4 * 1024 * 1024; // stop relaying output while the socket holds this much
 } // namespace
 
 ExecSession::ExecSession(HttpConnection *connection, ChannelProtocol protocol, ExecTarget target,
-                         ExecOptions options, QString labDir)
+    ExecOptions options, QString labDir)
     : m_conn(connection), m_protocol(protocol), m_target(std::move(target)), m_opts(std::move(options)),
       m_labDir(std::move(labDir))
 {
@@ -27,30 +27,33 @@ ExecSession::ExecSession(HttpConnection *connection, ChannelProtocol protocol, E
 
 QByteArray ExecSession::exitStatusJson(int exitCode, const QStringList &argv)
 {
-    QJsonObject s{{u"metadata"_qs, QJsonObject{}}};
+    QJsonObject s {{u"metadata"_qs, QJsonObject {}}};
     if (exitCode == 0) {
         s.insert(u"status", u"Success"_qs);
     } else {
         s.insert(u"status", u"Failure"_qs);
-        s.insert(u"message", QStringLiteral("command terminated with non-zero exit code: error executing command "
-                                            "[%1], exit code %2")
-                                 .arg(argv.join(u' '))
-                                 .arg(exitCode));
+        s.insert(u"message",
+            QStringLiteral("command terminated with non-zero exit code: error executing command "
+                           "[%1], exit code %2")
+                .arg(argv.join(u' '))
+                .arg(exitCode));
         s.insert(u"reason", u"NonZeroExitCode"_qs);
-        s.insert(u"details", QJsonObject{{u"causes"_qs, QJsonArray{QJsonObject{{u"reason"_qs, u"ExitCode"_qs},
-                                                                                {u"message"_qs, QString::number(exitCode)}}}}});
+        s.insert(u"details",
+            QJsonObject {{u"causes"_qs,
+                QJsonArray {QJsonObject {
+                    {u"reason"_qs, u"ExitCode"_qs}, {u"message"_qs, QString::number(exitCode)}}}}});
     }
     return QJsonDocument(s).toJson(QJsonDocument::Compact);
 }
 
 QByteArray ExecSession::startFailureJson(const QString &message)
 {
-    const QJsonObject s{{u"metadata"_qs, QJsonObject{}},
-                        {u"status"_qs, u"Failure"_qs},
-                        {u"message"_qs, QStringLiteral("Internal error occurred: error executing command in container: %1").arg(message)},
-                        {u"reason"_qs, u"InternalError"_qs},
-                        {u"details"_qs, QJsonObject{{u"causes"_qs, QJsonArray{QJsonObject{{u"message"_qs, message}}}}}},
-                        {u"code"_qs, 500}};
+    const QJsonObject s {{u"metadata"_qs, QJsonObject {}}, {u"status"_qs, u"Failure"_qs},
+        {u"message"_qs,
+            QStringLiteral("Internal error occurred: error executing command in container: %1").arg(message)},
+        {u"reason"_qs, u"InternalError"_qs},
+        {u"details"_qs, QJsonObject {{u"causes"_qs, QJsonArray {QJsonObject {{u"message"_qs, message}}}}}},
+        {u"code"_qs, 500}};
     return QJsonDocument(s).toJson(QJsonDocument::Compact);
 }
 
@@ -61,7 +64,8 @@ void ExecSession::start()
         return;
     }
     // Announce the stream: an empty message on the lowest channel the client reads (protocol.md §3.3).
-    const Channel first = m_opts.stdoutOpen ? Channel::Stdout : (m_opts.stderrOpen ? Channel::Stderr : Channel::Error);
+    const Channel first
+        = m_opts.stdoutOpen ? Channel::Stdout : (m_opts.stderrOpen ? Channel::Stderr : Channel::Error);
     m_conn->sendWs(WebSocketCodec::channelMessage(first, {}));
 
     const QString exe = m_opts.argv.value(0);
@@ -69,10 +73,11 @@ void ExecSession::start()
     const bool found = exe.contains(u'/') ? (nodeLocalPath || QFileInfo(exe).isExecutable())
                                           : !QStandardPaths::findExecutable(exe).isEmpty();
     if (exe.isEmpty() || !found) {
-        finishWith(startFailureJson(QStringLiteral("failed to exec in container: failed to start exec: OCI runtime "
-                                                   "exec failed: exec failed: unable to start container process: "
-                                                   "exec: \"%1\": executable file not found in $PATH: unknown")
-                                        .arg(exe)));
+        finishWith(
+            startFailureJson(QStringLiteral("failed to exec in container: failed to start exec: OCI runtime "
+                                            "exec failed: exec failed: unable to start container process: "
+                                            "exec: \"%1\": executable file not found in $PATH: unknown")
+                                 .arg(exe)));
         return;
     }
     m_proc = new QProcess(this);

@@ -26,7 +26,7 @@ class ExecSession : public QObject {
     Q_OBJECT
 public:
     ExecSession(HttpConnection *connection, ChannelProtocol protocol, ExecTarget target, ExecOptions options,
-                QString labDir);
+        QString labDir);
     /// Sends the initial empty frame and starts the command; deletes itself when done.
     void start();
 

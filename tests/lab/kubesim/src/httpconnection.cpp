@@ -61,7 +61,7 @@ void HttpConnection::processHttp()
         if (state == HttpRequestParser::Error) {
             const QByteArray body = R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
                                     R"("reason":"BadRequest","code":400,"message":)"
-                                    + ('"' + m_parser.error().toUtf8().replace('"', '\'') + '"') + "}";
+                + ('"' + m_parser.error().toUtf8().replace('"', '\'') + '"') + "}";
             sendResponse(400, "application/json", body, {{"Connection", "close"}});
             m_socket->disconnectFromHost();
             return;
@@ -75,27 +75,43 @@ void HttpConnection::processHttp()
 QByteArray HttpConnection::reasonPhrase(int status)
 {
     switch (status) {
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 500: return "Internal Server Error";
-    default: return "Status";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 500:
+        return "Internal Server Error";
+    default:
+        return "Status";
     }
 }
 
 void HttpConnection::sendResponse(int status, const QByteArray &contentType, const QByteArray &body,
-                                  const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+    const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
     if (!m_socket || m_closed)
         return;
@@ -120,7 +136,8 @@ void HttpConnection::beginStream(int status, const QByteArray &contentType)
         return;
     m_mode = Mode::Streaming;
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    out += "Content-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n\r\n";
+    out += "Content-Type: " + contentType
+        + "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n\r\n";
     m_socket->write(out);
 }
 
@@ -169,7 +186,8 @@ void HttpConnection::closeWs(quint16 code, const QByteArray &reason)
     if (!m_socket || m_closed || m_mode != Mode::WebSocket || m_wsCloseSent)
         return;
     m_wsCloseSent = true;
-    m_socket->write(WebSocketCodec::encodeServerFrame(WsFrame::Close, WebSocketCodec::closePayload(code, reason)));
+    m_socket->write(
+        WebSocketCodec::encodeServerFrame(WsFrame::Close, WebSocketCodec::closePayload(code, reason)));
     // Wait briefly for the client's close reply, then drop the TCP connection ourselves.
     QTimer::singleShot(2000, this, [this] {
         if (m_socket)

@@ -18,7 +18,7 @@ public:
 
     /// A complete response with Content-Length.
     void sendResponse(int status, const QByteArray &contentType, const QByteArray &body,
-                      const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+        const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     /// Starts a chunked response; the connection stays busy until endStream().
     void beginStream(int status, const QByteArray &contentType);
     void writeChunk(const QByteArray &data);

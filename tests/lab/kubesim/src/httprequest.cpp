@@ -63,7 +63,8 @@ bool HttpRequestParser::parseHead(const QByteArray &head)
     const QList<QByteArray> lines = head.split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-        m_error = QStringLiteral("malformed HTTP request line: \"%1\"").arg(QString::fromLatin1(lines.value(0)));
+        m_error
+            = QStringLiteral("malformed HTTP request line: \"%1\"").arg(QString::fromLatin1(lines.value(0)));
         return false;
     }
     m_req.method = requestLine[0];

@@ -12,9 +12,9 @@ namespace kubesim {
 
 struct HttpRequest {
     QByteArray method;
-    QString path;                              ///< percent-decoded path, no query
-    QList<QPair<QString, QString>> query;      ///< decoded, in order, repeated keys kept (exec's command=)
-    QMap<QByteArray, QByteArray> headers;      ///< lower-case names
+    QString path; ///< percent-decoded path, no query
+    QList<QPair<QString, QString>> query; ///< decoded, in order, repeated keys kept (exec's command=)
+    QMap<QByteArray, QByteArray> headers; ///< lower-case names
     QByteArray body;
 
     QString queryValue(const QString &key, const QString &fallback = {}) const;

@@ -41,14 +41,16 @@ bool KubesimApp::setupTls(QString *error)
     auto readFile = [error](const QString &path, QByteArray *out) {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1: %2 (kubesim-up generates it)").arg(path, f.errorString());
+            *error
+                = QStringLiteral("cannot read %1: %2 (kubesim-up generates it)").arg(path, f.errorString());
             return false;
         }
         *out = f.readAll();
         return true;
     };
     QByteArray certPem, keyPem, caPem;
-    if (!readFile(m_opts.certFile, &certPem) || !readFile(m_opts.keyFile, &keyPem) || !readFile(m_opts.caFile, &caPem))
+    if (!readFile(m_opts.certFile, &certPem) || !readFile(m_opts.keyFile, &keyPem)
+        || !readFile(m_opts.caFile, &caPem))
         return false;
     const QList<QSslCertificate> certs = QSslCertificate::fromData(certPem);
     const QList<QSslCertificate> cas = QSslCertificate::fromData(caPem);
@@ -56,8 +58,9 @@ bool KubesimApp::setupTls(QString *error)
     if (key.isNull())
         key = QSslKey(keyPem, QSsl::Rsa);
     if (certs.isEmpty() || cas.isEmpty() || key.isNull()) {
-        *error = QStringLiteral("the TLS files %1, %2, %3 do not hold a certificate, a CA and an EC or RSA key")
-                     .arg(m_opts.certFile, m_opts.keyFile, m_opts.caFile);
+        *error
+            = QStringLiteral("the TLS files %1, %2, %3 do not hold a certificate, a CA and an EC or RSA key")
+                  .arg(m_opts.certFile, m_opts.keyFile, m_opts.caFile);
         return false;
     }
     // Client certificates are optional (token users have none); when present they are checked against the
@@ -117,8 +120,10 @@ bool KubesimApp::start(QString *error)
     m_api.setPort(m_port);
     if (!m_opts.portFile.isEmpty()) {
         QSaveFile pf(m_opts.portFile);
-        if (!pf.open(QIODevice::WriteOnly) || pf.write(QByteArray::number(m_port) + '\n') < 0 || !pf.commit()) {
-            *error = QStringLiteral("cannot write the port file %1: %2").arg(m_opts.portFile, pf.errorString());
+        if (!pf.open(QIODevice::WriteOnly) || pf.write(QByteArray::number(m_port) + '\n') < 0
+            || !pf.commit()) {
+            *error
+                = QStringLiteral("cannot write the port file %1: %2").arg(m_opts.portFile, pf.errorString());
             return false;
         }
     }
@@ -137,7 +142,7 @@ void KubesimApp::reload()
     m_runtime.setModel(*model);
     m_labObjects.sync(*model, m_store);
     qInfo("kubesim: reloaded lab.json (%d nodes, %d pods, %d services)", int(model->nodes.size()),
-          int(model->pods.size()), int(model->services.size()));
+        int(model->pods.size()), int(model->services.size()));
 }
 
 void KubesimApp::installSignalHandlers()

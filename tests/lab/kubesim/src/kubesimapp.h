@@ -12,8 +12,8 @@
 #include "podruntime.h"
 
 #include <QObject>
-#include <QSslServer>
 #include <QSocketNotifier>
+#include <QSslServer>
 #include <memory>
 
 namespace kubesim {
@@ -44,7 +44,7 @@ private:
 
     KubesimOptions m_opts;
     ObjectStore m_store;
-    EventRecorder m_events{m_store};
+    EventRecorder m_events {m_store};
     PodRuntime m_runtime;
     Authenticator m_auth;
     ApiServer m_api;

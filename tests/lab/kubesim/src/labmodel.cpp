@@ -11,7 +11,8 @@ std::optional<LabModel> LabModel::load(const QString &path, QString *error)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2 (did `tests/lab/lab up` write it?)").arg(path, f.errorString());
+        *error = QStringLiteral("cannot read %1: %2 (did `tests/lab/lab up` write it?)")
+                     .arg(path, f.errorString());
         return std::nullopt;
     }
     QString parseError;

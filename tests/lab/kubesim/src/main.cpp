@@ -13,23 +13,26 @@ int main(int argc, char **argv)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Simulated Kubernetes API server for the lbscope lab"));
     p.addHelpOption();
-    const QCommandLineOption labDir(QStringLiteral("lab-dir"), QStringLiteral("Lab state directory (lab.json)."),
-                                    QStringLiteral("dir"));
-    const QCommandLineOption cert(QStringLiteral("tls-cert"), QStringLiteral("Server certificate (PEM)."), QStringLiteral("file"));
-    const QCommandLineOption key(QStringLiteral("tls-key"), QStringLiteral("Server key (PEM)."), QStringLiteral("file"));
-    const QCommandLineOption ca(QStringLiteral("client-ca"), QStringLiteral("CA for client certificates (PEM)."),
-                                QStringLiteral("file"));
+    const QCommandLineOption labDir(
+        QStringLiteral("lab-dir"), QStringLiteral("Lab state directory (lab.json)."), QStringLiteral("dir"));
+    const QCommandLineOption cert(
+        QStringLiteral("tls-cert"), QStringLiteral("Server certificate (PEM)."), QStringLiteral("file"));
+    const QCommandLineOption key(
+        QStringLiteral("tls-key"), QStringLiteral("Server key (PEM)."), QStringLiteral("file"));
+    const QCommandLineOption ca(QStringLiteral("client-ca"),
+        QStringLiteral("CA for client certificates (PEM)."), QStringLiteral("file"));
     const QCommandLineOption tokens(QStringLiteral("token-auth-file"),
-                                    QStringLiteral("Tokens: token,user,uid[,\"groups\"] per line."), QStringLiteral("file"));
+        QStringLiteral("Tokens: token,user,uid[,\"groups\"] per line."), QStringLiteral("file"));
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("First port to try on 127.0.0.1."),
-                                  QStringLiteral("n"), QStringLiteral("16443"));
-    const QCommandLineOption portFile(QStringLiteral("port-file"), QStringLiteral("Write the chosen port here."),
-                                      QStringLiteral("file"));
+        QStringLiteral("n"), QStringLiteral("16443"));
+    const QCommandLineOption portFile(
+        QStringLiteral("port-file"), QStringLiteral("Write the chosen port here."), QStringLiteral("file"));
     p.addOptions({labDir, cert, key, ca, tokens, port, portFile});
     p.process(app);
     if (!p.isSet(labDir) || !p.isSet(cert) || !p.isSet(key) || !p.isSet(ca)) {
-        std::fprintf(stderr, "kubesim: --lab-dir, --tls-cert, --tls-key and --client-ca are required "
-                             "(tests/lab/kubesim/kubesim-up passes them)\n");
+        std::fprintf(stderr,
+            "kubesim: --lab-dir, --tls-cert, --tls-key and --client-ca are required "
+            "(tests/lab/kubesim/kubesim-up passes them)\n");
         return 2;
     }
     kubesim::KubesimOptions o;
@@ -46,6 +49,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "kubesim: %s\n", qPrintable(error));
         return 1;
     }
-    std::fprintf(stderr, "kubesim: serving https://127.0.0.1:%d for lab %s\n", sim.port(), qPrintable(o.labDir));
+    std::fprintf(
+        stderr, "kubesim: serving https://127.0.0.1:%d for lab %s\n", sim.port(), qPrintable(o.labDir));
     return app.exec();
 }

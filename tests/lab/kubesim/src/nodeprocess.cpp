@@ -11,7 +11,7 @@
 namespace kubesim {
 
 void NodeProcess::prepare(QProcess *process, const QStringList &prefix, const QStringList &argv,
-                          const QString &podUid, const QString &labDir, const QString &hostname)
+    const QString &podUid, const QString &labDir, const QString &hostname)
 {
     QStringList full = prefix + argv;
     process->setProgram(full.takeFirst());
@@ -20,10 +20,11 @@ void NodeProcess::prepare(QProcess *process, const QStringList &prefix, const QS
     env.insert(QString::fromLatin1(PodMarkerVar), podUid);
     env.insert(QString::fromLatin1(LabMarkerVar), labDir);
     env.insert(QStringLiteral("HOSTNAME"), hostname);
-    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+    env.insert(QStringLiteral("PATH"),
+        QStringLiteral("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
     process->setProcessEnvironment(env);
     process->setChildProcessModifier([] {
-        ::setsid();                         // own process group: kill(-pgid) reaches its pipeline
+        ::setsid(); // own process group: kill(-pgid) reaches its pipeline
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // kubesim crashing must not leave it behind
     });
 }

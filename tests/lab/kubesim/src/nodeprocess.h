@@ -1,9 +1,9 @@
 #pragma once
 // kubesim: starting commands "inside a pod" (in the node view of the lab: nsenter into the node's network and
 // mount namespaces) and finding them again to kill them. Every process kubesim starts carries marker
-// environment variables (LBSCOPE_KUBESIM_POD=<pod uid>, LBSCOPE_KUBESIM_LAB=<lab dir>); children inherit them,
-// so a scan of /proc/*/environ finds everything a pod started, even processes that called setsid() or were
-// re-parented. Together with one process group per started command this needs no cgroups.
+// environment variables (LBSCOPE_KUBESIM_POD=<pod uid>, LBSCOPE_KUBESIM_LAB=<lab dir>); children inherit
+// them, so a scan of /proc/*/environ finds everything a pod started, even processes that called setsid() or
+// were re-parented. Together with one process group per started command this needs no cgroups.
 
 #include <QByteArray>
 #include <QList>
@@ -20,8 +20,8 @@ public:
 
     /// Prepares process to run argv behind prefix (e.g. nsenter ... --), in its own session/process group,
     /// with the markers in its environment and SIGKILL on kubesim's death.
-    static void prepare(QProcess *process, const QStringList &prefix, const QStringList &argv, const QString &podUid,
-                        const QString &labDir, const QString &hostname);
+    static void prepare(QProcess *process, const QStringList &prefix, const QStringList &argv,
+        const QString &podUid, const QString &labDir, const QString &hostname);
     /// Pids of processes whose environment holds exactly NAME=value.
     static QList<qint64> pidsWithEnv(const QByteArray &name, const QByteArray &value);
     /// Sends sig to every process carrying the pod marker; returns how many were signalled.

@@ -6,12 +6,14 @@
 
 namespace kubesim {
 
-ObjectStore::ObjectStore(QObject *parent) : QObject(parent) { }
-
-void ObjectStore::record(const QString &type, const QString &resource, const QJsonObject &obj,
-                         const QJsonObject &prev)
+ObjectStore::ObjectStore(QObject *parent) : QObject(parent)
 {
-    WatchEvent ev{m_rv, type, resource, obj, prev};
+}
+
+void ObjectStore::record(
+    const QString &type, const QString &resource, const QJsonObject &obj, const QJsonObject &prev)
+{
+    WatchEvent ev {m_rv, type, resource, obj, prev};
     m_history.append(ev);
     if (m_history.size() > HistoryLimit) {
         m_truncatedBefore = m_history.first().resourceVersion;
@@ -71,7 +73,8 @@ QJsonObject ObjectStore::upsert(const QString &resource, QJsonObject object)
     return *update(resource, object);
 }
 
-std::optional<QJsonObject> ObjectStore::remove(const QString &resource, const QString &ns, const QString &name)
+std::optional<QJsonObject> ObjectStore::remove(
+    const QString &resource, const QString &ns, const QString &name)
 {
     auto &bucket = m_objects[resource];
     auto it = bucket.find(key(ns, name));
@@ -86,7 +89,8 @@ std::optional<QJsonObject> ObjectStore::remove(const QString &resource, const QS
     return obj;
 }
 
-std::optional<QJsonObject> ObjectStore::get(const QString &resource, const QString &ns, const QString &name) const
+std::optional<QJsonObject> ObjectStore::get(
+    const QString &resource, const QString &ns, const QString &name) const
 {
     const auto bucket = m_objects.constFind(resource);
     if (bucket == m_objects.cend())

@@ -15,8 +15,8 @@ namespace kubesim {
 /// One change, as a watch sends it.
 struct WatchEvent {
     qint64 resourceVersion = 0;
-    QString type;       ///< ADDED, MODIFIED, DELETED
-    QString resource;   ///< plural resource name, e.g. "pods"
+    QString type; ///< ADDED, MODIFIED, DELETED
+    QString resource; ///< plural resource name, e.g. "pods"
     QJsonObject object; ///< the object after the change (for DELETED: the last state)
     QJsonObject previous; ///< the object before the change (empty for ADDED)
 };
@@ -53,7 +53,8 @@ signals:
 
 private:
     static QString key(const QString &ns, const QString &name) { return ns + u'/' + name; }
-    void record(const QString &type, const QString &resource, const QJsonObject &obj, const QJsonObject &prev);
+    void record(
+        const QString &type, const QString &resource, const QJsonObject &obj, const QJsonObject &prev);
 
     qint64 m_rv = 1000;
     QHash<QString, QMap<QString, QJsonObject>> m_objects;

@@ -24,12 +24,14 @@ QString PodAdmission::validate(const QJsonObject &pod)
     }
     const QString rp = spec.value(u"restartPolicy").toString();
     if (!rp.isEmpty() && rp != u"Always" && rp != u"OnFailure" && rp != u"Never")
-        errors << QStringLiteral("spec.restartPolicy: Unsupported value: \"%1\": supported values: \"Always\", "
-                                 "\"OnFailure\", \"Never\"")
+        errors << QStringLiteral(
+            "spec.restartPolicy: Unsupported value: \"%1\": supported values: \"Always\", "
+            "\"OnFailure\", \"Never\"")
                       .arg(rp);
     if (spec.contains(u"activeDeadlineSeconds") && spec.value(u"activeDeadlineSeconds").toInteger() <= 0)
-        errors << QStringLiteral("spec.activeDeadlineSeconds: Invalid value: %1: must be between 1 and 2147483647, "
-                                 "inclusive")
+        errors << QStringLiteral(
+            "spec.activeDeadlineSeconds: Invalid value: %1: must be between 1 and 2147483647, "
+            "inclusive")
                       .arg(spec.value(u"activeDeadlineSeconds").toInteger());
     return errors.join(u", "_qs);
 }
@@ -59,21 +61,29 @@ QString PodAdmission::podSecurityViolations(const QJsonObject &pod, const QStrin
         const QString name = c.value(u"name").toString();
         const QJsonObject sc = c.value(u"securityContext").toObject();
         if (sc.value(u"privileged").toBool())
-            privileged << QStringLiteral("container \"%1\" must not set securityContext.privileged=true").arg(name);
+            privileged
+                << QStringLiteral("container \"%1\" must not set securityContext.privileged=true").arg(name);
         if (sc.value(u"allowPrivilegeEscalation") != QJsonValue(false))
-            escalation << QStringLiteral("container \"%1\" must set securityContext.allowPrivilegeEscalation=false").arg(name);
+            escalation << QStringLiteral(
+                "container \"%1\" must set securityContext.allowPrivilegeEscalation=false")
+                              .arg(name);
         const QJsonArray drop = sc.value(u"capabilities").toObject().value(u"drop").toArray();
         if (!drop.contains(QJsonValue(u"ALL"_qs)))
-            caps << QStringLiteral("container \"%1\" must set securityContext.capabilities.drop=[\"ALL\"]").arg(name);
+            caps << QStringLiteral("container \"%1\" must set securityContext.capabilities.drop=[\"ALL\"]")
+                        .arg(name);
         if (sc.value(u"runAsNonRoot") != QJsonValue(true) && podSc.value(u"runAsNonRoot") != QJsonValue(true))
-            nonRoot << QStringLiteral("pod or container \"%1\" must set securityContext.runAsNonRoot=true").arg(name);
+            nonRoot << QStringLiteral("pod or container \"%1\" must set securityContext.runAsNonRoot=true")
+                           .arg(name);
         if (sc.value(u"runAsUser") == QJsonValue(0))
             rootUser << QStringLiteral("container \"%1\" must not set runAsUser=0").arg(name);
-        const QString st = sc.value(u"seccompProfile").toObject().value(u"type").toString(
-            podSc.value(u"seccompProfile").toObject().value(u"type").toString());
+        const QString st = sc.value(u"seccompProfile")
+                               .toObject()
+                               .value(u"type")
+                               .toString(podSc.value(u"seccompProfile").toObject().value(u"type").toString());
         if (st != u"RuntimeDefault" && st != u"Localhost")
-            seccomp << QStringLiteral("pod or container \"%1\" must set securityContext.seccompProfile.type to "
-                                      "\"RuntimeDefault\" or \"Localhost\"")
+            seccomp << QStringLiteral(
+                "pod or container \"%1\" must set securityContext.seccompProfile.type to "
+                "\"RuntimeDefault\" or \"Localhost\"")
                            .arg(name);
     }
     if (!privileged.isEmpty())
@@ -94,9 +104,10 @@ QString PodAdmission::podSecurityViolations(const QJsonObject &pod, const QStrin
     if (!caps.isEmpty())
         out << QStringLiteral("unrestricted capabilities (%1)").arg(caps.join(u", "_qs));
     if (!hostPaths.isEmpty())
-        out << QStringLiteral("restricted volume types (volume%1 \"%2\" use%3 restricted volume type \"hostPath\")")
+        out << QStringLiteral(
+            "restricted volume types (volume%1 \"%2\" use%3 restricted volume type \"hostPath\")")
                    .arg(hostPaths.size() > 1 ? u"s"_qs : QString(), hostPaths.join(u"\", \""_qs),
-                        hostPaths.size() > 1 ? QString() : u"s"_qs);
+                       hostPaths.size() > 1 ? QString() : u"s"_qs);
     if (!nonRoot.isEmpty())
         out << QStringLiteral("runAsNonRoot != true (%1)").arg(nonRoot.join(u", "_qs));
     if (!rootUser.isEmpty())
@@ -120,27 +131,29 @@ QJsonObject PodAdmission::withDefaults(QJsonObject pod)
     def(u"dnsPolicy"_qs, u"ClusterFirst"_qs);
     def(u"schedulerName"_qs, u"default-scheduler"_qs);
     def(u"serviceAccountName"_qs, u"default"_qs);
-    def(u"securityContext"_qs, QJsonObject{});
+    def(u"securityContext"_qs, QJsonObject {});
     def(u"enableServiceLinks"_qs, true);
     def(u"priority"_qs, 0);
     QJsonArray containers = spec.value(u"containers").toArray();
     for (auto &&v : containers) {
         QJsonObject c = v.toObject();
         if (!c.contains(u"imagePullPolicy"))
-            c.insert(u"imagePullPolicy", c.value(u"image").toString().endsWith(u":latest") || !c.value(u"image").toString().contains(u':')
-                                             ? u"Always"_qs
-                                             : u"IfNotPresent"_qs);
+            c.insert(u"imagePullPolicy",
+                c.value(u"image").toString().endsWith(u":latest")
+                        || !c.value(u"image").toString().contains(u':')
+                    ? u"Always"_qs
+                    : u"IfNotPresent"_qs);
         if (!c.contains(u"terminationMessagePath"))
             c.insert(u"terminationMessagePath", u"/dev/termination-log"_qs);
         if (!c.contains(u"terminationMessagePolicy"))
             c.insert(u"terminationMessagePolicy", u"File"_qs);
         if (!c.contains(u"resources"))
-            c.insert(u"resources", QJsonObject{});
+            c.insert(u"resources", QJsonObject {});
         v = c;
     }
     spec.insert(u"containers", containers);
     pod.insert(u"spec", spec);
-    pod.insert(u"status", QJsonObject{{u"phase"_qs, u"Pending"_qs}, {u"qosClass"_qs, u"BestEffort"_qs}});
+    pod.insert(u"status", QJsonObject {{u"phase"_qs, u"Pending"_qs}, {u"qosClass"_qs, u"BestEffort"_qs}});
     return pod;
 }
 

@@ -19,7 +19,14 @@ namespace {
 
 QString firstContainerName(const QJsonObject &pod)
 {
-    return pod.value(u"spec").toObject().value(u"containers").toArray().first().toObject().value(u"name").toString();
+    return pod.value(u"spec")
+        .toObject()
+        .value(u"containers")
+        .toArray()
+        .first()
+        .toObject()
+        .value(u"name")
+        .toString();
 }
 
 QJsonObject firstContainer(const QJsonObject &pod)
@@ -28,12 +35,10 @@ QJsonObject firstContainer(const QJsonObject &pod)
 }
 
 QJsonArray setCondition(QJsonArray conditions, const QString &type, bool value, const QString &reason = {},
-                        const QString &message = {})
+    const QString &message = {})
 {
-    QJsonObject c{{u"type"_qs, type},
-                  {u"status"_qs, value ? u"True"_qs : u"False"_qs},
-                  {u"lastProbeTime"_qs, QJsonValue::Null},
-                  {u"lastTransitionTime"_qs, Json::nowRfc3339()}};
+    QJsonObject c {{u"type"_qs, type}, {u"status"_qs, value ? u"True"_qs : u"False"_qs},
+        {u"lastProbeTime"_qs, QJsonValue::Null}, {u"lastTransitionTime"_qs, Json::nowRfc3339()}};
     if (!reason.isEmpty())
         c.insert(u"reason", reason);
     if (!message.isEmpty())
@@ -86,15 +91,13 @@ QJsonObject PodRuntime::containerStatus(const QJsonObject &pod, const QJsonObjec
 {
     const QJsonObject c = firstContainer(pod);
     const QString image = c.value(u"image").toString();
-    QJsonObject s{{u"name"_qs, c.value(u"name")},
-                  {u"image"_qs, image},
-                  {u"imageID"_qs, state.contains(u"waiting") ? QString() : image + u"@sha256:0"_qs},
-                  {u"ready"_qs, ready},
-                  {u"started"_qs, state.contains(u"running")},
-                  {u"restartCount"_qs, 0},
-                  {u"state"_qs, state}};
+    QJsonObject s {{u"name"_qs, c.value(u"name")}, {u"image"_qs, image},
+        {u"imageID"_qs, state.contains(u"waiting") ? QString() : image + u"@sha256:0"_qs},
+        {u"ready"_qs, ready}, {u"started"_qs, state.contains(u"running")}, {u"restartCount"_qs, 0},
+        {u"state"_qs, state}};
     if (!state.contains(u"waiting"))
-        s.insert(u"containerID", u"containerd://"_qs + Json::metaString(pod, u"uid"_qs).remove(u'-'));
+        s.insert(
+            u"containerID", QString(u"containerd://"_qs + Json::metaString(pod, u"uid"_qs).remove(u'-')));
     return s;
 }
 
@@ -105,7 +108,7 @@ const LabNode *PodRuntime::nodeFor(const QJsonObject &pod) const
 
 QStringList PodRuntime::nodePrefix(const LabNode &node, const QString &netns)
 {
-    QStringList p{u"nsenter"_qs, u"-t"_qs, QString::number(node.nodePid), u"-m"_qs};
+    QStringList p {u"nsenter"_qs, u"-t"_qs, QString::number(node.nodePid), u"-m"_qs};
     if (netns.isEmpty())
         p << u"-n"_qs;
     else
@@ -141,8 +144,9 @@ void PodRuntime::schedule(const QString &uid)
         if (m_model.node(wanted))
             chosen = wanted;
         else
-            failure = QStringLiteral("0/%1 nodes are available: node \"%2\" not found. preemption: 0/%1 nodes are "
-                                     "available: %1 Preemption is not helpful for scheduling.")
+            failure = QStringLiteral(
+                "0/%1 nodes are available: node \"%2\" not found. preemption: 0/%1 nodes are "
+                "available: %1 Preemption is not helpful for scheduling.")
                           .arg(n)
                           .arg(wanted);
     } else {
@@ -157,9 +161,10 @@ void PodRuntime::schedule(const QString &uid)
                 candidates << Json::metaString(node, u"name"_qs);
         }
         if (candidates.isEmpty())
-            failure = QStringLiteral("0/%1 nodes are available: %1 node(s) didn't match Pod's node affinity/selector. "
-                                     "preemption: 0/%1 nodes are available: %1 Preemption is not helpful for "
-                                     "scheduling.")
+            failure = QStringLiteral(
+                "0/%1 nodes are available: %1 node(s) didn't match Pod's node affinity/selector. "
+                "preemption: 0/%1 nodes are available: %1 Preemption is not helpful for "
+                "scheduling.")
                           .arg(n);
         else
             chosen = candidates[m_nextNode++ % candidates.size()];
@@ -168,8 +173,9 @@ void PodRuntime::schedule(const QString &uid)
         m_events.podEvent(*pod, u"Warning"_qs, u"FailedScheduling"_qs, failure, u"default-scheduler"_qs);
         updateStatus(uid, [&](QJsonObject &status, QJsonObject &) {
             status.insert(u"phase", u"Pending"_qs);
-            status.insert(u"conditions", setCondition(status.value(u"conditions").toArray(), u"PodScheduled"_qs,
-                                                      false, u"Unschedulable"_qs, failure));
+            status.insert(u"conditions",
+                setCondition(status.value(u"conditions").toArray(), u"PodScheduled"_qs, false,
+                    u"Unschedulable"_qs, failure));
         });
         return;
     }
@@ -177,13 +183,14 @@ void PodRuntime::schedule(const QString &uid)
     spec.insert(u"nodeName", chosen);
     pod->insert(u"spec", spec);
     QJsonObject status = pod->value(u"status").toObject();
-    status.insert(u"conditions", setCondition(status.value(u"conditions").toArray(), u"PodScheduled"_qs, true));
+    status.insert(
+        u"conditions", setCondition(status.value(u"conditions").toArray(), u"PodScheduled"_qs, true));
     pod->insert(u"status", status);
     m_store.update(u"pods"_qs, *pod);
     if (wanted.isEmpty())
         m_events.podEvent(*pod, u"Normal"_qs, u"Scheduled"_qs,
-                          QStringLiteral("Successfully assigned %1/%2 to %3").arg(m_pods[uid].ns, m_pods[uid].name, chosen),
-                          u"default-scheduler"_qs);
+            QStringLiteral("Successfully assigned %1/%2 to %3").arg(m_pods[uid].ns, m_pods[uid].name, chosen),
+            u"default-scheduler"_qs);
     QTimer::singleShot(100, this, [this, uid] { pullAndStart(uid); });
 }
 
@@ -199,61 +206,65 @@ void PodRuntime::pullAndStart(const QString &uid)
     const QString hostIp = nodeFor(*pod) ? nodeFor(*pod)->privateIp : QString();
     updateStatus(uid, [&](QJsonObject &status, QJsonObject &p) {
         status.insert(u"hostIP", hostIp);
-        status.insert(u"hostIPs", QJsonArray{QJsonObject{{u"ip"_qs, hostIp}}});
+        status.insert(u"hostIPs", QJsonArray {QJsonObject {{u"ip"_qs, hostIp}}});
         status.insert(u"startTime", Json::nowRfc3339());
         status.insert(u"containerStatuses",
-                      QJsonArray{containerStatus(p, QJsonObject{{u"waiting"_qs,
-                                                                 QJsonObject{{u"reason"_qs, u"ContainerCreating"_qs}}}},
-                                                 false)});
+            QJsonArray {containerStatus(p,
+                QJsonObject {{u"waiting"_qs, QJsonObject {{u"reason"_qs, u"ContainerCreating"_qs}}}},
+                false)});
         for (const char *t : {"PodReadyToStartContainers", "Initialized"})
-            status.insert(u"conditions", setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), true));
+            status.insert(u"conditions",
+                setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), true));
     });
     m_events.podEvent(*pod, u"Normal"_qs, u"Pulling"_qs, QStringLiteral("Pulling image \"%1\"").arg(image),
-                      u"kubelet"_qs, fieldPath);
+        u"kubelet"_qs, fieldPath);
     if (image.contains(u"doesnotexist")) {
         QTimer::singleShot(300, this, [this, uid, image, fieldPath] {
             auto p = current(uid);
             if (!p || m_pods[uid].deleting)
                 return;
-            const QString msg = QStringLiteral("failed to pull and unpack image \"%1\": failed to resolve reference "
-                                               "\"%1\": %1: not found")
-                                    .arg(image);
+            const QString msg
+                = QStringLiteral("failed to pull and unpack image \"%1\": failed to resolve reference "
+                                 "\"%1\": %1: not found")
+                      .arg(image);
             m_events.podEvent(*p, u"Warning"_qs, u"Failed"_qs,
-                              QStringLiteral("Failed to pull image \"%1\": rpc error: code = NotFound desc = %2").arg(image, msg),
-                              u"kubelet"_qs, fieldPath);
-            m_events.podEvent(*p, u"Warning"_qs, u"Failed"_qs, u"Error: ErrImagePull"_qs, u"kubelet"_qs, fieldPath);
+                QStringLiteral("Failed to pull image \"%1\": rpc error: code = NotFound desc = %2")
+                    .arg(image, msg),
+                u"kubelet"_qs, fieldPath);
+            m_events.podEvent(
+                *p, u"Warning"_qs, u"Failed"_qs, u"Error: ErrImagePull"_qs, u"kubelet"_qs, fieldPath);
             updateStatus(uid, [&](QJsonObject &status, QJsonObject &pp) {
                 status.insert(u"containerStatuses",
-                              QJsonArray{containerStatus(pp, QJsonObject{{u"waiting"_qs,
-                                                                          QJsonObject{{u"reason"_qs, u"ErrImagePull"_qs},
-                                                                                      {u"message"_qs, msg}}}},
-                                                         false)});
+                    QJsonArray {containerStatus(pp,
+                        QJsonObject {{u"waiting"_qs,
+                            QJsonObject {{u"reason"_qs, u"ErrImagePull"_qs}, {u"message"_qs, msg}}}},
+                        false)});
             });
             QTimer::singleShot(1000, this, [this, uid, image, fieldPath] {
                 auto p2 = current(uid);
                 if (!p2 || m_pods[uid].deleting)
                     return;
                 m_events.podEvent(*p2, u"Normal"_qs, u"BackOff"_qs,
-                                  QStringLiteral("Back-off pulling image \"%1\"").arg(image), u"kubelet"_qs, fieldPath);
-                m_events.podEvent(*p2, u"Warning"_qs, u"Failed"_qs, u"Error: ImagePullBackOff"_qs, u"kubelet"_qs,
-                                  fieldPath);
+                    QStringLiteral("Back-off pulling image \"%1\"").arg(image), u"kubelet"_qs, fieldPath);
+                m_events.podEvent(*p2, u"Warning"_qs, u"Failed"_qs, u"Error: ImagePullBackOff"_qs,
+                    u"kubelet"_qs, fieldPath);
                 updateStatus(uid, [&](QJsonObject &status, QJsonObject &pp) {
                     const QString m = QStringLiteral("Back-off pulling image \"%1\"").arg(image);
                     status.insert(u"containerStatuses",
-                                  QJsonArray{containerStatus(
-                                      pp, QJsonObject{{u"waiting"_qs, QJsonObject{{u"reason"_qs, u"ImagePullBackOff"_qs},
-                                                                                  {u"message"_qs, m}}}},
-                                      false)});
+                        QJsonArray {containerStatus(pp,
+                            QJsonObject {{u"waiting"_qs,
+                                QJsonObject {{u"reason"_qs, u"ImagePullBackOff"_qs}, {u"message"_qs, m}}}},
+                            false)});
                 });
             });
         });
         return;
     }
     m_events.podEvent(*pod, u"Normal"_qs, u"Pulled"_qs,
-                      QStringLiteral("Container image \"%1\" already present on machine").arg(image), u"kubelet"_qs,
-                      fieldPath);
+        QStringLiteral("Container image \"%1\" already present on machine").arg(image), u"kubelet"_qs,
+        fieldPath);
     m_events.podEvent(*pod, u"Normal"_qs, u"Created"_qs, QStringLiteral("Created container: %1").arg(name),
-                      u"kubelet"_qs, fieldPath);
+        u"kubelet"_qs, fieldPath);
     startContainer(uid);
 }
 
@@ -271,7 +282,7 @@ void PodRuntime::startContainer(const QString &uid)
     for (const QJsonValue &v : c.value(u"args").toArray())
         argv << v.toString();
     if (argv.isEmpty()) // stands in for the image's default entrypoint: keep the container up
-        argv = QStringList{u"sleep"_qs, u"infinity"_qs};
+        argv = QStringList {u"sleep"_qs, u"infinity"_qs};
     auto *proc = new QProcess(this);
     proc->setProcessChannelMode(QProcess::MergedChannels);
     const bool hostNet = pod->value(u"spec").toObject().value(u"hostNetwork").toBool();
@@ -279,7 +290,7 @@ void PodRuntime::startContainer(const QString &uid)
     PodLog *log = r.log;
     connect(proc, &QProcess::readyRead, log, [proc, log] { log->append(proc->readAll()); });
     connect(proc, &QProcess::finished, this,
-            [this, uid](int code, QProcess::ExitStatus st) { onMainFinished(uid, code, st); });
+        [this, uid](int code, QProcess::ExitStatus st) { onMainFinished(uid, code, st); });
     r.main = proc;
     proc->start();
     if (!proc->waitForStarted(5000)) {
@@ -288,10 +299,10 @@ void PodRuntime::startContainer(const QString &uid)
         m_events.podEvent(*pod, u"Warning"_qs, u"Failed"_qs, u"Error: "_qs + msg, u"kubelet"_qs);
         updateStatus(uid, [&](QJsonObject &status, QJsonObject &p) {
             status.insert(u"containerStatuses",
-                          QJsonArray{containerStatus(p, QJsonObject{{u"waiting"_qs,
-                                                                     QJsonObject{{u"reason"_qs, u"RunContainerError"_qs},
-                                                                                 {u"message"_qs, msg}}}},
-                                                     false)});
+                QJsonArray {containerStatus(p,
+                    QJsonObject {{u"waiting"_qs,
+                        QJsonObject {{u"reason"_qs, u"RunContainerError"_qs}, {u"message"_qs, msg}}}},
+                    false)});
         });
         return;
     }
@@ -300,16 +311,19 @@ void PodRuntime::startContainer(const QString &uid)
     updateStatus(uid, [&](QJsonObject &status, QJsonObject &p) {
         status.insert(u"phase", u"Running"_qs);
         status.insert(u"podIP", podIp);
-        status.insert(u"podIPs", QJsonArray{QJsonObject{{u"ip"_qs, podIp}}});
+        status.insert(u"podIPs", QJsonArray {QJsonObject {{u"ip"_qs, podIp}}});
         status.insert(u"qosClass", u"BestEffort"_qs);
         for (const char *t : {"Ready", "ContainersReady"})
-            status.insert(u"conditions", setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), true));
+            status.insert(u"conditions",
+                setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), true));
         status.insert(u"containerStatuses",
-                      QJsonArray{containerStatus(
-                          p, QJsonObject{{u"running"_qs, QJsonObject{{u"startedAt"_qs, m_pods[uid].startedAt}}}}, true)});
+            QJsonArray {containerStatus(p,
+                QJsonObject {{u"running"_qs, QJsonObject {{u"startedAt"_qs, m_pods[uid].startedAt}}}},
+                true)});
     });
-    m_events.podEvent(*pod, u"Normal"_qs, u"Started"_qs, QStringLiteral("Started container %1").arg(c.value(u"name").toString()),
-                      u"kubelet"_qs, QStringLiteral("spec.containers{%1}").arg(c.value(u"name").toString()));
+    m_events.podEvent(*pod, u"Normal"_qs, u"Started"_qs,
+        QStringLiteral("Started container %1").arg(c.value(u"name").toString()), u"kubelet"_qs,
+        QStringLiteral("spec.containers{%1}").arg(c.value(u"name").toString()));
     const qint64 deadline = pod->value(u"spec").toObject().value(u"activeDeadlineSeconds").toInteger();
     if (deadline > 0) {
         r.deadline = new QTimer(this);
@@ -343,16 +357,16 @@ void PodRuntime::onMainFinished(const QString &uid, int exitCode, QProcess::Exit
     updateStatus(uid, [&](QJsonObject &status, QJsonObject &p) {
         status.insert(u"phase", code == 0 ? u"Succeeded"_qs : u"Failed"_qs);
         for (const char *t : {"Ready", "ContainersReady"})
-            status.insert(u"conditions", setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), false,
-                                                      u"PodCompleted"_qs));
+            status.insert(u"conditions",
+                setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), false,
+                    u"PodCompleted"_qs));
         status.insert(u"containerStatuses",
-                      QJsonArray{containerStatus(p,
-                                                 QJsonObject{{u"terminated"_qs,
-                                                              QJsonObject{{u"exitCode"_qs, code},
-                                                                          {u"reason"_qs, code == 0 ? u"Completed"_qs : u"Error"_qs},
-                                                                          {u"startedAt"_qs, m_pods[uid].startedAt},
-                                                                          {u"finishedAt"_qs, Json::nowRfc3339()}}}},
-                                                 false)});
+            QJsonArray {containerStatus(p,
+                QJsonObject {{u"terminated"_qs,
+                    QJsonObject {{u"exitCode"_qs, code},
+                        {u"reason"_qs, code == 0 ? u"Completed"_qs : u"Error"_qs},
+                        {u"startedAt"_qs, m_pods[uid].startedAt}, {u"finishedAt"_qs, Json::nowRfc3339()}}}},
+                false)});
     });
 }
 
@@ -368,19 +382,18 @@ void PodRuntime::deadlineExceeded(const QString &uid)
         status.insert(u"reason", u"DeadlineExceeded"_qs);
         status.insert(u"message", msg);
         for (const char *t : {"Ready", "ContainersReady"})
-            status.insert(u"conditions", setCondition(status.value(u"conditions").toArray(), QString::fromLatin1(t), false,
-                                                      u"PodFailed"_qs));
+            status.insert(u"conditions",
+                setCondition(
+                    status.value(u"conditions").toArray(), QString::fromLatin1(t), false, u"PodFailed"_qs));
         status.insert(u"containerStatuses",
-                      QJsonArray{containerStatus(p,
-                                                 QJsonObject{{u"terminated"_qs,
-                                                              QJsonObject{{u"exitCode"_qs, 137},
-                                                                          {u"reason"_qs, u"Error"_qs},
-                                                                          {u"startedAt"_qs, m_pods[uid].startedAt},
-                                                                          {u"finishedAt"_qs, Json::nowRfc3339()}}}},
-                                                 false)});
+            QJsonArray {containerStatus(p,
+                QJsonObject {{u"terminated"_qs,
+                    QJsonObject {{u"exitCode"_qs, 137}, {u"reason"_qs, u"Error"_qs},
+                        {u"startedAt"_qs, m_pods[uid].startedAt}, {u"finishedAt"_qs, Json::nowRfc3339()}}}},
+                false)});
     });
     m_events.podEvent(*pod, u"Normal"_qs, u"Killing"_qs,
-                      QStringLiteral("Stopping container %1").arg(firstContainerName(*pod)), u"kubelet"_qs);
+        QStringLiteral("Stopping container %1").arg(firstContainerName(*pod)), u"kubelet"_qs);
     Running &r = m_pods[uid];
     NodeProcess::signalPod(uid, SIGKILL);
     if (r.main && r.main->state() != QProcess::NotRunning)
@@ -396,8 +409,8 @@ QJsonObject PodRuntime::beginDelete(const QJsonObject &podIn, qint64 gracePeriod
     auto it = m_pods.find(uid);
     const bool running = it != m_pods.end() && it->main && it->main->state() != QProcess::NotRunning;
     QJsonObject meta = pod.value(u"metadata").toObject();
-    meta.insert(u"deletionTimestamp",
-                QDateTime::currentDateTimeUtc().addSecs(gracePeriod).toString(Qt::ISODate));
+    meta.insert(
+        u"deletionTimestamp", QDateTime::currentDateTimeUtc().addSecs(gracePeriod).toString(Qt::ISODate));
     meta.insert(u"deletionGracePeriodSeconds", gracePeriod);
     pod.insert(u"metadata", meta);
     if (it == m_pods.end()) {
@@ -412,8 +425,8 @@ QJsonObject PodRuntime::beginDelete(const QJsonObject &podIn, qint64 gracePeriod
     }
     pod = m_store.update(u"pods"_qs, pod).value_or(pod);
     m_events.podEvent(pod, u"Normal"_qs, u"Killing"_qs,
-                      QStringLiteral("Stopping container %1").arg(firstContainerName(pod)), u"kubelet"_qs,
-                      QStringLiteral("spec.containers{%1}").arg(firstContainerName(pod)));
+        QStringLiteral("Stopping container %1").arg(firstContainerName(pod)), u"kubelet"_qs,
+        QStringLiteral("spec.containers{%1}").arg(firstContainerName(pod)));
     NodeProcess::signalPod(uid, SIGTERM);
     if (it->main)
         ::kill(pid_t(it->main->processId()), SIGTERM);
@@ -466,7 +479,8 @@ std::optional<ExecTarget> PodRuntime::execTarget(const QJsonObject &pod, QString
     const QString phase = Json::fieldString(pod, u"status.phase"_qs);
     if (phase == u"Succeeded" || phase == u"Failed") {
         *code = 400;
-        *error = QStringLiteral("cannot exec into a container in a completed pod; current phase is %1").arg(phase);
+        *error = QStringLiteral("cannot exec into a container in a completed pod; current phase is %1")
+                     .arg(phase);
         return std::nullopt;
     }
     ExecTarget t;
@@ -477,7 +491,8 @@ std::optional<ExecTarget> PodRuntime::execTarget(const QJsonObject &pod, QString
     if (const auto it = m_pods.constFind(uid); it != m_pods.cend()) {
         if (!it->main || it->main->state() != QProcess::Running) {
             *code = 400;
-            *error = QStringLiteral("unable to upgrade connection: container not found (\"%1\")").arg(firstContainerName(pod));
+            *error = QStringLiteral("unable to upgrade connection: container not found (\"%1\")")
+                         .arg(firstContainerName(pod));
             return std::nullopt;
         }
     } else if (const LabPod *lp = m_model.pod(ns, name)) {
@@ -490,9 +505,10 @@ std::optional<ExecTarget> PodRuntime::execTarget(const QJsonObject &pod, QString
     }
     if (!node || node->nodePid <= 0 || !NodeProcess::alive(node->nodePid)) {
         *code = 500;
-        *error = QStringLiteral("the node view of %1 (node_pid %2 in lab.json) is not running: is the lab up?")
-                     .arg(node ? node->name : Json::fieldString(pod, u"spec.nodeName"_qs))
-                     .arg(node ? node->nodePid : 0);
+        *error
+            = QStringLiteral("the node view of %1 (node_pid %2 in lab.json) is not running: is the lab up?")
+                  .arg(node ? node->name : Json::fieldString(pod, u"spec.nodeName"_qs))
+                  .arg(node ? node->nodePid : 0);
         return std::nullopt;
     }
     t.prefix = nodePrefix(*node, netns);

@@ -2,7 +2,8 @@
 // kubesim: what the scheduler and the kubelet do for pods created through the API. Schedules them onto lab
 // nodes, runs the main container's command in the node view (nsenter into the node's network and mount
 // namespaces), feeds its output to the pod log, enforces activeDeadlineSeconds, and on deletion kills every
-// process the pod started (main and exec'd). Pods from lab.json are not run here; exec into them is resolved too.
+// process the pod started (main and exec'd). Pods from lab.json are not run here; exec into them is resolved
+// too.
 
 #include "labmodel.h"
 
@@ -66,7 +67,8 @@ private:
     void deadlineExceeded(const QString &uid);
     void finalizeDelete(const QString &uid);
     std::optional<QJsonObject> current(const QString &uid) const;
-    void updateStatus(const QString &uid, const std::function<void(QJsonObject &status, QJsonObject &pod)> &fn);
+    void updateStatus(
+        const QString &uid, const std::function<void(QJsonObject &status, QJsonObject &pod)> &fn);
     QJsonObject containerStatus(const QJsonObject &pod, const QJsonObject &state, bool ready) const;
     const LabNode *nodeFor(const QJsonObject &pod) const;
     static QStringList nodePrefix(const LabNode &node, const QString &netns = {});

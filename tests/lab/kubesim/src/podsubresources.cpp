@@ -16,30 +16,47 @@ namespace {
 
 QString containerName(const QJsonObject &pod)
 {
-    return pod.value(u"spec").toObject().value(u"containers").toArray().first().toObject().value(u"name").toString();
+    return pod.value(u"spec")
+        .toObject()
+        .value(u"containers")
+        .toArray()
+        .first()
+        .toObject()
+        .value(u"name")
+        .toString();
 }
 
 } // namespace
 
-void ApiServer::podLog(HttpConnection *conn, const HttpRequest &req, const ApiTarget &t, const QJsonObject &pod)
+void ApiServer::podLog(
+    HttpConnection *conn, const HttpRequest &req, const ApiTarget &t, const QJsonObject &pod)
 {
     const QString container = req.queryValue(u"container"_qs, containerName(pod));
     if (container != containerName(pod)) {
         error(conn, 400, u"BadRequest"_qs,
-              QStringLiteral("container %1 is not valid for pod %2").arg(container, t.name));
+            QStringLiteral("container %1 is not valid for pod %2").arg(container, t.name));
         return;
     }
     if (req.queryBool(u"previous"_qs)) {
         error(conn, 400, u"BadRequest"_qs,
-              QStringLiteral("previous terminated container \"%1\" in pod \"%2\" not found").arg(container, t.name));
+            QStringLiteral("previous terminated container \"%1\" in pod \"%2\" not found")
+                .arg(container, t.name));
         return;
     }
-    const QJsonObject state = pod.value(u"status").toObject().value(u"containerStatuses").toArray().first()
-                                  .toObject().value(u"state").toObject();
+    const QJsonObject state = pod.value(u"status")
+                                  .toObject()
+                                  .value(u"containerStatuses")
+                                  .toArray()
+                                  .first()
+                                  .toObject()
+                                  .value(u"state")
+                                  .toObject();
     if (state.isEmpty() || state.contains(u"waiting")) {
-        const QString reason = state.value(u"waiting").toObject().value(u"reason").toString(u"ContainerCreating"_qs);
+        const QString reason
+            = state.value(u"waiting").toObject().value(u"reason").toString(u"ContainerCreating"_qs);
         error(conn, 400, u"BadRequest"_qs,
-              QStringLiteral("container \"%1\" in pod \"%2\" is waiting to start: %3").arg(container, t.name, reason));
+            QStringLiteral("container \"%1\" in pod \"%2\" is waiting to start: %3")
+                .arg(container, t.name, reason));
         return;
     }
     const int tail = req.hasQuery(u"tailLines"_qs) ? req.queryValue(u"tailLines"_qs).toInt() : -1;
@@ -71,12 +88,13 @@ void ApiServer::podLog(HttpConnection *conn, const HttpRequest &req, const ApiTa
     });
 }
 
-void ApiServer::podExec(HttpConnection *conn, const HttpRequest &req, const ApiTarget &t, const QJsonObject &pod)
+void ApiServer::podExec(
+    HttpConnection *conn, const HttpRequest &req, const ApiTarget &t, const QJsonObject &pod)
 {
     if (req.method != "GET" || !req.isWebSocketUpgrade()) {
         error(conn, 400, u"BadRequest"_qs,
-              u"Upgrade request required: kubesim serves exec over WebSocket only (v5.channel.k8s.io, "
-              "v4.channel.k8s.io); SPDY is not implemented"_qs);
+            u"Upgrade request required: kubesim serves exec over WebSocket only (v5.channel.k8s.io, "
+            "v4.channel.k8s.io); SPDY is not implemented"_qs);
         return;
     }
     ExecOptions o;
@@ -96,14 +114,15 @@ void ApiServer::podExec(HttpConnection *conn, const HttpRequest &req, const ApiT
     const QString container = req.queryValue(u"container"_qs, containerName(pod));
     if (container != containerName(pod)) {
         error(conn, 400, u"BadRequest"_qs,
-              QStringLiteral("container %1 is not valid for pod %2").arg(container, t.name));
+            QStringLiteral("container %1 is not valid for pod %2").arg(container, t.name));
         return;
     }
     const ChannelProtocol proto = WebSocketCodec::chooseProtocol(req.header("sec-websocket-protocol"));
     if (proto == ChannelProtocol::None) {
         error(conn, 400, u"BadRequest"_qs,
-              QStringLiteral("kubesim speaks v5.channel.k8s.io and v4.channel.k8s.io; the client offered \"%1\"")
-                  .arg(QString::fromLatin1(req.header("sec-websocket-protocol"))));
+            QStringLiteral(
+                "kubesim speaks v5.channel.k8s.io and v4.channel.k8s.io; the client offered \"%1\"")
+                .arg(QString::fromLatin1(req.header("sec-websocket-protocol"))));
         return;
     }
     QString err;

@@ -9,10 +9,10 @@
 namespace kubesim {
 
 struct ResourceInfo {
-    QString name;       ///< plural, e.g. "pods"
-    QString kind;       ///< e.g. "Pod"
-    QString group;      ///< "" for core
-    QString version;    ///< "v1"
+    QString name; ///< plural, e.g. "pods"
+    QString kind; ///< e.g. "Pod"
+    QString group; ///< "" for core
+    QString version; ///< "v1"
     bool namespaced = true;
     QStringList shortNames;
     QStringList verbs;

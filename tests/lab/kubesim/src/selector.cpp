@@ -69,9 +69,10 @@ std::optional<LabelSelector> LabelSelector::parse(const QString &text, QString *
             for (const QString &v : m.captured(3).split(u','))
                 req.values << v.trimmed();
             if (req.values.size() == 1 && req.values.first().isEmpty() && req.op == LabelRequirement::In) {
-                *error = QStringLiteral("unable to parse requirement: for 'in', 'notin' operators, values set "
-                                        "can't be empty (in \"%1\")")
-                             .arg(part);
+                *error
+                    = QStringLiteral("unable to parse requirement: for 'in', 'notin' operators, values set "
+                                     "can't be empty (in \"%1\")")
+                          .arg(part);
                 return std::nullopt;
             }
         } else if (part.startsWith(u'!')) {

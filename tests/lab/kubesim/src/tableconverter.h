@@ -10,7 +10,8 @@ namespace kubesim {
 class TableConverter {
 public:
     /// A Table of the objects of a resource with kubectl's usual columns; listMeta is copied into metadata.
-    static QJsonObject toTable(const QString &resource, const QList<QJsonObject> &objects, const QJsonObject &listMeta);
+    static QJsonObject toTable(
+        const QString &resource, const QList<QJsonObject> &objects, const QJsonObject &listMeta);
     /// True when an Accept header asks for a Table.
     static bool wantsTable(const QByteArray &accept);
 };

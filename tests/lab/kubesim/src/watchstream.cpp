@@ -29,11 +29,11 @@ void WatchStream::send(const QString &type, const QJsonObject &obj)
     if (!m_conn)
         return;
     const bool table = m_req.table && type != u"ERROR";
-    const QJsonObject payload = table ? TableConverter::toTable(m_req.resource, {obj},
-                                                                QJsonObject{{u"resourceVersion"_qs,
-                                                                             Json::metaString(obj, u"resourceVersion"_qs)}})
-                                      : obj;
-    const QJsonObject ev{{u"type"_qs, type}, {u"object"_qs, payload}};
+    const QJsonObject payload = table
+        ? TableConverter::toTable(m_req.resource, {obj},
+            QJsonObject {{u"resourceVersion"_qs, Json::metaString(obj, u"resourceVersion"_qs)}})
+        : obj;
+    const QJsonObject ev {{u"type"_qs, type}, {u"object"_qs, payload}};
     m_conn->writeChunk(QJsonDocument(ev).toJson(QJsonDocument::Compact) + '\n');
 }
 
@@ -49,15 +49,13 @@ void WatchStream::start()
                 send(u"ADDED"_qs, obj);
         }
     } else if (!ok || rv < m_store.oldestWatchableVersion()) {
-        const QJsonObject status{{u"kind"_qs, u"Status"_qs},
-                                 {u"apiVersion"_qs, u"v1"_qs},
-                                 {u"metadata"_qs, QJsonObject{}},
-                                 {u"status"_qs, u"Failure"_qs},
-                                 {u"message"_qs, QStringLiteral("too old resource version: %1 (%2)")
-                                                     .arg(m_req.resourceVersion)
-                                                     .arg(m_store.oldestWatchableVersion())},
-                                 {u"reason"_qs, u"Expired"_qs},
-                                 {u"code"_qs, 410}};
+        const QJsonObject status {{u"kind"_qs, u"Status"_qs}, {u"apiVersion"_qs, u"v1"_qs},
+            {u"metadata"_qs, QJsonObject {}}, {u"status"_qs, u"Failure"_qs},
+            {u"message"_qs,
+                QStringLiteral("too old resource version: %1 (%2)")
+                    .arg(m_req.resourceVersion)
+                    .arg(m_store.oldestWatchableVersion())},
+            {u"reason"_qs, u"Expired"_qs}, {u"code"_qs, 410}};
         send(u"ERROR"_qs, status);
         stop();
         return;

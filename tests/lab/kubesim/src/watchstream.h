@@ -15,12 +15,12 @@ class HttpConnection;
 
 struct WatchRequest {
     QString resource;
-    QString ns;                 ///< empty: all namespaces
+    QString ns; ///< empty: all namespaces
     LabelSelector labels;
     FieldSelector fields;
-    QString resourceVersion;    ///< as sent; empty or "0" = start with the current state
+    QString resourceVersion; ///< as sent; empty or "0" = start with the current state
     int timeoutSeconds = 1800;
-    bool table = false;         ///< wrap objects in meta.k8s.io Tables (kubectl get --watch)
+    bool table = false; ///< wrap objects in meta.k8s.io Tables (kubectl get --watch)
 };
 
 class WatchStream : public QObject {

@@ -103,7 +103,8 @@ QByteArray WebSocketCodec::encodeClientFrame(quint8 opcode, const QByteArray &pa
 
 QByteArray WebSocketCodec::acceptKey(const QByteArray &secWebSocketKey)
 {
-    const QByteArray magic = secWebSocketKey.trimmed() + QByteArrayLiteral("258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    const QByteArray magic
+        = secWebSocketKey.trimmed() + QByteArrayLiteral("258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
     return QCryptographicHash::hash(magic, QCryptographicHash::Sha1).toBase64();
 }
 

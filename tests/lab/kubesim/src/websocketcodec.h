@@ -10,7 +10,14 @@ namespace kubesim {
 
 /// One decoded WebSocket frame.
 struct WsFrame {
-    enum Opcode : quint8 { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+    enum Opcode : quint8 {
+        Continuation = 0x0,
+        Text = 0x1,
+        Binary = 0x2,
+        Close = 0x8,
+        Ping = 0x9,
+        Pong = 0xA
+    };
     quint8 opcode = Binary;
     bool fin = true;
     QByteArray payload;
@@ -22,7 +29,7 @@ struct WsDecodeResult {
     State state = NeedMore;
     WsFrame frame;
     qsizetype consumed = 0; ///< bytes of the buffer used by the frame (when state == Frame)
-    QString error;          ///< why the bytes are not a valid client frame (when state == Error)
+    QString error; ///< why the bytes are not a valid client frame (when state == Error)
 };
 
 /// The Kubernetes stream channels (apimachinery remotecommand constants).

@@ -23,9 +23,11 @@ private slots:
         QTest::newRow("notin") << QStringLiteral("app notin (web)") << false << true;
         QTest::newRow("exists") << QStringLiteral("ibm-cloud-provider-lb-app") << false << true;
         QTest::newRow("not-exists") << QStringLiteral("!ibm-cloud-provider-lb-app") << true << false;
-        QTest::newRow("and") << QStringLiteral("ibm-cloud-provider-lb-app=keepalived,ibm-cloud-provider-ip=203-0-113-10")
+        QTest::newRow("and") << QStringLiteral(
+            "ibm-cloud-provider-lb-app=keepalived,ibm-cloud-provider-ip=203-0-113-10")
                              << false << true;
-        QTest::newRow("and-fails") << QStringLiteral("ibm-cloud-provider-lb-app=keepalived,app=web") << false << false;
+        QTest::newRow("and-fails") << QStringLiteral("ibm-cloud-provider-lb-app=keepalived,app=web") << false
+                                   << false;
         QTest::newRow("prefixed-key") << QStringLiteral("kubernetes.io/service-name!=x") << true << true;
         QTest::newRow("in-and-exists") << QStringLiteral("app in (web),tier") << false << false;
         QTest::newRow("notin-missing-key") << QStringLiteral("tier notin (a)") << true << true;
@@ -38,10 +40,10 @@ private slots:
         QString error;
         const auto sel = LabelSelector::parse(selector, &error);
         QVERIFY2(sel.has_value(), qPrintable(error));
-        const QJsonObject web{{QStringLiteral("app"), QStringLiteral("web")}};
-        const QJsonObject ka{{QStringLiteral("app"), QStringLiteral("ibm-cloud-provider-lb")},
-                             {QStringLiteral("ibm-cloud-provider-lb-app"), QStringLiteral("keepalived")},
-                             {QStringLiteral("ibm-cloud-provider-ip"), QStringLiteral("203-0-113-10")}};
+        const QJsonObject web {{QStringLiteral("app"), QStringLiteral("web")}};
+        const QJsonObject ka {{QStringLiteral("app"), QStringLiteral("ibm-cloud-provider-lb")},
+            {QStringLiteral("ibm-cloud-provider-lb-app"), QStringLiteral("keepalived")},
+            {QStringLiteral("ibm-cloud-provider-ip"), QStringLiteral("203-0-113-10")}};
         QCOMPARE(sel->matches(web), matchesWeb);
         QCOMPARE(sel->matches(ka), matchesKeepalived);
     }
@@ -71,7 +73,8 @@ private slots:
         QTest::newRow("name") << QStringLiteral("metadata.name=dbg-1") << true;
         QTest::newRow("name-double") << QStringLiteral("metadata.name==dbg-1") << true;
         QTest::newRow("name-other") << QStringLiteral("metadata.name=dbg-2") << false;
-        QTest::newRow("node-and-phase") << QStringLiteral("spec.nodeName=lab-node-1,status.phase=Running") << true;
+        QTest::newRow("node-and-phase")
+            << QStringLiteral("spec.nodeName=lab-node-1,status.phase=Running") << true;
         QTest::newRow("phase-not") << QStringLiteral("status.phase!=Running") << false;
         QTest::newRow("phase-not-failed") << QStringLiteral("status.phase!=Failed") << true;
         QTest::newRow("escaped-comma") << QStringLiteral("metadata.namespace=a\\,b") << false;
@@ -83,10 +86,10 @@ private slots:
         QString error;
         const auto sel = FieldSelector::parse(selector, &error);
         QVERIFY2(sel.has_value(), qPrintable(error));
-        const QHash<QString, QString> pod{{QStringLiteral("metadata.name"), QStringLiteral("dbg-1")},
-                                          {QStringLiteral("metadata.namespace"), QStringLiteral("lbscope")},
-                                          {QStringLiteral("spec.nodeName"), QStringLiteral("lab-node-1")},
-                                          {QStringLiteral("status.phase"), QStringLiteral("Running")}};
+        const QHash<QString, QString> pod {{QStringLiteral("metadata.name"), QStringLiteral("dbg-1")},
+            {QStringLiteral("metadata.namespace"), QStringLiteral("lbscope")},
+            {QStringLiteral("spec.nodeName"), QStringLiteral("lab-node-1")},
+            {QStringLiteral("status.phase"), QStringLiteral("Running")}};
         QCOMPARE(sel->matches([&pod](const QString &k) { return pod.value(k); }), matches);
     }
 
@@ -107,7 +110,8 @@ private slots:
         const auto sel = FieldSelector::parse(QStringLiteral("spec.nodeName=x,spec.bogus=y"), &error);
         QVERIFY(sel.has_value());
         QCOMPARE(sel->unsupportedKey({QStringLiteral("spec.nodeName")}), QStringLiteral("spec.bogus"));
-        QCOMPARE(sel->unsupportedKey({QStringLiteral("spec.nodeName"), QStringLiteral("spec.bogus")}), QString());
+        QCOMPARE(
+            sel->unsupportedKey({QStringLiteral("spec.nodeName"), QStringLiteral("spec.bogus")}), QString());
     }
 };
 

@@ -19,7 +19,8 @@ private slots:
     void acceptKeyRfcExample()
     {
         // RFC 6455 §1.3 example.
-        QCOMPARE(WebSocketCodec::acceptKey("dGhlIHNhbXBsZSBub25jZQ=="), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        QCOMPARE(WebSocketCodec::acceptKey("dGhlIHNhbXBsZSBub25jZQ=="),
+            QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
     }
 
     void roundTrip_data()
@@ -104,10 +105,12 @@ private slots:
         QTest::addColumn<QByteArray>("offered");
         QTest::addColumn<int>("chosen");
         QTest::newRow("kubectl-v5") << QByteArray("v5.channel.k8s.io") << int(ChannelProtocol::V5);
-        QTest::newRow("v5-then-v4") << QByteArray("v5.channel.k8s.io, v4.channel.k8s.io") << int(ChannelProtocol::V5);
-        QTest::newRow("v4-first") << QByteArray("v4.channel.k8s.io,v5.channel.k8s.io") << int(ChannelProtocol::V4);
-        QTest::newRow("base64-skipped") << QByteArray("v4.base64.channel.k8s.io, v4.channel.k8s.io")
-                                        << int(ChannelProtocol::V4);
+        QTest::newRow("v5-then-v4") << QByteArray("v5.channel.k8s.io, v4.channel.k8s.io")
+                                    << int(ChannelProtocol::V5);
+        QTest::newRow("v4-first") << QByteArray("v4.channel.k8s.io,v5.channel.k8s.io")
+                                  << int(ChannelProtocol::V4);
+        QTest::newRow("base64-skipped")
+            << QByteArray("v4.base64.channel.k8s.io, v4.channel.k8s.io") << int(ChannelProtocol::V4);
         QTest::newRow("none") << QByteArray("channel.k8s.io") << int(ChannelProtocol::None);
         QTest::newRow("empty") << QByteArray() << int(ChannelProtocol::None);
     }
@@ -123,12 +126,16 @@ private slots:
         const QJsonObject ok = QJsonDocument::fromJson(kubesim::ExecSession::exitStatusJson(0, {})).object();
         QCOMPARE(ok.value(QStringLiteral("status")).toString(), QStringLiteral("Success"));
         const QJsonObject fail = QJsonDocument::fromJson(
-                                     kubesim::ExecSession::exitStatusJson(3, {QStringLiteral("sh"), QStringLiteral("-c")}))
+            kubesim::ExecSession::exitStatusJson(3, {QStringLiteral("sh"), QStringLiteral("-c")}))
                                      .object();
         QCOMPARE(fail.value(QStringLiteral("status")).toString(), QStringLiteral("Failure"));
         QCOMPARE(fail.value(QStringLiteral("reason")).toString(), QStringLiteral("NonZeroExitCode"));
-        const QJsonObject cause = fail.value(QStringLiteral("details")).toObject().value(QStringLiteral("causes"))
-                                      .toArray().first().toObject();
+        const QJsonObject cause = fail.value(QStringLiteral("details"))
+                                      .toObject()
+                                      .value(QStringLiteral("causes"))
+                                      .toArray()
+                                      .first()
+                                      .toObject();
         QCOMPARE(cause.value(QStringLiteral("reason")).toString(), QStringLiteral("ExitCode"));
         QCOMPARE(cause.value(QStringLiteral("message")).toString(), QStringLiteral("3"));
     }
