@@ -22,7 +22,7 @@ using pcap::PacketIndexEntry;
 
 namespace {
 
-constexpr size_t kMaxBuckets = 1'000'000;
+constexpr size_t kMaxBuckets = 1u << 17;
 constexpr size_t kMaxSynTimes = 16;
 
 struct FlowState {
@@ -148,6 +148,11 @@ public:
         }
         m_states.clear();
         computeTtfbSeries();
+        if (m_bucketDoubled)
+            m_out.warnings.push_back("the capture spans more than " + std::to_string(kMaxBuckets)
+                + " timeline buckets of " + std::to_string(m_opt.bucketSeconds)
+                + " s; the timeline bucket was enlarged to " + std::to_string(m_out.timeline.bucketSeconds)
+                + " s");
         inputs.retransmissions = std::move(m_retrans);
     }
 
@@ -173,14 +178,9 @@ private:
             t.t0Ns = t0;
         }
         int64_t idx = tsNs < t.t0Ns ? 0 : (tsNs - t.t0Ns) / m_bucketNs;
-        if (idx >= static_cast<int64_t>(kMaxBuckets)) {
-            idx = kMaxBuckets - 1;
-            if (!m_bucketCapWarned) {
-                m_bucketCapWarned = true;
-                m_out.warnings.push_back("the capture spans more than " + std::to_string(kMaxBuckets)
-                    + " timeline buckets; later packets are counted in the last bucket "
-                      "(use a larger --bucket)");
-            }
+        while (idx >= static_cast<int64_t>(kMaxBuckets)) {
+            doubleBucket();
+            idx = (tsNs - t.t0Ns) / m_bucketNs;
         }
         const size_t i = static_cast<size_t>(idx);
         if (i >= t.packets.size()) {
@@ -193,6 +193,29 @@ private:
             t.retransmits.resize(n);
         }
         return i;
+    }
+
+    // The capture spans too many buckets: merge pairs so the timeline stays whole (bucket doubles).
+    void doubleBucket()
+    {
+        Timeline &t = m_out.timeline;
+        auto fold = [](auto &v) {
+            const size_t n = (v.size() + 1) / 2;
+            for (size_t i = 0; i < n; ++i)
+                v[i] = v[2 * i] + (2 * i + 1 < v.size() ? v[2 * i + 1] : 0);
+            v.resize(n);
+        };
+        fold(t.packets);
+        fold(t.bytes);
+        fold(t.newFlows);
+        fold(t.failedHandshakes);
+        fold(t.resets);
+        fold(t.retransmits);
+        for (auto &r : m_retrans)
+            r.first /= 2;
+        m_bucketNs *= 2;
+        t.bucketSeconds *= 2;
+        m_bucketDoubled = true;
     }
 
     uint32_t bucketIndexNoGrow(int64_t tsNs) const
@@ -462,7 +485,7 @@ private:
     const AnalyzerOptions &m_opt;
     CaptureAnalysis &m_out;
     int64_t m_bucketNs = 1'000'000'000;
-    bool m_bucketCapWarned = false;
+    bool m_bucketDoubled = false;
     DecodedPacket m_decoded;
     FlowTable m_table;
     std::vector<FlowState> m_states;

@@ -38,7 +38,7 @@ const char *resetSideName(ResetSide s)
 
 template <typename T> void series(JsonWriter &w, const char *key, const std::vector<T> &v)
 {
-    w.key(key).beginArray();
+    w.key(key).beginInlineArray();
     for (const T &x : v) {
         if constexpr (std::is_floating_point_v<T>)
             w.value(static_cast<double>(x), 3);
@@ -112,7 +112,7 @@ void writeFlow(JsonWriter &w, const Flow &f)
         w.value(static_cast<int64_t>(f.ifIndex));
     else
         w.null();
-    w.key("syn_times").beginArray();
+    w.key("syn_times").beginInlineArray();
     for (int64_t t : f.synTimesNs)
         w.rawNumber(pcap::formatTimestamp(t));
     w.endArray();

@@ -73,6 +73,8 @@ public:
     JsonWriter &beginObject();
     JsonWriter &endObject();
     JsonWriter &beginArray();
+    /// An array whose elements stay on one line even when pretty-printing (long numeric series).
+    JsonWriter &beginInlineArray();
     JsonWriter &endArray();
     /// Object member name; the next call writes its value.
     JsonWriter &key(std::string_view name);
@@ -100,6 +102,8 @@ private:
 
     std::string m_out;
     std::vector<bool> m_hasItems; ///< one per open container
+    std::vector<bool> m_inline; ///< per open container: is it an inline array
+    size_t m_inlineDepth = 0; ///< > 0 inside an inline array (no newlines)
     bool m_afterKey = false;
     bool m_pretty;
 };

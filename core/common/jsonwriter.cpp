@@ -92,7 +92,7 @@ void appendJsonString(std::string &out, std::string_view s)
 
 void JsonWriter::newline()
 {
-    if (!m_pretty)
+    if (!m_pretty || m_inlineDepth > 0)
         return;
     m_out.push_back('\n');
     m_out.append(m_hasItems.size() * 2, ' ');
@@ -117,14 +117,17 @@ JsonWriter &JsonWriter::beginObject()
     beforeValue();
     m_out.push_back('{');
     m_hasItems.push_back(false);
+    m_inline.push_back(false);
     return *this;
 }
 
 JsonWriter &JsonWriter::endObject()
 {
     const bool had = !m_hasItems.empty() && m_hasItems.back();
-    if (!m_hasItems.empty())
+    if (!m_hasItems.empty()) {
         m_hasItems.pop_back();
+        m_inline.pop_back();
+    }
     if (had)
         newline();
     m_out.push_back('}');
@@ -136,15 +139,30 @@ JsonWriter &JsonWriter::beginArray()
     beforeValue();
     m_out.push_back('[');
     m_hasItems.push_back(false);
+    m_inline.push_back(false);
+    return *this;
+}
+
+JsonWriter &JsonWriter::beginInlineArray()
+{
+    beginArray();
+    m_inline.back() = true;
+    ++m_inlineDepth;
     return *this;
 }
 
 JsonWriter &JsonWriter::endArray()
 {
     const bool had = !m_hasItems.empty() && m_hasItems.back();
-    if (!m_hasItems.empty())
+    bool wasInline = false;
+    if (!m_hasItems.empty()) {
         m_hasItems.pop_back();
-    if (had)
+        wasInline = m_inline.back();
+        m_inline.pop_back();
+    }
+    if (wasInline)
+        --m_inlineDepth;
+    else if (had)
         newline();
     m_out.push_back(']');
     return *this;
