@@ -1,0 +1,253 @@
+// Unit-level tests of the GUI's building blocks that need no capture: the job runner (stale
+// results dropped, cancel reaches the job), the shared selection, input grouping of rotated sets,
+// latency distribution/percentiles, the hex dump, finding explanations, CSV quoting, the ladder.
+
+#include "ui/jobs/jobrunner.h"
+#include "ui/models/csvexport.h"
+#include "ui/viewer/captureselection.h"
+#include "ui/viewer/findingexplainer.h"
+#include "ui/viewer/inputgrouping.h"
+#include "ui/viewer/latencydistribution.h"
+#include "ui/widgets/filterbar.h"
+#include "ui/widgets/hexview.h"
+#include "ui/widgets/ladderwidget.h"
+
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+
+using namespace lbs::ui;
+
+class TestUiParts : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void jobRunnerDeliversOnGuiThread()
+    {
+        JobRunner runner;
+        std::atomic<bool> ranOffThread {false};
+        bool done = false;
+        const auto guiThread = QThread::currentThread();
+        runner.run([&](const JobContext &) { ranOffThread = QThread::currentThread() != guiThread; },
+            [&] { done = QThread::currentThread() == guiThread; });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
+        QVERIFY(ranOffThread);
+        QTRY_VERIFY(!runner.isRunning());
+    }
+
+    void jobRunnerDropsStaleResults()
+    {
+        JobRunner runner;
+        int firstDone = 0, secondDone = 0, posted = 0;
+        std::atomic<bool> release {false};
+        runner.run(
+            [&](const JobContext &ctx) {
+                while (!release && !ctx.token().isCancelled())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                ctx.post([&] { ++posted; }); // stale: must not arrive
+            },
+            [&] { ++firstDone; });
+        runner.run([](const JobContext &) {}, [&] { ++secondDone; });
+        QTRY_COMPARE_WITH_TIMEOUT(secondDone, 1, 5000);
+        QTRY_VERIFY(!runner.isRunning());
+        QCOMPARE(firstDone, 0);
+        QCOMPARE(posted, 0);
+    }
+
+    void jobRunnerCancelReachesJob()
+    {
+        JobRunner runner;
+        std::atomic<bool> sawCancel {false};
+        bool done = false;
+        runner.run(
+            [&](const JobContext &ctx) {
+                for (int i = 0; i < 5000 && !ctx.token().isCancelled(); ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                sawCancel = ctx.token().isCancelled();
+            },
+            [&] { done = true; });
+        QSignalSpy running(&runner, &JobRunner::runningChanged);
+        runner.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!runner.isRunning(), 3000);
+        QVERIFY(sawCancel);
+        QVERIFY(!done);
+    }
+
+    void jobRunnerReceiverGone()
+    {
+        // The job outlives nothing: destroying the runner cancels it and waits.
+        std::atomic<bool> finished {false};
+        {
+            JobRunner runner;
+            runner.run([&](const JobContext &ctx) {
+                while (!ctx.token().isCancelled())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                finished = true;
+            });
+        }
+        QVERIFY(finished);
+        QCoreApplication::processEvents(); // queued calls to the dead runner must be harmless
+    }
+
+    void selectionClampsAndSignals()
+    {
+        CaptureSelection sel;
+        sel.setFullRange(10, 20);
+        QSignalSpy range(&sel, &CaptureSelection::rangeChanged);
+        QSignalSpy flows(&sel, &CaptureSelection::flowsChanged);
+        sel.setRange(15, 30);
+        QCOMPARE(range.count(), 1);
+        QCOMPARE(sel.start(), 15.0);
+        QCOMPARE(sel.end(), 20.0);
+        QVERIFY(sel.isRestricted());
+        sel.setRange(15, 30); // same after clamping: no signal
+        QCOMPARE(range.count(), 1);
+        sel.setFlows({3, 1, 3});
+        QCOMPARE(flows.count(), 1);
+        QCOMPARE(sel.flows(), (std::vector<uint32_t> {1, 3}));
+        sel.setFlows({1, 3});
+        QCOMPARE(flows.count(), 1);
+        sel.resetRange();
+        QVERIFY(!sel.isRestricted());
+    }
+
+    void inputGrouping_data()
+    {
+        QTest::addColumn<QStringList>("files");
+        QTest::addColumn<int>("groups");
+        QTest::newRow("one file") << QStringList {QStringLiteral("a.pcap")} << 1;
+        QTest::newRow("rotated set") << QStringList {QStringLiteral("x.pcap0"), QStringLiteral("x.pcap1"),
+            QStringLiteral("x.pcap2")}
+                                     << 1;
+        QTest::newRow("base plus numbered")
+            << QStringList {QStringLiteral("x.pcap"), QStringLiteral("x.pcap1")} << 1;
+        QTest::newRow("two captures")
+            << QStringList {QStringLiteral("a.pcap"), QStringLiteral("b.pcapng")} << 2;
+        QTest::newRow("set and other") << QStringList {QStringLiteral("x.pcap00"), QStringLiteral("y.pcap"),
+            QStringLiteral("x.pcap01")} << 2;
+    }
+    void inputGrouping()
+    {
+        QFETCH(QStringList, files);
+        QFETCH(int, groups);
+        QCOMPARE(InputGrouping::group(files).size(), groups);
+    }
+
+    void latencyPercentiles_data()
+    {
+        QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<double>("p50");
+        QTest::addColumn<double>("p99");
+        QTest::addColumn<bool>("log");
+        QList<double> hundred;
+        for (int i = 1; i <= 100; ++i)
+            hundred << i;
+        QTest::newRow("1..100") << hundred << 50.0 << 99.0 << true;
+        QTest::newRow("narrow") << QList<double> {5, 6, 7, 8} << 6.0 << 8.0 << false;
+        QTest::newRow("zeros ignored") << QList<double> {0, -1, 4, 4} << 4.0 << 4.0 << false;
+        QTest::newRow("syn retry cluster")
+            << QList<double> {0.3, 0.4, 0.5, 1000.4, 3000.2} << 0.5 << 3000.2 << true;
+    }
+    void latencyPercentiles()
+    {
+        QFETCH(QList<double>, values);
+        QFETCH(double, p50);
+        QFETCH(double, p99);
+        QFETCH(bool, log);
+        const auto d = LatencyDistribution::compute(std::vector<double>(values.begin(), values.end()), 10);
+        QCOMPARE(d.p50, p50);
+        QCOMPARE(d.p99, p99);
+        QCOMPARE(d.logScale, log);
+        double total = 0;
+        for (double c : d.counts)
+            total += c;
+        QCOMPARE(size_t(total), d.samples);
+        QCOMPARE(d.cdfY.back(), 1.0);
+    }
+
+    void hexDump()
+    {
+        const QByteArray bytes = QByteArray::fromHex("474554202f20485454502f312e310d0a41");
+        const QString text = HexView::format(bytes);
+        const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].startsWith(QStringLiteral("0000  47 45 54 20")));
+        QVERIFY(lines[0].endsWith(QStringLiteral("GET / HTTP/1.1..")));
+        QVERIFY(lines[1].startsWith(QStringLiteral("0010  41")));
+    }
+
+    void explanations_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("summary");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("failed handshakes") << "failed_handshakes"
+                                           << ""
+                                           << "black-holed";
+        QTest::newRow("icmp") << "icmp_port_unreachable"
+                              << ""
+                              << "no ready endpoints";
+        QTest::newRow("server reset") << "resets"
+                                      << "12 connections reset by the server"
+                                      << "not listening";
+        QTest::newRow("latency") << "latency_spike"
+                                 << ""
+                                 << "slow";
+        QTest::newRow("kernel drops") << "kernel_drops"
+                                      << ""
+                                      << "dropped";
+    }
+    void explanations()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, summary);
+        QFETCH(QString, expect);
+        const Explanation e = FindingExplainer::explain(kind.toStdString(), summary.toStdString());
+        QVERIFY2(e.headline.contains(expect), qPrintable(e.headline));
+        QVERIFY(!e.details.isEmpty());
+    }
+
+    void csvQuoting()
+    {
+        QStandardItemModel m(1, 2);
+        m.setHorizontalHeaderLabels({QStringLiteral("a"), QStringLiteral("b,c")});
+        m.setItem(0, 0, new QStandardItem(QStringLiteral("say \"hi\"")));
+        m.setItem(0, 1, new QStandardItem(QStringLiteral("plain")));
+        QCOMPARE(CsvExport::toCsv(&m), QStringLiteral("a,\"b,c\"\n\"say \"\"hi\"\"\",plain\n"));
+        QTemporaryDir dir;
+        QVERIFY(!CsvExport::write(&m, dir.filePath(QStringLiteral("x.csv"))).isEmpty() == false);
+        QVERIFY(!CsvExport::write(&m, QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
+    }
+
+    void ladderCapsSteps()
+    {
+        LadderWidget w;
+        std::vector<LadderStep> steps(size_t(LadderWidget::maxSteps() + 5));
+        w.setFlow(QStringLiteral("c:1"), QStringLiteral("s:80"), steps);
+        QCOMPARE(w.stepCount(), LadderWidget::maxSteps());
+        w.resize(600, 400);
+        QVERIFY(!w.grab().isNull());
+    }
+
+    void filterBarValidation()
+    {
+        FilterBar bar;
+        bar.setValidator([](const QString &e) {
+            return e == QStringLiteral("bad") ? QStringLiteral("syntax error") : QString();
+        });
+        QSignalSpy applied(&bar, &FilterBar::filterApplied);
+        bar.setText(QStringLiteral("bad"));
+        QCOMPARE(bar.errorMessage(), QStringLiteral("syntax error"));
+        bar.setText(QStringLiteral("tcp"));
+        QVERIFY(bar.errorMessage().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestUiParts)
+#include "tst_uiparts.moc"

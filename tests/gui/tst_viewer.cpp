@@ -1,0 +1,460 @@
+// End-to-end GUI tests on a known capture (offscreen): open and load in stages, filter the packet
+// list with BPF, select a flow (packet list filtered, ladder drawn), zoom the timeline (the range
+// reaches every view), findings and scatter clicks select flows, every export format checked by
+// content, a truncated capture opens with a banner, and QAbstractItemModelTester on every model.
+
+#include "fixturecapture.h"
+
+#include "core/analysis/analyzer.h"
+#include "ui/app/mainwindow.h"
+#include "ui/models/findingsmodel.h"
+#include "ui/models/flowfilterproxy.h"
+#include "ui/models/flowtablemodel.h"
+#include "ui/models/packettablemodel.h"
+#include "ui/plots/latencydistributionplot.h"
+#include "ui/plots/latencyscatterplot.h"
+#include "ui/plots/timelineplot.h"
+#include "ui/viewer/capturedocument.h"
+#include "ui/viewer/captureselection.h"
+#include "ui/viewer/captureview.h"
+#include "ui/viewer/findingspane.h"
+#include "ui/viewer/flowspane.h"
+#include "ui/viewer/latencypane.h"
+#include "ui/viewer/packetpane.h"
+#include "ui/widgets/filterbar.h"
+#include "ui/widgets/ladderwidget.h"
+#include "ui/widgets/messagebanner.h"
+#include "ui/widgets/packetdetailsview.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QFile>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+#include <QWheelEvent>
+
+#include <memory>
+
+using namespace lbs::ui;
+using lbs::test::FixtureCapture;
+
+namespace {
+QByteArray head(const QString &path, int n)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.read(n);
+}
+} // namespace
+
+class TestViewer : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void loadsInStages();
+    void modelsPassTester();
+    void packetListShowsDecodedText();
+    void bpfFilter_data();
+    void bpfFilter();
+    void invalidFilterShowsCompilerMessage();
+    void selectingFlowFiltersPacketsAndDrawsLadder();
+    void flowTableSortsAndFilters();
+    void timelineZoomPropagates();
+    void findingClickSelectsFlows();
+    void scatterClickSelectsFlow();
+    void latencyDistribution();
+    void timeFormats();
+    void exports_data();
+    void exports();
+    void exportPcapReadable();
+    void truncatedCaptureShowsBanner();
+    void missingFileShowsError();
+    void opensSampleCapture();
+
+private:
+    CaptureView *loadFixture(const QString &path);
+    QTemporaryDir m_dir;
+    QString m_fixture;
+    std::unique_ptr<MainWindow> m_window;
+    CaptureView *m_view = nullptr;
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
+};
+
+void TestViewer::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    m_fixture = m_dir.filePath(QStringLiteral("fixture.pcap"));
+    const QString err = FixtureCapture::write(m_fixture);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1400, 900);
+    m_window->show();
+}
+
+CaptureView *TestViewer::loadFixture(const QString &path)
+{
+    CaptureView *view = m_window->openCapture({path});
+    QSignalSpy loaded(view->document(), &CaptureDocument::loaded);
+    QSignalSpy failed(view->document(), &CaptureDocument::failed);
+    if (view->document()->state() != CaptureDocument::State::Loaded)
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty() || !failed.isEmpty(), 60000); }();
+    return view;
+}
+
+void TestViewer::loadsInStages()
+{
+    CaptureView *view = m_window->openCapture({m_fixture});
+    // Testers attached before any data arrives see every reset the loading causes.
+    m_testers.push_back(std::make_unique<QAbstractItemModelTester>(view->packets()->model()));
+    m_testers.push_back(std::make_unique<QAbstractItemModelTester>(view->flows()->model()));
+    m_testers.push_back(std::make_unique<QAbstractItemModelTester>(view->flows()->proxy()));
+    m_testers.push_back(std::make_unique<QAbstractItemModelTester>(view->findings()->model()));
+    m_testers.push_back(std::make_unique<QAbstractItemModelTester>(view->findings()->table()->model()));
+    CaptureDocument *doc = view->document();
+    QSignalSpy timeline(doc, &CaptureDocument::timelineUpdated);
+    QSignalSpy loaded(doc, &CaptureDocument::loaded);
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 60000);
+    QCOMPARE(doc->state(), CaptureDocument::State::Loaded);
+    QVERIFY(timeline.count() >= 1);
+    QVERIFY(doc->msToFirstTimeline() >= 0);
+    QVERIFY(doc->msToFirstTimeline() <= doc->msToLoaded());
+    const auto &an = doc->analysis();
+    QCOMPARE(an->packets, uint64_t(FixtureCapture::kPackets));
+    QCOMPARE(int(an->packetIndex.size()), FixtureCapture::kPackets);
+    QCOMPARE(int(an->flows.size()), FixtureCapture::kFlows);
+    QCOMPARE(view->packets()->model()->rowCount(), FixtureCapture::kPackets);
+    QCOMPARE(view->flows()->model()->rowCount(), FixtureCapture::kFlows);
+    QVERIFY(view->timeline()->pointCount(0) > 0);
+    QVERIFY(view->header()->text().contains(QStringLiteral("fixture.pcap")));
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("fixture.pcap")));
+    QVERIFY(m_window->recentCaptures().first().contains(QStringLiteral("fixture.pcap")));
+    m_view = view;
+}
+
+void TestViewer::modelsPassTester()
+{
+    QVERIFY(m_view);
+    // The testers fail the test on any model-contract violation; exercise the models through them.
+    m_view->flows()->table()->sortByColumn(FlowTableModel::HandshakeRtt, Qt::DescendingOrder);
+    m_view->flows()->filterEdit()->setText(QStringLiteral("198.51"));
+    m_view->flows()->filterEdit()->clear();
+    m_view->packets()->model()->setTimeFormat(PacketTableModel::TimeFormat::SincePrevious);
+    m_view->packets()->model()->setTimeFormat(PacketTableModel::TimeFormat::Relative);
+    QCOMPARE(m_testers.size(), size_t(5));
+}
+
+void TestViewer::packetListShowsDecodedText()
+{
+    PacketTableModel *m = m_view->packets()->model();
+    const QModelIndex first = m->index(0, PacketTableModel::Info);
+    QVERIFY2(first.data().toString().contains(QStringLiteral("SYN")), qPrintable(first.data().toString()));
+    QCOMPARE(m->index(0, PacketTableModel::Source).data().toString(), QStringLiteral("198.51.100.10:40000"));
+    QCOMPARE(m->index(0, PacketTableModel::Destination).data().toString(), QStringLiteral("192.0.2.10:80"));
+    QCOMPARE(m->index(0, PacketTableModel::Number).data().toString(), QStringLiteral("1"));
+    // The GET of the first flow is packet 4.
+    QVERIFY2(m->index(3, PacketTableModel::Info).data().toString().contains(QStringLiteral("GET /item/0")),
+        qPrintable(m->index(3, PacketTableModel::Info).data().toString()));
+    QVERIFY(m->cachedRows() > 0);
+    // Selecting a row fills the details tree and the hex view.
+    m_view->packets()->table()->selectRow(3);
+    const QStringList layers = m_view->packets()->details()->layerTitles();
+    QVERIFY2(layers.size() >= 4, qPrintable(layers.join(QLatin1Char('|'))));
+    QVERIFY(layers.join(QLatin1Char('|')).contains(QStringLiteral("Transmission Control Protocol")));
+    QVERIFY(layers.join(QLatin1Char('|')).contains(QStringLiteral("Hypertext Transfer Protocol")));
+}
+
+void TestViewer::bpfFilter_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<int>("rows");
+    QTest::newRow("failed flow") << QStringLiteral("tcp port 41000") << FixtureCapture::kFailedSyns;
+    QTest::newRow("reset flow") << QStringLiteral("port 42000") << FixtureCapture::kResetPackets;
+    QTest::newRow("rst only") << QStringLiteral("tcp[tcpflags] & tcp-rst != 0") << 1;
+    QTest::newRow("one client") << QStringLiteral("host 198.51.100.11")
+                                << FixtureCapture::kPacketsPerComplete;
+    QTest::newRow("cleared") << QString() << FixtureCapture::kPackets;
+}
+
+void TestViewer::bpfFilter()
+{
+    QFETCH(QString, expression);
+    QFETCH(int, rows);
+    PacketPane *pane = m_view->packets();
+    QSignalSpy updated(pane, &PacketPane::rowsUpdated);
+    pane->filterBar()->setText(expression);
+    QVERIFY(pane->filterBar()->errorMessage().isEmpty());
+    pane->applyFilter(expression);
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 20000);
+    QCOMPARE(pane->model()->rowCount(), rows);
+}
+
+void TestViewer::invalidFilterShowsCompilerMessage()
+{
+    FilterBar *bar = m_view->packets()->filterBar();
+    bar->setText(QStringLiteral("tcp port nonsense and"));
+    QVERIFY(!bar->errorMessage().isEmpty());
+    QVERIFY2(bar->errorMessage().contains(QStringLiteral("syntax"))
+            || bar->errorMessage().contains(QStringLiteral("unknown")),
+        qPrintable(bar->errorMessage()));
+    bar->setText(QString());
+    QVERIFY(bar->errorMessage().isEmpty());
+}
+
+void TestViewer::selectingFlowFiltersPacketsAndDrawsLadder()
+{
+    FlowsPane *flows = m_view->flows();
+    m_view->tabs()->setCurrentIndex(CaptureView::FlowsTab);
+    flows->table()->sortByColumn(FlowTableModel::Id, Qt::AscendingOrder);
+    // Find the failed-handshake flow (client port 41000).
+    int row = -1;
+    for (int r = 0; r < flows->proxy()->rowCount(); ++r)
+        if (flows->proxy()
+                ->index(r, FlowTableModel::Client)
+                .data()
+                .toString()
+                .endsWith(QStringLiteral(":41000")))
+            row = r;
+    QVERIFY(row >= 0);
+    QCOMPARE(flows->proxy()->index(row, FlowTableModel::Outcome).data().toString(),
+        QStringLiteral("failed_handshake"));
+    QSignalSpy updated(m_view->packets(), &PacketPane::rowsUpdated);
+    QSignalSpy ladder(flows, &FlowsPane::ladderReady);
+    flows->table()->selectRow(row);
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!ladder.isEmpty(), 20000);
+    QCOMPARE(m_view->packets()->model()->rowCount(), FixtureCapture::kFailedSyns);
+    QCOMPARE(flows->ladder()->stepCount(), FixtureCapture::kFailedSyns);
+    QCOMPARE(m_view->document()->selection()->flows().size(), size_t(1));
+    // Clearing the selection shows every packet again.
+    updated.clear();
+    flows->table()->clearSelection();
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 20000);
+    QCOMPARE(m_view->packets()->model()->rowCount(), FixtureCapture::kPackets);
+}
+
+void TestViewer::flowTableSortsAndFilters()
+{
+    FlowsPane *flows = m_view->flows();
+    FlowFilterProxy *proxy = flows->proxy();
+    // Numeric sort: TTFB grows 10 ms per complete flow; descending puts the slowest first.
+    flows->table()->sortByColumn(FlowTableModel::Ttfb, Qt::DescendingOrder);
+    const double top = proxy->index(0, FlowTableModel::Ttfb).data(FlowTableModel::SortRole).toDouble();
+    const double next = proxy->index(1, FlowTableModel::Ttfb).data(FlowTableModel::SortRole).toDouble();
+    QVERIFY2(top > next && top > 50, qPrintable(QStringLiteral("%1 %2").arg(top).arg(next)));
+    flows->outcomeCombo()->setCurrentIndex(
+        flows->outcomeCombo()->findData(int(lbs::analysis::FlowOutcome::Complete)));
+    QCOMPARE(proxy->rowCount(), FixtureCapture::kCompleteFlows);
+    flows->outcomeCombo()->setCurrentIndex(0);
+    flows->filterEdit()->setText(QStringLiteral(":42000"));
+    QCOMPARE(proxy->rowCount(), 1);
+    flows->filterEdit()->clear();
+    QCOMPARE(proxy->rowCount(), FixtureCapture::kFlows);
+}
+
+void TestViewer::timelineZoomPropagates()
+{
+    m_view->tabs()->setCurrentIndex(CaptureView::TimelineTab);
+    CaptureSelection *sel = m_view->document()->selection();
+    sel->clearFlows();
+    QSignalSpy range(sel, &CaptureSelection::rangeChanged);
+    QSignalSpy updated(m_view->packets(), &PacketPane::rowsUpdated);
+    // A real wheel event on the plot canvas, as a user would zoom.
+    auto *canvas = m_view->timeline()->findChild<QWidget *>(QStringLiteral("plotCanvas"));
+    QVERIFY(canvas);
+    QTRY_VERIFY(canvas->isVisible());
+    const QPointF pos(canvas->width() * 0.5, canvas->height() * 0.3);
+    for (int i = 0; i < 4; ++i) {
+        QWheelEvent wheel(pos, canvas->mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt::NoButton,
+            Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(canvas, &wheel);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!range.isEmpty(), 5000);
+    QVERIFY(sel->isRestricted());
+    QVERIFY(sel->end() - sel->start() < (sel->fullEnd() - sel->fullStart()) * 0.9);
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 20000);
+    const int shown = m_view->packets()->model()->rowCount();
+    QVERIFY2(shown < FixtureCapture::kPackets, qPrintable(QString::number(shown)));
+    // Every shown packet lies inside the range; the flow table only keeps overlapping flows.
+    const auto &idx = m_view->document()->analysis()->packetIndex;
+    for (int r = 0; r < shown; ++r) {
+        const double t = double(idx[size_t(m_view->packets()->model()->positionAt(r))].tsNs) * 1e-9;
+        QVERIFY(t >= sel->start() - 1e-6 && t <= sel->end() + 1e-6);
+    }
+    QVERIFY(m_view->flows()->proxy()->rowCount() < FixtureCapture::kFlows);
+    // Setting the range elsewhere moves the timeline too.
+    sel->setRange(sel->fullStart() + 1, sel->fullStart() + 2);
+    QCOMPARE(m_view->timeline()->visibleStart(), sel->fullStart() + 1);
+    m_view->timeline()->resetZoom();
+    QTRY_VERIFY_WITH_TIMEOUT(!sel->isRestricted(), 5000);
+}
+
+void TestViewer::findingClickSelectsFlows()
+{
+    FindingsPane *pane = m_view->findings();
+    QVERIFY2(pane->model()->rowCount() > 0, "the fixture has a black-holed SYN and a refused connection");
+    int row = -1;
+    for (int r = 0; r < pane->model()->rowCount(); ++r)
+        if (!pane->model()->finding(r)->flows.empty())
+            row = r;
+    QVERIFY(row >= 0);
+    pane->activateFinding(row);
+    std::vector<uint32_t> expected = pane->model()->finding(row)->flows;
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(m_view->document()->selection()->flows(), expected);
+    QVERIFY(!pane->explanation()->toPlainText().isEmpty());
+    m_view->document()->selection()->clearFlows();
+    m_view->document()->selection()->resetRange();
+}
+
+void TestViewer::scatterClickSelectsFlow()
+{
+    m_view->tabs()->setCurrentIndex(CaptureView::LatencyTab);
+    LatencyScatterPlot *scatter = m_view->latency()->scatter();
+    QVERIFY(scatter->pointCount() >= FixtureCapture::kCompleteFlows);
+    QSignalSpy clicked(scatter, &LatencyScatterPlot::flowClicked);
+    scatter->clickPoint(0, 0);
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(m_view->document()->selection()->flows().size(), size_t(1));
+    m_view->document()->selection()->clearFlows();
+}
+
+void TestViewer::latencyDistribution()
+{
+    m_view->latency()->setMetric(LatencyPane::Ttfb);
+    const LatencyDistribution &d = m_view->latency()->distribution()->distribution();
+    QCOMPARE(int(d.samples), FixtureCapture::kCompleteFlows);
+    // TTFBs are 5, 15, ... 55 ms (wire time); p50 is the third.
+    QVERIFY2(d.p50 > 20 && d.p50 < 30, qPrintable(QString::number(d.p50)));
+    QVERIFY(d.p99 > 50);
+    m_view->latency()->setMetric(LatencyPane::HandshakeRtt);
+}
+
+void TestViewer::timeFormats()
+{
+    PacketTableModel *m = m_view->packets()->model();
+    m->setTimeFormat(PacketTableModel::TimeFormat::Relative);
+    QCOMPARE(m->index(0, PacketTableModel::Time).data().toString(), QStringLiteral("0.000000"));
+    m->setTimeFormat(PacketTableModel::TimeFormat::SincePrevious);
+    QCOMPARE(m->index(1, PacketTableModel::Time).data().toString(), QStringLiteral("0.001000"));
+    m->setTimeFormat(PacketTableModel::TimeFormat::Absolute);
+    QVERIFY(m->index(0, PacketTableModel::Time).data().toString().contains(QLatin1Char(':')));
+    m->setTimeFormat(PacketTableModel::TimeFormat::Relative);
+}
+
+void TestViewer::exports_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("magic");
+    QTest::newRow("timeline png") << QStringLiteral("timeline.png") << QByteArray("\x89PNG");
+    QTest::newRow("timeline pdf") << QStringLiteral("timeline.pdf") << QByteArray("%PDF");
+    QTest::newRow("timeline svg") << QStringLiteral("timeline.svg") << QByteArray("<?xml");
+    QTest::newRow("scatter png") << QStringLiteral("scatter.png") << QByteArray("\x89PNG");
+    QTest::newRow("distribution svg") << QStringLiteral("distribution.svg") << QByteArray("<?xml");
+    QTest::newRow("flows csv") << QStringLiteral("flows.csv") << QByteArray("ID,Client,Server");
+    QTest::newRow("findings csv") << QStringLiteral("findings.csv") << QByteArray("Severity,Kind,Summary");
+}
+
+void TestViewer::exports()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, magic);
+    const QString path = m_dir.filePath(file);
+    QString error;
+    if (file.startsWith(QStringLiteral("timeline")))
+        error = m_view->timeline()->exportTo(path);
+    else if (file.startsWith(QStringLiteral("scatter")))
+        error = m_view->latency()->scatter()->exportTo(path);
+    else if (file.startsWith(QStringLiteral("distribution")))
+        error = m_view->latency()->distribution()->exportTo(path);
+    else if (file == QStringLiteral("flows.csv"))
+        error = m_view->exportFlowsCsv(path);
+    else
+        error = m_view->exportFindingsCsv(path);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(QFileInfo(path).size() > 0);
+    QCOMPARE(head(path, magic.size()), magic);
+    if (file == QStringLiteral("flows.csv")) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().count('\n'), FixtureCapture::kFlows + 1);
+    }
+    if (file.endsWith(QStringLiteral(".svg")))
+        QVERIFY(head(path, 4096).contains("<svg"));
+}
+
+void TestViewer::exportPcapReadable()
+{
+    PacketPane *pane = m_view->packets();
+    QSignalSpy updated(pane, &PacketPane::rowsUpdated);
+    pane->applyFilter(QStringLiteral("tcp port 41000 or tcp port 42000"));
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 20000);
+    const int shown = pane->model()->rowCount();
+    QCOMPARE(shown, FixtureCapture::kFailedSyns + FixtureCapture::kResetPackets);
+    const QString displayed = m_dir.filePath(QStringLiteral("displayed.pcap"));
+    QString error = m_view->exportPackets(displayed, false);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QByteArray magic = head(displayed, 4);
+    QVERIFY(magic == QByteArray::fromHex("d4c3b2a1") || magic == QByteArray::fromHex("4d3cb2a1")
+        || magic == QByteArray::fromHex("a1b2c3d4") || magic == QByteArray::fromHex("a1b23c4d"));
+    auto again = lbs::analysis::analyzeFiles({displayed.toStdString()});
+    QVERIFY2(again.ok(), again.ok() ? "" : again.error().toString().c_str());
+    QCOMPARE(int(again->packets), shown);
+    // Selected rows only.
+    pane->table()->selectRow(0);
+    const QString selected = m_dir.filePath(QStringLiteral("selected.pcap"));
+    error = m_view->exportPackets(selected, true);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto one = lbs::analysis::analyzeFiles({selected.toStdString()});
+    QVERIFY(one.ok());
+    QCOMPARE(int(one->packets), 1);
+    pane->applyFilter(QString());
+}
+
+void TestViewer::truncatedCaptureShowsBanner()
+{
+    const QString cut = m_dir.filePath(QStringLiteral("truncated.pcap"));
+    QFile::remove(cut);
+    QVERIFY(QFile::copy(m_fixture, cut));
+    QFile f(cut);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.resize(f.size() - 20)); // cut the last record short, as tcpdump killed mid-write
+    f.close();
+    CaptureView *view = loadFixture(cut);
+    QCOMPARE(view->document()->state(), CaptureDocument::State::Loaded);
+    QVERIFY(view->banner()->isVisible());
+    QVERIFY2(
+        view->banner()->text().contains(QStringLiteral("truncated")), qPrintable(view->banner()->text()));
+    QCOMPARE(int(view->document()->analysis()->packets), FixtureCapture::kPackets - 1);
+}
+
+void TestViewer::missingFileShowsError()
+{
+    CaptureView *view = loadFixture(m_dir.filePath(QStringLiteral("does-not-exist.pcap")));
+    QCOMPARE(view->document()->state(), CaptureDocument::State::Failed);
+    QVERIFY(view->banner()->isVisible());
+    QVERIFY2(view->banner()->text().contains(QStringLiteral("does-not-exist.pcap")),
+        qPrintable(view->banner()->text()));
+}
+
+void TestViewer::opensSampleCapture()
+{
+    const QString sample = QStringLiteral(LBSCOPE_SAMPLE_PCAP);
+    if (!QFileInfo::exists(sample))
+        QSKIP("resources/sample/sample.pcap is not in the tree yet (made by the generator engineer)");
+    CaptureView *view = loadFixture(sample);
+    QCOMPARE(view->document()->state(), CaptureDocument::State::Loaded);
+    QVERIFY(view->packets()->model()->rowCount() > 0);
+    QVERIFY(view->flows()->model()->rowCount() > 0);
+    QVERIFY(view->findings()->model()->rowCount() > 0);
+    view->renderAllViews();
+}
+
+QTEST_MAIN(TestViewer)
+#include "tst_viewer.moc"

@@ -1,0 +1,59 @@
+#include "loadreporter.h"
+
+#include "mainwindow.h"
+#include "ui/viewer/capturedocument.h"
+#include "ui/viewer/captureview.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+
+namespace lbs::ui {
+
+LoadReporter::LoadReporter(MainWindow *window, QObject *parent) : QObject(parent), m_window(window)
+{
+    for (CaptureView *v : m_window->views()) {
+        connect(v->document(), &CaptureDocument::loaded, this, &LoadReporter::check, Qt::QueuedConnection);
+        connect(v->document(), &CaptureDocument::failed, this, &LoadReporter::check, Qt::QueuedConnection);
+    }
+    QTimer::singleShot(0, this, &LoadReporter::check);
+}
+
+long LoadReporter::peakRssKiB()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+void LoadReporter::check()
+{
+    if (m_done)
+        return;
+    bool failed = false;
+    for (CaptureView *v : m_window->views()) {
+        const auto s = v->document()->state();
+        if (s == CaptureDocument::State::Failed || s == CaptureDocument::State::Cancelled)
+            failed = true;
+        else if (s != CaptureDocument::State::Loaded)
+            return;
+    }
+    m_done = true;
+    qint64 timeline = 0, loaded = 0;
+    for (CaptureView *v : m_window->views()) {
+        v->renderAllViews();
+        timeline = std::max(timeline, v->document()->msToFirstTimeline());
+        loaded = std::max(loaded, v->document()->msToLoaded());
+        if (v->document()->state() != CaptureDocument::State::Loaded)
+            std::fprintf(stderr, "lbscope: %s: %s\n", qPrintable(v->document()->displayName()),
+                qPrintable(v->document()->errorMessage()));
+    }
+    std::fprintf(stderr, "first_timeline_ms=%lld\nloaded_ms=%lld\npeak_rss_kib=%ld\n",
+        static_cast<long long>(timeline), static_cast<long long>(loaded), peakRssKiB());
+    QCoreApplication::exit(failed ? 1 : 0);
+}
+
+} // namespace lbs::ui

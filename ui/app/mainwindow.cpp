@@ -1,0 +1,486 @@
+#include "mainwindow.h"
+
+#include "ui/models/packettablemodel.h"
+#include "ui/plots/plotview.h"
+#include "ui/plots/timelineplot.h"
+#include "ui/viewer/capturedocument.h"
+#include "ui/viewer/captureselection.h"
+#include "ui/viewer/captureview.h"
+#include "ui/viewer/flowspane.h"
+#include "ui/viewer/inputgrouping.h"
+#include "ui/viewer/packetpane.h"
+#include "ui/widgets/filterbar.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProcess>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+
+namespace lbs::ui {
+
+namespace {
+const auto kRecentKey = QStringLiteral("recent/captures");
+constexpr int kRecentMax = 10;
+const auto kCaptureFilters
+    = QT_TRANSLATE_NOOP("MainWindow", "Captures (*.pcap *.pcapng *.cap *.pcap[0-9]* *.dmp);;All files (*)");
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_stack(new QStackedWidget), m_tabs(new QTabWidget), m_recentMenu(nullptr),
+      m_exportMenu(nullptr)
+{
+    setObjectName(QStringLiteral("lbscopeMainWindow"));
+    setAcceptDrops(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    m_tabs->setDocumentMode(true);
+    auto *welcome
+        = new QLabel(tr("<h2>lbscope</h2><p>Open a capture with <b>Ctrl+O</b>, drop pcap/pcapng files or a "
+                        "capture directory here, or pick one from <b>File › Open Recent</b>.</p>"
+                        "<p>Rotated sets (x.pcap0…x.pcapN) and directories with a manifest.json open as "
+                        "one capture.</p>"));
+    welcome->setAlignment(Qt::AlignCenter);
+    welcome->setWordWrap(true);
+    m_stack->addWidget(welcome);
+    m_stack->addWidget(m_tabs);
+    setCentralWidget(m_stack);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
+        auto *view = qobject_cast<CaptureView *>(m_tabs->widget(i));
+        saveLayout(view);
+        m_tabs->removeTab(i);
+        if (view) {
+            view->document()->cancel();
+            view->document()->deleteLater();
+            view->deleteLater();
+        }
+        updateActions();
+    });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        updateActions();
+        updateTitle();
+    });
+    createActions();
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1400, 900);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateActions();
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::wiresharkPath()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("wireshark"));
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), QKeySequence::Open, this,
+        &MainWindow::openDialog);
+    file->addAction(tr("Open &Directory…"), this, &MainWindow::openDirectoryDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
+        m_recentMenu->clear();
+        const QStringList recent = recentCaptures();
+        for (const QString &entry : recent) {
+            const QStringList inputs = entry.split(QLatin1Char('\n'));
+            QString label = inputs.first();
+            if (inputs.size() > 1)
+                label += tr(" (+%1 files)").arg(inputs.size() - 1);
+            m_recentMenu->addAction(label, this, [this, inputs] { openCapture(inputs); });
+        }
+        if (recent.isEmpty())
+            m_recentMenu->addAction(tr("No recent captures"))->setEnabled(false);
+        else {
+            m_recentMenu->addSeparator();
+            m_recentMenu->addAction(tr("Clear list"), this, [] { QSettings().remove(kRecentKey); });
+        }
+    });
+    m_reload = file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::reloadCurrent);
+    m_close = file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeCurrent);
+    file->addSeparator();
+    m_export = file->addAction(
+        tr("&Export Current View…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportCurrent);
+    m_exportMenu = file->addMenu(tr("Export"));
+    m_exportMenu->addAction(tr("Timeline Plot (PNG, PDF, SVG)…"), this, [this] { exportPlot(0); });
+    m_exportMenu->addAction(tr("Latency Scatter Plot…"), this, [this] { exportPlot(1); });
+    m_exportMenu->addAction(tr("Latency Distribution Plot…"), this, [this] { exportPlot(2); });
+    m_exportMenu->addSeparator();
+    m_exportMenu->addAction(tr("Flows as CSV…"), this, &MainWindow::exportFlows);
+    m_exportMenu->addAction(tr("Findings as CSV…"), this, &MainWindow::exportFindings);
+    m_exportMenu->addSeparator();
+    m_exportMenu->addAction(tr("Displayed Packets as pcap…"), this, [this] { exportPackets(false); });
+    m_exportMenu->addAction(tr("Selected Packets as pcap…"), this, [this] { exportPackets(true); });
+    m_wireshark = file->addAction(tr("Open in &Wireshark"), this, &MainWindow::openInWireshark);
+    m_wireshark->setVisible(!wiresharkPath().isEmpty());
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Filter Packets…"), QKeySequence::Find, this, [this] {
+        if (CaptureView *v = currentView())
+            v->packets()->filterBar()->focusEditor();
+    });
+    edit->addAction(tr("Clear Flow and Time Selection"), QKeySequence(Qt::Key_Escape), this, [this] {
+        if (CaptureView *v = currentView()) {
+            v->document()->selection()->clearFlows();
+            v->document()->selection()->resetRange();
+        }
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu *timeMenu = view->addMenu(tr("&Time Format"));
+    m_timeFormat = new QActionGroup(this);
+    const struct {
+        QString name;
+        PacketTableModel::TimeFormat format;
+    } formats[] = {{tr("Absolute (UTC)"), PacketTableModel::TimeFormat::Absolute},
+        {tr("Seconds Since Capture Start"), PacketTableModel::TimeFormat::Relative},
+        {tr("Seconds Since Previous Packet"), PacketTableModel::TimeFormat::SincePrevious}};
+    const int savedFormat = QSettings().value(QStringLiteral("view/timeFormat"), 1).toInt();
+    for (int i = 0; i < 3; ++i) {
+        QAction *a = timeMenu->addAction(formats[i].name);
+        a->setCheckable(true);
+        a->setChecked(i == savedFormat);
+        a->setData(i);
+        m_timeFormat->addAction(a);
+    }
+    connect(m_timeFormat, &QActionGroup::triggered, this, [this](QAction *a) {
+        QSettings().setValue(QStringLiteral("view/timeFormat"), a->data());
+        for (CaptureView *v : views())
+            v->packets()->model()->setTimeFormat(PacketTableModel::TimeFormat(a->data().toInt()));
+    });
+    view->addAction(tr("Reset Timeline &Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] {
+        if (CaptureView *v = currentView())
+            v->timeline()->resetZoom();
+    });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About lbscope"), this, [this] {
+        QMessageBox::about(this, tr("About lbscope"),
+            tr("<b>lbscope %1</b><p>Kubernetes load balancer capture workbench: packet list, flows, "
+               "timeline, latency and findings for pcap/pcapng captures.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+}
+
+QList<CaptureView *> MainWindow::views() const
+{
+    QList<CaptureView *> out;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (auto *v = qobject_cast<CaptureView *>(m_tabs->widget(i)))
+            out << v;
+    return out;
+}
+
+CaptureView *MainWindow::currentView() const
+{
+    return qobject_cast<CaptureView *>(m_tabs->currentWidget());
+}
+
+QStringList MainWindow::recentCaptures() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecent(const QStringList &inputs)
+{
+    QStringList recent = recentCaptures();
+    const QString entry = inputs.join(QLatin1Char('\n'));
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    while (recent.size() > kRecentMax)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+}
+
+CaptureView *MainWindow::openCapture(const QStringList &inputs)
+{
+    QStringList absolute;
+    for (const QString &in : inputs)
+        absolute << QFileInfo(in).absoluteFilePath();
+    auto *doc = new CaptureDocument(absolute, this);
+    auto *view = new CaptureView(doc);
+    view->packets()->model()->setTimeFormat(
+        PacketTableModel::TimeFormat(QSettings().value(QStringLiteral("view/timeFormat"), 1).toInt()));
+    const int index = m_tabs->addTab(view, doc->displayName());
+    m_tabs->setTabToolTip(index, absolute.join(QLatin1Char('\n')));
+    m_tabs->setCurrentIndex(index);
+    m_stack->setCurrentWidget(m_tabs);
+    restoreLayout(view);
+    connect(doc, &CaptureDocument::loaded, this, [this, absolute] {
+        addRecent(absolute);
+        updateTitle();
+    });
+    connect(doc, &CaptureDocument::timelineUpdated, this, &MainWindow::updateTitle);
+    connect(doc, &CaptureDocument::failed, this,
+        [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    doc->load();
+    updateActions();
+    return view;
+}
+
+void MainWindow::openPaths(const QStringList &paths)
+{
+    for (const QStringList &group : InputGrouping::group(paths))
+        openCapture(group);
+}
+
+void MainWindow::openDialog()
+{
+    QSettings settings;
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open Capture"),
+        settings.value(QStringLiteral("dialog/lastDir"), QDir::homePath()).toString(), tr(kCaptureFilters));
+    if (files.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("dialog/lastDir"), QFileInfo(files.first()).absolutePath());
+    openPaths(files);
+}
+
+void MainWindow::openDirectoryDialog()
+{
+    QSettings settings;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Capture Directory"),
+        settings.value(QStringLiteral("dialog/lastDir"), QDir::homePath()).toString());
+    if (dir.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("dialog/lastDir"), dir);
+    openCapture({dir});
+}
+
+void MainWindow::closeCurrent()
+{
+    if (m_tabs->count() > 0)
+        emit m_tabs->tabCloseRequested(m_tabs->currentIndex());
+}
+
+void MainWindow::reloadCurrent()
+{
+    if (CaptureView *v = currentView())
+        v->document()->load();
+}
+
+void MainWindow::updateActions()
+{
+    const bool has = currentView() != nullptr;
+    m_close->setEnabled(has);
+    m_reload->setEnabled(has);
+    m_export->setEnabled(has);
+    m_exportMenu->setEnabled(has);
+    m_wireshark->setEnabled(has);
+    if (m_tabs->count() == 0)
+        m_stack->setCurrentIndex(0);
+}
+
+void MainWindow::updateTitle()
+{
+    CaptureView *v = currentView();
+    if (!v) {
+        setWindowTitle(tr("lbscope"));
+        return;
+    }
+    const QString context = v->document()->captureContext();
+    setWindowTitle(context.isEmpty() ? tr("%1 — lbscope").arg(v->document()->displayName())
+                                     : tr("%1 — %2 — lbscope").arg(v->document()->displayName(), context));
+}
+
+void MainWindow::saveLayout(CaptureView *view) const
+{
+    if (!view)
+        return;
+    QSettings settings;
+    for (QSplitter *s : view->findChildren<QSplitter *>())
+        if (!s->objectName().isEmpty())
+            settings.setValue(QStringLiteral("splitters/") + s->objectName(), s->saveState());
+}
+
+void MainWindow::restoreLayout(CaptureView *view) const
+{
+    QSettings settings;
+    bool restoredMain = false;
+    for (QSplitter *s : view->findChildren<QSplitter *>()) {
+        const QByteArray state = settings.value(QStringLiteral("splitters/") + s->objectName()).toByteArray();
+        if (!state.isEmpty() && s->restoreState(state) && s == view->splitter())
+            restoredMain = true;
+    }
+    if (!restoredMain) {
+        // First run: plots get a bit more room than the packet list; details/hex below it.
+        view->splitter()->setSizes({460, 420});
+        view->packets()->splitter()->setSizes({300, 140});
+        view->flows()->splitter()->setSizes({800, 450});
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (CaptureView *v = currentView())
+        saveLayout(v);
+    for (CaptureView *v : views())
+        v->document()->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        for (const QUrl &u : event->mimeData()->urls())
+            if (u.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &u : event->mimeData()->urls())
+        if (u.isLocalFile())
+            paths << u.toLocalFile();
+    if (!paths.isEmpty()) {
+        openPaths(paths);
+        event->acceptProposedAction();
+    }
+}
+
+QString MainWindow::askSavePath(const QString &title, const QString &suggested, const QString &filters)
+{
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("dialog/exportDir"), QDir::homePath()).toString();
+    const QString path
+        = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + suggested, filters);
+    if (!path.isEmpty())
+        settings.setValue(QStringLiteral("dialog/exportDir"), QFileInfo(path).absolutePath());
+    return path;
+}
+
+void MainWindow::report(const QString &error, const QString &path)
+{
+    if (error.isEmpty())
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void MainWindow::exportCurrent()
+{
+    CaptureView *v = currentView();
+    if (!v)
+        return;
+    if (v->packets()->table()->hasFocus()) {
+        exportPackets(!v->packets()->selectedPositions().empty());
+        return;
+    }
+    switch (v->tabs()->currentIndex()) {
+    case CaptureView::FlowsTab:
+        exportFlows();
+        break;
+    case CaptureView::FindingsTab:
+        exportFindings();
+        break;
+    case CaptureView::LatencyTab:
+        exportPlot(1);
+        break;
+    default:
+        exportPlot(0);
+        break;
+    }
+}
+
+void MainWindow::exportPlot(int which)
+{
+    CaptureView *v = currentView();
+    if (!v)
+        return;
+    const auto plots = v->plots();
+    if (which < 0 || which >= plots.size())
+        return;
+    const QString base
+        = QFileInfo(v->document()->displayName()).completeBaseName() + QLatin1Char('-') + plots[which].first;
+    const QString path = askSavePath(tr("Export Plot"), base + QStringLiteral(".png"),
+        tr("PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)"));
+    if (!path.isEmpty())
+        report(plots[which].second->exportTo(path), path);
+}
+
+void MainWindow::exportFlows()
+{
+    CaptureView *v = currentView();
+    if (!v)
+        return;
+    const QString path = askSavePath(tr("Export Flows"),
+        QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-flows.csv"),
+        tr("CSV (*.csv)"));
+    if (!path.isEmpty())
+        report(v->exportFlowsCsv(path), path);
+}
+
+void MainWindow::exportFindings()
+{
+    CaptureView *v = currentView();
+    if (!v)
+        return;
+    const QString path = askSavePath(tr("Export Findings"),
+        QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-findings.csv"),
+        tr("CSV (*.csv)"));
+    if (!path.isEmpty())
+        report(v->exportFindingsCsv(path), path);
+}
+
+void MainWindow::exportPackets(bool selectedOnly)
+{
+    CaptureView *v = currentView();
+    if (!v)
+        return;
+    const QString path
+        = askSavePath(selectedOnly ? tr("Export Selected Packets") : tr("Export Displayed Packets"),
+            QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-export.pcap"),
+            tr("pcap (*.pcap)"));
+    if (!path.isEmpty())
+        report(v->exportPackets(path, selectedOnly), path);
+}
+
+void MainWindow::openInWireshark()
+{
+    CaptureView *v = currentView();
+    const QString exe = wiresharkPath();
+    if (!v || exe.isEmpty())
+        return;
+    // Wireshark opens one file: the first of a set, or the packets shown when a filter is active.
+    QString file;
+    const QStringList inputs = v->document()->inputs();
+    if (inputs.size() == 1 && QFileInfo(inputs.first()).isFile()) {
+        file = inputs.first();
+    } else {
+        file = QDir::temp().filePath(
+            QStringLiteral("lbscope-%1.pcap").arg(QCoreApplication::applicationPid()));
+        const QString error = v->exportPackets(file, false);
+        if (!error.isEmpty()) {
+            report(error, file);
+            return;
+        }
+    }
+    if (!QProcess::startDetached(exe, {file}))
+        QMessageBox::warning(this, tr("Open in Wireshark"), tr("Could not start %1 with %2.").arg(exe, file));
+}
+
+} // namespace lbs::ui

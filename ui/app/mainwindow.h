@@ -1,0 +1,71 @@
+#pragma once
+// The lbscope main window: captures in tabs, file/recent/drag-and-drop opening, exports,
+// standard shortcuts, and window/splitter layout persisted with QSettings.
+
+#include <QMainWindow>
+
+class QAction;
+class QActionGroup;
+class QMenu;
+class QStackedWidget;
+class QTabWidget;
+
+namespace lbs::ui {
+
+class CaptureView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens the inputs as one capture in a new tab and starts loading it.
+    CaptureView *openCapture(const QStringList &inputs);
+    /// Groups paths into captures (rotated sets together) and opens each.
+    void openPaths(const QStringList &paths);
+    CaptureView *currentView() const;
+    QList<CaptureView *> views() const;
+    QStringList recentCaptures() const;
+    /// Path of the wireshark executable, empty when it is not on PATH.
+    static QString wiresharkPath();
+
+public slots:
+    void openDialog();
+    void openDirectoryDialog();
+    void closeCurrent();
+    void reloadCurrent();
+    void exportCurrent();
+    void exportPlot(int which);
+    void exportFlows();
+    void exportFindings();
+    void exportPackets(bool selectedOnly);
+    void openInWireshark();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void updateActions();
+    void updateTitle();
+    void addRecent(const QStringList &inputs);
+    void saveLayout(CaptureView *view) const;
+    void restoreLayout(CaptureView *view) const;
+    QString askSavePath(const QString &title, const QString &suggested, const QString &filters);
+    void report(const QString &error, const QString &path);
+
+    QStackedWidget *m_stack;
+    QTabWidget *m_tabs;
+    QMenu *m_recentMenu;
+    QMenu *m_exportMenu;
+    QAction *m_close;
+    QAction *m_reload;
+    QAction *m_export;
+    QAction *m_wireshark;
+    QActionGroup *m_timeFormat;
+};
+
+} // namespace lbs::ui

@@ -1,0 +1,29 @@
+#pragma once
+// Filters the flow table by free text (client, server, outcome, HTTP paths), by outcome and by
+// the capture's selected time range; sorts numerically through FlowTableModel::SortRole.
+
+#include <QSortFilterProxyModel>
+
+namespace lbs::ui {
+
+class FlowFilterProxy : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit FlowFilterProxy(QObject *parent = nullptr);
+    /// -1: any outcome, else an analysis::FlowOutcome value.
+    void setOutcome(int outcome);
+    void setText(const QString &text);
+    /// Keep flows overlapping [start, end] (absolute seconds); start > end disables.
+    void setTimeRange(double start, double end);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    int m_outcome = -1;
+    QString m_text;
+    double m_start = 1;
+    double m_end = 0;
+};
+
+} // namespace lbs::ui

@@ -1,0 +1,96 @@
+#include "latencydistributionplot.h"
+
+#include <qcustomplot.h>
+
+namespace lbs::ui {
+
+LatencyDistributionPlot::LatencyDistributionPlot(QWidget *parent) : PlotView(parent)
+{
+    setWindowTitle(tr("Latency distribution"));
+    toolBar()->hide();
+    QCustomPlot *p = plot();
+    p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    p->axisRect()->setRangeDrag(Qt::Horizontal);
+    p->axisRect()->setRangeZoom(Qt::Horizontal);
+    p->yAxis->setLabel(tr("Flows per bin"));
+    p->yAxis2->setVisible(true);
+    p->yAxis2->setLabel(tr("Cumulative fraction"));
+    p->yAxis2->setRange(0, 1.02);
+    p->legend->setVisible(true);
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    applyPalette();
+}
+
+void LatencyDistributionPlot::setDistribution(const LatencyDistribution &d, const QString &metricName)
+{
+    m_dist = d;
+    QCustomPlot *p = plot();
+    p->clearPlottables();
+    p->clearItems();
+    p->xAxis->setLabel(tr("%1 (ms)").arg(metricName));
+    if (d.logScale) {
+        p->xAxis->setScaleType(QCPAxis::stLogarithmic);
+        p->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog));
+        p->xAxis->setNumberFormat(QStringLiteral("gb"));
+    } else {
+        p->xAxis->setScaleType(QCPAxis::stLinear);
+        p->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        p->xAxis->setNumberFormat(QStringLiteral("g"));
+    }
+    if (d.samples == 0) {
+        p->xAxis->setRange(d.logScale ? 0.1 : 0, 1000);
+        p->yAxis->setRange(0, 1);
+        p->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    const QColor histColor = seriesColor(0);
+    const QColor cdfColor = seriesColor(1);
+    // Histogram as a step graph over bin edges (bars do not suit log-spaced bins).
+    auto *hist = p->addGraph(p->xAxis, p->yAxis);
+    hist->setName(tr("%n flow(s)", nullptr, int(d.samples)));
+    QVector<double> hk, hv;
+    double maxCount = 0;
+    for (size_t i = 0; i < d.counts.size(); ++i) {
+        hk << d.binLower[i] << d.binUpper[i];
+        hv << d.counts[i] << d.counts[i];
+        maxCount = std::max(maxCount, d.counts[i]);
+    }
+    hist->setData(hk, hv, true);
+    hist->setPen(QPen(histColor, 1.5));
+    QColor fill = histColor;
+    fill.setAlpha(80);
+    hist->setBrush(fill);
+    auto *cdf = p->addGraph(p->xAxis, p->yAxis2);
+    cdf->setName(tr("CDF"));
+    cdf->setData(
+        QVector<double>(d.cdfX.begin(), d.cdfX.end()), QVector<double>(d.cdfY.begin(), d.cdfY.end()), true);
+    cdf->setPen(QPen(cdfColor, 2));
+    cdf->setLineStyle(QCPGraph::lsStepLeft);
+    const struct {
+        double v;
+        const char *name;
+    } marks[] = {{d.p50, "p50"}, {d.p90, "p90"}, {d.p99, "p99"}};
+    const QColor text = palette().color(QPalette::Text);
+    int row = 0;
+    for (const auto &m : marks) {
+        auto *line = new QCPItemStraightLine(p);
+        line->point1->setCoords(m.v, 0);
+        line->point2->setCoords(m.v, 1);
+        line->setPen(QPen(text, 1, Qt::DashLine));
+        auto *label = new QCPItemText(p);
+        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(m.v, 0.04 + 0.07 * row++);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->setText(QStringLiteral(" %1 = %2 ms").arg(QLatin1String(m.name)).arg(m.v, 0, 'g', 3));
+        label->setColor(text);
+    }
+    const double lo = d.binLower.front(), hi = d.binUpper.back();
+    if (d.logScale)
+        p->xAxis->setRange(lo / 1.3, hi * 1.3);
+    else
+        p->xAxis->setRange(lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05);
+    p->yAxis->setRange(0, maxCount * 1.15);
+    applyPalette();
+}
+
+} // namespace lbs::ui

@@ -1,0 +1,53 @@
+#pragma once
+// Per-flow latency against time: one point per flow (handshake RTT, TTFB or response time),
+// coloured by outcome, log value axis. Clicking a point selects its flow.
+
+#include "plotview.h"
+
+#include <QVector>
+
+#include <cstdint>
+#include <vector>
+
+class QCPGraph;
+class QCPAbstractPlottable;
+class QComboBox;
+
+namespace lbs::ui {
+
+/// Points of one outcome (one colour).
+struct ScatterGroup {
+    QString name; ///< e.g. "complete"
+    QColor color;
+    QVector<double> keys; ///< seconds since capture start
+    QVector<double> values; ///< milliseconds, > 0
+    std::vector<uint32_t> flowIds; ///< flow of each point
+};
+
+class LatencyScatterPlot : public PlotView {
+    Q_OBJECT
+public:
+    explicit LatencyScatterPlot(QWidget *parent = nullptr);
+    void setMetricNames(const QStringList &names);
+    int metric() const;
+    /// Switches the metric as the combo would (emits metricChanged).
+    void setMetric(int index);
+    void setGroups(std::vector<ScatterGroup> groups, const QString &valueLabel, double length);
+    int pointCount() const;
+    /// Selects the flow of point `index` of group `group` as a click would.
+    void clickPoint(int group, int index);
+
+public slots:
+    void setVisibleRange(double relStart, double relEnd);
+
+signals:
+    void metricChanged(int index);
+    void flowClicked(uint32_t flowId);
+
+private:
+    std::vector<ScatterGroup> m_groups;
+    std::vector<QCPGraph *> m_graphs;
+    QComboBox *m_metric;
+};
+
+} // namespace lbs::ui

@@ -1,0 +1,43 @@
+#include "captureselection.h"
+
+#include <algorithm>
+
+namespace lbs::ui {
+
+CaptureSelection::CaptureSelection(QObject *parent) : QObject(parent)
+{
+}
+
+void CaptureSelection::setFullRange(double first, double last)
+{
+    m_fullStart = first;
+    m_fullEnd = std::max(first, last);
+    setRange(m_fullStart, m_fullEnd);
+}
+
+void CaptureSelection::setRange(double start, double end)
+{
+    if (end < start)
+        std::swap(start, end);
+    start = std::max(start, m_fullStart);
+    end = std::min(end, m_fullEnd);
+    if (end < start)
+        end = start;
+    if (start == m_start && end == m_end)
+        return;
+    m_start = start;
+    m_end = end;
+    emit rangeChanged(m_start, m_end);
+}
+
+void CaptureSelection::setFlows(std::vector<uint32_t> flows)
+{
+    std::sort(flows.begin(), flows.end());
+    flows.erase(std::unique(flows.begin(), flows.end()), flows.end());
+    if (flows == m_flows)
+        return;
+    m_flows = std::move(flows);
+    emit flowsChanged();
+}
+
+} // namespace lbs::ui

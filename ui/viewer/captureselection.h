@@ -1,0 +1,47 @@
+#pragma once
+// The one shared zoom/selection object of a capture: every view of the capture (timeline, packet
+// list, flows table, latency plots, findings) reads and writes the visible time range and the
+// selected flows here, so restricting one view restricts them all.
+
+#include <QObject>
+
+#include <cstdint>
+#include <vector>
+
+namespace lbs::ui {
+
+class CaptureSelection : public QObject {
+    Q_OBJECT
+public:
+    explicit CaptureSelection(QObject *parent = nullptr);
+
+    /// The whole capture, in absolute seconds. Resets the selected range to it.
+    void setFullRange(double first, double last);
+    double fullStart() const { return m_fullStart; }
+    double fullEnd() const { return m_fullEnd; }
+
+    /// The time range every view is restricted to (absolute seconds).
+    double start() const { return m_start; }
+    double end() const { return m_end; }
+    bool isRestricted() const { return m_start > m_fullStart || m_end < m_fullEnd; }
+    void setRange(double start, double end);
+    void resetRange() { setRange(m_fullStart, m_fullEnd); }
+
+    /// Flows selected by the user (flow ids as the engine numbers them); empty = no flow selection.
+    const std::vector<uint32_t> &flows() const { return m_flows; }
+    void setFlows(std::vector<uint32_t> flows);
+    void clearFlows() { setFlows({}); }
+
+signals:
+    void rangeChanged(double start, double end);
+    void flowsChanged();
+
+private:
+    double m_fullStart = 0;
+    double m_fullEnd = 0;
+    double m_start = 0;
+    double m_end = 0;
+    std::vector<uint32_t> m_flows;
+};
+
+} // namespace lbs::ui

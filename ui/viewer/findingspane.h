@@ -1,0 +1,44 @@
+#pragma once
+// Findings tab: the engine's findings (severity icon, kind, summary) and, for the selected one, a
+// plain-words explanation of what it usually means for a Kubernetes load balancer. Clicking a
+// finding selects its flows and its time range in every view.
+
+#include "core/analysis/captureanalysis.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+class QTextBrowser;
+
+namespace lbs::ui {
+
+class CaptureSelection;
+class FindingsModel;
+
+class FindingsPane : public QWidget {
+    Q_OBJECT
+public:
+    FindingsPane(CaptureSelection *selection, QWidget *parent = nullptr);
+    void setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis);
+    FindingsModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QTextBrowser *explanation() const { return m_explanation; }
+    QSplitter *splitter() const { return m_splitter; }
+    /// Selects finding `row` (source row) as a click would.
+    void activateFinding(int row);
+
+private:
+    CaptureSelection *m_selection;
+    std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
+    FindingsModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QTextBrowser *m_explanation;
+    QSplitter *m_splitter;
+};
+
+} // namespace lbs::ui

@@ -1,0 +1,172 @@
+#include "flowspane.h"
+
+#include "captureselection.h"
+#include "packetselection.h"
+#include "ui/jobs/jobrunner.h"
+#include "ui/models/flowfilterproxy.h"
+#include "ui/models/flowtablemodel.h"
+#include "ui/widgets/ladderwidget.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace lbs::ui {
+
+FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
+    : QWidget(parent), m_selection(selection), m_model(new FlowTableModel(this)),
+      m_proxy(new FlowFilterProxy(this)), m_table(new QTableView), m_text(new QLineEdit),
+      m_outcome(new QComboBox), m_ladder(new LadderWidget), m_splitter(new QSplitter(Qt::Horizontal)),
+      m_runner(new JobRunner(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_table->setModel(m_proxy);
+    m_table->setObjectName(QStringLiteral("flowTable"));
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(FlowTableModel::Id, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    const int cw = fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    const int widths[] = {5, 21, 21, 5, 16, 8, 10, 10, 10, 10, 8, 9, 6, 9};
+    for (int i = 0; i < int(std::size(widths)); ++i)
+        m_table->setColumnWidth(i, widths[i] * cw + 14);
+
+    m_text->setPlaceholderText(tr("Filter flows: address, port, outcome…"));
+    m_text->setClearButtonEnabled(true);
+    m_outcome->addItem(tr("Any outcome"), -1);
+    for (auto o : {analysis::FlowOutcome::Complete, analysis::FlowOutcome::Reset,
+             analysis::FlowOutcome::FailedHandshake, analysis::FlowOutcome::Incomplete})
+        m_outcome->addItem(QString::fromLatin1(analysis::outcomeName(o)), int(o));
+    connect(m_text, &QLineEdit::textChanged, m_proxy, &FlowFilterProxy::setText);
+    connect(m_outcome, &QComboBox::currentIndexChanged, this,
+        [this] { m_proxy->setOutcome(m_outcome->currentData().toInt()); });
+
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_text, 1);
+    row->addWidget(new QLabel(tr("Outcome:")));
+    row->addWidget(m_outcome);
+    leftLayout->addLayout(row);
+    leftLayout->addWidget(m_table, 1);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_ladder);
+    scroll->setWidgetResizable(true);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(scroll);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setObjectName(QStringLiteral("flowsSplitter"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_splitter);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &FlowsPane::onSelectionChanged);
+    connect(m_selection, &CaptureSelection::flowsChanged, this, &FlowsPane::syncFromSelection);
+    connect(m_selection, &CaptureSelection::rangeChanged, this, [this](double s, double e) {
+        if (m_selection->isRestricted())
+            m_proxy->setTimeRange(s, e);
+        else
+            m_proxy->setTimeRange(1, 0);
+    });
+}
+
+void FlowsPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis)
+{
+    m_analysis = std::move(analysis);
+    m_model->setAnalysis(m_analysis);
+    m_ladder->clear();
+}
+
+bool FlowsPane::isLadderLoading() const
+{
+    return m_runner->isRunning();
+}
+
+void FlowsPane::onSelectionChanged()
+{
+    if (m_syncing)
+        return;
+    std::vector<uint32_t> ids;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        ids.push_back(i.data(FlowTableModel::FlowIdRole).toUInt());
+    m_syncing = true;
+    m_selection->setFlows(ids);
+    m_syncing = false;
+    const QModelIndex cur = m_table->currentIndex();
+    if (cur.isValid() && m_table->selectionModel()->isRowSelected(cur.row(), {}))
+        showLadder(cur.data(FlowTableModel::FlowIdRole).toUInt());
+    else if (!ids.empty())
+        showLadder(ids.front());
+    else
+        m_ladder->clear();
+}
+
+void FlowsPane::syncFromSelection()
+{
+    if (m_syncing)
+        return;
+    // Another view (finding, scatter point) chose the flows: select them here.
+    m_syncing = true;
+    QItemSelection sel;
+    QModelIndex first;
+    for (uint32_t id : m_selection->flows()) {
+        if (id >= uint32_t(m_model->rowCount()))
+            continue;
+        const QModelIndex p = m_proxy->mapFromSource(m_model->index(int(id), 0));
+        if (!p.isValid())
+            continue;
+        sel.select(p, p.siblingAtColumn(FlowTableModel::ColumnCount - 1));
+        if (!first.isValid())
+            first = p;
+    }
+    m_table->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (first.isValid()) {
+        m_table->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+        m_table->scrollTo(first);
+    }
+    m_syncing = false;
+    if (!m_selection->flows().empty())
+        showLadder(m_selection->flows().front());
+    else
+        m_ladder->clear();
+}
+
+void FlowsPane::showLadder(uint32_t flowId)
+{
+    if (!m_analysis || flowId >= m_analysis->flows.size())
+        return;
+    auto an = m_analysis;
+    struct Out {
+        std::vector<LadderStep> steps;
+        int omitted = 0;
+    };
+    auto out = std::make_shared<Out>();
+    m_runner->run(
+        [an, flowId, out](const JobContext &ctx) {
+            out->steps = buildLadder(*an, flowId, LadderWidget::maxSteps(), out->omitted, ctx.token());
+        },
+        [this, an, flowId, out] {
+            const analysis::Flow &f = an->flows[flowId];
+            m_ladder->setFlow(QString::fromStdString(f.client.toString()),
+                QString::fromStdString(f.server.toString()), std::move(out->steps), out->omitted);
+            emit ladderReady();
+        });
+}
+
+} // namespace lbs::ui

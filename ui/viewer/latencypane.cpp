@@ -1,0 +1,99 @@
+#include "latencypane.h"
+
+#include "captureselection.h"
+#include "latencydistribution.h"
+#include "ui/plots/latencydistributionplot.h"
+#include "ui/plots/latencyscatterplot.h"
+#include "ui/plots/plotview.h"
+
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace lbs::ui {
+
+LatencyPane::LatencyPane(CaptureSelection *selection, QWidget *parent)
+    : QWidget(parent), m_selection(selection), m_scatter(new LatencyScatterPlot),
+      m_distribution(new LatencyDistributionPlot), m_splitter(new QSplitter(Qt::Horizontal))
+{
+    m_scatter->setMetricNames({tr("Handshake RTT"), tr("Time to first byte"), tr("Response time")});
+    m_splitter->addWidget(m_scatter);
+    m_splitter->addWidget(m_distribution);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setObjectName(QStringLiteral("latencySplitter"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_splitter);
+    connect(m_scatter, &LatencyScatterPlot::metricChanged, this, &LatencyPane::rebuild);
+    connect(m_scatter, &LatencyScatterPlot::flowClicked, this,
+        [this](uint32_t id) { m_selection->setFlows({id}); });
+    connect(m_selection, &CaptureSelection::rangeChanged, this, [this](double s, double e) {
+        if (m_analysis)
+            m_scatter->setVisibleRange(
+                s - double(m_analysis->firstTsNs) * 1e-9, e - double(m_analysis->firstTsNs) * 1e-9);
+    });
+}
+
+void LatencyPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis)
+{
+    m_analysis = std::move(analysis);
+    rebuild();
+}
+
+void LatencyPane::setMetric(Metric metric)
+{
+    if (m_scatter->metric() == int(metric))
+        rebuild();
+    else
+        m_scatter->setMetric(int(metric)); // rebuilds through metricChanged
+}
+
+void LatencyPane::rebuild()
+{
+    if (!m_analysis)
+        return;
+    const analysis::CaptureAnalysis &an = *m_analysis;
+    const auto metric = Metric(m_scatter->metric());
+    const double origin = double(an.firstTsNs) * 1e-9;
+    using analysis::FlowOutcome;
+    const FlowOutcome outcomes[]
+        = {FlowOutcome::Complete, FlowOutcome::Reset, FlowOutcome::FailedHandshake, FlowOutcome::Incomplete};
+    const QColor colors[] = {PlotView::seriesColor(0), PlotView::seriesColor(3), PlotView::seriesColor(1),
+        PlotView::seriesColor(7)};
+    std::vector<ScatterGroup> groups(4);
+    for (int i = 0; i < 4; ++i) {
+        groups[size_t(i)].name = QString::fromLatin1(analysis::outcomeName(outcomes[i]));
+        groups[size_t(i)].color = colors[i];
+    }
+    std::vector<double> all;
+    for (const analysis::Flow &f : an.flows) {
+        ScatterGroup &g = groups[size_t(f.outcome)];
+        auto addPoint = [&](int64_t tsNs, double ms) {
+            g.keys << double(tsNs) * 1e-9 - origin;
+            g.values << ms;
+            g.flowIds.push_back(f.id);
+            all.push_back(ms);
+        };
+        if (metric == HandshakeRtt) {
+            if (f.handshakeRttNs)
+                addPoint(f.firstTsNs, double(*f.handshakeRttNs) / 1e6);
+            else if (f.outcome == FlowOutcome::FailedHandshake && f.synTimesNs.size() > 1)
+                // Never answered: plot how long the client kept retrying, so black-holed SYNs show up.
+                addPoint(f.firstTsNs, double(f.synTimesNs.back() - f.synTimesNs.front()) / 1e6);
+        } else {
+            for (const auto &r : f.requests) {
+                const auto &v = metric == Ttfb ? r.ttfbNs : r.responseNs;
+                if (v)
+                    addPoint(r.tsNs, double(*v) / 1e6);
+            }
+        }
+    }
+    const QString names[] = {tr("Handshake RTT"), tr("Time to first byte"), tr("Response time")};
+    m_scatter->setGroups(std::move(groups), tr("%1 (ms, log scale)").arg(names[metric]),
+        double(an.lastTsNs - an.firstTsNs) * 1e-9);
+    if (m_selection->isRestricted())
+        m_scatter->setVisibleRange(m_selection->start() - origin, m_selection->end() - origin);
+    m_distribution->setDistribution(LatencyDistribution::compute(std::move(all)), names[metric]);
+}
+
+} // namespace lbs::ui

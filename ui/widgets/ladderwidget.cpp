@@ -1,0 +1,130 @@
+#include "ladderwidget.h"
+
+#include <QPaintEvent>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lbs::ui {
+
+namespace {
+QString formatGap(double seconds)
+{
+    if (seconds < 1e-3)
+        return QStringLiteral("+%1 µs").arg(seconds * 1e6, 0, 'f', 0);
+    if (seconds < 1)
+        return QStringLiteral("+%1 ms").arg(seconds * 1e3, 0, 'f', 2);
+    return QStringLiteral("+%1 s").arg(seconds, 0, 'f', 3);
+}
+} // namespace
+
+LadderWidget::LadderWidget(QWidget *parent) : QWidget(parent)
+{
+    setBackgroundRole(QPalette::Base);
+    setAutoFillBackground(true);
+    setMinimumWidth(360);
+}
+
+void LadderWidget::setFlow(
+    const QString &client, const QString &server, std::vector<LadderStep> steps, int omitted)
+{
+    m_client = client;
+    m_server = server;
+    if (int(steps.size()) > maxSteps()) {
+        omitted += int(steps.size()) - maxSteps();
+        steps.resize(maxSteps());
+    }
+    m_steps = std::move(steps);
+    m_omitted = omitted;
+    updateGeometry();
+    resize(width(), sizeHint().height());
+    update();
+}
+
+void LadderWidget::clear()
+{
+    setFlow({}, {}, {}, 0);
+}
+
+int LadderWidget::rowHeight() const
+{
+    return fontMetrics().height() * 2;
+}
+
+QSize LadderWidget::sizeHint() const
+{
+    const int rows = int(m_steps.size()) + (m_omitted ? 1 : 0) + 2;
+    return {520, rows * rowHeight() + fontMetrics().height()};
+}
+
+void LadderWidget::paintEvent(QPaintEvent *event)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QPalette &pal = palette();
+    const QFontMetrics fm = fontMetrics();
+    const int rh = rowHeight();
+    if (m_steps.empty()) {
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(rect(), Qt::AlignCenter, tr("Select a flow to see its packet ladder"));
+        return;
+    }
+    const int gapWidth = fm.horizontalAdvance(QStringLiteral("+999.99 ms")) + 12;
+    const int left = gapWidth + 40;
+    const int right = std::max(left + 160, width() - 40);
+    // Header: endpoint names above their lines.
+    p.setPen(pal.color(QPalette::Text));
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.drawText(QRect(left - 150, 0, 300, rh), Qt::AlignCenter, tr("Client %1").arg(m_client));
+    p.drawText(QRect(right - 150, 0, 300, rh), Qt::AlignCenter, tr("Server %1").arg(m_server));
+    p.setFont(font());
+    QPen linePen(pal.color(QPalette::Mid), 2);
+    p.setPen(linePen);
+    const int bottom = height();
+    p.drawLine(left, rh, left, bottom);
+    p.drawLine(right, rh, right, bottom);
+
+    const int first = std::max(0, (event->rect().top() - rh) / rh - 1);
+    const int last = std::min(int(m_steps.size()) - 1, (event->rect().bottom() - rh) / rh + 1);
+    const QColor normal = pal.color(QPalette::Text);
+    const QColor problem = QColor(210, 60, 60);
+    for (int i = first; i <= last; ++i) {
+        const LadderStep &s = m_steps[size_t(i)];
+        const int y = rh + i * rh + rh / 2 + fm.height() / 2;
+        if (i > 0) {
+            p.setPen(pal.color(QPalette::PlaceholderText));
+            p.drawText(QRect(0, y - fm.height(), gapWidth, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
+                formatGap(s.ts - m_steps[size_t(i - 1)].ts));
+        }
+        const QColor c = s.problem ? problem : normal;
+        p.setPen(QPen(c, s.problem ? 2 : 1));
+        const int x0 = s.fromClient ? left : right;
+        const int x1 = s.fromClient ? right : left;
+        const int ye = y + rh / 3;
+        p.drawLine(x0, y, x1, ye);
+        // Arrow head along the line direction.
+        const double ang = std::atan2(double(ye - y), double(x1 - x0));
+        const double len = 9;
+        QPainterPath head;
+        head.moveTo(x1, ye);
+        head.lineTo(x1 - len * std::cos(ang - 0.4), ye - len * std::sin(ang - 0.4));
+        head.lineTo(x1 - len * std::cos(ang + 0.4), ye - len * std::sin(ang + 0.4));
+        head.closeSubpath();
+        p.fillPath(head, c);
+        const QString label = fm.elidedText(s.label, Qt::ElideRight, right - left - 20);
+        p.drawText(
+            QRect(left + 10, y - fm.height() - 1, right - left - 20, fm.height()), Qt::AlignHCenter, label);
+    }
+    if (m_omitted > 0 && last == int(m_steps.size()) - 1) {
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        const int y = rh + int(m_steps.size()) * rh;
+        p.drawText(QRect(0, y, width(), rh), Qt::AlignCenter,
+            tr("… %n more packet(s) not drawn", nullptr, m_omitted));
+    }
+}
+
+} // namespace lbs::ui
