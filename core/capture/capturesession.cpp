@@ -181,6 +181,12 @@ Status CaptureSession::start(const CancelToken &cancel)
     m_record.state = "starting";
     if (auto s = saveState(); !s)
         return s;
+    auto mk = m_host.run({"mkdir", "-p", "--", m_plan.remoteDir}, cancel);
+    if (!mk)
+        return mk.error();
+    if (!mk->ok())
+        return Error {"cannot create " + m_plan.remoteDir + ": " + mk->errorSummary(), m_host.describe(),
+            "choose another remote directory"};
     m_host.run({"rm", "-f", "--", m_plan.stderrFile(), m_plan.pidFile()}, cancel);
     auto pid = m_host.startDetached(m_record.remoteCommand, m_plan.pidFile(), m_plan.stderrFile(), cancel);
     if (!pid)

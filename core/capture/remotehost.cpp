@@ -67,10 +67,11 @@ Result<int64_t> RemoteHost::startDetached(const std::vector<std::string> &argv, 
     if (argv.empty())
         return Error {"nothing to start: the command is empty", describe(), {}};
     // $1 = pid file, $2 = stderr file, the rest = the command. The inner shell writes its own pid and
-    // exec's the command, so the pid stays the command's. setsid detaches it from this session.
+    // exec's the command, so the pid stays the command's. `setsid -f` forks it into a new session
+    // (not `&`: a non-interactive shell starts background jobs with SIGINT ignored).
     static const std::string script
         = "pf=$1; ef=$2; shift 2; rm -f \"$pf\"; "
-          "setsid sh -c 'echo $$ > \"$0\"; exec \"$@\"' \"$pf\" \"$@\" </dev/null >/dev/null 2>>\"$ef\" & "
+          "setsid -f sh -c 'echo $$ > \"$0\"; exec \"$@\"' \"$pf\" \"$@\" </dev/null >/dev/null 2>>\"$ef\"; "
           "i=0; while [ ! -s \"$pf\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
           "cat \"$pf\"";
     std::vector<std::string> full {"sh", "-c", script, "sh", pidFile, stderrFile};
@@ -107,6 +108,25 @@ Result<bool> RemoteHost::sendSignal(int64_t pid, const std::string &signal, cons
         return false;
     return Error {"could not send SIG" + signal + " to pid " + std::to_string(pid) + ": " + r->errorSummary(),
         describe(), {}};
+}
+
+Result<bool> RemoteHost::isAlive(int64_t pid, const CancelToken &cancel)
+{
+    if (pid <= 1)
+        return Error {"refusing to look at pid " + std::to_string(pid), describe(), {}};
+    RunOptions opts;
+    opts.timeoutMs = 20000;
+    auto r = run({"cat", "/proc/" + std::to_string(pid) + "/stat"}, cancel, opts);
+    if (!r)
+        return r.error();
+    if (!r->ok())
+        return false; // no such process
+    // "pid (comm) S ...": the state follows the last ')', comm may contain anything
+    const auto close = r->out.rfind(')');
+    if (close == std::string::npos || close + 2 >= r->out.size())
+        return sendSignal(pid, "0", cancel);
+    const char state = r->out[close + 2];
+    return state != 'Z' && state != 'X';
 }
 
 Result<uint64_t> RemoteHost::readRange(const std::string &path, uint64_t offset, uint64_t length,

@@ -86,8 +86,9 @@ public:
     /// Returns false (not an Error) when the process does not exist.
     virtual Result<bool> sendSignal(int64_t pid, const std::string &signal, const CancelToken &cancel);
 
-    /// True when pid is alive on the node (`kill -0`).
-    Result<bool> isAlive(int64_t pid, const CancelToken &cancel) { return sendSignal(pid, "0", cancel); }
+    /// True when pid runs on the node. A zombie counts as gone (reads /proc/PID/stat: orphans of
+    /// containers whose init does not reap stay zombies, and `kill -0` succeeds on them).
+    virtual Result<bool> isAlive(int64_t pid, const CancelToken &cancel);
 
     /// Streams bytes [offset, offset+length) of a remote file to onData with one command
     /// (`dd iflag=skip_bytes,count_bytes`, falling back to `tail -c | head -c` for busybox).

@@ -61,15 +61,15 @@ bool SshdFixture::start(QString *why)
     }
     QFile cfg(d + QStringLiteral("/sshd_config"));
     cfg.open(QIODevice::WriteOnly);
-    cfg.write(
-        QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_ed25519\nPidFile %2/sshd.pid\n"
-                       "AuthorizedKeysFile %2/authorized_keys\nStrictModes no\nUsePAM no\n"
-                       "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
-                       "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nAllowTcpForwarding yes\n"
-                       "MaxSessions 50\nSubsystem sftp /usr/lib/openssh/sftp-server\nLogLevel ERROR\n")
-            .arg(m_port)
-            .arg(d)
-            .toUtf8());
+    cfg.write(QStringLiteral(
+        "Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_ed25519\nPidFile %2/sshd.pid\n"
+        "AuthorizedKeysFile %2/authorized_keys\nStrictModes no\nUsePAM no\n"
+        "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nAllowTcpForwarding yes\n"
+        "MaxSessions 50\nSetEnv SHLVL=1\nSubsystem sftp /usr/lib/openssh/sftp-server\nLogLevel ERROR\n")
+                  .arg(m_port)
+                  .arg(d)
+                  .toUtf8());
     cfg.close();
     auto keyLine = [&](const QString &pub) {
         QFile f(pub);
