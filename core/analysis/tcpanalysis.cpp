@@ -61,9 +61,16 @@ TcpSegmentFlags analyzeTcpSegment(TcpConversation &conv, int d, const pcap::Deco
     if (ack && seglen == 0 && !syn && !fin && !rst && fwd.ackValid && fwd.windowValid && p.window != 0
         && p.window == fwd.window && p.ack == fwd.lastAck && fwd.seqValid && seq == fwd.nextSeq
         && !f.keepAlive) {
-        f.dupAck = true;
-        ++fwd.dupAcks;
+        // An ACK answering the peer's keep-alive looks the same: it is a Keep-Alive ACK instead.
+        if (rev.lastWasKeepAlive) {
+            f.keepAliveAck = true;
+        } else {
+            f.dupAck = true;
+            ++fwd.dupAcks;
+        }
     }
+    if (seglen > 0 || syn || fin || f.keepAlive)
+        fwd.lastWasKeepAlive = f.keepAlive;
 
     // State updates.
     const uint32_t end = seq + seglen + (syn ? 1 : 0) + (fin ? 1 : 0);

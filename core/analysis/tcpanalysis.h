@@ -17,6 +17,7 @@ struct TcpDirection {
     bool seqValid = false;
     bool ackValid = false;
     bool windowValid = false;
+    bool lastWasKeepAlive = false; ///< the last segment was a keep-alive (its ACK is not a dup ACK)
 };
 
 /// Both directions plus the initial RTT used as the out-of-order threshold.
@@ -33,6 +34,7 @@ struct TcpSegmentFlags {
     bool outOfOrder = false;
     bool keepAlive = false;
     bool dupAck = false;
+    bool keepAliveAck = false; ///< ACK answering the peer's keep-alive
     bool zeroWindow = false;
     bool zeroWindowProbe = false;
 };

@@ -334,6 +334,11 @@ void TcpScript::cAck(int64_t tsNs, uint32_t ack, uint16_t win)
     emit(true, tsNs, ACK, m_cseq, ack, {}, win);
 }
 
+void TcpScript::sAck(int64_t tsNs, uint32_t ack, uint16_t win)
+{
+    emit(false, tsNs, ACK, m_sseq, ack, {}, win);
+}
+
 void TcpScript::handshake(int64_t t0, int64_t synAckAfter, int64_t ackAfter)
 {
     c(t0, SYN);

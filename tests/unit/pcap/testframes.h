@@ -71,6 +71,7 @@ public:
     void sAt(int64_t tsNs, uint8_t flags, uint32_t seq, const std::string &payload, uint16_t win = 65535);
     /// A pure ACK from the client acknowledging `ack` (dup ACKs).
     void cAck(int64_t tsNs, uint32_t ack, uint16_t win = 65535);
+    void sAck(int64_t tsNs, uint32_t ack, uint16_t win = 65535);
     uint32_t cseq() const { return m_cseq; }
     uint32_t sseq() const { return m_sseq; }
     void handshake(int64_t t0, int64_t synAckAfter, int64_t ackAfter);
