@@ -1,0 +1,376 @@
+#include "core/capture/debugpod.h"
+
+#include "core/kube/kubeerrors.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHostInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QThread>
+#include <QUuid>
+
+namespace lbs::capture {
+namespace {
+
+using kube::pathSegment;
+
+const QStringList kFatalWaiting = {QStringLiteral("ErrImagePull"), QStringLiteral("ImagePullBackOff"),
+    QStringLiteral("InvalidImageName"), QStringLiteral("CreateContainerConfigError"),
+    QStringLiteral("CreateContainerError"), QStringLiteral("RunContainerError"),
+    QStringLiteral("CrashLoopBackOff"), QStringLiteral("ErrImageNeverPull")};
+
+QString labelSafe(const QString &s)
+{
+    QString out = s.left(63);
+    out.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
+    while (!out.isEmpty() && !out.at(0).isLetterOrNumber())
+        out.remove(0, 1);
+    while (!out.isEmpty() && !out.back().isLetterOrNumber())
+        out.chop(1);
+    return out;
+}
+
+Error podError(const QString &message, const QString &hint, const QString &where = {})
+{
+    return Error {message.toStdString(), where.toStdString(), hint.toStdString()};
+}
+
+} // namespace
+
+QString localOwner()
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"));
+    return user + QLatin1Char('@') + QHostInfo::localHostName();
+}
+
+QJsonObject DebugPod::podSpec(const DebugPodOptions &o)
+{
+    const QString session
+        = o.session.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : o.session;
+    const QJsonObject labels {{QString::fromLatin1(kManagedByLabel), QString::fromLatin1(kManagedByValue)},
+        {QStringLiteral("lbscope/session"), labelSafe(session)},
+        {QStringLiteral("lbscope/node"), labelSafe(o.node)}};
+    const QJsonObject annotations {
+        {QStringLiteral("lbscope/owner"), o.owner.isEmpty() ? localOwner() : o.owner},
+        {QStringLiteral("lbscope/created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {QStringLiteral("lbscope/purpose"), QStringLiteral("packet capture; safe to delete")}};
+    QJsonArray mounts {QJsonObject {{QStringLiteral("name"), QStringLiteral("host")},
+        {QStringLiteral("mountPath"), QStringLiteral("/host")}}};
+    QJsonArray volumes {QJsonObject {{QStringLiteral("name"), QStringLiteral("host")},
+        {QStringLiteral("hostPath"), QJsonObject {{QStringLiteral("path"), QStringLiteral("/")}}}}};
+    if (!o.hostPathDir.isEmpty()) {
+        mounts.append(QJsonObject {{QStringLiteral("name"), QStringLiteral("captures")},
+            {QStringLiteral("mountPath"), o.hostPathDir}});
+        volumes.append(QJsonObject {{QStringLiteral("name"), QStringLiteral("captures")},
+            {QStringLiteral("hostPath"),
+                QJsonObject {{QStringLiteral("path"), o.hostPathDir},
+                    {QStringLiteral("type"), QStringLiteral("DirectoryOrCreate")}}}});
+    }
+    // PID 1 traps TERM so that deletion does not wait for the grace period.
+    const QJsonObject container {{QStringLiteral("name"), QStringLiteral("debug")},
+        {QStringLiteral("image"), o.image},
+        {QStringLiteral("imagePullPolicy"), QStringLiteral("IfNotPresent")},
+        {QStringLiteral("command"),
+            QJsonArray {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                QStringLiteral("trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done")}},
+        {QStringLiteral("securityContext"),
+            QJsonObject {{QStringLiteral("privileged"), true}, {QStringLiteral("runAsUser"), 0}}},
+        {QStringLiteral("volumeMounts"), mounts}};
+    const QJsonObject spec {{QStringLiteral("nodeName"), o.node}, {QStringLiteral("hostNetwork"), true},
+        {QStringLiteral("hostPID"), true},
+        {QStringLiteral("dnsPolicy"), QStringLiteral("ClusterFirstWithHostNet")},
+        {QStringLiteral("restartPolicy"), QStringLiteral("Never")},
+        {QStringLiteral("activeDeadlineSeconds"), o.activeDeadlineSeconds},
+        {QStringLiteral("terminationGracePeriodSeconds"), 2},
+        {QStringLiteral("automountServiceAccountToken"), false},
+        {QStringLiteral("enableServiceLinks"), false},
+        {QStringLiteral("tolerations"),
+            QJsonArray {QJsonObject {{QStringLiteral("operator"), QStringLiteral("Exists")}}}},
+        {QStringLiteral("containers"), QJsonArray {container}}, {QStringLiteral("volumes"), volumes}};
+    const QJsonObject meta {
+        {QStringLiteral("generateName"), QStringLiteral("lbscope-%1-").arg(labelSafe(o.node).left(40))},
+        {QStringLiteral("labels"), labels}, {QStringLiteral("annotations"), annotations}};
+    return QJsonObject {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+        {QStringLiteral("kind"), QStringLiteral("Pod")}, {QStringLiteral("metadata"), meta},
+        {QStringLiteral("spec"), spec}};
+}
+
+Status ensureDebugNamespace(
+    kube::KubeClient &client, const QString &ns, bool create, const CancelToken &cancel, QStringList *notes)
+{
+    auto got = client.request(
+        "GET", QStringLiteral("/api/v1/namespaces/%1").arg(pathSegment(ns)), {}, {}, {}, cancel);
+    if (!got)
+        return got.error();
+    if (got->status == 200)
+        return Ok {};
+    if (got->status == 403) {
+        // Cannot read namespaces: go on, pod creation will tell whether the namespace works.
+        if (notes)
+            *notes << QStringLiteral("cannot read namespace %1 (forbidden); trying to use it anyway").arg(ns);
+        return Ok {};
+    }
+    if (got->status != 404)
+        return kube::mapHttpError(
+            got->status, got->body, QStringLiteral("GET namespace %1").arg(ns), client.errorContext());
+    if (!create)
+        return podError(QStringLiteral("namespace '%1' does not exist").arg(ns),
+            QStringLiteral("create it labelled pod-security.kubernetes.io/enforce=privileged, or pick "
+                           "another with --namespace"),
+            client.describe());
+    const QJsonObject labels {
+        {QStringLiteral("pod-security.kubernetes.io/enforce"), QStringLiteral("privileged")},
+        {QStringLiteral("pod-security.kubernetes.io/audit"), QStringLiteral("privileged")},
+        {QStringLiteral("pod-security.kubernetes.io/warn"), QStringLiteral("privileged")},
+        {QStringLiteral("security.openshift.io/scc.podSecurityLabelSync"), QStringLiteral("false")},
+        {QString::fromLatin1(kManagedByLabel), QString::fromLatin1(kManagedByValue)}};
+    const QJsonObject nsObj {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+        {QStringLiteral("kind"), QStringLiteral("Namespace")},
+        {QStringLiteral("metadata"),
+            QJsonObject {{QStringLiteral("name"), ns}, {QStringLiteral("labels"), labels},
+                {QStringLiteral("annotations"),
+                    QJsonObject {{QStringLiteral("openshift.io/node-selector"), QString()}}}}}};
+    auto made = client.request("POST", QStringLiteral("/api/v1/namespaces"), {},
+        QJsonDocument(nsObj).toJson(QJsonDocument::Compact), "application/json", cancel);
+    if (!made)
+        return made.error();
+    if (made->status == 201 || made->status == 200 || made->status == 409) {
+        if (notes && made->status != 409)
+            *notes << QStringLiteral(
+                "created namespace %1 with pod-security.kubernetes.io/enforce=privileged")
+                          .arg(ns);
+        return Ok {};
+    }
+    Error e = kube::mapHttpError(
+        made->status, made->body, QStringLiteral("create namespace %1").arg(ns), client.errorContext());
+    if (made->status == 403)
+        e.hint = QStringLiteral("you may not create namespaces: ask an admin for a namespace labelled "
+                                "pod-security.kubernetes.io/enforce=privileged and pass it with --namespace")
+                     .toStdString();
+    return e;
+}
+
+DebugPod::DebugPod(
+    kube::KubeClient &client, QString nameSpace, QString name, QString node, QString image, bool hostTools)
+    : m_client(client), m_nameSpace(std::move(nameSpace)), m_name(std::move(name)), m_node(std::move(node)),
+      m_image(std::move(image)), m_hostTools(hostTools)
+{
+}
+
+DebugPod::~DebugPod()
+{
+    if (m_removed)
+        return;
+    // Cleanup must run even when the caller's token is cancelled: use a fresh one, bounded in time.
+    CancelToken fresh;
+    (void)remove(fresh);
+}
+
+Result<std::unique_ptr<DebugPod>> DebugPod::create(
+    kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
+{
+    if (options.node.isEmpty())
+        return podError(
+            QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
+    if (auto s = ensureDebugNamespace(client, options.nameSpace, options.createNamespace, cancel); !s)
+        return s.error();
+    const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(options.nameSpace));
+    auto created = client.request("POST", podsPath, {},
+        QJsonDocument(podSpec(options)).toJson(QJsonDocument::Compact), "application/json", cancel);
+    if (!created)
+        return created.error();
+    const QString what
+        = QStringLiteral("create debug pod on node %1 in namespace %2").arg(options.node, options.nameSpace);
+    if (created->status != 201 && created->status != 200)
+        return kube::mapHttpError(created->status, created->body, what, client.errorContext());
+    const QJsonObject obj = created->object();
+    const QJsonObject meta = obj.value(QStringLiteral("metadata")).toObject();
+    std::unique_ptr<DebugPod> pod(new DebugPod(client, options.nameSpace,
+        meta.value(QStringLiteral("name")).toString(), options.node, options.image, options.hostTools));
+    // From here on the guard (destructor) deletes the pod on every failure path.
+    if (auto s = pod->waitRunning(
+            meta.value(QStringLiteral("resourceVersion")).toString(), options.readyTimeoutMs, cancel);
+        !s)
+        return s.error();
+    return pod;
+}
+
+Status DebugPod::waitRunning(const QString &resourceVersion, int timeoutMs, const CancelToken &cancel)
+{
+    std::optional<Error> failure;
+    bool running = false;
+    const QString where = QStringLiteral("pod %1/%2 on node %3").arg(m_nameSpace, m_name, m_node);
+    auto inspect = [&](const QJsonObject &pod) {
+        const QJsonObject st = pod.value(QStringLiteral("status")).toObject();
+        const QString phase = st.value(QStringLiteral("phase")).toString();
+        for (const QJsonValue &cv : st.value(QStringLiteral("containerStatuses")).toArray()) {
+            const QJsonObject state = cv.toObject().value(QStringLiteral("state")).toObject();
+            const QJsonObject waiting = state.value(QStringLiteral("waiting")).toObject();
+            const QString reason = waiting.value(QStringLiteral("reason")).toString();
+            if (kFatalWaiting.contains(reason)) {
+                const QString msg = waiting.value(QStringLiteral("message")).toString();
+                const bool pull = reason.contains(QLatin1String("Image"));
+                failure = podError(pull
+                        ? QStringLiteral("image '%1' cannot be pulled on node %2 (%3%4)")
+                              .arg(m_image, m_node, reason,
+                                  msg.isEmpty() ? QString() : QStringLiteral(": ") + msg)
+                        : QStringLiteral("debug container on node %1 cannot start (%2%3)")
+                              .arg(m_node, reason, msg.isEmpty() ? QString() : QStringLiteral(": ") + msg),
+                    pull ? QStringLiteral(
+                        "check the image name, or use --image with an image the node can pull (air-gapped "
+                        "clusters: your registry mirror), or --host-tcpdump to use the node's own tools")
+                         : QStringLiteral("check the pod's events: kubectl -n %1 describe pod %2")
+                               .arg(m_nameSpace, m_name),
+                    where);
+                return true;
+            }
+            if (phase == QLatin1String("Running") && state.contains(QStringLiteral("running"))) {
+                running = true;
+                return true;
+            }
+        }
+        if (phase == QLatin1String("Failed") || phase == QLatin1String("Succeeded")) {
+            failure = podError(QStringLiteral("debug pod ended %1 before it could be used (reason %2: %3)")
+                                   .arg(phase, st.value(QStringLiteral("reason")).toString(),
+                                       st.value(QStringLiteral("message")).toString()),
+                QStringLiteral("the node refused or killed it; check node conditions and the pod's events"),
+                where);
+            return true;
+        }
+        for (const QJsonValue &c : st.value(QStringLiteral("conditions")).toArray()) {
+            const QJsonObject co = c.toObject();
+            if (co.value(QStringLiteral("type")).toString() == QLatin1String("PodScheduled")
+                && co.value(QStringLiteral("status")).toString() == QLatin1String("False")
+                && co.value(QStringLiteral("reason")).toString() == QLatin1String("Unschedulable")) {
+                failure = podError(QStringLiteral("debug pod cannot be scheduled on node %1: %2")
+                                       .arg(m_node, co.value(QStringLiteral("message")).toString()),
+                    QStringLiteral("check that the node exists and is Ready"), where);
+                return true;
+            }
+        }
+        return false;
+    };
+    QUrlQuery q;
+    kube::addQueryValue(q, QStringLiteral("fieldSelector"), QStringLiteral("metadata.name=") + m_name);
+    const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(m_nameSpace));
+    const QString podPath = podsPath + QLatin1Char('/') + pathSegment(m_name);
+    auto relist = [&]() -> Result<QString> {
+        auto p = m_client.get(podPath, cancel);
+        if (!p)
+            return p.error();
+        inspect(*p);
+        return p->value(QStringLiteral("metadata"))
+            .toObject()
+            .value(QStringLiteral("resourceVersion"))
+            .toString();
+    };
+    auto handler = [&](const kube::WatchEvent &ev) {
+        if (ev.type == QLatin1String("DELETED")) {
+            failure = podError(QStringLiteral("debug pod was deleted while starting"),
+                QStringLiteral("someone or something removed it; retry"), where);
+            return kube::WatchControl::Stop;
+        }
+        return inspect(ev.object) ? kube::WatchControl::Stop : kube::WatchControl::Continue;
+    };
+    Status watched = m_client.watchLoop(podsPath, q, resourceVersion, relist, handler, cancel, timeoutMs);
+    if (failure)
+        return *failure;
+    if (running)
+        return Ok {};
+    if (!watched) {
+        if (cancel.isCancelled())
+            return podError(QStringLiteral("creating the debug pod was cancelled"), {}, where);
+        // Timed out or the watch failed: say what the events say.
+        QString events;
+        QUrlQuery eq;
+        kube::addQueryValue(
+            eq, QStringLiteral("fieldSelector"), QStringLiteral("involvedObject.name=") + m_name);
+        if (auto ev = m_client.list(
+                QStringLiteral("/api/v1/namespaces/%1/events").arg(pathSegment(m_nameSpace)), cancel, eq)) {
+            QStringList lines;
+            for (const QJsonValue &v : *ev)
+                lines << QStringLiteral("%1: %2").arg(v.toObject().value(QStringLiteral("reason")).toString(),
+                    v.toObject().value(QStringLiteral("message")).toString());
+            events = lines.join(QStringLiteral("; "));
+        }
+        Error e = watched.error();
+        if (!events.isEmpty())
+            e.message += " (events: " + events.toStdString() + ")";
+        e.where = where.toStdString();
+        if (e.hint.empty())
+            e.hint = "the pod did not start in time; check the node and the image";
+        return e;
+    }
+    return podError(QStringLiteral("debug pod did not reach Running"), {}, where);
+}
+
+Status DebugPod::remove(const CancelToken &cancel)
+{
+    if (m_removed)
+        return Ok {};
+    const QString podPath
+        = QStringLiteral("/api/v1/namespaces/%1/pods/%2").arg(pathSegment(m_nameSpace), pathSegment(m_name));
+    const QJsonObject opts {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+        {QStringLiteral("kind"), QStringLiteral("DeleteOptions")}, {QStringLiteral("gracePeriodSeconds"), 1}};
+    auto r = m_client.request("DELETE", podPath, {}, QJsonDocument(opts).toJson(QJsonDocument::Compact),
+        "application/json", cancel);
+    if (!r)
+        return r.error();
+    if (r->status != 200 && r->status != 202 && r->status != 404)
+        return kube::mapHttpError(r->status, r->body,
+            QStringLiteral("delete debug pod %1/%2").arg(m_nameSpace, m_name), m_client.errorContext());
+    m_removed = true;
+    // Wait (bounded) until the object is gone so that callers can rely on "no pod left".
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 20000 && !cancel.isCancelled()) {
+        auto g = m_client.request("GET", podPath, {}, {}, {}, cancel);
+        if (!g || g->status == 404)
+            break;
+        QThread::msleep(200);
+    }
+    return Ok {};
+}
+
+Result<CleanupReport> cleanupLeftovers(
+    kube::KubeClient &client, const QString &nameSpace, const CancelToken &cancel)
+{
+    QUrlQuery q;
+    kube::addQueryValue(q, QStringLiteral("labelSelector"),
+        QStringLiteral("%1=%2").arg(
+            QString::fromLatin1(kManagedByLabel), QString::fromLatin1(kManagedByValue)));
+    auto pods = client.list(nameSpace.isEmpty()
+            ? QStringLiteral("/api/v1/pods")
+            : QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(nameSpace)),
+        cancel, q);
+    if (!pods)
+        return pods.error();
+    CleanupReport report;
+    const QJsonObject opts {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+        {QStringLiteral("kind"), QStringLiteral("DeleteOptions")}, {QStringLiteral("gracePeriodSeconds"), 1}};
+    for (const QJsonValue &v : *pods) {
+        const QJsonObject meta = v.toObject().value(QStringLiteral("metadata")).toObject();
+        const QString ns = meta.value(QStringLiteral("namespace")).toString();
+        const QString name = meta.value(QStringLiteral("name")).toString();
+        auto r = client.request("DELETE",
+            QStringLiteral("/api/v1/namespaces/%1/pods/%2").arg(pathSegment(ns), pathSegment(name)), {},
+            QJsonDocument(opts).toJson(QJsonDocument::Compact), "application/json", cancel);
+        const QString id = ns + QLatin1Char('/') + name;
+        if (r && (r->status == 200 || r->status == 202 || r->status == 404))
+            report.deleted << id;
+        else if (r)
+            report.failed << id + QStringLiteral(": ")
+                    + QString::fromStdString(kube::mapHttpError(
+                        r->status, r->body, QStringLiteral("delete"), client.errorContext())
+                                                 .message);
+        else
+            report.failed << id + QStringLiteral(": ") + QString::fromStdString(r.error().message);
+    }
+    return report;
+}
+
+} // namespace lbs::capture

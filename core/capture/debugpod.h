@@ -1,0 +1,98 @@
+#pragma once
+// A privileged host-network debug pod pinned to one node (protocol.md §5, domain.md §3): created in a
+// namespace that allows it, watched until Running with fast, specific failures, and always deleted
+// (RAII guard + explicit remove()). Leftovers are found by label and removed by cleanupLeftovers().
+
+#include "core/common/canceltoken.h"
+#include "core/kube/kubeclient.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace lbs::capture {
+
+/// Labels and annotations every lbscope debug pod carries.
+inline constexpr const char *kManagedByLabel = "app.kubernetes.io/managed-by";
+inline constexpr const char *kManagedByValue = "lbscope";
+inline constexpr const char *kDefaultDebugImage = "docker.io/nicolaka/netshoot:latest";
+
+/// How to make the pod.
+struct DebugPodOptions {
+    QString node;
+    QString nameSpace
+        = QStringLiteral("lbscope"); ///< created (privileged PSA labels) when missing and allowed
+    bool createNamespace = true;
+    QString image = QString::fromLatin1(kDefaultDebugImage);
+    bool hostTools = false; ///< run commands with `chroot /host` (the node's own tcpdump)
+    QString hostPathDir
+        = QStringLiteral("/var/tmp/lbscope"); ///< mounted at the same path; files survive the pod
+    int activeDeadlineSeconds = 4 * 3600; ///< safety net if lbscope dies
+    int readyTimeoutMs = 180000;
+    QString owner; ///< user@host; defaults to the local user and host name
+    QString session; ///< groups the pods of one capture; random when empty
+};
+
+/// A running debug pod. Deleted by the destructor unless release()d; remove() deletes it explicitly
+/// and reports errors. The KubeClient must outlive the DebugPod.
+class DebugPod {
+public:
+    /// Ensures the namespace, creates the pod and waits until its container runs. On any failure
+    /// (including cancel) the pod is deleted before returning.
+    static Result<std::unique_ptr<DebugPod>> create(
+        kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
+    ~DebugPod();
+    DebugPod(const DebugPod &) = delete;
+    DebugPod &operator=(const DebugPod &) = delete;
+
+    /// Deletes the pod (grace period 1 s) and waits (bounded) until the API no longer has it.
+    Status remove(const CancelToken &cancel);
+    /// Keeps the pod: the destructor will not delete it.
+    void release() { m_removed = true; }
+
+    QString name() const { return m_name; }
+    QString nameSpace() const { return m_nameSpace; }
+    QString node() const { return m_node; }
+    QString container() const { return QStringLiteral("debug"); }
+    QString image() const { return m_image; }
+    bool hostTools() const { return m_hostTools; }
+    kube::KubeClient &client() { return m_client; }
+
+    /// The pod object POSTed for `options` (public for tests).
+    static QJsonObject podSpec(const DebugPodOptions &options);
+
+private:
+    DebugPod(kube::KubeClient &client, QString nameSpace, QString name, QString node, QString image,
+        bool hostTools);
+    Status waitRunning(const QString &resourceVersion, int timeoutMs, const CancelToken &cancel);
+
+    kube::KubeClient &m_client;
+    QString m_nameSpace;
+    QString m_name;
+    QString m_node;
+    QString m_image;
+    bool m_hostTools = false;
+    bool m_removed = false;
+};
+
+/// Makes sure `nameSpace` exists. Creates it with pod-security.kubernetes.io/{enforce,audit,warn}=privileged
+/// (and the OpenShift label-sync opt-out) when missing; `notes` receives what was done.
+Status ensureDebugNamespace(kube::KubeClient &client, const QString &nameSpace, bool create,
+    const CancelToken &cancel, QStringList *notes = nullptr);
+
+/// What cleanup found and did.
+struct CleanupReport {
+    QStringList deleted; ///< ns/name
+    QStringList failed; ///< "ns/name: reason"
+};
+
+/// Finds pods labelled app.kubernetes.io/managed-by=lbscope in every namespace (or `nameSpace` when the
+/// user may not list cluster-wide) and deletes them.
+Result<CleanupReport> cleanupLeftovers(
+    kube::KubeClient &client, const QString &nameSpace, const CancelToken &cancel);
+
+/// "user@host" of this process.
+QString localOwner();
+
+} // namespace lbs::capture

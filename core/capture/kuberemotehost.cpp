@@ -1,0 +1,93 @@
+#include "core/capture/kuberemotehost.h"
+
+#include "core/kube/podexec.h"
+
+namespace lbs::capture {
+
+KubeRemoteHost::KubeRemoteHost(DebugPod &pod) : m_pod(pod)
+{
+}
+
+std::string KubeRemoteHost::describe() const
+{
+    return QStringLiteral("node %1 (via pod %2/%3)")
+        .arg(m_pod.node(), m_pod.nameSpace(), m_pod.name())
+        .toStdString();
+}
+
+std::string KubeRemoteHost::nodeName() const
+{
+    return m_pod.node().toStdString();
+}
+
+Result<CommandResult> KubeRemoteHost::run(
+    const std::vector<std::string> &argv, const CancelToken &cancel, const RunOptions &options)
+{
+    return exec(argv, nullptr, cancel, options);
+}
+
+Result<CommandResult> KubeRemoteHost::stream(const std::vector<std::string> &argv, const ByteSink &onStdout,
+    const CancelToken &cancel, const RunOptions &options)
+{
+    return exec(argv, &onStdout, cancel, options);
+}
+
+Result<CommandResult> KubeRemoteHost::exec(const std::vector<std::string> &argv, const ByteSink *onStdout,
+    const CancelToken &cancel, const RunOptions &options)
+{
+    if (argv.empty())
+        return Error {"nothing to run: the command is empty", describe(), {}};
+    kube::ExecRequest req;
+    req.nameSpace = m_pod.nameSpace();
+    req.pod = m_pod.name();
+    req.container = m_pod.container();
+    if (m_pod.hostTools())
+        req.command << QStringLiteral("chroot") << QStringLiteral("/host");
+    for (const std::string &a : argv) {
+        if (a.find('\0') != std::string::npos)
+            return Error {
+                "an argument contains a NUL byte, which no remote command can receive", describe(), {}};
+        req.command << QString::fromStdString(a);
+    }
+    req.maxOut = options.maxOut;
+    req.maxErr = options.maxErr;
+    req.timeoutMs = options.timeoutMs;
+    bool consumerStopped = false;
+    if (onStdout) {
+        req.onStdout = [&](const char *data, std::size_t size) {
+            if ((*onStdout)(data, size))
+                return true;
+            consumerStopped = true;
+            return false;
+        };
+    }
+    auto out = kube::execInPod(m_pod.client(), req, cancel);
+    if (!out) {
+        Error e = out.error();
+        e.where = describe();
+        if (consumerStopped)
+            e.message = "the receiver stopped the output of `" + argv.front() + "`";
+        return e;
+    }
+    CommandResult r;
+    r.exitCode = out->exitCode;
+    r.out = out->out.toStdString();
+    r.err = out->err.toStdString();
+    r.outTruncated = out->outTruncated;
+    r.errTruncated = out->errTruncated;
+    if (!out->failure.isEmpty()) {
+        // The command never ran (e.g. "executable file not found"): report it as a shell would.
+        const bool notFound = out->failure.contains(QLatin1String("not found"))
+            || out->failure.contains(QLatin1String("no such file or directory"), Qt::CaseInsensitive);
+        if (!notFound)
+            return Error {"`" + argv.front() + "` could not run: " + out->failure.toStdString(), describe(),
+                "check the debug image (--image) or use --host-tcpdump"};
+        r.exitCode = 127;
+        if (!r.err.empty() && r.err.back() != '\n')
+            r.err += '\n';
+        r.err += out->failure.toStdString();
+    }
+    return r;
+}
+
+} // namespace lbs::capture
