@@ -167,7 +167,9 @@ def _lab_socats():
 
 def down(paths, quiet=False):
     kubesim_down = os.path.join(HERE, "kubesim", "kubesim-down")
-    if os.path.exists(kubesim_down) and os.path.isdir(paths.dir):
+    # kubesim-down only if kubesim-up ever ran for this lab (it makes $LAB/kubesim first)
+    kubesim_ran = os.path.exists(paths.kubesim_pid) or os.path.isdir(os.path.join(paths.dir, "kubesim"))
+    if os.path.exists(kubesim_down) and kubesim_ran:
         env = dict(os.environ, LBSCOPE_LAB_DIR=paths.dir)
         try:
             p = subprocess.run([kubesim_down], env=env, timeout=60)
