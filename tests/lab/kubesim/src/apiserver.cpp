@@ -81,6 +81,54 @@ bool ApiServer::discovery(HttpConnection *conn, const HttpRequest &req, const QS
     return true;
 }
 
+void ApiServer::openApi(HttpConnection *conn, const QStringList &seg)
+{
+    // Just enough OpenAPI v3 for kubectl's field-validation probe (QueryParamVerifierV3: a PATCH operation
+    // tagged with the kind's x-kubernetes-group-version-kind and a fieldValidation query parameter), so that
+    // `kubectl apply/create` use server-side validation instead of downloading the protobuf OpenAPI v2.
+    const QString path = seg.join(u'/');
+    if (path == u"openapi/v3") {
+        QJsonObject paths;
+        for (const QString &gv : {u"api/v1"_qs, u"apis/discovery.k8s.io/v1"_qs})
+            paths.insert(gv,
+                QJsonObject {
+                    {u"serverRelativeURL"_qs, QString(u"/openapi/v3/"_qs + gv + u"?hash=kubesim1"_qs)}});
+        reply(conn, 200, QJsonObject {{u"paths"_qs, paths}});
+        return;
+    }
+    QString group, version;
+    if (path == u"openapi/v3/api/v1") {
+        version = u"v1"_qs;
+    } else if (path == u"openapi/v3/apis/discovery.k8s.io/v1") {
+        group = u"discovery.k8s.io"_qs;
+        version = u"v1"_qs;
+    } else {
+        error(
+            conn, 404, u"NotFound"_qs, u"kubesim serves only /openapi/v3 and its group-version documents"_qs);
+        return;
+    }
+    const QJsonArray params {QJsonObject {{u"name"_qs, u"fieldValidation"_qs}, {u"in"_qs, u"query"_qs},
+        {u"schema"_qs, QJsonObject {{u"type"_qs, u"string"_qs}}}}};
+    QJsonObject paths;
+    for (const ResourceInfo &r : Resources::all()) {
+        if (r.group != group || r.version != version)
+            continue;
+        const QString base = group.isEmpty() ? u"/api/v1"_qs : QString(u"/apis/"_qs + group + u'/' + version);
+        const QString item = r.namespaced
+            ? QString(base + u"/namespaces/{namespace}/"_qs + r.name + u"/{name}"_qs)
+            : QString(base + u'/' + r.name + u"/{name}"_qs);
+        const QJsonObject gvk {{u"group"_qs, group}, {u"version"_qs, version}, {u"kind"_qs, r.kind}};
+        paths.insert(item,
+            QJsonObject {{u"patch"_qs,
+                QJsonObject {{u"x-kubernetes-group-version-kind"_qs, gvk},
+                    {u"x-kubernetes-action"_qs, u"patch"_qs}, {u"parameters"_qs, params}}}});
+    }
+    reply(conn, 200,
+        QJsonObject {{u"openapi"_qs, u"3.0.0"_qs},
+            {u"info"_qs, QJsonObject {{u"title"_qs, u"Kubernetes"_qs}, {u"version"_qs, u"v1.32.4"_qs}}},
+            {u"paths"_qs, paths}});
+}
+
 std::optional<ApiTarget> ApiServer::parseTarget(const QStringList &seg, QString *error) const
 {
     QString group, version;
@@ -130,6 +178,12 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
 {
     const QStringList seg = req.path.split(u'/', Qt::SkipEmptyParts);
     const auto user = m_auth.authenticate(conn->socket(), req.header("authorization"));
+    // Like kube-apiserver with anonymous auth: no credentials at all may still read /version and health.
+    const bool anonymousOk = req.header("authorization").isEmpty() && req.method == "GET"
+        && (req.path == u"/version" || req.path == u"/healthz" || req.path == u"/livez"
+            || req.path == u"/readyz");
+    if (!user && anonymousOk && discovery(conn, req, seg))
+        return;
     if (!user) {
         error(conn, 401, u"Unauthorized"_qs, u"Unauthorized"_qs);
         return;
@@ -137,7 +191,7 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
     if (req.method == "GET" && discovery(conn, req, seg))
         return;
     if (seg.value(0) == u"openapi") {
-        error(conn, 404, u"NotFound"_qs, u"kubesim does not serve OpenAPI documents"_qs);
+        openApi(conn, seg);
         return;
     }
     QString parseError;

@@ -41,6 +41,7 @@ private:
     void error(HttpConnection *conn, int code, const QString &reason, const QString &message,
         const QJsonObject &details = {});
     bool discovery(HttpConnection *conn, const HttpRequest &req, const QStringList &seg);
+    void openApi(HttpConnection *conn, const QStringList &seg);
     std::optional<ApiTarget> parseTarget(const QStringList &seg, QString *error) const;
     QString verbFor(const HttpRequest &req, const ApiTarget &t) const;
 

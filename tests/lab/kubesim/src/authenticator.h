@@ -30,6 +30,7 @@ public:
 
 private:
     QHash<QString, UserInfo> m_tokens;
+    mutable QHash<QByteArray, UserInfo> m_certUsers; // verified client certificates by SHA-256 digest
     QSslCertificate m_ca;
 };
 

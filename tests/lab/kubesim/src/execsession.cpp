@@ -83,7 +83,8 @@ void ExecSession::start()
     m_proc = new QProcess(this);
     if (m_opts.tty)
         m_proc->setProcessChannelMode(QProcess::MergedChannels);
-    NodeProcess::prepare(m_proc, m_target.prefix, m_opts.argv, m_target.podUid, m_labDir, m_target.hostname);
+    NodeProcess::prepare(
+        m_proc, m_target.prefix, m_opts.argv, m_target.podUid, m_labDir, m_target.hostname, m_target.env);
     connect(m_proc, &QProcess::readyReadStandardOutput, this, &ExecSession::pump);
     connect(m_proc, &QProcess::readyReadStandardError, this, &ExecSession::pump);
     connect(m_proc, &QProcess::finished, this, &ExecSession::onFinished);

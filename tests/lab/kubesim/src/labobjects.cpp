@@ -20,7 +20,9 @@ QString stableUid(const QString &seed)
 QString shortHash(const QString &seed, int len)
 {
     static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    const QByteArray h = QCryptographicHash::hash(seed.toUtf8(), QCryptographicHash::Sha256);
+    QByteArray h = QCryptographicHash::hash(seed.toUtf8(), QCryptographicHash::Sha512);
+    while (h.size() < len)
+        h += QCryptographicHash::hash(h, QCryptographicHash::Sha512);
     QString out;
     for (int i = 0; i < len; ++i)
         out += QLatin1Char(alphabet[quint8(h[i]) % (sizeof(alphabet) - 1)]);

@@ -11,17 +11,22 @@
 namespace kubesim {
 
 void NodeProcess::prepare(QProcess *process, const QStringList &prefix, const QStringList &argv,
-    const QString &podUid, const QString &labDir, const QString &hostname)
+    const QString &podUid, const QString &labDir, const QString &hostname,
+    const QMap<QString, QString> &extraEnv)
 {
     QStringList full = prefix + argv;
     process->setProgram(full.takeFirst());
     process->setArguments(full);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QString::fromLatin1(PodMarkerVar), podUid);
-    env.insert(QString::fromLatin1(LabMarkerVar), labDir);
-    env.insert(QStringLiteral("HOSTNAME"), hostname);
+    // A container's environment, not kubesim's: only what a runtime sets, plus the markers.
+    QProcessEnvironment env;
     env.insert(QStringLiteral("PATH"),
         QStringLiteral("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+    env.insert(QStringLiteral("HOME"), QStringLiteral("/root"));
+    env.insert(QStringLiteral("HOSTNAME"), hostname);
+    for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it)
+        env.insert(it.key(), it.value());
+    env.insert(QString::fromLatin1(PodMarkerVar), podUid);
+    env.insert(QString::fromLatin1(LabMarkerVar), labDir);
     process->setProcessEnvironment(env);
     process->setChildProcessModifier([] {
         ::setsid(); // own process group: kill(-pgid) reaches its pipeline

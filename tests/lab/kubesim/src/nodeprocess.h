@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -21,7 +22,8 @@ public:
     /// Prepares process to run argv behind prefix (e.g. nsenter ... --), in its own session/process group,
     /// with the markers in its environment and SIGKILL on kubesim's death.
     static void prepare(QProcess *process, const QStringList &prefix, const QStringList &argv,
-        const QString &podUid, const QString &labDir, const QString &hostname);
+        const QString &podUid, const QString &labDir, const QString &hostname,
+        const QMap<QString, QString> &extraEnv = {});
     /// Pids of processes whose environment holds exactly NAME=value.
     static QList<qint64> pidsWithEnv(const QByteArray &name, const QByteArray &value);
     /// Sends sig to every process carrying the pod marker; returns how many were signalled.

@@ -53,6 +53,15 @@ QJsonArray setCondition(QJsonArray conditions, const QString &type, bool value, 
     return conditions;
 }
 
+QMap<QString, QString> containerEnv(const QJsonObject &pod)
+{
+    QMap<QString, QString> env;
+    for (const QJsonValue &v : firstContainer(pod).value(u"env").toArray())
+        env.insert(v.toObject().value(u"name").toString(), v.toObject().value(u"value").toString());
+    env.remove(QString());
+    return env;
+}
+
 } // namespace
 
 PodRuntime::PodRuntime(ObjectStore &store, EventRecorder &events, QString labDir, QObject *parent)
@@ -108,7 +117,7 @@ const LabNode *PodRuntime::nodeFor(const QJsonObject &pod) const
 
 QStringList PodRuntime::nodePrefix(const LabNode &node, const QString &netns)
 {
-    QStringList p {u"nsenter"_qs, u"-t"_qs, QString::number(node.nodePid), u"-m"_qs};
+    QStringList p {u"nsenter"_qs, u"-t"_qs, QString::number(node.nodePid), u"-m"_qs, u"-u"_qs};
     if (netns.isEmpty())
         p << u"-n"_qs;
     else
@@ -286,7 +295,8 @@ void PodRuntime::startContainer(const QString &uid)
     auto *proc = new QProcess(this);
     proc->setProcessChannelMode(QProcess::MergedChannels);
     const bool hostNet = pod->value(u"spec").toObject().value(u"hostNetwork").toBool();
-    NodeProcess::prepare(proc, nodePrefix(*node), argv, uid, m_labDir, hostNet ? node->name : r.name);
+    NodeProcess::prepare(
+        proc, nodePrefix(*node), argv, uid, m_labDir, hostNet ? node->name : r.name, containerEnv(*pod));
     PodLog *log = r.log;
     connect(proc, &QProcess::readyRead, log, [proc, log] { log->append(proc->readAll()); });
     connect(proc, &QProcess::finished, this,
@@ -513,6 +523,7 @@ std::optional<ExecTarget> PodRuntime::execTarget(const QJsonObject &pod, QString
     }
     t.prefix = nodePrefix(*node, netns);
     t.hostname = hostNet ? node->name : name;
+    t.env = containerEnv(pod);
     return t;
 }
 

@@ -25,6 +25,7 @@ struct ExecTarget {
     QStringList prefix;
     QString podUid;
     QString hostname;
+    QMap<QString, QString> env;
 };
 
 class PodRuntime : public QObject {
