@@ -252,7 +252,7 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
             s2c(retransPod, Ack | Psh, base + h * kMss, ackC, OptTs, kServerWin,
                 static_cast<uint32_t>(off) + h * kMss, segLen(h));
             for (FlowTruth &t : m_c.truth) {
-                ++t.retransmits;
+                ++t.dataRetransmits;
                 t.fastRetransmits += kind == FaultKind::FastRetransmit ? 1 : 0;
             }
             const uint32_t roundEnd = base + (idx + cnt - 1) * kMss + segLen(idx + cnt - 1);
@@ -492,6 +492,8 @@ void Sim::finalize()
     }
     if (!seen[PodSide])
         m_c.hasSide[PodSide] = false;
+    for (FlowTruth &t : m_c.truth)
+        t.retransmits = t.dataRetransmits + std::max(0, t.synCount - 1);
 }
 
 } // namespace

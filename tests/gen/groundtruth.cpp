@@ -66,6 +66,7 @@ void writeFlow(Json &j, const FlowTruth &f)
     j.key("ack_rtt_us"), j.optional(f.ackRttUs);
     j.key("outcome"), j.str(f.outcome);
     j.key("retransmits"), j.integer(static_cast<uint64_t>(f.retransmits));
+    j.key("data_retransmits"), j.integer(static_cast<uint64_t>(f.dataRetransmits));
     j.key("fast_retransmits"), j.integer(static_cast<uint64_t>(f.fastRetransmits));
     j.key("dup_acks"), j.integer(static_cast<uint64_t>(f.dupAcks));
     j.key("resets"), j.integer(static_cast<uint64_t>(f.resets));

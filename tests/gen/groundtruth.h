@@ -31,7 +31,8 @@ struct FlowTruth {
     std::optional<double> handshakeRttUs; ///< last SYN before the SYN/ACK -> SYN/ACK
     std::optional<double> ackRttUs; ///< SYN/ACK -> client's ACK
     std::string outcome; ///< complete | reset | failed_handshake | incomplete
-    int retransmits = 0; ///< retransmitted data segments (fast ones included)
+    int retransmits = 0;     ///< as Wireshark tcp.analysis.retransmission: SYN + data, fast included
+    int dataRetransmits = 0; ///< retransmitted data segments only
     int fastRetransmits = 0;
     int dupAcks = 0;
     int resets = 0;
