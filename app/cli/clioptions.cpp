@@ -1,0 +1,251 @@
+#include "clioptions.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <termios.h>
+#include <unistd.h>
+
+namespace lbs::cli {
+
+Result<std::string> optionValue(const std::vector<std::string> &args, std::size_t &i)
+{
+    const std::string &a = args[i];
+    const auto eq = a.find('=');
+    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+        ++i;
+        return a.substr(eq + 1);
+    }
+    if (i + 1 >= args.size())
+        return Error {a + " needs a value", {}, "see --help"};
+    i += 2;
+    return args[i - 1];
+}
+
+Result<bool> takeCommonOption(const std::vector<std::string> &args, std::size_t &i, CommonOptions &o)
+{
+    const std::string a = args[i];
+    const std::string name = a.substr(0, a.find('='));
+    std::string *target = nullptr;
+    if (name == "--kubeconfig")
+        target = &o.kubeconfig;
+    else if (name == "--context")
+        target = &o.context;
+    else if (name == "--ssh")
+        target = &o.ssh;
+    else if (name == "--identity" || name == "-i")
+        target = &o.identity;
+    else if (name == "--known-hosts")
+        target = &o.knownHosts;
+    else if (name == "--jump")
+        target = &o.jump;
+    else if (name == "--ssh-config")
+        target = &o.sshConfig;
+    if (name == "--accept-new-host-key") {
+        o.acceptNewHostKey = true;
+        ++i;
+        return true;
+    }
+    if (!target)
+        return false;
+    auto v = optionValue(args, i);
+    if (!v)
+        return v.error();
+    *target = v.value();
+    return true;
+}
+
+const char *sshOptionsHelp()
+{
+    return "  --ssh USER@HOST[:PORT]    reach the node over SSH (libssh; ~/.ssh/config is read)\n"
+           "  --jump USER@HOST[:PORT]   through this jump host (in process, no ssh binary needed)\n"
+           "  --identity FILE           private key (default: ssh-agent, ~/.ssh/id_*, IdentityFile)\n"
+           "  --known-hosts FILE        known_hosts to check host keys against (default ~/.ssh/known_hosts)\n"
+           "  --accept-new-host-key     trust and record an UNKNOWN host key (a changed key is always "
+           "refused)\n"
+           "  --ssh-config FILE         ssh config to read instead of ~/.ssh/config ('none' for none)\n"
+           "  --kubeconfig PATH         kubeconfig (default: $KUBECONFIG, then ~/.kube/config)\n"
+           "  --context NAME            kubeconfig context\n";
+}
+
+namespace {
+
+std::string askPassphrase(const std::string &prompt)
+{
+    if (const char *env = std::getenv("LBSCOPE_SSH_PASSPHRASE"))
+        return env;
+    if (!isatty(STDIN_FILENO))
+        return {};
+    std::fprintf(stderr, "%s", prompt.c_str());
+    std::fflush(stderr);
+    termios old {};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::fprintf(stderr, "\n");
+    return line;
+}
+
+} // namespace
+
+Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &o)
+{
+    auto target = ssh::SshEndpoint::parse(o.ssh);
+    if (!target)
+        return Error {"--ssh: " + target.error().message, {}, target.error().hint};
+    ssh::SshConnectOptions so;
+    so.target = target.value();
+    if (!o.jump.empty()) {
+        auto j = ssh::SshEndpoint::parse(o.jump);
+        if (!j)
+            return Error {"--jump: " + j.error().message, {}, j.error().hint};
+        so.jump = j.value();
+    }
+    so.identityFile = o.identity;
+    so.knownHostsFile = o.knownHosts;
+    so.configFile = o.sshConfig;
+    so.acceptNewHostKey = o.acceptNewHostKey;
+    so.passphrase = askPassphrase;
+    return so;
+}
+
+std::vector<std::string> kubeconfigPaths(const CommonOptions &o)
+{
+    if (!o.kubeconfig.empty())
+        return {o.kubeconfig};
+    std::vector<std::string> out;
+    if (const char *env = std::getenv("KUBECONFIG"); env && *env) {
+        std::string list = env;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            const auto colon = list.find(':', start);
+            const std::string item
+                = list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+            if (!item.empty())
+                out.push_back(item);
+            if (colon == std::string::npos)
+                break;
+            start = colon + 1;
+        }
+        if (!out.empty())
+            return out;
+    }
+    const char *home = std::getenv("HOME");
+    return {std::string(home ? home : "") + "/.kube/config"};
+}
+
+TerminalProgress::TerminalProgress() : m_tty(isatty(STDERR_FILENO) != 0)
+{
+}
+
+TerminalProgress::~TerminalProgress()
+{
+    endLine();
+}
+
+void TerminalProgress::endLine()
+{
+    if (m_open)
+        std::fprintf(stderr, "\n");
+    m_open = false;
+}
+
+void TerminalProgress::report(const ProgressEvent &e)
+{
+    if (e.stage != m_stage) {
+        endLine();
+        m_stage = e.stage;
+        m_lastDecile = -1;
+    }
+    const double frac = e.total > 0 ? static_cast<double>(e.done) / static_cast<double>(e.total) : 0.0;
+    char eta[32] = "";
+    if (e.etaSeconds >= 0)
+        std::snprintf(eta, sizeof eta, " ETA %.0fs", e.etaSeconds);
+    if (m_tty) {
+        const int width = 30;
+        const int fill = static_cast<int>(frac * width);
+        std::string bar(static_cast<std::size_t>(fill), '#');
+        bar.resize(width, ' ');
+        std::fprintf(stderr, "\r%s [%s] %5.1f%% %.1f/%.1f MB %s%s\033[K", e.stage.c_str(), bar.c_str(),
+            frac * 100, static_cast<double>(e.done) / 1e6, static_cast<double>(e.total) / 1e6,
+            e.message.c_str(), eta);
+        m_open = true;
+        if (e.total > 0 && e.done >= e.total)
+            endLine();
+    } else {
+        const int decile = static_cast<int>(frac * 10);
+        if (decile == m_lastDecile)
+            return;
+        m_lastDecile = decile;
+        std::fprintf(stderr, "%s: %.0f%% %.1f/%.1f MB %s%s\n", e.stage.c_str(), frac * 100,
+            static_cast<double>(e.done) / 1e6, static_cast<double>(e.total) / 1e6, e.message.c_str(), eta);
+    }
+    std::fflush(stderr);
+}
+
+namespace {
+
+std::atomic<int> g_interrupts {0};
+CancelToken *g_stop = nullptr;
+CancelToken *g_abort = nullptr;
+
+void onInterrupt(int)
+{
+    const int n = ++g_interrupts;
+    if (n == 1 && g_stop)
+        g_stop->cancel();
+    else if (n == 2 && g_abort)
+        g_abort->cancel();
+    else if (n >= 3)
+        std::_Exit(130);
+}
+
+} // namespace
+
+void installInterruptHandlers(const CancelToken &stop, const CancelToken &abort)
+{
+    static CancelToken s_stop = stop; // copies share the flag
+    static CancelToken s_abort = abort;
+    g_stop = &s_stop;
+    g_abort = &s_abort;
+    struct sigaction sa { };
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+} // namespace lbs::cli
+
+#include "core/capture/sshremotehost.h"
+
+namespace lbs::cli {
+
+Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptions &options,
+    const std::string &node, const CancelToken &cancel, std::string *endpointOut)
+{
+    if (!options.ssh.empty()) {
+        auto so = sshConnectOptions(options);
+        if (!so)
+            return so.error();
+        auto host = capture::SshRemoteHost::connect(so.value(), cancel);
+        if (!host)
+            return host.error();
+        if (endpointOut)
+            *endpointOut = so->target.toString();
+        return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
+    }
+    if (!node.empty())
+        return Error {
+            "--node needs the Kubernetes debug-pod transport, which this build of lbscope-cli lacks", node,
+            "use --ssh USER@HOST for now"};
+    return Error {"no node given", {}, "pass --ssh USER@HOST[:PORT] or --node NODE"};
+}
+
+} // namespace lbs::cli

@@ -1,0 +1,79 @@
+#pragma once
+// Options shared by the lbscope-cli commands that reach clusters or nodes, and terminal progress.
+// --kubeconfig PATH  --context C  --ssh USER@HOST[:PORT]  --identity FILE  --known-hosts FILE
+// --jump USER@HOST[:PORT]  --accept-new-host-key  --ssh-config FILE
+
+#include "core/common/error.h"
+#include "core/common/progress.h"
+#include "core/ssh/sshsession.h"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lbs::cli {
+
+struct CommonOptions {
+    std::string kubeconfig; ///< --kubeconfig; empty = KUBECONFIG or ~/.kube/config (see kubeconfigPaths)
+    std::string context; ///< --context
+    std::string ssh; ///< --ssh USER@HOST[:PORT]
+    std::string identity; ///< --identity FILE
+    std::string knownHosts; ///< --known-hosts FILE
+    std::string jump; ///< --jump USER@HOST[:PORT]
+    std::string sshConfig; ///< --ssh-config FILE ("none" = read none)
+    bool acceptNewHostKey = false;
+};
+
+/// If args[i] is one of the common options, stores it (and its value), advances i past it and
+/// returns true; returns false for any other argument; Error when its value is missing.
+Result<bool> takeCommonOption(const std::vector<std::string> &args, std::size_t &i, CommonOptions &options);
+
+/// Value of the option at args[i] ("--out DIR" or "--out=DIR"); advances i. Error when missing.
+Result<std::string> optionValue(const std::vector<std::string> &args, std::size_t &i);
+
+/// Help text for the common SSH options (for command --help).
+const char *sshOptionsHelp();
+
+/// SSH connection options from --ssh/--jump/--identity/--known-hosts/--accept-new-host-key.
+/// A key passphrase comes from LBSCOPE_SSH_PASSPHRASE, else is asked on the terminal (no echo).
+Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &options);
+
+/// The kubeconfig files as kubectl picks them: --kubeconfig alone, else KUBECONFIG's list,
+/// else ~/.kube/config.
+std::vector<std::string> kubeconfigPaths(const CommonOptions &options);
+
+/// Progress on stderr: a redrawn bar on a terminal, plain lines (every ~10 %) otherwise.
+class TerminalProgress final : public ProgressSink {
+public:
+    TerminalProgress();
+    ~TerminalProgress() override;
+    void report(const ProgressEvent &event) override;
+    /// Ends a bar line if one is open.
+    void endLine();
+
+private:
+    bool m_tty;
+    bool m_open = false;
+    std::string m_stage;
+    int m_lastDecile = -1;
+};
+
+/// First Ctrl+C sets the "stop" token, the second the "abort" token (a third kills the process).
+/// Installed for the capture command.
+void installInterruptHandlers(const CancelToken &stop, const CancelToken &abort);
+
+} // namespace lbs::cli
+
+namespace lbs::capture {
+class RemoteHost;
+}
+
+namespace lbs::cli {
+
+/// Connects to the node named by --ssh (SshRemoteHost) or by node (--node: the Kubernetes debug-pod
+/// transport). endpointOut receives what --attach needs to reach it again.
+Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptions &options,
+    const std::string &node, const CancelToken &cancel, std::string *endpointOut);
+
+} // namespace lbs::cli

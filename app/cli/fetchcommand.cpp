@@ -1,0 +1,144 @@
+// lbscope-cli fetch: download files already on a node (resumable, sha256-checked) and write a manifest.
+#include "clioptions.h"
+#include "commands.h"
+
+#include "core/capture/capturerecord.h"
+#include "core/capture/downloader.h"
+#include "core/capture/pcaptimes.h"
+#include "core/capture/remotehost.h"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace lbs::cli {
+
+namespace {
+
+const char *kFetchHelp
+    = "usage: lbscope-cli fetch (--node NODE | --ssh USER@HOST[:PORT]) REMOTE_PATH... --out DIR "
+      "[--remove-remote]\n"
+      "\n"
+      "Downloads files already on a node into DIR: one streaming read per 256 MiB range, resumed from\n"
+      "NAME.part after an interruption, complete only when size and sha256 match the node's sha256sum.\n"
+      "Writes DIR/manifest.json (capture files get their first/last packet times). Running it again\n"
+      "skips files already complete.\n\n";
+
+} // namespace
+
+int runFetch(const std::vector<std::string> &args)
+{
+    CommonOptions common;
+    std::string out, node;
+    std::vector<std::string> paths;
+    bool removeRemote = false;
+    for (std::size_t i = 0; i < args.size();) {
+        const std::string a = args[i];
+        const std::string name = a.substr(0, a.find('='));
+        if (a == "--help" || a == "-h") {
+            std::printf("%s%s", kFetchHelp, sshOptionsHelp());
+            return 0;
+        }
+        auto c = takeCommonOption(args, i, common);
+        if (!c) {
+            std::fprintf(stderr, "lbscope-cli fetch: %s\n", c.error().toString().c_str());
+            return 2;
+        }
+        if (c.value())
+            continue;
+        if (name == "--remove-remote") {
+            removeRemote = true;
+            ++i;
+        } else if (name == "--out" || name == "--node") {
+            auto v = optionValue(args, i);
+            if (!v) {
+                std::fprintf(stderr, "lbscope-cli fetch: %s\n", v.error().toString().c_str());
+                return 2;
+            }
+            (name == "--out" ? out : node) = v.value();
+        } else if (a.rfind("--", 0) == 0) {
+            std::fprintf(stderr, "lbscope-cli fetch: unknown option '%s' (see --help)\n", a.c_str());
+            return 2;
+        } else {
+            paths.push_back(a);
+            ++i;
+        }
+    }
+    if (out.empty() || paths.empty() || (common.ssh.empty() && node.empty())) {
+        std::fprintf(stderr,
+            "lbscope-cli fetch: need --ssh or --node, at least one REMOTE_PATH, and --out DIR "
+            "(see --help)\n");
+        return 2;
+    }
+    for (const auto &p : paths) {
+        if (p.empty() || p.front() != '/' || p.find('\0') != std::string::npos) {
+            std::fprintf(stderr, "lbscope-cli fetch: '%s' is not an absolute path on the node\n", p.c_str());
+            return 2;
+        }
+    }
+    CancelToken stop, abort;
+    installInterruptHandlers(abort, abort); // fetch: the first Ctrl+C already stops (the .part stays)
+    std::string endpoint;
+    auto host = connectRemoteHost(common, node, abort, &endpoint);
+    if (!host) {
+        std::fprintf(stderr, "lbscope-cli fetch: %s\n", host.error().toString().c_str());
+        return 1;
+    }
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    capture::CaptureRecord rec;
+    rec.state = "downloaded";
+    rec.transport = host.value()->transportName();
+    rec.node = host.value()->nodeName();
+    rec.endpoint = endpoint;
+    rec.context = common.context;
+    rec.startTime = capture::isoNowUtc();
+    TerminalProgress progress;
+    int failures = 0;
+    for (const auto &p : paths) {
+        const std::string name = fs::path(p).filename().string();
+        const std::string local = (fs::path(out) / name).string();
+        auto d = capture::downloadFile(*host.value(), p, local, &progress, abort);
+        progress.endLine();
+        if (!d) {
+            std::fprintf(stderr, "lbscope-cli fetch: %s\n", d.error().toString().c_str());
+            ++failures;
+            if (abort.isCancelled())
+                break;
+            continue;
+        }
+        std::fprintf(stderr, "%s  %.1f MB in %.1f s (%.1f MB/s)%s  sha256 %s\n", local.c_str(),
+            static_cast<double>(d->size) / 1e6, d->seconds,
+            d->seconds > 0 ? static_cast<double>(d->transferred) / 1e6 / d->seconds : 0.0,
+            d->alreadyComplete ? " already complete" : (d->resumedFrom ? " resumed" : ""), d->sha256.c_str());
+        capture::ManifestFile mf;
+        mf.name = name;
+        mf.remotePath = p;
+        mf.size = d->size;
+        mf.sha256 = d->sha256;
+        if (auto t = capture::readPcapTimes(local)) {
+            mf.firstTs = t->firstTs;
+            mf.lastTs = t->lastTs;
+            mf.packets = t->packets;
+            mf.truncated = t->truncated;
+        }
+        rec.files.push_back(mf);
+        if (removeRemote) {
+            auto rm = host.value()->run({"rm", "-f", "--", p}, abort);
+            if (!rm || !rm->ok())
+                std::fprintf(stderr, "warning: could not remove %s on the node\n", p.c_str());
+        }
+    }
+    rec.stopTime = capture::isoNowUtc();
+    if (!rec.files.empty()) {
+        if (auto w = capture::writeRecord((fs::path(out) / capture::kManifestName).string(), rec); !w) {
+            std::fprintf(stderr, "lbscope-cli fetch: %s\n", w.error().toString().c_str());
+            return 1;
+        }
+    }
+    if (abort.isCancelled())
+        return 130;
+    return failures == 0 ? 0 : 1;
+}
+
+} // namespace lbs::cli
