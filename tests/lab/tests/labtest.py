@@ -70,3 +70,25 @@ class LabTestCase(unittest.TestCase):
 
 def main():
     unittest.main(verbosity=2)
+
+
+def start_tcpdump(argv, timeout=15.0):
+    """Starts a tcpdump command line and returns once it says it is listening (stderr stays readable)."""
+    import select
+    import time
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    deadline = time.monotonic() + timeout
+    fd = p.stderr.fileno()  # raw reads: the text wrapper's buffer would hide lines from select()
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            chunk = os.read(fd, 4096).decode(errors="replace")
+            seen += chunk
+            if "listening on" in seen:
+                p.startup_text = seen
+                return p
+            if not chunk and p.poll() is not None:
+                break
+    p.kill()
+    raise AssertionError(f"tcpdump did not start listening within {timeout} s: {' '.join(argv)}\n{seen}")

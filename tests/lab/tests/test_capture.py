@@ -1,8 +1,6 @@
 #!/usr/bin/python3
 """tcpdump run through node-exec on the VIP node captures the VIP traffic into the node's own /tmp."""
 import os
-import subprocess
-import time
 
 import labtest as T
 from labtest import C
@@ -13,11 +11,9 @@ PCAP = "/tmp/lbscope-lab-capture-test.pcap"
 class CaptureTest(T.LabTestCase):
     def test_tcpdump_on_vip_node(self):
         holder = T.holders()[0]
-        cap = subprocess.Popen([T.NODE_EXEC, holder, "--", "timeout", "20", "tcpdump", "-i", "eth1", "-c", "40",
-                                "-w", PCAP, f"host {C.VIP} and tcp port 80"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cap = T.start_tcpdump([T.NODE_EXEC, holder, "--", "timeout", "30", "tcpdump", "-i", "eth1", "-c", "40",
+                               "-w", PCAP, f"host {C.VIP} and tcp port 80"])
         try:
-            time.sleep(1.0)
             T.traffic(rate=20, duration=2, keepalive=1)
             _, err = cap.communicate(timeout=25)
             self.assertEqual(cap.returncode, 0, err)

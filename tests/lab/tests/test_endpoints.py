@@ -1,9 +1,5 @@
 #!/usr/bin/python3
 """no-endpoints (REJECT, ICMP port unreachable) and etp-local with and without a local endpoint."""
-import socket
-import subprocess
-import time
-
 import labtest as T
 from labtest import C
 
@@ -24,14 +20,12 @@ class EndpointsTest(T.LabTestCase):
         self.assertEqual(svc["endpoints"], [])
         self.assertTrue(all(not p["ready"] for p in T.lab_json()["pods"] if p["labels"].get("app") == "web"))
         # capture the client's side to prove the refusal is an ICMP port unreachable, not a RST
-        cap = subprocess.Popen(["ip", "netns", "exec", C.CLIENT_NS, "timeout", "10", "tcpdump", "-n", "-l",
-                                "-i", "eth0", "-c", "1", "icmp[icmptype] == 3 and icmp[icmpcode] == 3"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        time.sleep(1.0)
+        cap = T.start_tcpdump(["ip", "netns", "exec", C.CLIENT_NS, "timeout", "20", "tcpdump", "-n", "-l",
+                               "-i", "eth0", "-c", "1", "icmp[icmptype] == 3 and icmp[icmpcode] == 3"])
         curl = T.in_client("curl", "-sS", "-m", "5", f"http://{C.VIP}/")
         self.assertEqual(curl.returncode, 7, curl.stderr)  # curl: couldn't connect
         self.assertEqual(connect_error(), "ConnectionRefusedError")
-        out, _ = cap.communicate(timeout=15)
+        out, _ = cap.communicate(timeout=25)
         self.assertIn("tcp port 80 unreachable", out)
         T.lab("fault", "clear")
         self.assertEqual(connect_error(), "connected")
