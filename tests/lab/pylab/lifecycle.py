@@ -165,7 +165,30 @@ def _lab_socats():
     return found
 
 
+def _other_lab_dirs(paths):
+    """Lab dirs of a lab whose namespaces exist but that was started with another LBSCOPE_LAB_DIR:
+    found from the config paths on the command lines of its sshd/keepalived inside lbs-node*."""
+    dirs = set()
+    for name in topology.existing_lab_namespaces():
+        out = run(["ip", "netns", "pids", name], check=False).stdout or ""
+        for pid in out.split():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    argv = f.read().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            for a in argv:
+                if "/nodes/lab-node-" in a and a.startswith("/"):
+                    d = a.split("/nodes/lab-node-")[0]
+                    if d != paths.dir and os.path.exists(os.path.join(d, MARKER)):
+                        dirs.add(d)
+    return sorted(dirs)
+
+
 def down(paths, quiet=False):
+    for other in _other_lab_dirs(paths):
+        log(f"the running lab namespaces belong to the lab in {other}; taking that one down")
+        down(C.Paths(other), quiet=quiet)
     kubesim_down = os.path.join(HERE, "kubesim", "kubesim-down")
     # kubesim-down only if kubesim-up ever ran for this lab (it makes $LAB/kubesim first)
     kubesim_ran = os.path.exists(paths.kubesim_pid) or os.path.isdir(os.path.join(paths.dir, "kubesim"))
