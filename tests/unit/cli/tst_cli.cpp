@@ -1,0 +1,215 @@
+// lbscope-cli analyze end to end: exit codes with one-line reasons, --json to a file and to
+// stdout, --flows-csv, --bucket, --filter, directories and rotated sets, --help/--version.
+#include "core/common/json.h"
+#include "testframes.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lbs::testing;
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void unusableInput_data();
+    void unusableInput();
+    void jsonToStdout();
+    void jsonAndCsvFiles();
+    void humanSummary();
+    void rotatedDirectoryAndTruncation();
+    void helpAndVersion();
+
+private:
+    struct Run {
+        int code = -1;
+        QByteArray out, err;
+    };
+    Run run(const QStringList &args);
+    QString file(const char *name) const { return m_dir.filePath(QString::fromUtf8(name)); }
+    QTemporaryDir m_dir;
+};
+
+TestCli::Run TestCli::run(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(LBSCOPE_CLI), args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    std::vector<Frame> fr;
+    TcpScript t(fr, "192.0.2.1", 40000, "198.51.100.1", 80);
+    t.handshake(T(0), 1000000, 500000);
+    t.c(T(0.1), ACK | PSH, "GET / HTTP/1.1\r\n\r\n");
+    t.s(T(0.2), ACK | PSH, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    TcpScript f(fr, "192.0.2.1", 40001, "198.51.100.1", 80, 3000);
+    f.cAt(T(0.5), SYN, 3000, "");
+    f.cAt(T(1.5), SYN, 3000, "");
+    writePcap(file("good.pcap").toStdString(), 1, fr);
+    writeFile(file("garbage.pcap").toStdString(), "GET / HTTP/1.1\r\nthis is text, not a capture\r\n");
+    writeFile(file("empty.pcap").toStdString(), "");
+}
+
+void TestCli::unusableInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("reason");
+    const QString good = file("good.pcap");
+    QTest::newRow("missing file") << QStringList {file("nope.pcap")}
+                                  << QStringLiteral("no such capture file");
+    QTest::newRow("garbage file") << QStringList {file("garbage.pcap")}
+                                  << QStringLiteral("not a readable pcap");
+    QTest::newRow("empty file") << QStringList {file("empty.pcap")} << QStringLiteral("empty");
+    QTest::newRow("one bad among good")
+        << QStringList {good, file("garbage.pcap")} << QStringLiteral("garbage.pcap");
+    QTest::newRow("invalid filter") << QStringList {good, QStringLiteral("--filter"),
+        QStringLiteral("tcp prot 80")}
+                                    << QStringLiteral("invalid filter 'tcp prot 80'");
+    QTest::newRow("no files") << QStringList {QStringLiteral("--json"), QStringLiteral("-")}
+                              << QStringLiteral("no capture file given");
+    QTest::newRow("bad bucket") << QStringList {good, QStringLiteral("--bucket"), QStringLiteral("0")}
+                                << QStringLiteral("--bucket '0'");
+    QTest::newRow("unknown option") << QStringList {good, QStringLiteral("--frobnicate")}
+                                    << QStringLiteral("unknown option '--frobnicate'");
+}
+
+void TestCli::unusableInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, reason);
+    const Run r = run(QStringList {QStringLiteral("analyze")} + args);
+    QCOMPARE(r.code, 2);
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.contains(reason), qPrintable(err));
+    QCOMPARE(err.count(QLatin1Char('\n')), 1); // exactly one line
+    QVERIFY(err.startsWith(QLatin1String("lbscope-cli analyze: ")));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::jsonToStdout()
+{
+    const Run r = run({QStringLiteral("analyze"), file("good.pcap"), QStringLiteral("--json"),
+        QStringLiteral("-"), QStringLiteral("--bucket"), QStringLiteral("0.5")});
+    QCOMPARE(r.code, 0);
+    auto doc = lbs::parseJson(r.out.toStdString());
+    QVERIFY2(doc.ok(), r.out.constData());
+    const auto &d = *doc;
+    QCOMPARE(d["packets"].toInt(), int64_t(7));
+    QCOMPARE(d["flows"].size(), size_t(2));
+    QCOMPARE(d["flows"][size_t(0)]["handshake_rtt_us"].toDouble(), 1000.0);
+    QCOMPARE(d["flows"][size_t(0)]["ack_rtt_us"].toDouble(), 500.0);
+    QCOMPARE(d["flows"][size_t(0)]["requests"][size_t(0)]["ttfb_us"].toDouble(), 100000.0);
+    QCOMPARE(d["flows"][size_t(1)]["outcome"].toString(), std::string("failed_handshake"));
+    QCOMPARE(d["flows"][size_t(1)]["syn_count"].toInt(), int64_t(2));
+    QCOMPARE(d["timeline"]["bucket_s"].toDouble(), 0.5);
+    QCOMPARE(d["timeline"]["series"]["packets"].size(), size_t(4));
+    bool failed = false;
+    for (const auto &f : d["findings"].array())
+        failed |= f["kind"].toString() == "failed_handshakes" && f["severity"].toString() == "error";
+    QVERIFY(failed);
+    // A filter narrows the analysis.
+    const Run f = run({QStringLiteral("analyze"), file("good.pcap"),
+        QStringLiteral("--filter=tcp port 40001"), QStringLiteral("--json"), QStringLiteral("-")});
+    QCOMPARE(f.code, 0);
+    auto fd = lbs::parseJson(f.out.toStdString());
+    QVERIFY(fd.ok());
+    QCOMPARE((*fd)["packets"].toInt(), int64_t(2));
+    QCOMPARE((*fd)["filter"].toString(), std::string("tcp port 40001"));
+}
+
+void TestCli::jsonAndCsvFiles()
+{
+    const QString json = file("out.json"), csv = file("flows.csv");
+    const Run r = run({QStringLiteral("analyze"), file("good.pcap"), QStringLiteral("--json"), json,
+        QStringLiteral("--flows-csv"), csv});
+    QCOMPARE(r.code, 0);
+    QFile j(json), c(csv);
+    QVERIFY(j.open(QIODevice::ReadOnly));
+    QVERIFY(lbs::parseJson(j.readAll().toStdString()).ok());
+    QVERIFY(c.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = c.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[0].startsWith("id,proto,client,server"));
+    QVERIFY(r.out.contains("findings:")); // the summary still goes to stdout
+    const Run bad = run({QStringLiteral("analyze"), file("good.pcap"), QStringLiteral("--json"),
+        QStringLiteral("/nonexistent-dir/x.json")});
+    QCOMPARE(bad.code, 1);
+    QVERIFY(bad.err.contains("cannot create output file"));
+}
+
+void TestCli::humanSummary()
+{
+    const Run r = run({QStringLiteral("analyze"), file("good.pcap")});
+    QCOMPARE(r.code, 0);
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.contains(QLatin1String("7 packets")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("[error]")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("slowest handshakes")), qPrintable(out));
+    QVERIFY(r.err.isEmpty());
+}
+
+void TestCli::rotatedDirectoryAndTruncation()
+{
+    QTemporaryDir d;
+    std::vector<Frame> a, b;
+    for (int i = 0; i < 5; ++i) {
+        a.push_back(Frame {
+            T(10 + i), ethernet(ipv4("192.0.2.1", "192.0.2.2", 17, udpDatagram(1, 53, "a")), 0x0800), 0});
+        b.push_back(
+            Frame {T(i), ethernet(ipv4("192.0.2.1", "192.0.2.2", 17, udpDatagram(1, 53, "b")), 0x0800), 0});
+    }
+    writePcap(d.filePath(QStringLiteral("x.pcap0")).toStdString(), 1, a); // wrapped: newest in pcap0
+    writePcap(d.filePath(QStringLiteral("x.pcap1")).toStdString(), 1, b);
+    truncateFile(d.filePath(QStringLiteral("x.pcap0")).toStdString(), 5);
+    writeFile(d.filePath(QStringLiteral("manifest.json")).toStdString(),
+        R"({"tcpdump_stats":{"captured":10,"received_by_filter":12,"dropped_by_kernel":2}})");
+    const Run r = run({QStringLiteral("analyze"), d.path(), QStringLiteral("--json"), QStringLiteral("-")});
+    QCOMPARE(r.code, 0);
+    auto doc = lbs::parseJson(r.out.toStdString());
+    QVERIFY(doc.ok());
+    const auto &files = (*doc)["files"];
+    QCOMPARE(files.size(), size_t(2));
+    QVERIFY(QString::fromStdString(files[size_t(0)]["path"].toString()).endsWith(QLatin1String("x.pcap1")));
+    QCOMPARE(files[size_t(1)]["truncated"].toBool(), true);
+    QCOMPARE(files[size_t(1)]["packets"].toInt(), int64_t(4));
+    QCOMPARE((*doc)["packets"].toInt(), int64_t(9));
+    std::vector<std::string> kinds;
+    for (const auto &f : (*doc)["findings"].array())
+        kinds.push_back(f["kind"].toString());
+    QVERIFY(std::find(kinds.begin(), kinds.end(), "kernel_drops") != kinds.end());
+    QVERIFY(std::find(kinds.begin(), kinds.end(), "truncated_file") != kinds.end());
+    QVERIFY(r.err.contains("warning:")); // warnings go to stderr when stdout carries JSON
+}
+
+void TestCli::helpAndVersion()
+{
+    Run r = run({QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("analyze"));
+    r = run({QStringLiteral("analyze"), QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("--flows-csv"));
+    r = run({QStringLiteral("--version")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith("lbscope-cli "));
+    r = run({QStringLiteral("no-such-command")});
+    QCOMPARE(r.code, 2);
+    r = run({});
+    QCOMPARE(r.code, 2);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
