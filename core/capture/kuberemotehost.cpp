@@ -8,6 +8,25 @@ KubeRemoteHost::KubeRemoteHost(DebugPod &pod) : m_pod(pod)
 {
 }
 
+KubeRemoteHost::~KubeRemoteHost() = default;
+
+Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::open(
+    std::unique_ptr<kube::KubeClient> client, const DebugPodOptions &options, const CancelToken &cancel)
+{
+    auto pod = DebugPod::create(*client, options, cancel);
+    if (!pod)
+        return pod.error();
+    std::unique_ptr<KubeRemoteHost> host(new KubeRemoteHost(*pod.value()));
+    host->m_ownedClient = std::move(client);
+    host->m_ownedPod = std::move(pod.value());
+    return host;
+}
+
+Status KubeRemoteHost::close(const CancelToken &cancel)
+{
+    return m_pod.remove(cancel);
+}
+
 std::string KubeRemoteHost::describe() const
 {
     return QStringLiteral("node %1 (via pod %2/%3)")

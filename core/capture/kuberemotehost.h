@@ -12,6 +12,14 @@ class KubeRemoteHost final : public RemoteHost {
 public:
     /// `pod` must outlive this object.
     explicit KubeRemoteHost(DebugPod &pod);
+    /// Creates a debug pod on `options.node` and returns a host that owns the client and the pod; the pod
+    /// is deleted when the host is destroyed (or earlier with close()).
+    static Result<std::unique_ptr<KubeRemoteHost>> open(
+        std::unique_ptr<kube::KubeClient> client, const DebugPodOptions &options, const CancelToken &cancel);
+    ~KubeRemoteHost() override;
+    /// Deletes an owned debug pod now and reports errors (the destructor would do it silently).
+    Status close(const CancelToken &cancel);
+    DebugPod &pod() { return m_pod; }
 
     Result<CommandResult> run(const std::vector<std::string> &argv, const CancelToken &cancel,
         const RunOptions &options = {}) override;
@@ -24,6 +32,9 @@ public:
 private:
     Result<CommandResult> exec(const std::vector<std::string> &argv, const ByteSink *onStdout,
         const CancelToken &cancel, const RunOptions &options);
+    // Destroyed in reverse order: the pod (deleted through the client) before the client.
+    std::unique_ptr<kube::KubeClient> m_ownedClient;
+    std::unique_ptr<DebugPod> m_ownedPod;
     DebugPod &m_pod;
 };
 

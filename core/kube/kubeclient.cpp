@@ -1,5 +1,6 @@
 #include "core/kube/kubeclient.h"
 
+#include "core/kube/kubeconfigloader.h"
 #include "core/kube/netwait.h"
 
 #include <QElapsedTimer>
@@ -146,6 +147,18 @@ Result<std::unique_ptr<KubeClient>> KubeClient::create(const ResolvedContext &co
     c->m_nam = std::make_unique<QNetworkAccessManager>();
     c->m_nam->setProxy(c->m_proxy);
     return c;
+}
+
+Result<std::unique_ptr<KubeClient>> KubeClient::fromKubeconfig(
+    const QString &explicitPath, const QString &contextName)
+{
+    auto cfg = KubeConfigLoader::load(KubeConfigSource::fromEnvironment(explicitPath));
+    if (!cfg)
+        return cfg.error();
+    auto ctx = cfg->resolve(contextName);
+    if (!ctx)
+        return ctx.error();
+    return create(*ctx);
 }
 
 QString KubeClient::describe() const

@@ -54,6 +54,10 @@ struct WatchEnd {
 class KubeClient {
 public:
     static Result<std::unique_ptr<KubeClient>> create(const ResolvedContext &context);
+    /// Loads kubeconfig like kubectl (`explicitPath` = --kubeconfig, else KUBECONFIG, else
+    /// ~/.kube/config), resolves `contextName` (empty: current-context) and connects.
+    static Result<std::unique_ptr<KubeClient>> fromKubeconfig(
+        const QString &explicitPath, const QString &contextName);
     ~KubeClient();
 
     const ResolvedContext &context() const { return m_context; }

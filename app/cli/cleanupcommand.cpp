@@ -1,0 +1,52 @@
+// lbscope-cli cleanup: deletes lbscope debug pods left behind (label app.kubernetes.io/managed-by=lbscope).
+#ifdef HAVE_LBSCOPE_CAPTURE
+#include "commands.h"
+#include "kubecli.h"
+
+#include "core/capture/debugpod.h"
+
+#include <QJsonArray>
+
+#include <cstdio>
+
+namespace lbs::cli {
+
+int runCleanup(const std::vector<std::string> &argv)
+{
+    auto args = kubecli::parse(argv, {"--namespace", "-n"}, {});
+    if (!args) {
+        std::fprintf(stderr, "lbscope-cli cleanup: %s\n", args.error().toString().c_str());
+        return 2;
+    }
+    if (args->help) {
+        std::printf("usage: lbscope-cli cleanup [--context C] [--kubeconfig PATH] [--namespace NS] [--json]\n"
+                    "Deletes every pod labelled app.kubernetes.io/managed-by=lbscope (all namespaces unless "
+                    "--namespace).\n");
+        return 0;
+    }
+    auto app = kubecli::ensureApp();
+    auto client = kubecli::connect(*args);
+    if (!client)
+        return kubecli::fail("cleanup", client.error());
+    CancelToken cancel;
+    const std::string ns = kubecli::option(*args, "--namespace", kubecli::option(*args, "-n"));
+    auto report = capture::cleanupLeftovers(**client, QString::fromStdString(ns), cancel);
+    if (!report)
+        return kubecli::fail("cleanup", report.error());
+    if (args->json) {
+        kubecli::printJson(
+            QJsonObject {{QStringLiteral("deleted"), QJsonArray::fromStringList(report->deleted)},
+                {QStringLiteral("failed"), QJsonArray::fromStringList(report->failed)}});
+    } else {
+        for (const QString &p : report->deleted)
+            std::printf("deleted pod %s\n", p.toUtf8().constData());
+        for (const QString &p : report->failed)
+            std::fprintf(stderr, "could not delete %s\n", p.toUtf8().constData());
+        if (report->deleted.isEmpty() && report->failed.isEmpty())
+            std::printf("no lbscope debug pods found\n");
+    }
+    return report->failed.isEmpty() ? 0 : 1;
+}
+
+} // namespace lbs::cli
+#endif

@@ -1,0 +1,59 @@
+// lbscope-cli contexts: the kubeconfig contexts, like `kubectl config get-contexts`.
+#ifdef HAVE_LBSCOPE_CAPTURE
+#include "commands.h"
+#include "kubecli.h"
+
+#include "core/kube/kubeconfigloader.h"
+
+#include <QJsonArray>
+
+#include <cstdio>
+
+namespace lbs::cli {
+
+int runContexts(const std::vector<std::string> &argv)
+{
+    auto args = kubecli::parse(argv, {}, {});
+    if (!args) {
+        std::fprintf(stderr, "lbscope-cli contexts: %s\n", args.error().toString().c_str());
+        return 2;
+    }
+    if (args->help) {
+        std::printf("usage: lbscope-cli contexts [--kubeconfig PATH] [--json]\n"
+                    "Lists the contexts of the kubeconfig (KUBECONFIG's files merged like kubectl, or "
+                    "--kubeconfig alone).\n");
+        return 0;
+    }
+    auto app = kubecli::ensureApp();
+    auto cfg = kube::KubeConfigLoader::load(
+        kube::KubeConfigSource::fromEnvironment(QString::fromStdString(args->kubeconfig)));
+    if (!cfg)
+        return kubecli::fail("contexts", cfg.error());
+    if (cfg->files.isEmpty())
+        std::fprintf(
+            stderr, "warning: no kubeconfig file found %s\n", cfg->describeFiles().toUtf8().constData());
+    if (args->json) {
+        QJsonArray list;
+        for (const kube::ContextInfo &c : cfg->contexts) {
+            const kube::ClusterInfo *cl = cfg->cluster(c.cluster);
+            list.append(QJsonObject {{QStringLiteral("name"), c.name},
+                {QStringLiteral("current"), c.name == cfg->currentContext},
+                {QStringLiteral("cluster"), c.cluster}, {QStringLiteral("user"), c.user},
+                {QStringLiteral("namespace"), c.nameSpace},
+                {QStringLiteral("server"), cl ? cl->server : QString()}, {QStringLiteral("file"), c.origin}});
+        }
+        kubecli::printJson(QJsonObject {{QStringLiteral("current_context"), cfg->currentContext},
+            {QStringLiteral("files"), QJsonArray::fromStringList(cfg->files)},
+            {QStringLiteral("contexts"), list}});
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows {{"CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"}};
+    for (const kube::ContextInfo &c : cfg->contexts)
+        rows.push_back({c.name == cfg->currentContext ? "*" : "", c.name.toStdString(),
+            c.cluster.toStdString(), c.user.toStdString(), c.nameSpace.toStdString()});
+    kubecli::printTable(rows);
+    return 0;
+}
+
+} // namespace lbs::cli
+#endif
