@@ -23,6 +23,11 @@ void CaptureSelection::setRange(double start, double end)
     end = std::min(end, m_fullEnd);
     if (end < start)
         end = start;
+    // Plots work in relative doubles; snap values that only differ by rounding to the capture edges.
+    if (start - m_fullStart < 1e-6)
+        start = m_fullStart;
+    if (m_fullEnd - end < 1e-6)
+        end = m_fullEnd;
     if (start == m_start && end == m_end)
         return;
     m_start = start;

@@ -23,7 +23,8 @@ public:
     /// The time range every view is restricted to (absolute seconds).
     double start() const { return m_start; }
     double end() const { return m_end; }
-    bool isRestricted() const { return m_start > m_fullStart || m_end < m_fullEnd; }
+    /// True when the range is narrower than the capture (by more than a microsecond).
+    bool isRestricted() const { return m_start > m_fullStart + 1e-6 || m_end < m_fullEnd - 1e-6; }
     void setRange(double start, double end);
     void resetRange() { setRange(m_fullStart, m_fullEnd); }
 
