@@ -19,7 +19,8 @@ def log(msg):
 
 
 def is_up(paths):
-    """Up means: lab.json written, every namespace there, every view and daemon alive."""
+    """Up means: lab.json written, every namespace there, every node view and pod server alive
+    (keepalived may be stopped on purpose by the failover fault)."""
     if not os.path.exists(paths.lab_json):
         return False
     have = set(topology.existing_lab_namespaces())
