@@ -264,7 +264,7 @@ private:
     void onUdp(const DecodedPacket &p, const pcap::RawPacket &raw, uint32_t ordinal, PacketIndexEntry &e)
     {
         bool reversed = false;
-        const FlowKey key = FlowKey::make(p.src, p.srcPort, p.dst, p.dstPort, 17, reversed);
+        const FlowKey key = FlowKey::make(p.src, p.srcPort, p.dst, p.dstPort, 17, reversed, p.ifIndex);
         uint32_t id;
         if (uint32_t *found = m_table.find(key))
             id = *found;
@@ -284,7 +284,8 @@ private:
         if (q.proto != 6 && q.proto != 17)
             return;
         bool reversed = false;
-        const FlowKey key = FlowKey::make(q.src.ip, q.src.port, q.dst.ip, q.dst.port, q.proto, reversed);
+        const FlowKey key
+            = FlowKey::make(q.src.ip, q.src.port, q.dst.ip, q.dst.port, q.proto, reversed, p.ifIndex);
         uint32_t *found = m_table.find(key);
         if (!found)
             return;
@@ -304,7 +305,7 @@ private:
         const bool rst = p.tcpFlags & pcap::TCP_RST;
         const bool fin = p.tcpFlags & pcap::TCP_FIN;
         bool reversed = false;
-        const FlowKey key = FlowKey::make(p.src, p.srcPort, p.dst, p.dstPort, 6, reversed);
+        const FlowKey key = FlowKey::make(p.src, p.srcPort, p.dst, p.dstPort, 6, reversed, p.ifIndex);
         const bool srcIsA = !reversed;
         uint32_t id = PacketIndexEntry::kNoFlow;
         if (uint32_t *found = m_table.find(key)) {

@@ -3,7 +3,7 @@
 namespace lbs::analysis {
 
 FlowKey FlowKey::make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::IpAddress &dst,
-    uint16_t dstPort, uint8_t proto, bool &reversed)
+    uint16_t dstPort, uint8_t proto, bool &reversed, int32_t ifIndex)
 {
     FlowKey k;
     std::memset(&k, 0, sizeof k);
@@ -17,6 +17,7 @@ FlowKey FlowKey::make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::
     k.portB = reversed ? srcPort : dstPort;
     k.proto = proto;
     k.family = src.family;
+    k.ifIndex = static_cast<uint16_t>(ifIndex + 1);
     return k;
 }
 

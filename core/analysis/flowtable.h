@@ -16,11 +16,11 @@ struct FlowKey {
     uint16_t portB;
     uint8_t proto;
     uint8_t family;
-    uint8_t pad[2];
+    uint16_t ifIndex; ///< SLL2 interface + 1 (0 unknown): with -i any each interface's copy is its own flow
 
     /// Builds the key from a packet; `reversed` is set when the packet goes B -> A.
     static FlowKey make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::IpAddress &dst,
-        uint16_t dstPort, uint8_t proto, bool &reversed);
+        uint16_t dstPort, uint8_t proto, bool &reversed, int32_t ifIndex = -1);
     bool operator==(const FlowKey &o) const { return std::memcmp(this, &o, sizeof(FlowKey)) == 0; }
 };
 static_assert(sizeof(FlowKey) == 40);

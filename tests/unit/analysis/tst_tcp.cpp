@@ -21,6 +21,7 @@ private slots:
     void portReuseStartsNewFlow();
     void handshakeBeforeCapture();
     void udpFlows();
+    void sll2InterfacesAreSeparateFlows();
 };
 
 static const char *C = "192.0.2.10";
@@ -302,6 +303,32 @@ void TestTcp::udpFlows()
     QCOMPARE(a.flows[0].packets[0], uint64_t(1));
     QCOMPARE(a.flows[0].packets[1], uint64_t(1));
     QCOMPARE(a.flows[0].payloadBytes[1], uint64_t(7));
+}
+
+void TestTcp::sll2InterfacesAreSeparateFlows()
+{
+    // tcpdump -i any sees a forwarded packet on the way in and on the way out: same 5-tuple,
+    // different interface. Each copy belongs to its interface's flow, not to a retransmission.
+    std::vector<Frame> fr;
+    auto add = [&](double at, uint32_t ifIndex, bool fromClient, uint8_t flags, uint32_t seq, uint32_t ack) {
+        const Bytes seg = fromClient ? tcpSegment(40000, 8080, flags, seq, ack, 1000, "")
+                                     : tcpSegment(8080, 40000, flags, seq, ack, 1000, "");
+        const Bytes ip = fromClient ? ipv4(C, S, 6, seg) : ipv4(S, C, 6, seg);
+        fr.push_back(Frame {T(at), sll2(ip, 0x0800, ifIndex, fromClient ? 0 : 4), 0});
+    };
+    add(0.0, 2, true, SYN, 100, 0);
+    add(0.00001, 9, true, SYN, 100, 0);
+    add(0.001, 9, false, SYN | ACK, 500, 101);
+    add(0.00101, 2, false, SYN | ACK, 500, 101);
+    const auto a = analyzeFrames(fr, {}, 276);
+    QCOMPARE(a.flows.size(), size_t(2));
+    for (const Flow &f : a.flows) {
+        QCOMPARE(f.retransmits, 0u);
+        QCOMPARE(f.synCount, 1u);
+    }
+    QCOMPARE(a.flows[0].ifIndex, 2);
+    QCOMPARE(a.flows[1].ifIndex, 9);
+    QCOMPARE(a.flows[0].handshakeRttNs.value_or(-1), int64_t(1010000));
 }
 
 QTEST_GUILESS_MAIN(TestTcp)
