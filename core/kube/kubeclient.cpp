@@ -39,8 +39,10 @@ Result<QNetworkProxy> proxyFor(const ResolvedContext &c, const QUrl &server)
     if (proxyUrl.isEmpty()) {
         // client-go falls back to the environment (http_proxy/https_proxy/no_proxy).
         const bool https = server.scheme() == QLatin1String("https");
-        for (const char *var : https ? std::initializer_list<const char *> {"https_proxy", "HTTPS_PROXY"}
-                                     : std::initializer_list<const char *> {"http_proxy", "HTTP_PROXY"}) {
+        // Two named arrays: a ternary over two initializer_lists would leave the loop on a dangling temporary.
+        static constexpr const char *httpsVars[] = {"https_proxy", "HTTPS_PROXY"};
+        static constexpr const char *httpVars[] = {"http_proxy", "HTTP_PROXY"};
+        for (const char *var : https ? httpsVars : httpVars) {
             if (qEnvironmentVariableIsSet(var) && !qEnvironmentVariable(var).isEmpty()) {
                 proxyUrl = qEnvironmentVariable(var);
                 break;
