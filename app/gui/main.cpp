@@ -9,6 +9,7 @@
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    Q_INIT_RESOURCE(lbscope); // the qrc lives in the static lbscope_ui library
     QApplication::setApplicationName(QStringLiteral("lbscope"));
     QApplication::setOrganizationName(QStringLiteral("lbscope"));
     QApplication::setApplicationVersion(QStringLiteral(LBSCOPE_VERSION));
@@ -28,6 +29,16 @@ int main(int argc, char *argv[])
             "Load every capture, draw every view once, print timings and peak RSS to stderr and exit "
             "(0 when everything loaded)."));
     parser.addOption(exitAfterLoad);
+    QCommandLineOption readyFile(QStringLiteral("ready-file"),
+        QStringLiteral("Create FILE once every capture is loaded and drawn (for scripts)."),
+        QStringLiteral("FILE"));
+    parser.addOption(readyFile);
+    QCommandLineOption tab(QStringLiteral("tab"),
+        QStringLiteral("View to show first: timeline, flows, latency or findings."), QStringLiteral("NAME"));
+    parser.addOption(tab);
+    QCommandLineOption selectFlow(QStringLiteral("select-flow"),
+        QStringLiteral("Select flow ID once loaded (packet list and ladder follow)."), QStringLiteral("ID"));
+    parser.addOption(selectFlow);
     parser.addPositionalArgument(QStringLiteral("FILE"),
         QStringLiteral("Capture files or directories to open."), QStringLiteral("[FILE...]"));
     parser.process(app);
@@ -40,7 +51,10 @@ int main(int argc, char *argv[])
     }
     window.show();
     window.openPaths(files);
-    if (parser.isSet(exitAfterLoad))
-        new lbs::ui::LoadReporter(&window, &window); // quits the application when done
+    if (parser.isSet(tab) || parser.isSet(selectFlow))
+        window.showOnLoad(
+            parser.value(tab), parser.isSet(selectFlow) ? parser.value(selectFlow).toInt() : -1);
+    if (parser.isSet(exitAfterLoad) || parser.isSet(readyFile))
+        new lbs::ui::LoadReporter(&window, parser.isSet(exitAfterLoad), parser.value(readyFile), &window);
     return app.exec();
 }

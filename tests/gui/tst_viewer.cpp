@@ -28,8 +28,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QFile>
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>

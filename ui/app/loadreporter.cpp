@@ -5,6 +5,7 @@
 #include "ui/viewer/captureview.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QTimer>
 
 #include <sys/resource.h>
@@ -13,7 +14,8 @@
 
 namespace lbs::ui {
 
-LoadReporter::LoadReporter(MainWindow *window, QObject *parent) : QObject(parent), m_window(window)
+LoadReporter::LoadReporter(MainWindow *window, bool exitWhenDone, QString readyFile, QObject *parent)
+    : QObject(parent), m_window(window), m_exit(exitWhenDone), m_readyFile(std::move(readyFile))
 {
     for (CaptureView *v : m_window->views()) {
         connect(v->document(), &CaptureDocument::loaded, this, &LoadReporter::check, Qt::QueuedConnection);
@@ -51,6 +53,13 @@ void LoadReporter::check()
             std::fprintf(stderr, "lbscope: %s: %s\n", qPrintable(v->document()->displayName()),
                 qPrintable(v->document()->errorMessage()));
     }
+    if (!m_readyFile.isEmpty()) {
+        QFile ready(m_readyFile);
+        if (ready.open(QIODevice::WriteOnly))
+            ready.write(failed ? "failed\n" : "loaded\n");
+    }
+    if (!m_exit)
+        return;
     std::fprintf(stderr, "first_timeline_ms=%lld\nloaded_ms=%lld\npeak_rss_kib=%ld\n",
         static_cast<long long>(timeline), static_cast<long long>(loaded), peakRssKiB());
     QCoreApplication::exit(failed ? 1 : 0);

@@ -1,7 +1,8 @@
 #pragma once
-// For --exit-after-load: waits until every open capture finished loading, draws every view once,
-// prints time to first timeline, time to fully loaded and peak RSS to stderr, then quits with 0
-// (all loaded) or 1 (a capture failed).
+// Waits until every open capture finished loading and draws every view once. Then, for
+// --exit-after-load, prints time to first timeline, time to fully loaded and peak RSS to stderr
+// and quits with 0 (all loaded) or 1 (a capture failed); for --ready-file, creates that file
+// (scripts/screenshot waits for it).
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -13,13 +14,15 @@ class MainWindow;
 class LoadReporter : public QObject {
     Q_OBJECT
 public:
-    LoadReporter(MainWindow *window, QObject *parent = nullptr);
+    LoadReporter(MainWindow *window, bool exitWhenDone, QString readyFile, QObject *parent = nullptr);
     /// Peak resident set size of this process in KiB (getrusage).
     static long peakRssKiB();
 
 private:
     void check();
     MainWindow *m_window;
+    bool m_exit;
+    QString m_readyFile;
     bool m_done = false;
 };
 

@@ -237,6 +237,22 @@ CaptureView *MainWindow::openCapture(const QStringList &inputs)
     return view;
 }
 
+void MainWindow::showOnLoad(const QString &tab, int flowId)
+{
+    CaptureView *v = currentView();
+    if (!v)
+        return;
+    const QStringList names = {QStringLiteral("timeline"), QStringLiteral("flows"), QStringLiteral("latency"),
+        QStringLiteral("findings")};
+    const int index = names.indexOf(tab.toLower());
+    connect(v->document(), &CaptureDocument::loaded, v, [v, index, flowId] {
+        if (index >= 0)
+            v->tabs()->setCurrentIndex(index);
+        if (flowId >= 0)
+            v->document()->selection()->setFlows({uint32_t(flowId)});
+    });
+}
+
 void MainWindow::openPaths(const QStringList &paths)
 {
     for (const QStringList &group : InputGrouping::group(paths))

@@ -27,6 +27,9 @@ public:
     CaptureView *currentView() const;
     QList<CaptureView *> views() const;
     QStringList recentCaptures() const;
+    /// Once the current capture is loaded, shows tab `tab` (timeline, flows, latency, findings) and
+    /// selects flow `flowId` (>= 0).
+    void showOnLoad(const QString &tab, int flowId);
     /// Path of the wireshark executable, empty when it is not on PATH.
     static QString wiresharkPath();
 

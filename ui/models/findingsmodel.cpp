@@ -92,6 +92,8 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
             return st->standardIcon(QStyle::SP_MessageBoxInformation);
         }
     }
+    if (role == Qt::ToolTipRole && c == Summary)
+        return QString::fromStdString(f.summary);
     if (role == Qt::ToolTipRole)
         return FindingExplainer::explain(f.kind, f.summary).headline;
     return {};

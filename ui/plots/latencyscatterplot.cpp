@@ -24,6 +24,7 @@ LatencyScatterPlot::LatencyScatterPlot(QWidget *parent) : PlotView(parent), m_me
     p->yAxis->setNumberFormat(QStringLiteral("gb"));
     p->legend->setVisible(true);
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    p->legend->setSelectableParts(QCPLegend::spNone);
     connect(p, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *plottable, int dataIndex) {
         for (size_t g = 0; g < m_graphs.size(); ++g)
             if (m_graphs[g] == plottable)

@@ -58,7 +58,9 @@ void PlotView::applyPalette()
         for (QCPAxis *axis : rect->axes())
             styleAxis(axis);
         if (auto *legend = m_plot->legend) {
-            legend->setBrush(pal.brush(QPalette::Base));
+            QColor legendBg = pal.color(QPalette::Base);
+            legendBg.setAlpha(210); // points behind the legend stay visible
+            legend->setBrush(legendBg);
             legend->setTextColor(pal.color(QPalette::Text));
             legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
         }

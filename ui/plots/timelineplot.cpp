@@ -165,24 +165,27 @@ void TimelinePlot::setMarkers(const std::vector<TimeMarker> &markers)
         QColor c = m.severity >= 2 ? QColor(220, 50, 50)
             : m.severity == 1      ? QColor(230, 160, 0)
                                    : QColor(90, 140, 230);
+        const double width = std::max(m.end - m.start, m_length / 400);
+        // Every finding gets a solid strip along the top of each panel; short ones (a spike) also
+        // tint the whole panel height. Long ones would drown the data, so they do not.
+        const bool shortSpan = width < m_length * 0.2;
         for (QCPAxisRect *rect : m_rects) {
-            auto *span = new QCPItemRect(p);
-            span->setClipAxisRect(rect);
-            span->topLeft->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            span->bottomRight->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            span->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            span->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            span->topLeft->setAxisRect(rect);
-            span->bottomRight->setAxisRect(rect);
-            const double width = std::max(m.end - m.start, m_length / 400);
-            span->topLeft->setCoords(m.start - m_origin, 0);
-            span->bottomRight->setCoords(m.start - m_origin + width, 1);
-            QColor fill = c;
-            fill.setAlpha(45);
-            span->setBrush(fill);
-            c.setAlpha(160);
-            span->setPen(QPen(c));
-            span->setSelectable(false);
+            for (int layer = 0; layer < (shortSpan ? 2 : 1); ++layer) {
+                auto *span = new QCPItemRect(p);
+                span->setClipAxisRect(rect);
+                for (QCPItemPosition *pos : {span->topLeft, span->bottomRight}) {
+                    pos->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+                    pos->setAxisRect(rect);
+                    pos->setTypeY(QCPItemPosition::ptAxisRectRatio);
+                }
+                span->topLeft->setCoords(m.start - m_origin, 0);
+                span->bottomRight->setCoords(m.start - m_origin + width, layer == 0 ? 0.06 : 1);
+                QColor fill = c;
+                fill.setAlpha(layer == 0 ? 170 : 35);
+                span->setBrush(fill);
+                span->setPen(Qt::NoPen);
+                span->setSelectable(false);
+            }
         }
     }
     p->replot(QCustomPlot::rpQueuedReplot);

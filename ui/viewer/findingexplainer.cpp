@@ -33,6 +33,27 @@ Explanation FindingExplainer::explain(const std::string &kindIn, const std::stri
                "<p>Check: <code>kubectl get endpointslices -l kubernetes.io/service-name=…</code>; are the "
                "pods "
                "Ready? Does the service selector match the pod labels? Is the targetPort right?</p>")};
+    if (has(kind, "refused"))
+        return {tr("The backend refused the connection: the pod is not listening on the target port."),
+            tr("<p>The SYN was answered by a <b>RST</b>: the connection reached a backend (or the node) but "
+               "nothing listens on that port. Typical causes: the pod is not ready yet or crashed, the "
+               "service's <code>targetPort</code> does not match the container port, or the app binds to "
+               "127.0.0.1 only.</p><p>Check <code>kubectl get endpointslices</code>, the pod's readiness "
+               "and logs, and that the container listens on the targetPort on all addresses.</p>")};
+    if (has(kind, "syn_retrans"))
+        return {tr("Connections succeeded only after a lost first SYN: typically a conntrack/SNAT race or "
+                   "drops."),
+            tr("<p>The first SYN got no answer and the retransmission ~1 s (or 3 s) later succeeded. In "
+               "Kubernetes this is the classic <b>SNAT port allocation race</b> (conntrack "
+               "<code>insert_failed</code>): connect times cluster at 1 s and 3 s. Check "
+               "<code>conntrack -S</code> on the nodes; kube-proxy's <code>--random-fully</code> "
+               "masquerading mitigates it. Other causes: a full conntrack table or loss on the path.</p>")};
+    if (has(kind, "http_server_error") || has(kind, "5xx"))
+        return {tr("Backends answer with HTTP 5xx: the application or an upstream proxy is failing."),
+            tr("<p>The TCP path works, but the HTTP responses are server errors. A <b>503</b> often means "
+               "an ingress/proxy with no healthy upstream or an overloaded app; <b>502/504</b> point to an "
+               "upstream that closed the connection or timed out. If one backend address dominates, look "
+               "at that pod first (logs, restarts, resource limits).</p>")};
     if (has(kind, "failed_handshake") || has(kind, "syn_retr") || has(kind, "black"))
         return {tr("SYNs go unanswered: the packets are black-holed on the way to a backend."),
             tr("<p>The client retransmits its SYN (Linux: after about 1 s, 3 s, 7 s, 15 s) and never gets a "

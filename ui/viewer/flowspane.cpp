@@ -41,8 +41,10 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     const int cw = fontMetrics().horizontalAdvance(QLatin1Char('0'));
     const int widths[] = {5, 21, 21, 5, 16, 8, 10, 10, 10, 10, 8, 9, 6, 9};
-    for (int i = 0; i < int(std::size(widths)); ++i)
-        m_table->setColumnWidth(i, widths[i] * cw + 14);
+    for (int i = 0; i < int(std::size(widths)); ++i) {
+        const int header = fontMetrics().horizontalAdvance(m_model->headerData(i, Qt::Horizontal).toString());
+        m_table->setColumnWidth(i, std::max(widths[i] * cw, header + 24) + 14); // room for the sort arrow
+    }
 
     m_text->setPlaceholderText(tr("Filter flows: address, port, outcome…"));
     m_text->setClearButtonEnabled(true);

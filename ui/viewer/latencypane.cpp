@@ -63,6 +63,8 @@ void LatencyPane::rebuild()
     std::vector<ScatterGroup> groups(4);
     for (int i = 0; i < 4; ++i) {
         groups[size_t(i)].name = QString::fromLatin1(analysis::outcomeName(outcomes[i]));
+        if (outcomes[i] == FlowOutcome::FailedHandshake && metric == HandshakeRtt)
+            groups[size_t(i)].name = tr("failed_handshake: time spent retrying SYN");
         groups[size_t(i)].color = colors[i];
     }
     std::vector<double> all;
@@ -77,9 +79,12 @@ void LatencyPane::rebuild()
         if (metric == HandshakeRtt) {
             if (f.handshakeRttNs)
                 addPoint(f.firstTsNs, double(*f.handshakeRttNs) / 1e6);
-            else if (f.outcome == FlowOutcome::FailedHandshake && f.synTimesNs.size() > 1)
-                // Never answered: plot how long the client kept retrying, so black-holed SYNs show up.
+            else if (f.outcome == FlowOutcome::FailedHandshake && f.synTimesNs.size() > 1) {
+                // Never answered: plot how long the client kept retrying, so black-holed SYNs show up
+                // in the scatter; it is not an RTT, so it stays out of the distribution.
                 addPoint(f.firstTsNs, double(f.synTimesNs.back() - f.synTimesNs.front()) / 1e6);
+                all.pop_back();
+            }
         } else {
             for (const auto &r : f.requests) {
                 const auto &v = metric == Ttfb ? r.ttfbNs : r.responseNs;

@@ -171,9 +171,12 @@ void PacketPane::updateRows()
             else
                 m_model->setRows(nullptr);
             // Keep the selected packet selected when it is still shown.
+            // Otherwise select the first one, so the details and bytes panes are never empty.
             const int row = current >= 0 ? m_model->rowOf(uint32_t(current)) : -1;
             if (row >= 0)
                 m_table->selectRow(row);
+            else if (m_model->rowCount() > 0)
+                m_table->selectRow(0);
             showStatus();
             emit rowsUpdated(m_model->rowCount());
         });

@@ -79,8 +79,14 @@ void LadderWidget::paintEvent(QPaintEvent *event)
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
-    p.drawText(QRect(left - 150, 0, 300, rh), Qt::AlignCenter, tr("Client %1").arg(m_client));
-    p.drawText(QRect(right - 150, 0, 300, rh), Qt::AlignCenter, tr("Server %1").arg(m_server));
+    // Labels sit above their line but never run past the widget's edges.
+    const QFontMetrics bfm(bold);
+    const QString clientText = tr("Client %1").arg(m_client), serverText = tr("Server %1").arg(m_server);
+    const int cw = bfm.horizontalAdvance(clientText), sw = bfm.horizontalAdvance(serverText);
+    p.drawText(
+        QRect(std::max(2, left - cw / 2), 0, cw + 2, rh), Qt::AlignVCenter | Qt::AlignLeft, clientText);
+    p.drawText(QRect(std::min(width() - sw - 4, right - sw / 2), 0, sw + 2, rh),
+        Qt::AlignVCenter | Qt::AlignLeft, serverText);
     p.setFont(font());
     QPen linePen(pal.color(QPalette::Mid), 2);
     p.setPen(linePen);
