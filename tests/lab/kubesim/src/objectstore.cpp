@@ -2,6 +2,7 @@
 
 #include "jsonutil.h"
 
+#include <QDateTime>
 #include <QUuid>
 
 namespace kubesim {
@@ -13,9 +14,13 @@ ObjectStore::ObjectStore(QObject *parent) : QObject(parent)
 void ObjectStore::record(
     const QString &type, const QString &resource, const QJsonObject &obj, const QJsonObject &prev)
 {
-    WatchEvent ev {m_rv, type, resource, obj, prev};
+    WatchEvent ev {m_rv, type, resource, obj, prev, 0};
+    ev.recordedMs = QDateTime::currentMSecsSinceEpoch();
     m_history.append(ev);
-    if (m_history.size() > HistoryLimit) {
+    // Keep at most HistoryLimit events and HistorySeconds of history (etcd compacts after ~5 minutes).
+    while (!m_history.isEmpty()
+        && (m_history.size() > HistoryLimit
+            || ev.recordedMs - m_history.first().recordedMs > HistorySeconds * 1000)) {
         m_truncatedBefore = m_history.first().resourceVersion;
         m_history.removeFirst();
     }

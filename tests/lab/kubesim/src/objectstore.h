@@ -19,6 +19,7 @@ struct WatchEvent {
     QString resource; ///< plural resource name, e.g. "pods"
     QJsonObject object; ///< the object after the change (for DELETED: the last state)
     QJsonObject previous; ///< the object before the change (empty for ADDED)
+    qint64 recordedMs = 0; ///< when it happened (ms since epoch), for history expiry
 };
 
 class ObjectStore : public QObject {
@@ -47,6 +48,7 @@ public:
     QList<WatchEvent> eventsSince(const QString &resource, qint64 rv) const;
 
     static constexpr int HistoryLimit = 4000;
+    static constexpr int HistorySeconds = 300;
 
 signals:
     void changed(const kubesim::WatchEvent &event);
@@ -59,7 +61,9 @@ private:
     qint64 m_rv = 1000;
     QHash<QString, QMap<QString, QJsonObject>> m_objects;
     QList<WatchEvent> m_history;
-    qint64 m_truncatedBefore = 0;
+    // Versions before kubesim started were never seen: watching from them is "too old" (410 Gone), like a
+    // resourceVersion from before an etcd compaction.
+    qint64 m_truncatedBefore = 1000;
 };
 
 } // namespace kubesim

@@ -5,13 +5,17 @@
 #include "nodeprocess.h"
 #include "objectstore.h"
 #include "podlog.h"
+#include "podvolumes.h"
 #include "selector.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QThread>
 
 #include <csignal>
+#include <memory>
 
 namespace kubesim {
 
@@ -292,11 +296,20 @@ void PodRuntime::startContainer(const QString &uid)
         argv << v.toString();
     if (argv.isEmpty()) // stands in for the image's default entrypoint: keep the container up
         argv = QStringList {u"sleep"_qs, u"infinity"_qs};
+    QString volumeError;
+    if (!PodVolumes::prepare(*pod, *node, m_labDir, &volumeError)) {
+        m_events.podEvent(*pod, u"Warning"_qs, u"FailedMount"_qs, volumeError, u"kubelet"_qs);
+        return;
+    }
+    r.sandboxed = PodVolumes::needsSandbox(*pod);
+    QStringList prefix = nodePrefix(*node);
+    if (r.sandboxed)
+        prefix += PodVolumes::sandboxArgs(*pod, *node, m_labDir);
     auto *proc = new QProcess(this);
     proc->setProcessChannelMode(QProcess::MergedChannels);
     const bool hostNet = pod->value(u"spec").toObject().value(u"hostNetwork").toBool();
     NodeProcess::prepare(
-        proc, nodePrefix(*node), argv, uid, m_labDir, hostNet ? node->name : r.name, containerEnv(*pod));
+        proc, prefix, argv, uid, m_labDir, hostNet ? node->name : r.name, containerEnv(*pod));
     PodLog *log = r.log;
     connect(proc, &QProcess::readyRead, log, [proc, log] { log->append(proc->readAll()); });
     connect(proc, &QProcess::finished, this,
@@ -316,8 +329,40 @@ void PodRuntime::startContainer(const QString &uid)
         });
         return;
     }
+    if (!r.sandboxed) {
+        markRunning(uid);
+        return;
+    }
+    // A sandboxed container is ready once its main process has chrooted into the pod root; exec before that
+    // would land in the plain node view. Poll (bounded) instead of reporting Running too early.
+    const QString root = QFileInfo(PodVolumes::podRoot(*pod, *node, m_labDir)).canonicalFilePath();
+    auto *poll = new QTimer(this);
+    auto tries = std::make_shared<int>(0);
+    connect(poll, &QTimer::timeout, this, [this, uid, root, poll, tries] {
+        const auto it = m_pods.constFind(uid);
+        if (it == m_pods.cend() || !it->main || it->main->state() != QProcess::Running || ++*tries > 250) {
+            poll->deleteLater();
+            return;
+        }
+        if (QFileInfo(QStringLiteral("/proc/%1/root").arg(it->main->processId())).symLinkTarget() == root) {
+            poll->deleteLater();
+            markRunning(uid);
+        }
+    });
+    poll->start(20);
+}
+
+void PodRuntime::markRunning(const QString &uid)
+{
+    auto pod = current(uid);
+    if (!pod || m_pods[uid].deleting)
+        return;
+    Running &r = m_pods[uid];
+    const LabNode *node = nodeFor(*pod);
+    const QJsonObject c = firstContainer(*pod);
+    const bool hostNet = pod->value(u"spec").toObject().value(u"hostNetwork").toBool();
     r.startedAt = Json::nowRfc3339();
-    const QString podIp = hostNet ? node->privateIp : node->privateIp;
+    const QString podIp = hostNet || !node ? (node ? node->privateIp : QString()) : node->privateIp;
     updateStatus(uid, [&](QJsonObject &status, QJsonObject &p) {
         status.insert(u"phase", u"Running"_qs);
         status.insert(u"podIP", podIp);
@@ -472,6 +517,8 @@ void PodRuntime::finalizeDelete(const QString &uid)
     delete r.graceTimer;
     r.log->finish();
     r.log->deleteLater();
+    if (!r.node.isEmpty())
+        QDir(m_labDir + u"/nodes/"_qs + r.node + u"/pods/"_qs + uid).removeRecursively();
     m_store.remove(u"pods"_qs, r.ns, r.name);
 }
 
@@ -522,6 +569,11 @@ std::optional<ExecTarget> PodRuntime::execTarget(const QJsonObject &pod, QString
         return std::nullopt;
     }
     t.prefix = nodePrefix(*node, netns);
+    if (const auto it = m_pods.constFind(uid); it != m_pods.cend() && it->sandboxed) {
+        // Enter the main container's own mount namespace and root (the pod root with its volumes).
+        t.prefix = QStringList {u"nsenter"_qs, u"-t"_qs, QString::number(it->main->processId()), u"-n"_qs,
+            u"-m"_qs, u"-u"_qs, u"-r"_qs, u"-w"_qs, u"--"_qs};
+    }
     t.hostname = hostNet ? node->name : name;
     t.env = containerEnv(pod);
     return t;

@@ -58,12 +58,14 @@ private:
         QTimer *graceTimer = nullptr;
         bool deleting = false;
         bool mainExited = false;
+        bool sandboxed = false; ///< runs chrooted in its own pod root (PodVolumes)
         QString startedAt;
     };
 
     void schedule(const QString &uid);
     void pullAndStart(const QString &uid);
     void startContainer(const QString &uid);
+    void markRunning(const QString &uid);
     void onMainFinished(const QString &uid, int exitCode, QProcess::ExitStatus status);
     void deadlineExceeded(const QString &uid);
     void finalizeDelete(const QString &uid);
