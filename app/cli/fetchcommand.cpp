@@ -18,7 +18,7 @@ const char *kFetchHelp
     = "usage: lbscope-cli fetch (--node NODE | --ssh USER@HOST[:PORT]) REMOTE_PATH... --out DIR "
       "[--remove-remote]\n"
       "\n"
-      "Downloads files already on a node into DIR: one streaming read per 256 MiB range, resumed from\n"
+      "Downloads files already on a node into DIR: one streaming read per file (4 GiB ranges), resumed from\n"
       "NAME.part after an interruption, complete only when size and sha256 match the node's sha256sum.\n"
       "Writes DIR/manifest.json (capture files get their first/last packet times). Running it again\n"
       "skips files already complete.\n\n";

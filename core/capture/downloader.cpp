@@ -111,6 +111,44 @@ std::string readSmall(const std::string &path)
     return ss.str();
 }
 
+/// Streams [offset, offset+length) of path with one command; when withHash, the node hashes the
+/// whole file at the same time (sha256sum in the background, its line on stderr), saving a second
+/// full read after the transfer. dd when it knows iflag=skip_bytes (GNU), else tail | head (busybox).
+Result<uint64_t> readRangeHashing(RemoteHost &host, const std::string &path, uint64_t offset, uint64_t length,
+    bool withHash, const ByteSink &onData, const CancelToken &cancel, std::string *shaOut)
+{
+    static const std::string script
+        = "f=$1; off=$2; len=$3; "
+          "if [ \"$4\" = 1 ]; then sha256sum -- \"$f\" >&2 & fi; "
+          "if dd if=/dev/null iflag=skip_bytes,count_bytes count=0 status=none 2>/dev/null; then "
+          "dd if=\"$f\" bs=1M skip=\"$off\" count=\"$len\" iflag=skip_bytes,count_bytes status=none; "
+          "else tail -c +$((off + 1)) -- \"$f\" | head -c \"$len\"; fi; "
+          "rc=$?; wait; exit $rc";
+    uint64_t got = 0;
+    const ByteSink counting = [&](const char *d, std::size_t n) {
+        got += n;
+        return onData(d, n);
+    };
+    RunOptions opts;
+    opts.timeoutMs = 0; // as long as the link needs; cancel still works
+    auto r = host.stream({"sh", "-c", script, "sh", path, std::to_string(offset), std::to_string(length),
+                             withHash ? "1" : "0"},
+        counting, cancel, opts);
+    if (!r)
+        return r.error();
+    if (!r->ok())
+        return Error {"reading " + path + " failed: " + r->errorSummary(), host.describe(), {}};
+    if (withHash) {
+        const auto p = r->err.find("  " + path);
+        if (p != std::string::npos && p >= 64) {
+            const std::string hex = r->err.substr(p - 64, 64);
+            if (hex.find_first_not_of("0123456789abcdef") == std::string::npos)
+                *shaOut = hex;
+        }
+    }
+    return got;
+}
+
 std::string rateText(double bytes, double secs)
 {
     char buf[64];
@@ -128,9 +166,16 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
     auto st = statRemote(host, remotePath, cancel);
     if (!st)
         return st.error();
-    auto remoteSha = sha256Remote(host, remotePath, cancel);
-    if (!remoteSha)
-        return remoteSha.error();
+    std::string remoteSha; // filled by the first range command (hashed on the node in parallel)
+    const auto ensureRemoteSha = [&]() -> Status {
+        if (!remoteSha.empty())
+            return Ok {};
+        auto sha = sha256Remote(host, remotePath, cancel);
+        if (!sha)
+            return sha.error();
+        remoteSha = sha.value();
+        return Ok {};
+    };
     DownloadResult result;
     result.localPath = localPath;
     result.size = st->size;
@@ -138,8 +183,10 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
     fs::create_directories(fs::path(localPath).parent_path(), ec);
 
     if (fs::exists(localPath) && fs::file_size(localPath, ec) == st->size) {
+        if (auto s = ensureRemoteSha(); !s)
+            return s.error();
         auto local = sha256OfFile(localPath);
-        if (local && local.value() == remoteSha.value()) {
+        if (local && local.value() == remoteSha) {
             result.sha256 = local.value();
             result.alreadyComplete = true;
             return result;
@@ -210,7 +257,8 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
         while (offset < st->size) {
             const uint64_t want = std::min<uint64_t>(options.rangeBytes, st->size - offset);
             const uint64_t before = offset;
-            auto got = host.readRange(remotePath, offset, want, sinkFn, cancel);
+            auto got = readRangeHashing(
+                host, remotePath, offset, want, remoteSha.empty(), sinkFn, cancel, &remoteSha);
             if (writer.failed()) {
                 ::close(fd);
                 return Error {
@@ -233,15 +281,16 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
             }
         }
         const bool flushed = writer.flush();
-        ::fsync(fd);
         ::close(fd);
         if (!flushed)
             return Error {
                 "cannot write " + part + " (disk full?)", localPath, "free space and retry: it resumes"};
+        if (auto s = ensureRemoteSha(); !s)
+            return s.error();
         const std::string sha = writer.hash().hexDigest();
         progress.finish(rateText(static_cast<double>(offset - have),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - tStart).count()));
-        if (sha == remoteSha.value()) {
+        if (sha == remoteSha) {
             fs::rename(part, localPath, ec);
             if (ec)
                 return Error {

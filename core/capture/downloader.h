@@ -30,7 +30,7 @@ struct DownloadResult {
 };
 
 struct DownloadOptions {
-    uint64_t rangeBytes = 256ull << 20; ///< one remote command per range
+    uint64_t rangeBytes = 4ull << 30; ///< one remote command per range (resume is byte-exact anyway)
     int attempts = 3; ///< per range, for short reads while the link is up
 };
 

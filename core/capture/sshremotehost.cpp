@@ -10,7 +10,16 @@ Result<std::unique_ptr<SshRemoteHost>> SshRemoteHost::connect(
     auto s = ssh::SshSession::connect(options, cancel);
     if (!s)
         return s.error();
-    return std::make_unique<SshRemoteHost>(std::move(s.value()), options.target.host);
+    auto host = std::make_unique<SshRemoteHost>(std::move(s.value()), options.target.host);
+    // The node's own name (the Kubernetes node name on most clusters) labels the capture better
+    // than the address we reached it by.
+    auto name = host->run({"uname", "-n"}, cancel);
+    if (name && name->ok()) {
+        std::string n = name->out.substr(0, name->out.find_first_of("\r\n"));
+        if (!n.empty())
+            host->m_nodeName = n;
+    }
+    return host;
 }
 
 SshRemoteHost::SshRemoteHost(std::unique_ptr<ssh::SshSession> session, std::string nodeName)

@@ -22,7 +22,10 @@ public:
         const RunOptions &options = {}) override;
     Result<CommandResult> stream(const std::vector<std::string> &argv, const ByteSink &onStdout,
         const CancelToken &cancel, const RunOptions &options = {}) override;
-    std::string describe() const override { return m_session->describe() + " (ssh)"; }
+    std::string describe() const override
+    {
+        return m_session->describe() + " (ssh, " + m_session->cipher() + ")";
+    }
     std::string nodeName() const override { return m_nodeName; }
     std::string transportName() const override { return "ssh"; }
 

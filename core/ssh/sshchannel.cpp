@@ -85,7 +85,9 @@ Result<ExecOutcome> SshChannel::finish(const std::function<bool(const char *, st
     if (!m_channel)
         return Error {"the channel is closed", m_describe, {}};
     ExecOutcome outcome;
-    std::vector<char> buf(1 << 20);
+    // libssh 0.10 grows the channel window to the size asked for in one read (at least 1.28 MB):
+    // a large read keeps more bytes in flight, which is what download throughput needs.
+    std::vector<char> buf(8u << 20);
     const auto start = std::chrono::steady_clock::now();
     const auto abort = [&](const std::string &why) -> Result<ExecOutcome> {
         ssh_channel_request_send_signal(m_channel, "TERM");

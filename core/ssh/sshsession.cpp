@@ -5,6 +5,7 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <vector>
@@ -194,6 +195,11 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions 
         ssh_options_set(s, SSH_OPTIONS_PORT, &o.target.port);
     if (!o.knownHostsFile.empty())
         ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, o.knownHostsFile.c_str());
+    // LBSCOPE_SSH_CIPHERS: cipher preference list, for transfer benchmarks and odd servers.
+    if (const char *ciphers = std::getenv("LBSCOPE_SSH_CIPHERS"); ciphers && *ciphers) {
+        ssh_options_set(s, SSH_OPTIONS_CIPHERS_C_S, ciphers);
+        ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, ciphers);
+    }
     long timeout = o.connectTimeoutSec;
     ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
     ssh_set_callbacks(s, &cbs->cb);
@@ -234,6 +240,8 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions 
         return Error {"cannot connect to " + who + ": " + ssh_get_error(s), who,
             "check the host, the port and that sshd runs there"};
     self->m_fingerprint = serverFingerprint(s);
+    if (const char *c = ssh_get_cipher_in(s))
+        self->m_cipher = c;
     auto hk = checkHostKey(s, o, who, self->m_fingerprint);
     if (!hk)
         return hk.error();

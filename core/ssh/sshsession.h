@@ -51,6 +51,8 @@ public:
     std::string user() const { return m_user; }
     /// The server's host key fingerprint, "SHA256:…".
     std::string hostKeyFingerprint() const { return m_fingerprint; }
+    /// The negotiated server-to-client cipher (e.g. "aes256-gcm@openssh.com").
+    std::string cipher() const { return m_cipher; }
     /// The raw libssh handle, for SshChannel.
     ssh_session_struct *handle() const { return m_session; }
 
@@ -63,6 +65,7 @@ private:
     std::string m_describe;
     std::string m_user;
     std::string m_fingerprint;
+    std::string m_cipher;
 };
 
 /// The SHA256 fingerprint of a session's server key, or an empty string.
