@@ -50,8 +50,8 @@ void analyseFile(const std::string &path)
         const auto &e = a.packetIndex[i];
         if (e.fileIndex >= a.files.size())
             __builtin_trap(); // an index entry naming a file that does not exist is an engine bug
-        auto raw = lbs::pcap::PacketReader::readAt(a.files[e.fileIndex], static_cast<uint16_t>(e.fileIndex),
-                                                   e.offset, buffer);
+        auto raw = lbs::pcap::PacketReader::readAt(
+            a.files[e.fileIndex], static_cast<uint16_t>(e.fileIndex), e.offset, buffer);
         if (!raw.ok())
             continue;
         lbs::pcap::DecodedPacket d;

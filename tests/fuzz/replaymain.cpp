@@ -17,7 +17,7 @@ namespace {
 
 void collect(const std::string &path, std::vector<std::string> &out)
 {
-    struct stat st {};
+    struct stat st { };
     if (stat(path.c_str(), &st) != 0)
         return;
     if (!S_ISDIR(st.st_mode)) {
@@ -51,7 +51,8 @@ int main(int argc, char **argv)
     }
     std::printf("fuzz replay: %zu inputs ran without a crash\n", ran);
     if (ran < 5) {
-        std::fprintf(stderr, "fuzz replay: expected at least 5 seed files, found %zu (is tests/fuzz/seeds there?)\n", ran);
+        std::fprintf(stderr,
+            "fuzz replay: expected at least 5 seed files, found %zu (is tests/fuzz/seeds there?)\n", ran);
         return 1;
     }
     return 0;

@@ -479,6 +479,8 @@ void Sim::finalize()
             seen[d.side] = true;
         }
         t.lastTs = static_cast<double>(d.ts) / 1e9;
+        if (d.icmp) // an ICMP error about the flow is not one of its TCP packets
+            continue;
         const uint32_t bytes = frameLength(m_o.link, d);
         if (d.dir == C2s) {
             ++t.packetsC2s;

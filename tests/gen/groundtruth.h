@@ -31,14 +31,14 @@ struct FlowTruth {
     std::optional<double> handshakeRttUs; ///< last SYN before the SYN/ACK -> SYN/ACK
     std::optional<double> ackRttUs; ///< SYN/ACK -> client's ACK
     std::string outcome; ///< complete | reset | failed_handshake | incomplete
-    int retransmits = 0;     ///< as Wireshark tcp.analysis.retransmission: SYN + data, fast included
+    int retransmits = 0; ///< as Wireshark tcp.analysis.retransmission: SYN + data, fast included
     int dataRetransmits = 0; ///< retransmitted data segments only
     int fastRetransmits = 0;
     int dupAcks = 0;
     int resets = 0;
     int zeroWindows = 0;
     bool icmpUnreachable = false;
-    uint64_t packetsC2s = 0, packetsS2c = 0;
+    uint64_t packetsC2s = 0, packetsS2c = 0; ///< TCP packets (an ICMP error about the flow is not counted)
     uint64_t bytesC2s = 0, bytesS2c = 0; ///< frame bytes (orig_len)
     uint64_t payloadC2s = 0, payloadS2c = 0; ///< TCP payload bytes
     std::vector<RequestTruth> requests;

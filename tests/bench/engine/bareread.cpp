@@ -32,6 +32,6 @@ int main(int argc, char **argv)
     }
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("packets=%llu bytes=%llu seconds=%.6f\n", static_cast<unsigned long long>(packets),
-                static_cast<unsigned long long>(bytes), s);
+        static_cast<unsigned long long>(bytes), s);
     return 0;
 }

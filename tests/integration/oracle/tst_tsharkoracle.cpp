@@ -207,7 +207,8 @@ private slots:
         QTest::addColumn<bool>("generated");
         QTest::newRow("generated ethernet") << QStringLiteral("ethernet") << true;
         QTest::newRow("generated sll2 both sides") << QStringLiteral("sll2") << true;
-        for (const char *name : {"http_1.pcap", "tcp-handshake.pcap", "mptcp.pcap", "tcp_fwd_ack_syn.pcap"})
+        for (const char *name :
+            {"tcp-handshake-nano.pcap", "mptcp-v0.pcap", "dns_tcp.pcap", "ipv4_tcp_http_xml_tso.pcap"})
             QTest::newRow(name) << QString::fromLatin1(name) << false;
     }
     void engineAgreesWithTshark()

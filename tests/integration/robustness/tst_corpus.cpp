@@ -47,7 +47,8 @@ QString analyseInProcess(const QString &path)
     lbs::analysis::Analyzer analyzer;
     auto result = analyzer.run(set.value());
     if (!result.ok())
-        return result.error().message.empty() ? QStringLiteral("analysis error without a message") : QString();
+        return result.error().message.empty() ? QStringLiteral("analysis error without a message")
+                                              : QString();
     const lbs::analysis::CaptureAnalysis &a = result.value();
     if (lbs::analysis::toJsonReport(a).empty())
         return QStringLiteral("empty JSON report");
@@ -56,10 +57,15 @@ QString analyseInProcess(const QString &path)
     for (size_t i = 0; i < n; ++i) {
         const auto &e = a.packetIndex[i];
         if (e.fileIndex >= a.files.size())
-            return QStringLiteral("packet %1 names file %2 of %3").arg(i).arg(e.fileIndex).arg(a.files.size());
+            return QStringLiteral("packet %1 names file %2 of %3")
+                .arg(i)
+                .arg(e.fileIndex)
+                .arg(a.files.size());
         auto raw = lbs::pcap::PacketReader::readAt(a.files[e.fileIndex], e.fileIndex, e.offset, buffer);
         if (!raw.ok())
-            return QStringLiteral("re-reading packet %1 failed: %2").arg(i).arg(QString::fromStdString(raw.error().toString()));
+            return QStringLiteral("re-reading packet %1 failed: %2")
+                .arg(i)
+                .arg(QString::fromStdString(raw.error().toString()));
         lbs::pcap::DecodedPacket d;
         lbs::pcap::decodePacket(raw->linktype, raw->data, raw->capLen, raw->wireLen, d);
         (void)lbs::analysis::packetInfoText(d, e.flags);
@@ -103,7 +109,8 @@ QList<CliOutcome> runCli(const QString &cli, const QStringList &files, const QSt
                 if (it->timer.elapsed() > kPerFileSeconds * 1000) {
                     p.kill();
                     p.waitForFinished(5000);
-                    problems.append({it->file, QStringLiteral("hang: still running after %1 s").arg(kPerFileSeconds)});
+                    problems.append(
+                        {it->file, QStringLiteral("hang: still running after %1 s").arg(kPerFileSeconds)});
                     it = jobs.erase(it);
                 } else {
                     ++it;
@@ -114,15 +121,18 @@ QList<CliOutcome> runCli(const QString &cli, const QStringList &files, const QSt
             QString problem;
             if (p.exitStatus() != QProcess::NormalExit)
                 problem = QStringLiteral("crashed: %1").arg(QString::fromUtf8(err.right(600)));
-            else if (err.contains("AddressSanitizer") || err.contains("runtime error:") || err.contains("LeakSanitizer"))
+            else if (err.contains("AddressSanitizer") || err.contains("runtime error:")
+                || err.contains("LeakSanitizer"))
                 problem = QStringLiteral("sanitizer report: %1").arg(QString::fromUtf8(err.left(1500)));
             else if (p.exitCode() == 2) {
                 ++*refused;
                 const QByteArray reason = err.trimmed();
                 if (reason.isEmpty() || reason.contains('\n'))
-                    problem = QStringLiteral("exit 2 needs exactly one line of reason, got: '%1'").arg(QString::fromUtf8(err));
+                    problem = QStringLiteral("exit 2 needs exactly one line of reason, got: '%1'")
+                                  .arg(QString::fromUtf8(err));
             } else if (p.exitCode() != 0)
-                problem = QStringLiteral("exit %1: %2").arg(p.exitCode()).arg(QString::fromUtf8(err.right(600)));
+                problem
+                    = QStringLiteral("exit %1: %2").arg(p.exitCode()).arg(QString::fromUtf8(err.right(600)));
             if (!problem.isEmpty())
                 problems.append({it->file, problem});
             it = jobs.erase(it);
@@ -135,13 +145,14 @@ QList<CliOutcome> runCli(const QString &cli, const QStringList &files, const QSt
 QStringList corruptedCaptures(const QString &dir)
 {
     lbs::gen::Options o;
-    o.output = (dir + QStringLiteral("/base.pcap")).toStdString();
+    o.output = QString(dir + QStringLiteral("/base.pcap")).toStdString();
     o.durationSec = 2;
     o.connPerSec = 5;
     o.maxBody = 6000;
     o.bothSides = true;
     o.link = lbs::gen::LinkType::Sll2;
-    o.faults = {{lbs::gen::FaultKind::IcmpUnreachable, 1, 0.5}, {lbs::gen::FaultKind::FastRetransmit, 1, 1.0}};
+    o.faults
+        = {{lbs::gen::FaultKind::IcmpUnreachable, 1, 0.5}, {lbs::gen::FaultKind::FastRetransmit, 1, 1.0}};
     QStringList out;
     for (int variant = 0; variant < 2; ++variant) {
         o.format = variant ? lbs::gen::FileFormat::Pcapng : lbs::gen::FileFormat::Pcap;
@@ -161,7 +172,7 @@ QStringList corruptedCaptures(const QString &dir)
         const QString tag = variant ? QStringLiteral("ng") : QStringLiteral("pcap");
         for (int i = 0; i < 12; ++i) // truncated anywhere, including inside headers
             write(QStringLiteral("cut-%1-%2").arg(tag).arg(i),
-                  base.left(int(rng.range(0, i < 4 ? 64 : base.size() - 1))));
+                base.left(int(rng.range(0, i < 4 ? 64 : base.size() - 1))));
         for (int i = 0; i < 12; ++i) { // random byte flips
             QByteArray b = base;
             for (int k = 0; k < 1 + i * 3; ++k)
@@ -189,9 +200,10 @@ private slots:
     void initTestCase()
     {
         if (!QDir(corpusDir()).exists())
-            QSKIP(qPrintable(QStringLiteral("corpus folder %1 is missing (LBSCOPE_CORPUS_DIR, ../shared/corpus "
-                                            "relative to the project)")
-                                 .arg(corpusDir())));
+            QSKIP(
+                qPrintable(QStringLiteral("corpus folder %1 is missing (LBSCOPE_CORPUS_DIR, ../shared/corpus "
+                                          "relative to the project)")
+                               .arg(corpusDir())));
         m_files = corpusFiles();
         QVERIFY2(m_files.size() > 100, "the corpus folder holds fewer than 100 files");
         QVERIFY(m_tmp.isValid());
@@ -232,8 +244,8 @@ private slots:
         QStringList text;
         for (const CliOutcome &p : problems)
             text << QFileInfo(p.file).fileName() + QStringLiteral(": ") + p.problem;
-        qInfo("%lld inputs through lbscope-cli: %d refused cleanly (exit 2), %lld problems", qlonglong(m_files.size()),
-              refused, qlonglong(problems.size()));
+        qInfo("%lld inputs through lbscope-cli: %d refused cleanly (exit 2), %lld problems",
+            qlonglong(m_files.size()), refused, qlonglong(problems.size()));
         QVERIFY2(text.isEmpty(), qPrintable(text.mid(0, 30).join(QLatin1Char('\n'))));
     }
 

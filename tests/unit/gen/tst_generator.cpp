@@ -189,7 +189,7 @@ private slots:
         QCOMPARE(subMicro, nano);
         uint64_t flowPackets = 0;
         for (const FlowTruth &f : truth->flows)
-            flowPackets += f.packetsC2s + f.packetsS2c;
+            flowPackets += f.packetsC2s + f.packetsS2c + (f.icmpUnreachable ? 1 : 0);
         QCOMPARE(flowPackets, truth->packets);
     }
 
