@@ -194,6 +194,8 @@ int runCapture(const std::vector<std::string> &args)
             return 2;
         }
         session = std::move(s.value());
+        if (plan.durationSec > 0)
+            session->setDurationSec(plan.durationSec);
         std::fprintf(stderr, "re-attached to %s on %s (pid %lld, state %s)\n", previous->remoteBase.c_str(),
             host.value()->describe().c_str(), static_cast<long long>(previous->pid), previous->state.c_str());
     } else {

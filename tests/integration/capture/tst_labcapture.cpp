@@ -1,0 +1,340 @@
+// Lab integration tests for capture and fetch over SSH (label lab, needs the lab fixture):
+// a capture during `lab traffic` yields files identical to the node's and analysable traffic to the
+// VIP; a jump host works; a download cut mid-way resumes to identical bytes; a cancelled capture
+// leaves no tcpdump on the node; hostile filters/interfaces/hosts are refused or passed literally.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <csignal>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run run(const QString &program, const QStringList &args, int timeoutMs = 180000)
+{
+    QProcess p;
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        r.err = "timed out: " + program.toUtf8();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+} // namespace
+
+class TestLabCapture : public QObject {
+    Q_OBJECT
+
+private:
+    QString m_cli = QStringLiteral(LBSCOPE_CLI);
+    QString m_labDir = QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR);
+    QJsonObject m_status;
+    QString m_node; // VIP holder
+    QString m_sshTarget; // root@127.0.0.1:PORT of the holder
+    QString m_privateIp; // holder's private address (for the jump test)
+    QString m_bastion;
+    QString m_key;
+    QString m_knownHosts;
+    QString m_vip;
+    QTemporaryDir m_tmp;
+
+    QStringList sshArgs() const
+    {
+        return {QStringLiteral("--identity"), m_key, QStringLiteral("--known-hosts"), m_knownHosts,
+            QStringLiteral("--ssh-config"), QStringLiteral("none")};
+    }
+    Run nodeExec(const QString &node, const QStringList &argv)
+    {
+        return run(
+            m_labDir + QStringLiteral("/node-exec"), QStringList {node, QStringLiteral("--")} + argv, 60000);
+    }
+    QByteArray nodeSha(const QString &node, const QString &path)
+    {
+        const Run r = nodeExec(node, {QStringLiteral("sha256sum"), path});
+        return r.code == 0 ? r.out.left(64) : QByteArray();
+    }
+    static QByteArray localSha(const QString &path)
+    {
+        const Run r = run(QStringLiteral("sha256sum"), {path});
+        return r.out.left(64);
+    }
+    QJsonObject readJson(const QString &path)
+    {
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+    bool remoteProcessGone(const QString &node, qint64 pid)
+    {
+        const Run r = nodeExec(node, {QStringLiteral("cat"), QStringLiteral("/proc/%1/stat").arg(pid)});
+        if (r.code != 0)
+            return true;
+        const int close = r.out.lastIndexOf(')');
+        return close > 0 && (r.out.mid(close + 2, 1) == "Z" || r.out.mid(close + 2, 1) == "X");
+    }
+    void removeRemoteCapture(const QJsonObject &manifest)
+    {
+        QStringList paths {manifest.value(QStringLiteral("pid_file")).toString(),
+            manifest.value(QStringLiteral("stderr_file")).toString()};
+        const QJsonArray files = manifest.value(QStringLiteral("files")).toArray();
+        for (const auto &f : files)
+            paths << f.toObject().value(QStringLiteral("remote_path")).toString();
+        paths.removeAll(QString());
+        if (!paths.isEmpty())
+            nodeExec(m_node,
+                QStringList {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--")} + paths);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFile::exists(m_cli), "lbscope-cli is not built");
+        const Run st
+            = run(m_labDir + QStringLiteral("/lab"), {QStringLiteral("status"), QStringLiteral("--json")});
+        QVERIFY2(st.code == 0,
+            qPrintable(QStringLiteral("the lab is not up (lab status exit %1): %2")
+                           .arg(st.code)
+                           .arg(QString::fromUtf8(st.err))));
+        m_status = QJsonDocument::fromJson(st.out).object();
+        m_vip = m_status.value(QStringLiteral("vip")).toString();
+        m_key = m_status.value(QStringLiteral("ssh_key")).toString();
+        m_knownHosts = m_status.value(QStringLiteral("known_hosts")).toString();
+        m_bastion = m_status.value(QStringLiteral("bastion")).toString();
+        if (m_status.value(QStringLiteral("bastion")).isObject())
+            m_bastion = m_status.value(QStringLiteral("bastion"))
+                            .toObject()
+                            .value(QStringLiteral("ssh"))
+                            .toString();
+        const QJsonArray nodes = m_status.value(QStringLiteral("nodes")).toArray();
+        for (const auto &n : nodes) {
+            const QJsonObject o = n.toObject();
+            if (o.value(QStringLiteral("holds_vip")).toBool()) {
+                m_node = o.value(QStringLiteral("name")).toString();
+                m_sshTarget = o.value(QStringLiteral("ssh")).toString();
+                m_privateIp = o.value(QStringLiteral("private_ip")).toString();
+            }
+        }
+        QVERIFY2(!m_node.isEmpty() && !m_sshTarget.isEmpty(), st.out.constData());
+        QVERIFY(QFile::exists(m_key));
+    }
+
+    void captureDuringTrafficMatchesNodeAndAnalyses()
+    {
+        const QString out = m_tmp.path() + QStringLiteral("/traffic");
+        QProcess traffic;
+        traffic.start(m_labDir + QStringLiteral("/lab"),
+            {QStringLiteral("traffic"), QStringLiteral("--rate"), QStringLiteral("40"),
+                QStringLiteral("--duration"), QStringLiteral("10")});
+        QVERIFY(traffic.waitForStarted());
+        const Run cap = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), m_sshTarget,
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--filter"),
+                QStringLiteral("host ") + m_vip, QStringLiteral("--ring"), QStringLiteral("1x4"),
+                QStringLiteral("--duration"), QStringLiteral("6s"), QStringLiteral("--out"), out}
+                + sshArgs());
+        traffic.waitForFinished(60000);
+        QVERIFY2(cap.code == 0, cap.err.constData());
+        const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("ssh"));
+        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        QCOMPARE(m.value(QStringLiteral("interface")).toString(), QStringLiteral("eth1"));
+        QVERIFY(
+            m.value(QStringLiteral("remote_command")).toArray().contains(QJsonValue(QStringLiteral("host ") + m_vip)));
+        QVERIFY(
+            m.value(QStringLiteral("tcpdump_stats")).toObject().value(QStringLiteral("captured")).toDouble()
+            > 0);
+        const QJsonArray files = m.value(QStringLiteral("files")).toArray();
+        QVERIFY(!files.isEmpty());
+        for (const auto &fv : files) {
+            const QJsonObject f = fv.toObject();
+            const QString local = out + QLatin1Char('/') + f.value(QStringLiteral("name")).toString();
+            const QByteArray sha = localSha(local);
+            QCOMPARE(sha, f.value(QStringLiteral("sha256")).toString().toUtf8());
+            QCOMPARE(sha, nodeSha(m_node, f.value(QStringLiteral("remote_path")).toString()));
+            QVERIFY(f.value(QStringLiteral("first_ts")).toDouble() > 1.6e9);
+        }
+        const QString json = m_tmp.path() + QStringLiteral("/traffic.json");
+        const Run an = run(m_cli, {QStringLiteral("analyze"), out, QStringLiteral("--json"), json});
+        QVERIFY2(an.code == 0, an.err.constData());
+        const QJsonObject a = readJson(json);
+        QVERIFY(a.value(QStringLiteral("packets")).toDouble() > 0);
+        int toVip = 0;
+        const QJsonArray flows = a.value(QStringLiteral("flows")).toArray();
+        for (const auto &fl : flows)
+            if (fl.toObject().value(QStringLiteral("server")).toString() == m_vip + QStringLiteral(":80"))
+                ++toVip;
+        QVERIFY2(toVip > 5, qPrintable(QStringLiteral("%1 flows to the VIP").arg(toVip)));
+        removeRemoteCapture(m);
+    }
+
+    void captureThroughJumpHost()
+    {
+        if (m_bastion.isEmpty() || m_privateIp.isEmpty())
+            QSKIP("lab status names no bastion or private address for the jump-host path");
+        const QString out = m_tmp.path() + QStringLiteral("/jump");
+        const Run cap = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"),
+                QStringLiteral("root@") + m_privateIp + QStringLiteral(":22"), QStringLiteral("--jump"),
+                m_bastion, QStringLiteral("--iface"), QStringLiteral("eth0"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--duration"), QStringLiteral("3s"),
+                QStringLiteral("--remove-remote"), QStringLiteral("--out"), out}
+                + sshArgs());
+        QVERIFY2(cap.code == 0, cap.err.constData());
+        const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        QVERIFY(!m.value(QStringLiteral("files")).toArray().isEmpty());
+    }
+
+    void fetchCutMidwayResumesIdentical()
+    {
+        const QString remote = QStringLiteral("/var/tmp/lbscope-resume-test.bin");
+        QCOMPARE(nodeExec(m_node,
+                     {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + remote,
+                         QStringLiteral("bs=1M"), QStringLiteral("count=200"), QStringLiteral("status=none")})
+                     .code,
+            0);
+        const QString out = m_tmp.path() + QStringLiteral("/fetch");
+        const QString part = out + QStringLiteral("/lbscope-resume-test.bin.part");
+        const QStringList args = QStringList {QStringLiteral("fetch"), QStringLiteral("--ssh"), m_sshTarget,
+                                     remote, QStringLiteral("--out"), out}
+            + sshArgs();
+        QProcess fetch;
+        fetch.start(m_cli, args);
+        QVERIFY(fetch.waitForStarted());
+        // cut the transfer once a part of the file arrived
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QFileInfo(part).size() > 20 * 1024 * 1024 || fetch.state() == QProcess::NotRunning, 120000);
+        ::kill(static_cast<pid_t>(fetch.processId()), SIGINT);
+        QVERIFY(fetch.waitForFinished(30000));
+        QCOMPARE(fetch.exitCode(), 130);
+        const qint64 partSize = QFileInfo(part).size();
+        QVERIFY2(partSize > 0 && partSize < 200 * 1024 * 1024, qPrintable(QString::number(partSize)));
+        const Run again = run(m_cli, args);
+        QVERIFY2(again.code == 0, again.err.constData());
+        QVERIFY2(again.err.contains("resumed"), again.err.constData());
+        QCOMPARE(localSha(out + QStringLiteral("/lbscope-resume-test.bin")), nodeSha(m_node, remote));
+        QVERIFY(!QFile::exists(part));
+        nodeExec(m_node, {QStringLiteral("rm"), QStringLiteral("-f"), remote});
+    }
+
+    void cancelledCaptureLeavesNoTcpdump()
+    {
+        const QString out = m_tmp.path() + QStringLiteral("/cancel");
+        QProcess cap;
+        cap.start(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), m_sshTarget,
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--out"), out}
+                + sshArgs());
+        QVERIFY(cap.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on"), 60000);
+        const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+        const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+        QVERIFY(pid > 1);
+        QVERIFY(!remoteProcessGone(m_node, pid));
+        ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // stop...
+        QTest::qWait(300);
+        ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // ...and abort
+        QVERIFY(cap.waitForFinished(60000));
+        err += cap.readAllStandardError();
+        QCOMPARE(cap.exitCode(), 130);
+        QVERIFY(remoteProcessGone(m_node, pid));
+        // aborted means cleaned up: no ring files left on the node
+        const Run ls = nodeExec(m_node,
+            {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("ls -- \"$1\"* 2>/dev/null | wc -l"),
+                QStringLiteral("sh"), state.value(QStringLiteral("remote_base")).toString()});
+        QCOMPARE(ls.out.trimmed(), QByteArray("0"));
+    }
+
+    void reattachAfterDroppedConnection()
+    {
+        const QString out = m_tmp.path() + QStringLiteral("/attach");
+        QProcess cap;
+        cap.start(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), m_sshTarget,
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--out"), out}
+                + sshArgs());
+        QVERIFY(cap.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on"), 60000);
+        cap.kill(); // the laptop's connection dies with it
+        cap.waitForFinished(5000);
+        const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+        const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+        QVERIFY(!remoteProcessGone(m_node, pid));
+        const Run att = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--attach"), out,
+                QStringLiteral("--duration"), QStringLiteral("2s"), QStringLiteral("--remove-remote")}
+                + sshArgs());
+        QVERIFY2(att.code == 0, att.err.constData());
+        QVERIFY(remoteProcessGone(m_node, pid));
+        QVERIFY(QFile::exists(out + QStringLiteral("/manifest.json")));
+    }
+
+    void hostileInputsAreNeverExecuted_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<int>("expectedExit");
+        const QString m = QStringLiteral("/tmp/pwned-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+        QTest::newRow("filter $()") << "--filter" << QStringLiteral("port 80 or $(touch %1)").arg(m) << 1;
+        QTest::newRow("filter backticks") << "--filter" << QStringLiteral("`touch %1`").arg(m) << 1;
+        QTest::newRow("filter ; and quotes")
+            << "--filter" << QStringLiteral("port 80'; touch %1; echo '\"").arg(m) << 1;
+        QTest::newRow("filter newline") << "--filter" << QStringLiteral("port 80\ntouch %1").arg(m) << 2;
+        QTest::newRow("iface ;") << "--iface" << QStringLiteral("eth1;touch %1").arg(m) << 2;
+        QTest::newRow("iface $()") << "--iface" << QStringLiteral("$(touch %1)").arg(m) << 2;
+        QTest::newRow("ssh host ;") << "--ssh" << QStringLiteral("root@127.0.0.1;touch %1").arg(m) << 1;
+        QTest::newRow("remote dir") << "--remote-dir" << QStringLiteral("/tmp/$(touch %1)").arg(m) << 2;
+    }
+    void hostileInputsAreNeverExecuted()
+    {
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        QFETCH(int, expectedExit);
+        const QString marker = value.mid(value.indexOf(QStringLiteral("/tmp/pwned-")), 43);
+        QStringList args {QStringLiteral("capture"), QStringLiteral("--ssh"), m_sshTarget,
+            QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+            QStringLiteral("1x1"), QStringLiteral("--duration"), QStringLiteral("2s"),
+            QStringLiteral("--out"),
+            m_tmp.path() + QStringLiteral("/hostile-") + QUuid::createUuid().toString(QUuid::Id128)};
+        const auto at = args.indexOf(option);
+        if (at >= 0)
+            args[at + 1] = value;
+        else
+            args << option << value;
+        const Run r = run(m_cli, args + sshArgs());
+        QVERIFY2(r.code == expectedExit || (expectedExit == 1 && r.code == 2),
+            qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(QString::fromUtf8(r.err))));
+        for (const auto &n : m_status.value(QStringLiteral("nodes")).toArray()) {
+            const QString node = n.toObject().value(QStringLiteral("name")).toString();
+            QVERIFY2(nodeExec(node, {QStringLiteral("test"), QStringLiteral("-e"), marker}).code != 0,
+                qPrintable(QStringLiteral("%1 exists on %2").arg(marker, node)));
+        }
+        QVERIFY(!QFile::exists(marker));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLabCapture)
+#include "tst_labcapture.moc"
