@@ -32,6 +32,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -78,6 +79,8 @@ private slots:
     void truncatedCaptureShowsBanner();
     void missingFileShowsError();
     void opensSampleCapture();
+    void cancelDropsResults();
+    void dropOpensTabs();
 
 private:
     CaptureView *loadFixture(const QString &path);
@@ -456,6 +459,39 @@ void TestViewer::opensSampleCapture()
     QVERIFY(view->flows()->model()->rowCount() > 0);
     QVERIFY(view->findings()->model()->rowCount() > 0);
     view->renderAllViews();
+}
+
+void TestViewer::cancelDropsResults()
+{
+    CaptureView *view = m_window->openCapture({m_fixture});
+    QSignalSpy loaded(view->document(), &CaptureDocument::loaded);
+    view->document()->cancel();
+    QCOMPARE(view->document()->state(), CaptureDocument::State::Cancelled);
+    QTest::qWait(1500); // the job finishes or stops; either way its result must not arrive
+    QVERIFY(loaded.isEmpty());
+    QCOMPARE(view->document()->state(), CaptureDocument::State::Cancelled);
+    QVERIFY(view->banner()->text().contains(QStringLiteral("cancelled")));
+    // F5 (reload) loads it after all.
+    view->document()->load();
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 60000);
+}
+
+void TestViewer::dropOpensTabs()
+{
+    const int before = m_window->views().size();
+    const QString second = m_dir.filePath(QStringLiteral("second.pcap"));
+    QFile::remove(second);
+    QVERIFY(QFile::copy(m_fixture, second));
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(m_fixture), QUrl::fromLocalFile(second)});
+    const QPoint pos(m_window->width() / 2, m_window->height() / 2);
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &drop);
+    QCOMPARE(m_window->views().size(), before + 2); // two unrelated files: two captures
+    QCOMPARE(m_window->currentView()->document()->displayName(), QStringLiteral("second.pcap"));
 }
 
 QTEST_MAIN(TestViewer)

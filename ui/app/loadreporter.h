@@ -24,6 +24,7 @@ private:
     bool m_exit;
     QString m_readyFile;
     bool m_done = false;
+    QElapsedTimer m_sinceLoaded;
 };
 
 } // namespace lbs::ui

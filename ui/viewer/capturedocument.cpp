@@ -125,7 +125,7 @@ void CaptureDocument::setState(State s)
 void CaptureDocument::load()
 {
     m_error.clear();
-    m_msTimeline = m_msLoaded = -1;
+    m_msTimeline = m_msLoaded = m_msTimelineFull = -1;
     m_clock.start();
     setState(State::Loading);
     std::vector<std::string> inputs;
@@ -172,8 +172,10 @@ void CaptureDocument::load()
                         self->m_msTimeline = self->m_clock.elapsed();
                     self->m_selection->setFullRange(
                         double(copy->firstTsNs) * 1e-9, double(copy->lastTsNs) * 1e-9);
-                    if (final)
+                    if (final) {
+                        self->m_msTimelineFull = self->m_clock.elapsed();
                         self->setState(State::TimelineReady);
+                    }
                     emit self->timelineUpdated();
                 });
             };
@@ -193,6 +195,8 @@ void CaptureDocument::load()
             if (self->m_msTimeline < 0)
                 self->m_msTimeline = self->m_clock.elapsed();
             self->m_msLoaded = self->m_clock.elapsed();
+            if (self->m_msTimelineFull < 0)
+                self->m_msTimelineFull = self->m_msLoaded;
             self->m_selection->setFullRange(
                 double(self->m_analysis->firstTsNs) * 1e-9, double(self->m_analysis->lastTsNs) * 1e-9);
             self->setState(State::Loaded);

@@ -40,6 +40,8 @@ public:
     /// Milliseconds from load() to the first timeline / to the complete analysis (-1 if not yet).
     qint64 msToFirstTimeline() const { return m_msTimeline; }
     qint64 msToLoaded() const { return m_msLoaded; }
+    /// Milliseconds to the final timeline (every packet read; flows may still be finishing).
+    qint64 msToFullTimeline() const { return m_msTimelineFull; }
 
 public slots:
     void load();
@@ -67,6 +69,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_msTimeline = -1;
     qint64 m_msLoaded = -1;
+    qint64 m_msTimelineFull = -1;
 };
 
 } // namespace lbs::ui
