@@ -1,0 +1,267 @@
+// Debug pods against an in-test API server: the pod spec of protocol.md §5.2, the privileged namespace,
+// fast failures (image pull, admission, scheduling) and the RAII/explicit delete on every path.
+#include "core/capture/debugpod.h"
+#include "core/capture/kuberemotehost.h"
+#include "fakeapiserver.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+#include <QTimer>
+
+using namespace lbs;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A tiny pods API: namespaces (existing or not), pod create (or a scripted refusal), a watch stream
+// whose events come from `statuses`, GET and DELETE of the pod.
+struct PodApi {
+    bool namespaceExists = true;
+    int createStatus = 201;
+    QByteArray createBody;
+    QList<QJsonObject> statuses; // one watch event per entry
+    bool deleted = false;
+    QJsonObject createdNamespace;
+    QJsonObject createdPod;
+
+    FakeResponse handle(const FakeRequest &r)
+    {
+        const QString ns = u"/api/v1/namespaces/lbscope"_s;
+        if (r.method == "GET" && r.path == ns)
+            return namespaceExists
+                ? FakeResponse::json(200, R"({"metadata":{"name":"lbscope"}})")
+                : FakeResponse::kubeStatus(404, u"NotFound"_s, u"namespaces \"lbscope\" not found"_s);
+        if (r.method == "POST" && r.path == QLatin1String("/api/v1/namespaces")) {
+            createdNamespace = QJsonDocument::fromJson(r.body).object();
+            namespaceExists = true;
+            return FakeResponse::json(201, r.body);
+        }
+        if (r.method == "POST" && r.path == ns + u"/pods"_s) {
+            createdPod = QJsonDocument::fromJson(r.body).object();
+            if (createStatus != 201)
+                return FakeResponse::json(createStatus, createBody);
+            return FakeResponse::json(201,
+                R"({"metadata":{"name":"lbscope-n1-abcde","namespace":"lbscope","resourceVersion":"100"}})");
+        }
+        if (r.method == "GET" && r.query(u"watch"_s) == QLatin1String("1")) {
+            FakeResponse resp;
+            resp.chunkDelayMs = 30;
+            int rv = 101;
+            for (const QJsonObject &st : statuses) {
+                const QJsonObject pod {{u"metadata"_s,
+                                           QJsonObject {{u"name"_s, u"lbscope-n1-abcde"_s},
+                                               {u"resourceVersion"_s, QString::number(rv++)}}},
+                    {u"status"_s, st}};
+                resp.chunks << QJsonDocument(QJsonObject {{u"type"_s, u"MODIFIED"_s}, {u"object"_s, pod}})
+                                   .toJson(QJsonDocument::Compact)
+                        + '\n';
+            }
+            if (resp.chunks.isEmpty())
+                resp.chunkDelayMs = 0;
+            return resp;
+        }
+        if (r.method == "DELETE" && r.path == ns + u"/pods/lbscope-n1-abcde"_s) {
+            deleted = true;
+            return FakeResponse::json(200, "{}");
+        }
+        if (r.method == "GET" && r.path == ns + u"/pods/lbscope-n1-abcde"_s)
+            return deleted
+                ? FakeResponse::kubeStatus(404, u"NotFound"_s, u"gone"_s)
+                : FakeResponse::json(200,
+                    R"({"metadata":{"name":"lbscope-n1-abcde","resourceVersion":"150"},"status":{"phase":"Pending"}})");
+        if (r.path.endsWith(QLatin1String("/events")))
+            return FakeResponse::json(200, R"({"items":[{"reason":"Pulling","message":"Pulling image"}]})");
+        return FakeResponse::kubeStatus(404, u"NotFound"_s, r.path);
+    }
+};
+
+QJsonObject waiting(const QString &reason, const QString &message)
+{
+    return QJsonObject {{u"phase"_s, u"Pending"_s},
+        {u"containerStatuses"_s,
+            QJsonArray {QJsonObject {{u"name"_s, u"debug"_s},
+                {u"state"_s,
+                    QJsonObject {
+                        {u"waiting"_s, QJsonObject {{u"reason"_s, reason}, {u"message"_s, message}}}}}}}}};
+}
+
+QJsonObject running()
+{
+    return QJsonObject {{u"phase"_s, u"Running"_s},
+        {u"containerStatuses"_s,
+            QJsonArray {QJsonObject {
+                {u"name"_s, u"debug"_s}, {u"state"_s, QJsonObject {{u"running"_s, QJsonObject {}}}}}}}};
+}
+
+std::unique_ptr<kube::KubeClient> client(const QString &url)
+{
+    kube::ResolvedContext ctx;
+    ctx.context.name = u"t"_s;
+    ctx.cluster.server = url;
+    ctx.user.token = u"x"_s;
+    return std::move(kube::KubeClient::create(ctx).value());
+}
+
+} // namespace
+
+class TestDebugPod : public QObject {
+    Q_OBJECT
+private slots:
+    void podSpec()
+    {
+        capture::DebugPodOptions o;
+        o.node = u"10.1.2.3"_s;
+        o.owner = u"alice@laptop"_s;
+        o.session = u"s-1"_s;
+        const QJsonObject p = capture::DebugPod::podSpec(o);
+        const QJsonObject meta = p.value(u"metadata"_s).toObject();
+        const QJsonObject spec = p.value(u"spec"_s).toObject();
+        QCOMPARE(meta.value(u"labels"_s).toObject().value(u"app.kubernetes.io/managed-by"_s).toString(),
+            u"lbscope"_s);
+        QCOMPARE(
+            meta.value(u"annotations"_s).toObject().value(u"lbscope/owner"_s).toString(), u"alice@laptop"_s);
+        QVERIFY(!meta.value(u"annotations"_s).toObject().value(u"lbscope/created"_s).toString().isEmpty());
+        QCOMPARE(spec.value(u"nodeName"_s).toString(), u"10.1.2.3"_s);
+        QVERIFY(spec.value(u"hostNetwork"_s).toBool());
+        QVERIFY(spec.value(u"hostPID"_s).toBool());
+        QCOMPARE(spec.value(u"restartPolicy"_s).toString(), u"Never"_s);
+        QCOMPARE(spec.value(u"activeDeadlineSeconds"_s).toInt(), 4 * 3600);
+        QCOMPARE(spec.value(u"tolerations"_s).toArray().first().toObject().value(u"operator"_s).toString(),
+            u"Exists"_s);
+        const QJsonObject c = spec.value(u"containers"_s).toArray().first().toObject();
+        QVERIFY(c.value(u"securityContext"_s).toObject().value(u"privileged"_s).toBool());
+        QCOMPARE(c.value(u"image"_s).toString(), QString::fromLatin1(capture::kDefaultDebugImage));
+        QStringList paths;
+        for (const QJsonValue &v : spec.value(u"volumes"_s).toArray())
+            paths << v.toObject().value(u"hostPath"_s).toObject().value(u"path"_s).toString();
+        QCOMPARE(paths, (QStringList {u"/"_s, u"/var/tmp/lbscope"_s}));
+    }
+
+    void createsPrivilegedNamespaceAndRuns()
+    {
+        PodApi api;
+        api.namespaceExists = false;
+        api.statuses = {waiting(u"ContainerCreating"_s, {}), running()};
+        FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
+        auto c = client(server.url());
+        CancelToken cancel;
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        {
+            auto pod = capture::DebugPod::create(*c, o, cancel);
+            QVERIFY2(pod.ok(), pod.ok() ? "" : pod.error().toString().c_str());
+            QCOMPARE((*pod)->name(), u"lbscope-n1-abcde"_s);
+            const QJsonObject labels
+                = api.createdNamespace.value(u"metadata"_s).toObject().value(u"labels"_s).toObject();
+            QCOMPARE(labels.value(u"pod-security.kubernetes.io/enforce"_s).toString(), u"privileged"_s);
+            QCOMPARE(api.createdPod.value(u"spec"_s).toObject().value(u"nodeName"_s).toString(), u"n1"_s);
+            capture::KubeRemoteHost host(**pod);
+            QCOMPARE(host.describe(), std::string("node n1 (via pod lbscope/lbscope-n1-abcde)"));
+            QVERIFY(!api.deleted);
+        } // the guard deletes
+        QVERIFY(api.deleted);
+    }
+
+    void fastFailures_data()
+    {
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("ErrImagePull")
+            << u"ErrImagePull"_s
+            << u"image 'docker.io/nicolaka/netshoot:latest' cannot be pulled on node n1 (ErrImagePull"_s;
+        QTest::newRow("ImagePullBackOff") << u"ImagePullBackOff"_s << u"cannot be pulled"_s;
+        QTest::newRow("CreateContainerError")
+            << u"CreateContainerError"_s << u"cannot start (CreateContainerError"_s;
+        QTest::newRow("Failed phase") << u"Failed"_s << u"ended Failed"_s;
+        QTest::newRow("Unschedulable")
+            << u"Unschedulable"_s << u"cannot be scheduled on node n1: 0/3 nodes are available"_s;
+    }
+    void fastFailures()
+    {
+        QFETCH(QString, reason);
+        QFETCH(QString, expect);
+        PodApi api;
+        if (reason == QLatin1String("Failed"))
+            api.statuses = {QJsonObject {{u"phase"_s, u"Failed"_s}, {u"reason"_s, u"OutOfcpu"_s},
+                {u"message"_s, u"node has no cpu"_s}}};
+        else if (reason == QLatin1String("Unschedulable"))
+            api.statuses = {QJsonObject {{u"phase"_s, u"Pending"_s},
+                {u"conditions"_s,
+                    QJsonArray {QJsonObject {{u"type"_s, u"PodScheduled"_s}, {u"status"_s, u"False"_s},
+                        {u"reason"_s, u"Unschedulable"_s}, {u"message"_s, u"0/3 nodes are available"_s}}}}}};
+        else
+            api.statuses = {waiting(reason, u"rpc error: not found"_s)};
+        FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
+        auto c = client(server.url());
+        CancelToken cancel;
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        QElapsedTimer t;
+        t.start();
+        auto pod = capture::DebugPod::create(*c, o, cancel);
+        QVERIFY(!pod.ok());
+        QVERIFY2(
+            QString::fromStdString(pod.error().toString()).contains(expect), pod.error().toString().c_str());
+        QVERIFY(t.elapsed() < 5000);
+        QVERIFY2(api.deleted, "a pod that failed to start must be deleted");
+    }
+
+    void admissionRejected()
+    {
+        PodApi api;
+        api.createStatus = 403;
+        api.createBody
+            = "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"message\":"
+              "\"pods \\\"x\\\" is forbidden: violates PodSecurity \\\"baseline:latest\\\": host namespaces "
+              "(hostNetwork=true, hostPID=true)\"}";
+        FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
+        auto c = client(server.url());
+        CancelToken cancel;
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        auto pod = capture::DebugPod::create(*c, o, cancel);
+        QVERIFY(!pod.ok());
+        const QString text = QString::fromStdString(pod.error().toString());
+        QVERIFY2(
+            text.contains(u"violates PodSecurity \"baseline:latest\": host namespaces"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"enforce=privileged"_s), qPrintable(text));
+    }
+
+    void cancelWhileWaitingDeletes()
+    {
+        PodApi api; // the watch never reports Running
+        api.statuses = {waiting(u"ContainerCreating"_s, {})};
+        FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
+        auto c = client(server.url());
+        CancelToken cancel;
+        QTimer::singleShot(400, [cancel] { cancel.cancel(); });
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        o.readyTimeoutMs = 20000;
+        auto pod = capture::DebugPod::create(*c, o, cancel);
+        QVERIFY(!pod.ok());
+        QVERIFY2(api.deleted, "cancel must still delete the pod (with a fresh token)");
+    }
+
+    void timeoutNamesTheEvents()
+    {
+        PodApi api;
+        api.statuses = {waiting(u"ContainerCreating"_s, {})};
+        FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
+        auto c = client(server.url());
+        CancelToken cancel;
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        o.readyTimeoutMs = 1500;
+        auto pod = capture::DebugPod::create(*c, o, cancel);
+        QVERIFY(!pod.ok());
+        QVERIFY2(QString::fromStdString(pod.error().toString()).contains(u"Pulling: Pulling image"_s),
+            pod.error().toString().c_str());
+        QVERIFY(api.deleted);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDebugPod)
+#include "tst_debugpod.moc"
