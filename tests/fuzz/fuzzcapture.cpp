@@ -46,7 +46,7 @@ void analyseFile(const std::string &path)
     (void)lbs::analysis::toFlowsCsv(a);
     (void)lbs::analysis::toTextSummary(a);
     std::vector<uint8_t> buffer;
-    for (size_t i = 0; i < a.packetIndex.size() && i < 64; ++i) {
+    for (size_t i = 0; i < a.packetIndex.size() && i < 16; ++i) {
         const auto &e = a.packetIndex[i];
         if (e.fileIndex >= a.files.size())
             __builtin_trap(); // an index entry naming a file that does not exist is an engine bug

@@ -1,0 +1,48 @@
+// lbscope-bench-analyze: the engine benchmark's in-process view of `lbscope-cli analyze --json`:
+// the same library calls (CaptureSet::open, Analyzer::run, toJsonReport) without the CLI's other
+// subcommands, plus what the engine keeps per packet (PacketIndexEntry) for the packet list.
+
+#include "core/analysis/analyzer.h"
+#include "core/analysis/jsonreport.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+int main(int argc, char **argv)
+{
+    std::vector<std::string> inputs;
+    std::string json;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--json" && i + 1 < argc)
+            json = argv[++i];
+        else
+            inputs.push_back(a);
+    }
+    if (inputs.empty()) {
+        std::fprintf(stderr, "usage: lbscope-bench-analyze FILE... [--json OUT]\n");
+        return 2;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto result = lbs::analysis::analyzeFiles(inputs);
+    if (!result.ok()) {
+        std::fprintf(stderr, "lbscope-bench-analyze: %s\n", result.error().toString().c_str());
+        return 2;
+    }
+    const lbs::analysis::CaptureAnalysis &a = result.value();
+    const std::string report = lbs::analysis::toJsonReport(a, false);
+    if (!json.empty()) {
+        if (FILE *f = std::fopen(json.c_str(), "wb")) {
+            std::fwrite(report.data(), 1, report.size(), f);
+            std::fclose(f);
+        }
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double kept
+        = a.packets ? double(a.packetIndex.capacity() * sizeof(a.packetIndex[0])) / double(a.packets) : 0;
+    std::printf("packets=%llu flows=%zu seconds=%.6f index_entry_bytes=%zu index_bytes_per_packet=%.1f\n",
+        static_cast<unsigned long long>(a.packets), a.flows.size(), s, sizeof(a.packetIndex[0]), kept);
+    return 0;
+}
