@@ -29,6 +29,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -80,6 +81,7 @@ private slots:
     void missingFileShowsError();
     void opensSampleCapture();
     void cancelDropsResults();
+    void manifestLabelsCapture();
     void dropOpensTabs();
 
 private:
@@ -474,6 +476,29 @@ void TestViewer::cancelDropsResults()
     // F5 (reload) loads it after all.
     view->document()->load();
     QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 60000);
+}
+
+void TestViewer::manifestLabelsCapture()
+{
+    const QString dir = m_dir.filePath(QStringLiteral("capdir"));
+    QVERIFY(QDir().mkpath(dir));
+    QFile::remove(dir + QStringLiteral("/lb.pcap0"));
+    QVERIFY(QFile::copy(m_fixture, dir + QStringLiteral("/lb.pcap0")));
+    QFile manifest(dir + QStringLiteral("/manifest.json"));
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write(R"({"transport": "kube", "context": "lab", "service": "default/web", "vip": "192.0.2.10",
+        "node": "lab-node-1", "interface": "eth1", "filter": "tcp port 80",
+        "tcpdump_stats": {"captured": 66, "received_by_filter": 70, "dropped_by_kernel": 4},
+        "files": [{"name": "lb.pcap0"}]})");
+    manifest.close();
+    CaptureView *view = loadFixture(dir);
+    QCOMPARE(view->document()->state(), CaptureDocument::State::Loaded);
+    const QString header = view->header()->text();
+    for (const char *want : {"lab-node-1", "eth1", "192.0.2.10", "tcp port 80"})
+        QVERIFY2(header.contains(QLatin1String(want)), qPrintable(header));
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("lab-node-1")));
+    QVERIFY2(view->banner()->text().contains(QStringLiteral("dropped by the kernel")),
+        qPrintable(view->banner()->text()));
 }
 
 void TestViewer::dropOpensTabs()
