@@ -62,6 +62,8 @@ void LoadReporter::check()
         if (ready.open(QIODevice::WriteOnly))
             ready.write(failed ? "failed\n" : "loaded\n");
     }
+    // Drawing every view once counts as part of loading: measured after renderAllViews().
+    const qint64 drawn = loaded + m_sinceLoaded.elapsed();
     if (!m_exit)
         return;
     // Packet list responsiveness: jump to 100 places spread over the list and paint the page each
@@ -85,8 +87,6 @@ void LoadReporter::check()
     }
     if (pages > 0)
         std::fprintf(stderr, "packet_list_page_ms=%.2f\n", pageMs / pages);
-    // Drawing every view once counts as part of loading: measured after renderAllViews().
-    const qint64 drawn = loaded + m_sinceLoaded.elapsed();
     std::fprintf(stderr,
         "first_timeline_ms=%lld\nfull_timeline_ms=%lld\nloaded_ms=%lld\ndrawn_ms=%lld\npeak_rss_kib=%ld\n",
         static_cast<long long>(timeline), static_cast<long long>(fullTimeline),
