@@ -189,8 +189,11 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
     const uint32_t n = (len + kMss - 1) / kMss;
     const uint32_t base = sSeq(off);
     const uint32_t ackC = clientNext();
-    const auto kind = faulty ? m_s.fault : std::optional<FaultKind> {};
-    const int64_t lostIdx = kind == FaultKind::FastRetransmit ? 3 : kind == FaultKind::RtoRetransmit ? 0 : -1;
+    // Plain values, not a copied std::optional: GCC -O2 flags those as maybe-uninitialized.
+    const bool hasFault = faulty && m_s.fault.has_value();
+    const FaultKind kindV = hasFault ? *m_s.fault : FaultKind::SynTimeout;
+    auto is = [&](FaultKind k) { return hasFault && kindV == k; };
+    const int64_t lostIdx = is(FaultKind::FastRetransmit) ? 3 : is(FaultKind::RtoRetransmit) ? 0 : -1;
     uint32_t clientLastAck = base;
     uint32_t cwnd = 10, idx = 0;
     int64_t tRound = startPod, lastAckPub = 0, firstSegPod = 0, lastSegPod = 0;
@@ -210,7 +213,7 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
         int64_t firstAckPub = -1, retransPod = -1;
         int64_t hole = -1;
         int dups = 0, recvSinceAck = 0;
-        const bool zeroHere = kind == FaultKind::ZeroWindow && idx == 0 && n > cnt;
+        const bool zeroHere = is(FaultKind::ZeroWindow) && idx == 0 && n > cnt;
         for (uint32_t j = 0; j < cnt; ++j) {
             const uint32_t seg = idx + j;
             const int64_t ackT = tRound + j * m_ser + m_fwd + m_crtt;
@@ -227,7 +230,7 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
                 if (clientLastAck == holeSeq) {
                     ++dups;
                     ++m_c.truth[0].dupAcks, ++m_c.truth[1].dupAcks;
-                    if (dups == 3 && kind == FaultKind::FastRetransmit)
+                    if (dups == 3 && is(FaultKind::FastRetransmit))
                         retransPod = ackT + m_fwd + m_brtt;
                 }
                 clientLastAck = holeSeq;
@@ -247,13 +250,13 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
         const int64_t roundEndPod = tRound + (cnt - 1) * m_ser;
         if (hole >= 0) {
             const auto h = static_cast<uint32_t>(hole);
-            if (kind == FaultKind::RtoRetransmit)
+            if (is(FaultKind::RtoRetransmit))
                 retransPod = tRound + (h - idx) * m_ser + 200 * kMs + m_crtt;
             s2c(retransPod, Ack | Psh, base + h * kMss, ackC, OptTs, kServerWin,
                 static_cast<uint32_t>(off) + h * kMss, segLen(h));
             for (FlowTruth &t : m_c.truth) {
                 ++t.dataRetransmits;
-                t.fastRetransmits += kind == FaultKind::FastRetransmit ? 1 : 0;
+                t.fastRetransmits += is(FaultKind::FastRetransmit) ? 1 : 0;
             }
             const uint32_t roundEnd = base + (idx + cnt - 1) * kMss + segLen(idx + cnt - 1);
             const int64_t fullAck = retransPod + m_fwd + m_crtt;
@@ -262,7 +265,7 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
             lastAckPub = std::max(lastAckPub, fullAck);
             firstAckPub = fullAck;
             fault(retransPod + m_fwd,
-                kind == FaultKind::RtoRetransmit ? "response segment resent after the RTO"
+                is(FaultKind::RtoRetransmit) ? "response segment resent after the RTO"
                                                  : "response segment fast-retransmitted "
                                                    "after 3 duplicate ACKs");
         }
@@ -311,8 +314,10 @@ void Sim::run()
     m_c.hasSide[PodSide] = m_o.bothSides;
 
     int64_t t = m_s.startNs;
-    const auto kind = m_s.fault;
-    if (kind == FaultKind::SynTimeout) {
+    const bool hasFault = m_s.fault.has_value();
+    const FaultKind kindV = hasFault ? *m_s.fault : FaultKind::SynTimeout;
+    auto is = [&](FaultKind k) { return hasFault && kindV == k; };
+    if (is(FaultKind::SynTimeout)) {
         for (int64_t s : {0, 1, 3, 7, 15})
             c2s(t + s * kSec, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
         pub.synCount = 5;
@@ -321,7 +326,7 @@ void Sim::run()
         fault(t, "5 SYNs at +0/+1/+3/+7/+15 s, never answered (dropped on the LB node)");
         return;
     }
-    if (kind == FaultKind::IcmpUnreachable) {
+    if (is(FaultKind::IcmpUnreachable)) {
         const size_t syn = c2s(t, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
         const size_t icmp = add(Public, S2c, t + dur(20 * kUs, 60 * kUs), 0, m_cIsn, 0, OptSyn, 64240);
         m_c.pkts[icmp].icmp = true;
@@ -334,7 +339,7 @@ void Sim::run()
         fault(t, "SYN answered by ICMP port unreachable from the VIP (service without endpoints)");
         return;
     }
-    if (kind == FaultKind::SynLoss) {
+    if (is(FaultKind::SynLoss)) {
         c2s(t, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
         fault(t, "first SYN dropped in the node, retry after 1 s answered");
         t += kSec;
@@ -345,7 +350,7 @@ void Sim::run()
     ++pub.synCount;
     pod.synCount = 1;
     const int64_t synackPod = t + m_fwd + m_brtt;
-    if (kind == FaultKind::SynRst) {
+    if (is(FaultKind::SynRst)) {
         s2c(synackPod, Rst | Ack, 0, m_cIsn + 1, OptNone, 0);
         pub.outcome = pod.outcome = "reset";
         pub.resets = pod.resets = 1;
@@ -363,9 +368,9 @@ void Sim::run()
 
     const int requests = std::max(1, m_s.requests);
     int faultReq = -1;
-    if (kind == FaultKind::ServerRst)
+    if (is(FaultKind::ServerRst))
         faultReq = requests > 1 ? static_cast<int>(m_rng.range(1, requests - 1)) : 0;
-    else if (kind)
+    else if (hasFault)
         faultReq = static_cast<int>(m_rng.range(0, requests - 1));
 
     t = ackPub + dur(10 * kUs, 60 * kUs);
@@ -384,7 +389,7 @@ void Sim::run()
         int status = 200;
         const uint32_t body = chooseBody(faulty, status);
         const int64_t proc = processingTime(t + m_fwd, body);
-        if (faulty && kind == FaultKind::ServerRst) {
+        if (faulty && is(FaultKind::ServerRst)) {
             const int64_t rstPod = t + m_fwd + m_brtt + proc;
             s2c(rstPod, Rst | Ack, serverNext(), clientNext(), OptNone, 0);
             pub.requests.push_back(rq);
