@@ -170,14 +170,12 @@ DebugPod::~DebugPod()
     (void)remove(fresh);
 }
 
-Result<std::unique_ptr<DebugPod>> DebugPod::create(
+Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
     kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
 {
     if (options.node.isEmpty())
         return podError(
             QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
-    if (auto s = ensureDebugNamespace(client, options.nameSpace, options.createNamespace, cancel); !s)
-        return s.error();
     const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(options.nameSpace));
     auto created = client.request("POST", podsPath, {},
         QJsonDocument(podSpec(options)).toJson(QJsonDocument::Compact), "application/json", cancel);
@@ -187,16 +185,46 @@ Result<std::unique_ptr<DebugPod>> DebugPod::create(
         = QStringLiteral("create debug pod on node %1 in namespace %2").arg(options.node, options.nameSpace);
     if (created->status != 201 && created->status != 200)
         return kube::mapHttpError(created->status, created->body, what, client.errorContext());
-    const QJsonObject obj = created->object();
-    const QJsonObject meta = obj.value(QStringLiteral("metadata")).toObject();
+    const QJsonObject meta = created->object().value(QStringLiteral("metadata")).toObject();
+    // From here on the guard (destructor) deletes the pod on every failure path.
     std::unique_ptr<DebugPod> pod(new DebugPod(client, options.nameSpace,
         meta.value(QStringLiteral("name")).toString(), options.node, options.image, options.hostTools));
-    // From here on the guard (destructor) deletes the pod on every failure path.
-    if (auto s = pod->waitRunning(
-            meta.value(QStringLiteral("resourceVersion")).toString(), options.readyTimeoutMs, cancel);
-        !s)
+    return std::make_pair(std::move(pod), meta.value(QStringLiteral("resourceVersion")).toString());
+}
+
+Result<std::unique_ptr<DebugPod>> DebugPod::create(
+    kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
+{
+    auto many = createMany(client, options, {options.node}, cancel);
+    if (!many)
+        return many.error();
+    return std::move(many->front());
+}
+
+Result<std::vector<std::unique_ptr<DebugPod>>> DebugPod::createMany(kube::KubeClient &client,
+    const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel)
+{
+    if (nodes.isEmpty() || nodes.contains(QString()))
+        return podError(
+            QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
+    if (auto s = ensureDebugNamespace(client, options.nameSpace, options.createNamespace, cancel); !s)
         return s.error();
-    return pod;
+    std::vector<std::unique_ptr<DebugPod>> pods;
+    std::vector<QString> versions;
+    for (const QString &node : nodes) {
+        DebugPodOptions o = options;
+        o.node = node;
+        auto posted = post(client, o, cancel);
+        if (!posted)
+            return posted.error(); // pods already posted are deleted by their guards
+        pods.push_back(std::move(posted->first));
+        versions.push_back(posted->second);
+    }
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+        if (auto s = pods[i]->waitRunning(versions[i], options.readyTimeoutMs, cancel); !s)
+            return s.error();
+    }
+    return pods;
 }
 
 Status DebugPod::waitRunning(const QString &resourceVersion, int timeoutMs, const CancelToken &cancel)

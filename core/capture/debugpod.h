@@ -10,6 +10,8 @@
 #include <QStringList>
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace lbs::capture {
 
@@ -42,6 +44,10 @@ public:
     /// (including cancel) the pod is deleted before returning.
     static Result<std::unique_ptr<DebugPod>> create(
         kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
+    /// Like create() for several nodes at once: every pod is POSTed first, then each is awaited, so
+    /// the start-up times overlap. On any failure every pod made so far is deleted.
+    static Result<std::vector<std::unique_ptr<DebugPod>>> createMany(kube::KubeClient &client,
+        const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel);
     ~DebugPod();
     DebugPod(const DebugPod &) = delete;
     DebugPod &operator=(const DebugPod &) = delete;
@@ -66,6 +72,9 @@ private:
     DebugPod(kube::KubeClient &client, QString nameSpace, QString name, QString node, QString image,
         bool hostTools);
     Status waitRunning(const QString &resourceVersion, int timeoutMs, const CancelToken &cancel);
+    /// POSTs the pod (the namespace must exist); the returned pod is not running yet.
+    static Result<std::pair<std::unique_ptr<DebugPod>, QString>> post(
+        kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
 
     kube::KubeClient &m_client;
     QString m_nameSpace;

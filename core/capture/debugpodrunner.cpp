@@ -13,6 +13,27 @@ DebugPodRunner::~DebugPodRunner()
     (void)removeAll(fresh);
 }
 
+void DebugPodRunner::prepare(const QStringList &nodes, const CancelToken &cancel)
+{
+    QStringList missing;
+    for (const QString &n : nodes) {
+        if (!m_nodes.count(n) && !missing.contains(n))
+            missing << n;
+    }
+    if (missing.size() < 2)
+        return; // nothing to overlap: run() creates it
+    auto pods = DebugPod::createMany(m_client, m_base, missing, cancel);
+    if (!pods)
+        return; // run() retries one by one and reports the precise error per node
+    for (auto &pod : *pods) {
+        Entry e;
+        e.host = std::make_unique<KubeRemoteHost>(*pod);
+        e.pod = std::move(pod);
+        const QString node = e.pod->node();
+        m_nodes.emplace(node, std::move(e));
+    }
+}
+
 Result<QByteArray> DebugPodRunner::run(
     const QString &node, const QStringList &argv, const CancelToken &cancel)
 {

@@ -16,6 +16,9 @@ public:
     ~DebugPodRunner() override;
 
     Result<QByteArray> run(const QString &node, const QStringList &argv, const CancelToken &cancel) override;
+    /// Starts the pods of all `nodes` that have none yet, concurrently. On a failure nothing is kept and
+    /// run() creates pods one by one, reporting the precise error per node.
+    void prepare(const QStringList &nodes, const CancelToken &cancel) override;
     QString transport() const override { return QStringLiteral("debug pod"); }
     /// Deletes every pod made so far; returns the first error.
     Status removeAll(const CancelToken &cancel);

@@ -348,6 +348,7 @@ Status LoadBalancerLocator::tryMetalLb(
 
 Status LoadBalancerLocator::probeNodes(LocateResult &r, const QStringList &nodes, const CancelToken &cancel)
 {
+    m_runner->prepare(nodes, cancel);
     for (const QString &node : nodes) {
         if (cancel.isCancelled())
             return Error {"locate cancelled", {}, {}};

@@ -17,6 +17,13 @@ public:
     /// stdout of argv on `node`; a non-zero exit is an Error naming the node and the command.
     virtual Result<QByteArray> run(const QString &node, const QStringList &argv, const CancelToken &cancel)
         = 0;
+    /// Called with every node about to be used, so that access can be set up in parallel (debug pods
+    /// start concurrently). Failures are reported by run() later.
+    virtual void prepare(const QStringList &nodes, const CancelToken &cancel)
+    {
+        Q_UNUSED(nodes);
+        Q_UNUSED(cancel);
+    }
     /// "debug pod" / "ssh": how the commands reach the node, for evidence lines.
     virtual QString transport() const = 0;
 };
