@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <cmath>
+
 namespace lbs::ui {
 
 LatencyDistributionPlot::LatencyDistributionPlot(QWidget *parent) : PlotView(parent)
@@ -66,6 +68,12 @@ void LatencyDistributionPlot::setDistribution(const LatencyDistribution &d, cons
         QVector<double>(d.cdfX.begin(), d.cdfX.end()), QVector<double>(d.cdfY.begin(), d.cdfY.end()), true);
     cdf->setPen(QPen(cdfColor, 2));
     cdf->setLineStyle(QCPGraph::lsStepLeft);
+    const double lo = d.binLower.front(), hi = d.binUpper.back();
+    if (d.logScale)
+        p->xAxis->setRange(lo / 1.3, hi * 1.3);
+    else
+        p->xAxis->setRange(lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05);
+    p->yAxis->setRange(0, maxCount * 1.15);
     const struct {
         double v;
         const char *name;
@@ -80,16 +88,17 @@ void LatencyDistributionPlot::setDistribution(const LatencyDistribution &d, cons
         auto *label = new QCPItemText(p);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(m.v, 0.04 + 0.07 * row++);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        label->setText(QStringLiteral(" %1 = %2 ms").arg(QLatin1String(m.name)).arg(m.v, 0, 'g', 3));
+        // Labels near the right edge go to the left of their line so they are never clipped.
+        const QCPRange r = p->xAxis->range();
+        const double frac = d.logScale ? std::log(m.v / r.lower) / std::log(r.upper / r.lower)
+                                       : (m.v - r.lower) / (r.upper - r.lower);
+        const bool leftOfLine = frac > 0.6;
+        label->setPositionAlignment((leftOfLine ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+        label->setText(leftOfLine
+                ? QStringLiteral("%1 = %2 ms ").arg(QLatin1String(m.name)).arg(m.v, 0, 'g', 3)
+                : QStringLiteral(" %1 = %2 ms").arg(QLatin1String(m.name)).arg(m.v, 0, 'g', 3));
         label->setColor(text);
     }
-    const double lo = d.binLower.front(), hi = d.binUpper.back();
-    if (d.logScale)
-        p->xAxis->setRange(lo / 1.3, hi * 1.3);
-    else
-        p->xAxis->setRange(lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05);
-    p->yAxis->setRange(0, maxCount * 1.15);
     applyPalette();
 }
 
