@@ -138,11 +138,22 @@ int runCapture(const std::vector<std::string> &args)
         }
     }
     if (!service.empty()) {
-        std::fprintf(stderr,
-            "lbscope-cli capture: --service needs the Kubernetes locator and debug-pod transport, "
-            "which this build lacks (use lbscope-cli locate, then --ssh with the holder node)\n");
-        return 2;
+        auto where = locateService(common, service, CancelToken {});
+        if (!where) {
+            std::fprintf(stderr, "lbscope-cli capture: %s\n", where.error().toString().c_str());
+            return 1;
+        }
+        std::fprintf(stderr, "%s: VIP %s on node %s, interface %s (%s)\n", where->service.c_str(),
+            where->vip.c_str(), where->node.c_str(), where->iface.c_str(), where->method.c_str());
+        node = where->node;
+        if (plan.iface.empty())
+            plan.iface = where->iface;
+        plan.vip = where->vip;
+        plan.service = where->service;
+        if (plan.filter.empty())
+            plan.filter = "host " + where->vip;
     }
+    plan.context = common.context;
     if (!attach.empty())
         out = attach;
     if (out.empty()) {

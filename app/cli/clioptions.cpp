@@ -43,6 +43,15 @@ Result<bool> takeCommonOption(const std::vector<std::string> &args, std::size_t 
         target = &o.jump;
     else if (name == "--ssh-config")
         target = &o.sshConfig;
+    else if (name == "--image")
+        target = &o.image;
+    else if (name == "--debug-namespace")
+        target = &o.debugNamespace;
+    if (name == "--host-tcpdump") {
+        o.hostTcpdump = true;
+        ++i;
+        return true;
+    }
     if (name == "--accept-new-host-key") {
         o.acceptNewHostKey = true;
         ++i;
@@ -67,7 +76,10 @@ const char *sshOptionsHelp()
            "refused)\n"
            "  --ssh-config FILE         ssh config to read instead of ~/.ssh/config ('none' for none)\n"
            "  --kubeconfig PATH         kubeconfig (default: $KUBECONFIG, then ~/.kube/config)\n"
-           "  --context NAME            kubeconfig context\n";
+           "  --context NAME            kubeconfig context\n"
+           "  --image IMG               debug pod image for --node/--service (default nicolaka/netshoot)\n"
+           "  --debug-namespace NS      namespace of the debug pod (default lbscope)\n"
+           "  --host-tcpdump            use the node's own tcpdump (chroot /host) in the debug pod\n";
 }
 
 namespace {
@@ -224,8 +236,79 @@ void installInterruptHandlers(const CancelToken &stop, const CancelToken &abort)
 } // namespace lbs::cli
 
 #include "core/capture/sshremotehost.h"
+#ifdef HAVE_LBSCOPE_KUBE
+#include "kubecli.h"
+
+#include "core/capture/debugpodrunner.h"
+#include "core/capture/kuberemotehost.h"
+#include "core/kube/kubeobjects.h"
+#include "core/kube/loadbalancerlocator.h"
+#endif
 
 namespace lbs::cli {
+
+#ifdef HAVE_LBSCOPE_KUBE
+namespace {
+
+capture::DebugPodOptions podOptions(const CommonOptions &o)
+{
+    capture::DebugPodOptions po;
+    if (!o.image.empty())
+        po.image = QString::fromStdString(o.image);
+    if (!o.debugNamespace.empty())
+        po.nameSpace = QString::fromStdString(o.debugNamespace);
+    po.hostTools = o.hostTcpdump;
+    return po;
+}
+
+Result<std::unique_ptr<kube::KubeClient>> kubeClient(const CommonOptions &o)
+{
+    static std::unique_ptr<QCoreApplication> app = kubecli::ensureApp(); // core/kube runs local event loops
+    kubecli::Args ka;
+    ka.kubeconfig = o.kubeconfig;
+    ka.context = o.context;
+    return kubecli::connect(ka);
+}
+
+} // namespace
+
+Result<ServiceTarget> locateService(
+    const CommonOptions &options, const std::string &service, const CancelToken &cancel)
+{
+    auto client = kubeClient(options);
+    if (!client)
+        return client.error();
+    const auto [ns, name]
+        = kube::splitNamespacedName(QString::fromStdString(service), (*client)->context().nameSpace);
+    auto po = podOptions(options);
+    po.hostPathDir.clear(); // locating writes nothing on the node
+    po.activeDeadlineSeconds = 600;
+    capture::DebugPodRunner runner(**client, po);
+    kube::LoadBalancerLocator locator(**client, &runner);
+    auto r = locator.locate(ns, name, cancel);
+    if (auto s = runner.removeAll(cancel); !s)
+        std::fprintf(stderr, "warning: %s (run `lbscope-cli cleanup`)\n", s.error().toString().c_str());
+    if (!r)
+        return r.error();
+    if (r->holderNode.isEmpty() || r->interface.isEmpty())
+        return Error {"no single node holds the VIP of " + service + ": "
+                + r->problems.join(QStringLiteral("; ")).toStdString(),
+            service,
+            "see lbscope-cli locate --service " + service + ", then capture with --node NODE --iface IF"};
+    ServiceTarget t;
+    t.node = r->holderNode.toStdString();
+    t.iface = r->interface.toStdString();
+    t.vip = r->vip.toStdString();
+    t.service = (ns + QLatin1Char('/') + name).toStdString();
+    t.method = r->method.toStdString();
+    return t;
+}
+#else
+Result<ServiceTarget> locateService(const CommonOptions &, const std::string &service, const CancelToken &)
+{
+    return Error {"--service needs the Kubernetes client, which this build lacks", service, "use --ssh"};
+}
+#endif
 
 Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptions &options,
     const std::string &node, const CancelToken &cancel, std::string *endpointOut)
@@ -241,10 +324,26 @@ Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptio
             *endpointOut = so->target.toString();
         return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
     }
+#ifdef HAVE_LBSCOPE_KUBE
+    if (!node.empty()) {
+        auto client = kubeClient(options);
+        if (!client)
+            return client.error();
+        auto po = podOptions(options);
+        po.node = QString::fromStdString(node);
+        auto host = capture::KubeRemoteHost::open(std::move(client.value()), po, cancel);
+        if (!host)
+            return host.error();
+        if (endpointOut)
+            *endpointOut = node;
+        return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
+    }
+#else
     if (!node.empty())
         return Error {
             "--node needs the Kubernetes debug-pod transport, which this build of lbscope-cli lacks", node,
-            "use --ssh USER@HOST for now"};
+            "use --ssh USER@HOST"};
+#endif
     return Error {"no node given", {}, "pass --ssh USER@HOST[:PORT] or --node NODE"};
 }
 

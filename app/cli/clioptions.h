@@ -23,6 +23,9 @@ struct CommonOptions {
     std::string jump; ///< --jump USER@HOST[:PORT]
     std::string sshConfig; ///< --ssh-config FILE ("none" = read none)
     bool acceptNewHostKey = false;
+    std::string image; ///< --image: debug pod image (kube transport)
+    std::string debugNamespace; ///< --debug-namespace (default lbscope)
+    bool hostTcpdump = false; ///< --host-tcpdump: the node's own tcpdump via chroot /host
 };
 
 /// If args[i] is one of the common options, stores it (and its value), advances i past it and
@@ -70,6 +73,19 @@ class RemoteHost;
 }
 
 namespace lbs::cli {
+
+/// Where --service NS/NAME is held: the node, the interface carrying the VIP, the VIP.
+struct ServiceTarget {
+    std::string node;
+    std::string iface;
+    std::string vip;
+    std::string service; ///< NS/NAME
+    std::string method; ///< how the locator decided
+};
+
+/// Locates a LoadBalancer service's VIP holder (Kubernetes locator, probing with debug pods).
+Result<ServiceTarget> locateService(
+    const CommonOptions &options, const std::string &service, const CancelToken &cancel);
 
 /// Connects to the node named by --ssh (SshRemoteHost) or by node (--node: the Kubernetes debug-pod
 /// transport). endpointOut receives what --attach needs to reach it again.
