@@ -16,6 +16,8 @@ struct PacketReader::Source {
     bool pending = false; ///< `packet` holds an undelivered packet
     RawPacket packet;
     uint64_t nextOffset = 0; ///< file position before the next record
+    bool pcapng = false;
+    uint32_t snaplen = 0;
     ~Source()
     {
         if (handle)
@@ -59,6 +61,19 @@ Status PacketReader::open()
         s->index = static_cast<uint16_t>(i);
         s->linktype = pcap_datalink(s->handle);
         s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
+        // Only the four standard pcap magics have 16-byte record headers (not Kuznetzov's variant).
+        s->pcapng = true;
+        if (FILE *raw = std::fopen(f.path.c_str(), "rb")) {
+            unsigned char m[4] = {};
+            if (std::fread(m, 1, 4, raw) == 4) {
+                const uint32_t v
+                    = (uint32_t(m[0]) << 24) | (uint32_t(m[1]) << 16) | (uint32_t(m[2]) << 8) | m[3];
+                s->pcapng = !(v == 0xa1b2c3d4 || v == 0xd4c3b2a1 || v == 0xa1b23c4d || v == 0x4d3cb2a1);
+            }
+            std::fclose(raw);
+        }
+        const int snap = pcap_snapshot(s->handle);
+        s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
         m_sources.push_back(std::move(s));
     }
     auto later = [this](uint16_t a, uint16_t b) {
@@ -90,7 +105,12 @@ bool PacketReader::advance(Source &s)
         s.pending = false;
         return false;
     }
-    if (s.file) {
+    // Classic pcap records are contiguous (16-byte header + caplen), so the next offset is known
+    // without ftell (a syscall per packet). libpcap clips records longer than the snaplen, and
+    // pcapng has variable blocks: ask the FILE there.
+    if (!s.pcapng && hdr->caplen < s.snaplen) {
+        s.nextOffset = offset + 16 + hdr->caplen;
+    } else if (s.file) {
         const long pos = std::ftell(s.file);
         s.nextOffset = pos >= 0 ? static_cast<uint64_t>(pos) : s.nextOffset;
     }
