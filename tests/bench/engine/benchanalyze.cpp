@@ -42,7 +42,10 @@ int main(int argc, char **argv)
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double kept
         = a.packets ? double(a.packetIndex.capacity() * sizeof(a.packetIndex[0])) / double(a.packets) : 0;
-    std::printf("packets=%llu flows=%zu seconds=%.6f index_entry_bytes=%zu index_bytes_per_packet=%.1f\n",
-        static_cast<unsigned long long>(a.packets), a.flows.size(), s, sizeof(a.packetIndex[0]), kept);
+    std::printf(
+        "packets=%llu flows=%zu seconds=%.6f index_entry_bytes=%zu index_entries=%zu index_capacity=%zu "
+        "index_bytes_per_packet=%.1f\n",
+        static_cast<unsigned long long>(a.packets), a.flows.size(), s, sizeof(a.packetIndex[0]),
+        a.packetIndex.size(), a.packetIndex.capacity(), kept);
     return 0;
 }
