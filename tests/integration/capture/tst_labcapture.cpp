@@ -157,8 +157,9 @@ private slots:
         QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("ssh"));
         QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
         QCOMPARE(m.value(QStringLiteral("interface")).toString(), QStringLiteral("eth1"));
-        QVERIFY(
-            m.value(QStringLiteral("remote_command")).toArray().contains(QJsonValue(QStringLiteral("host ") + m_vip)));
+        QVERIFY(m.value(QStringLiteral("remote_command"))
+                    .toArray()
+                    .contains(QJsonValue(QStringLiteral("host ") + m_vip)));
         QVERIFY(
             m.value(QStringLiteral("tcpdump_stats")).toObject().value(QStringLiteral("captured")).toDouble()
             > 0);
@@ -290,6 +291,90 @@ private slots:
         QVERIFY2(att.code == 0, att.err.constData());
         QVERIFY(remoteProcessGone(m_node, pid));
         QVERIFY(QFile::exists(out + QStringLiteral("/manifest.json")));
+    }
+
+    // ---- Kubernetes transport (debug pod through kubesim): skipped only when the lab has no kubesim ----
+
+private:
+    QStringList kubeArgs() const
+    {
+        return {QStringLiteral("--kubeconfig"), m_status.value(QStringLiteral("kubeconfig")).toString()};
+    }
+    bool kubeAvailable() const
+    {
+        return QFile::exists(m_status.value(QStringLiteral("kubeconfig")).toString());
+    }
+    int debugPodsLeft()
+    {
+        const Run r = run(QStringLiteral("kubectl"),
+            kubeArgs()
+                + QStringList {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-A"),
+                    QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/managed-by=lbscope"),
+                    QStringLiteral("-o"), QStringLiteral("name")});
+        return r.code == 0
+            ? static_cast<int>(r.out.trimmed().isEmpty() ? 0 : r.out.trimmed().split('\n').size())
+            : -1;
+    }
+
+private slots:
+    void kubeCaptureByServiceMatchesNode()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString out = m_tmp.path() + QStringLiteral("/kube");
+        QProcess traffic;
+        traffic.start(m_labDir + QStringLiteral("/lab"),
+            {QStringLiteral("traffic"), QStringLiteral("--rate"), QStringLiteral("30"),
+                QStringLiteral("--duration"), QStringLiteral("10")});
+        QVERIFY(traffic.waitForStarted());
+        const Run cap = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--service"),
+                QStringLiteral("default/web"), QStringLiteral("--ring"), QStringLiteral("1x3"),
+                QStringLiteral("--duration"), QStringLiteral("5s"), QStringLiteral("--out"), out}
+                + kubeArgs());
+        traffic.waitForFinished(60000);
+        QVERIFY2(cap.code == 0, cap.err.constData());
+        const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("kube"));
+        QCOMPARE(m.value(QStringLiteral("service")).toString(), QStringLiteral("default/web"));
+        QCOMPARE(m.value(QStringLiteral("vip")).toString(), m_vip);
+        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        const QJsonArray files = m.value(QStringLiteral("files")).toArray();
+        QVERIFY(!files.isEmpty());
+        for (const auto &fv : files) {
+            const QJsonObject f = fv.toObject();
+            QCOMPARE(localSha(out + QLatin1Char('/') + f.value(QStringLiteral("name")).toString()),
+                nodeSha(m_node, f.value(QStringLiteral("remote_path")).toString()));
+        }
+        QCOMPARE(debugPodsLeft(), 0);
+        removeRemoteCapture(m);
+    }
+
+    void kubeCancelledCaptureLeavesNoTcpdumpNoPod()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString out = m_tmp.path() + QStringLiteral("/kube-cancel");
+        QProcess cap;
+        cap.start(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--node"), m_node,
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--out"), out}
+                + kubeArgs());
+        QVERIFY(cap.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on"), 120000);
+        const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+        const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+        QVERIFY(pid > 1);
+        QVERIFY(!remoteProcessGone(m_node, pid));
+        ::kill(static_cast<pid_t>(cap.processId()), SIGINT);
+        QTest::qWait(300);
+        ::kill(static_cast<pid_t>(cap.processId()), SIGINT);
+        QVERIFY(cap.waitForFinished(120000));
+        QCOMPARE(cap.exitCode(), 130);
+        QVERIFY(remoteProcessGone(m_node, pid));
+        QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
     }
 
     void hostileInputsAreNeverExecuted_data()
