@@ -1,9 +1,11 @@
 // Unit-level tests of the GUI's building blocks that need no capture: the job runner (stale
 // results dropped, cancel reaches the job), the shared selection, input grouping of rotated sets,
-// latency distribution/percentiles, the hex dump, finding explanations, CSV quoting, the ladder.
+// zoom kept across partial timelines, latency distribution/percentiles, the hex dump, finding explanations,
+// CSV quoting, the ladder.
 
 #include "ui/jobs/jobrunner.h"
 #include "ui/models/csvexport.h"
+#include "ui/plots/timelineplot.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/findingexplainer.h"
 #include "ui/viewer/inputgrouping.h"
@@ -12,11 +14,13 @@
 #include "ui/widgets/hexview.h"
 #include "ui/widgets/ladderwidget.h"
 
+#include <QApplication>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <atomic>
 #include <thread>
@@ -115,6 +119,87 @@ private slots:
         QCOMPARE(flows.count(), 1);
         sel.resetRange();
         QVERIFY(!sel.isRestricted());
+    }
+
+    void selectionKeepsNarrowedRangeWhileGrowing()
+    {
+        CaptureSelection sel;
+        sel.setFullRange(10, 20);
+        QVERIFY(!sel.isRestricted());
+        sel.setFullRange(10, 25); // unrestricted: follows the growing capture
+        QCOMPARE(sel.end(), 25.0);
+        sel.setRange(12, 14);
+        QSignalSpy range(&sel, &CaptureSelection::rangeChanged);
+        sel.setFullRange(10, 40); // a later snapshot must not undo the user's zoom
+        QCOMPARE(sel.start(), 12.0);
+        QCOMPARE(sel.end(), 14.0);
+        QCOMPARE(range.count(), 0);
+        sel.resetRange();
+        QCOMPARE(sel.end(), 40.0);
+    }
+
+    // Each partial snapshot calls setSource again; the user's zoom and hidden series must survive.
+    void timelineKeepsZoomAcrossPartialUpdates()
+    {
+        TimelinePlot plot;
+        plot.resize(800, 600);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        int fetches = 0;
+        const auto fetch
+            = [&fetches](int, double lo, double hi, int, QVector<double> &k, QVector<double> &v) {
+                  ++fetches;
+                  for (int i = 0; i <= 10; ++i) {
+                      k << lo + (hi - lo) * i / 10;
+                      v << i;
+                  }
+              };
+        const auto specs = [] {
+            return std::vector<TimelineSeriesSpec> {
+                {QStringLiteral("Packets/s"), QStringLiteral("packets/s")},
+                {QStringLiteral("Resets/s"), QStringLiteral("events/s"), TimelineSeriesSpec::Events}};
+        };
+        const double origin = 1000;
+        plot.setSource(specs(), origin, 10, fetch);
+        QCOMPARE(plot.visibleEnd(), origin + 10);
+        plot.setSource(specs(), origin, 20, fetch); // not zoomed: fits the longer capture
+        QCOMPARE(plot.visibleStart(), origin);
+        QCOMPARE(plot.visibleEnd(), origin + 20);
+        QVERIFY(!plot.isZoomed());
+
+        // A real wheel zoom on the canvas, then a hidden series.
+        auto *canvas = plot.findChild<QWidget *>(QStringLiteral("plotCanvas"));
+        QVERIFY(canvas);
+        const QPointF pos(canvas->width() * 0.5, canvas->height() * 0.2);
+        QSignalSpy changed(&plot, &TimelinePlot::visibleRangeChanged);
+        for (int i = 0; i < 3; ++i) {
+            QWheelEvent wheel(pos, canvas->mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt::NoButton,
+                Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(canvas, &wheel);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 5000);
+        QVERIFY(plot.isZoomed());
+        const double start = plot.visibleStart(), end = plot.visibleEnd();
+        QVERIFY2(end - start < 15, qPrintable(QStringLiteral("%1..%2").arg(start).arg(end)));
+        plot.setSeriesVisible(1, false);
+
+        for (double length : {30.0, 45.0, 60.0}) {
+            plot.setSource(specs(), origin, length, fetch);
+            QCOMPARE(plot.visibleStart(), start);
+            QCOMPARE(plot.visibleEnd(), end);
+            QVERIFY(plot.isZoomed());
+            QVERIFY(!plot.isSeriesVisible(1));
+            QVERIFY(plot.isSeriesVisible(0));
+        }
+        QVERIFY(plot.pointCount(0) > 0);
+        QCOMPARE(plot.pointCount(1), 0);
+
+        plot.resetZoom();
+        QVERIFY(!plot.isZoomed());
+        plot.setSource(specs(), origin, 90, fetch);
+        QCOMPARE(plot.visibleStart(), origin);
+        QCOMPARE(plot.visibleEnd(), origin + 90);
+        QVERIFY(fetches > 0);
     }
 
     void inputGrouping_data()

@@ -98,6 +98,14 @@ QCPAxisRect *TimelinePlot::panelRect(TimelineSeriesSpec::Panel panel) const
 void TimelinePlot::setSource(std::vector<TimelineSeriesSpec> specs, double origin, double length, Fetch fetch)
 {
     QCustomPlot *p = plot();
+    // A new snapshot while loading keeps what the user chose: the zoomed range (in absolute time)
+    // and which series are hidden. Only an unzoomed view follows the growing capture.
+    const bool keepRange = m_userZoomed && m_fetch;
+    const double keepStart = visibleStart(), keepEnd = visibleEnd();
+    for (TimelineSeriesSpec &spec : specs)
+        for (const TimelineSeriesSpec &old : m_specs)
+            if (old.name == spec.name)
+                spec.visible = old.visible;
     p->clearGraphs();
     for (QAction *a : m_toggles)
         delete a;
@@ -148,9 +156,18 @@ void TimelinePlot::setSource(std::vector<TimelineSeriesSpec> specs, double origi
     m_rects[0]->axis(QCPAxis::atRight)->setVisible(!rightUnit.isEmpty());
     m_rects[1]->axis(QCPAxis::atLeft)->setLabel(eventUnit);
     m_rects[2]->axis(QCPAxis::atLeft)->setLabel(latencyUnit);
+    double lo = 0, hi = m_length;
+    if (keepRange) {
+        lo = std::clamp(keepStart - m_origin, 0.0, m_length);
+        hi = std::clamp(keepEnd - m_origin, lo, m_length);
+        if (hi - lo < 1e-6) {
+            lo = 0;
+            hi = m_length;
+        }
+    }
     m_syncing = true;
     for (QCPAxisRect *rect : m_rects)
-        rect->axis(QCPAxis::atBottom)->setRange(0, m_length);
+        rect->axis(QCPAxis::atBottom)->setRange(lo, hi);
     m_syncing = false;
     applyPalette();
     refetch();
@@ -235,6 +252,7 @@ void TimelinePlot::setVisibleRange(double absStart, double absEnd)
     for (QCPAxisRect *rect : m_rects)
         rect->axis(QCPAxis::atBottom)->setRange(lo, hi);
     m_syncing = false;
+    m_userZoomed = lo > 1e-9 || hi < m_length - 1e-9;
     refetch();
 }
 
@@ -245,6 +263,7 @@ void TimelinePlot::resetZoom()
         rect->axis(QCPAxis::atBottom)->setRange(0, m_length);
     m_syncing = false;
     onAxisRangeChanged();
+    m_userZoomed = false;
 }
 
 void TimelinePlot::onAxisRangeChanged()
@@ -260,6 +279,7 @@ void TimelinePlot::onAxisRangeChanged()
             rect->axis(QCPAxis::atBottom)->setRange(lo, lo + size);
         m_syncing = false;
     }
+    m_userZoomed = true;
     m_refetch->start();
     m_notify->start();
 }

@@ -42,7 +42,9 @@ public:
         QVector<double> &keys, QVector<double> &values)>;
 
     explicit TimelinePlot(QWidget *parent = nullptr);
-    /// origin: absolute time of key 0; [origin, origin+length] is the whole capture.
+    /// origin: absolute time of key 0; [origin, origin+length] is the whole capture. Called again
+    /// for every partial snapshot while loading: a range the user zoomed to and hidden series are
+    /// kept; an unzoomed view fits the new length.
     void setSource(std::vector<TimelineSeriesSpec> specs, double origin, double length, Fetch fetch);
     void setMarkers(const std::vector<TimeMarker> &markers);
     void setSeriesVisible(int index, bool visible);
@@ -51,6 +53,8 @@ public:
     /// Visible range in absolute seconds.
     double visibleStart() const;
     double visibleEnd() const;
+    /// True once the user zoomed, panned or selected a range (until "Reset zoom").
+    bool isZoomed() const { return m_userZoomed; }
     /// Points currently handed to QCustomPlot for series index (after decimation).
     int pointCount(int index) const;
 
@@ -78,6 +82,7 @@ private:
     QTimer *m_notify;
     QAction *m_selectMode;
     bool m_syncing = false;
+    bool m_userZoomed = false; ///< the user zoomed, panned or selected: new snapshots keep the range
 };
 
 } // namespace lbs::ui

@@ -10,9 +10,15 @@ CaptureSelection::CaptureSelection(QObject *parent) : QObject(parent)
 
 void CaptureSelection::setFullRange(double first, double last)
 {
+    // A range the user narrowed survives new snapshots of a loading capture (the capture only
+    // grows); an unrestricted one follows the new extent.
+    const bool keep = isRestricted() && m_end > m_start;
     m_fullStart = first;
     m_fullEnd = std::max(first, last);
-    setRange(m_fullStart, m_fullEnd);
+    if (keep)
+        setRange(m_start, m_end);
+    else
+        setRange(m_fullStart, m_fullEnd);
 }
 
 void CaptureSelection::setRange(double start, double end)

@@ -15,7 +15,8 @@ class CaptureSelection : public QObject {
 public:
     explicit CaptureSelection(QObject *parent = nullptr);
 
-    /// The whole capture, in absolute seconds. Resets the selected range to it.
+    /// The whole capture, in absolute seconds. An unrestricted range follows it; a range the user
+    /// narrowed is kept (clamped to the new extent), so zooming while a capture loads sticks.
     void setFullRange(double first, double last);
     double fullStart() const { return m_fullStart; }
     double fullEnd() const { return m_fullEnd; }
