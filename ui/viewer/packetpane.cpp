@@ -123,11 +123,14 @@ void PacketPane::applyFilter(const QString &expression)
     }
     auto an = m_analysis;
     const std::string expr = m_bpfExpression.toStdString();
-    auto out = std::make_shared<std::optional<Result<std::vector<uint32_t>>>>();
+    // A heap-held result (not std::optional::emplace of a temporary Result): GCC 12 -O2 reports a
+    // false free-nonheap-object for the optional's in-place move.
+    auto out = std::make_shared<std::unique_ptr<Result<std::vector<uint32_t>>>>();
     m_status->setText(tr("Filtering %1 packets with '%2'…").arg(an->packetIndex.size()).arg(m_bpfExpression));
     m_runner->run(
         [an, expr, out](const JobContext &ctx) {
-            out->emplace(analysis::filterPacketIndex(an->files, an->packetIndex, expr, ctx.token()));
+            *out = std::make_unique<Result<std::vector<uint32_t>>>(
+                analysis::filterPacketIndex(an->files, an->packetIndex, expr, ctx.token()));
         },
         [this, out] {
             if (!*out || !(*out)->ok()) {
