@@ -51,6 +51,10 @@ FindingsPane::FindingsPane(CaptureSelection *selection, QWidget *parent)
             if (current.isValid())
                 activateFinding(m_proxy->mapToSource(current).row());
         });
+    // The first finding is current (explained) after loading without being applied; a click on it
+    // applies it too.
+    connect(m_table, &QTableView::clicked, this,
+        [this](const QModelIndex &index) { activateFinding(m_proxy->mapToSource(index).row()); });
 }
 
 void FindingsPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis)
@@ -58,9 +62,18 @@ void FindingsPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> 
     m_analysis = std::move(analysis);
     m_model->setAnalysis(m_analysis);
     m_explanation->clear();
+    // Explain the most severe finding right away (the pane is not empty), but leave the time range
+    // and flow selection alone until the user picks a finding.
+    if (m_proxy->rowCount() > 0) {
+        const QModelIndex first = m_proxy->index(0, 0);
+        const QSignalBlocker block(m_table->selectionModel());
+        m_table->selectionModel()->setCurrentIndex(
+            first, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        showExplanation(m_proxy->mapToSource(first).row(), false);
+    }
 }
 
-void FindingsPane::activateFinding(int row)
+void FindingsPane::showExplanation(int row, bool applied)
 {
     const analysis::Finding *f = m_model->finding(row);
     if (!f)
@@ -69,9 +82,20 @@ void FindingsPane::activateFinding(int row)
     m_explanation->setHtml(
         QStringLiteral("<p><b>%1</b></p><p>%2</p>%3<p><i>%4</i></p>")
             .arg(QString::fromStdString(f->summary).toHtmlEscaped(), ex.headline.toHtmlEscaped(), ex.details,
-                tr("%n flow(s) concerned; they are now selected in the Flows tab and the "
-                   "packet list.",
-                    nullptr, int(f->flows.size()))));
+                applied ? tr("%n flow(s) concerned; they are now selected in the Flows tab and the "
+                             "packet list.",
+                    nullptr, int(f->flows.size()))
+                        : tr("%n flow(s) concerned; click the finding to select them in the Flows tab "
+                             "and the packet list and to zoom to its time.",
+                            nullptr, int(f->flows.size()))));
+}
+
+void FindingsPane::activateFinding(int row)
+{
+    const analysis::Finding *f = m_model->finding(row);
+    if (!f)
+        return;
+    showExplanation(row, true);
     const QModelIndex proxyIndex = m_proxy->mapFromSource(m_model->index(row, 0));
     if (proxyIndex.isValid() && m_table->currentIndex().row() != proxyIndex.row()) {
         const QSignalBlocker block(m_table->selectionModel());

@@ -32,6 +32,8 @@ public:
     void activateFinding(int row);
 
 private:
+    /// Fills the explanation pane; `applied`: the finding's flows and time are selected.
+    void showExplanation(int row, bool applied);
     CaptureSelection *m_selection;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
     FindingsModel *m_model;
