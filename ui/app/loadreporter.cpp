@@ -7,12 +7,15 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTimer>
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace lbs::ui {
 
@@ -24,6 +27,38 @@ LoadReporter::LoadReporter(MainWindow *window, bool exitWhenDone, QString readyF
         connect(v->document(), &CaptureDocument::failed, this, &LoadReporter::check, Qt::QueuedConnection);
     }
     QTimer::singleShot(0, this, &LoadReporter::check);
+}
+
+void LoadReporter::measurePacketList(QTableView *table, std::vector<double> &pageMs)
+{
+    const int rows = table->model()->rowCount();
+    if (rows == 0)
+        return;
+    table->show();
+    QScrollBar *bar = table->verticalScrollBar();
+    const auto paint = [&] {
+        QElapsedTimer t;
+        t.start();
+        table->viewport()->grab();
+        pageMs.push_back(double(t.nsecsElapsed()) / 1e6);
+    };
+    bool ok = false;
+    const int pages = qEnvironmentVariableIntValue("LBSCOPE_BENCH_PAGES", &ok);
+    bar->setValue(0);
+    paint();
+    for (int i = 0; i < (ok && pages > 0 ? pages : 300) && bar->value() < bar->maximum(); ++i) {
+        bar->setValue(bar->value() + bar->pageStep());
+        paint();
+    }
+    for (int row : {rows / 2, rows - 1}) {
+        table->scrollTo(table->model()->index(row, 0), QAbstractItemView::PositionAtTop);
+        paint();
+    }
+    for (int i = 0; i < 100; ++i) {
+        table->scrollTo(
+            table->model()->index(int(qint64(rows - 1) * i / 99), 0), QAbstractItemView::PositionAtTop);
+        paint();
+    }
 }
 
 long LoadReporter::peakRssKiB()
@@ -66,27 +101,27 @@ void LoadReporter::check()
     const qint64 drawn = loaded + m_sinceLoaded.elapsed();
     if (!m_exit)
         return;
-    // Packet list responsiveness: jump to 100 places spread over the list and paint the page each
-    // time (text is made lazily, so this is what scrolling through millions of rows costs).
-    double pageMs = 0;
-    int pages = 0;
-    for (CaptureView *v : m_window->views()) {
-        QTableView *table = v->packets()->table();
-        const int rows = table->model()->rowCount();
-        if (rows == 0)
-            continue;
-        QElapsedTimer t;
-        t.start();
-        for (int i = 0; i < 100; ++i) {
-            table->scrollTo(
-                table->model()->index(int(qint64(rows - 1) * i / 99), 0), QAbstractItemView::PositionAtTop);
-            table->viewport()->grab();
-            ++pages;
-        }
-        pageMs += double(t.nsecsElapsed()) / 1e6;
+    // Packet list responsiveness (text is made lazily per row, so this is what scrolling through
+    // millions of rows costs): page down from the top, then jump to the middle, the end and 100
+    // places spread over the list, painting the viewport each time.
+    std::vector<double> pageMs;
+    for (CaptureView *v : m_window->views())
+        measurePacketList(v->packets()->table(), pageMs);
+    if (!pageMs.empty()) {
+        std::sort(pageMs.begin(), pageMs.end());
+        const auto at = [&pageMs](double q) {
+            return pageMs[std::min(pageMs.size() - 1, size_t(q * double(pageMs.size() - 1) + 0.5))];
+        };
+        double sum = 0;
+        for (double ms : pageMs)
+            sum += ms;
+        std::fprintf(stderr,
+            "packet_list_rows=%d\npacket_list_pages=%zu\npacket_list_page_ms=%.2f\n"
+            "packet_list_page_p50_ms=%.2f\npacket_list_page_p99_ms=%.2f\npacket_list_page_max_ms=%.2f\n",
+            m_window->views().isEmpty() ? 0
+                                        : m_window->views().first()->packets()->table()->model()->rowCount(),
+            pageMs.size(), sum / double(pageMs.size()), at(0.5), at(0.99), pageMs.back());
     }
-    if (pages > 0)
-        std::fprintf(stderr, "packet_list_page_ms=%.2f\n", pageMs / pages);
     std::fprintf(stderr,
         "first_timeline_ms=%lld\nfull_timeline_ms=%lld\nloaded_ms=%lld\ndrawn_ms=%lld\npeak_rss_kib=%ld\n",
         static_cast<long long>(timeline), static_cast<long long>(fullTimeline),

@@ -7,6 +7,10 @@
 #include <QElapsedTimer>
 #include <QObject>
 
+#include <vector>
+
+class QTableView;
+
 namespace lbs::ui {
 
 class MainWindow;
@@ -17,6 +21,9 @@ public:
     LoadReporter(MainWindow *window, bool exitWhenDone, QString readyFile, QObject *parent = nullptr);
     /// Peak resident set size of this process in KiB (getrusage).
     static long peakRssKiB();
+    /// Scrolls `table` page by page from the top ($LBSCOPE_BENCH_PAGES pages, default 300), then
+    /// jumps to the middle, the end and 100 spread rows; appends each viewport paint time in ms.
+    static void measurePacketList(QTableView *table, std::vector<double> &pageMs);
 
 private:
     void check();
