@@ -5,6 +5,42 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QPalette>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace {
+// A dark palette applied the way a dark desktop theme does it (Fusion + QApplication palette), to
+// check the views stay readable: --palette dark (a debugging option, hidden from --help).
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(45, 45, 48), base(30, 30, 32), text(225, 225, 225), disabled(130, 130, 130);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, disabled);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(255, 80, 80));
+    p.setColor(QPalette::Light, QColor(70, 70, 74));
+    p.setColor(QPalette::Midlight, QColor(58, 58, 62));
+    p.setColor(QPalette::Mid, QColor(85, 85, 90));
+    p.setColor(QPalette::Dark, QColor(20, 20, 22));
+    p.setColor(QPalette::Shadow, Qt::black);
+    p.setColor(QPalette::Highlight, QColor(42, 130, 218));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(100, 170, 255));
+    p.setColor(QPalette::LinkVisited, QColor(170, 130, 255));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, disabled);
+    return p;
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -39,9 +75,24 @@ int main(int argc, char *argv[])
     QCommandLineOption selectFlow(QStringLiteral("select-flow"),
         QStringLiteral("Select flow ID once loaded (packet list and ladder follow)."), QStringLiteral("ID"));
     parser.addOption(selectFlow);
+    QCommandLineOption palette(QStringLiteral("palette"),
+        QStringLiteral("Debugging: apply a light or dark palette with the Fusion style."),
+        QStringLiteral("light|dark"));
+    palette.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(palette);
     parser.addPositionalArgument(QStringLiteral("FILE"),
         QStringLiteral("Capture files or directories to open."), QStringLiteral("[FILE...]"));
     parser.process(app);
+    if (parser.isSet(palette)) {
+        const QString name = parser.value(palette);
+        if (name != QLatin1String("dark") && name != QLatin1String("light")) {
+            fputs("lbscope: --palette takes light or dark\n", stderr);
+            return 2;
+        }
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(
+            name == QLatin1String("dark") ? darkPalette() : QApplication::style()->standardPalette());
+    }
 
     lbs::ui::MainWindow window;
     const QStringList files = parser.positionalArguments();
