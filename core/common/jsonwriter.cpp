@@ -42,12 +42,28 @@ size_t utf8SequenceLength(std::string_view s, size_t i)
     return len;
 }
 
+// Printable ASCII that JSON strings carry unescaped.
+inline bool isPlainAscii(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 } // namespace
 
 void appendJsonString(std::string &out, std::string_view s)
 {
     out.push_back('"');
     for (size_t i = 0; i < s.size();) {
+        // Runs of printable ASCII (nearly every key and value) are appended in one go.
+        size_t run = i;
+        while (run < s.size() && isPlainAscii(static_cast<unsigned char>(s[run])))
+            ++run;
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            if (i == s.size())
+                break;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             const size_t len = utf8SequenceLength(s, i);

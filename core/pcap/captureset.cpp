@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -60,10 +61,19 @@ std::string formatTimestamp(int64_t tsNs)
 {
     const bool neg = tsNs < 0;
     const uint64_t v = neg ? static_cast<uint64_t>(-(tsNs + 1)) + 1 : static_cast<uint64_t>(tsNs);
+    // to_chars + zero padding instead of snprintf: the JSON report writes two per flow.
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%s%llu.%09llu", neg ? "-" : "",
-        static_cast<unsigned long long>(v / 1000000000u), static_cast<unsigned long long>(v % 1000000000u));
-    return buf;
+    char *p = buf;
+    if (neg)
+        *p++ = '-';
+    p = std::to_chars(p, buf + 28, v / 1000000000u).ptr;
+    *p++ = '.';
+    uint64_t frac = v % 1000000000u;
+    for (int i = 8; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+    }
+    return std::string(buf, static_cast<size_t>(p + 9 - buf));
 }
 
 std::string formatUtcTime(int64_t tsNs, bool withDate)
