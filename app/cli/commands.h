@@ -18,7 +18,8 @@ int runAnalyze(const std::vector<std::string> &args);
 namespace lbs::cli {
 // Capture commands (contexts, services, locate, capture, fetch, cleanup) are declared here by
 // their authors, e.g.: int runContexts(const std::vector<std::string> &args);
-/// `capture (--ssh USER@HOST[:PORT] | --node NODE | --service NS/NAME) --iface IF ... --out DIR`, `--attach DIR`
+/// `capture (--ssh USER@HOST[:PORT] | --node NODE | --service NS/NAME) --iface IF ... --out DIR`, `--attach
+/// DIR`
 int runCapture(const std::vector<std::string> &args);
 /// `fetch (--node NODE | --ssh USER@HOST[:PORT]) REMOTE_PATH... --out DIR`
 int runFetch(const std::vector<std::string> &args);

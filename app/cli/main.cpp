@@ -21,11 +21,14 @@ struct Command {
 const Command kCommands[] = {
     {"analyze", lbs::cli::runAnalyze, "analyse pcap/pcapng files or rotated sets (flows, latency, findings)"},
 #ifdef HAVE_LBSCOPE_CAPTURE
-    {"capture", lbs::cli::runCapture, "capture on a node (tcpdump ring over SSH or a debug pod) and download it"},
+    {"capture", lbs::cli::runCapture,
+        "capture on a node (tcpdump ring over SSH or a debug pod) and download it"},
     {"fetch", lbs::cli::runFetch, "download files from a node (resumable, sha256-checked) with a manifest"},
     {"contexts", lbs::cli::runContexts, "list kubeconfig contexts (like kubectl config get-contexts)"},
-    {"services", lbs::cli::runServices, "list LoadBalancer services with VIP, ports and externalTrafficPolicy"},
-    {"locate", lbs::cli::runLocate, "find the node holding a service's VIP, its interface, standbys, endpoints"},
+    {"services", lbs::cli::runServices,
+        "list LoadBalancer services with VIP, ports and externalTrafficPolicy"},
+    {"locate", lbs::cli::runLocate,
+        "find the node holding a service's VIP, its interface, standbys, endpoints"},
     {"cleanup", lbs::cli::runCleanup, "delete lbscope debug pods left behind"},
 #endif
 };

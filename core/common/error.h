@@ -10,20 +10,19 @@ namespace lbs {
 
 /// An error a user can act on: what went wrong, and where (file, node, context...).
 struct Error {
-    std::string message;   ///< one line, complete sentence, names the object concerned
-    std::string where;     ///< optional: file path, node, context
-    std::string hint;      ///< optional: what the user can do about it
+    std::string message; ///< one line, complete sentence, names the object concerned
+    std::string where; ///< optional: file path, node, context
+    std::string hint; ///< optional: what the user can do about it
 
     /// "where: message (hint)" in one line.
     std::string toString() const;
 };
 
 /// Value or Error. Small on purpose: C++23 std::expected is not available with GCC 12 in C++20 mode.
-template <typename T>
-class Result {
+template <typename T> class Result {
 public:
-    Result(T value) : m_v(std::move(value)) {}             // NOLINT(google-explicit-constructor)
-    Result(Error error) : m_v(std::move(error)) {}         // NOLINT(google-explicit-constructor)
+    Result(T value) : m_v(std::move(value)) { } // NOLINT(google-explicit-constructor)
+    Result(Error error) : m_v(std::move(error)) { } // NOLINT(google-explicit-constructor)
 
     bool ok() const { return m_v.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -40,7 +39,7 @@ private:
 };
 
 /// Result without a value.
-struct Ok {};
+struct Ok { };
 using Status = Result<Ok>;
 
 } // namespace lbs

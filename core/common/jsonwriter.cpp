@@ -1,8 +1,10 @@
 #include "core/common/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace lbs {
 
@@ -187,8 +189,22 @@ JsonWriter &JsonWriter::endArray()
 JsonWriter &JsonWriter::key(std::string_view name)
 {
     beforeValue();
-    appendJsonString(m_out, name);
-    m_out += m_pretty ? ": " : ":";
+    // Keys are short literals: one append of "name": when nothing needs escaping.
+    char buf[68];
+    const size_t n = name.size();
+    if (n <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+            return isPlainAscii(static_cast<unsigned char>(c));
+        })) {
+        buf[0] = '"';
+        std::memcpy(buf + 1, name.data(), n);
+        buf[n + 1] = '"';
+        buf[n + 2] = ':';
+        buf[n + 3] = ' ';
+        m_out.append(buf, n + (m_pretty ? 4 : 3));
+    } else {
+        appendJsonString(m_out, name);
+        m_out += m_pretty ? ": " : ":";
+    }
     m_afterKey = true;
     return *this;
 }

@@ -16,12 +16,12 @@ void ProgressThrottle::update(uint64_t done, const std::string &message)
         return;
     m_first = false;
     m_lastDone = done;
-    ProgressEvent ev{m_stage, done, m_total, message, -1};
+    ProgressEvent ev {m_stage, done, m_total, message, -1};
     if (m_total > 0 && done > 0) {
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-        ev.etaSeconds = elapsed * static_cast<double>(m_total - (done < m_total ? done : m_total)) /
-                        static_cast<double>(done);
+        const double elapsed
+            = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        ev.etaSeconds = elapsed * static_cast<double>(m_total - (done < m_total ? done : m_total))
+            / static_cast<double>(done);
     }
     m_sink->report(ev);
 }
@@ -29,7 +29,7 @@ void ProgressThrottle::update(uint64_t done, const std::string &message)
 void ProgressThrottle::finish(const std::string &message)
 {
     if (m_sink)
-        m_sink->report(ProgressEvent{m_stage, m_total, m_total, message, 0});
+        m_sink->report(ProgressEvent {m_stage, m_total, m_total, message, 0});
 }
 
 } // namespace lbs

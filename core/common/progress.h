@@ -26,7 +26,7 @@ public:
 /// Sink calling a function.
 class FunctionProgressSink final : public ProgressSink {
 public:
-    explicit FunctionProgressSink(std::function<void(const ProgressEvent &)> fn) : m_fn(std::move(fn)) {}
+    explicit FunctionProgressSink(std::function<void(const ProgressEvent &)> fn) : m_fn(std::move(fn)) { }
     void report(const ProgressEvent &event) override { m_fn(event); }
 
 private:

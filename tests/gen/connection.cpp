@@ -266,8 +266,8 @@ int64_t Sim::sendResponse(int64_t startPod, size_t off, uint32_t len, bool fault
             firstAckPub = fullAck;
             fault(retransPod + m_fwd,
                 is(FaultKind::RtoRetransmit) ? "response segment resent after the RTO"
-                                                 : "response segment fast-retransmitted "
-                                                   "after 3 duplicate ACKs");
+                                             : "response segment fast-retransmitted "
+                                               "after 3 duplicate ACKs");
         }
         int64_t next = std::max(firstAckPub + m_fwd + m_brtt, roundEndPod + m_ser);
         if (zeroHere) {
