@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 namespace lbs::analysis {
 
@@ -23,9 +24,9 @@ bool startsWithMethod(const uint8_t *p, size_t len)
     return false;
 }
 
-bool iequalsPrefix(const std::string &s, const char *prefix)
+bool iequalsPrefix(const std::string &s, std::string_view prefix)
 {
-    const size_t n = std::strlen(prefix);
+    const size_t n = prefix.size();
     if (s.size() < n)
         return false;
     for (size_t i = 0; i < n; ++i) {
@@ -330,6 +331,10 @@ void HttpTracker::onStartLine(int dir, int64_t tsNs, Flow &flow)
 void HttpTracker::onHeaderLine(Dir &d)
 {
     const std::string &l = d.line;
+    // Only Content-Length, Transfer-Encoding and Connection matter: skip other headers at once.
+    const char first = l.empty() ? '\0' : static_cast<char>(l[0] | 0x20);
+    if (first != 'c' && first != 't')
+        return;
     if (iequalsPrefix(l, "content-length:")) {
         const std::string v = headerValue(l);
         int64_t n = 0;

@@ -3,6 +3,7 @@
 #include "core/common/json.h"
 #include "core/pcap/decodedpacket.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace lbs::analysis {
@@ -17,10 +18,39 @@ void ts(JsonWriter &w, const char *key, int64_t tsNs)
 void us(JsonWriter &w, const char *key, const std::optional<int64_t> &ns)
 {
     w.key(key);
-    if (ns)
-        w.value(static_cast<double>(*ns) / 1e3, 3);
-    else
+    if (!ns) {
         w.null();
+        return;
+    }
+    // Below 2^50 ns the double ns / 1e3 is within 1e-4 of the exact value, so the 3-decimal text
+    // is the integer microseconds and the ns remainder: written without a floating-point format.
+    const int64_t v = *ns;
+    constexpr int64_t kExact = int64_t(1) << 50;
+    if (v <= -kExact || v >= kExact) {
+        w.value(static_cast<double>(v) / 1e3, 3);
+        return;
+    }
+    const uint64_t mag = static_cast<uint64_t>(v < 0 ? -v : v);
+    char buf[32];
+    char *p = buf;
+    if (v < 0)
+        *p++ = '-';
+    p = std::to_chars(p, buf + 24, mag / 1000).ptr;
+    unsigned frac = static_cast<unsigned>(mag % 1000);
+    if (frac) {
+        *p++ = '.';
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            --digits;
+        }
+        for (int i = digits - 1; i >= 0; --i) {
+            p[i] = static_cast<char>('0' + frac % 10);
+            frac /= 10;
+        }
+        p += digits;
+    }
+    w.rawNumber(std::string_view(buf, static_cast<size_t>(p - buf)));
 }
 
 const char *resetSideName(ResetSide s)
