@@ -27,6 +27,7 @@ void PacketTableModel::setAnalysis(std::shared_ptr<const analysis::CaptureAnalys
     m_analysis = std::move(analysis);
     m_rows.reset();
     m_cache.clear();
+    m_rereader.reset(m_analysis ? &m_analysis->files : nullptr);
     endResetModel();
 }
 
@@ -94,8 +95,7 @@ const PacketTableModel::RowText &PacketTableModel::rowText(uint32_t position) co
     auto *text = new RowText;
     const PacketIndexEntry &e = m_analysis->packetIndex[position];
     if (e.fileIndex < m_analysis->files.size()) {
-        auto raw = pcap::PacketReader::readAt(
-            m_analysis->files[e.fileIndex], uint16_t(e.fileIndex), e.offset, m_buffer);
+        auto raw = m_rereader.readAt(uint16_t(e.fileIndex), e.offset, m_buffer);
         if (raw) {
             pcap::DecodedPacket d;
             pcap::decodePacket(raw->linktype, raw->data, raw->capLen, raw->wireLen, d);

@@ -1,9 +1,10 @@
 #pragma once
 // Virtual packet list over the engine's packet index (millions of rows): rows are positions into
 // CaptureAnalysis::packetIndex, text is made lazily for the rows the view asks for, by re-reading
-// the packet from its file, and kept in a small LRU cache.
+// the packet from its file (kept open, PacketRereader), and kept in a small LRU cache.
 
 #include "core/analysis/captureanalysis.h"
+#include "packetrereader.h"
 
 #include <QAbstractTableModel>
 #include <QCache>
@@ -53,6 +54,7 @@ private:
     TimeFormat m_timeFormat = TimeFormat::Relative;
     mutable QCache<uint32_t, RowText> m_cache;
     mutable std::vector<uint8_t> m_buffer;
+    mutable PacketRereader m_rereader; ///< files stay open between rows
 };
 
 } // namespace lbs::ui

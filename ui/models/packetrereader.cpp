@@ -1,0 +1,76 @@
+#include "packetrereader.h"
+
+#include <pcap/pcap.h>
+
+#include <cstdio>
+#include <string>
+
+namespace lbs::ui {
+
+PacketRereader::~PacketRereader()
+{
+    closeAll();
+}
+
+void PacketRereader::closeAll()
+{
+    for (pcap_t *p : m_handles)
+        if (p)
+            pcap_close(p);
+    m_handles.clear();
+}
+
+void PacketRereader::reset(const std::vector<pcap::CaptureFileInfo> *files)
+{
+    closeAll();
+    m_files = files;
+    if (m_files)
+        m_handles.assign(m_files->size(), nullptr);
+}
+
+Result<pcap::RawPacket> PacketRereader::readAt(
+    uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
+{
+    if (!m_files || fileIndex >= m_files->size())
+        return Error {
+            "packet refers to file #" + std::to_string(fileIndex) + ", which is not part of this capture", {},
+            {}};
+    const pcap::CaptureFileInfo &file = (*m_files)[fileIndex];
+    pcap_t *&p = m_handles[fileIndex];
+    struct pcap_pkthdr *hdr = nullptr;
+    const u_char *data = nullptr;
+    if (!p) {
+        char errbuf[PCAP_ERRBUF_SIZE] = {};
+        p = pcap_open_offline_with_tstamp_precision(file.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+        if (!p)
+            return Error {
+                std::string("cannot reopen the capture file to show this packet: ") + errbuf, file.path, {}};
+        // pcapng: the interface blocks before the first packet must be read before seeking.
+        if (file.pcapng && pcap_next_ex(p, &hdr, &data) != 1) {
+            pcap_close(p);
+            p = nullptr;
+            return Error {"cannot read the first packet again", file.path,
+                "was the file changed since it was loaded? Reload it with F5"};
+        }
+    }
+    FILE *f = pcap_file(p);
+    if (!f || std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0)
+        return Error {"cannot seek to offset " + std::to_string(offset), file.path, {}};
+    const int rc = pcap_next_ex(p, &hdr, &data);
+    if (rc != 1)
+        return Error {"no packet at offset " + std::to_string(offset)
+                + (rc == PCAP_ERROR ? std::string(": ") + pcap_geterr(p) : std::string()),
+            file.path, "was the file changed since it was loaded? Reload it with F5"};
+    buffer.assign(data, data + hdr->caplen);
+    pcap::RawPacket out;
+    out.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
+    out.capLen = hdr->caplen;
+    out.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
+    out.data = buffer.data();
+    out.fileIndex = fileIndex;
+    out.offset = offset;
+    out.linktype = pcap_datalink(p);
+    return out;
+}
+
+} // namespace lbs::ui
