@@ -9,6 +9,8 @@
 #include <QStyle>
 #include <QStyleFactory>
 
+#include <string_view>
+
 namespace {
 // A dark palette applied the way a dark desktop theme does it (Fusion + QApplication palette), to
 // check the views stay readable: --palette dark (a debugging option, hidden from --help).
@@ -42,8 +44,22 @@ QPalette darkPalette()
 }
 } // namespace
 
+// --help and --version must answer on a terminal without a display (ssh session, CI), where the
+// default xcb platform would abort before the parser runs.
+static bool wantsOnlyText(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a(argv[i]);
+        if (a == "--help" || a == "-h" || a == "--help-all" || a == "--version" || a == "-v")
+            return true;
+    }
+    return false;
+}
+
 int main(int argc, char *argv[])
 {
+    if (wantsOnlyText(argc, argv))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     Q_INIT_RESOURCE(lbscope); // the qrc lives in the static lbscope_ui library
     QApplication::setApplicationName(QStringLiteral("lbscope"));
