@@ -247,29 +247,15 @@ bool decodeIPv6(Cursor c, DecodedPacket &out, int depth)
     uint32_t remaining = payloadLen; // bytes after the fixed header, as the header claims
     // Walk extension headers (bounded: at most 16).
     for (int i = 0; i < 16; ++i) {
-        if (next == 0 || next == 43 || next == 60 || next == 135 || next == 139 || next == 140) {
+        if (next == 0 || next == 43 || next == 60 || next == 135 || next == 139 || next == 140
+            || next == 51) {
             if (off + 8 > c.len) {
                 out.headersTruncated = true;
                 out.ipProto = next;
                 return true;
             }
-            const uint32_t len = (c.p[off + 1] + 1u) * 8u;
-            if (len > remaining || off + len > c.len) {
-                out.headersTruncated = true;
-                out.ipProto = next;
-                return true;
-            }
-            next = c.p[off];
-            off += len;
-            remaining -= len;
-            ++out.ipv6ExtHeaders;
-        } else if (next == 51) { // AH: length in 4-byte units minus 2
-            if (off + 8 > c.len) {
-                out.headersTruncated = true;
-                out.ipProto = next;
-                return true;
-            }
-            const uint32_t len = (c.p[off + 1] + 2u) * 4u;
+            // Generic extension headers count 8-byte units minus 1; AH (51) 4-byte units minus 2.
+            const uint32_t len = next == 51 ? (c.p[off + 1] + 2u) * 4u : (c.p[off + 1] + 1u) * 8u;
             if (len > remaining || off + len > c.len) {
                 out.headersTruncated = true;
                 out.ipProto = next;
