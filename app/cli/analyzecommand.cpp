@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace lbs::cli {
@@ -61,6 +62,40 @@ bool writeOut(const std::string &path, const std::string &text)
         return false;
     }
     return true;
+}
+
+// True when the file at `path` starts with a pcap or pcapng magic number.
+bool looksLikeCapture(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    unsigned char m[4] = {};
+    if (!in.read(reinterpret_cast<char *>(m), 4))
+        return false;
+    const uint32_t le = m[0] | m[1] << 8 | m[2] << 16 | static_cast<uint32_t>(m[3]) << 24;
+    const uint32_t be = m[3] | m[2] << 8 | m[1] << 16 | static_cast<uint32_t>(m[0]) << 24;
+    for (uint32_t magic : {0xa1b2c3d4u, 0xa1b23c4du, 0x0a0d0d0au})
+        if (le == magic || be == magic)
+            return true;
+    return false;
+}
+
+// An output path that would destroy a capture ("--json x.pcap*" expands to "--json x.pcap
+// x.pcap1 ...", making the first capture file the output) is refused before anything is written.
+std::string outputHazard(const std::string &out, const std::vector<pcap::CaptureFileInfo> &inputs)
+{
+    if (out.empty() || out == "-")
+        return {};
+    std::error_code ec;
+    if (!std::filesystem::exists(out, ec))
+        return {};
+    for (const auto &f : inputs)
+        if (std::filesystem::equivalent(out, f.path, ec))
+            return "refusing to write the report over input capture '" + out
+                + "' (did the shell expand a file pattern right after --json or --flows-csv?)";
+    if (looksLikeCapture(out))
+        return "refusing to overwrite capture file '" + out
+            + "' with a report (did the shell expand a file pattern right after --json or --flows-csv?)";
+    return {};
 }
 
 } // namespace
@@ -136,6 +171,9 @@ int runAnalyze(const std::vector<std::string> &args)
     auto set = pcap::CaptureSet::open(inputs);
     if (!set)
         return fail(set.error().toString());
+    for (const std::string *out : {&jsonOut, &csvOut})
+        if (const std::string hazard = outputHazard(*out, set->files); !hazard.empty())
+            return fail(hazard);
     analysis::Analyzer analyzer(options);
     auto result = analyzer.run(*set);
     if (!result)

@@ -17,6 +17,8 @@ private slots:
     void unusableInput();
     void jsonToStdout();
     void jsonAndCsvFiles();
+    void neverOverwritesCaptures_data();
+    void neverOverwritesCaptures();
     void humanSummary();
     void rotatedDirectoryAndTruncation();
     void helpAndVersion();
@@ -128,6 +130,41 @@ void TestCli::jsonToStdout()
     QVERIFY(fd.ok());
     QCOMPARE((*fd)["packets"].toInt(), int64_t(2));
     QCOMPARE((*fd)["filter"].toString(), std::string("tcp port 40001"));
+}
+
+void TestCli::neverOverwritesCaptures_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("victim");
+    QTest::addColumn<QString>("reason");
+    const QString a = file("keep-a.pcap"), b = file("keep-b.pcap");
+    // What `analyze --json keep-*.pcap` becomes after the shell expands the pattern.
+    QTest::newRow("pattern after --json") << QStringList {QStringLiteral("--json"), a, b} << a
+                                          << QStringLiteral("refusing to overwrite capture file");
+    QTest::newRow("an input as --flows-csv") << QStringList {a, QStringLiteral("--flows-csv"),
+        a} << a << QStringLiteral("refusing to write the report over input capture");
+    QTest::newRow("--json= form") << QStringList {b, QStringLiteral("--json=") + a} << a
+                                  << QStringLiteral("refusing to overwrite capture file");
+}
+
+void TestCli::neverOverwritesCaptures()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, victim);
+    QFETCH(QString, reason);
+    for (const char *name : {"keep-a.pcap", "keep-b.pcap"}) {
+        QFile::remove(file(name));
+        QVERIFY(QFile::copy(file("good.pcap"), file(name)));
+    }
+    QFile original(file("good.pcap"));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray bytes = original.readAll();
+    const Run r = run(QStringList {QStringLiteral("analyze")} + args);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(reason), r.err.constData());
+    QFile v(victim);
+    QVERIFY(v.open(QIODevice::ReadOnly));
+    QCOMPARE(v.readAll(), bytes);
 }
 
 void TestCli::jsonAndCsvFiles()
