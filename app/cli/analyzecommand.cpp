@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <string_view>
 
 namespace lbs::cli {
 
@@ -43,25 +45,40 @@ int fail(const std::string &reason)
     return 2;
 }
 
-bool writeOut(const std::string &path, const std::string &text)
+// Writes to `path` ('-' = stdout) whatever `produce` hands to its sink, in chunks.
+bool writeOut(const std::string &path,
+    const std::function<bool(const std::function<bool(std::string_view)> &)> &produce)
 {
-    if (path == "-") {
-        return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
-    }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) {
+    const bool toStdout = path == "-";
+    std::FILE *f = toStdout ? stdout : std::fopen(path.c_str(), "wb");
+    if (!f) {
         std::fprintf(stderr, "lbscope-cli analyze: %s: cannot create output file: %s\n", path.c_str(),
             std::strerror(errno));
         return false;
     }
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-        std::fprintf(
-            stderr, "lbscope-cli analyze: %s: could not write the whole file (disk full?)\n", path.c_str());
+    int writeErrno = 0;
+    const bool produced = produce([&](std::string_view chunk) {
+        if (std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size())
+            return true;
+        writeErrno = errno;
         return false;
+    });
+    bool ok = produced && std::fflush(f) == 0;
+    if (!ok && !writeErrno)
+        writeErrno = errno;
+    if (!toStdout && std::fclose(f) != 0 && ok) {
+        ok = false;
+        writeErrno = errno;
     }
-    return true;
+    if (!ok)
+        std::fprintf(stderr, "lbscope-cli analyze: %s: could not write the whole file: %s\n",
+            toStdout ? "standard output" : path.c_str(), std::strerror(writeErrno ? writeErrno : EIO));
+    return ok;
+}
+
+bool writeOut(const std::string &path, const std::string &text)
+{
+    return writeOut(path, [&](const std::function<bool(std::string_view)> &sink) { return sink(text); });
 }
 
 // True when the file at `path` starts with a pcap or pcapng magic number.
@@ -181,7 +198,9 @@ int runAnalyze(const std::vector<std::string> &args)
     const analysis::CaptureAnalysis &a = *result;
 
     int rc = 0;
-    if (!jsonOut.empty() && !writeOut(jsonOut, analysis::toJsonReport(a, !compact)))
+    if (!jsonOut.empty() && !writeOut(jsonOut, [&](const std::function<bool(std::string_view)> &sink) {
+            return analysis::writeJsonReport(a, !compact, sink);
+        }))
         rc = 1;
     if (!csvOut.empty() && !writeOut(csvOut, analysis::toFlowsCsv(a)))
         rc = 1;

@@ -149,11 +149,8 @@ void writeFlow(JsonWriter &w, const Flow &f)
     w.endObject();
 }
 
-} // namespace
-
-std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
+void emitReport(JsonWriter &w, const CaptureAnalysis &a)
 {
-    JsonWriter w(pretty);
     w.beginObject();
     w.key("files").beginArray();
     for (const auto &f : a.files) {
@@ -245,9 +242,24 @@ std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
     }
     w.endArray();
     w.endObject();
+}
+
+} // namespace
+
+std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
+{
+    JsonWriter w(pretty);
+    emitReport(w, a);
     std::string out = w.take();
     out.push_back('\n');
     return out;
+}
+
+bool writeJsonReport(const CaptureAnalysis &a, bool pretty, const std::function<bool(std::string_view)> &sink)
+{
+    JsonWriter w(pretty, sink);
+    emitReport(w, a);
+    return w.finish("\n");
 }
 
 std::string toFlowsCsv(const CaptureAnalysis &a)

@@ -2,13 +2,20 @@
 
 #include "core/analysis/captureanalysis.h"
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace lbs::analysis {
 
 /// The `lbscope-cli analyze --json` document (design.md contract): files, totals, flows with
 /// requests, timeline series, findings. Timestamps are seconds with 9 decimals, durations µs.
 std::string toJsonReport(const CaptureAnalysis &analysis, bool pretty = true);
+
+/// The same document streamed to `sink` in chunks of about 1 MiB (the whole report is never held
+/// in memory). Returns false as soon as the sink returns false.
+bool writeJsonReport(
+    const CaptureAnalysis &analysis, bool pretty, const std::function<bool(std::string_view)> &sink);
 
 /// One CSV row per flow with a header line (for --flows-csv).
 std::string toFlowsCsv(const CaptureAnalysis &analysis);

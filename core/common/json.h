@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -69,6 +70,10 @@ Result<JsonValue> parseJson(std::string_view text);
 class JsonWriter {
 public:
     explicit JsonWriter(bool pretty = false) : m_pretty(pretty) { }
+    /// Streaming writer: whenever a container closes with at least `chunkBytes` buffered, the
+    /// buffer is handed to `sink` and reused, so a large document never lives in memory whole.
+    /// A sink returning false stops further output (see sinkFailed()).
+    JsonWriter(bool pretty, std::function<bool(std::string_view)> sink, size_t chunkBytes = size_t(1) << 20);
 
     JsonWriter &beginObject();
     JsonWriter &endObject();
@@ -95,12 +100,25 @@ public:
 
     const std::string &str() const { return m_out; }
     std::string take() { return std::move(m_out); }
+    /// Streaming writer: appends `tail` and hands everything still buffered to the sink.
+    /// Returns false when any sink call failed.
+    bool finish(std::string_view tail = {});
+    bool sinkFailed() const { return m_sinkFailed; }
 
 private:
     void beforeValue();
     void newline();
+    void maybeFlush()
+    {
+        if (m_sink && m_out.size() >= m_chunkBytes)
+            flush();
+    }
+    void flush();
 
     std::string m_out;
+    std::function<bool(std::string_view)> m_sink;
+    size_t m_chunkBytes = 0;
+    bool m_sinkFailed = false;
     std::vector<bool> m_hasItems; ///< one per open container
     std::vector<bool> m_inline; ///< per open container: is it an inline array
     size_t m_inlineDepth = 0; ///< > 0 inside an inline array (no newlines)

@@ -108,6 +108,27 @@ void appendJsonString(std::string &out, std::string_view s)
     out.push_back('"');
 }
 
+JsonWriter::JsonWriter(bool pretty, std::function<bool(std::string_view)> sink, size_t chunkBytes)
+    : m_sink(std::move(sink)), m_chunkBytes(chunkBytes), m_pretty(pretty)
+{
+    m_out.reserve(chunkBytes + chunkBytes / 4);
+}
+
+void JsonWriter::flush()
+{
+    if (!m_sinkFailed && !m_out.empty() && !m_sink(m_out))
+        m_sinkFailed = true;
+    m_out.clear(); // keeps the capacity: the same pages are reused for the next chunk
+}
+
+bool JsonWriter::finish(std::string_view tail)
+{
+    m_out.append(tail);
+    if (m_sink)
+        flush();
+    return !m_sinkFailed;
+}
+
 void JsonWriter::newline()
 {
     if (!m_pretty || m_inlineDepth > 0)
@@ -149,6 +170,7 @@ JsonWriter &JsonWriter::endObject()
     if (had)
         newline();
     m_out.push_back('}');
+    maybeFlush();
     return *this;
 }
 
@@ -183,6 +205,7 @@ JsonWriter &JsonWriter::endArray()
     else if (had)
         newline();
     m_out.push_back(']');
+    maybeFlush();
     return *this;
 }
 

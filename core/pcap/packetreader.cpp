@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -18,6 +19,7 @@ struct PacketReader::Source {
     uint64_t nextOffset = 0; ///< file position before the next record
     bool pcapng = false;
     uint32_t snaplen = 0;
+    std::vector<char> readBuffer = std::vector<char>(size_t(1) << 20); ///< stdio buffer of `file`
     ~Source()
     {
         if (handle)
@@ -31,12 +33,34 @@ PacketReader::PacketReader(const CaptureSet &set) : m_files(set.files)
 
 PacketReader::~PacketReader() = default;
 
-static pcap_t *openNano(const std::string &path, std::string &error)
+// Opens `path` for libpcap with a large stdio buffer: libpcap reads through stdio, whose default
+// 4 KiB buffer costs a read() system call every few packets. Also tells whether the file is
+// classic pcap (the four standard magics have 16-byte record headers, Kuznetzov's variant not).
+// A null readBuffer keeps stdio's default (random access reads one record). glibc ignores the size
+// unless it is given the buffer, which must outlive the handle.
+static pcap_t *openNano(
+    const std::string &path, std::vector<char> *readBuffer, bool &pcapng, std::string &error)
 {
+    FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+        error = "not a readable pcap or pcapng file: " + path + ": " + std::strerror(errno);
+        return nullptr;
+    }
+    if (readBuffer && !readBuffer->empty())
+        std::setvbuf(f, readBuffer->data(), _IOFBF, readBuffer->size());
+    unsigned char m[4] = {};
+    pcapng = true;
+    if (std::fread(m, 1, 4, f) == 4) {
+        const uint32_t v = (uint32_t(m[0]) << 24) | (uint32_t(m[1]) << 16) | (uint32_t(m[2]) << 8) | m[3];
+        pcapng = !(v == 0xa1b2c3d4 || v == 0xd4c3b2a1 || v == 0xa1b23c4d || v == 0x4d3cb2a1);
+    }
+    std::rewind(f);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
-    if (!p)
+    pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!p) {
+        std::fclose(f); // libpcap closes the FILE only once it owns a handle
         error = std::string("not a readable pcap or pcapng file: ") + errbuf;
+    }
     return p;
 }
 
@@ -54,24 +78,13 @@ Status PacketReader::open()
         f.readError.clear();
         std::string error;
         auto s = std::make_unique<Source>();
-        s->handle = openNano(f.path, error);
+        s->handle = openNano(f.path, &s->readBuffer, s->pcapng, error);
         if (!s->handle)
             return Error {error, f.path, {}};
         s->file = pcap_file(s->handle);
         s->index = static_cast<uint16_t>(i);
         s->linktype = pcap_datalink(s->handle);
         s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
-        // Only the four standard pcap magics have 16-byte record headers (not Kuznetzov's variant).
-        s->pcapng = true;
-        if (FILE *raw = std::fopen(f.path.c_str(), "rb")) {
-            unsigned char m[4] = {};
-            if (std::fread(m, 1, 4, raw) == 4) {
-                const uint32_t v
-                    = (uint32_t(m[0]) << 24) | (uint32_t(m[1]) << 16) | (uint32_t(m[2]) << 8) | m[3];
-                s->pcapng = !(v == 0xa1b2c3d4 || v == 0xd4c3b2a1 || v == 0xa1b23c4d || v == 0x4d3cb2a1);
-            }
-            std::fclose(raw);
-        }
         const int snap = pcap_snapshot(s->handle);
         s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
         m_sources.push_back(std::move(s));
@@ -182,7 +195,8 @@ Result<RawPacket> PacketReader::readAt(
     const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
 {
     std::string error;
-    pcap_t *p = openNano(file.path, error);
+    bool pcapng = false;
+    pcap_t *p = openNano(file.path, nullptr, pcapng, error);
     if (!p)
         return Error {error, file.path, {}};
     struct Closer {

@@ -1,5 +1,5 @@
 // lbscope-bench-analyze: the engine benchmark's in-process view of `lbscope-cli analyze --json`:
-// the same library calls (CaptureSet::open, Analyzer::run, toJsonReport) without the CLI's other
+// the same library calls (CaptureSet::open, Analyzer::run, writeJsonReport) without the CLI's other
 // subcommands, plus what the engine keeps per packet (PacketIndexEntry) for the packet list.
 
 #include "core/analysis/analyzer.h"
@@ -32,10 +32,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const lbs::analysis::CaptureAnalysis &a = result.value();
-    const std::string report = lbs::analysis::toJsonReport(a, false);
     if (!json.empty()) {
         if (FILE *f = std::fopen(json.c_str(), "wb")) {
-            std::fwrite(report.data(), 1, report.size(), f);
+            lbs::analysis::writeJsonReport(a, false,
+                [f](std::string_view c) { return std::fwrite(c.data(), 1, c.size(), f) == c.size(); });
             std::fclose(f);
         }
     }

@@ -16,6 +16,8 @@ class TestReport : public QObject {
     Q_OBJECT
 private slots:
     void jsonContractShape();
+    void jsonStreaming_data();
+    void jsonStreaming();
     void csvAndText();
     void packetIndexAndInfoText();
     void filterAndExport();
@@ -98,6 +100,65 @@ void TestReport::jsonContractShape()
     QCOMPARE((*err)["flows"][size_t(0)].toInt(), int64_t(0));
     // Compact output is one line.
     QVERIFY(toJsonReport(a, false).find('\n') == toJsonReport(a, false).size() - 1);
+}
+
+void TestReport::jsonStreaming_data()
+{
+    QTest::addColumn<bool>("pretty");
+    QTest::addColumn<int>("chunkBytes");
+    QTest::newRow("pretty, tiny chunks") << true << 1;
+    QTest::newRow("compact, 64-byte chunks") << false << 64;
+    QTest::newRow("pretty, one chunk") << true << (1 << 20);
+}
+
+void TestReport::jsonStreaming()
+{
+    QFETCH(bool, pretty);
+    QFETCH(int, chunkBytes);
+    // The streaming writer hands the same bytes to its sink, in more than one piece when small.
+    const auto write = [](lbs::JsonWriter &w) {
+        w.beginObject().key("a").beginArray();
+        for (int i = 0; i < 50; ++i)
+            w.beginObject().key("i").value(i).key("s").value("x\"y").endObject();
+        w.endArray().key("n").null().endObject();
+    };
+    lbs::JsonWriter whole(pretty);
+    write(whole);
+    std::string streamed;
+    int calls = 0;
+    lbs::JsonWriter w(
+        pretty,
+        [&](std::string_view chunk) {
+            streamed.append(chunk);
+            ++calls;
+            return true;
+        },
+        size_t(chunkBytes));
+    write(w);
+    QVERIFY(w.finish("\n"));
+    QCOMPARE(streamed, whole.str() + "\n");
+    QCOMPARE(calls > 1, chunkBytes < 100);
+    // The analysis report streams byte-identically to toJsonReport.
+    const auto a = analyzeFrames(sample());
+    std::string report;
+    QVERIFY(writeJsonReport(a, pretty, [&](std::string_view c) {
+        report.append(c);
+        return true;
+    }));
+    QCOMPARE(report, toJsonReport(a, pretty));
+    // A failing sink (disk full) is reported and never called again.
+    int failing = 0;
+    lbs::JsonWriter f(
+        pretty,
+        [&](std::string_view) {
+            ++failing;
+            return false;
+        },
+        size_t(chunkBytes));
+    write(f);
+    QVERIFY(!f.finish());
+    QVERIFY(f.sinkFailed());
+    QCOMPARE(failing, 1);
 }
 
 void TestReport::csvAndText()

@@ -3,6 +3,7 @@
 #include "core/common/json.h"
 #include "testframes.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,6 +21,7 @@ private slots:
     void neverOverwritesCaptures_data();
     void neverOverwritesCaptures();
     void humanSummary();
+    void diskFull();
     void rotatedDirectoryAndTruncation();
     void helpAndVersion();
 
@@ -165,6 +167,19 @@ void TestCli::neverOverwritesCaptures()
     QFile v(victim);
     QVERIFY(v.open(QIODevice::ReadOnly));
     QCOMPARE(v.readAll(), bytes);
+}
+
+void TestCli::diskFull()
+{
+    if (!QFileInfo::exists(QStringLiteral("/dev/full")))
+        QSKIP("/dev/full is missing: cannot simulate a full disk here");
+    for (const char *opt : {"--json", "--flows-csv"}) {
+        const Run r = run({QStringLiteral("analyze"), file("good.pcap"), QString::fromLatin1(opt),
+            QStringLiteral("/dev/full")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("/dev/full: could not write the whole file: No space left on device"),
+            r.err.constData());
+    }
 }
 
 void TestCli::jsonAndCsvFiles()
