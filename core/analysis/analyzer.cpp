@@ -581,6 +581,9 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     }
     if (cancel.isCancelled())
         return Error {"analysis cancelled", {}, {}};
+    // The reservation guessed from file sizes; what stays is 32 bytes per packet, not the guess.
+    if (out.packetIndex.capacity() > out.packetIndex.size() + out.packetIndex.size() / 4)
+        out.packetIndex.shrink_to_fit();
     out.files = reader.files();
     for (const auto &f : out.files)
         if (f.truncated)

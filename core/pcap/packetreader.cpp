@@ -19,7 +19,9 @@ struct PacketReader::Source {
     uint64_t nextOffset = 0; ///< file position before the next record
     bool pcapng = false;
     uint32_t snaplen = 0;
-    std::vector<char> readBuffer = std::vector<char>(size_t(1) << 20); ///< stdio buffer of `file`
+    static constexpr size_t ReadBufferBytes = size_t(1) << 20;
+    /// stdio buffer of `file` (left uninitialised: zeroing it would fault in every page up front)
+    std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(ReadBufferBytes);
     ~Source()
     {
         if (handle)
@@ -39,15 +41,15 @@ PacketReader::~PacketReader() = default;
 // A null readBuffer keeps stdio's default (random access reads one record). glibc ignores the size
 // unless it is given the buffer, which must outlive the handle.
 static pcap_t *openNano(
-    const std::string &path, std::vector<char> *readBuffer, bool &pcapng, std::string &error)
+    const std::string &path, char *readBuffer, size_t readBufferBytes, bool &pcapng, std::string &error)
 {
     FILE *f = std::fopen(path.c_str(), "rb");
     if (!f) {
         error = "not a readable pcap or pcapng file: " + path + ": " + std::strerror(errno);
         return nullptr;
     }
-    if (readBuffer && !readBuffer->empty())
-        std::setvbuf(f, readBuffer->data(), _IOFBF, readBuffer->size());
+    if (readBuffer)
+        std::setvbuf(f, readBuffer, _IOFBF, readBufferBytes);
     unsigned char m[4] = {};
     pcapng = true;
     if (std::fread(m, 1, 4, f) == 4) {
@@ -78,7 +80,7 @@ Status PacketReader::open()
         f.readError.clear();
         std::string error;
         auto s = std::make_unique<Source>();
-        s->handle = openNano(f.path, &s->readBuffer, s->pcapng, error);
+        s->handle = openNano(f.path, s->readBuffer.get(), Source::ReadBufferBytes, s->pcapng, error);
         if (!s->handle)
             return Error {error, f.path, {}};
         s->file = pcap_file(s->handle);
@@ -196,7 +198,7 @@ Result<RawPacket> PacketReader::readAt(
 {
     std::string error;
     bool pcapng = false;
-    pcap_t *p = openNano(file.path, nullptr, pcapng, error);
+    pcap_t *p = openNano(file.path, nullptr, 0, pcapng, error);
     if (!p)
         return Error {error, file.path, {}};
     struct Closer {
