@@ -136,7 +136,7 @@ struct CaptureAnalysis {
     int64_t lastTsNs = 0;
     CaptureCounters counters;
     /// One entry per packet in merged time order (empty if AnalyzerOptions::keepPacketIndex is off).
-    std::vector<pcap::PacketIndexEntry> packetIndex;
+    pcap::PacketIndex packetIndex;
     std::vector<Flow> flows;
     Timeline timeline;
     std::vector<Finding> findings;

@@ -24,8 +24,7 @@ bool contains(const OffsetSets &sets, uint16_t file, uint64_t offset)
 } // namespace
 
 Result<std::vector<uint32_t>> filterPacketIndex(const std::vector<pcap::CaptureFileInfo> &files,
-    const std::vector<pcap::PacketIndexEntry> &index, const std::string &expression,
-    const CancelToken &cancel)
+    const pcap::PacketIndex &index, const std::string &expression, const CancelToken &cancel)
 {
     std::vector<int> linktypes;
     uint32_t snaplen = 0;
@@ -65,9 +64,8 @@ Result<std::vector<uint32_t>> filterPacketIndex(const std::vector<pcap::CaptureF
     return out;
 }
 
-Status exportPackets(const std::vector<pcap::CaptureFileInfo> &files,
-    const std::vector<pcap::PacketIndexEntry> &index, const std::vector<uint32_t> &positions,
-    const std::string &outPath)
+Status exportPackets(const std::vector<pcap::CaptureFileInfo> &files, const pcap::PacketIndex &index,
+    const std::vector<uint32_t> &positions, const std::string &outPath)
 {
     OffsetSets wanted(files.size());
     int linktype = -1;

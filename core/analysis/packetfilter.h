@@ -15,13 +15,11 @@ namespace lbs::analysis {
 /// tcpdump-syntax filter. Re-reads the files sequentially (no random seeks). Errors: invalid
 /// filter (pcap_geterr text), unreadable file, cancelled.
 Result<std::vector<uint32_t>> filterPacketIndex(const std::vector<pcap::CaptureFileInfo> &files,
-    const std::vector<pcap::PacketIndexEntry> &index, const std::string &expression,
-    const CancelToken &cancel = {});
+    const pcap::PacketIndex &index, const std::string &expression, const CancelToken &cancel = {});
 
 /// Writes the given packets (positions into `index`, any order; written in index order) to a
 /// new pcap file. All of them must share one link type.
-Status exportPackets(const std::vector<pcap::CaptureFileInfo> &files,
-    const std::vector<pcap::PacketIndexEntry> &index, const std::vector<uint32_t> &positions,
-    const std::string &outPath);
+Status exportPackets(const std::vector<pcap::CaptureFileInfo> &files, const pcap::PacketIndex &index,
+    const std::vector<uint32_t> &positions, const std::string &outPath);
 
 } // namespace lbs::analysis

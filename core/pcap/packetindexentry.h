@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/common/largeallocator.h"
+
 #include <cstdint>
+#include <vector>
 
 namespace lbs::pcap {
 
@@ -39,5 +42,8 @@ struct PacketIndexEntry {
     static constexpr uint32_t kNoFlow = 0xffffffffu;
 };
 static_assert(sizeof(PacketIndexEntry) <= 32, "the packet list keeps at most 32 bytes per packet");
+
+/// The packet list's index: one entry per packet, in huge-page-backed memory when large.
+using PacketIndex = std::vector<PacketIndexEntry, LargeAllocator<PacketIndexEntry>>;
 
 } // namespace lbs::pcap
