@@ -449,8 +449,16 @@ private:
                     s.http.reset();
             }
         }
-        if ((fin || rst) && s.http)
+        if ((fin || rst) && s.http) {
             s.http->onClose(dir, ts, f);
+            // Closed both ways: nothing but retransmissions can follow, so settle HTTP now and give
+            // the tracker back (a busy LB capture has 100k+ short flows; keeping one tracker each
+            // until the end of the capture was most of the analysis's memory and malloc time).
+            if (f.finClient && f.finServer) {
+                s.http->finish(f);
+                s.http.reset();
+            }
+        }
     }
 
     void computeTtfbSeries()
@@ -489,7 +497,7 @@ private:
     bool m_bucketDoubled = false;
     DecodedPacket m_decoded;
     FlowTable m_table;
-    std::vector<FlowState> m_states;
+    std::vector<FlowState, LargeAllocator<FlowState>> m_states;
     std::vector<std::pair<uint32_t, uint32_t>> m_retrans;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/common/largeallocator.h"
 #include "core/pcap/captureset.h"
 #include "core/pcap/ipaddress.h"
 #include "core/pcap/packetindexentry.h"
@@ -137,7 +138,7 @@ struct CaptureAnalysis {
     CaptureCounters counters;
     /// One entry per packet in merged time order (empty if AnalyzerOptions::keepPacketIndex is off).
     pcap::PacketIndex packetIndex;
-    std::vector<Flow> flows;
+    std::vector<Flow, LargeAllocator<Flow>> flows; ///< huge-page-backed when large (100k+ flows)
     Timeline timeline;
     std::vector<Finding> findings;
     bool complete = false; ///< false in staged partial snapshots

@@ -67,8 +67,13 @@ std::string toTextSummary(const CaptureAnalysis &a, size_t maxFindings, size_t m
     for (const Flow &f : a.flows)
         if (f.handshakeRttNs)
             slow.push_back(&f);
-    std::sort(slow.begin(), slow.end(),
-        [](const Flow *x, const Flow *y) { return *x->handshakeRttNs > *y->handshakeRttNs; });
+    // Only the top few are printed: a partial sort (ties by flow id) over 100k+ flows.
+    const size_t topFlows = std::min(slow.size(), maxSlowest);
+    std::partial_sort(slow.begin(), slow.begin() + static_cast<std::ptrdiff_t>(topFlows), slow.end(),
+        [](const Flow *x, const Flow *y) {
+            return *x->handshakeRttNs != *y->handshakeRttNs ? *x->handshakeRttNs > *y->handshakeRttNs
+                                                            : x->id < y->id;
+        });
     if (!slow.empty()) {
         s += "\nslowest handshakes:\n";
         for (size_t i = 0; i < slow.size() && i < maxSlowest; ++i)
@@ -81,8 +86,13 @@ std::string toTextSummary(const CaptureAnalysis &a, size_t maxFindings, size_t m
         for (const HttpRequest &r : f.requests)
             if (r.ttfbNs)
                 reqs.emplace_back(&f, &r);
-    std::sort(reqs.begin(), reqs.end(),
-        [](const auto &x, const auto &y) { return *x.second->ttfbNs > *y.second->ttfbNs; });
+    const size_t topReqs = std::min(reqs.size(), maxSlowest);
+    std::partial_sort(reqs.begin(), reqs.begin() + static_cast<std::ptrdiff_t>(topReqs), reqs.end(),
+        [](const auto &x, const auto &y) {
+            if (*x.second->ttfbNs != *y.second->ttfbNs)
+                return *x.second->ttfbNs > *y.second->ttfbNs;
+            return x.first->id != y.first->id ? x.first->id < y.first->id : x.second < y.second;
+        });
     if (!reqs.empty()) {
         s += "\nslowest HTTP requests (time to first byte):\n";
         for (size_t i = 0; i < reqs.size() && i < maxSlowest; ++i) {
