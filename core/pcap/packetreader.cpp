@@ -1,5 +1,7 @@
 #include "core/pcap/packetreader.h"
 
+#include "core/pcap/packetrereader.h"
+
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -196,40 +198,7 @@ uint64_t PacketReader::totalBytes() const
 Result<RawPacket> PacketReader::readAt(
     const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
 {
-    std::string error;
-    bool pcapng = false;
-    pcap_t *p = openNano(file.path, nullptr, 0, pcapng, error);
-    if (!p)
-        return Error {error, file.path, {}};
-    struct Closer {
-        pcap_t *p;
-        ~Closer() { pcap_close(p); }
-    } closer {p};
-    FILE *f = pcap_file(p);
-    struct pcap_pkthdr *hdr = nullptr;
-    const u_char *data = nullptr;
-    if (file.pcapng) {
-        // Interface blocks before the first packet must be read before seeking.
-        if (pcap_next_ex(p, &hdr, &data) != 1)
-            return Error {"cannot read the first packet", file.path, {}};
-    }
-    if (!f || std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0)
-        return Error {"cannot seek to offset " + std::to_string(offset), file.path, {}};
-    const int rc = pcap_next_ex(p, &hdr, &data);
-    if (rc != 1)
-        return Error {"no packet at offset " + std::to_string(offset)
-                + (rc == PCAP_ERROR ? std::string(": ") + pcap_geterr(p) : std::string()),
-            file.path, {}};
-    buffer.assign(data, data + hdr->caplen);
-    RawPacket out;
-    out.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
-    out.capLen = hdr->caplen;
-    out.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
-    out.data = buffer.data();
-    out.fileIndex = fileIndex;
-    out.offset = offset;
-    out.linktype = pcap_datalink(p);
-    return out;
+    return PacketRereader::readOnce(file, fileIndex, offset, buffer);
 }
 
 } // namespace lbs::pcap

@@ -4,7 +4,7 @@
 // the packet from its file (kept open, PacketRereader), and kept in a small LRU cache.
 
 #include "core/analysis/captureanalysis.h"
-#include "packetrereader.h"
+#include "core/pcap/packetrereader.h"
 
 #include <QAbstractTableModel>
 #include <QCache>
@@ -54,7 +54,7 @@ private:
     TimeFormat m_timeFormat = TimeFormat::Relative;
     mutable QCache<uint32_t, RowText> m_cache;
     mutable std::vector<uint8_t> m_buffer;
-    mutable PacketRereader m_rereader; ///< files stay open between rows
+    mutable pcap::PacketRereader m_rereader; ///< files stay open between rows
 };
 
 } // namespace lbs::ui

@@ -3,6 +3,7 @@
 #include "core/pcap/bpffilter.h"
 #include "core/pcap/captureset.h"
 #include "core/pcap/packetreader.h"
+#include "core/pcap/packetrereader.h"
 #include "core/pcap/pcapwriter.h"
 #include "testframes.h"
 
@@ -304,6 +305,24 @@ void TestCaptureSet::readAtReturnsSameBytes()
         QCOMPARE(r->tsNs, frames[i].tsNs);
     }
     QVERIFY(!PacketReader::readAt(set->files[0], 0, 1u << 30, buf).ok());
+    // The kept-open rereader (packet list) returns the same bytes in any order, survives a bad
+    // offset, and refuses a file index the capture does not have.
+    PacketRereader rr;
+    rr.reset(&set->files);
+    for (size_t i : {size_t(3), size_t(19), size_t(3), size_t(0), size_t(11)}) {
+        auto r = rr.readAt(0, seen[i].first, buf);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+        QCOMPARE(Bytes(r->data, r->data + r->capLen), seen[i].second);
+        if (i == 0) {
+            QVERIFY(!rr.readAt(0, 1u << 30, buf).ok());
+            QVERIFY(rr.readAt(0, seen[5].first, buf).ok());
+        }
+    }
+    auto bad = rr.readAt(1, seen[0].first, buf);
+    QVERIFY(!bad.ok());
+    QVERIFY(bad.error().toString().find("not part of this capture") != std::string::npos);
+    rr.reset(nullptr);
+    QVERIFY(!rr.readAt(0, seen[0].first, buf).ok());
 }
 
 void TestCaptureSet::writerRoundTrip()

@@ -1,11 +1,11 @@
-#include "packetrereader.h"
+#include "core/pcap/packetrereader.h"
 
 #include <pcap/pcap.h>
 
 #include <cstdio>
 #include <string>
 
-namespace lbs::ui {
+namespace lbs::pcap {
 
 PacketRereader::~PacketRereader()
 {
@@ -20,7 +20,7 @@ void PacketRereader::closeAll()
     m_handles.clear();
 }
 
-void PacketRereader::reset(const std::vector<pcap::CaptureFileInfo> *files)
+void PacketRereader::reset(const std::vector<CaptureFileInfo> *files)
 {
     closeAll();
     m_files = files;
@@ -28,15 +28,28 @@ void PacketRereader::reset(const std::vector<pcap::CaptureFileInfo> *files)
         m_handles.assign(m_files->size(), nullptr);
 }
 
-Result<pcap::RawPacket> PacketRereader::readAt(
-    uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
+Result<RawPacket> PacketRereader::readAt(uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
 {
     if (!m_files || fileIndex >= m_files->size())
         return Error {
             "packet refers to file #" + std::to_string(fileIndex) + ", which is not part of this capture", {},
             {}};
-    const pcap::CaptureFileInfo &file = (*m_files)[fileIndex];
-    pcap_t *&p = m_handles[fileIndex];
+    return readRecord((*m_files)[fileIndex], m_handles[fileIndex], fileIndex, offset, buffer);
+}
+
+Result<RawPacket> PacketRereader::readOnce(
+    const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
+{
+    pcap_t *p = nullptr;
+    auto r = readRecord(file, p, fileIndex, offset, buffer);
+    if (p)
+        pcap_close(p);
+    return r;
+}
+
+Result<RawPacket> PacketRereader::readRecord(const CaptureFileInfo &file, struct pcap *&p, uint16_t fileIndex,
+    uint64_t offset, std::vector<uint8_t> &buffer)
+{
     struct pcap_pkthdr *hdr = nullptr;
     const u_char *data = nullptr;
     if (!p) {
@@ -62,7 +75,7 @@ Result<pcap::RawPacket> PacketRereader::readAt(
                 + (rc == PCAP_ERROR ? std::string(": ") + pcap_geterr(p) : std::string()),
             file.path, "was the file changed since it was loaded? Reload it with F5"};
     buffer.assign(data, data + hdr->caplen);
-    pcap::RawPacket out;
+    RawPacket out;
     out.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
     out.capLen = hdr->caplen;
     out.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
@@ -73,4 +86,4 @@ Result<pcap::RawPacket> PacketRereader::readAt(
     return out;
 }
 
-} // namespace lbs::ui
+} // namespace lbs::pcap
