@@ -30,6 +30,8 @@ bool certificateNames(const QSslCertificate &cert, const QString &name)
     return cert.subjectInfo(QSslCertificate::CommonName).contains(name, Qt::CaseInsensitive);
 }
 
+constexpr qint64 kReadBufferBytes = 64 << 10;
+
 struct Attempt {
     std::optional<ExecOutcome> outcome;
     std::optional<Error> error;
@@ -79,6 +81,9 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
     req.setRawHeader("User-Agent", "lbscope/0.1");
 
     QWebSocket ws;
+    // Read the socket in bounded slices: QSslSocket otherwise pulls everything the kernel holds (tens of MB
+    // on a fast link) through one peek + BIO copy + decrypt before the first message reaches the sink.
+    ws.setReadBufferSize(kReadBufferBytes);
     ws.setSslConfiguration(client.sslConfiguration(*auth));
     ws.setProxy(client.proxy());
     QEventLoop loop;
@@ -117,22 +122,21 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
         }
     });
     QObject::connect(&ws, &QWebSocket::binaryMessageReceived, &loop, [&](const QByteArray &message) {
-        const auto frame = execproto::decode(message);
-        if (!frame || consumerStopped)
-            return;
-        const QByteArray &p = frame->payload;
-        if (p.isEmpty())
-            return; // the "stream established" message, or an empty write
-        switch (frame->channel) {
-        case execproto::Stdout:
-            if (r.onStdout) {
-                if (!r.onStdout(p.constData(), static_cast<std::size_t>(p.size()))) {
-                    consumerStopped = true;
-                    ws.abort();
-                }
-            } else {
-                appendBounded(out.out, p, r.maxOut, out.outTruncated);
+        if (message.size() < 2 || consumerStopped)
+            return; // nothing, the "stream established" message, or an empty write
+        const auto channel = static_cast<quint8>(message.at(0));
+        if (channel == execproto::Stdout && r.onStdout) {
+            // The hot path of a download: hand the payload over in place, without a copy.
+            if (!r.onStdout(message.constData() + 1, static_cast<std::size_t>(message.size() - 1))) {
+                consumerStopped = true;
+                ws.abort();
             }
+            return;
+        }
+        const QByteArray p = message.mid(1);
+        switch (channel) {
+        case execproto::Stdout:
+            appendBounded(out.out, p, r.maxOut, out.outTruncated);
             break;
         case execproto::Stderr:
             if (r.onStderr && !r.onStderr(p.constData(), static_cast<std::size_t>(p.size()))) {

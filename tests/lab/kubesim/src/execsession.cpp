@@ -9,11 +9,20 @@
 #include <QJsonObject>
 #include <QStandardPaths>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace kubesim {
 
 namespace {
-constexpr qint64 MaxMessage = 256 * 1024; // bytes of output per WebSocket message
-constexpr qint64 HighWater = 4 * 1024 * 1024; // stop relaying output while the socket holds this much
+// The API server copies each stream with io.Copy (32 KiB reads) and writes one WebSocket message per read.
+constexpr qint64 MaxMessage = 32 * 1024; // bytes of output per WebSocket message
+// It blocks in write() when the client is slow; kubesim stops reading the pipe above this much unsent output
+// and resumes on HttpConnection::outputDrained.
+constexpr qint64 HighWater = 512 * 1024;
 } // namespace
 
 ExecSession::ExecSession(HttpConnection *connection, ChannelProtocol protocol, ExecTarget target,
@@ -80,17 +89,66 @@ void ExecSession::start()
                                  .arg(exe)));
         return;
     }
+    int fds[2] = {-1, -1};
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        finishWith(startFailureJson(QStringLiteral("cannot create the stdout pipe: %1")
+                                        .arg(QString::fromLocal8Bit(::strerror(errno)))));
+        return;
+    }
+    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    m_outFd = fds[0];
     m_proc = new QProcess(this);
     if (m_opts.tty)
         m_proc->setProcessChannelMode(QProcess::MergedChannels);
-    NodeProcess::prepare(
-        m_proc, m_target.prefix, m_opts.argv, m_target.podUid, m_labDir, m_target.hostname, m_target.env);
-    connect(m_proc, &QProcess::readyReadStandardOutput, this, &ExecSession::pump);
+    NodeProcess::prepare(m_proc, m_target.prefix, m_opts.argv, m_target.podUid, m_labDir, m_target.hostname,
+        m_target.env, fds[1], m_opts.tty);
+    m_outNotifier = new QSocketNotifier(m_outFd, QSocketNotifier::Read, this);
+    connect(m_outNotifier, &QSocketNotifier::activated, this, &ExecSession::pump);
     connect(m_proc, &QProcess::readyReadStandardError, this, &ExecSession::pump);
     connect(m_proc, &QProcess::finished, this, &ExecSession::onFinished);
     m_proc->start();
+    ::close(fds[1]); // the child holds the write end now: EOF comes when it (and its children) exit
     if (!m_opts.stdinOpen)
         m_proc->closeWriteChannel();
+}
+
+ExecSession::~ExecSession()
+{
+    closeStdoutPipe();
+}
+
+void ExecSession::closeStdoutPipe()
+{
+    if (m_outNotifier) {
+        m_outNotifier->setEnabled(false);
+        delete m_outNotifier;
+        m_outNotifier = nullptr;
+    }
+    if (m_outFd >= 0) {
+        ::close(m_outFd);
+        m_outFd = -1;
+    }
+}
+
+void ExecSession::relayStdout(qint64 budget)
+{
+    while (m_outFd >= 0 && budget > 0) {
+        QByteArray msg(1 + MaxMessage, Qt::Uninitialized);
+        msg[0] = char(quint8(Channel::Stdout));
+        const ssize_t n = ::read(m_outFd, msg.data() + 1, size_t(MaxMessage));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n <= 0) { // EOF (or a read error, which ends the stream the same way)
+            closeStdoutPipe();
+            return;
+        }
+        msg.resize(1 + n);
+        if (m_conn && (m_opts.stdoutOpen || m_opts.tty))
+            m_conn->sendWs(msg);
+        budget -= n;
+    }
 }
 
 void ExecSession::onWsMessage(const QByteArray &message)
@@ -117,31 +175,25 @@ void ExecSession::pump()
 {
     if (!m_proc || !m_conn || m_done)
         return;
-    for (;;) {
-        if (m_conn->pendingOutput() > HighWater)
-            return; // resumed by outputDrained
-        QByteArray out = m_proc->readAllStandardOutput();
-        m_proc->setReadChannel(QProcess::StandardOutput);
-        QByteArray err = m_proc->readAllStandardError();
-        if (out.isEmpty() && err.isEmpty())
-            return;
-        for (qsizetype i = 0; i < out.size(); i += MaxMessage) {
-            if (m_opts.stdoutOpen || m_opts.tty)
-                m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stdout, out.mid(i, MaxMessage)));
-        }
-        if (!err.isEmpty() && m_opts.stderrOpen && !m_opts.tty)
-            m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stderr, err));
-    }
+    const qint64 room = HighWater - m_conn->pendingOutput();
+    if (room > 0)
+        relayStdout(room);
+    // Paused while the connection is full; HttpConnection::outputDrained calls pump() again.
+    if (m_outNotifier)
+        m_outNotifier->setEnabled(m_conn->pendingOutput() < HighWater);
+    const QByteArray err = m_proc->readAllStandardError();
+    if (!err.isEmpty() && m_opts.stderrOpen && !m_opts.tty)
+        m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stderr, err));
 }
 
 void ExecSession::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     // Relay whatever is still buffered before the status, ignoring the high-water mark this once.
     if (m_conn) {
-        const QByteArray out = m_proc->readAllStandardOutput();
+        // What the command wrote before it exited: at most a pipe's worth, unless a background child of it
+        // keeps writing (bounded, like the rest of the stream after the exit status).
+        relayStdout(4 * 1024 * 1024);
         const QByteArray err = m_proc->readAllStandardError();
-        for (qsizetype i = 0; i < out.size(); i += MaxMessage)
-            m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stdout, out.mid(i, MaxMessage)));
         if (!err.isEmpty() && m_opts.stderrOpen && !m_opts.tty)
             m_conn->sendWs(WebSocketCodec::channelMessage(Channel::Stderr, err));
     }

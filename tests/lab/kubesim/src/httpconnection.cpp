@@ -16,10 +16,14 @@ HttpConnection::HttpConnection(QSslSocket *socket, QObject *parent) : QObject(pa
             qDebug("kubesim: connection error: %s", qPrintable(m_socket->errorString()));
         finish();
     });
-    connect(socket, &QSslSocket::bytesWritten, this, [this] {
+    // QSslSocket reports plain bytes as they are encrypted (bytesWritten) and the TLS records as the TCP
+    // socket takes them (encryptedBytesWritten); either can be the one that empties pendingOutput().
+    const auto drained = [this] {
         if (pendingOutput() < 256 * 1024)
             emit outputDrained();
-    });
+    };
+    connect(socket, &QSslSocket::bytesWritten, this, drained);
+    connect(socket, &QSslSocket::encryptedBytesWritten, this, drained);
     if (socket->bytesAvailable() > 0)
         QTimer::singleShot(0, this, &HttpConnection::onReadyRead);
 }
@@ -178,7 +182,8 @@ void HttpConnection::sendWs(const QByteArray &message)
 {
     if (!m_socket || m_closed || m_mode != Mode::WebSocket || m_wsCloseSent)
         return;
-    m_socket->write(WebSocketCodec::encodeServerFrame(WsFrame::Binary, message));
+    m_socket->write(WebSocketCodec::serverFrameHeader(WsFrame::Binary, quint64(message.size())));
+    m_socket->write(message);
 }
 
 void HttpConnection::closeWs(quint16 code, const QByteArray &reason)

@@ -5,9 +5,15 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <malloc.h>
 
 int main(int argc, char **argv)
 {
+    // A server streaming exec output allocates and frees ~0.5 MB TLS buffers per flush; glibc would give each
+    // back to the kernel (mmap / heap trim) and fault it in again, costing more CPU than the copying. A Go
+    // API server reuses its heap; keep ours too.
+    ::mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+    ::mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("kubesim"));
     QCommandLineParser p;

@@ -12,7 +12,7 @@ namespace kubesim {
 
 void NodeProcess::prepare(QProcess *process, const QStringList &prefix, const QStringList &argv,
     const QString &podUid, const QString &labDir, const QString &hostname,
-    const QMap<QString, QString> &extraEnv)
+    const QMap<QString, QString> &extraEnv, int stdoutFd, bool mergeStderr)
 {
     QStringList full = prefix + argv;
     process->setProgram(full.takeFirst());
@@ -28,9 +28,14 @@ void NodeProcess::prepare(QProcess *process, const QStringList &prefix, const QS
     env.insert(QString::fromLatin1(PodMarkerVar), podUid);
     env.insert(QString::fromLatin1(LabMarkerVar), labDir);
     process->setProcessEnvironment(env);
-    process->setChildProcessModifier([] {
+    process->setChildProcessModifier([stdoutFd, mergeStderr] {
         ::setsid(); // own process group: kill(-pgid) reaches its pipeline
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // kubesim crashing must not leave it behind
+        if (stdoutFd >= 0) { // dup2 clears close-on-exec on the copy; the original closes at exec
+            ::dup2(stdoutFd, STDOUT_FILENO);
+            if (mergeStderr)
+                ::dup2(stdoutFd, STDERR_FILENO);
+        }
     });
 }
 

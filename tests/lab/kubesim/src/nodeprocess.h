@@ -20,10 +20,12 @@ public:
     static constexpr const char *LabMarkerVar = "LBSCOPE_KUBESIM_LAB";
 
     /// Prepares process to run argv behind prefix (e.g. nsenter ... --), in its own session/process group,
-    /// with the markers in its environment and SIGKILL on kubesim's death.
+    /// with the markers in its environment and SIGKILL on kubesim's death. When stdoutFd >= 0 the child's
+    /// stdout (and stderr too when mergeStderr) is that descriptor instead of QProcess's pipe: the caller
+    /// reads it at its own pace, so a slow reader blocks the command as a real container runtime does.
     static void prepare(QProcess *process, const QStringList &prefix, const QStringList &argv,
         const QString &podUid, const QString &labDir, const QString &hostname,
-        const QMap<QString, QString> &extraEnv = {});
+        const QMap<QString, QString> &extraEnv = {}, int stdoutFd = -1, bool mergeStderr = false);
     /// Pids of processes whose environment holds exactly NAME=value.
     static QList<qint64> pidsWithEnv(const QByteArray &name, const QByteArray &value);
     /// Sends sig to every process carrying the pod marker; returns how many were signalled.

@@ -90,6 +90,11 @@ QByteArray WebSocketCodec::encodeServerFrame(quint8 opcode, const QByteArray &pa
     return frameHeader(opcode, quint64(payload.size()), fin, false) + payload;
 }
 
+QByteArray WebSocketCodec::serverFrameHeader(quint8 opcode, quint64 payloadSize, bool fin)
+{
+    return frameHeader(opcode, payloadSize, fin, false);
+}
+
 QByteArray WebSocketCodec::encodeClientFrame(quint8 opcode, const QByteArray &payload, quint32 mask)
 {
     QByteArray out = frameHeader(opcode, quint64(payload.size()), true, true);

@@ -47,6 +47,8 @@ public:
     static WsDecodeResult decodeClientFrame(const QByteArray &buffer);
     /// Encodes one unmasked server frame.
     static QByteArray encodeServerFrame(quint8 opcode, const QByteArray &payload, bool fin = true);
+    /// Just the header of an unmasked (server) frame, for writing the payload after it without a copy.
+    static QByteArray serverFrameHeader(quint8 opcode, quint64 payloadSize, bool fin = true);
     /// Encodes one masked client frame (used by tests and by kubesim's own probes).
     static QByteArray encodeClientFrame(quint8 opcode, const QByteArray &payload, quint32 mask);
 
