@@ -112,14 +112,17 @@ std::string readSmall(const std::string &path)
 }
 
 /// Streams [offset, offset+length) of path with one command; when withHash, the node hashes the
-/// whole file at the same time (sha256sum in the background, its line on stderr), saving a second
-/// full read after the transfer. dd when it knows iflag=skip_bytes (GNU), else tail | head (busybox).
+/// whole file at the same time (in the background, its line on stderr), saving a second full read
+/// after the transfer. The hash runs next to the transfer on the node's CPUs, so it prefers
+/// `openssl dgst -sha256 -r` (SHA extensions: ~4x less CPU than coreutils) and falls back to
+/// sha256sum. dd when it knows iflag=skip_bytes (GNU), else tail | head (busybox).
 Result<uint64_t> readRangeHashing(RemoteHost &host, const std::string &path, uint64_t offset, uint64_t length,
     bool withHash, const ByteSink &onData, const CancelToken &cancel, std::string *shaOut)
 {
     static const std::string script
         = "f=$1; off=$2; len=$3; "
-          "if [ \"$4\" = 1 ]; then sha256sum -- \"$f\" >&2 & fi; "
+          "if [ \"$4\" = 1 ]; then "
+          "{ openssl dgst -sha256 -r -- \"$f\" 2>/dev/null || sha256sum -- \"$f\"; } >&2 & fi; "
           "if dd if=/dev/null iflag=skip_bytes,count_bytes count=0 status=none 2>/dev/null; then "
           "dd if=\"$f\" bs=1M skip=\"$off\" count=\"$len\" iflag=skip_bytes,count_bytes status=none; "
           "else tail -c +$((off + 1)) -- \"$f\" | head -c \"$len\"; fi; "
@@ -139,11 +142,17 @@ Result<uint64_t> readRangeHashing(RemoteHost &host, const std::string &path, uin
     if (!r->ok())
         return Error {"reading " + path + " failed: " + r->errorSummary(), host.describe(), {}};
     if (withHash) {
-        const auto p = r->err.find("  " + path);
-        if (p != std::string::npos && p >= 64) {
+        // "HEX  PATH" (sha256sum) or "HEX *PATH" (openssl -r); anything else leaves shaOut empty and
+        // the caller runs sha256sum afterwards.
+        for (const char *sep : {"  ", " *"}) {
+            const auto p = r->err.find(sep + path);
+            if (p == std::string::npos || p < 64 || (p > 64 && r->err[p - 65] != '\n'))
+                continue;
             const std::string hex = r->err.substr(p - 64, 64);
-            if (hex.find_first_not_of("0123456789abcdef") == std::string::npos)
+            if (hex.find_first_not_of("0123456789abcdef") == std::string::npos) {
                 *shaOut = hex;
+                break;
+            }
         }
     }
     return got;

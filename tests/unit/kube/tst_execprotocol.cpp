@@ -94,6 +94,12 @@ private:
                 ws->sendBinaryMessage(frame(1, QByteArray(16384, 'x')));
             ws->sendBinaryMessage(frame(3, kSuccess));
             ws->close();
+        } else if (cmd == QLatin1String("huge")) {
+            // Frames far larger than the client's 64 KiB read slices (the real server sends <= 32 KiB).
+            ws->sendBinaryMessage(frame(1, QByteArray(3 << 20, 'h')));
+            ws->sendBinaryMessage(frame(1, QByteArray(200000, 'i')));
+            ws->sendBinaryMessage(frame(3, kSuccess));
+            ws->close();
         } else if (cmd == QLatin1String("cat")) {
             QPointer<QWebSocket> guard(ws);
             connect(ws, &QWebSocket::binaryMessageReceived, this, [this, guard](const QByteArray &m) {
@@ -283,6 +289,22 @@ private slots:
         QVERIFY(server.sawStdinClose);
         QCOMPARE(server.stdinReceived.size(), 100000);
         QCOMPARE(r->out, req.stdinData.value());
+    }
+
+    void framesLargerThanTheReadBuffer()
+    {
+        ExecServer server({u"v5.channel.k8s.io"_s});
+        auto client = clientFor(server.url());
+        lbs::CancelToken cancel;
+        ExecRequest req = request({u"huge"_s});
+        req.maxOut = 8u << 20;
+        QElapsedTimer t;
+        t.start();
+        auto r = execInPod(*client, req, cancel);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+        QCOMPARE(r->out.size(), (3 << 20) + 200000);
+        QCOMPARE(r->out.count('h'), 3 << 20);
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed()))); // a few 25 ms growth steps
     }
 
     void streamingSinkAndBounds()
