@@ -49,7 +49,9 @@ TcpSegmentFlags analyzeTcpSegment(TcpConversation &conv, int d, const pcap::Deco
                 f.fast = true;
             } else {
                 const int64_t thres = conv.irttNs > 0 ? conv.irttNs : kDefaultOooThresholdNs;
-                if (tsNs - fwd.nextSeqTs < thres && fwd.nextSeq != seq + seglen)
+                // SYN and FIN occupy a sequence number: a repeated SYN/ACK or FIN ends exactly at
+                // nextSeq and is a retransmission, as Wireshark reports it.
+                if (tsNs - fwd.nextSeqTs < thres && fwd.nextSeq != end)
                     f.outOfOrder = true;
                 else
                     f.retransmission = true;

@@ -129,6 +129,15 @@ static std::vector<Frame> scenario(const QString &name)
 {
     std::vector<Frame> fr;
     TcpScript t(fr, C, 41000, S, 80, 1000, 5000);
+    if (name == QLatin1String("SYN/ACK repeated at once")) {
+        // SYN and FIN take a sequence number: a copy 2 ms later is a retransmission, not
+        // out-of-order (Wireshark, pptp.pcap frame 3).
+        t.c(T(0), SYN);
+        t.s(T(0.005), SYN | ACK);
+        t.sAt(T(0.007), SYN | ACK, 5000, "");
+        t.c(T(0.010), ACK);
+        return fr;
+    }
     t.handshake(T(0), 5'000'000, 5'000'000);
     const uint32_t x = t.cseq();
     const std::string d100(100, 'd');
@@ -154,6 +163,9 @@ static std::vector<Frame> scenario(const QString &name)
         t.s(T(1.01), ACK);
         t.cAt(T(31.0), ACK, t.cseq() - 1, "");
         t.s(T(31.01), ACK);
+    } else if (name == QLatin1String("FIN repeated at once")) {
+        t.c(T(1.0), FIN | ACK);
+        t.cAt(T(1.002), FIN | ACK, x, "");
     } else if (name == QLatin1String("zero window")) {
         t.c(T(1.0), ACK | PSH, d100);
         t.s(T(1.01), ACK, "", 0);
@@ -177,6 +189,8 @@ void TestTcp::segmentClassification_data()
     QTest::newRow("spurious") << 1u << 0u << 1u << 0u << 0u << 0u << 0u;
     QTest::newRow("keep-alive") << 0u << 0u << 0u << 0u << 1u << 0u << 0u;
     QTest::newRow("zero window") << 0u << 0u << 0u << 0u << 0u << 0u << 2u;
+    QTest::newRow("SYN/ACK repeated at once") << 1u << 0u << 0u << 0u << 0u << 0u << 0u;
+    QTest::newRow("FIN repeated at once") << 1u << 0u << 0u << 0u << 0u << 0u << 0u;
 }
 
 void TestTcp::segmentClassification()
