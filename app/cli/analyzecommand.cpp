@@ -4,7 +4,12 @@
 #include "core/analysis/analyzer.h"
 #include "core/analysis/jsonreport.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +17,8 @@
 #include <fstream>
 #include <functional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lbs::cli {
 
@@ -21,7 +28,8 @@ const char kAnalyzeHelp[]
     = "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket SECONDS]\n"
       "\n"
       "Analyses pcap/pcapng files as one capture: rotated sets (x.pcap0..x.pcap4, x.pcap x.pcap1 ...),\n"
-      "directories (with or without manifest.json), merged by packet time.\n"
+      "directories (with or without manifest.json), merged by packet time. FILE '-' (or a pipe) is\n"
+      "read as a stream: tcpdump -w - | lbscope-cli analyze -\n"
       "  --filter BPF       tcpdump filter applied before the analysis\n"
       "  --json OUT         write the JSON report to OUT ('-' = stdout)\n"
       "  --flows-csv OUT    write one CSV row per flow to OUT ('-' = stdout)\n"
@@ -115,6 +123,130 @@ std::string outputHazard(const std::string &out, const std::vector<pcap::Capture
     return {};
 }
 
+// Temporary files to remove if a signal ends the process (Ctrl+C, a closed pipe): the handler may
+// only call async-signal-safe functions, so the paths live in fixed buffers.
+constexpr int kMaxSpooled = 16;
+char g_spooled[kMaxSpooled][256];
+volatile sig_atomic_t g_spooledCount = 0;
+
+extern "C" void removeSpooledAndDie(int sig)
+{
+    for (int i = 0; i < g_spooledCount; ++i)
+        ::unlink(g_spooled[i]);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+bool isCaptureMagic(const unsigned char *m)
+{
+    const uint32_t v = uint32_t(m[0]) << 24 | uint32_t(m[1]) << 16 | uint32_t(m[2]) << 8 | m[3];
+    for (uint32_t magic : {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u, 0x0a0d0d0au})
+        if (v == magic)
+            return true;
+    return false;
+}
+
+// Pipes, FIFOs and "-" (stdin) are copied to a temporary file first: a capture is read more than
+// once (probe, merge, re-read), which a stream cannot do. `tcpdump -w - | lbscope-cli analyze -`.
+// A stream that does not start like a capture is refused at once (e.g. /dev/zero never ends).
+class SpooledInputs {
+public:
+    SpooledInputs() = default;
+    SpooledInputs(const SpooledInputs &) = delete;
+    SpooledInputs &operator=(const SpooledInputs &) = delete;
+    ~SpooledInputs()
+    {
+        for (const auto &[temp, original] : m_names)
+            ::unlink(temp.c_str());
+    }
+    /// Replaces `input` by the path to analyse, or sets `error`.
+    bool spool(std::string &input, std::string &error)
+    {
+        struct stat st { };
+        const bool isStdin = input == "-";
+        if (!isStdin && (::stat(input.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+            return true; // regular files, directories and missing paths go through CaptureSet as they are
+        const std::string shown = isStdin ? std::string("standard input") : input;
+        if (g_spooledCount >= kMaxSpooled) {
+            error = shown + ": at most " + std::to_string(kMaxSpooled) + " streams can be analysed at once";
+            return false;
+        }
+        const int in = isStdin ? STDIN_FILENO : ::open(input.c_str(), O_RDONLY);
+        if (in < 0) {
+            error = input + ": cannot open: " + std::strerror(errno);
+            return false;
+        }
+        std::vector<char> buf(size_t(1) << 20);
+        size_t have = 0;
+        while (have < 4) {
+            const ssize_t n = ::read(in, buf.data() + have, buf.size() - have);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            have += size_t(n);
+        }
+        if (have < 4 || !isCaptureMagic(reinterpret_cast<const unsigned char *>(buf.data()))) {
+            error = have == 0
+                ? shown + ": capture stream is empty (nothing was written to it)"
+                : shown + ": not a pcap or pcapng stream (it does not start with a capture file header)";
+            if (!isStdin)
+                ::close(in);
+            return false;
+        }
+        const char *tmp = std::getenv("TMPDIR");
+        std::string temp = std::string(tmp && *tmp ? tmp : "/tmp") + "/lbscope-stream-XXXXXX.pcap";
+        const int out = temp.size() < sizeof g_spooled[0] ? ::mkstemps(temp.data(), 5) : -1;
+        if (out < 0) {
+            error = "cannot create a temporary file for " + shown + " in " + (tmp && *tmp ? tmp : "/tmp")
+                + ": " + std::strerror(errno) + " (set TMPDIR)";
+            if (!isStdin)
+                ::close(in);
+            return false;
+        }
+        std::memcpy(g_spooled[g_spooledCount], temp.c_str(), temp.size() + 1);
+        g_spooledCount = g_spooledCount + 1;
+        if (g_spooledCount == 1)
+            for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+                ::signal(sig, removeSpooledAndDie);
+        m_names.emplace_back(temp, shown);
+        for (;;) {
+            if (have > 0 && ::write(out, buf.data(), have) != ssize_t(have)) {
+                error = "writing " + temp + ": " + std::strerror(errno);
+                break;
+            }
+            const ssize_t n = ::read(in, buf.data(), buf.size());
+            if (n < 0 && errno == EINTR) {
+                have = 0;
+                continue;
+            }
+            if (n < 0)
+                error = shown + ": read failed: " + std::strerror(errno);
+            if (n <= 0)
+                break;
+            have = size_t(n);
+        }
+        if (!isStdin)
+            ::close(in);
+        ::close(out);
+        if (!error.empty())
+            return false;
+        input = temp;
+        return true;
+    }
+    /// Puts the names the user gave back into paths and messages.
+    std::string restore(std::string text) const
+    {
+        for (const auto &[temp, shown] : m_names)
+            for (size_t at; (at = text.find(temp)) != std::string::npos;)
+                text.replace(at, temp.size(), shown);
+        return text;
+    }
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_names; ///< temporary -> as the user named it
+};
+
 } // namespace
 
 int runAnalyze(const std::vector<std::string> &args)
@@ -185,17 +317,27 @@ int runAnalyze(const std::vector<std::string> &args)
     if (jsonOut == "-" && csvOut == "-")
         return fail("--json - and --flows-csv - cannot both write to stdout");
 
+    SpooledInputs spooled;
+    for (std::string &in : inputs) {
+        std::string error;
+        if (!spooled.spool(in, error))
+            return fail(error);
+    }
     auto set = pcap::CaptureSet::open(inputs);
     if (!set)
-        return fail(set.error().toString());
+        return fail(spooled.restore(set.error().toString()));
     for (const std::string *out : {&jsonOut, &csvOut})
         if (const std::string hazard = outputHazard(*out, set->files); !hazard.empty())
             return fail(hazard);
     analysis::Analyzer analyzer(options);
     auto result = analyzer.run(*set);
     if (!result)
-        return fail(result.error().toString());
-    const analysis::CaptureAnalysis &a = *result;
+        return fail(spooled.restore(result.error().toString()));
+    analysis::CaptureAnalysis &a = *result;
+    for (auto &f : a.files)
+        f.path = spooled.restore(f.path);
+    for (auto &w : a.warnings)
+        w = spooled.restore(w);
 
     int rc = 0;
     if (!jsonOut.empty() && !writeOut(jsonOut, [&](const std::function<bool(std::string_view)> &sink) {

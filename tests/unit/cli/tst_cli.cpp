@@ -3,6 +3,7 @@
 #include "core/common/json.h"
 #include "testframes.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -22,6 +23,8 @@ private slots:
     void neverOverwritesCaptures();
     void humanSummary();
     void diskFull();
+    void streams_data();
+    void streams();
     void rotatedDirectoryAndTruncation();
     void helpAndVersion();
 
@@ -180,6 +183,64 @@ void TestCli::diskFull()
         QVERIFY2(r.err.contains("/dev/full: could not write the whole file: No space left on device"),
             r.err.constData());
     }
+}
+
+void TestCli::streams_data()
+{
+    QTest::addColumn<QString>("input"); // "-" = stdin, "fifo" = a named pipe
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("expect"); // on stdout (code 0) or stderr
+    QFile good(file("good.pcap"));
+    const QByteArray capture = good.open(QIODevice::ReadOnly) ? good.readAll() : QByteArray();
+    QTest::newRow("capture on stdin")
+        << QStringLiteral("-") << capture << 0 << QStringLiteral("\"path\": \"standard input\"");
+    QTest::newRow("capture through a fifo")
+        << QStringLiteral("fifo") << capture << 0 << QStringLiteral("\"packets\": 7");
+    QTest::newRow("text on stdin") << QStringLiteral("-") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 2
+                                   << QStringLiteral("standard input: not a pcap or pcapng stream");
+    QTest::newRow("nothing on stdin") << QStringLiteral("-") << QByteArray() << 2
+                                      << QStringLiteral("standard input: capture stream is empty");
+}
+
+void TestCli::streams()
+{
+    QFETCH(QString, input);
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, code);
+    QFETCH(QString, expect);
+    QVERIFY(!bytes.isEmpty() || code != 0);
+    const QString tmp = m_dir.filePath(QStringLiteral("spool"));
+    QDir().mkpath(tmp);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), tmp);
+    p.setProcessEnvironment(env);
+    QString arg = input;
+    if (input == QLatin1String("fifo")) {
+        arg = file("stream.fifo");
+        QFile::remove(arg);
+        QCOMPARE(QProcess::execute(QStringLiteral("mkfifo"), {arg}), 0);
+    }
+    p.start(QStringLiteral(LBSCOPE_CLI),
+        {QStringLiteral("analyze"), arg, QStringLiteral("--json"), QStringLiteral("-")});
+    QVERIFY(p.waitForStarted());
+    if (input == QLatin1String("fifo")) {
+        QFile fifo(arg);
+        QVERIFY(fifo.open(QIODevice::WriteOnly)); // blocks until lbscope-cli opens it
+        fifo.write(bytes);
+        fifo.close();
+        p.closeWriteChannel();
+    } else {
+        p.write(bytes);
+        p.closeWriteChannel();
+    }
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), code);
+    const QString out = QString::fromUtf8(code == 0 ? p.readAllStandardOutput() : p.readAllStandardError());
+    QVERIFY2(out.contains(expect), qPrintable(out.left(400)));
+    // The spooled copy is gone.
+    QCOMPARE(QDir(tmp).entryList(QDir::Files | QDir::NoDotAndDotDot), QStringList());
 }
 
 void TestCli::jsonAndCsvFiles()
