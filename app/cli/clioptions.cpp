@@ -104,6 +104,30 @@ std::string askPassphrase(const std::string &prompt)
     return line;
 }
 
+// OpenSSH's question for an unknown host key, on the terminal only (never with input from a pipe).
+bool askTrustHostKey(const std::string &host, const std::string &fingerprint, const std::string &file)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return false;
+    std::fprintf(stderr,
+        "The authenticity of host %s can't be established.\nIts key fingerprint is %s.\n"
+        "Trust it and add it to %s (yes/no)? ",
+        host.c_str(), fingerprint.c_str(), file.c_str());
+    std::fflush(stderr);
+    for (int tries = 0; tries < 3; ++tries) {
+        std::string line;
+        if (!std::getline(std::cin, line))
+            return false;
+        if (line == "yes")
+            return true;
+        if (line == "no")
+            return false;
+        std::fprintf(stderr, "Please type 'yes' or 'no': ");
+        std::fflush(stderr);
+    }
+    return false;
+}
+
 } // namespace
 
 Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &o)
@@ -124,6 +148,7 @@ Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &o)
     so.configFile = o.sshConfig;
     so.acceptNewHostKey = o.acceptNewHostKey;
     so.passphrase = askPassphrase;
+    so.confirmNewHostKey = askTrustHostKey;
     return so;
 }
 

@@ -87,7 +87,7 @@ Status checkHostKey(ssh_session s, const SshConnectOptions &o, const std::string
             who, "if the host was really reinstalled, remove its old line from " + file};
     case SSH_KNOWN_HOSTS_NOT_FOUND:
     case SSH_KNOWN_HOSTS_UNKNOWN:
-        if (o.acceptNewHostKey) {
+        if (o.acceptNewHostKey || (o.confirmNewHostKey && o.confirmNewHostKey(who, fp, file))) {
             if (ssh_session_update_known_hosts(s) != SSH_OK)
                 return Error {
                     "could not record the host key of " + who + " in " + file + ": " + ssh_get_error(s), who,
@@ -95,8 +95,8 @@ Status checkHostKey(ssh_session s, const SshConnectOptions &o, const std::string
             return Ok {};
         }
         return Error {"unknown host key for " + who + ": " + fp + " is not in " + file, who,
-            "verify the fingerprint with the host's owner, then pass --accept-new-host-key or add it "
-            "with ssh-keyscan"};
+            "verify the fingerprint with the host's owner, then run on a terminal to be asked, pass "
+            "--accept-new-host-key, or add it with ssh-keyscan"};
     case SSH_KNOWN_HOSTS_ERROR:
     default:
         return Error {"could not check the host key of " + who + ": " + ssh_get_error(s), who,

@@ -30,6 +30,12 @@ struct SshConnectOptions {
     int connectTimeoutSec = 15;
     /// Asked for a key passphrase (argument: the prompt). Empty function = no passphrase.
     std::function<std::string(const std::string &prompt)> passphrase;
+    /// Asked when the host key is unknown and acceptNewHostKey is off: show the fingerprint to the
+    /// user and return true to trust it (it is then recorded in knownHostsFile). Empty = refuse.
+    /// Never asked for a changed key: that is always refused.
+    std::function<bool(
+        const std::string &host, const std::string &fingerprint, const std::string &knownHostsFile)>
+        confirmNewHostKey;
 };
 
 /// One authenticated SSH session. Not thread-safe: use it from one thread at a time

@@ -129,6 +129,59 @@ private slots:
         QVERIFY2(again, again ? "" : again.error().toString().c_str());
     }
 
+    void unknownHostAskedForConfirmation_data()
+    {
+        QTest::addColumn<bool>("answer");
+        QTest::newRow("user accepts the fingerprint") << true;
+        QTest::newRow("user declines") << false;
+    }
+
+    void unknownHostAskedForConfirmation()
+    {
+        QFETCH(bool, answer);
+        const QString kh = m_sshd.dir() + QStringLiteral("/known_hosts_ask_") + QString::number(answer);
+        QFile::remove(kh);
+        auto o = options(kh);
+        int asked = 0;
+        std::string shownFingerprint, shownFile;
+        o.confirmNewHostKey = [&](const std::string &, const std::string &fp, const std::string &file) {
+            ++asked;
+            shownFingerprint = fp;
+            shownFile = file;
+            return answer;
+        };
+        auto s = SshSession::connect(o, {});
+        QCOMPARE(asked, 1);
+        QVERIFY(QString::fromStdString(shownFingerprint).startsWith(QStringLiteral("SHA256:")));
+        QCOMPARE(QString::fromStdString(shownFile), kh);
+        QCOMPARE(bool(s), answer);
+        QCOMPARE(QFile(kh).exists() && QFile(kh).size() > 0, answer);
+        if (answer) {
+            QCOMPARE(QString::fromStdString(s.value()->hostKeyFingerprint()),
+                QString::fromStdString(shownFingerprint));
+            o.confirmNewHostKey = [&](const std::string &, const std::string &, const std::string &) {
+                ++asked;
+                return false;
+            };
+            QVERIFY(SshSession::connect(o, {})); // recorded: not asked again
+            QCOMPARE(asked, 1);
+        }
+    }
+
+    void changedHostNeverAsked()
+    {
+        auto o = options(m_sshd.wrongKnownHosts());
+        bool asked = false;
+        o.confirmNewHostKey = [&](const std::string &, const std::string &, const std::string &) {
+            asked = true;
+            return true;
+        };
+        auto s = SshSession::connect(o, {});
+        QVERIFY(!s);
+        QVERIFY(!asked);
+        QVERIFY(QString::fromStdString(s.error().toString()).contains(QStringLiteral("HOST KEY CHANGED")));
+    }
+
     void changedHostRefusedEvenWithFlag()
     {
         auto o = options(m_sshd.wrongKnownHosts());
