@@ -39,7 +39,8 @@ Result<QNetworkProxy> proxyFor(const ResolvedContext &c, const QUrl &server)
     if (proxyUrl.isEmpty()) {
         // client-go falls back to the environment (http_proxy/https_proxy/no_proxy).
         const bool https = server.scheme() == QLatin1String("https");
-        // Two named arrays: a ternary over two initializer_lists would leave the loop on a dangling temporary.
+        // Two named arrays: a ternary over two initializer_lists would leave the loop on a dangling
+        // temporary.
         static constexpr const char *httpsVars[] = {"https_proxy", "HTTPS_PROXY"};
         static constexpr const char *httpVars[] = {"http_proxy", "HTTP_PROXY"};
         for (const char *var : https ? httpsVars : httpVars) {
