@@ -91,9 +91,12 @@ QString MainWindow::wiresharkPath()
 
 void MainWindow::createActions()
 {
+    // Standard keys get every binding the platform has (setShortcuts): a QKeySequence built from a
+    // StandardKey keeps only the first, e.g. Ctrl+F4 without Ctrl+W for Close under the Windows scheme.
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), QKeySequence::Open, this,
-        &MainWindow::openDialog);
+    file->addAction(
+            QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::openDialog)
+        ->setShortcuts(QKeySequence::Open);
     file->addAction(tr("Open &Directory…"), this, &MainWindow::openDirectoryDialog);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
@@ -113,8 +116,10 @@ void MainWindow::createActions()
             m_recentMenu->addAction(tr("Clear list"), this, [] { QSettings().remove(kRecentKey); });
         }
     });
-    m_reload = file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::reloadCurrent);
-    m_close = file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeCurrent);
+    m_reload = file->addAction(tr("Re&load"), this, &MainWindow::reloadCurrent);
+    m_reload->setShortcuts(QKeySequence::Refresh);
+    m_close = file->addAction(tr("&Close"), this, &MainWindow::closeCurrent);
+    m_close->setShortcuts(QKeySequence::Close);
     file->addSeparator();
     m_export = file->addAction(
         tr("&Export Current View…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportCurrent);
@@ -131,13 +136,15 @@ void MainWindow::createActions()
     m_wireshark = file->addAction(tr("Open in &Wireshark"), this, &MainWindow::openInWireshark);
     m_wireshark->setVisible(!wiresharkPath().isEmpty());
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcuts(QKeySequence::Quit);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(tr("&Filter Packets…"), QKeySequence::Find, this, [this] {
-        if (CaptureView *v = currentView())
-            v->packets()->filterBar()->focusEditor();
-    });
+    edit->addAction(tr("&Filter Packets…"), this,
+            [this] {
+                if (CaptureView *v = currentView())
+                    v->packets()->filterBar()->focusEditor();
+            })
+        ->setShortcuts(QKeySequence::Find);
     edit->addAction(tr("Clear Flow and Time Selection"), QKeySequence(Qt::Key_Escape), this, [this] {
         if (CaptureView *v = currentView()) {
             v->document()->selection()->clearFlows();
