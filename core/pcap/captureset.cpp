@@ -281,12 +281,17 @@ Result<CaptureSet> CaptureSet::open(const std::vector<std::string> &inputs)
         return Error {"more than 65535 capture files in one set", inputs.front(), "open fewer files at once"};
     if (set.manifest) {
         for (const auto &mf : set.manifest->files) {
-            const bool present
-                = std::any_of(set.files.begin(), set.files.end(), [&](const CaptureFileInfo &f) {
-                      return fs::path(f.path).filename() == fs::path(mf.name).filename();
-                  });
-            if (!present)
+            const auto it = std::find_if(set.files.begin(), set.files.end(), [&](const CaptureFileInfo &f) {
+                return fs::path(f.path).filename() == fs::path(mf.name).filename();
+            });
+            if (it == set.files.end())
                 set.warnings.push_back("manifest lists " + mf.name + " but it is not in the capture");
+            // The size is checked on every open (cheap); the sha256 only by the downloader, which
+            // wrote it (hashing gigabytes on each open would cost more than the analysis).
+            else if (mf.size && it->sizeBytes != mf.size)
+                set.warnings.push_back(it->path + " is " + std::to_string(it->sizeBytes)
+                    + " bytes but manifest.json says " + std::to_string(mf.size)
+                    + ": the file changed or its download is incomplete (fetch it again)");
         }
     }
     return set;

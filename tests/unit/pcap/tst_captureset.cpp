@@ -126,6 +126,15 @@ void TestCaptureSet::directoryWithManifest()
     for (const auto &w : set->warnings)
         missingWarned |= w.find("cap.pcap2") != std::string::npos;
     QVERIFY(missingWarned);
+    // cap.pcap0's recorded size (1) is not its size on disk; cap.pcap1 has no size: not checked.
+    int sizeWarnings = 0;
+    for (const auto &w : set->warnings)
+        if (w.find("bytes but manifest.json says") != std::string::npos) {
+            ++sizeWarnings;
+            QVERIFY2(w.find("cap.pcap0") != std::string::npos && w.find("says 1:") != std::string::npos,
+                w.c_str());
+        }
+    QCOMPARE(sizeWarnings, 1);
     // A directory without manifest works too.
     QTemporaryDir plain;
     writePcap(plain.path().toStdString() + "/a.pcap", 1, block(0, 1));
