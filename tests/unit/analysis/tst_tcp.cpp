@@ -14,6 +14,8 @@ private slots:
     void linuxSynRetriesFail();
     void handshakeAnsweredByRst();
     void icmpPortUnreachable();
+    void resetSide_data();
+    void resetSide();
     void segmentClassification_data();
     void segmentClassification();
     void outcomes_data();
@@ -172,6 +174,41 @@ static std::vector<Frame> scenario(const QString &name)
         t.s(T(1.5), ACK, "", 0);
     }
     return fr;
+}
+
+void TestTcp::resetSide_data()
+{
+    QTest::addColumn<QString>("manifestVip"); // empty: no manifest
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("VIP known from the manifest")
+        << QStringLiteral("203.0.113.10") << QStringLiteral("resets_from_vip");
+    QTest::newRow("no manifest") << QString() << QStringLiteral("resets_from_server");
+    QTest::newRow("manifest names another VIP")
+        << QStringLiteral("203.0.113.99") << QStringLiteral("resets_from_server");
+}
+
+void TestTcp::resetSide()
+{
+    QFETCH(QString, manifestVip);
+    QFETCH(QString, kind);
+    // A client talks to the VIP; the VIP side answers a request with RST (no endpoint, failover).
+    std::vector<Frame> fr;
+    TcpScript t(fr, "192.0.2.50", 43000, "203.0.113.10", 80, 1000, 5000);
+    t.handshake(T(0), 1'000'000, 1'000'000);
+    t.c(T(0.1), ACK | PSH, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    t.s(T(0.2), RST | ACK);
+    const std::string manifest = manifestVip.isEmpty() ? std::string()
+                                                       : R"({"transport":"kube","vip":")"
+            + manifestVip.toStdString() + R"(","node":"n1","interface":"eth1","files":[{"name":"t.pcap"}]})";
+    const auto a = analyzeFrames(fr, {}, 1, manifest);
+    QCOMPARE(a.flows.size(), size_t(1));
+    QCOMPARE(a.flows[0].resetBy, ResetSide::Server);
+    const Finding *f = findFinding(a, kind.toStdString());
+    QVERIFY2(f, qPrintable(kind));
+    QCOMPARE(f->flows, std::vector<uint32_t> {0});
+    if (kind == QLatin1String("resets_from_vip"))
+        QVERIFY(f->summary.find("203.0.113.10") != std::string::npos);
+    QCOMPARE(findFinding(a, "resets_from_vip") == nullptr, kind != QLatin1String("resets_from_vip"));
 }
 
 void TestTcp::segmentClassification_data()
