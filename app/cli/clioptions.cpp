@@ -130,6 +130,22 @@ bool askTrustHostKey(const std::string &host, const std::string &fingerprint, co
 
 } // namespace
 
+std::string nodeNameProblem(const std::string &node)
+{
+    // DNS-1123 subdomain: lower-case alphanumerics, '-' and '.', starting and ending alphanumeric.
+    const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    bool ok = !node.empty() && node.size() <= 253 && alnum(node.front()) && alnum(node.back());
+    for (char c : node)
+        ok = ok && (alnum(c) || c == '-' || c == '.');
+    if (ok)
+        return {};
+    std::string shown;
+    for (char c : node.substr(0, 80))
+        shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+    return "--node '" + shown
+        + "' is not a Kubernetes node name (lower-case letters, digits, '-' and '.'; see kubectl get nodes)";
+}
+
 Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &o)
 {
     auto target = ssh::SshEndpoint::parse(o.ssh);

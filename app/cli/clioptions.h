@@ -41,6 +41,8 @@ const char *sshOptionsHelp();
 /// SSH connection options from --ssh/--jump/--identity/--known-hosts/--accept-new-host-key.
 /// A key passphrase comes from LBSCOPE_SSH_PASSPHRASE, else is asked on the terminal (no echo).
 Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &options);
+/// Empty when `node` is a valid Kubernetes node name (a DNS-1123 subdomain), else why not.
+std::string nodeNameProblem(const std::string &node);
 
 /// The kubeconfig files as kubectl picks them: --kubeconfig alone, else KUBECONFIG's list,
 /// else ~/.kube/config.
