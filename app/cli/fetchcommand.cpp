@@ -119,7 +119,7 @@ int runFetch(const std::vector<std::string> &args)
                 break;
             continue;
         }
-        std::fprintf(stderr, "%s  %.1f MB in %.1f s (%.1f MB/s)%s  sha256 %s\n", local.c_str(),
+        std::fprintf(stderr, "%s  %.1f MB in %.2f s (%.1f MB/s)%s  sha256 %s\n", local.c_str(),
             static_cast<double>(d->size) / 1e6, d->seconds,
             d->seconds > 0 ? static_cast<double>(d->transferred) / 1e6 / d->seconds : 0.0,
             d->alreadyComplete ? " already complete" : (d->resumedFrom ? " resumed" : ""), d->sha256.c_str());
