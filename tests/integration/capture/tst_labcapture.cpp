@@ -1,9 +1,13 @@
-// Lab integration tests for capture and fetch over SSH (label lab, needs the lab fixture):
-// a capture during `lab traffic` yields files identical to the node's and analysable traffic to the
-// VIP; a jump host works; a download cut mid-way resumes to identical bytes; a cancelled capture
-// leaves no tcpdump on the node; hostile filters/interfaces/hosts are refused or passed literally.
+// Lab integration tests for capture and fetch over both transports (label lab, needs the lab fixture):
+// SSH and Kubernetes (lbscope's debug pod through kubesim). A capture during `lab traffic` yields
+// files identical to the node's and analysable traffic to the VIP; a jump host works; a download cut
+// mid-way resumes to identical bytes; a cancelled capture leaves no tcpdump (and no debug pod) on the
+// node; hostile filters/interfaces/hosts/node names are refused or passed literally. Debug pods are
+// counted by asking kubesim over HTTPS with curl, so no kubectl is needed.
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -304,16 +308,56 @@ private:
     {
         return QFile::exists(m_status.value(QStringLiteral("kubeconfig")).toString());
     }
+    // Pods labelled managed-by=lbscope, asked of kubesim itself over HTTPS with the lab's CA and
+    // admin client certificate (curl, not kubectl: CI installs only Debian packages). -1 when unanswered.
     int debugPodsLeft()
     {
-        const Run r = run(QStringLiteral("kubectl"),
-            kubeArgs()
-                + QStringList {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-A"),
-                    QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/managed-by=lbscope"),
-                    QStringLiteral("-o"), QStringLiteral("name")});
-        return r.code == 0
-            ? static_cast<int>(r.out.trimmed().isEmpty() ? 0 : r.out.trimmed().split('\n').size())
-            : -1;
+        const QString lab = QFileInfo(m_status.value(QStringLiteral("kubeconfig")).toString()).absolutePath();
+        const QString k = lab + QStringLiteral("/kubesim/");
+        QFile portFile(k + QStringLiteral("port"));
+        if (!portFile.open(QIODevice::ReadOnly))
+            return -1;
+        const int port = portFile.readAll().trimmed().toInt();
+        if (port <= 0)
+            return -1;
+        const Run r = run(QStringLiteral("curl"),
+            {QStringLiteral("-sS"), QStringLiteral("--fail"), QStringLiteral("--max-time"),
+                QStringLiteral("20"), QStringLiteral("--cacert"), k + QStringLiteral("ca.crt"),
+                QStringLiteral("--cert"), k + QStringLiteral("admin.crt"), QStringLiteral("--key"),
+                k + QStringLiteral("admin.key"),
+                QStringLiteral(
+                    "https://127.0.0.1:%1/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dlbscope")
+                    .arg(port)},
+            30000);
+        if (r.code != 0) {
+            qWarning("debug pod query failed (curl exit %d): %s", r.code, r.err.constData());
+            return -1;
+        }
+        const QJsonObject list = QJsonDocument::fromJson(r.out).object();
+        if (list.value(QStringLiteral("kind")).toString() != QStringLiteral("PodList"))
+            return -1;
+        return static_cast<int>(list.value(QStringLiteral("items")).toArray().size());
+    }
+    static int flowsTo(const QJsonObject &report, const QString &server)
+    {
+        int n = 0;
+        const QJsonArray flows = report.value(QStringLiteral("flows")).toArray();
+        for (const auto &fl : flows)
+            if (fl.toObject().value(QStringLiteral("server")).toString() == server)
+                ++n;
+        return n;
+    }
+    bool markerAnywhere(const QString &marker)
+    {
+        if (QFile::exists(marker))
+            return true;
+        const QJsonArray nodes = m_status.value(QStringLiteral("nodes")).toArray();
+        for (const auto &n : nodes) {
+            const QString node = n.toObject().value(QStringLiteral("name")).toString();
+            if (nodeExec(node, {QStringLiteral("test"), QStringLiteral("-e"), marker}).code == 0)
+                return true;
+        }
+        return false;
     }
 
 private slots:
@@ -346,6 +390,14 @@ private slots:
             QCOMPARE(localSha(out + QLatin1Char('/') + f.value(QStringLiteral("name")).toString()),
                 nodeSha(m_node, f.value(QStringLiteral("remote_path")).toString()));
         }
+        // the analysis of what came over the kube transport shows the traffic to the VIP
+        const Run an
+            = run(m_cli, {QStringLiteral("analyze"), out, QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(an.code == 0, an.err.constData());
+        const QJsonObject a = QJsonDocument::fromJson(an.out).object();
+        QVERIFY2(a.value(QStringLiteral("packets")).toDouble() > 0, an.out.left(400).constData());
+        const int toVip = flowsTo(a, m_vip + QStringLiteral(":80"));
+        QVERIFY2(toVip > 5, qPrintable(QStringLiteral("%1 flows to the VIP").arg(toVip)));
         QCOMPARE(debugPodsLeft(), 0);
         removeRemoteCapture(m);
     }
@@ -368,12 +420,136 @@ private slots:
         const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
         QVERIFY(pid > 1);
         QVERIFY(!remoteProcessGone(m_node, pid));
+        QVERIFY2(debugPodsLeft() >= 1, "the running capture's debug pod is not seen by the pod query");
         ::kill(static_cast<pid_t>(cap.processId()), SIGINT);
         QTest::qWait(300);
         ::kill(static_cast<pid_t>(cap.processId()), SIGINT);
         QVERIFY(cap.waitForFinished(120000));
         QCOMPARE(cap.exitCode(), 130);
         QVERIFY(remoteProcessGone(m_node, pid));
+        QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
+    }
+
+    void kubeFetchCutMidwayResumesIdentical()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString remote = QStringLiteral("/var/tmp/lbscope-kube-resume-test.bin");
+        QCOMPARE(nodeExec(m_node,
+                     {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + remote,
+                         QStringLiteral("bs=1M"), QStringLiteral("count=300"), QStringLiteral("status=none")})
+                     .code,
+            0);
+        const QString out = m_tmp.path() + QStringLiteral("/kube-fetch");
+        const QString part = out + QStringLiteral("/lbscope-kube-resume-test.bin.part");
+        const QStringList args = QStringList {QStringLiteral("fetch"), QStringLiteral("--node"), m_node,
+                                     remote, QStringLiteral("--out"), out}
+            + kubeArgs();
+        QProcess fetch;
+        fetch.start(m_cli, args);
+        QVERIFY(fetch.waitForStarted());
+        // the kube exec stream runs at ~150 MB/s: poll tightly and cut as soon as some bytes arrived
+        QElapsedTimer waited;
+        waited.start();
+        while (QFileInfo(part).size() < 4 * 1024 * 1024 && fetch.state() != QProcess::NotRunning
+            && waited.elapsed() < 120000)
+            QTest::qWait(5);
+        QVERIFY2(fetch.state() != QProcess::NotRunning,
+            qPrintable(QStringLiteral("fetch ended before the cut (exit %1): %2")
+                           .arg(fetch.exitCode())
+                           .arg(QString::fromUtf8(fetch.readAllStandardError()))));
+        ::kill(static_cast<pid_t>(fetch.processId()), SIGINT);
+        QVERIFY(fetch.waitForFinished(60000));
+        QCOMPARE(fetch.exitCode(), 130);
+        const qint64 partSize = QFileInfo(part).size();
+        QVERIFY2(partSize > 0 && partSize < 300 * 1024 * 1024, qPrintable(QString::number(partSize)));
+        QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000); // the cut run removed its pod
+        const Run again = run(m_cli, args);
+        QVERIFY2(again.code == 0, again.err.constData());
+        QVERIFY2(again.err.contains("resumed"), again.err.constData());
+        QCOMPARE(localSha(out + QStringLiteral("/lbscope-kube-resume-test.bin")), nodeSha(m_node, remote));
+        QVERIFY(!QFile::exists(part));
+        const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("kube"));
+        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        QCOMPARE(debugPodsLeft(), 0);
+        nodeExec(m_node, {QStringLiteral("rm"), QStringLiteral("-f"), remote});
+    }
+
+    void kubeHostileInputsAreNeverExecuted_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<int>("expectedExit");
+        const QString m = QStringLiteral("/tmp/pwned-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+        const QString capture = QStringLiteral("capture");
+        const QString fetch = QStringLiteral("fetch");
+        QTest::newRow("capture node quotes")
+            << capture << "--node" << QStringLiteral("lab-node-1'\"; touch %1").arg(m) << 2;
+        QTest::newRow("capture node ;")
+            << capture << "--node" << QStringLiteral("lab-node-1;touch %1").arg(m) << 2;
+        QTest::newRow("capture node $()") << capture << "--node" << QStringLiteral("$(touch %1)").arg(m) << 2;
+        QTest::newRow("capture node backticks")
+            << capture << "--node" << QStringLiteral("`touch %1`").arg(m) << 2;
+        QTest::newRow("capture node newline")
+            << capture << "--node" << QStringLiteral("lab-node-1\ntouch %1").arg(m) << 2;
+        QTest::newRow("capture iface ;")
+            << capture << "--iface" << QStringLiteral("eth1;touch %1").arg(m) << 2;
+        QTest::newRow("capture iface $()")
+            << capture << "--iface" << QStringLiteral("$(touch %1)").arg(m) << 2;
+        QTest::newRow("capture iface newline")
+            << capture << "--iface" << QStringLiteral("eth1\ntouch %1").arg(m) << 2;
+        QTest::newRow("capture filter $()")
+            << capture << "--filter" << QStringLiteral("port 80 or $(touch %1)").arg(m) << 1;
+        QTest::newRow("capture filter ; and quotes")
+            << capture << "--filter" << QStringLiteral("port 80'; touch %1; echo '\"").arg(m) << 1;
+        QTest::newRow("capture filter newline")
+            << capture << "--filter" << QStringLiteral("port 80\ntouch %1").arg(m) << 2;
+        QTest::newRow("fetch node ;")
+            << fetch << "--node" << QStringLiteral("lab-node-1;touch %1").arg(m) << 2;
+        QTest::newRow("fetch node $()") << fetch << "--node" << QStringLiteral("$(touch %1)").arg(m) << 2;
+        QTest::newRow("fetch node newline")
+            << fetch << "--node" << QStringLiteral("lab-node-1\ntouch %1").arg(m) << 2;
+        QTest::newRow("fetch path $()")
+            << fetch << "PATH" << QStringLiteral("/var/tmp/$(touch %1)").arg(m) << 1;
+        QTest::newRow("fetch path ; and quotes")
+            << fetch << "PATH" << QStringLiteral("/var/tmp/x'; touch %1; echo '").arg(m) << 1;
+    }
+    void kubeHostileInputsAreNeverExecuted()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        QFETCH(QString, command);
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        QFETCH(int, expectedExit);
+        const QString marker = value.mid(value.indexOf(QStringLiteral("/tmp/pwned-")), 43);
+        QVERIFY(!markerAnywhere(marker));
+        const QString out
+            = m_tmp.path() + QStringLiteral("/kube-hostile-") + QUuid::createUuid().toString(QUuid::Id128);
+        QStringList args;
+        if (command == QStringLiteral("capture"))
+            args = {command, QStringLiteral("--node"), m_node, QStringLiteral("--iface"),
+                QStringLiteral("eth1"), QStringLiteral("--ring"), QStringLiteral("1x1"),
+                QStringLiteral("--duration"), QStringLiteral("2s"), QStringLiteral("--out"), out};
+        else
+            args = {command, QStringLiteral("--node"), m_node,
+                QStringLiteral("/var/tmp/lbscope-no-such-file"), QStringLiteral("--out"), out};
+        if (option == QStringLiteral("PATH")) {
+            args[3] = value;
+        } else {
+            const auto at = args.indexOf(option);
+            if (at >= 0)
+                args[at + 1] = value;
+            else
+                args << option << value;
+        }
+        const Run r = run(m_cli, args + kubeArgs());
+        QVERIFY2(r.code == expectedExit || (expectedExit == 1 && r.code == 2),
+            qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(QString::fromUtf8(r.err))));
+        QVERIFY2(!r.err.isEmpty(), "refused without saying why");
+        QVERIFY2(!markerAnywhere(marker), qPrintable(marker + QStringLiteral(" was created")));
         QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
     }
 
