@@ -22,8 +22,16 @@ LatencyScatterPlot::LatencyScatterPlot(QWidget *parent) : PlotView(parent), m_me
     p->yAxis->setScaleType(QCPAxis::stLogarithmic);
     p->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog));
     p->yAxis->setNumberFormat(QStringLiteral("gb"));
+    // The legend sits in a row of its own above the plot: inside the axis rect it hid the very
+    // points that matter (failed handshakes plot at the top).
     p->legend->setVisible(true);
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    p->axisRect()->insetLayout()->take(p->legend);
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, p->legend);
+    p->plotLayout()->setRowStretchFactor(0, 0.001);
+    p->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    p->legend->setWrap(4);
+    p->legend->setMargins(QMargins(4, 2, 4, 2));
     p->legend->setSelectableParts(QCPLegend::spNone);
     connect(p, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *plottable, int dataIndex) {
         for (size_t g = 0; g < m_graphs.size(); ++g)
