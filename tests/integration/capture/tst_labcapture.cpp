@@ -1,8 +1,8 @@
 // Lab integration tests for capture and fetch over both transports (label lab, needs the lab fixture):
 // SSH and Kubernetes (lbscope's debug pod through kubesim). A capture during `lab traffic` yields
 // files identical to the node's and analysable traffic to the VIP; a jump host works; a download cut
-// mid-way resumes to identical bytes; a cancelled capture leaves no tcpdump (and no debug pod) on the
-// node; hostile filters/interfaces/hosts/node names are refused or passed literally. Debug pods are
+// mid-way resumes to identical bytes; a dropped capture is re-attached; a cancelled capture leaves no
+// tcpdump (and no debug pod) on the node; hostile filters/interfaces/hosts/node names are refused or passed literally. Debug pods are
 // counted by asking kubesim over HTTPS with curl, so no kubectl is needed.
 #include <QDir>
 #include <QElapsedTimer>
@@ -474,6 +474,47 @@ private slots:
         QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
         QCOMPARE(debugPodsLeft(), 0);
         nodeExec(m_node, {QStringLiteral("rm"), QStringLiteral("-f"), remote});
+    }
+
+    void kubeReattachAfterDroppedConnection()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString out = m_tmp.path() + QStringLiteral("/kube-attach");
+        QProcess cap;
+        cap.start(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--node"), m_node,
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--out"), out}
+                + kubeArgs());
+        QVERIFY(cap.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on"), 120000);
+        cap.kill(); // the laptop's connection dies with it: its debug pod stays behind
+        cap.waitForFinished(5000);
+        const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+        const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+        QVERIFY(pid > 1);
+        QVERIFY(!remoteProcessGone(m_node, pid));
+        const Run att = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--attach"), out,
+                QStringLiteral("--duration"), QStringLiteral("2s"), QStringLiteral("--remove-remote")}
+                + kubeArgs());
+        QVERIFY2(att.code == 0, att.err.constData());
+        QVERIFY2(att.err.contains("re-attached"), att.err.constData());
+        QVERIFY(remoteProcessGone(m_node, pid));
+        const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("kube"));
+        QVERIFY(!m.value(QStringLiteral("files")).toArray().isEmpty());
+        const int left = debugPodsLeft();
+        if (left != 0) // leave the lab clean either way
+            run(m_cli, QStringList {QStringLiteral("cleanup")} + kubeArgs());
+        QCOMPARE(debugPodsLeft(), 0);
+        // Known product bug: the session state records only the node (endpoint = node name, from
+        // connectRemoteHost), not the dropped run's debug pod, so --attach cannot delete it; it sleeps on
+        // the node until its activeDeadlineSeconds (4 h) or `lbscope-cli cleanup`. XPASS once fixed.
+        QEXPECT_FAIL("", "capture --attach over kube leaves the dropped run's debug pod behind", Continue);
+        QCOMPARE(left, 0);
     }
 
     void kubeHostileInputsAreNeverExecuted_data()
