@@ -2,8 +2,9 @@
 // SSH and Kubernetes (lbscope's debug pod through kubesim). A capture during `lab traffic` yields
 // files identical to the node's and analysable traffic to the VIP; a jump host works; a download cut
 // mid-way resumes to identical bytes; a dropped capture is re-attached; a cancelled capture leaves no
-// tcpdump (and no debug pod) on the node; hostile filters/interfaces/hosts/node names are refused or passed literally. Debug pods are
-// counted by asking kubesim over HTTPS with curl, so no kubectl is needed.
+// tcpdump (and no debug pod) on the node; hostile filters, interfaces, hosts, node names and paths
+// are refused or passed literally, never executed. Debug pods are counted by asking kubesim over
+// HTTPS with curl, so no kubectl is needed.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
