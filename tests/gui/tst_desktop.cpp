@@ -318,6 +318,7 @@ void TestDesktop::ctrlFFocusesFilter()
 void TestDesktop::ctrlWClosesCurrentTab()
 {
     QVERIFY2(activate(), "the main window could not be activated (or an earlier test destroyed it)");
+    QVERIFY(currentOrOpen()); // the fixture, below the tab Ctrl+W closes
     openLoaded(m_window.get(), m_second);
     const int before = m_window->views().size();
     QVERIFY(before >= 2);
