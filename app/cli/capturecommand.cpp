@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "core/capture/capturesession.h"
+#include "core/capture/kuberemotehost.h"
 
 #include <QDateTime>
 
@@ -242,6 +243,8 @@ int runCapture(const std::vector<std::string> &args)
         }
         session = std::make_unique<capture::CaptureSession>(*host.value(), plan, out, &progress);
         session->setEndpoint(endpoint);
+        if (auto *kube = dynamic_cast<capture::KubeRemoteHost *>(host.value().get()))
+            session->setDebugPod(kube->podRef());
         auto pre = session->preflight(abort);
         if (!pre) {
             std::fprintf(stderr, "lbscope-cli capture: preflight: %s\n", pre.error().toString().c_str());
@@ -259,6 +262,20 @@ int runCapture(const std::vector<std::string> &args)
             plan.iface.c_str(), host.value()->describe().c_str(), session->record().remoteBase.c_str(),
             static_cast<long long>(session->record().pid));
     }
+    // A dropped session's debug pod outlives it (tcpdump runs from it); once tcpdump has stopped it
+    // is only a leftover, removed here so that --attach leaves no pod behind.
+    const auto removeDroppedPod = [&] {
+        auto *kube = dynamic_cast<capture::KubeRemoteHost *>(host.value().get());
+        if (!previous || previous->debugPod.empty() || !kube)
+            return;
+        const CancelToken fresh; // also after Ctrl+C
+        if (auto s = kube->removeOtherPod(previous->debugPod, fresh); !s)
+            std::fprintf(stderr,
+                "warning: the dropped session's debug pod %s stays: %s (run lbscope-cli cleanup)\n",
+                previous->debugPod.c_str(), s.error().toString().c_str());
+        else
+            std::fprintf(stderr, "removed the dropped session's debug pod %s\n", previous->debugPod.c_str());
+    };
     const bool tty = isatty(STDERR_FILENO) != 0;
     if (session->record().state == "running" || session->record().state == "starting") {
         auto mon = session->monitorUntilDone(
@@ -270,6 +287,7 @@ int runCapture(const std::vector<std::string> &args)
             std::fprintf(stderr, "aborted: tcpdump stopped%s\n",
                 rm ? ", remote files removed"
                    : (", removing remote files failed: " + rm.error().toString()).c_str());
+            removeDroppedPod();
             return 130;
         }
         if (!mon) {
@@ -277,6 +295,7 @@ int runCapture(const std::vector<std::string> &args)
             return 1;
         }
     }
+    removeDroppedPod();
     const auto &r = session->record();
     std::fprintf(stderr,
         "tcpdump: %s captured, %s received by filter, %s dropped by kernel, %s dropped by interface\n",

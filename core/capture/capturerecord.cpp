@@ -68,6 +68,8 @@ Status writeRecord(const std::string &path, const CaptureRecord &r)
     o[QStringLiteral("vip")] = q(r.vip);
     o[QStringLiteral("node")] = q(r.node);
     o[QStringLiteral("endpoint")] = q(r.endpoint);
+    if (!r.debugPod.empty())
+        o[QStringLiteral("debug_pod")] = q(r.debugPod);
     o[QStringLiteral("interface")] = q(r.iface);
     o[QStringLiteral("filter")] = q(r.filter);
     o[QStringLiteral("remote_command")] = strings(r.remoteCommand);
@@ -130,6 +132,7 @@ Result<CaptureRecord> readRecord(const std::string &path)
     r.vip = s(o[QStringLiteral("vip")]);
     r.node = s(o[QStringLiteral("node")]);
     r.endpoint = s(o[QStringLiteral("endpoint")]);
+    r.debugPod = s(o[QStringLiteral("debug_pod")]);
     r.iface = s(o[QStringLiteral("interface")]);
     r.filter = s(o[QStringLiteral("filter")]);
     r.remoteCommand = strings(o[QStringLiteral("remote_command")]);

@@ -32,6 +32,9 @@ struct CaptureRecord {
     std::string vip;
     std::string node;
     std::string endpoint; ///< how to reach the node again (ssh USER@HOST:PORT, or pod name)
+    /// kube: "namespace/name" of the debug pod tcpdump was started from; a dropped session leaves it
+    /// behind and `capture --attach` deletes it once tcpdump has stopped.
+    std::string debugPod;
     std::string iface;
     std::string filter;
     std::vector<std::string> remoteCommand; ///< the full tcpdump argv

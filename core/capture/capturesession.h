@@ -67,6 +67,8 @@ public:
     const CaptureRecord &record() const { return m_record; }
     /// How to reach the node again (e.g. "root@10.0.0.5:22" or a node name), kept for --attach.
     void setEndpoint(const std::string &endpoint) { m_record.endpoint = endpoint; }
+    /// kube: the debug pod ("namespace/name") that starts tcpdump, recorded for a later --attach.
+    void setDebugPod(const std::string &pod) { m_record.debugPod = pod; }
     /// Stop after this many seconds of monitoring (re-attached sessions count from the re-attach).
     void setDurationSec(double seconds) { m_plan.durationSec = seconds; }
     const CapturePlan &plan() const { return m_plan; }

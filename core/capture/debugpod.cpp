@@ -364,6 +364,36 @@ Status DebugPod::remove(const CancelToken &cancel)
     return Ok {};
 }
 
+Status DebugPod::removeExisting(
+    kube::KubeClient &client, const QString &nameSpace, const QString &name, const CancelToken &cancel)
+{
+    const QString what = QStringLiteral("debug pod %1/%2").arg(nameSpace, name);
+    if (nameSpace.isEmpty() || name.isEmpty())
+        return Error {"no debug pod named", what.toStdString(), {}};
+    const QString podPath
+        = QStringLiteral("/api/v1/namespaces/%1/pods/%2").arg(pathSegment(nameSpace), pathSegment(name));
+    auto g = client.request("GET", podPath, {}, {}, {}, cancel);
+    if (!g)
+        return g.error();
+    if (g->status == 404)
+        return Ok {};
+    if (g->status != 200)
+        return kube::mapHttpError(g->status, g->body, QStringLiteral("get ") + what, client.errorContext());
+    const QJsonObject labels = QJsonDocument::fromJson(g->body)
+                                   .object()
+                                   .value(QStringLiteral("metadata"))
+                                   .toObject()
+                                   .value(QStringLiteral("labels"))
+                                   .toObject();
+    if (labels.value(QStringLiteral("app.kubernetes.io/managed-by")).toString() != QStringLiteral("lbscope"))
+        return Error {"refusing to delete a pod that lbscope did not create", what.toStdString(),
+            "the capture's session file names a foreign pod; delete it yourself if it is really a leftover"};
+    DebugPod pod(client, nameSpace, name, {}, {}, false);
+    auto s = pod.remove(cancel);
+    pod.release();
+    return s;
+}
+
 Result<CleanupReport> cleanupLeftovers(
     kube::KubeClient &client, const QString &nameSpace, const CancelToken &cancel)
 {

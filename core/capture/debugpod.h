@@ -54,6 +54,10 @@ public:
 
     /// Deletes the pod (grace period 1 s) and waits (bounded) until the API no longer has it.
     Status remove(const CancelToken &cancel);
+    /// Deletes the existing debug pod nameSpace/name (one a dropped session left behind) as remove()
+    /// does; refuses a pod that does not carry app.kubernetes.io/managed-by=lbscope. Gone already = ok.
+    static Status removeExisting(
+        kube::KubeClient &client, const QString &nameSpace, const QString &name, const CancelToken &cancel);
     /// Keeps the pod: the destructor will not delete it.
     void release() { m_removed = true; }
 

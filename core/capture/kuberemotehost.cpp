@@ -34,6 +34,22 @@ std::string KubeRemoteHost::describe() const
         .toStdString();
 }
 
+std::string KubeRemoteHost::podRef() const
+{
+    return QString(m_pod.nameSpace() + QLatin1Char('/') + m_pod.name()).toStdString();
+}
+
+Status KubeRemoteHost::removeOtherPod(const std::string &ref, const CancelToken &cancel)
+{
+    const auto slash = ref.find('/');
+    if (slash == std::string::npos || ref.find('/', slash + 1) != std::string::npos)
+        return Error {"'" + ref + "' is not a namespace/name of a pod", describe(), {}};
+    if (ref == podRef())
+        return Ok {};
+    return DebugPod::removeExisting(m_pod.client(), QString::fromStdString(ref.substr(0, slash)),
+        QString::fromStdString(ref.substr(slash + 1)), cancel);
+}
+
 std::string KubeRemoteHost::nodeName() const
 {
     return m_pod.node().toStdString();

@@ -20,6 +20,11 @@ public:
     /// Deletes an owned debug pod now and reports errors (the destructor would do it silently).
     Status close(const CancelToken &cancel);
     DebugPod &pod() { return m_pod; }
+    /// "namespace/name" of the debug pod.
+    std::string podRef() const;
+    /// Deletes another lbscope debug pod given as "namespace/name" (left behind by a dropped session);
+    /// this host's own pod is never deleted here.
+    Status removeOtherPod(const std::string &ref, const CancelToken &cancel);
 
     Result<CommandResult> run(const std::vector<std::string> &argv, const CancelToken &cancel,
         const RunOptions &options = {}) override;

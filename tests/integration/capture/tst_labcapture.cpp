@@ -493,6 +493,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on"), 120000);
         cap.kill(); // the laptop's connection dies with it: its debug pod stays behind
         cap.waitForFinished(5000);
+        QCOMPARE(debugPodsLeft(), 1);
         const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
         const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
         QVERIFY(pid > 1);
@@ -503,6 +504,7 @@ private slots:
                 + kubeArgs());
         QVERIFY2(att.code == 0, att.err.constData());
         QVERIFY2(att.err.contains("re-attached"), att.err.constData());
+        QVERIFY2(att.err.contains("removed the dropped session's debug pod"), att.err.constData());
         QVERIFY(remoteProcessGone(m_node, pid));
         const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
         QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("kube"));
@@ -511,10 +513,6 @@ private slots:
         if (left != 0) // leave the lab clean either way
             run(m_cli, QStringList {QStringLiteral("cleanup")} + kubeArgs());
         QCOMPARE(debugPodsLeft(), 0);
-        // Known product bug: the session state records only the node (endpoint = node name, from
-        // connectRemoteHost), not the dropped run's debug pod, so --attach cannot delete it; it sleeps on
-        // the node until its activeDeadlineSeconds (4 h) or `lbscope-cli cleanup`. XPASS once fixed.
-        QEXPECT_FAIL("", "capture --attach over kube leaves the dropped run's debug pod behind", Continue);
         QCOMPARE(left, 0);
     }
 

@@ -338,6 +338,7 @@ private slots:
         r.filter = "host 203.0.113.10 and \"quoted\"";
         r.remoteCommand = {"tcpdump", "-i", "eth1", "-w", "/var/tmp/lbscope/x.pcap"};
         r.pid = 4242;
+        r.debugPod = "lbscope/lbscope-lab-node-1-abcde";
         r.ringCount = 5;
         r.startTime = "2026-11-27T03:00:00.000Z";
         r.stopTime = "2026-11-27T03:01:00.000Z";
@@ -360,6 +361,7 @@ private slots:
         QCOMPARE(QString::fromStdString(back->filter), QString::fromStdString(r.filter));
         QVERIFY(back->remoteCommand == r.remoteCommand);
         QCOMPARE(back->pid, int64_t(4242));
+        QCOMPARE(back->debugPod, r.debugPod); // --attach deletes the dropped session's pod by this name
         QCOMPARE(*back->stats.droppedByKernel, uint64_t(1));
         QCOMPARE(back->files.size(), std::size_t(1));
         QCOMPARE(back->files[0].sha256, f.sha256);
