@@ -304,7 +304,9 @@ capture::DebugPodOptions podOptions(const CommonOptions &o)
 
 Result<std::unique_ptr<kube::KubeClient>> kubeClient(const CommonOptions &o)
 {
-    static std::unique_ptr<QCoreApplication> app = kubecli::ensureApp(); // core/kube runs local event loops
+    // core/kube runs local event loops: main() keeps a QCoreApplication for this command.
+    if (!QCoreApplication::instance())
+        return Error {"internal error: the Kubernetes client needs a QCoreApplication", {}, {}};
     kubecli::Args ka;
     ka.kubeconfig = o.kubeconfig;
     ka.context = o.context;

@@ -1,8 +1,13 @@
 // lbscope-cli: headless front end. Wiring only: every command lives in its own file and calls core.
 #include "commands.h"
 
+#ifdef HAVE_LBSCOPE_CAPTURE
+#include <QCoreApplication>
+#endif
+
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,6 +64,19 @@ int main(int argc, char **argv)
         return 0;
     }
     std::vector<std::string> args(argv + 2, argv + argc);
+#ifdef HAVE_LBSCOPE_CAPTURE
+    // The cluster and SSH commands run Qt event loops (TLS, WebSocket). The application object
+    // lives in main's scope so that it, and Qt's TLS backend with it, is gone before exit()
+    // runs OpenSSL's own cleanup: a function-local static QCoreApplication was destroyed after
+    // that cleanup and made fetch --node abort with "double free or corruption" now and then.
+    std::unique_ptr<QCoreApplication> app;
+    if (cmd != "analyze") {
+        static int qtArgc = 1;
+        static char qtName[] = "lbscope-cli";
+        static char *qtArgv[] = {qtName, nullptr};
+        app = std::make_unique<QCoreApplication>(qtArgc, qtArgv);
+    }
+#endif
     for (const Command &c : kCommands)
         if (cmd == c.name)
             return c.run(args);
