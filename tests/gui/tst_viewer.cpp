@@ -386,6 +386,9 @@ void TestViewer::latencyDistribution()
 void TestViewer::timeFormats()
 {
     PacketTableModel *m = m_view->packets()->model();
+    // Earlier tests select and clear flows; the packet list is refiltered off the GUI thread, so
+    // wait until it shows every packet again before reading row 0.
+    QTRY_COMPARE(m->rowCount(), FixtureCapture::kPackets);
     m->setTimeFormat(PacketTableModel::TimeFormat::Relative);
     QCOMPARE(m->index(0, PacketTableModel::Time).data().toString(), QStringLiteral("0.000000"));
     m->setTimeFormat(PacketTableModel::TimeFormat::SincePrevious);
