@@ -90,18 +90,21 @@ bool writeOut(const std::string &path, const std::string &text)
 }
 
 // True when the file at `path` starts with a pcap or pcapng magic number.
+// The four classic pcap magics (either byte order) and pcapng's section header block type.
+bool isCaptureMagic(const unsigned char *m)
+{
+    const uint32_t v = uint32_t(m[0]) << 24 | uint32_t(m[1]) << 16 | uint32_t(m[2]) << 8 | m[3];
+    for (uint32_t magic : {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u, 0x0a0d0d0au})
+        if (v == magic)
+            return true;
+    return false;
+}
+
 bool looksLikeCapture(const std::string &path)
 {
     std::ifstream in(path, std::ios::binary);
     unsigned char m[4] = {};
-    if (!in.read(reinterpret_cast<char *>(m), 4))
-        return false;
-    const uint32_t le = m[0] | m[1] << 8 | m[2] << 16 | static_cast<uint32_t>(m[3]) << 24;
-    const uint32_t be = m[3] | m[2] << 8 | m[1] << 16 | static_cast<uint32_t>(m[0]) << 24;
-    for (uint32_t magic : {0xa1b2c3d4u, 0xa1b23c4du, 0x0a0d0d0au})
-        if (le == magic || be == magic)
-            return true;
-    return false;
+    return in.read(reinterpret_cast<char *>(m), 4) && isCaptureMagic(m);
 }
 
 // An output path that would destroy a capture ("--json x.pcap*" expands to "--json x.pcap
@@ -135,15 +138,6 @@ extern "C" void removeSpooledAndDie(int sig)
         ::unlink(g_spooled[i]);
     ::signal(sig, SIG_DFL);
     ::raise(sig);
-}
-
-bool isCaptureMagic(const unsigned char *m)
-{
-    const uint32_t v = uint32_t(m[0]) << 24 | uint32_t(m[1]) << 16 | uint32_t(m[2]) << 8 | m[3];
-    for (uint32_t magic : {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u, 0x0a0d0d0au})
-        if (v == magic)
-            return true;
-    return false;
 }
 
 // Pipes, FIFOs and "-" (stdin) are copied to a temporary file first: a capture is read more than

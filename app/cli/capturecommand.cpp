@@ -191,17 +191,9 @@ int runCapture(const std::vector<std::string> &args)
 
     // Usage errors (a bad --ssh endpoint, a hostile interface or filter) are refused before
     // anything connects; the real capture name is known only once the node is.
-    if (!node.empty()) {
-        if (const std::string why = nodeNameProblem(node); !why.empty()) {
-            std::fprintf(stderr, "lbscope-cli %s: %s\n", "capture", why.c_str());
-            return 2;
-        }
-    }
-    if (!common.ssh.empty()) {
-        if (auto so = sshConnectOptions(common); !so) {
-            std::fprintf(stderr, "lbscope-cli capture: %s\n", so.error().toString().c_str());
-            return 2;
-        }
+    if (const std::string why = targetProblem(common, node); !why.empty()) {
+        std::fprintf(stderr, "lbscope-cli capture: %s\n", why.c_str());
+        return 2;
     }
     if (!previous) {
         capture::CapturePlan check = plan;

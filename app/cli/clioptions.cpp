@@ -146,6 +146,17 @@ std::string nodeNameProblem(const std::string &node)
         + "' is not a Kubernetes node name (lower-case letters, digits, '-' and '.'; see kubectl get nodes)";
 }
 
+std::string targetProblem(const CommonOptions &o, const std::string &node)
+{
+    if (!node.empty())
+        if (std::string why = nodeNameProblem(node); !why.empty())
+            return why;
+    if (!o.ssh.empty())
+        if (auto so = sshConnectOptions(o); !so)
+            return so.error().toString();
+    return {};
+}
+
 Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &o)
 {
     auto target = ssh::SshEndpoint::parse(o.ssh);

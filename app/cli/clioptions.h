@@ -43,6 +43,9 @@ const char *sshOptionsHelp();
 Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &options);
 /// Empty when `node` is a valid Kubernetes node name (a DNS-1123 subdomain), else why not.
 std::string nodeNameProblem(const std::string &node);
+/// Usage errors in where to connect (--node name, --ssh endpoint), found before connecting;
+/// empty when there is none.
+std::string targetProblem(const CommonOptions &options, const std::string &node);
 
 /// The kubeconfig files as kubectl picks them: --kubeconfig alone, else KUBECONFIG's list,
 /// else ~/.kube/config.

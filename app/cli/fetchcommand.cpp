@@ -78,17 +78,9 @@ int runFetch(const std::vector<std::string> &args)
     CancelToken stop, abort;
     installInterruptHandlers(abort, abort); // fetch: the first Ctrl+C already stops (the .part stays)
     std::string endpoint;
-    if (!node.empty()) {
-        if (const std::string why = nodeNameProblem(node); !why.empty()) {
-            std::fprintf(stderr, "lbscope-cli %s: %s\n", "fetch", why.c_str());
-            return 2;
-        }
-    }
-    if (!common.ssh.empty()) {
-        if (auto so = sshConnectOptions(common); !so) {
-            std::fprintf(stderr, "lbscope-cli fetch: %s\n", so.error().toString().c_str());
-            return 2;
-        }
+    if (const std::string why = targetProblem(common, node); !why.empty()) {
+        std::fprintf(stderr, "lbscope-cli fetch: %s\n", why.c_str());
+        return 2;
     }
     auto host = connectRemoteHost(common, node, abort, &endpoint);
     if (!host) {

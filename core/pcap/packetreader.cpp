@@ -40,8 +40,7 @@ PacketReader::~PacketReader() = default;
 // Opens `path` for libpcap with a large stdio buffer: libpcap reads through stdio, whose default
 // 4 KiB buffer costs a read() system call every few packets. Also tells whether the file is
 // classic pcap (the four standard magics have 16-byte record headers, Kuznetzov's variant not).
-// A null readBuffer keeps stdio's default (random access reads one record). glibc ignores the size
-// unless it is given the buffer, which must outlive the handle.
+// glibc ignores setvbuf's size unless it is given the buffer, which must outlive the handle.
 static pcap_t *openNano(
     const std::string &path, char *readBuffer, size_t readBufferBytes, bool &pcapng, std::string &error)
 {
@@ -50,8 +49,7 @@ static pcap_t *openNano(
         error = "not a readable pcap or pcapng file: " + path + ": " + std::strerror(errno);
         return nullptr;
     }
-    if (readBuffer)
-        std::setvbuf(f, readBuffer, _IOFBF, readBufferBytes);
+    std::setvbuf(f, readBuffer, _IOFBF, readBufferBytes);
     unsigned char m[4] = {};
     pcapng = true;
     if (std::fread(m, 1, 4, f) == 4) {
