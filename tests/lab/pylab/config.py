@@ -25,6 +25,11 @@ SERVICE_NS, SERVICE_NAME = "default", "web"
 SERVICE_PORT, TARGET_PORT, NODE_PORT = 80, 8080, 30080
 VRID = 51
 SSH_USER = "root"
+# Non-root logins that exist only inside the lab's node views (a bind-mounted passwd/group/sudoers
+# per view; the host's accounts are never touched): name -> (uid, sudo rule). "nopasswd" may run
+# anything as root without a password (what lbscope needs, through sudo -n); "password" is in
+# sudoers but must type a password (it has none), so sudo -n refuses it.
+VIEW_USERS = {"lbsuser": (64101, "nopasswd"), "lbsnosudo": (64102, "password")}
 SSH_PORT_BASE = int(os.environ.get("LBSCOPE_LAB_SSH_PORT_BASE", "22010"))
 
 
@@ -122,6 +127,10 @@ class Paths:
         self.ssh = os.path.join(self.dir, "ssh")
         self.ssh_key = os.path.join(self.ssh, "id_ed25519")
         self.authorized_keys = os.path.join(self.ssh, "authorized_keys")
+        # the lab key for the non-root view users: sshd reads it as that user, so it lives outside
+        # the root-only ssh dir
+        self.user_keys_dir = os.path.join(self.dir, "ssh-users")
+        self.user_authorized_keys = os.path.join(self.user_keys_dir, "authorized_keys")
         self.known_hosts = os.path.join(self.ssh, "known_hosts")
         self.ssh_config = os.path.join(self.ssh, "config")
         self.forwarders = os.path.join(self.state, "forwarders")

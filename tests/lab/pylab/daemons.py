@@ -1,6 +1,7 @@
 """The lab's long-running processes: pod servers, keepalived, sshd and the loopback forwarders."""
 import json
 import os
+import shutil
 import socket
 
 from . import config as C
@@ -105,6 +106,11 @@ def make_user_key(paths):
     with open(paths.ssh_key + ".pub") as src, open(paths.authorized_keys, "w") as dst:
         dst.write(src.read())
     os.chmod(paths.authorized_keys, 0o600)
+    # the same key for the view's non-root users (C.VIEW_USERS): readable by them
+    os.makedirs(paths.user_keys_dir, mode=0o755, exist_ok=True)
+    os.chmod(paths.user_keys_dir, 0o755)
+    shutil.copyfile(paths.authorized_keys, paths.user_authorized_keys)
+    os.chmod(paths.user_authorized_keys, 0o644)
 
 
 def sshd_conf(d, paths):
@@ -125,6 +131,8 @@ X11Forwarding no
 PrintMotd no
 PrintLastLog no
 Subsystem sftp internal-sftp
+Match User {",".join(C.VIEW_USERS)}
+    AuthorizedKeysFile {paths.user_authorized_keys}
 """
 
 

@@ -80,7 +80,8 @@ def create_pods():
 
 # The view anchor: a private mount + UTS namespace inside the node's network namespace where
 # /tmp, /var/tmp and /root (root's home: no host dotfiles) are the node's own directories and
-# /run is a private tmpfs. If the lab dir
+# /run is a private tmpfs; /etc/passwd, group, hosts and sudoers are the view's own copies (the
+# host's plus the lab's non-root users and the node's name), bound over the host's. If the lab dir
 # itself lives under /tmp or /var/tmp, it is bind-mounted back at its own path first so that
 # daemons in the view can still read their configuration from it.
 _VIEW_SCRIPT = r'''
@@ -95,6 +96,9 @@ for pair in "/tmp:$nd/tmp" "/var/tmp:$nd/var-tmp" "/root:$nd/root"; do
 done
 mount -t tmpfs -o mode=0755,size=16m lbs-run /run
 mkdir -p /run/sshd
+for f in passwd group hosts sudoers; do
+    if [ -f "$nd/etc/$f" ] && [ -f "/etc/$f" ]; then mount --bind "$nd/etc/$f" "/etc/$f"; fi
+done
 mount --bind "$nd/tmp" "$nd/host/tmp"
 mount --bind "$nd/var-tmp" "$nd/host/var/tmp"
 hostname "$host"
@@ -104,9 +108,49 @@ exec sleep infinity
 '''
 
 
+def _append_missing(src, dst, lines, mode=0o644):
+    """dst = src plus those of lines whose first field (a name) src does not have yet."""
+    with open(src) as f:
+        have = f.read()
+    names = {ln.split(":", 1)[0] for ln in have.splitlines() if ln and not ln.startswith("#")}
+    extra = [ln for ln in lines if ln.split(":", 1)[0] not in names]
+    with open(dst, "w") as f:
+        f.write(have if have.endswith("\n") or not have else have + "\n")
+        f.write("".join(ln + "\n" for ln in extra))
+    os.chmod(dst, mode)
+
+
+def write_view_etc(view_dir, host_name):
+    """The view's passwd/group (host accounts + C.VIEW_USERS, home /tmp, no password: '*' is not
+    a locked account for sshd), hosts (the node name resolves, so sudo stays quiet) and, when sudo
+    is installed, a sudoers of its own."""
+    etc = os.path.join(view_dir, "etc")
+    os.makedirs(etc, exist_ok=True)
+    _append_missing("/etc/passwd", os.path.join(etc, "passwd"),
+                    [f"{u}:*:{uid}:{uid}:lbscope lab user:/tmp:/bin/sh" for u, (uid, _) in C.VIEW_USERS.items()])
+    _append_missing("/etc/group", os.path.join(etc, "group"),
+                    [f"{u}:x:{uid}:" for u, (uid, _) in C.VIEW_USERS.items()])
+    with open("/etc/hosts") as f:
+        hosts = f.read()
+    with open(os.path.join(etc, "hosts"), "w") as f:
+        f.write(hosts + ("" if hosts.endswith("\n") else "\n") + f"127.0.1.1\t{host_name}\n")
+    if os.path.exists("/etc/sudoers"):
+        rules = {"nopasswd": "ALL=(ALL:ALL) NOPASSWD: ALL", "password": "ALL=(ALL:ALL) ALL"}
+        path = os.path.join(etc, "sudoers")
+        with open(path, "w") as f:
+            f.write("# sudoers of a lbscope lab node view (bound over /etc/sudoers inside the view only)\n"
+                    "Defaults env_reset\n"
+                    'Defaults secure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n'
+                    "root ALL=(ALL:ALL) ALL\n")
+            for u, (_, rule) in C.VIEW_USERS.items():
+                f.write(f"{u} {rules[rule]}\n")
+        os.chmod(path, 0o440)
+
+
 def start_view(paths, netns, host_name, view_dir):
     for sub in ("tmp", "var-tmp", "root", "host/tmp", "host/var/tmp"):
         os.makedirs(os.path.join(view_dir, sub), exist_ok=True)
+    write_view_etc(view_dir, host_name)
     os.chmod(os.path.join(view_dir, "tmp"), 0o1777)
     os.chmod(os.path.join(view_dir, "var-tmp"), 0o1777)
     os.chmod(os.path.join(view_dir, "root"), 0o700)
