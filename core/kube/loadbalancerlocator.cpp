@@ -2,9 +2,11 @@
 
 #include "core/kube/ipjson.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTimeZone>
 
 namespace lbs::kube {
 namespace {
@@ -36,6 +38,17 @@ QString eventTime(const QJsonObject &e)
         .toObject()
         .value(QStringLiteral("creationTimestamp"))
         .toString();
+}
+
+// Kubernetes Time / MicroTime ("2026-01-02T03:04:05Z", "2026-01-02T03:04:05.123456Z"), UTC.
+QDateTime parseKubeTime(const QString &text)
+{
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid() && text.size() >= 19) {
+        t = QDateTime::fromString(text.left(19), Qt::ISODate);
+        t.setTimeZone(QTimeZone::utc());
+    }
+    return t.toUTC();
 }
 
 } // namespace
@@ -243,84 +256,197 @@ Status LoadBalancerLocator::tryIbm(
 Status LoadBalancerLocator::tryKubeVip(
     LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found)
 {
-    QString holder = svc.annotations.value(QStringLiteral("kube-vip.io/vipHost"));
-    if (!holder.isEmpty()) {
-        r.evidence << QStringLiteral("service annotation kube-vip.io/vipHost=%1").arg(holder);
+    const QString annotated = svc.annotations.value(QStringLiteral("kube-vip.io/vipHost"));
+    const bool looksKubeVip = !annotated.isEmpty()
+        || svc.loadBalancerClass.startsWith(QLatin1String("kube-vip"))
+        || std::any_of(svc.annotations.keyBegin(), svc.annotations.keyEnd(),
+            [](const QString &k) { return k.startsWith(QLatin1String("kube-vip.io/")); });
+    if (!looksKubeVip)
+        return Ok {};
+    if (!annotated.isEmpty())
+        r.evidence << QStringLiteral("service annotation kube-vip.io/vipHost=%1").arg(annotated);
+
+    // kube-vip's leases (pkg/lease): per-service `kubevip-<service>` in the service's namespace, or the
+    // kube-vip.io/leaseName annotation ("name" or "namespace/name"); global election: plndr-svcs-lock.
+    QList<std::pair<QString, QString>> leaseNames;
+    const QString custom = svc.annotations.value(QStringLiteral("kube-vip.io/leaseName"));
+    if (custom.contains(QLatin1Char('/')))
+        leaseNames.append({custom.section(QLatin1Char('/'), 0, 0), custom.section(QLatin1Char('/'), 1)});
+    else if (!custom.isEmpty())
+        leaseNames.append({svc.nameSpace, custom});
+    else
+        leaseNames.append({svc.nameSpace, QStringLiteral("kubevip-") + svc.name});
+    leaseNames.append({QStringLiteral("kube-system"), QStringLiteral("plndr-svcs-lock")});
+    const KubeVipLease lease = readKubeVipLease(r, leaseNames, cancel);
+
+    QStringList candidates;
+    bool trusted = false;
+    if (!lease.holder.isEmpty() && lease.expired) {
+        r.problems << QStringLiteral(
+            "kube-vip lease %1 expired %2 s ago: no kube-vip instance renews it, so its holder %3%4 is not "
+            "trusted as the VIP node")
+                          .arg(lease.ref)
+                          .arg(lease.expiredForS)
+                          .arg(lease.holder,
+                              annotated.isEmpty() || annotated == lease.holder
+                                  ? QString()
+                                  : QStringLiteral(" (nor the annotation's %1)").arg(annotated));
+        candidates << lease.holder;
+        if (!annotated.isEmpty() && annotated != lease.holder)
+            candidates << annotated;
+    } else if (!lease.holder.isEmpty() && !annotated.isEmpty() && annotated != lease.holder) {
+        r.problems << QStringLiteral(
+            "kube-vip disagrees with itself: annotation kube-vip.io/vipHost=%1 but lease %2 is held by %3 "
+            "(one of them is stale, e.g. after a failover)%4")
+                          .arg(annotated, lease.ref, lease.holder,
+                              m_runner ? QStringLiteral("; both nodes are checked")
+                                       : QStringLiteral("; neither is trusted without node access"));
+        candidates << lease.holder << annotated;
     } else {
-        const bool looksKubeVip = svc.loadBalancerClass.startsWith(QLatin1String("kube-vip"))
-            || std::any_of(svc.annotations.keyBegin(), svc.annotations.keyEnd(),
-                [](const QString &k) { return k.startsWith(QLatin1String("kube-vip.io/")); });
-        if (!looksKubeVip)
-            return Ok {};
-        const QString leaseName = svc.annotations.value(
-            QStringLiteral("kube-vip.io/leaseName"), QStringLiteral("kubevip-") + svc.name);
-        for (const auto &[ns, name] : {std::pair {svc.nameSpace, leaseName},
-                 std::pair {QStringLiteral("kube-system"), QStringLiteral("plndr-svcs-lock")}}) {
-            auto lease = m_client.get(QStringLiteral("/apis/coordination.k8s.io/v1/namespaces/%1/leases/%2")
-                                          .arg(pathSegment(ns), pathSegment(name)),
-                cancel);
-            if (!lease)
-                continue;
-            holder = lease->value(QStringLiteral("spec"))
-                         .toObject()
-                         .value(QStringLiteral("holderIdentity"))
-                         .toString();
-            if (!holder.isEmpty()) {
-                r.evidence << QStringLiteral("lease %1/%2 held by %3").arg(ns, name, holder);
-                break;
-            }
-        }
+        const QString holder = lease.holder.isEmpty() ? annotated : lease.holder;
         if (holder.isEmpty())
             return Ok {};
+        candidates << holder;
+        trusted = true;
     }
     found = true;
     r.method = QStringLiteral("kube-vip");
-    r.candidateNodes << holder;
+    r.candidateNodes << candidates;
     if (!m_runner) {
-        r.holders << holder;
+        if (trusted)
+            r.holders << candidates.first();
+        else
+            r.evidence << QStringLiteral("holder not confirmed: no node access to run `ip -j addr` on %1")
+                              .arg(candidates.join(QStringLiteral(", ")));
         return Ok {};
     }
     return probeNodes(r, r.candidateNodes, cancel);
 }
 
+LoadBalancerLocator::KubeVipLease LoadBalancerLocator::readKubeVipLease(
+    LocateResult &r, const QList<std::pair<QString, QString>> &names, const CancelToken &cancel)
+{
+    KubeVipLease out;
+    QStringList missing;
+    for (const auto &[ns, name] : names) {
+        const QString ref = ns + QLatin1Char('/') + name;
+        auto lease = m_client.get(QStringLiteral("/apis/coordination.k8s.io/v1/namespaces/%1/leases/%2")
+                                      .arg(pathSegment(ns), pathSegment(name)),
+            cancel);
+        if (!lease) {
+            if (QString::fromStdString(lease.error().message).contains(QLatin1String("not found")))
+                missing << ref;
+            else
+                r.evidence
+                    << QStringLiteral("kube-vip lease %1 unreadable: %2").arg(ref, errText(lease.error()));
+            continue;
+        }
+        const QJsonObject spec = lease->value(QStringLiteral("spec")).toObject();
+        const QString holder = spec.value(QStringLiteral("holderIdentity")).toString();
+        if (holder.isEmpty()) {
+            r.evidence << QStringLiteral("kube-vip lease %1 has no holder").arg(ref);
+            continue;
+        }
+        out.ref = ref;
+        out.holder = holder;
+        const QString renewText = spec.value(QStringLiteral("renewTime"))
+                                      .toString(spec.value(QStringLiteral("acquireTime")).toString());
+        const QDateTime renewed = parseKubeTime(renewText);
+        const int durationS = spec.value(QStringLiteral("leaseDurationSeconds")).toInt();
+        if (!renewed.isValid() || durationS <= 0) {
+            r.evidence << QStringLiteral(
+                "lease %1 held by %2 (no renewTime/leaseDurationSeconds: whether it is current is unknown)")
+                              .arg(ref, holder);
+            break;
+        }
+        const qint64 pastEnd = renewed.addSecs(durationS).secsTo(QDateTime::currentDateTimeUtc());
+        out.expired = pastEnd > 0;
+        out.expiredForS = pastEnd;
+        r.evidence << (out.expired
+                ? QStringLiteral(
+                    "lease %1 names %2 but expired %3 s ago (renewed %4, leaseDurationSeconds %5)")
+                      .arg(ref, holder)
+                      .arg(pastEnd)
+                      .arg(renewText)
+                      .arg(durationS)
+                : QStringLiteral("lease %1 held by %2 (renewed %3, leaseDurationSeconds %4)")
+                      .arg(ref, holder, renewText)
+                      .arg(durationS));
+        break;
+    }
+    if (out.holder.isEmpty() && !missing.isEmpty())
+        r.evidence << QStringLiteral("no kube-vip lease found (looked for %1)")
+                          .arg(missing.join(QStringLiteral(", ")));
+    return out;
+}
+
 Status LoadBalancerLocator::tryMetalLb(
     LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found)
 {
+    const QString svcRef = svc.nameSpace + QLatin1Char('/') + svc.name;
     QUrlQuery q;
     addQueryValue(q, QStringLiteral("labelSelector"),
         QStringLiteral("metallb.io/service-name=%1,metallb.io/service-namespace=%2")
             .arg(svc.name, svc.nameSpace));
     auto statuses = m_client.list(QStringLiteral("/apis/metallb.io/v1beta1/servicel2statuses"), cancel, q);
-    if (statuses && !statuses->isEmpty()) {
-        for (const QJsonValue &v : *statuses) {
-            const QJsonObject st = v.toObject().value(QStringLiteral("status")).toObject();
-            const QString node = st.value(QStringLiteral("node")).toString();
-            if (node.isEmpty())
-                continue;
-            r.holders << node;
-            const QString iface = st.value(QStringLiteral("interfaces"))
-                                      .toArray()
-                                      .first()
-                                      .toObject()
-                                      .value(QStringLiteral("name"))
-                                      .toString();
-            if (!iface.isEmpty())
-                r.interface = iface;
-            r.evidence << QStringLiteral("ServiceL2Status %1: node %2%3")
-                              .arg(v.toObject()
-                                       .value(QStringLiteral("metadata"))
-                                       .toObject()
-                                       .value(QStringLiteral("name"))
-                                       .toString(),
-                                  node, iface.isEmpty() ? QString() : QStringLiteral(", interface ") + iface);
-        }
+    if (!statuses) {
+        const QString e = errText(statuses.error());
+        QString why;
+        if (e.contains(QLatin1String("not found")))
+            why = QStringLiteral(
+                ": the servicel2statuses.metallb.io CRD is not installed (no MetalLB, or MetalLB "
+                "older than v0.14.4)");
+        else if (e.contains(QLatin1String("forbidden")))
+            why = QStringLiteral(": your user may not list servicel2statuses.metallb.io (RBAC)");
+        r.evidence << QStringLiteral("MetalLB ServiceL2Status unavailable%1 (%2); trying nodeAssigned events")
+                          .arg(why, e);
+    } else if (statuses->isEmpty()) {
+        r.evidence
+            << QStringLiteral("no MetalLB ServiceL2Status names %1; trying nodeAssigned events").arg(svcRef);
     }
+    QStringList names;
+    for (const QJsonValue &v : statuses ? *statuses : QJsonArray()) {
+        const QJsonObject st = v.toObject().value(QStringLiteral("status")).toObject();
+        const QString node = st.value(QStringLiteral("node")).toString();
+        const QString name = v.toObject()
+                                 .value(QStringLiteral("metadata"))
+                                 .toObject()
+                                 .value(QStringLiteral("name"))
+                                 .toString();
+        if (node.isEmpty()) {
+            r.evidence << QStringLiteral("ServiceL2Status %1 names no node").arg(name);
+            continue;
+        }
+        names << name;
+        if (!r.holders.contains(node))
+            r.holders << node;
+        const QString iface = st.value(QStringLiteral("interfaces"))
+                                  .toArray()
+                                  .first()
+                                  .toObject()
+                                  .value(QStringLiteral("name"))
+                                  .toString();
+        if (!iface.isEmpty())
+            r.interface = iface;
+        r.evidence << QStringLiteral("ServiceL2Status %1: node %2%3")
+                          .arg(name, node,
+                              iface.isEmpty() ? QString() : QStringLiteral(", interface ") + iface);
+    }
+    if (r.holders.size() > 1)
+        r.problems << QStringLiteral(
+            "MetalLB announces %1 from %2 nodes at once (ServiceL2Status %3 on %4): several speakers answer "
+            "ARP for VIP %5, clients reach whichever answered last")
+                          .arg(svcRef)
+                          .arg(r.holders.size())
+                          .arg(names.join(QStringLiteral(", ")), r.holders.join(QStringLiteral(", ")), r.vip);
     if (r.holders.isEmpty()) {
         QUrlQuery eq;
         addQueryValue(eq, QStringLiteral("fieldSelector"),
             QStringLiteral("involvedObject.name=%1,reason=nodeAssigned").arg(svc.name));
         auto events = m_client.list(
             QStringLiteral("/api/v1/namespaces/%1/events").arg(pathSegment(svc.nameSpace)), cancel, eq);
+        if (!events)
+            r.evidence << QStringLiteral("nodeAssigned events unavailable: %1").arg(errText(events.error()));
         if (events && !events->isEmpty()) {
             QJsonObject newest;
             for (const QJsonValue &v : *events) {

@@ -53,6 +53,15 @@ private:
         LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found);
     Status tryKubeVip(
         LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found);
+    /// The first kube-vip lease of `names` (namespace, name) that exists and has a holder.
+    struct KubeVipLease {
+        QString ref; ///< namespace/name
+        QString holder;
+        bool expired = false; ///< renewTime + leaseDurationSeconds is in the past
+        qint64 expiredForS = 0;
+    };
+    KubeVipLease readKubeVipLease(
+        LocateResult &r, const QList<std::pair<QString, QString>> &names, const CancelToken &cancel);
     Status probeNodes(LocateResult &r, const QStringList &nodes, const CancelToken &cancel);
     void mapInterfaces(LocateResult &r, const CancelToken &cancel);
     void checkProblems(LocateResult &r);
