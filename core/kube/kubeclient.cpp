@@ -1,5 +1,6 @@
 #include "core/kube/kubeclient.h"
 
+#include "core/common/trace.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/netwait.h"
 
@@ -243,6 +244,8 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
             req.setRawHeader("Accept-Encoding", "identity");
         if (!contentType.isEmpty())
             req.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+        QElapsedTimer took;
+        took.start();
         QNetworkReply *reply = nam->sendCustomRequest(req, verb, body);
         QList<QSslError> sslErrors;
         QObject::connect(reply, &QNetworkReply::sslErrors, reply,
@@ -264,6 +267,14 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         ApiResponse r;
         r.status = statusAttr.toInt();
         r.body = reply->readAll();
+        if (traceEnabled("http"))
+            trace("http",
+                QStringLiteral("%1%2 -> %3 (%4 bytes, %5 ms)")
+                    .arg(what, query.isEmpty() ? QString() : QLatin1Char('?') + query.toString())
+                    .arg(r.status)
+                    .arg(r.body.size())
+                    .arg(took.elapsed())
+                    .toStdString());
         if (r.status == 401 && attempt == 0 && m_auth->refreshAfterUnauthorized())
             continue;
         return r;

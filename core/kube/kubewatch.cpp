@@ -1,6 +1,7 @@
 // KubeClient's watch: chunked JSON lines, resume from the last resourceVersion, re-list after 410 Gone.
 #include "core/kube/kubeclient.h"
 
+#include "core/common/trace.h"
 #include "core/kube/netwait.h"
 
 #include <QElapsedTimer>
@@ -83,6 +84,8 @@ Result<WatchEnd> KubeClient::watch(const QString &path, QUrlQuery query, const Q
                                        .toString();
                 if (!rv.isEmpty())
                     end.resourceVersion = rv;
+                if (traceEnabled("http"))
+                    trace("http", QStringLiteral("%1: %2 event").arg(what, ev.type).toStdString());
                 if (ev.type == QLatin1String("BOOKMARK"))
                     continue;
                 if (onEvent(ev) == WatchControl::Stop) {

@@ -1,5 +1,6 @@
 #include "core/kube/podexec.h"
 
+#include "core/common/trace.h"
 #include "core/kube/execprotocol.h"
 
 #include <QElapsedTimer>
@@ -93,6 +94,10 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
     ws.setSslConfiguration(client.sslConfiguration(*auth));
     ws.setProxy(client.proxy());
     QEventLoop loop;
+    QElapsedTimer clock;
+    clock.start();
+    if (traceEnabled("exec"))
+        trace("exec", QStringLiteral("%1: %2").arg(what, r.command.join(QLatin1Char(' '))).toStdString());
     ExecOutcome out;
     std::optional<execproto::ExitStatus> status;
     execproto::Version version = execproto::Version::Unknown;
@@ -121,6 +126,12 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
         }
     });
     QObject::connect(&ws, &QWebSocket::connected, &loop, [&] {
+        if (traceEnabled("exec"))
+            trace("exec",
+                QStringLiteral("%1: connected (%2) after %3 ms")
+                    .arg(what, ws.subprotocol())
+                    .arg(clock.elapsed())
+                    .toStdString());
         out.protocol = ws.subprotocol();
         version = execproto::versionOf(out.protocol);
         if (r.stdinData) {
@@ -180,8 +191,6 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
 
     bool cancelled = false;
     bool timedOut = false;
-    QElapsedTimer clock;
-    clock.start();
     QElapsedTimer sincePing;
     sincePing.start();
     QTimer poll;
@@ -222,6 +231,13 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
     if (ws.state() != QAbstractSocket::UnconnectedState)
         ws.abort();
 
+    if (traceEnabled("exec"))
+        trace("exec",
+            QStringLiteral("%1: ended after %2 ms, exit status %3")
+                .arg(what)
+                .arg(clock.elapsed())
+                .arg(status ? QString::number(status->exitCode) : QStringLiteral("none"))
+                .toStdString());
     if (cancelled) {
         a.error = Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
         return a;
