@@ -120,7 +120,8 @@ int runFetch(const std::vector<std::string> &args)
         mf.remotePath = p;
         mf.size = d->size;
         mf.sha256 = d->sha256;
-        if (auto t = capture::readPcapTimes(local)) {
+        // Scanned while downloading when the file is classic pcap; read again only otherwise.
+        if (auto t = d->times ? Result<capture::PcapTimes>(*d->times) : capture::readPcapTimes(local)) {
             mf.firstTs = t->firstTs;
             mf.lastTs = t->lastTs;
             mf.packets = t->packets;

@@ -343,7 +343,8 @@ Result<std::vector<DownloadResult>> CaptureSession::download(const CancelToken &
         mf.remotePath = f.path;
         mf.size = d->size;
         mf.sha256 = d->sha256;
-        if (auto t = readPcapTimes(local)) {
+        // Scanned while downloading when the file is classic pcap; read again only otherwise.
+        if (auto t = d->times ? Result<PcapTimes>(*d->times) : readPcapTimes(local)) {
             mf.firstTs = t->firstTs;
             mf.lastTs = t->lastTs;
             mf.packets = t->packets;

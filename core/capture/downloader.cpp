@@ -58,6 +58,7 @@ public:
     bool add(const char *d, std::size_t n)
     {
         m_hash.update(d, n);
+        m_times.feed(d, n);
         m_written += n;
         if (m_buf.size() + n > kBuf && !flush())
             return false;
@@ -72,7 +73,14 @@ public:
         m_buf.clear();
         return ok && !m_failed;
     }
+    /// Bytes already on disk (a resumed .part): hashed and scanned, not written.
+    void account(const char *d, std::size_t n)
+    {
+        m_hash.update(d, n);
+        m_times.feed(d, n);
+    }
     Sha256 &hash() { return m_hash; }
+    std::optional<PcapTimes> times() const { return m_times.result(); }
     uint64_t written() const { return m_written; }
     bool failed() const { return m_failed; }
 
@@ -96,6 +104,7 @@ private:
     int m_fd;
     std::vector<char> m_buf;
     Sha256 m_hash;
+    PcapTimesScanner m_times;
     uint64_t m_written = 0;
     bool m_failed = false;
 };
@@ -223,7 +232,11 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
         if (fd < 0)
             return Error {"cannot open " + part + " for writing", localPath,
                 "check that the output directory is writable"};
-        if (::ftruncate(fd, static_cast<off_t>(have)) != 0
+        // Truncate only when there is something to cut: ext4 (auto_da_alloc) flushes a file that was
+        // truncated when it is closed, which cost ~0.15 s at the end of a 500 MB download.
+        struct stat partStat { };
+        const bool needCut = ::fstat(fd, &partStat) != 0 || static_cast<uint64_t>(partStat.st_size) != have;
+        if ((needCut && ::ftruncate(fd, static_cast<off_t>(have)) != 0)
             || ::lseek(fd, static_cast<off_t>(have), SEEK_SET) < 0) {
             ::close(fd);
             return Error {"cannot prepare " + part, localPath, {}};
@@ -237,7 +250,7 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
                 const std::size_t n = std::fread(buf.data(), 1, std::min<uint64_t>(left, buf.size()), f);
                 if (n == 0)
                     break;
-                writer.hash().update(buf.data(), n);
+                writer.account(buf.data(), n);
                 left -= n;
             }
             if (f)
@@ -308,6 +321,7 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
                     "cannot rename " + part + " to " + localPath + ": " + ec.message(), localPath, {}};
             fs::remove(meta, ec);
             result.sha256 = sha;
+            result.times = writer.times();
             result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             return result;
         }

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "core/capture/pcaptimes.h"
 #include "core/capture/remotehost.h"
 #include "core/common/progress.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace lbs::capture {
@@ -27,6 +29,10 @@ struct DownloadResult {
     uint64_t transferred = 0; ///< bytes moved over the link this time
     double seconds = 0;
     bool alreadyComplete = false; ///< the local file was there with the right sha256
+    /// First/last packet times, read from the bytes as they arrived (classic pcap only): callers need
+    /// not read the file again. Empty when the scanner could not vouch for it (pcapng, truncated, not a
+    /// capture, or already complete): then use readPcapTimes.
+    std::optional<PcapTimes> times;
 };
 
 struct DownloadOptions {

@@ -3,6 +3,7 @@
 // capture on the loopback interface driven through CaptureSession. No mocks: the "node" is this
 // machine, so its files and processes can be checked directly.
 #include "core/capture/capturesession.h"
+#include "core/capture/pcaptimes.h"
 #include "core/capture/sha256.h"
 #include "core/capture/sshremotehost.h"
 #include "sshdfixture.h"
@@ -214,10 +215,58 @@ private slots:
         QCOMPARE(fileSha(local), fileSha(remote));
         QVERIFY(!QFile::exists(local + QStringLiteral(".part")));
 
+        QVERIFY(!second->times); // random bytes: no packet times vouched for
+
         auto third = downloadFile(*m_host, remote.toStdString(), local.toStdString(), nullptr, {}, opts);
         QVERIFY(third);
         QVERIFY(third->alreadyComplete);
         QCOMPARE(third->transferred, uint64_t(0));
+    }
+
+    void downloadScansPacketTimes()
+    {
+        // A classic pcap (little endian, microseconds) of 30 000 records, cut after 3 MB and resumed:
+        // the times scanned from the stream (and from the .part on resume) must equal libpcap's.
+        QByteArray pcap;
+        const auto put32 = [&pcap](uint32_t v) {
+            for (int i = 0; i < 4; ++i)
+                pcap.append(static_cast<char>(v >> (8 * i)));
+        };
+        put32(0xa1b2c3d4);
+        put32(0x00040002); // version 2.4
+        put32(0);
+        put32(0);
+        put32(65535);
+        put32(1);
+        for (uint32_t i = 0; i < 30000; ++i) {
+            const uint32_t len = 60 + (i * 7919) % 1400;
+            put32(1700000000 + i / 100);
+            put32((i % 100) * 10000 + 17);
+            put32(len);
+            put32(len);
+            pcap.append(QByteArray(static_cast<qsizetype>(len), static_cast<char>(i)));
+        }
+        const QString remote = m_work.path() + QStringLiteral("/scan.pcap");
+        QFile f(remote);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(pcap);
+        f.close();
+        const QString local = m_work.path() + QStringLiteral("/dl/scan.pcap");
+        lbs::CancelToken cancel;
+        CancelAfter cutter(3u << 20, cancel);
+        QVERIFY(!downloadFile(*m_host, remote.toStdString(), local.toStdString(), &cutter, cancel));
+        QVERIFY(QFile::exists(local + QStringLiteral(".part")));
+        auto d = downloadFile(*m_host, remote.toStdString(), local.toStdString(), nullptr, {});
+        QVERIFY2(d, d ? "" : d.error().toString().c_str());
+        QVERIFY(d->resumedFrom > 0);
+        QVERIFY2(d->times.has_value(), "a classic pcap's times were not scanned while downloading");
+        const auto ref = readPcapTimes(local.toStdString());
+        QVERIFY(ref);
+        QCOMPARE(d->times->packets, uint64_t(30000));
+        QCOMPARE(d->times->packets, ref->packets);
+        QCOMPARE(d->times->firstTs, ref->firstTs);
+        QCOMPARE(d->times->lastTs, ref->lastTs);
+        QCOMPARE(d->times->truncated, ref->truncated);
     }
 
     void corruptPartIsRedownloaded()
