@@ -109,8 +109,11 @@ Result<PreflightReport> CaptureSession::preflight(const CancelToken &cancel)
         return ver.error();
     if (ver->exitCode == 127 || ver->err.find("not found") != std::string::npos
         || ver->err.find("No such file") != std::string::npos)
-        return Error {"tcpdump not found on node " + m_host.nodeName(), where,
-            "install tcpdump on the node, or choose a debug image that ships it"};
+        return Error {"tcpdump (" + m_plan.tcpdump + ") not found on node " + m_host.nodeName(), where,
+            m_host.transportName() == "kube"
+                ? "choose a debug image that ships tcpdump (--image), or install it on the node and use "
+                  "--host-tcpdump"
+                : "install tcpdump on the node, or give its path with --tcpdump"};
     rep.tcpdumpVersion = parseTcpdumpVersion(ver->out + "\n" + ver->err);
     if (rep.tcpdumpVersion.empty())
         return Error {
@@ -166,8 +169,8 @@ Result<PreflightReport> CaptureSession::preflight(const CancelToken &cancel)
         if (!compiled)
             return compiled.error();
         if (!compiled->ok())
-            return Error {"the BPF filter '" + m_plan.filter
-                    + "' is not accepted by tcpdump: " + compiled->errorSummary(),
+            return Error {"the BPF filter '" + m_plan.filter + "' is not accepted by tcpdump on node "
+                    + m_host.nodeName() + ": " + compiled->errorSummary(),
                 where, "check the filter syntax (pcap-filter(7))"};
     }
     return rep;

@@ -140,6 +140,7 @@ def write_view_etc(view_dir, host_name):
         with open(path, "w") as f:
             f.write("# sudoers of a lbscope lab node view (bound over /etc/sudoers inside the view only)\n"
                     "Defaults env_reset\n"
+                    "Defaults use_pty\n"  # as Debian 12's default sudoers
                     'Defaults secure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n'
                     "root ALL=(ALL:ALL) ALL\n")
             for u, (_, rule) in C.VIEW_USERS.items():

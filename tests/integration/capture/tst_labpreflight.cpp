@@ -1,0 +1,442 @@
+// Lab integration tests (label lab, needs the lab fixture) of the capture paths around preflight:
+// a non-root SSH login that captures through `sudo -n` (the lab's view user lbsuser), a user whose
+// sudo wants a password (lbsnosudo: refused fast, naming passwordless sudo), and each preflight
+// refusal (interface missing, ring larger than the free disk, a filter tcpdump rejects, no tcpdump)
+// over SSH and over the Kubernetes debug pod. Every refusal must exit 1 with a message on stderr
+// that names the node and what to do, and leave nothing behind: no debug pod (asked of kubesim with
+// curl), no tcpdump in the node's network namespace, no file in the remote capture directory.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <cmath>
+#include <csignal>
+#include <unistd.h>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+    qint64 ms = 0;
+};
+
+Run run(const QString &program, const QStringList &args, int timeoutMs = 180000)
+{
+    QElapsedTimer t;
+    t.start();
+    QProcess p;
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        r.err = "timed out: " + program.toUtf8();
+        return r;
+    }
+    r.ms = t.elapsed();
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QString uniqueName()
+{
+    return QUuid::createUuid().toString(QUuid::Id128).left(12);
+}
+
+} // namespace
+
+class TestLabPreflight : public QObject {
+    Q_OBJECT
+
+private:
+    QString m_cli = QStringLiteral(LBSCOPE_CLI);
+    QString m_labDir = QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR);
+    QJsonObject m_status;
+    QString m_node; // VIP holder
+    QString m_sshPort; // of the holder's loopback forward
+    qint64 m_nodePid = 0; // the holder's view anchor (its network namespace)
+    QString m_key;
+    QString m_knownHosts;
+    QTemporaryDir m_tmp;
+
+    QStringList sshArgs() const
+    {
+        return {QStringLiteral("--identity"), m_key, QStringLiteral("--known-hosts"), m_knownHosts,
+            QStringLiteral("--ssh-config"), QStringLiteral("none")};
+    }
+    QStringList kubeArgs() const
+    {
+        return {QStringLiteral("--kubeconfig"), m_status.value(QStringLiteral("kubeconfig")).toString()};
+    }
+    bool kubeAvailable() const
+    {
+        return QFile::exists(m_status.value(QStringLiteral("kubeconfig")).toString());
+    }
+    QString sshTarget(const QString &user) const { return user + QStringLiteral("@127.0.0.1:") + m_sshPort; }
+    Run nodeExec(const QStringList &argv)
+    {
+        return run(m_labDir + QStringLiteral("/node-exec"), QStringList {m_node, QStringLiteral("--")} + argv,
+            60000);
+    }
+    QByteArray nodeSha(const QString &path)
+    {
+        const Run r = nodeExec({QStringLiteral("sha256sum"), path});
+        return r.code == 0 ? r.out.left(64) : QByteArray();
+    }
+    static QByteArray localSha(const QString &path)
+    {
+        return run(QStringLiteral("sha256sum"), {path}).out.left(64);
+    }
+    static QJsonObject readJson(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+    // tcpdump processes in the node's network namespace (pgrep on the host: 0 when none).
+    int tcpdumpsOnNode()
+    {
+        const Run r = run(QStringLiteral("pgrep"),
+            {QStringLiteral("-x"), QStringLiteral("tcpdump"), QStringLiteral("--ns"),
+                QString::number(m_nodePid), QStringLiteral("--nslist"), QStringLiteral("net")},
+            20000);
+        if (r.code == 1)
+            return 0;
+        if (r.code != 0)
+            return -1;
+        return static_cast<int>(r.out.trimmed().split('\n').size());
+    }
+    // Files (of any kind, at any depth) under DIR on the node; 0 also when DIR does not exist.
+    int filesIn(const QString &dir)
+    {
+        const Run r = nodeExec({QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("[ -d \"$1\" ] || { echo 0; exit 0; }; find \"$1\" -mindepth 1 | wc -l"),
+            QStringLiteral("sh"), dir});
+        return r.code == 0 ? r.out.trimmed().toInt() : -1;
+    }
+    // Pods labelled managed-by=lbscope, asked of kubesim over HTTPS with the lab's CA and admin
+    // client certificate (curl, as tst_labcapture does). -1 when unanswered.
+    int debugPodsLeft()
+    {
+        const QString k = QFileInfo(m_status.value(QStringLiteral("kubeconfig")).toString()).absolutePath()
+            + QStringLiteral("/kubesim/");
+        QFile portFile(k + QStringLiteral("port"));
+        if (!portFile.open(QIODevice::ReadOnly))
+            return -1;
+        const int port = portFile.readAll().trimmed().toInt();
+        if (port <= 0)
+            return -1;
+        const Run r = run(QStringLiteral("curl"),
+            {QStringLiteral("-sS"), QStringLiteral("--fail"), QStringLiteral("--max-time"),
+                QStringLiteral("20"), QStringLiteral("--cacert"), k + QStringLiteral("ca.crt"),
+                QStringLiteral("--cert"), k + QStringLiteral("admin.crt"), QStringLiteral("--key"),
+                k + QStringLiteral("admin.key"),
+                QStringLiteral(
+                    "https://127.0.0.1:%1/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dlbscope")
+                    .arg(port)},
+            30000);
+        if (r.code != 0)
+            return -1;
+        const QJsonObject list = QJsonDocument::fromJson(r.out).object();
+        if (list.value(QStringLiteral("kind")).toString() != QStringLiteral("PodList"))
+            return -1;
+        return static_cast<int>(list.value(QStringLiteral("items")).toArray().size());
+    }
+    QJsonObject viewUser(const QString &sudoRule) const
+    {
+        for (const auto &u : m_status.value(QStringLiteral("view_users")).toArray())
+            if (u.toObject().value(QStringLiteral("sudo")).toString() == sudoRule)
+                return u.toObject();
+        return {};
+    }
+    // The capture directory's own files (manifest, session state, rotated pcaps) are readable by
+    // and belong to whoever ran lbscope-cli.
+    static bool ownedAndReadable(const QString &path)
+    {
+        const QFileInfo fi(path);
+        return fi.exists() && fi.isReadable() && fi.ownerId() == ::geteuid();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFile::exists(m_cli), "lbscope-cli is not built");
+        const Run st
+            = run(m_labDir + QStringLiteral("/lab"), {QStringLiteral("status"), QStringLiteral("--json")});
+        QVERIFY2(st.code == 0,
+            qPrintable(QStringLiteral("the lab is not up (lab status exit %1): %2")
+                           .arg(st.code)
+                           .arg(QString::fromUtf8(st.err))));
+        m_status = QJsonDocument::fromJson(st.out).object();
+        m_key = m_status.value(QStringLiteral("ssh_key")).toString();
+        m_knownHosts = m_status.value(QStringLiteral("known_hosts")).toString();
+        for (const auto &n : m_status.value(QStringLiteral("nodes")).toArray()) {
+            const QJsonObject o = n.toObject();
+            if (o.value(QStringLiteral("holds_vip")).toBool()) {
+                m_node = o.value(QStringLiteral("name")).toString();
+                m_sshPort = o.value(QStringLiteral("ssh")).toString().section(QLatin1Char(':'), -1);
+                m_nodePid = static_cast<qint64>(o.value(QStringLiteral("node_pid")).toDouble());
+            }
+        }
+        QVERIFY2(!m_node.isEmpty() && m_sshPort.toInt() > 0 && m_nodePid > 1, st.out.constData());
+        QCOMPARE(tcpdumpsOnNode(), 0);
+    }
+
+    // ---- a. a non-root login captures through sudo -n; one whose sudo wants a password is refused ----
+
+    void nonRootCaptureThroughSudoMatchesNode()
+    {
+        const QJsonObject user = viewUser(QStringLiteral("nopasswd"));
+        if (user.isEmpty() || !user.value(QStringLiteral("sudo_installed")).toBool())
+            QSKIP("the lab has no view user with passwordless sudo (lab status view_users; sudo comes "
+                  "from scripts/deps test)");
+        const QString login = user.value(QStringLiteral("name")).toString();
+        // the login really is not root: lbscope has to go through sudo
+        const Run who = run(QStringLiteral("ssh"),
+            {QStringLiteral("-i"), m_key, QStringLiteral("-o"),
+                QStringLiteral("UserKnownHostsFile=") + m_knownHosts, QStringLiteral("-o"),
+                QStringLiteral("StrictHostKeyChecking=yes"), QStringLiteral("-o"),
+                QStringLiteral("BatchMode=yes"), QStringLiteral("-p"), m_sshPort,
+                login + QStringLiteral("@127.0.0.1"), QStringLiteral("id -u")},
+            30000);
+        QCOMPARE(who.code, 0);
+        QCOMPARE(who.out.trimmed(), QByteArray::number(user.value(QStringLiteral("uid")).toInt()));
+
+        const QString out = m_tmp.path() + QStringLiteral("/sudo-capture");
+        QProcess cap;
+        cap.start(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), sshTarget(login),
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--out"), out}
+                + sshArgs());
+        QVERIFY(cap.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on")
+                || cap.state() == QProcess::NotRunning,
+            60000);
+        err += cap.readAllStandardError();
+        QVERIFY2(cap.state() == QProcess::Running, err.constData());
+        const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+        const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+        QVERIFY(pid > 1);
+        // tcpdump runs as root on the node (sudo), in a session of its own
+        const Run status = nodeExec({QStringLiteral("cat"), QStringLiteral("/proc/%1/status").arg(pid)});
+        QVERIFY2(status.code == 0, status.err.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("\\nUid:\\s+0\\s"))
+                     .match(QString::fromUtf8(status.out))
+                     .hasMatch(),
+            status.out.constData());
+        QTest::qWait(1500); // some packets (VRRP adverts on eth1, one a second)
+        ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // stop and download
+        QVERIFY(cap.waitForFinished(120000));
+        err += cap.readAllStandardError();
+        QVERIFY2(cap.exitStatus() == QProcess::NormalExit && cap.exitCode() == 0, err.constData());
+        QCOMPARE(tcpdumpsOnNode(), 0);
+
+        const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("ssh"));
+        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        QVERIFY(!m.value(QStringLiteral("tcpdump_version")).toString().isEmpty());
+        const QJsonArray files = m.value(QStringLiteral("files")).toArray();
+        QVERIFY(!files.isEmpty());
+        QVERIFY(ownedAndReadable(out + QStringLiteral("/manifest.json")));
+        QStringList remote;
+        for (const auto &fv : files) {
+            const QJsonObject f = fv.toObject();
+            const QString local = out + QLatin1Char('/') + f.value(QStringLiteral("name")).toString();
+            const QString path = f.value(QStringLiteral("remote_path")).toString();
+            remote << path;
+            QVERIFY2(ownedAndReadable(local), qPrintable(local));
+            QCOMPARE(localSha(local), f.value(QStringLiteral("sha256")).toString().toUtf8());
+            QCOMPARE(localSha(local), nodeSha(path));
+            QVERIFY(f.value(QStringLiteral("packets")).toDouble() > 0);
+            // written by root through sudo, not by the login user
+            QCOMPARE(nodeExec({QStringLiteral("stat"), QStringLiteral("-c"), QStringLiteral("%u"), path})
+                         .out.trimmed(),
+                QByteArray("0"));
+        }
+        // a root-only file on the node is fetched through sudo too
+        const QString secret = QStringLiteral("/root/lbscope-sudo-fetch-%1.bin").arg(uniqueName());
+        QCOMPARE(nodeExec({QStringLiteral("sh"), QStringLiteral("-c"),
+                              QStringLiteral("umask 077; head -c 3000000 /dev/urandom > \"$1\""),
+                              QStringLiteral("sh"), secret})
+                     .code,
+            0);
+        const QString fetchOut = m_tmp.path() + QStringLiteral("/sudo-fetch");
+        const Run fetch = run(m_cli,
+            QStringList {QStringLiteral("fetch"), QStringLiteral("--ssh"), sshTarget(login), secret,
+                QStringLiteral("--out"), fetchOut}
+                + sshArgs());
+        QVERIFY2(fetch.code == 0, fetch.err.constData());
+        const QString fetched = fetchOut + QLatin1Char('/') + QFileInfo(secret).fileName();
+        QVERIFY(ownedAndReadable(fetched));
+        QCOMPARE(localSha(fetched), nodeSha(secret));
+        nodeExec(QStringList {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--"), secret,
+                     state.value(QStringLiteral("pid_file")).toString(),
+                     state.value(QStringLiteral("stderr_file")).toString()}
+            + remote);
+    }
+
+    void sudoWantingPasswordFailsFast()
+    {
+        const QJsonObject user = viewUser(QStringLiteral("password"));
+        if (user.isEmpty() || !user.value(QStringLiteral("sudo_installed")).toBool())
+            QSKIP("the lab has no view user whose sudo wants a password (lab status view_users; sudo "
+                  "comes from scripts/deps test)");
+        const QString login = user.value(QStringLiteral("name")).toString();
+        const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
+        const QString out = m_tmp.path() + QStringLiteral("/nosudo");
+        const Run cap = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), sshTarget(login),
+                QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                QStringLiteral("1x2"), QStringLiteral("--duration"), QStringLiteral("3s"),
+                QStringLiteral("--remote-dir"), remoteDir, QStringLiteral("--out"), out}
+                + sshArgs(),
+            60000);
+        QVERIFY2(cap.code == 1,
+            qPrintable(QStringLiteral("exit %1: %2").arg(cap.code).arg(QString::fromUtf8(cap.err))));
+        QVERIFY2(cap.ms < 15000, qPrintable(QStringLiteral("took %1 ms").arg(cap.ms)));
+        QVERIFY2(cap.err.contains("wants a password, and lbscope runs sudo -n"), cap.err.constData());
+        QVERIFY2(cap.err.contains("passwordless sudo"), cap.err.constData()); // what to do
+        QVERIFY2(cap.err.contains(QByteArray(QByteArray("127.0.0.1:") + m_sshPort.toUtf8())),
+            cap.err.constData()); // where
+        QVERIFY2(!cap.err.contains("double free") && !cap.err.contains("Assertion"), cap.err.constData());
+        QCOMPARE(tcpdumpsOnNode(), 0);
+        QCOMPARE(filesIn(remoteDir), 0);
+        QVERIFY2(nodeExec({QStringLiteral("test"), QStringLiteral("-e"), remoteDir}).code != 0,
+            "the refused login still created the remote directory");
+        QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
+    }
+
+    // ---- b. preflight refusals, over SSH (root) and over the debug pod ----
+
+    void preflightRefusals_data()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QStringList>("args");
+        for (const QString &transport : {QStringLiteral("ssh"), QStringLiteral("kube")}) {
+            const auto row = [&](const char *name) {
+                return &QTest::newRow(qPrintable(transport + QLatin1Char(' ') + QLatin1String(name)));
+            };
+            *row("no such interface")
+                << transport << QStringLiteral("iface")
+                << QStringList {QStringLiteral("--iface"), QStringLiteral("lbsnosuch0")};
+            *row("ring larger than the disk")
+                << transport << QStringLiteral("disk")
+                << QStringList {QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                       QStringLiteral("100000x1000")};
+            *row("filter: port out of range")
+                << transport << QStringLiteral("filter")
+                << QStringList {QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--filter"),
+                       QStringLiteral("tcp port 99999")};
+            *row("filter: syntax error")
+                << transport << QStringLiteral("filter")
+                << QStringList {QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--filter"),
+                       QStringLiteral("tcp and and host")};
+            *row("no tcpdump") << transport << QStringLiteral("tcpdump")
+                               << QStringList {QStringLiteral("--iface"), QStringLiteral("eth1"),
+                                      QStringLiteral("--tcpdump"), QStringLiteral("/nonexistent/tcpdump")};
+        }
+    }
+    void preflightRefusals()
+    {
+        QFETCH(QString, transport);
+        QFETCH(QString, kind);
+        QFETCH(QStringList, args);
+        if (transport == QStringLiteral("kube") && !kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
+        const QString out = m_tmp.path() + QStringLiteral("/pf-") + uniqueName();
+        QStringList full {QStringLiteral("capture")};
+        if (transport == QStringLiteral("ssh"))
+            full << QStringLiteral("--ssh") << sshTarget(QStringLiteral("root")) << sshArgs();
+        else
+            full << QStringLiteral("--node") << m_node << kubeArgs();
+        full << args << QStringLiteral("--duration") << QStringLiteral("3s") << QStringLiteral("--remote-dir")
+             << remoteDir << QStringLiteral("--out") << out;
+        if (!args.contains(QStringLiteral("--ring")))
+            full << QStringLiteral("--ring") << QStringLiteral("1x2");
+        const Run r = run(m_cli, full, 120000);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(r.code == 1, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(err)));
+        QVERIFY2(err.contains(QStringLiteral("preflight")) || err.contains(QStringLiteral("could not run")),
+            qPrintable(err));
+        QVERIFY2(err.contains(m_node), qPrintable(QStringLiteral("the node is not named: ") + err));
+        QVERIFY2(!err.contains(QStringLiteral("double free")), qPrintable(err));
+
+        if (kind == QStringLiteral("iface")) {
+            QVERIFY2(err.contains(QStringLiteral("interface lbsnosuch0 does not exist on node ") + m_node),
+                qPrintable(err));
+            // what to do: the message lists the node's real interfaces
+            const Run links = nodeExec({QStringLiteral("ip"), QStringLiteral("-j"), QStringLiteral("link")});
+            const QJsonArray arr = QJsonDocument::fromJson(links.out).array();
+            QVERIFY(arr.size() >= 3);
+            for (const auto &l : arr) {
+                const QString name = l.toObject().value(QStringLiteral("ifname")).toString();
+                QVERIFY2(err.contains(name), qPrintable(name + QStringLiteral(" not listed: ") + err));
+            }
+        } else if (kind == QStringLiteral("disk")) {
+            const QRegularExpressionMatch mm
+                = QRegularExpression(QStringLiteral("the ring needs (\\d+) MB, (\\d+) MB are free"))
+                      .match(err);
+            QVERIFY2(mm.hasMatch(), qPrintable(err));
+            QVERIFY(mm.captured(1).toLongLong() >= 100000LL * 1000);
+            // the free space it names is the node's (df there, give or take other writers)
+            const Run df = nodeExec({QStringLiteral("df"), QStringLiteral("-B1"),
+                QStringLiteral("--output=avail"), QStringLiteral("/var/tmp")});
+            const double nodeFreeMb = df.out.split('\n').value(1).trimmed().toDouble() / 1e6;
+            const double saidMb = mm.captured(2).toDouble();
+            QVERIFY2(nodeFreeMb > 0 && std::abs(saidMb - nodeFreeMb) < 0.05 * nodeFreeMb + 200,
+                qPrintable(QStringLiteral("said %1 MB free, df says %2 MB").arg(saidMb).arg(nodeFreeMb)));
+            QVERIFY2(err.contains(QStringLiteral("smaller --ring")), qPrintable(err));
+        } else if (kind == QStringLiteral("filter")) {
+            const QString filter = args.value(args.indexOf(QStringLiteral("--filter")) + 1);
+            QVERIFY2(err.contains(
+                         QStringLiteral("the BPF filter '") + filter + QStringLiteral("' is not accepted")),
+                qPrintable(err));
+            // tcpdump's own reason, as the node's tcpdump gives it
+            const Run own = nodeExec({QStringLiteral("tcpdump"), QStringLiteral("-i"), QStringLiteral("eth1"),
+                QStringLiteral("-d"), QStringLiteral("--"), filter});
+            QVERIFY(own.code != 0);
+            QString reason = QString::fromUtf8(own.err).trimmed().section(QLatin1Char('\n'), -1);
+            reason.remove(QRegularExpression(QStringLiteral("^tcpdump: ")));
+            QVERIFY(!reason.isEmpty());
+            QVERIFY2(err.contains(reason),
+                qPrintable(QStringLiteral("tcpdump said '%1'; lbscope: %2").arg(reason, err)));
+            QVERIFY2(err.contains(QStringLiteral("pcap-filter")), qPrintable(err));
+        } else if (kind == QStringLiteral("tcpdump")) {
+            QVERIFY2(err.contains(QStringLiteral("/nonexistent/tcpdump")), qPrintable(err));
+            QVERIFY2(
+                err.contains(QStringLiteral("not found")) || err.contains(QStringLiteral("could not run")),
+                qPrintable(err));
+            QVERIFY2(err.contains(QStringLiteral("install tcpdump"))
+                    || err.contains(QStringLiteral("--tcpdump")) || err.contains(QStringLiteral("--image")),
+                qPrintable(err));
+        }
+        // nothing left behind
+        QCOMPARE(tcpdumpsOnNode(), 0);
+        QCOMPARE(filesIn(remoteDir), 0);
+        QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
+        if (transport == QStringLiteral("kube"))
+            QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
+        nodeExec({QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLabPreflight)
+#include "tst_labpreflight.moc"
