@@ -233,22 +233,23 @@ private slots:
         QVERIFY2(took >= statusAfterMs, qPrintable(QString::number(took)));
         QVERIFY(took > 2 * pongTimeoutMs); // alive well past the pong timeout
 
-        // Pings at the interval: count, and the gaps between them (the client polls every 25 ms).
+        // Pings at the interval: count, and the gaps between them (the client polls every 25 ms; bounds leave
+        // room for a loaded machine, but pings sent on every poll tick or only now and then fail).
         const QList<qint64> &p = server.pingTimes;
         const int expected = statusAfterMs / pingIntervalMs;
-        QVERIFY2(p.size() >= expected * 2 / 3 && p.size() <= expected + 1,
+        QVERIFY2(p.size() >= expected / 2 && p.size() <= expected + 1,
             qPrintable(u"%1 pings, expected about %2"_s.arg(p.size()).arg(expected)));
         qint64 widest = 0;
         for (int i = 1; i < p.size(); ++i) {
             const qint64 gap = p[i] - p[i - 1];
-            QVERIFY2(gap >= pingIntervalMs - 30,
+            QVERIFY2(gap >= pingIntervalMs / 2,
                 qPrintable(u"ping %1 came %2 ms after the previous"_s.arg(i).arg(gap)));
             widest = std::max(widest, gap);
         }
         QVERIFY2(widest < pongTimeoutMs, qPrintable(QString::number(widest)));
         const double mean = double(p.last() - p.first()) / (p.size() - 1);
         QVERIFY2(
-            mean >= pingIntervalMs - 10 && mean <= pingIntervalMs * 1.6, qPrintable(QString::number(mean)));
+            mean >= pingIntervalMs - 10 && mean <= pingIntervalMs * 2.0, qPrintable(QString::number(mean)));
     }
 
     void closedAfterPongsWithoutStatusIsFailure()
