@@ -1,7 +1,9 @@
 #include "core/capture/downloader.h"
 
+#include "core/capture/partwriter.h"
 #include "core/capture/sha256.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +34,35 @@ Result<RemoteStat> statRemote(RemoteHost &host, const std::string &path, const C
     return st;
 }
 
+Result<std::map<std::string, RemoteStat>> statRemoteMany(
+    RemoteHost &host, const std::vector<std::string> &paths, const CancelToken &cancel)
+{
+    std::vector<std::string> argv {"stat", "-L", "-c", "%s %Y %n", "--"};
+    argv.insert(argv.end(), paths.begin(), paths.end());
+    auto r = host.run(argv, cancel);
+    if (!r)
+        return r.error();
+    std::map<std::string, RemoteStat> out; // stat exits 1 when one path is missing: the others count
+    std::istringstream in(r->out);
+    std::string line;
+    while (std::getline(in, line)) {
+        RemoteStat st;
+        const auto s1 = line.find(' ');
+        const auto s2 = s1 == std::string::npos ? s1 : line.find(' ', s1 + 1);
+        if (s2 == std::string::npos)
+            continue;
+        const auto a = std::from_chars(line.data(), line.data() + s1, st.size);
+        const auto b = std::from_chars(line.data() + s1 + 1, line.data() + s2, st.mtime);
+        if (a.ec != std::errc {} || a.ptr != line.data() + s1 || b.ec != std::errc {}
+            || b.ptr != line.data() + s2)
+            continue;
+        const std::string name = line.substr(s2 + 1);
+        if (std::find(paths.begin(), paths.end(), name) != paths.end())
+            out[name] = st;
+    }
+    return out;
+}
+
 Result<std::string> sha256Remote(RemoteHost &host, const std::string &path, const CancelToken &cancel)
 {
     RunOptions o;
@@ -49,65 +80,6 @@ Result<std::string> sha256Remote(RemoteHost &host, const std::string &path, cons
 }
 
 namespace {
-
-/// Appends to the .part file through a cache-sized buffer, hashing as it goes.
-class PartWriter {
-public:
-    explicit PartWriter(int fd) : m_fd(fd) { m_buf.reserve(kBuf); }
-    ~PartWriter() { flush(); }
-    bool add(const char *d, std::size_t n)
-    {
-        m_hash.update(d, n);
-        m_times.feed(d, n);
-        m_written += n;
-        if (m_buf.size() + n > kBuf && !flush())
-            return false;
-        if (n >= kBuf)
-            return writeAll(d, n);
-        m_buf.insert(m_buf.end(), d, d + n);
-        return true;
-    }
-    bool flush()
-    {
-        const bool ok = writeAll(m_buf.data(), m_buf.size());
-        m_buf.clear();
-        return ok && !m_failed;
-    }
-    /// Bytes already on disk (a resumed .part): hashed and scanned, not written.
-    void account(const char *d, std::size_t n)
-    {
-        m_hash.update(d, n);
-        m_times.feed(d, n);
-    }
-    Sha256 &hash() { return m_hash; }
-    std::optional<PcapTimes> times() const { return m_times.result(); }
-    uint64_t written() const { return m_written; }
-    bool failed() const { return m_failed; }
-
-private:
-    // Small enough to stay in the CPU cache: an 8 MiB buffer made every byte take a cache-cold trip
-    // through it, and the page-cache copy in write() cost 3x the CPU (1.5 s vs 0.4 s sys for 500 MB).
-    static constexpr std::size_t kBuf = 256u << 10;
-    bool writeAll(const char *d, std::size_t n)
-    {
-        while (n > 0) {
-            const ssize_t w = ::write(m_fd, d, n);
-            if (w <= 0) {
-                m_failed = true;
-                return false;
-            }
-            d += w;
-            n -= static_cast<std::size_t>(w);
-        }
-        return true;
-    }
-    int m_fd;
-    std::vector<char> m_buf;
-    Sha256 m_hash;
-    PcapTimesScanner m_times;
-    uint64_t m_written = 0;
-    bool m_failed = false;
-};
 
 std::string metaText(const RemoteStat &st, const std::string &remotePath)
 {
@@ -183,7 +155,8 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
     const DownloadOptions &options)
 {
     const auto t0 = std::chrono::steady_clock::now();
-    auto st = statRemote(host, remotePath, cancel);
+    auto st
+        = options.knownStat ? Result<RemoteStat>(*options.knownStat) : statRemote(host, remotePath, cancel);
     if (!st)
         return st.error();
     std::string remoteSha; // filled by the first range command (hashed on the node in parallel)
@@ -284,6 +257,7 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
             auto got = readRangeHashing(
                 host, remotePath, offset, want, remoteSha.empty(), sinkFn, cancel, &remoteSha);
             if (writer.failed()) {
+                writer.flush();
                 ::close(fd);
                 return Error {
                     "cannot write " + part + " (disk full?)", localPath, "free space and retry: it resumes"};
@@ -311,7 +285,7 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
                 "cannot write " + part + " (disk full?)", localPath, "free space and retry: it resumes"};
         if (auto s = ensureRemoteSha(); !s)
             return s.error();
-        const std::string sha = writer.hash().hexDigest();
+        const std::string sha = writer.hexDigest();
         progress.finish(rateText(static_cast<double>(offset - have),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - tStart).count()));
         if (sha == remoteSha) {
@@ -325,8 +299,15 @@ Result<DownloadResult> downloadFile(RemoteHost &host, const std::string &remoteP
             result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             return result;
         }
-        // mismatch: throw the partial data away and fetch everything once more
+        // mismatch: throw the partial data away and fetch everything once more, with a fresh stat
         fs::remove(part, ec);
+        remoteSha.clear();
+        if (options.knownStat) {
+            st = statRemote(host, remotePath, cancel);
+            if (!st)
+                return st.error();
+            result.size = st->size;
+        }
     }
     return Error {
         "sha256 of the downloaded " + remotePath + " differs from the node's after two full downloads",
