@@ -338,7 +338,9 @@ Result<std::vector<DownloadResult>> CaptureSession::download(const CancelToken &
     m_record.files.clear();
     for (const auto &f : files) {
         const std::string local = (fs::path(m_outDir) / baseName(f.path)).string();
-        auto d = downloadFile(m_host, f.path, local, m_sink, cancel);
+        DownloadOptions opts;
+        opts.knownStat = RemoteStat {f.size, f.mtime}; // from the listing: no stat per file
+        auto d = downloadFile(m_host, f.path, local, m_sink, cancel, opts);
         if (!d)
             return d.error();
         ManifestFile mf;

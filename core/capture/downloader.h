@@ -5,8 +5,10 @@
 #include "core/common/progress.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lbs::capture {
 
@@ -17,6 +19,10 @@ struct RemoteStat {
 };
 
 Result<RemoteStat> statRemote(RemoteHost &host, const std::string &path, const CancelToken &cancel);
+/// One `stat` for many paths. Paths that cannot be stat'ed (or whose names do not survive the
+/// round trip, e.g. with a newline) are simply missing from the answer: statRemote says why.
+Result<std::map<std::string, RemoteStat>> statRemoteMany(
+    RemoteHost &host, const std::vector<std::string> &paths, const CancelToken &cancel);
 /// `sha256sum -- path`, the 64 hex characters.
 Result<std::string> sha256Remote(RemoteHost &host, const std::string &path, const CancelToken &cancel);
 
@@ -38,6 +44,9 @@ struct DownloadResult {
 struct DownloadOptions {
     uint64_t rangeBytes = 4ull << 30; ///< one remote command per range (resume is byte-exact anyway)
     int attempts = 3; ///< per range, for short reads while the link is up
+    /// Size and mtime already known (a listing of the capture directory, a batched stat): saves one
+    /// remote command per file. Trusted for the first attempt only; a sha256 mismatch stats again.
+    std::optional<RemoteStat> knownStat;
 };
 
 /// Downloads a remote file to localPath with byte-range resume and a sha256 check:

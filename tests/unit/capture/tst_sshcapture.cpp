@@ -223,6 +223,35 @@ private slots:
         QCOMPARE(third->transferred, uint64_t(0));
     }
 
+    void statManyAnswersWhatExists()
+    {
+        const QString a = makeFile(QStringLiteral("many a.bin"), 1000);
+        const QString b = makeFile(QStringLiteral("many\nb.bin"), 2000);
+        const QString c = makeFile(QStringLiteral("many-c.bin"), 3000);
+        const std::vector<std::string> paths {a.toStdString(), b.toStdString(),
+            QString(m_work.path() + QStringLiteral("/missing.bin")).toStdString(), c.toStdString()};
+        auto st = statRemoteMany(*m_host, paths, {});
+        QVERIFY2(st, st ? "" : st.error().toString().c_str());
+        QCOMPARE(st->size(), std::size_t(2)); // the missing file and the one with a newline are left out
+        QCOMPARE(st->at(a.toStdString()).size, uint64_t(1000));
+        QCOMPARE(st->at(c.toStdString()).size, uint64_t(3000));
+        QVERIFY(st->at(c.toStdString()).mtime > 1600000000);
+    }
+
+    void staleKnownStatIsCorrected()
+    {
+        // A listing taken while the file was still growing: the first attempt reads too little, the
+        // sha256 disagrees, and the second attempt stats afresh and gets it all.
+        const QString remote = makeFile(QStringLiteral("grown.bin"), 3 * 1024 * 1024);
+        const QString local = m_work.path() + QStringLiteral("/dl/grown.bin");
+        DownloadOptions opts;
+        opts.knownStat = RemoteStat {1024 * 1024, QFileInfo(remote).lastModified().toSecsSinceEpoch()};
+        auto d = downloadFile(*m_host, remote.toStdString(), local.toStdString(), nullptr, {}, opts);
+        QVERIFY2(d, d ? "" : d.error().toString().c_str());
+        QCOMPARE(d->size, uint64_t(3 * 1024 * 1024));
+        QCOMPARE(fileSha(local), fileSha(remote));
+    }
+
     void downloadScansPacketTimes()
     {
         // A classic pcap (little endian, microseconds) of 30 000 records, cut after 3 MB and resumed:
