@@ -200,7 +200,8 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
             cancelled = true;
         } else if (r.timeoutMs > 0 && clock.elapsed() > r.timeoutMs) {
             timedOut = true;
-        } else if (ws.state() == QAbstractSocket::ConnectedState && sincePong.elapsed() > r.pongTimeoutMs) {
+        } else if (ws.state() == QAbstractSocket::ConnectedState && r.pingIntervalMs > 0
+            && sincePong.elapsed() > r.pongTimeoutMs) { // no pings sent: no pongs to wait for
             pongLost = true;
         } else {
             if (ws.state() == QAbstractSocket::ConnectedState && !messageSinceTick && readBuffer != 0) {
@@ -258,7 +259,7 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
     if (pongLost) {
         a.error = Error {QStringLiteral("%1: the API server stopped answering keep-alive pings for %2 s")
                              .arg(what)
-                             .arg(r.pongTimeoutMs / 1000)
+                             .arg(QString::number(r.pongTimeoutMs / 1000.0, 'g', 3))
                              .toStdString(),
             {}, "the connection to the cluster was lost; retry"};
         return a;
