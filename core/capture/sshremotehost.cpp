@@ -78,6 +78,16 @@ Result<CommandResult> SshRemoteHost::exec(const std::vector<std::string> &argv, 
             describe(),
             "allow the user passwordless sudo for tcpdump, kill, stat, dd, sha256sum, ip, df, rm "
             "(NOPASSWD in sudoers), or log in as root"};
+    // the shell could not find sudo itself (dash: "sudo: not found", bash: "sudo: command not found");
+    // sudo's own "sudo: CMD: command not found" exits 1, not 127
+    if (m_needsSudo && *m_needsSudo && cr.exitCode == 127
+        && (cr.err.find("sudo: not found") != std::string::npos
+            || cr.err.find("sudo: command not found") != std::string::npos))
+        return Error {"the login on " + m_session->describe()
+                + " is not root, and sudo is not installed there (or not on its PATH)",
+            describe(),
+            "log in as root, or install sudo and allow the user passwordless sudo (NOPASSWD in sudoers) for "
+            "tcpdump, kill, stat, dd, sha256sum, ip, df, rm"};
     return cr;
 }
 

@@ -1,8 +1,9 @@
 // Lab integration tests (label lab, needs the lab fixture) of the capture paths around preflight:
 // a non-root SSH login that captures through `sudo -n` (the lab's view user lbsuser), a user whose
-// sudo wants a password (lbsnosudo: refused fast, naming passwordless sudo), and each preflight
-// refusal (interface missing, ring larger than the free disk, a filter tcpdump rejects, no tcpdump)
-// over SSH and over the Kubernetes debug pod. Every refusal must exit 1 with a message on stderr
+// sudo wants a password (lbsnosudo) and one without sudo (lbsnosudobin) — both refused fast, saying
+// what to do — and each preflight refusal (interface missing, ring larger than the free disk, a
+// filter tcpdump rejects, no tcpdump) over SSH as root, over SSH through sudo, and over the
+// Kubernetes debug pod. Every refusal must exit 1 with a message on stderr
 // that names the node and what to do, and leave nothing behind: no debug pod (asked of kubesim with
 // curl), no tcpdump in the node's network namespace, no file in the remote capture directory.
 #include <QDir>
@@ -291,15 +292,27 @@ private slots:
             + remote);
     }
 
-    void sudoWantingPasswordFailsFast()
+    void nonRootWithoutUsableSudoFailsFast_data()
     {
-        const QJsonObject user = viewUser(QStringLiteral("password"));
+        QTest::addColumn<QString>("sudoRule");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("sudo wants a password")
+            << QStringLiteral("password") << QStringLiteral("wants a password, and lbscope runs sudo -n");
+        QTest::newRow("sudo not installed")
+            << QStringLiteral("absent") << QStringLiteral("is not root, and sudo is not installed there");
+    }
+    void nonRootWithoutUsableSudoFailsFast()
+    {
+        QFETCH(QString, sudoRule);
+        QFETCH(QString, expected);
+        const QJsonObject user = viewUser(sudoRule);
         if (user.isEmpty() || !user.value(QStringLiteral("sudo_installed")).toBool())
-            QSKIP("the lab has no view user whose sudo wants a password (lab status view_users; sudo "
-                  "comes from scripts/deps test)");
+            QSKIP(qPrintable(QStringLiteral("the lab has no view user with sudo rule '%1' (lab status "
+                                            "view_users; sudo comes from scripts/deps test)")
+                                 .arg(sudoRule)));
         const QString login = user.value(QStringLiteral("name")).toString();
         const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
-        const QString out = m_tmp.path() + QStringLiteral("/nosudo");
+        const QString out = m_tmp.path() + QStringLiteral("/nosudo-") + sudoRule;
         const Run cap = run(m_cli,
             QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), sshTarget(login),
                 QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
@@ -310,7 +323,8 @@ private slots:
         QVERIFY2(cap.code == 1,
             qPrintable(QStringLiteral("exit %1: %2").arg(cap.code).arg(QString::fromUtf8(cap.err))));
         QVERIFY2(cap.ms < 15000, qPrintable(QStringLiteral("took %1 ms").arg(cap.ms)));
-        QVERIFY2(cap.err.contains("wants a password, and lbscope runs sudo -n"), cap.err.constData());
+        QVERIFY2(cap.err.contains(expected.toUtf8()), cap.err.constData());
+        QVERIFY2(cap.err.contains("log in as root"), cap.err.constData());
         QVERIFY2(cap.err.contains("passwordless sudo"), cap.err.constData()); // what to do
         QVERIFY2(cap.err.contains(QByteArray(QByteArray("127.0.0.1:") + m_sshPort.toUtf8())),
             cap.err.constData()); // where
@@ -322,14 +336,15 @@ private slots:
         QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
     }
 
-    // ---- b. preflight refusals, over SSH (root) and over the debug pod ----
+    // ---- b. preflight refusals, over SSH (root, and a login using sudo -n) and over the debug pod ----
 
     void preflightRefusals_data()
     {
         QTest::addColumn<QString>("transport");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QStringList>("args");
-        for (const QString &transport : {QStringLiteral("ssh"), QStringLiteral("kube")}) {
+        for (const QString &transport :
+            {QStringLiteral("ssh"), QStringLiteral("ssh-sudo"), QStringLiteral("kube")}) {
             const auto row = [&](const char *name) {
                 return &QTest::newRow(qPrintable(transport + QLatin1Char(' ') + QLatin1String(name)));
             };
@@ -363,9 +378,16 @@ private slots:
         const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
         const QString out = m_tmp.path() + QStringLiteral("/pf-") + uniqueName();
         QStringList full {QStringLiteral("capture")};
-        if (transport == QStringLiteral("ssh"))
+        if (transport == QStringLiteral("ssh")) {
             full << QStringLiteral("--ssh") << sshTarget(QStringLiteral("root")) << sshArgs();
-        else
+        } else if (transport == QStringLiteral("ssh-sudo")) {
+            const QJsonObject user = viewUser(QStringLiteral("nopasswd"));
+            if (user.isEmpty() || !user.value(QStringLiteral("sudo_installed")).toBool())
+                QSKIP("the lab has no view user with passwordless sudo (lab status view_users; sudo comes "
+                      "from scripts/deps test)");
+            full << QStringLiteral("--ssh") << sshTarget(user.value(QStringLiteral("name")).toString())
+                 << sshArgs();
+        } else
             full << QStringLiteral("--node") << m_node << kubeArgs();
         full << args << QStringLiteral("--duration") << QStringLiteral("3s") << QStringLiteral("--remote-dir")
              << remoteDir << QStringLiteral("--out") << out;

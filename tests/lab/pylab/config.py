@@ -28,8 +28,12 @@ SSH_USER = "root"
 # Non-root logins that exist only inside the lab's node views (a bind-mounted passwd/group/sudoers
 # per view; the host's accounts are never touched): name -> (uid, sudo rule). "nopasswd" may run
 # anything as root without a password (what lbscope needs, through sudo -n); "password" is in
-# sudoers but must type a password (it has none), so sudo -n refuses it.
-VIEW_USERS = {"lbsuser": (64101, "nopasswd"), "lbsnosudo": (64102, "password")}
+# sudoers but must type a password (it has none), so sudo -n refuses it; "absent" logs in with a
+# PATH (sshd SetEnv) of a few basic tools and no sudo, as on a node where sudo is not installed.
+VIEW_USERS = {"lbsuser": (64101, "nopasswd"), "lbsnosudo": (64102, "password"),
+              "lbsnosudobin": (64103, "absent")}
+# the tools on the PATH of the "absent" user (links into /usr/bin, in ssh-users/no-sudo-bin)
+NO_SUDO_TOOLS = ("sh", "id", "uname", "cat", "ls", "mkdir", "df", "ip", "env")
 SSH_PORT_BASE = int(os.environ.get("LBSCOPE_LAB_SSH_PORT_BASE", "22010"))
 
 
@@ -131,6 +135,7 @@ class Paths:
         # the root-only ssh dir
         self.user_keys_dir = os.path.join(self.dir, "ssh-users")
         self.user_authorized_keys = os.path.join(self.user_keys_dir, "authorized_keys")
+        self.no_sudo_bin = os.path.join(self.user_keys_dir, "no-sudo-bin")
         self.known_hosts = os.path.join(self.ssh, "known_hosts")
         self.ssh_config = os.path.join(self.ssh, "config")
         self.forwarders = os.path.join(self.state, "forwarders")

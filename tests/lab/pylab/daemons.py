@@ -111,6 +111,11 @@ def make_user_key(paths):
     os.chmod(paths.user_keys_dir, 0o755)
     shutil.copyfile(paths.authorized_keys, paths.user_authorized_keys)
     os.chmod(paths.user_authorized_keys, 0o644)
+    os.makedirs(paths.no_sudo_bin, mode=0o755, exist_ok=True)
+    for tool in C.NO_SUDO_TOOLS:
+        src = shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin")
+        if src:
+            os.symlink(src, os.path.join(paths.no_sudo_bin, tool))
 
 
 def sshd_conf(d, paths):
@@ -133,6 +138,8 @@ PrintLastLog no
 Subsystem sftp internal-sftp
 Match User {",".join(C.VIEW_USERS)}
     AuthorizedKeysFile {paths.user_authorized_keys}
+Match User {",".join(u for u, (_, rule) in C.VIEW_USERS.items() if rule == "absent")}
+    SetEnv PATH={paths.no_sudo_bin}
 """
 
 

@@ -144,7 +144,8 @@ def write_view_etc(view_dir, host_name):
                     'Defaults secure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n'
                     "root ALL=(ALL:ALL) ALL\n")
             for u, (_, rule) in C.VIEW_USERS.items():
-                f.write(f"{u} {rules[rule]}\n")
+                if rule in rules:
+                    f.write(f"{u} {rules[rule]}\n")
         os.chmod(path, 0o440)
 
 
