@@ -2,7 +2,8 @@
 """The lab never changes the host's own network namespace, and down removes everything.
 
 Its own up/down cycles in its own lab dir (ctest runs it before the shared lab fixture):
-  1. snapshot the host (ip addr, ip route, ip -6 route, iptables-save, ip6tables-save, ip netns list)
+  1. snapshot the host (ip addr, ip route, ip -6 route, iptables-save, ip6tables-save, ip netns list,
+     /etc/passwd, group, shadow, hosts, sudoers and whether it knows the lab's view users)
   2. lab up: the host's addresses, routes and rules are unchanged while the lab runs
   3. lab down: the snapshot is identical again, no lab process or file is left
   4. a crashed up (killed half way) is cleaned up by down just the same
@@ -30,6 +31,15 @@ def snapshot():
             out = "\n".join(re.sub(r"\[\d+:\d+\]", "", line) for line in out.splitlines()
                             if not line.startswith("#"))
         snap[name] = out
+    # the view users (C.VIEW_USERS) live in bind-mounted copies inside the views only: the host's
+    # account files stay as they were, and the host knows none of those users
+    for path in ("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hosts", "/etc/sudoers"):
+        try:
+            with open(path, "rb") as f:
+                snap[path] = f.read()
+        except FileNotFoundError:
+            snap[path] = None
+    snap["getent view users"] = T.run(["getent", "passwd"] + list(C.VIEW_USERS), check=False).stdout
     return snap
 
 

@@ -54,6 +54,33 @@ class SshTest(T.LabTestCase):
             self.assertNotEqual(p.returncode, 0)
             self.assertIn("Permission denied", p.stderr)
 
+    def test_view_users(self):
+        """Non-root logins exist in every node view only: lbsuser's sudo -n works, lbsnosudo's wants a
+        password, lbsnosudobin has no sudo; the host does not know them."""
+        st = T.status()
+        users = {u["name"]: u for u in st["view_users"]}
+        self.assertEqual({u["sudo"] for u in users.values()}, {"nopasswd", "password", "absent"})
+        self.assertEqual(T.run(["getent", "passwd"] + list(users), check=False).stdout, "")
+        installed = all(u["sudo_installed"] for u in users.values())
+        for n in st["nodes"]:
+            _, port = target(n["ssh"])
+            for name, u in users.items():
+                p = T.run(ssh_argv(st) + ["-p", port, f"{name}@127.0.0.1", "id -u; uname -n; sudo -n -- id -u"],
+                          check=False, timeout=30)
+                lines = p.stdout.split()
+                self.assertEqual(lines[:2], [str(u["uid"]), n["name"]], p.stderr)
+                if u["sudo"] == "absent":
+                    self.assertEqual(p.returncode, 127, p.stderr)
+                    self.assertIn("sudo: not found", p.stderr)
+                elif not installed:
+                    continue  # sudo is not installed on this host (scripts/deps test adds it)
+                elif u["sudo"] == "nopasswd":
+                    self.assertEqual((p.returncode, lines[2:]), (0, ["0"]), p.stderr)
+                    self.assertNotIn("unable to resolve host", p.stderr)
+                else:
+                    self.assertEqual(p.returncode, 1)
+                    self.assertIn("a password is required", p.stderr)
+
 
 if __name__ == "__main__":
     T.main()
