@@ -3,9 +3,10 @@
 // sudo wants a password (lbsnosudo) and one without sudo (lbsnosudobin) — both refused fast, saying
 // what to do — and each preflight refusal (interface missing, ring larger than the free disk, a
 // filter tcpdump rejects, no tcpdump) over SSH as root, over SSH through sudo, and over the
-// Kubernetes debug pod. Every refusal must exit 1 with a message on stderr
-// that names the node and what to do, and leave nothing behind: no debug pod (asked of kubesim with
-// curl), no tcpdump in the node's network namespace, no file in the remote capture directory.
+// Kubernetes debug pod (the image's tools and, with --host-tcpdump, the node's own). Every refusal
+// must exit 1 with a message on stderr that names the node and what to do, and leave nothing
+// behind: no debug pod (asked of kubesim with curl), no tcpdump in the node's network namespace,
+// no file in the remote capture directory.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -322,6 +323,7 @@ private slots:
             60000);
         QVERIFY2(cap.code == 1,
             qPrintable(QStringLiteral("exit %1: %2").arg(cap.code).arg(QString::fromUtf8(cap.err))));
+        qInfo("refused in %lld ms: %s", static_cast<long long>(cap.ms), cap.err.trimmed().constData());
         QVERIFY2(cap.ms < 15000, qPrintable(QStringLiteral("took %1 ms").arg(cap.ms)));
         QVERIFY2(cap.err.contains(expected.toUtf8()), cap.err.constData());
         QVERIFY2(cap.err.contains("log in as root"), cap.err.constData());
@@ -343,8 +345,8 @@ private slots:
         QTest::addColumn<QString>("transport");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QStringList>("args");
-        for (const QString &transport :
-            {QStringLiteral("ssh"), QStringLiteral("ssh-sudo"), QStringLiteral("kube")}) {
+        for (const QString &transport : {QStringLiteral("ssh"), QStringLiteral("ssh-sudo"),
+                 QStringLiteral("kube"), QStringLiteral("kube-host")}) {
             const auto row = [&](const char *name) {
                 return &QTest::newRow(qPrintable(transport + QLatin1Char(' ') + QLatin1String(name)));
             };
@@ -373,7 +375,7 @@ private slots:
         QFETCH(QString, transport);
         QFETCH(QString, kind);
         QFETCH(QStringList, args);
-        if (transport == QStringLiteral("kube") && !kubeAvailable())
+        if (transport.startsWith(QStringLiteral("kube")) && !kubeAvailable())
             QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
         const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
         const QString out = m_tmp.path() + QStringLiteral("/pf-") + uniqueName();
@@ -387,14 +389,18 @@ private slots:
                       "from scripts/deps test)");
             full << QStringLiteral("--ssh") << sshTarget(user.value(QStringLiteral("name")).toString())
                  << sshArgs();
-        } else
+        } else {
             full << QStringLiteral("--node") << m_node << kubeArgs();
+            if (transport == QStringLiteral("kube-host")) // the node's own tools, chroot /host
+                full << QStringLiteral("--host-tcpdump");
+        }
         full << args << QStringLiteral("--duration") << QStringLiteral("3s") << QStringLiteral("--remote-dir")
              << remoteDir << QStringLiteral("--out") << out;
         if (!args.contains(QStringLiteral("--ring")))
             full << QStringLiteral("--ring") << QStringLiteral("1x2");
         const Run r = run(m_cli, full, 120000);
         const QString err = QString::fromUtf8(r.err);
+        qInfo("refused in %lld ms: %s", static_cast<long long>(r.ms), r.err.trimmed().constData());
         QVERIFY2(r.code == 1, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(err)));
         QVERIFY2(err.contains(QStringLiteral("preflight")) || err.contains(QStringLiteral("could not run")),
             qPrintable(err));
@@ -454,7 +460,7 @@ private slots:
         QCOMPARE(tcpdumpsOnNode(), 0);
         QCOMPARE(filesIn(remoteDir), 0);
         QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
-        if (transport == QStringLiteral("kube"))
+        if (transport.startsWith(QStringLiteral("kube")))
             QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
         nodeExec({QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
     }
