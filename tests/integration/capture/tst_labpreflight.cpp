@@ -293,6 +293,74 @@ private slots:
             + remote);
     }
 
+    // Through sudo, a dropped capture is re-attached (stopped with sudo kill, its root-owned files
+    // downloaded and removed with sudo rm), and an aborted one leaves no tcpdump and no file.
+    void nonRootDroppedThenAttachedAndAbortedThroughSudo()
+    {
+        const QJsonObject user = viewUser(QStringLiteral("nopasswd"));
+        if (user.isEmpty() || !user.value(QStringLiteral("sudo_installed")).toBool())
+            QSKIP("the lab has no view user with passwordless sudo (lab status view_users; sudo comes "
+                  "from scripts/deps test)");
+        const QString login = user.value(QStringLiteral("name")).toString();
+        for (const bool abort : {false, true}) {
+            const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
+            const QString out
+                = m_tmp.path() + (abort ? QStringLiteral("/sudo-abort") : QStringLiteral("/sudo-attach"));
+            QProcess cap;
+            cap.start(m_cli,
+                QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), sshTarget(login),
+                    QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
+                    QStringLiteral("1x2"), QStringLiteral("--remote-dir"), remoteDir, QStringLiteral("--out"),
+                    out}
+                    + sshArgs());
+            QVERIFY(cap.waitForStarted());
+            QByteArray err;
+            QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on")
+                    || cap.state() == QProcess::NotRunning,
+                60000);
+            QVERIFY2(cap.state() == QProcess::Running, err.constData());
+            const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+            const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+            QVERIFY(pid > 1);
+            QCOMPARE(tcpdumpsOnNode(), 1);
+            if (abort) {
+                ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // stop...
+                QTest::qWait(300);
+                ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // ...and abort
+                QVERIFY(cap.waitForFinished(60000));
+                err += cap.readAllStandardError();
+                QVERIFY2(cap.exitCode() == 130, err.constData());
+                QVERIFY2(err.contains("remote files removed"), err.constData());
+            } else {
+                cap.kill(); // the connection dies with it; tcpdump keeps running as root
+                cap.waitForFinished(5000);
+                QTest::qWait(500);
+                QCOMPARE(tcpdumpsOnNode(), 1);
+                const Run att = run(m_cli,
+                    QStringList {QStringLiteral("capture"), QStringLiteral("--attach"), out,
+                        QStringLiteral("--duration"), QStringLiteral("2s"), QStringLiteral("--remove-remote")}
+                        + sshArgs());
+                QVERIFY2(att.code == 0, att.err.constData());
+                QVERIFY2(att.err.contains("re-attached"), att.err.constData());
+                const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
+                QCOMPARE(
+                    m.value(QStringLiteral("endpoint")).toString().section(QLatin1Char('@'), 0, 0), login);
+                const QJsonArray files = m.value(QStringLiteral("files")).toArray();
+                QVERIFY(!files.isEmpty());
+                for (const auto &fv : files) {
+                    const QString local
+                        = out + QLatin1Char('/') + fv.toObject().value(QStringLiteral("name")).toString();
+                    QVERIFY2(ownedAndReadable(local), qPrintable(local));
+                    QCOMPARE(
+                        localSha(local), fv.toObject().value(QStringLiteral("sha256")).toString().toUtf8());
+                }
+            }
+            QCOMPARE(tcpdumpsOnNode(), 0);
+            QCOMPARE(filesIn(remoteDir), 0); // root-owned files removed through sudo rm
+            nodeExec({QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
+        }
+    }
+
     void nonRootWithoutUsableSudoFailsFast_data()
     {
         QTest::addColumn<QString>("sudoRule");
