@@ -146,6 +146,20 @@ std::string nodeNameProblem(const std::string &node)
         + "' is not a Kubernetes node name (lower-case letters, digits, '-' and '.'; see kubectl get nodes)";
 }
 
+std::string podRefProblem(const std::string &ref, const std::string &container)
+{
+    const auto slash = ref.find('/');
+    const auto valid = [](const std::string &n) { return !n.empty() && nodeNameProblem(n).empty(); };
+    std::string shown;
+    for (char c : ref.substr(0, 80))
+        shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+    if (slash == std::string::npos || !valid(ref.substr(0, slash)) || !valid(ref.substr(slash + 1)))
+        return "--pod '" + shown + "' is not NAMESPACE/POD (lower-case letters, digits, '-' and '.')";
+    if (!container.empty() && !valid(container))
+        return "--container is not a container name (lower-case letters, digits and '-')";
+    return {};
+}
+
 std::string targetProblem(const CommonOptions &o, const std::string &node)
 {
     if (!node.empty())
@@ -399,6 +413,28 @@ Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptio
             "use --ssh USER@HOST"};
 #endif
     return Error {"no node given", {}, "pass --ssh USER@HOST[:PORT] or --node NODE"};
+}
+
+Result<std::unique_ptr<capture::RemoteHost>> connectPodHost(const CommonOptions &options,
+    const std::string &podRef, const std::string &container, const CancelToken &cancel)
+{
+#ifdef HAVE_LBSCOPE_KUBE
+    auto client = kubeClient(options);
+    if (!client)
+        return client.error();
+    const auto slash = podRef.find('/');
+    auto host = capture::KubeRemoteHost::attach(std::move(client.value()),
+        QString::fromStdString(podRef.substr(0, slash)), QString::fromStdString(podRef.substr(slash + 1)),
+        QString::fromStdString(container), cancel);
+    if (!host)
+        return host.error();
+    return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
+#else
+    (void)options;
+    (void)container;
+    (void)cancel;
+    return Error {"--pod needs the Kubernetes transport, which this build of lbscope-cli lacks", podRef, {}};
+#endif
 }
 
 } // namespace lbs::cli

@@ -97,4 +97,12 @@ Result<ServiceTarget> locateService(
 Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptions &options,
     const std::string &node, const CancelToken &cancel, std::string *endpointOut);
 
+/// An existing pod given as NAMESPACE/POD (`fetch --pod`, like kubectl cp's source): commands run in
+/// `container` (empty: the default one); nothing is created or deleted.
+Result<std::unique_ptr<capture::RemoteHost>> connectPodHost(const CommonOptions &options,
+    const std::string &podRef, const std::string &container, const CancelToken &cancel);
+
+/// Why `--pod NAMESPACE/POD` (and `--container`) cannot name a pod; empty when they can.
+std::string podRefProblem(const std::string &ref, const std::string &container);
+
 } // namespace lbs::cli

@@ -15,20 +15,24 @@ namespace lbs::cli {
 namespace {
 
 const char *kFetchHelp
-    = "usage: lbscope-cli fetch (--node NODE | --ssh USER@HOST[:PORT]) REMOTE_PATH... --out DIR "
-      "[--remove-remote]\n"
+    = "usage: lbscope-cli fetch (--node NODE | --ssh USER@HOST[:PORT] | --pod NAMESPACE/POD [--container "
+      "C])\n"
+      "                         REMOTE_PATH... --out DIR [--remove-remote]\n"
       "\n"
       "Downloads files already on a node into DIR: one streaming read per file (4 GiB ranges), resumed from\n"
       "NAME.part after an interruption, complete only when size and sha256 match the node's sha256sum.\n"
       "Writes DIR/manifest.json (capture files get their first/last packet times). Running it again\n"
-      "skips files already complete.\n\n";
+      "skips files already complete.\n"
+      "--node runs a short-lived debug pod on the node (deleted afterwards) and reads the node's files;\n"
+      "--pod reads the files of an existing, running pod as kubectl cp does (it needs sh, stat and dd or\n"
+      "tail in the container; it is neither created nor deleted).\n\n";
 
 } // namespace
 
 int runFetch(const std::vector<std::string> &args)
 {
     CommonOptions common;
-    std::string out, node;
+    std::string out, node, pod, container;
     std::vector<std::string> paths;
     bool removeRemote = false;
     for (std::size_t i = 0; i < args.size();) {
@@ -48,13 +52,13 @@ int runFetch(const std::vector<std::string> &args)
         if (name == "--remove-remote") {
             removeRemote = true;
             ++i;
-        } else if (name == "--out" || name == "--node") {
+        } else if (name == "--out" || name == "--node" || name == "--pod" || name == "--container") {
             auto v = optionValue(args, i);
             if (!v) {
                 std::fprintf(stderr, "lbscope-cli fetch: %s\n", v.error().toString().c_str());
                 return 2;
             }
-            (name == "--out" ? out : node) = v.value();
+            (name == "--out" ? out : name == "--node" ? node : name == "--pod" ? pod : container) = v.value();
         } else if (a.rfind("--", 0) == 0) {
             std::fprintf(stderr, "lbscope-cli fetch: unknown option '%s' (see --help)\n", a.c_str());
             return 2;
@@ -63,10 +67,15 @@ int runFetch(const std::vector<std::string> &args)
             ++i;
         }
     }
-    if (out.empty() || paths.empty() || (common.ssh.empty() && node.empty())) {
+    const int targets = int(!common.ssh.empty()) + int(!node.empty()) + int(!pod.empty());
+    if (out.empty() || paths.empty() || targets != 1) {
         std::fprintf(stderr,
-            "lbscope-cli fetch: need --ssh or --node, at least one REMOTE_PATH, and --out DIR "
+            "lbscope-cli fetch: need one of --ssh, --node or --pod, at least one REMOTE_PATH, and --out DIR "
             "(see --help)\n");
+        return 2;
+    }
+    if (!container.empty() && pod.empty()) {
+        std::fprintf(stderr, "lbscope-cli fetch: --container goes with --pod\n");
         return 2;
     }
     for (const auto &p : paths) {
@@ -78,11 +87,15 @@ int runFetch(const std::vector<std::string> &args)
     CancelToken stop, abort;
     installInterruptHandlers(abort, abort); // fetch: the first Ctrl+C already stops (the .part stays)
     std::string endpoint;
-    if (const std::string why = targetProblem(common, node); !why.empty()) {
+    if (const std::string why = pod.empty() ? targetProblem(common, node) : podRefProblem(pod, container);
+        !why.empty()) {
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", why.c_str());
         return 2;
     }
-    auto host = connectRemoteHost(common, node, abort, &endpoint);
+    auto host = pod.empty() ? connectRemoteHost(common, node, abort, &endpoint)
+                            : connectPodHost(common, pod, container, abort);
+    if (!pod.empty())
+        endpoint = "pod " + pod;
     if (!host) {
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", host.error().toString().c_str());
         return 1;

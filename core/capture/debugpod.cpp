@@ -192,6 +192,53 @@ Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
     return std::make_pair(std::move(pod), meta.value(QStringLiteral("resourceVersion")).toString());
 }
 
+Result<std::unique_ptr<DebugPod>> DebugPod::attach(kube::KubeClient &client, const QString &nameSpace,
+    const QString &name, const QString &container, const CancelToken &cancel)
+{
+    const QString ref = nameSpace + QLatin1Char('/') + name;
+    auto got = client.request("GET",
+        QStringLiteral("/api/v1/namespaces/%1/pods/%2").arg(pathSegment(nameSpace), pathSegment(name)), {},
+        {}, {}, cancel);
+    if (!got)
+        return got.error();
+    if (got->status == 404)
+        return podError(QStringLiteral("pod %1 does not exist").arg(ref),
+            QStringLiteral("check the name with: kubectl get pods -n %1").arg(nameSpace), client.describe());
+    if (got->status != 200)
+        return kube::mapHttpError(
+            got->status, got->body, QStringLiteral("get pod %1").arg(ref), client.errorContext());
+    const QJsonObject pod = got->object();
+    const QString phase
+        = pod.value(QStringLiteral("status")).toObject().value(QStringLiteral("phase")).toString();
+    if (phase != QLatin1String("Running"))
+        return podError(QStringLiteral("pod %1 is %2, not Running: nothing can be run in it")
+                            .arg(ref, phase.isEmpty() ? QStringLiteral("in no phase") : phase),
+            QStringLiteral("wait until it runs, or fetch from the node with --node"), client.describe());
+    const QJsonObject spec = pod.value(QStringLiteral("spec")).toObject();
+    QStringList names;
+    for (const QJsonValue &c : spec.value(QStringLiteral("containers")).toArray())
+        names << c.toObject().value(QStringLiteral("name")).toString();
+    QString chosen = container;
+    if (chosen.isEmpty())
+        chosen = pod.value(QStringLiteral("metadata"))
+                     .toObject()
+                     .value(QStringLiteral("annotations"))
+                     .toObject()
+                     .value(QStringLiteral("kubectl.kubernetes.io/default-container"))
+                     .toString();
+    if (chosen.isEmpty())
+        chosen = names.value(0);
+    if (!names.contains(chosen))
+        return podError(QStringLiteral("pod %1 has no container '%2'").arg(ref, chosen),
+            QStringLiteral("its containers: %1").arg(names.join(QStringLiteral(", "))), client.describe());
+    std::unique_ptr<DebugPod> p(new DebugPod(
+        client, nameSpace, name, spec.value(QStringLiteral("nodeName")).toString(), QString(), false));
+    p->m_container = chosen;
+    p->m_attached = true;
+    p->release(); // not ours: never deleted
+    return p;
+}
+
 Result<std::unique_ptr<DebugPod>> DebugPod::create(
     kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
 {

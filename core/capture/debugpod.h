@@ -48,6 +48,11 @@ public:
     /// the start-up times overlap. On any failure every pod made so far is deleted.
     static Result<std::vector<std::unique_ptr<DebugPod>>> createMany(kube::KubeClient &client,
         const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel);
+    /// An existing pod (what `kubectl cp` works on), used as it is and never deleted: commands run in
+    /// `container` (empty: the kubectl.kubernetes.io/default-container annotation, else the first one).
+    /// Fails with a specific message when the pod is missing, not Running or has no such container.
+    static Result<std::unique_ptr<DebugPod>> attach(kube::KubeClient &client, const QString &nameSpace,
+        const QString &name, const QString &container, const CancelToken &cancel);
     ~DebugPod();
     DebugPod(const DebugPod &) = delete;
     DebugPod &operator=(const DebugPod &) = delete;
@@ -64,7 +69,8 @@ public:
     QString name() const { return m_name; }
     QString nameSpace() const { return m_nameSpace; }
     QString node() const { return m_node; }
-    QString container() const { return QStringLiteral("debug"); }
+    QString container() const { return m_container; }
+    bool attached() const { return m_attached; } ///< an existing pod (attach()), not one we made
     QString image() const { return m_image; }
     bool hostTools() const { return m_hostTools; }
     kube::KubeClient &client() { return m_client; }
@@ -87,6 +93,8 @@ private:
     QString m_image;
     bool m_hostTools = false;
     bool m_removed = false;
+    bool m_attached = false;
+    QString m_container = QStringLiteral("debug");
 };
 
 /// Makes sure `nameSpace` exists. Creates it with pod-security.kubernetes.io/{enforce,audit,warn}=privileged

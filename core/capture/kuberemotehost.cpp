@@ -22,6 +22,18 @@ Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::open(
     return host;
 }
 
+Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::attach(std::unique_ptr<kube::KubeClient> client,
+    const QString &nameSpace, const QString &pod, const QString &container, const CancelToken &cancel)
+{
+    auto p = DebugPod::attach(*client, nameSpace, pod, container, cancel);
+    if (!p)
+        return p.error();
+    std::unique_ptr<KubeRemoteHost> host(new KubeRemoteHost(*p.value()));
+    host->m_ownedClient = std::move(client);
+    host->m_ownedPod = std::move(p.value());
+    return host;
+}
+
 Status KubeRemoteHost::close(const CancelToken &cancel)
 {
     return m_pod.remove(cancel);
@@ -29,6 +41,10 @@ Status KubeRemoteHost::close(const CancelToken &cancel)
 
 std::string KubeRemoteHost::describe() const
 {
+    if (m_pod.attached())
+        return QStringLiteral("pod %1/%2 (container %3, node %4)")
+            .arg(m_pod.nameSpace(), m_pod.name(), m_pod.container(), m_pod.node())
+            .toStdString();
     return QStringLiteral("node %1 (via pod %2/%3)")
         .arg(m_pod.node(), m_pod.nameSpace(), m_pod.name())
         .toStdString();

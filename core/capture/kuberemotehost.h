@@ -16,6 +16,10 @@ public:
     /// is deleted when the host is destroyed (or earlier with close()).
     static Result<std::unique_ptr<KubeRemoteHost>> open(
         std::unique_ptr<kube::KubeClient> client, const DebugPodOptions &options, const CancelToken &cancel);
+    /// A host over an existing pod (`fetch --pod`): commands run in its container, nothing is created
+    /// or deleted. Owns the client.
+    static Result<std::unique_ptr<KubeRemoteHost>> attach(std::unique_ptr<kube::KubeClient> client,
+        const QString &nameSpace, const QString &pod, const QString &container, const CancelToken &cancel);
     ~KubeRemoteHost() override;
     /// Deletes an owned debug pod now and reports errors (the destructor would do it silently).
     Status close(const CancelToken &cancel);

@@ -186,6 +186,10 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
         [&](QAbstractSocket::SocketError) {
             if (socketError.isEmpty())
                 socketError = ws.errorString();
+            // A refused upgrade (e.g. 400 for a wrong container) leaves the HTTP connection open: QWebSocket
+            // reports the error but never disconnects, and the exec would wait for its timeout.
+            if (version == execproto::Version::Unknown && out.protocol.isEmpty())
+                loop.quit();
         });
     QObject::connect(&ws, &QWebSocket::disconnected, &loop, &QEventLoop::quit);
 

@@ -227,6 +227,75 @@ private slots:
         QVERIFY(lbscopePods().isEmpty());
     }
 
+    void fetchFromExistingPod()
+    {
+        // fetch --pod reads an existing pod's files as kubectl cp does: nothing is created or deleted,
+        // and the copy is verified like any other download.
+        CancelToken cancel;
+        const QString dir = u"/var/tmp/lbscope"_s;
+        QVERIFY(run(QStringLiteral(LBSCOPE_NODE_EXEC),
+                    {u"lab-node-1"_s, u"--"_s, u"sh"_s, u"-c"_s,
+                        u"mkdir -p %1 && head -c 3000017 /dev/urandom > %1/frompod.bin"_s.arg(dir)})
+                    .exitCode
+            == 0);
+        const QJsonObject podObj = QJsonDocument::fromJson(
+            uR"({"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"cp-source-","labels":{"app":"cp-source"}},
+              "spec":{"nodeName":"lab-node-1","hostNetwork":true,"restartPolicy":"Never","terminationGracePeriodSeconds":1,
+               "containers":[{"name":"files","image":"docker.io/library/busybox:stable","command":["sleep","3600"],
+                              "volumeMounts":[{"name":"d","mountPath":"/var/tmp/lbscope"}]}],
+               "volumes":[{"name":"d","hostPath":{"path":"/var/tmp/lbscope","type":"DirectoryOrCreate"}}]}})"_s
+                .toUtf8())
+                                       .object();
+        auto made = m_client->post(u"/api/v1/namespaces/default/pods"_s, podObj, cancel);
+        QVERIFY2(made.ok(), made.ok() ? "" : made.error().toString().c_str());
+        const QString name = made->value(u"metadata"_s).toObject().value(u"name"_s).toString();
+        const QString podPath = u"/api/v1/namespaces/default/pods/"_s + name;
+        struct DeletePod {
+            kube::KubeClient &c;
+            QString path;
+            ~DeletePod()
+            {
+                CancelToken t;
+                c.request("DELETE", path, {}, {}, {}, t);
+            }
+        } deleteAtEnd {*m_client, podPath};
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_client->get(podPath, cancel)->value(u"status"_s).toObject().value(u"phase"_s).toString()
+                == u"Running"_s,
+            30000);
+
+        const QString out = m_tmp.filePath(u"frompod"_s);
+        const Run ok = cli({u"fetch"_s, u"--kubeconfig"_s, m_kubeconfig, u"--pod"_s, u"default/"_s + name,
+            dir + u"/frompod.bin"_s, u"--out"_s, out});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        const Run nodeSha = run(QStringLiteral(LBSCOPE_NODE_EXEC),
+            {u"lab-node-1"_s, u"--"_s, u"sha256sum"_s, dir + u"/frompod.bin"_s});
+        const Run localSha = run(u"sha256sum"_s, {out + u"/frompod.bin"_s});
+        QVERIFY(nodeSha.out.size() > 64);
+        QCOMPARE(localSha.out.left(64), nodeSha.out.left(64));
+        QFile mf(out + u"/manifest.json"_s);
+        QVERIFY(mf.open(QIODevice::ReadOnly));
+        const QJsonObject m = QJsonDocument::fromJson(mf.readAll()).object();
+        QCOMPARE(m.value(u"endpoint"_s).toString(), u"pod default/"_s + name);
+        QCOMPARE(m.value(u"node"_s).toString(), u"lab-node-1"_s);
+        QVERIFY(lbscopePods().isEmpty()); // no debug pod was made
+        QVERIFY(m_client->get(podPath, cancel).ok()); // and the source pod is still there
+
+        const Run missing = cli({u"fetch"_s, u"--kubeconfig"_s, m_kubeconfig, u"--pod"_s,
+            u"default/no-such-pod"_s, dir + u"/frompod.bin"_s, u"--out"_s, m_tmp.filePath(u"missing"_s)});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("pod default/no-such-pod does not exist"), missing.err.constData());
+        const Run wrongContainer
+            = cli({u"fetch"_s, u"--kubeconfig"_s, m_kubeconfig, u"--pod"_s, u"default/"_s + name,
+                u"--container"_s, u"nope"_s, dir + u"/frompod.bin"_s, u"--out"_s, m_tmp.filePath(u"nope"_s)});
+        QCOMPARE(wrongContainer.exitCode, 1);
+        QVERIFY2(wrongContainer.err.contains("has no container 'nope'")
+                && wrongContainer.err.contains("its containers: files"),
+            wrongContainer.err.constData());
+        run(QStringLiteral(LBSCOPE_NODE_EXEC),
+            {u"lab-node-1"_s, u"--"_s, u"rm"_s, u"-f"_s, dir + u"/frompod.bin"_s});
+    }
+
     void cancelLeavesNoPodNorProcess()
     {
         CancelToken cancel;

@@ -88,8 +88,10 @@ void FakeApiServer::incomingConnection(qintptr fd)
             head += h.first + ": " + h.second + "\r\n";
         if (resp.chunks.isEmpty()) {
             head += "Content-Length: " + QByteArray::number(resp.body.size())
-                + "\r\nConnection: close\r\n\r\n";
+                + (resp.keepOpen ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
             socket->write(head + resp.body);
+            if (resp.keepOpen)
+                return;
         } else {
             head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
             socket->write(head);

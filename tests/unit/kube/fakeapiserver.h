@@ -30,9 +30,11 @@ struct FakeResponse {
     QList<QByteArray> chunks;
     int chunkDelayMs = 0;
     QList<QPair<QByteArray, QByteArray>> headers;
+    bool keepOpen
+        = false; ///< keep the connection after a plain answer (as Go's server does on a refused upgrade)
     static FakeResponse json(int status, const QByteArray &body)
     {
-        return FakeResponse {status, body, {}, 0, {}};
+        return FakeResponse {status, body, {}, 0, {}, false};
     }
     static FakeResponse kubeStatus(int code, const QString &reason, const QString &message);
 };

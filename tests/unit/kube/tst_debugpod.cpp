@@ -261,6 +261,81 @@ private slots:
             pod.error().toString().c_str());
         QVERIFY(api.deleted);
     }
+
+    void attachToExistingPod_data()
+    {
+        QTest::addColumn<QByteArray>("pod"); // GET answer body; empty: 404
+        QTest::addColumn<QString>("container"); // --container
+        QTest::addColumn<QString>("chosen"); // expected container, or empty when attach must fail
+        QTest::addColumn<QString>("error"); // part of the expected message
+        const QByteArray twoContainers
+            = R"({"metadata":{"name":"src","annotations":{"kubectl.kubernetes.io/default-container":"files"}},
+                 "spec":{"nodeName":"n7","containers":[{"name":"side"},{"name":"files"}]},
+                 "status":{"phase":"Running"}})";
+        const QByteArray plain = R"({"metadata":{"name":"src"},"spec":{"nodeName":"n7",
+                 "containers":[{"name":"side"},{"name":"files"}]},"status":{"phase":"Running"}})";
+        QTest::newRow("annotation names the default")
+            << twoContainers << QString() << u"files"_s << QString();
+        QTest::newRow("first container without annotation") << plain << QString() << u"side"_s << QString();
+        QTest::newRow("explicit container") << twoContainers << u"side"_s << u"side"_s << QString();
+        QTest::newRow("no such container") << twoContainers << u"nope"_s << QString()
+                                           << u"has no container 'nope' (its containers: side, files)"_s;
+        QTest::newRow("not running") << QByteArray(
+            R"({"metadata":{"name":"src"},"spec":{"containers":[{"name":"a"}]},
+                 "status":{"phase":"Pending"}})")
+                                     << QString() << QString()
+                                     << u"pod default/src is Pending, not Running"_s;
+        QTest::newRow("missing") << QByteArray() << QString() << QString()
+                                 << u"pod default/src does not exist"_s;
+    }
+
+    void attachToExistingPod()
+    {
+        QFETCH(QByteArray, pod);
+        QFETCH(QString, container);
+        QFETCH(QString, chosen);
+        QFETCH(QString, error);
+        QString execContainer;
+        FakeApiServer server([&](const FakeRequest &r) {
+            if (r.method == "GET" && r.path == u"/api/v1/namespaces/default/pods/src"_s)
+                return pod.isEmpty()
+                    ? FakeResponse::kubeStatus(404, u"NotFound"_s, u"pods \"src\" not found"_s)
+                    : FakeResponse::json(200, pod);
+            if (r.path.endsWith(u"/exec"_s)) {
+                // Refuse the upgrade as a real API server does for a bad request, and keep the connection:
+                // the client must not wait for a close that never comes.
+                execContainer = r.query(u"container"_s);
+                FakeResponse refused = FakeResponse::kubeStatus(400, u"BadRequest"_s, u"no"_s);
+                refused.keepOpen = true;
+                return refused;
+            }
+            return FakeResponse::kubeStatus(404, u"NotFound"_s, r.path);
+        });
+        CancelToken cancel;
+        auto host = capture::KubeRemoteHost::attach(
+            client(server.url()), u"default"_s, u"src"_s, container, cancel);
+        for (const FakeRequest &r : server.requests)
+            QVERIFY2(r.method == "GET", "attach must neither create nor delete anything");
+        if (chosen.isEmpty()) {
+            QVERIFY(!host.ok());
+            QVERIFY2(QString::fromStdString(host.error().toString()).contains(error),
+                host.error().toString().c_str());
+            return;
+        }
+        QVERIFY2(host.ok(), host.ok() ? "" : host.error().toString().c_str());
+        QCOMPARE((*host)->nodeName(), std::string("n7"));
+        QCOMPARE(QString::fromStdString((*host)->describe()),
+            u"pod default/src (container %1, node n7)"_s.arg(chosen));
+        QElapsedTimer t;
+        t.start();
+        auto r = (*host)->run({"true"}, cancel);
+        QVERIFY(!r.ok());
+        QVERIFY2(t.elapsed() < 5000, qPrintable(u"a refused upgrade took %1 ms to fail"_s.arg(t.elapsed())));
+        QCOMPARE(execContainer, chosen);
+        host.value().reset();
+        for (const FakeRequest &req : server.requests)
+            QVERIFY2(req.method == "GET", "the attached pod must never be deleted");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDebugPod)
