@@ -44,6 +44,14 @@ Run run(const QString &program, const QStringList &args, int timeoutMs = 180000)
     return r;
 }
 
+// SIGINT to a child that is still running. A finished QProcess reports pid 0, and kill(0, SIGINT)
+// would interrupt this test's whole process group (ctest, flock, the shell that holds the lab).
+bool interrupt(QProcess &p)
+{
+    const qint64 pid = p.processId();
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), SIGINT) == 0;
+}
+
 } // namespace
 
 class TestLabCapture : public QObject {
@@ -229,7 +237,7 @@ private slots:
         // cut the transfer once a part of the file arrived
         QTRY_VERIFY_WITH_TIMEOUT(
             QFileInfo(part).size() > 20 * 1024 * 1024 || fetch.state() == QProcess::NotRunning, 120000);
-        ::kill(static_cast<pid_t>(fetch.processId()), SIGINT);
+        QVERIFY(interrupt(fetch));
         QVERIFY(fetch.waitForFinished(30000));
         QCOMPARE(fetch.exitCode(), 130);
         const qint64 partSize = QFileInfo(part).size();
@@ -258,9 +266,9 @@ private slots:
         const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
         QVERIFY(pid > 1);
         QVERIFY(!remoteProcessGone(m_node, pid));
-        ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // stop...
-        QTest::qWait(300);
-        ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // ...and abort
+        QVERIFY(interrupt(cap)); // stop...
+        QTest::qWait(50);
+        QVERIFY2(interrupt(cap), "the capture ended before the abort"); // ...and abort
         QVERIFY(cap.waitForFinished(60000));
         err += cap.readAllStandardError();
         QCOMPARE(cap.exitCode(), 130);
@@ -422,9 +430,9 @@ private slots:
         QVERIFY(pid > 1);
         QVERIFY(!remoteProcessGone(m_node, pid));
         QVERIFY2(debugPodsLeft() >= 1, "the running capture's debug pod is not seen by the pod query");
-        ::kill(static_cast<pid_t>(cap.processId()), SIGINT);
-        QTest::qWait(300);
-        ::kill(static_cast<pid_t>(cap.processId()), SIGINT);
+        QVERIFY(interrupt(cap)); // stop...
+        QTest::qWait(50);
+        QVERIFY2(interrupt(cap), "the capture ended before the abort"); // ...and abort
         QVERIFY(cap.waitForFinished(120000));
         QCOMPARE(cap.exitCode(), 130);
         QVERIFY(remoteProcessGone(m_node, pid));
@@ -459,7 +467,7 @@ private slots:
             qPrintable(QStringLiteral("fetch ended before the cut (exit %1): %2")
                            .arg(fetch.exitCode())
                            .arg(QString::fromUtf8(fetch.readAllStandardError()))));
-        ::kill(static_cast<pid_t>(fetch.processId()), SIGINT);
+        QVERIFY(interrupt(fetch));
         QVERIFY(fetch.waitForFinished(60000));
         QCOMPARE(fetch.exitCode(), 130);
         const qint64 partSize = QFileInfo(part).size();

@@ -58,6 +58,14 @@ QString uniqueName()
     return QUuid::createUuid().toString(QUuid::Id128).left(12);
 }
 
+// SIGINT to a child that is still running. A finished QProcess reports pid 0, and kill(0, SIGINT)
+// would interrupt this test's whole process group (ctest, flock, the shell that holds the lab).
+bool interrupt(QProcess &p)
+{
+    const qint64 pid = p.processId();
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), SIGINT) == 0;
+}
+
 } // namespace
 
 class TestLabPreflight : public QObject {
@@ -243,7 +251,7 @@ private slots:
                      .hasMatch(),
             status.out.constData());
         QTest::qWait(1500); // some packets (VRRP adverts on eth1, one a second)
-        ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // stop and download
+        QVERIFY(interrupt(cap)); // stop and download
         QVERIFY(cap.waitForFinished(120000));
         err += cap.readAllStandardError();
         QVERIFY2(cap.exitStatus() == QProcess::NormalExit && cap.exitCode() == 0, err.constData());
@@ -324,9 +332,9 @@ private slots:
             QVERIFY(pid > 1);
             QCOMPARE(tcpdumpsOnNode(), 1);
             if (abort) {
-                ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // stop...
-                QTest::qWait(300);
-                ::kill(static_cast<pid_t>(cap.processId()), SIGINT); // ...and abort
+                QVERIFY(interrupt(cap)); // stop...
+                QTest::qWait(50);
+                QVERIFY2(interrupt(cap), "the capture ended before the abort"); // ...and abort
                 QVERIFY(cap.waitForFinished(60000));
                 err += cap.readAllStandardError();
                 QVERIFY2(cap.exitCode() == 130, err.constData());
