@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QTest>
 
 #include <csignal>
@@ -201,6 +202,92 @@ private slots:
         QVERIFY(!s);
         QVERIFY2(
             s.error().message.find("permission denied") != std::string::npos, s.error().toString().c_str());
+    }
+
+    void passphraseProtectedKey_data()
+    {
+        QTest::addColumn<QString>("given"); // what the passphrase callback answers
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("right passphrase") << QStringLiteral("correct horse") << true;
+        QTest::newRow("wrong passphrase") << QStringLiteral("battery staple") << false;
+        QTest::newRow("no answer") << QString() << false;
+    }
+    void passphraseProtectedKey()
+    {
+        QFETCH(QString, given);
+        QFETCH(bool, ok);
+        // The fixture's user key, re-encrypted under a passphrase: the server accepts the key, so only the
+        // passphrase decides.
+        const QString enc = m_sshd.dir() + QStringLiteral("/id_user_enc");
+        QFile::remove(enc);
+        QVERIFY(QFile::copy(m_sshd.userKey(), enc));
+        QFile::setPermissions(enc, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QProcess keygen;
+        keygen.start(QStringLiteral("ssh-keygen"),
+            {QStringLiteral("-q"), QStringLiteral("-p"), QStringLiteral("-P"), QString(),
+                QStringLiteral("-N"), QStringLiteral("correct horse"), QStringLiteral("-f"), enc});
+        QVERIFY(keygen.waitForFinished(20000) && keygen.exitCode() == 0);
+        auto o = options(m_sshd.knownHosts());
+        o.identityFile = enc.toStdString();
+        int asked = 0;
+        std::string prompt;
+        o.passphrase = [&](const std::string &p) {
+            ++asked;
+            prompt = p;
+            return given.toStdString();
+        };
+        auto s = SshSession::connect(o, {});
+        QCOMPARE(s.ok(), ok);
+        QVERIFY2(asked >= 1, "the passphrase callback was never asked");
+        QVERIFY(!prompt.empty());
+        if (!ok)
+            QVERIFY2(s.error().message.find("cannot read the private key") != std::string::npos
+                    && s.error().hint.find("passphrase") != std::string::npos,
+                s.error().toString().c_str());
+    }
+
+    void agentKeyIsUsed()
+    {
+        // No --identity: the key comes from a real ssh-agent holding the fixture's user key (not on disk in
+        // ~/.ssh). Without the agent the same connect is refused, so it was the agent that logged in.
+        const QString sock = m_sshd.dir() + QStringLiteral("/agent.sock");
+        QProcess agent;
+        agent.start(QStringLiteral("ssh-agent"), {QStringLiteral("-D"), QStringLiteral("-a"), sock});
+        QVERIFY(agent.waitForStarted(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(sock), 5000);
+        struct StopAgent {
+            QProcess &p;
+            ~StopAgent()
+            {
+                p.kill();
+                p.waitForFinished(5000);
+            }
+        } stop {agent};
+        QProcess add;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SSH_AUTH_SOCK"), sock);
+        add.setProcessEnvironment(env);
+        add.start(QStringLiteral("ssh-add"), {QStringLiteral("-q"), m_sshd.userKey()});
+        QVERIFY(add.waitForFinished(10000) && add.exitCode() == 0);
+
+        const QByteArray saved = qgetenv("SSH_AUTH_SOCK");
+        const QByteArray savedHome = qgetenv("HOME");
+        qputenv("HOME", m_sshd.dir().toUtf8()); // no ~/.ssh/id_* of the machine's user in play
+        auto o = options(m_sshd.knownHosts());
+        o.identityFile.clear();
+        qputenv("SSH_AUTH_SOCK", sock.toUtf8());
+        auto withAgent = SshSession::connect(o, {});
+        qunsetenv("SSH_AUTH_SOCK");
+        auto withoutAgent = SshSession::connect(o, {});
+        qputenv("HOME", savedHome);
+        if (saved.isNull())
+            qunsetenv("SSH_AUTH_SOCK");
+        else
+            qputenv("SSH_AUTH_SOCK", saved);
+        QVERIFY2(withAgent, withAgent ? "" : withAgent.error().toString().c_str());
+        QVERIFY(!withoutAgent);
+        QVERIFY2(withoutAgent.error().message.find("accepted none of the keys") != std::string::npos,
+            withoutAgent.error().toString().c_str());
     }
 
     void missingKeyFile()
