@@ -110,10 +110,7 @@ Result<PreflightReport> CaptureSession::preflight(const CancelToken &cancel)
     if (ver->exitCode == 127 || ver->err.find("not found") != std::string::npos
         || ver->err.find("No such file") != std::string::npos)
         return Error {"tcpdump (" + m_plan.tcpdump + ") not found on node " + m_host.nodeName(), where,
-            m_host.transportName() == "kube"
-                ? "choose a debug image that ships tcpdump (--image), or install it on the node and use "
-                  "--host-tcpdump"
-                : "install tcpdump on the node, or give its path with --tcpdump"};
+            m_host.missingToolHint("tcpdump")};
     rep.tcpdumpVersion = parseTcpdumpVersion(ver->out + "\n" + ver->err);
     if (rep.tcpdumpVersion.empty())
         return Error {

@@ -66,6 +66,17 @@ Status KubeRemoteHost::removeOtherPod(const std::string &ref, const CancelToken 
         QString::fromStdString(ref.substr(slash + 1)), cancel);
 }
 
+std::string KubeRemoteHost::missingToolHint(const std::string &tool) const
+{
+    if (m_pod.hostTools())
+        return "install " + tool
+            + " on the node (--host-tcpdump runs the node's own through chroot /host), "
+              "or leave out --host-tcpdump to use the debug image's";
+    return "choose a debug image that ships " + tool
+        + " (--image), or install it on the node and use "
+          "--host-tcpdump";
+}
+
 std::string KubeRemoteHost::nodeName() const
 {
     return m_pod.node().toStdString();

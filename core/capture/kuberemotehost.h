@@ -37,6 +37,7 @@ public:
     std::string describe() const override;
     std::string nodeName() const override;
     std::string transportName() const override { return "kube"; }
+    std::string missingToolHint(const std::string &tool) const override;
 
 private:
     Result<CommandResult> exec(const std::vector<std::string> &argv, const ByteSink *onStdout,

@@ -72,6 +72,11 @@ public:
 
     /// "kube" or "ssh", as written in manifest.json.
     virtual std::string transportName() const = 0;
+    /// What to tell a user whose node lacks `tool` (tcpdump): install it, pick a debug image, etc.
+    virtual std::string missingToolHint(const std::string &tool) const
+    {
+        return "install " + tool + " on the node, or give its path with --" + tool;
+    }
 
     // ---- helpers built on run(); implementations may override with something better ----
 

@@ -528,9 +528,12 @@ private slots:
             QVERIFY2(
                 err.contains(QStringLiteral("not found")) || err.contains(QStringLiteral("could not run")),
                 qPrintable(err));
-            QVERIFY2(err.contains(QStringLiteral("install tcpdump"))
-                    || err.contains(QStringLiteral("--tcpdump")) || err.contains(QStringLiteral("--image")),
-                qPrintable(err));
+            // The hint fits the way tcpdump was looked for.
+            const QString hint = transport == QStringLiteral("kube-host")
+                ? QStringLiteral("leave out --host-tcpdump")
+                : transport == QStringLiteral("kube") ? QStringLiteral("(--image)")
+                                                      : QStringLiteral("give its path with --tcpdump");
+            QVERIFY2(err.contains(hint), qPrintable(QStringLiteral("expected '%1' in: %2").arg(hint, err)));
         }
         // nothing left behind
         QCOMPARE(tcpdumpsOnNode(), 0);
