@@ -5,6 +5,8 @@
 // tcpdump (and no debug pod) on the node; hostile filters, interfaces, hosts, node names and paths
 // are refused or passed literally, never executed. Debug pods are counted by asking kubesim over
 // HTTPS with curl, so no kubectl is needed.
+#include "labsupport.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -19,40 +21,7 @@
 
 #include <csignal>
 
-namespace {
-
-struct Run {
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run run(const QString &program, const QStringList &args, int timeoutMs = 180000)
-{
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.err = "timed out: " + program.toUtf8();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-// SIGINT to a child that is still running. A finished QProcess reports pid 0, and kill(0, SIGINT)
-// would interrupt this test's whole process group (ctest, flock, the shell that holds the lab).
-bool interrupt(QProcess &p)
-{
-    const qint64 pid = p.processId();
-    return pid > 0 && ::kill(static_cast<pid_t>(pid), SIGINT) == 0;
-}
-
-} // namespace
+using namespace labsupport;
 
 class TestLabCapture : public QObject {
     Q_OBJECT
@@ -84,17 +53,6 @@ private:
     {
         const Run r = nodeExec(node, {QStringLiteral("sha256sum"), path});
         return r.code == 0 ? r.out.left(64) : QByteArray();
-    }
-    static QByteArray localSha(const QString &path)
-    {
-        const Run r = run(QStringLiteral("sha256sum"), {path});
-        return r.out.left(64);
-    }
-    QJsonObject readJson(const QString &path)
-    {
-        QFile f(path);
-        f.open(QIODevice::ReadOnly);
-        return QJsonDocument::fromJson(f.readAll()).object();
     }
     bool remoteProcessGone(const QString &node, qint64 pid)
     {
@@ -317,35 +275,9 @@ private:
     {
         return QFile::exists(m_status.value(QStringLiteral("kubeconfig")).toString());
     }
-    // Pods labelled managed-by=lbscope, asked of kubesim itself over HTTPS with the lab's CA and
-    // admin client certificate (curl, not kubectl: CI installs only Debian packages). -1 when unanswered.
     int debugPodsLeft()
     {
-        const QString lab = QFileInfo(m_status.value(QStringLiteral("kubeconfig")).toString()).absolutePath();
-        const QString k = lab + QStringLiteral("/kubesim/");
-        QFile portFile(k + QStringLiteral("port"));
-        if (!portFile.open(QIODevice::ReadOnly))
-            return -1;
-        const int port = portFile.readAll().trimmed().toInt();
-        if (port <= 0)
-            return -1;
-        const Run r = run(QStringLiteral("curl"),
-            {QStringLiteral("-sS"), QStringLiteral("--fail"), QStringLiteral("--max-time"),
-                QStringLiteral("20"), QStringLiteral("--cacert"), k + QStringLiteral("ca.crt"),
-                QStringLiteral("--cert"), k + QStringLiteral("admin.crt"), QStringLiteral("--key"),
-                k + QStringLiteral("admin.key"),
-                QStringLiteral(
-                    "https://127.0.0.1:%1/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dlbscope")
-                    .arg(port)},
-            30000);
-        if (r.code != 0) {
-            qWarning("debug pod query failed (curl exit %d): %s", r.code, r.err.constData());
-            return -1;
-        }
-        const QJsonObject list = QJsonDocument::fromJson(r.out).object();
-        if (list.value(QStringLiteral("kind")).toString() != QStringLiteral("PodList"))
-            return -1;
-        return static_cast<int>(list.value(QStringLiteral("items")).toArray().size());
+        return labsupport::debugPodsLeft(m_status.value(QStringLiteral("kubeconfig")).toString());
     }
     static int flowsTo(const QJsonObject &report, const QString &server)
     {

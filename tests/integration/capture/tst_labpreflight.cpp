@@ -7,6 +7,8 @@
 // must exit 1 with a message on stderr that names the node and what to do, and leave nothing
 // behind: no debug pod (asked of kubesim with curl), no tcpdump in the node's network namespace,
 // no file in the remote capture directory.
+#include "labsupport.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -24,49 +26,7 @@
 #include <csignal>
 #include <unistd.h>
 
-namespace {
-
-struct Run {
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-    qint64 ms = 0;
-};
-
-Run run(const QString &program, const QStringList &args, int timeoutMs = 180000)
-{
-    QElapsedTimer t;
-    t.start();
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.err = "timed out: " + program.toUtf8();
-        return r;
-    }
-    r.ms = t.elapsed();
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QString uniqueName()
-{
-    return QUuid::createUuid().toString(QUuid::Id128).left(12);
-}
-
-// SIGINT to a child that is still running. A finished QProcess reports pid 0, and kill(0, SIGINT)
-// would interrupt this test's whole process group (ctest, flock, the shell that holds the lab).
-bool interrupt(QProcess &p)
-{
-    const qint64 pid = p.processId();
-    return pid > 0 && ::kill(static_cast<pid_t>(pid), SIGINT) == 0;
-}
-
-} // namespace
+using namespace labsupport;
 
 class TestLabPreflight : public QObject {
     Q_OBJECT
@@ -106,17 +66,6 @@ private:
         const Run r = nodeExec({QStringLiteral("sha256sum"), path});
         return r.code == 0 ? r.out.left(64) : QByteArray();
     }
-    static QByteArray localSha(const QString &path)
-    {
-        return run(QStringLiteral("sha256sum"), {path}).out.left(64);
-    }
-    static QJsonObject readJson(const QString &path)
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QJsonDocument::fromJson(f.readAll()).object();
-    }
     // tcpdump processes in the node's network namespace (pgrep on the host: 0 when none).
     int tcpdumpsOnNode()
     {
@@ -138,33 +87,9 @@ private:
             QStringLiteral("sh"), dir});
         return r.code == 0 ? r.out.trimmed().toInt() : -1;
     }
-    // Pods labelled managed-by=lbscope, asked of kubesim over HTTPS with the lab's CA and admin
-    // client certificate (curl, as tst_labcapture does). -1 when unanswered.
     int debugPodsLeft()
     {
-        const QString k = QFileInfo(m_status.value(QStringLiteral("kubeconfig")).toString()).absolutePath()
-            + QStringLiteral("/kubesim/");
-        QFile portFile(k + QStringLiteral("port"));
-        if (!portFile.open(QIODevice::ReadOnly))
-            return -1;
-        const int port = portFile.readAll().trimmed().toInt();
-        if (port <= 0)
-            return -1;
-        const Run r = run(QStringLiteral("curl"),
-            {QStringLiteral("-sS"), QStringLiteral("--fail"), QStringLiteral("--max-time"),
-                QStringLiteral("20"), QStringLiteral("--cacert"), k + QStringLiteral("ca.crt"),
-                QStringLiteral("--cert"), k + QStringLiteral("admin.crt"), QStringLiteral("--key"),
-                k + QStringLiteral("admin.key"),
-                QStringLiteral(
-                    "https://127.0.0.1:%1/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dlbscope")
-                    .arg(port)},
-            30000);
-        if (r.code != 0)
-            return -1;
-        const QJsonObject list = QJsonDocument::fromJson(r.out).object();
-        if (list.value(QStringLiteral("kind")).toString() != QStringLiteral("PodList"))
-            return -1;
-        return static_cast<int>(list.value(QStringLiteral("items")).toArray().size());
+        return labsupport::debugPodsLeft(m_status.value(QStringLiteral("kubeconfig")).toString());
     }
     QJsonObject viewUser(const QString &sudoRule) const
     {
