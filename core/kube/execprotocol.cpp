@@ -8,10 +8,10 @@ namespace lbs::kube::execproto {
 
 QStringList offeredProtocols()
 {
-    // The API server (>= 1.30) terminates v5 itself; older servers and kubelets speak v4 (structured
-    // exit codes) or the legacy channel.k8s.io. The server picks the first one it supports.
-    return {QStringLiteral("v5.channel.k8s.io"), QStringLiteral("v4.channel.k8s.io"),
-        QStringLiteral("channel.k8s.io")};
+    // The API server (>= 1.30) terminates v5 itself; older servers and kubelets speak v4 (structured exit
+    // codes, Kubernetes >= 1.4). The legacy channel.k8s.io (v1-v3) is never offered: it has no exit code and
+    // reports success by saying nothing, so a cut connection would pass for a successful command.
+    return {QStringLiteral("v5.channel.k8s.io"), QStringLiteral("v4.channel.k8s.io")};
 }
 
 Version versionOf(const QString &subprotocol)
@@ -20,8 +20,6 @@ Version versionOf(const QString &subprotocol)
         return Version::V5;
     if (subprotocol == QLatin1String("v4.channel.k8s.io"))
         return Version::V4;
-    if (subprotocol == QLatin1String("channel.k8s.io") || subprotocol.isEmpty())
-        return Version::V1;
     return Version::Unknown;
 }
 
@@ -49,16 +47,9 @@ std::optional<Frame> decode(const QByteArray &message)
     return Frame {static_cast<quint8>(message.at(0)), message.mid(1)};
 }
 
-ExitStatus parseStatus(const QByteArray &payload, Version version)
+ExitStatus parseStatus(const QByteArray &payload, Version /*version*/)
 {
     ExitStatus s;
-    if (version == Version::V1) {
-        // v1-v3: plain text on failure, nothing on success; no exit code.
-        s.message = QString::fromUtf8(payload).trimmed();
-        s.kind = s.message.isEmpty() ? ExitStatus::Success : ExitStatus::Failure;
-        s.exitCode = s.message.isEmpty() ? 0 : -1;
-        return s;
-    }
     QJsonParseError pe;
     const QJsonObject o = QJsonDocument::fromJson(payload, &pe).object();
     if (pe.error != QJsonParseError::NoError) {

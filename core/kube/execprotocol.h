@@ -14,7 +14,8 @@ namespace execproto {
 
 enum Channel : quint8 { Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, Close = 255 };
 
-enum class Version { V5, V4, V1, Unknown };
+/// The negotiated subprotocol; anything but v5/v4 is Unknown (lbscope offers no other).
+enum class Version { V5, V4, Unknown };
 
 /// What lbscope offers in Sec-WebSocket-Protocol, best first.
 QStringList offeredProtocols();
@@ -39,7 +40,7 @@ struct ExitStatus {
     QString message; ///< server text (Failure: why the command never ran)
     QString reason; ///< metav1.Status reason
 };
-/// Parses a v4/v5 metav1.Status, or a v1 plain-text error.
+/// Parses a v4/v5 metav1.Status; anything else (empty, plain text) is a Failure.
 ExitStatus parseStatus(const QByteArray &payload, Version version);
 
 } // namespace execproto

@@ -110,6 +110,7 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
     QElapsedTimer sincePong;
     sincePong.start();
     bool pongLost = false;
+    bool unsupportedProtocol = false;
 
     const QString tlsName = client.context().cluster.tlsServerName;
     QObject::connect(&ws, &QWebSocket::sslErrors, &loop, [&](const QList<QSslError> &errors) {
@@ -134,6 +135,13 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                     .toStdString());
         out.protocol = ws.subprotocol();
         version = execproto::versionOf(out.protocol);
+        if (version == execproto::Version::Unknown) {
+            // The server upgraded without choosing v5/v4: it has no exit codes to give. Never run blind.
+            unsupportedProtocol = true;
+            ws.abort();
+            loop.quit();
+            return;
+        }
         if (r.stdinData) {
             for (qsizetype off = 0; off < r.stdinData->size(); off += 32768)
                 ws.sendBinaryMessage(execproto::encode(execproto::Stdin, r.stdinData->mid(off, 32768)));
@@ -247,6 +255,20 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
         a.error = Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
         return a;
     }
+    if (unsupportedProtocol) {
+        a.error = Error {
+            QStringLiteral("%1: the API server offers none of v5/v4 exec protocols (Kubernetes < 1.4?); "
+                           "it answered with %2")
+                .arg(what,
+                    out.protocol.isEmpty() ? QStringLiteral("no subprotocol")
+                                           : QLatin1Char('\'') + out.protocol + QLatin1Char('\''))
+                .toStdString(),
+            client.context().cluster.server.toStdString(),
+            "lbscope needs v5.channel.k8s.io or v4.channel.k8s.io to read exit codes; the legacy "
+            "channel.k8s.io cannot tell success from a cut connection. Upgrade the cluster, or capture over "
+            "--ssh"};
+        return a;
+    }
     if (consumerStopped) {
         a.error = Error {
             QStringLiteral("%1 stopped: the receiver of its output gave up").arg(what).toStdString(), {}, {}};
@@ -286,12 +308,6 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                     code = QNetworkReply::ConnectionRefusedError;
                 a.error = mapNetworkError(code, socketError, {}, what, client.errorContext());
             }
-            return a;
-        }
-        if (version == execproto::Version::V1) {
-            out.exitCode = 0; // legacy protocol: no status means success, with no exit code available
-            out.exitCodeKnown = false;
-            a.outcome = out;
             return a;
         }
         a.error = Error {

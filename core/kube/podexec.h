@@ -38,7 +38,6 @@ struct ExecOutcome {
     bool outTruncated = false;
     bool errTruncated = false;
     QString protocol; ///< negotiated subprotocol
-    bool exitCodeKnown = true; ///< false for the legacy channel.k8s.io protocol
 };
 
 /// Runs the exec and waits for its channel-3 status. Errors: handshake refused (401 retried once after

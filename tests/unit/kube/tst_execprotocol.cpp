@@ -176,36 +176,37 @@ private slots:
         QCOMPARE(execproto::offeredProtocols().value(0), u"v5.channel.k8s.io"_s);
         QCOMPARE(execproto::offeredProtocols().value(1), u"v4.channel.k8s.io"_s);
         QVERIFY(execproto::versionOf(u"v4.channel.k8s.io"_s) == execproto::Version::V4);
+        // Only v5 and v4 carry a structured exit status: the legacy protocols are never offered.
+        QCOMPARE(execproto::offeredProtocols().size(), 2);
+        QVERIFY(execproto::versionOf(u"channel.k8s.io"_s) == execproto::Version::Unknown);
+        QVERIFY(execproto::versionOf(QString()) == execproto::Version::Unknown);
     }
 
     void status_data()
     {
         QTest::addColumn<QByteArray>("payload");
-        QTest::addColumn<bool>("v1");
         QTest::addColumn<int>("kind");
         QTest::addColumn<int>("exitCode");
-        QTest::newRow("success") << kSuccess << false << int(execproto::ExitStatus::Success) << 0;
-        QTest::newRow("exit 3") << nonZero(3) << false << int(execproto::ExitStatus::NonZeroExit) << 3;
-        QTest::newRow("exit 137") << nonZero(137) << false << int(execproto::ExitStatus::NonZeroExit) << 137;
+        QTest::newRow("success") << kSuccess << int(execproto::ExitStatus::Success) << 0;
+        QTest::newRow("exit 3") << nonZero(3) << int(execproto::ExitStatus::NonZeroExit) << 3;
+        QTest::newRow("exit 137") << nonZero(137) << int(execproto::ExitStatus::NonZeroExit) << 137;
         QTest::newRow("internal error")
             << QByteArray(R"({"status":"Failure","message":"no such container","reason":"InternalError"})")
-            << false << int(execproto::ExitStatus::Failure) << -1;
-        QTest::newRow("non-zero without cause")
-            << QByteArray(R"({"status":"Failure","reason":"NonZeroExitCode"})") << false
             << int(execproto::ExitStatus::Failure) << -1;
-        QTest::newRow("garbage") << QByteArray("{not json") << false << int(execproto::ExitStatus::Failure)
-                                 << -1;
-        QTest::newRow("v1 text error")
-            << QByteArray("command terminated") << true << int(execproto::ExitStatus::Failure) << -1;
-        QTest::newRow("v1 empty") << QByteArray() << true << int(execproto::ExitStatus::Success) << 0;
+        QTest::newRow("non-zero without cause")
+            << QByteArray(R"({"status":"Failure","reason":"NonZeroExitCode"})")
+            << int(execproto::ExitStatus::Failure) << -1;
+        QTest::newRow("garbage") << QByteArray("{not json") << int(execproto::ExitStatus::Failure) << -1;
+        QTest::newRow("plain text (legacy)")
+            << QByteArray("command terminated") << int(execproto::ExitStatus::Failure) << -1;
+        QTest::newRow("empty") << QByteArray() << int(execproto::ExitStatus::Failure) << -1;
     }
     void status()
     {
         QFETCH(QByteArray, payload);
-        QFETCH(bool, v1);
         QFETCH(int, kind);
         QFETCH(int, exitCode);
-        const auto s = execproto::parseStatus(payload, v1 ? execproto::Version::V1 : execproto::Version::V5);
+        const auto s = execproto::parseStatus(payload, execproto::Version::V5);
         QCOMPARE(int(s.kind), kind);
         QCOMPARE(s.exitCode, exitCode);
     }
@@ -275,6 +276,26 @@ private slots:
         QVERIFY(!r.ok());
         QVERIFY2(QString::fromStdString(r.error().message).contains(u"without an exit status"_s),
             r.error().message.c_str());
+    }
+
+    void legacyOnlyServerIsRefused_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("with a status") << u"ok"_s;
+        QTest::newRow("closed without a status") << u"drop"_s; // legacy "success": never again
+    }
+    void legacyOnlyServerIsRefused()
+    {
+        // A server that speaks only channel.k8s.io (Kubernetes < 1.4) has no exit codes: never guess.
+        QFETCH(QString, command);
+        ExecServer server({u"channel.k8s.io"_s});
+        auto client = clientFor(server.url());
+        lbs::CancelToken cancel;
+        auto r = execInPod(*client, request({command}), cancel);
+        QVERIFY2(!r.ok(), "a server without v5/v4 must never yield a result");
+        QVERIFY2(QString::fromStdString(r.error().message).contains(u"none of v5/v4"_s),
+            r.error().toString().c_str());
+        QVERIFY(server.negotiated.isEmpty());
     }
 
     void stdinWithV5Close()
@@ -386,7 +407,7 @@ private slots:
         const QString text = QString::fromStdString(r.error().toString());
         QVERIFY2(text.contains(expect), qPrintable(text));
         QCOMPARE(http.requests.value(0).headers.value("sec-websocket-protocol"),
-            QByteArray("v5.channel.k8s.io, v4.channel.k8s.io, channel.k8s.io"));
+            QByteArray("v5.channel.k8s.io, v4.channel.k8s.io"));
         QCOMPARE(http.requests.value(0).headers.value("authorization"), QByteArray("Bearer secret-token"));
         QCOMPARE(http.requests.value(0).method, QByteArray("GET"));
     }
