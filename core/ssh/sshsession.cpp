@@ -183,11 +183,17 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions 
     self->m_session = s;
     const std::string who0 = o.target.toString();
     ssh_options_set(s, SSH_OPTIONS_HOST, o.target.host.c_str());
-    if (o.configFile != "none") {
-        if (ssh_options_parse_config(s, o.configFile.empty() ? nullptr : o.configFile.c_str()) != SSH_OK)
-            return Error {
-                "could not read the ssh config " + (o.configFile.empty() ? "~/.ssh/config" : o.configFile),
-                who0, ssh_get_error(s)};
+    if (!o.sshDir.empty())
+        ssh_options_set(s, SSH_OPTIONS_SSH_DIR, o.sshDir.c_str());
+    if (o.configFile == "none") {
+        // ssh_connect() reads ~/.ssh/config and /etc/ssh/ssh_config itself unless told not to.
+        const bool processConfig = false;
+        ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
+    } else if (ssh_options_parse_config(s, o.configFile.empty() ? nullptr : o.configFile.c_str()) != SSH_OK) {
+        return Error {"could not read the ssh config "
+                + (o.configFile.empty() ? (o.sshDir.empty() ? "~/.ssh" : o.sshDir) + "/config"
+                                        : o.configFile),
+            who0, ssh_get_error(s)};
     }
     if (!o.target.user.empty())
         ssh_options_set(s, SSH_OPTIONS_USER, o.target.user.c_str());

@@ -24,7 +24,10 @@ struct SshConnectOptions {
     std::optional<SshEndpoint> jump; ///< reach target through a direct-tcpip channel on this host
     std::string identityFile; ///< explicit private key; empty = agent + default keys + config
     std::string knownHostsFile; ///< empty = ~/.ssh/known_hosts
-    std::string configFile; ///< empty = ~/.ssh/config; "none" = read no config file
+    std::string configFile; ///< empty = ~/.ssh/config (+ /etc/ssh/ssh_config); "none" = read no config file
+    /// The directory libssh calls ~/.ssh (%d): default config, known_hosts and identities. Empty = the
+    /// user's home from the password database (libssh ignores $HOME).
+    std::string sshDir;
     bool acceptNewHostKey
         = false; ///< trust (and record) an unknown host key; a changed key is never accepted
     int connectTimeoutSec = 15;

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -486,6 +487,34 @@ private slots:
         QVERIFY2(r, r ? "" : r.error().toString().c_str());
         QCOMPARE(n, std::size_t(3000000));
         QVERIFY(allX);
+    }
+
+    void configNoneReadsNoConfig_data()
+    {
+        QTest::addColumn<QString>("configFile");
+        QTest::addColumn<bool>("reachesSshd");
+        QTest::newRow("none") << QStringLiteral("none") << true;
+        QTest::newRow("default") << QString() << false; // proves the poisoned default config is live
+    }
+    void configNoneReadsNoConfig()
+    {
+        // A default config (in a private ssh dir: libssh takes ~ from the password database, not $HOME)
+        // that breaks every connection: "none" must not read it, not even inside ssh_connect().
+        QFETCH(QString, configFile);
+        QFETCH(bool, reachesSshd);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile f(dir.path() + QStringLiteral("/config"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Host *\n  ProxyCommand /bin/false\n  Port 1\n  User no-such-user-h19\n");
+        f.close();
+        SshConnectOptions o = options(m_sshd.knownHosts());
+        o.sshDir = dir.path().toStdString();
+        o.configFile = configFile.toStdString();
+        auto s = SshSession::connect(o, {});
+        QCOMPARE(bool(s), reachesSshd);
+        if (s)
+            QCOMPARE(QString::fromStdString(s.value()->user()), m_sshd.user());
     }
 
     void sshConfigHostAliasAndProxyJump()
