@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace lbs::kube {
 
 QDateTime parseRfc3339(const QString &text)
@@ -129,6 +131,30 @@ Result<Credential> ExecCredentialPlugin::parseOutput(const QByteArray &out) cons
     return c;
 }
 
+QString ExecCredentialPlugin::redactedStderr(const QByteArray &stderrBytes) const
+{
+    QString err = QString::fromUtf8(stderrBytes.trimmed().right(4000));
+    // Secrets arrive as arguments (a value, or --flag=value) and in exec env: mask every such value the
+    // plugin prints back. Short values (flags such as -v) would mask ordinary words and are left alone.
+    QStringList secrets;
+    for (const QString &arg : m_config.args) {
+        secrets << arg;
+        if (const auto eq = arg.indexOf(QLatin1Char('=')); arg.startsWith(QLatin1Char('-')) && eq > 0)
+            secrets << arg.mid(eq + 1);
+    }
+    for (const auto &kv : m_config.env)
+        secrets << kv.second;
+    // Longest first, so a value is masked whole before any part of it.
+    std::sort(secrets.begin(), secrets.end(),
+        [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    for (const QString &secret : secrets) {
+        if (secret.size() >= 4)
+            err.replace(secret, QStringLiteral("***"));
+    }
+    err.replace(QLatin1Char('\n'), QStringLiteral(" / ")); // one line, as every error message
+    return err.right(600);
+}
+
 Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
 {
     if (m_config.interactiveMode == QLatin1String("Always"))
@@ -182,14 +208,21 @@ Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
             break;
     }
     const QByteArray out = proc.readAllStandardOutput();
-    const QByteArray err = proc.readAllStandardError().trimmed().right(600);
-    if (proc.exitStatus() != QProcess::NormalExit || proc.exitCode() != 0)
+    if (proc.exitStatus() != QProcess::NormalExit || proc.exitCode() != 0) {
+        // The plugin's own message is the useful part; its arguments are not shown (they often hold
+        // secrets such as --client-secret), nor echoed back by a usage error: each one is masked.
+        const QString err = redactedStderr(proc.readAllStandardError());
+        const auto n = m_config.args.size();
         return error(QStringLiteral("exec plugin '%1' failed with exit code %2%3")
                          .arg(shown)
                          .arg(proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1)
-                         .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(err)),
-            QStringLiteral("run the plugin by hand (%1 %2) to see why")
-                .arg(program, m_config.args.join(QLatin1Char(' '))));
+                         .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + err),
+            QStringLiteral(
+                "run the plugin by hand to see why: %1 with the %2 argument%3 of users[].user.exec.args")
+                .arg(program)
+                .arg(n)
+                .arg(n == 1 ? QString() : QStringLiteral("s")));
+    }
     return parseOutput(out);
 }
 

@@ -36,6 +36,8 @@ public:
 
 private:
     Result<Credential> run(const CancelToken &cancel);
+    /// The plugin's stderr for an error message: bounded, with argument and env values masked.
+    QString redactedStderr(const QByteArray &stderrBytes) const;
     Error error(const QString &message, const QString &hint = {}) const;
 
     ExecConfig m_config;

@@ -25,6 +25,7 @@ const QByteArray kPlugin
       "printf '%s' \"$KUBERNETES_EXEC_INFO\" > \"$dir/info\"\n"
       "printf '%s' \"$FOO\" > \"$dir/foo\"\n"
       "if read line; then echo \"stdin was not empty\" >&2; exit 3; fi\n"
+      "[ -n \"$ECHO_ARGS\" ] && echo \"usage error in: $*\" >&2\n"
       "[ -n \"$FAIL\" ] && { echo \"token service unreachable: $FAIL\" >&2; exit 1; }\n"
       "exp=\"\"\n"
       "[ -n \"$EXP\" ] && exp=\",\\\"expirationTimestamp\\\":\\\"$EXP\\\"\"\n"
@@ -146,6 +147,26 @@ private slots:
         QVERIFY2(text.contains(expect), qPrintable(text));
         QVERIFY2(text.contains(u"/home/u/.kube/config"_s), qPrintable(text));
         QVERIFY2(text.contains(u"user 'admin'"_s), qPrintable(text));
+    }
+
+    void failureHidesArguments()
+    {
+        // Plugin args often carry secrets (--client-secret X): the error shows the command and how many
+        // arguments it had, never their values - not even where the plugin echoes them on stderr.
+        ExecConfig c = config({{u"FAIL"_s, u"503"_s}, {u"ECHO_ARGS"_s, u"1"_s}});
+        c.args = QStringList {u"get-token"_s, u"--client-secret"_s, u"S3cr3t-h19-value"_s,
+            u"--password=pw-h19-value"_s, u"-v"_s};
+        ExecCredentialPlugin p(c, u"admin"_s, u"/home/u/.kube/config"_s, {});
+        lbs::CancelToken cancel;
+        auto r = p.get(cancel);
+        QVERIFY(!r.ok());
+        const QString text = QString::fromStdString(r.error().toString());
+        QVERIFY2(!text.contains(u"S3cr3t-h19-value"_s), qPrintable(text));
+        QVERIFY2(!text.contains(u"pw-h19-value"_s), qPrintable(text));
+        QVERIFY2(!text.contains(u"get-token"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"token service unreachable: 503"_s), qPrintable(text)); // its own words stay
+        QVERIFY2(text.contains(u"5 arguments"_s), qPrintable(text));
+        QVERIFY2(text.contains(m_dir->filePath(u"plugin"_s)), qPrintable(text)); // the command, to rerun
     }
 
     void outputValidation_data()
