@@ -37,6 +37,7 @@ bool hostMatchesNoProxy(const QString &host, const QString &noProxy)
 Result<QNetworkProxy> proxyFor(const ResolvedContext &c, const QUrl &server)
 {
     QString proxyUrl = c.cluster.proxyUrl;
+    QString source = QStringLiteral("cluster '%1' has proxy-url").arg(c.cluster.name);
     if (proxyUrl.isEmpty()) {
         // client-go falls back to the environment (http_proxy/https_proxy/no_proxy).
         const bool https = server.scheme() == QLatin1String("https");
@@ -47,6 +48,8 @@ Result<QNetworkProxy> proxyFor(const ResolvedContext &c, const QUrl &server)
         for (const char *var : https ? httpsVars : httpVars) {
             if (qEnvironmentVariableIsSet(var) && !qEnvironmentVariable(var).isEmpty()) {
                 proxyUrl = qEnvironmentVariable(var);
+                source = QStringLiteral("for cluster '%1' the environment variable %2 is")
+                             .arg(c.cluster.name, QLatin1String(var));
                 break;
             }
         }
@@ -54,20 +57,33 @@ Result<QNetworkProxy> proxyFor(const ResolvedContext &c, const QUrl &server)
                                                                       : qEnvironmentVariable("NO_PROXY");
         if (proxyUrl.isEmpty() || hostMatchesNoProxy(server.host(), noProxy))
             return QNetworkProxy(QNetworkProxy::NoProxy);
+        if (!proxyUrl.contains(QLatin1String("://")))
+            proxyUrl.prepend(QStringLiteral("http://")); // Go reads "host:port" as an http proxy
     }
     const QUrl u(proxyUrl);
+    const QString shown = u.toDisplayString(QUrl::RemoveUserInfo);
     QNetworkProxy::ProxyType type;
-    if (u.scheme() == QLatin1String("http") || u.scheme() == QLatin1String("https"))
+    int defaultPort = 0; // Go's defaults (net/http): 80 for http, 1080 for socks5
+    if (u.scheme() == QLatin1String("http")) {
         type = QNetworkProxy::HttpProxy; // CONNECT tunnel; the API traffic inside stays TLS end to end
-    else if (u.scheme() == QLatin1String("socks5"))
+        defaultPort = 80;
+    } else if (u.scheme() == QLatin1String("socks5")) {
         type = QNetworkProxy::Socks5Proxy;
-    else
+        defaultPort = 1080;
+    } else if (u.scheme() == QLatin1String("https")) {
+        // Qt speaks plain TCP to an HTTP proxy: an https:// proxy would get its credentials and CONNECT
+        // in clear text. Refuse rather than silently downgrade.
         return clientError(c,
-            QStringLiteral("cluster '%1' has proxy-url '%2' with an unsupported scheme")
-                .arg(c.cluster.name, u.toDisplayString(QUrl::RemoveUserInfo)),
-            QStringLiteral("use http://, https:// or socks5://"));
-    QNetworkProxy p(
-        type, u.host(), static_cast<quint16>(u.port(type == QNetworkProxy::Socks5Proxy ? 1080 : 3128)));
+            QStringLiteral("%1 '%2': a proxy reached over TLS (https://) is not supported")
+                .arg(source, shown),
+            QStringLiteral(
+                "use an http:// or socks5:// proxy (the API traffic inside the tunnel stays TLS), or "
+                "run lbscope where the API server is reachable without it"));
+    } else {
+        return clientError(c, QStringLiteral("%1 '%2' with an unsupported scheme").arg(source, shown),
+            QStringLiteral("use http:// or socks5://"));
+    }
+    QNetworkProxy p(type, u.host(), static_cast<quint16>(u.port(defaultPort)));
     if (!u.userName().isEmpty()) {
         p.setUser(u.userName());
         p.setPassword(u.password());

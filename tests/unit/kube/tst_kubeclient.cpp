@@ -8,9 +8,14 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QNetworkProxy>
+#include <QScopeGuard>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <memory>
 
 using namespace lbs::kube;
 using namespace Qt::StringLiterals;
@@ -33,6 +38,54 @@ QString text(const lbs::Error &e)
 {
     return QString::fromStdString(e.toString());
 }
+
+// An HTTP CONNECT proxy on 127.0.0.1: records each request line, then relays bytes both ways to the
+// host:port it names (only 127.0.0.1 is allowed).
+class ConnectProxy : public QTcpServer {
+public:
+    ConnectProxy() { listen(QHostAddress::LocalHost, 0); }
+    QList<QByteArray> requestLines;
+
+protected:
+    void incomingConnection(qintptr fd) override
+    {
+        auto *in = new QTcpSocket(this);
+        in->setSocketDescriptor(fd);
+        auto head = std::make_shared<QByteArray>();
+        auto *out = new QTcpSocket(this);
+        connect(in, &QTcpSocket::readyRead, this, [this, in, out, head] {
+            if (out->state() != QAbstractSocket::UnconnectedState) {
+                out->write(in->readAll());
+                return;
+            }
+            *head += in->readAll();
+            const auto end = head->indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            const QList<QByteArray> lines = head->left(end).split('\n');
+            const QByteArray first = lines.value(0).trimmed();
+            requestLines << first;
+            const QList<QByteArray> parts = first.split(' ');
+            const QByteArray target = parts.value(1);
+            const auto colon = target.lastIndexOf(':');
+            if (parts.value(0) != "CONNECT" || target.left(colon) != "127.0.0.1") {
+                in->write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+                in->disconnectFromHost();
+                return;
+            }
+            const QByteArray rest = head->mid(end + 4);
+            connect(out, &QTcpSocket::connected, in, [in, out, rest] {
+                in->write("HTTP/1.1 200 Connection established\r\n\r\n");
+                if (!rest.isEmpty())
+                    out->write(rest);
+            });
+            out->connectToHost(QHostAddress::LocalHost, target.mid(colon + 1).toUShort());
+        });
+        connect(out, &QTcpSocket::readyRead, in, [in, out] { in->write(out->readAll()); });
+        connect(out, &QTcpSocket::disconnected, in, &QTcpSocket::disconnectFromHost);
+        connect(in, &QTcpSocket::disconnected, out, &QTcpSocket::disconnectFromHost);
+    }
+};
 
 } // namespace
 
@@ -185,6 +238,92 @@ private slots:
         }
         if (mode == QLatin1String("insecure"))
             QVERIFY((*client)->warnings().join(u' ').contains(u"insecure-skip-tls-verify"_s));
+    }
+
+    void proxyUrl_data()
+    {
+        QTest::addColumn<QString>("proxyUrl");
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("expect"); // error text, empty when accepted
+        QTest::newRow("http, Go's default port 80")
+            << u"http://proxy.example"_s << int(QNetworkProxy::HttpProxy) << 80 << QString();
+        QTest::newRow("http with port")
+            << u"http://u:p@proxy.example:3128"_s << int(QNetworkProxy::HttpProxy) << 3128 << QString();
+        QTest::newRow("socks5, default 1080")
+            << u"socks5://proxy.example"_s << int(QNetworkProxy::Socks5Proxy) << 1080 << QString();
+        QTest::newRow("https refused: Qt cannot speak TLS to a proxy")
+            << u"https://u:hunter2@proxy.example"_s << 0 << 0 << u"use an http:// or socks5:// proxy"_s;
+        QTest::newRow("unknown scheme") << u"ftp://proxy.example"_s << 0 << 0 << u"unsupported scheme"_s;
+    }
+    void proxyUrl()
+    {
+        QFETCH(QString, proxyUrl);
+        QFETCH(int, type);
+        QFETCH(int, port);
+        QFETCH(QString, expect);
+        ResolvedContext ctx = context(u"https://127.0.0.1:6443"_s);
+        ctx.cluster.origin = u"/home/u/.kube/config"_s;
+        ctx.cluster.proxyUrl = proxyUrl;
+        auto client = KubeClient::create(ctx);
+        if (expect.isEmpty()) {
+            QVERIFY2(client.ok(), client.ok() ? "" : client.error().toString().c_str());
+            QCOMPARE(int((*client)->proxy().type()), type);
+            QCOMPARE(int((*client)->proxy().port()), port);
+            QCOMPARE((*client)->proxy().hostName(), u"proxy.example"_s);
+            return;
+        }
+        QVERIFY(!client.ok());
+        const QString t = text(client.error());
+        QVERIFY2(t.contains(expect), qPrintable(t));
+        QVERIFY2(t.contains(u"cluster 'lab'"_s) && t.contains(u"/home/u/.kube/config"_s), qPrintable(t));
+        QVERIFY2(!t.contains(u"hunter2"_s), qPrintable(t)); // proxy credentials never shown
+    }
+
+    void proxyFromEnvironment()
+    {
+        // No proxy-url: client-go's HTTPS_PROXY applies, with the same rules (and "host:port" = http).
+        const QByteArray savedLower = qgetenv("https_proxy"), savedUpper = qgetenv("HTTPS_PROXY");
+        qunsetenv("https_proxy");
+        auto restore = qScopeGuard([&] {
+            savedLower.isNull() ? qunsetenv("https_proxy") : qputenv("https_proxy", savedLower);
+            savedUpper.isNull() ? qunsetenv("HTTPS_PROXY") : qputenv("HTTPS_PROXY", savedUpper);
+        });
+        ResolvedContext ctx = context(u"https://127.0.0.1:6443"_s);
+        ctx.cluster.origin = u"/home/u/.kube/config"_s;
+        qputenv("HTTPS_PROXY", "https://proxy.example");
+        auto refused = KubeClient::create(ctx);
+        QVERIFY(!refused.ok());
+        QVERIFY2(text(refused.error()).contains(u"environment variable HTTPS_PROXY"_s),
+            qPrintable(text(refused.error())));
+        qputenv("HTTPS_PROXY", "proxy.example:8080");
+        auto bare = KubeClient::create(ctx);
+        QVERIFY2(bare.ok(), bare.ok() ? "" : bare.error().toString().c_str());
+        QCOMPARE((*bare)->proxy().type(), QNetworkProxy::HttpProxy);
+        QCOMPARE(int((*bare)->proxy().port()), 8080);
+    }
+
+    void requestGoesThroughHttpProxy()
+    {
+        FakeApiServer server(
+            [](const FakeRequest &) { return FakeResponse::json(200, R"({"major":"1","minor":"32"})"); },
+            QSslCertificate(m_pki.serverCertPem), QSslKey(m_pki.serverKeyPem, QSsl::Rsa));
+        ConnectProxy proxy;
+        QVERIFY(proxy.serverPort() != 0);
+        ResolvedContext ctx = context(server.url());
+        ctx.cluster.certificateAuthorityData = m_pki.caPem;
+        ctx.cluster.proxyUrl = u"http://lbs:pr0xy@127.0.0.1:%1"_s.arg(proxy.serverPort());
+        auto client = KubeClient::create(ctx);
+        QVERIFY2(client.ok(), client.ok() ? "" : client.error().toString().c_str());
+        lbs::CancelToken cancel;
+        auto r = (*client)->get(u"/version"_s, cancel);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+        QCOMPARE(r->value(u"minor"_s).toString(), u"32"_s);
+        QVERIFY(!proxy.requestLines.isEmpty());
+        QCOMPARE(proxy.requestLines.value(0),
+            QByteArray("CONNECT 127.0.0.1:") + QByteArray::number(server.serverPort()) + " HTTP/1.1");
+        QCOMPARE(server.requests.size(), 1);
+        QCOMPARE(server.requests.value(0).headers.value("authorization"), QByteArray("Bearer t0k"));
     }
 
     void insecureWarningFromResolve()
