@@ -1,6 +1,6 @@
-// Exec over wss:// honours the kubeconfig's tls-server-name: the API server's certificate names only
-// "only-name.test" while the client dials 127.0.0.1. With tls-server-name set to that name the exec runs;
-// without it (or with a name the certificate does not carry) it fails with a TLS error that says so.
+// Exec over wss:// and REST calls honour the kubeconfig's tls-server-name: the API server's certificate names
+// only "only-name.test" while the client dials 127.0.0.1. With tls-server-name set to that name the exec
+// runs; without it (or with a name the certificate does not carry) it fails with a TLS error that says so.
 #include "core/kube/execprotocol.h"
 #include "core/kube/podexec.h"
 #include "fakeapiserver.h"
@@ -118,6 +118,41 @@ private slots:
         QVERIFY2(text.contains(u"TLS verification of"_s), qPrintable(text));
         QVERIFY2(text.contains(u"tls-server-name"_s), qPrintable(text)); // the hint names the fix
         QCOMPARE(server.execs, 0); // the upgrade never reached the server
+    }
+
+    void restTlsServerName_data() { tlsServerName_data(); }
+    void restTlsServerName()
+    {
+        // The same check for plain REST calls (QNetworkRequest::setPeerVerifyName).
+        QFETCH(QString, tlsServerName);
+        QFETCH(bool, succeeds);
+        FakeApiServer server(
+            [](const FakeRequest &) { return FakeResponse::json(200, R"({"kind":"NodeList","items":[]})"); },
+            m_cert, m_key);
+        ResolvedContext ctx;
+        ctx.context.name = u"tls"_s;
+        ctx.cluster.name = u"tls"_s;
+        ctx.cluster.server = server.url();
+        ctx.cluster.certificateAuthorityData = m_pki.caPem;
+        ctx.cluster.tlsServerName = tlsServerName;
+        ctx.user.name = u"u"_s;
+        ctx.user.token = u"secret-token"_s;
+        QVERIFY2(ctx.cluster.server.startsWith(u"https://127.0.0.1:"_s), qPrintable(ctx.cluster.server));
+        auto client = KubeClient::create(ctx);
+        QVERIFY2(client.ok(), client.ok() ? "" : client.error().toString().c_str());
+        lbs::CancelToken cancel;
+        auto nodes = client.value()->get(u"/api/v1/nodes"_s, cancel);
+        if (succeeds) {
+            QVERIFY2(nodes.ok(), nodes.ok() ? "" : nodes.error().toString().c_str());
+            QCOMPARE(server.requests.size(), 1);
+            QCOMPARE(server.requests.value(0).path, u"/api/v1/nodes"_s);
+            return;
+        }
+        QVERIFY(!nodes.ok());
+        const QString text = QString::fromStdString(nodes.error().toString());
+        QVERIFY2(text.contains(u"TLS verification of"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"tls-server-name"_s), qPrintable(text));
+        QCOMPARE(server.requests.size(), 0);
     }
 
 private:
