@@ -13,15 +13,20 @@ namespace lbs::cli {
 
 int runCleanup(const std::vector<std::string> &argv)
 {
-    auto args = kubecli::parse(argv, {"--namespace", "-n"}, {});
+    auto args = kubecli::parse(argv, {"--namespace", "-n"}, {"--all"});
     if (!args) {
         std::fprintf(stderr, "lbscope-cli cleanup: %s\n", args.error().toString().c_str());
         return 2;
     }
     if (args->help) {
-        std::printf("usage: lbscope-cli cleanup [--context C] [--kubeconfig PATH] [--namespace NS] [--json]\n"
-                    "Deletes every pod labelled app.kubernetes.io/managed-by=lbscope (all namespaces unless "
-                    "--namespace).\n");
+        std::printf(
+            "usage: lbscope-cli cleanup [--context C] [--kubeconfig PATH] [--namespace NS] [--all] [--json]\n"
+            "Deletes the lbscope debug pods (label app.kubernetes.io/managed-by=lbscope, all namespaces "
+            "unless\n"
+            "--namespace) that this user on this machine started, and any that have ended (Failed or\n"
+            "Succeeded). A running pod started by someone else may be their capture in progress: it is "
+            "listed\n"
+            "and kept, unless --all.\n");
         return 0;
     }
     auto app = kubecli::ensureApp();
@@ -30,19 +35,24 @@ int runCleanup(const std::vector<std::string> &argv)
         return kubecli::fail("cleanup", client.error());
     CancelToken cancel;
     const std::string ns = kubecli::option(*args, "--namespace", kubecli::option(*args, "-n"));
-    auto report = capture::cleanupLeftovers(**client, QString::fromStdString(ns), cancel);
+    auto report = capture::cleanupLeftovers(
+        **client, QString::fromStdString(ns), capture::localOwner(), kubecli::flag(*args, "--all"), cancel);
     if (!report)
         return kubecli::fail("cleanup", report.error());
     if (args->json) {
         kubecli::printJson(
             QJsonObject {{QStringLiteral("deleted"), QJsonArray::fromStringList(report->deleted)},
-                {QStringLiteral("failed"), QJsonArray::fromStringList(report->failed)}});
+                {QStringLiteral("failed"), QJsonArray::fromStringList(report->failed)},
+                {QStringLiteral("kept"), QJsonArray::fromStringList(report->kept)}});
     } else {
         for (const QString &p : report->deleted)
             std::printf("deleted pod %s\n", p.toUtf8().constData());
         for (const QString &p : report->failed)
             std::fprintf(stderr, "could not delete %s\n", p.toUtf8().constData());
-        if (report->deleted.isEmpty() && report->failed.isEmpty())
+        for (const QString &p : report->kept)
+            std::printf(
+                "kept pod %s: another user's, still running (--all deletes it)\n", p.toUtf8().constData());
+        if (report->deleted.isEmpty() && report->failed.isEmpty() && report->kept.isEmpty())
             std::printf("no lbscope debug pods found\n");
     }
     return report->failed.isEmpty() ? 0 : 1;

@@ -114,18 +114,23 @@ int runFetch(const std::vector<std::string> &args)
     int failures = 0;
     // One stat for all the files (one remote command each costs a round trip, ~0.1 s on a real
     // cluster); a file it misses is stat'ed on its own, which says why.
+    // --node: the debug pod sees the node's files under /host (the image's own files are not the node's).
+    std::vector<std::string> onNode;
+    for (const auto &p : paths)
+        onNode.push_back(host.value()->nodePath(p));
     std::map<std::string, capture::RemoteStat> known;
     if (paths.size() > 1) {
-        if (auto many = capture::statRemoteMany(*host.value(), paths, abort))
+        if (auto many = capture::statRemoteMany(*host.value(), onNode, abort))
             known = std::move(many.value());
     }
-    for (const auto &p : paths) {
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const std::string &p = paths[i];
         const std::string name = fs::path(p).filename().string();
         const std::string local = (fs::path(out) / name).string();
         capture::DownloadOptions opts;
-        if (const auto k = known.find(p); k != known.end())
+        if (const auto k = known.find(onNode[i]); k != known.end())
             opts.knownStat = k->second;
-        auto d = capture::downloadFile(*host.value(), p, local, &progress, abort, opts);
+        auto d = capture::downloadFile(*host.value(), onNode[i], local, &progress, abort, opts);
         progress.endLine();
         if (!d) {
             std::fprintf(stderr, "lbscope-cli fetch: %s\n", d.error().toString().c_str());
@@ -152,7 +157,7 @@ int runFetch(const std::vector<std::string> &args)
         }
         rec.files.push_back(mf);
         if (removeRemote) {
-            auto rm = host.value()->run({"rm", "-f", "--", p}, abort);
+            auto rm = host.value()->run({"rm", "-f", "--", onNode[i]}, abort);
             if (!rm || !rm->ok())
                 std::fprintf(stderr, "warning: could not remove %s on the node\n", p.c_str());
         }

@@ -9,7 +9,10 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QThread>
+
 #include <QUuid>
+#include <algorithm>
+#include <cmath>
 
 namespace lbs::capture {
 namespace {
@@ -45,6 +48,14 @@ QString localOwner()
     if (user.isEmpty())
         user = qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"));
     return user + QLatin1Char('@') + QHostInfo::localHostName();
+}
+
+int podDeadlineFor(double durationSec)
+{
+    if (durationSec <= 0)
+        return kOpenEndedPodDeadlineSec;
+    const double want = std::ceil(durationSec) + 3600;
+    return static_cast<int>(std::max(want, double(DebugPodOptions {}.activeDeadlineSeconds)));
 }
 
 QJsonObject DebugPod::podSpec(const DebugPodOptions &o)
@@ -120,7 +131,7 @@ Status ensureDebugNamespace(
     if (!create)
         return podError(QStringLiteral("namespace '%1' does not exist").arg(ns),
             QStringLiteral("create it labelled pod-security.kubernetes.io/enforce=privileged, or pick "
-                           "another with --namespace"),
+                           "another with --debug-namespace"),
             client.describe());
     const QJsonObject labels {
         {QStringLiteral("pod-security.kubernetes.io/enforce"), QStringLiteral("privileged")},
@@ -148,8 +159,9 @@ Status ensureDebugNamespace(
     Error e = kube::mapHttpError(
         made->status, made->body, QStringLiteral("create namespace %1").arg(ns), client.errorContext());
     if (made->status == 403)
-        e.hint = QStringLiteral("you may not create namespaces: ask an admin for a namespace labelled "
-                                "pod-security.kubernetes.io/enforce=privileged and pass it with --namespace")
+        e.hint = QStringLiteral(
+            "you may not create namespaces: ask an admin for a namespace labelled "
+            "pod-security.kubernetes.io/enforce=privileged and pass it with --debug-namespace")
                      .toStdString();
     return e;
 }
@@ -177,10 +189,34 @@ Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
         return podError(
             QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
     const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(options.nameSpace));
+    // A session label of our own, so that a pod whose creation we never heard back about can be found.
+    DebugPodOptions o = options;
+    if (o.session.isEmpty())
+        o.session = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto created = client.request("POST", podsPath, {},
-        QJsonDocument(podSpec(options)).toJson(QJsonDocument::Compact), "application/json", cancel);
-    if (!created)
+        QJsonDocument(podSpec(o)).toJson(QJsonDocument::Compact), "application/json", cancel);
+    if (!created) {
+        // Timed out, cancelled or cut after sending: the server may have made the pod anyway. Delete
+        // whatever carries this attempt's labels (bounded, with a token of its own: the caller's may be
+        // the cancelled one).
+        CancelToken fresh;
+        QUrlQuery q;
+        kube::addQueryValue(q, QStringLiteral("labelSelector"),
+            QStringLiteral("%1=%2,lbscope/session=%3,lbscope/node=%4")
+                .arg(QString::fromLatin1(kManagedByLabel), QString::fromLatin1(kManagedByValue),
+                    labelSafe(o.session), labelSafe(o.node)));
+        if (auto made = client.list(podsPath, fresh, q)) {
+            for (const QJsonValue &v : *made) {
+                const QString name = v.toObject()
+                                         .value(QStringLiteral("metadata"))
+                                         .toObject()
+                                         .value(QStringLiteral("name"))
+                                         .toString();
+                (void)removeExisting(client, o.nameSpace, name, fresh);
+            }
+        }
         return created.error();
+    }
     const QString what
         = QStringLiteral("create debug pod on node %1 in namespace %2").arg(options.node, options.nameSpace);
     if (created->status != 201 && created->status != 200)
@@ -441,8 +477,8 @@ Status DebugPod::removeExisting(
     return s;
 }
 
-Result<CleanupReport> cleanupLeftovers(
-    kube::KubeClient &client, const QString &nameSpace, const CancelToken &cancel)
+Result<CleanupReport> cleanupLeftovers(kube::KubeClient &client, const QString &nameSpace,
+    const QString &owner, bool all, const CancelToken &cancel)
 {
     QUrlQuery q;
     kube::addQueryValue(q, QStringLiteral("labelSelector"),
@@ -461,6 +497,22 @@ Result<CleanupReport> cleanupLeftovers(
         const QJsonObject meta = v.toObject().value(QStringLiteral("metadata")).toObject();
         const QString ns = meta.value(QStringLiteral("namespace")).toString();
         const QString name = meta.value(QStringLiteral("name")).toString();
+        const QString podOwner = meta.value(QStringLiteral("annotations"))
+                                     .toObject()
+                                     .value(QStringLiteral("lbscope/owner"))
+                                     .toString();
+        const QString phase = v.toObject()
+                                  .value(QStringLiteral("status"))
+                                  .toObject()
+                                  .value(QStringLiteral("phase"))
+                                  .toString();
+        const bool ended = phase == QLatin1String("Failed") || phase == QLatin1String("Succeeded");
+        if (!all && !ended && podOwner != owner) {
+            report.kept << QStringLiteral("%1/%2 (owner %3, %4)")
+                               .arg(ns, name, podOwner.isEmpty() ? QStringLiteral("unknown") : podOwner,
+                                   phase.isEmpty() ? QStringLiteral("no phase") : phase);
+            continue;
+        }
         auto r = client.request("DELETE",
             QStringLiteral("/api/v1/namespaces/%1/pods/%2").arg(pathSegment(ns), pathSegment(name)), {},
             QJsonDocument(opts).toJson(QJsonDocument::Compact), "application/json", cancel);

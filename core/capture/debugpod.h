@@ -106,14 +106,23 @@ Status ensureDebugNamespace(kube::KubeClient &client, const QString &nameSpace, 
 struct CleanupReport {
     QStringList deleted; ///< ns/name
     QStringList failed; ///< "ns/name: reason"
+    QStringList kept; ///< "ns/name (owner, phase)": someone else's pod that is still running
 };
 
-/// Finds pods labelled app.kubernetes.io/managed-by=lbscope in every namespace (or `nameSpace` when the
-/// user may not list cluster-wide) and deletes them.
-Result<CleanupReport> cleanupLeftovers(
-    kube::KubeClient &client, const QString &nameSpace, const CancelToken &cancel);
+/// Finds pods labelled app.kubernetes.io/managed-by=lbscope in every namespace (or `nameSpace`) and
+/// deletes those whose lbscope/owner annotation is `owner` (this user on this machine) and those that
+/// have ended (phase Failed or Succeeded, e.g. past their deadline), as protocol.md §5.4 says. A
+/// running pod of another owner may be a colleague's capture in progress: it is kept unless `all`.
+Result<CleanupReport> cleanupLeftovers(kube::KubeClient &client, const QString &nameSpace,
+    const QString &owner, bool all, const CancelToken &cancel);
 
 /// "user@host" of this process.
 QString localOwner();
+
+/// The debug pod's activeDeadlineSeconds for a capture of `durationSec` (0 = until stopped): the
+/// capture plus an hour for stopping and downloading, never less than the 4 h default; 12 h for an
+/// open-ended capture. Past it Kubernetes kills the pod (and tcpdump); the files stay on the node.
+int podDeadlineFor(double durationSec);
+inline constexpr int kOpenEndedPodDeadlineSec = 12 * 3600;
 
 } // namespace lbs::capture

@@ -77,6 +77,13 @@ std::string KubeRemoteHost::missingToolHint(const std::string &tool) const
           "--host-tcpdump";
 }
 
+std::string KubeRemoteHost::nodePath(const std::string &path) const
+{
+    if (m_pod.hostTools() || m_pod.attached())
+        return path;
+    return "/host" + path;
+}
+
 std::string KubeRemoteHost::nodeName() const
 {
     return m_pod.node().toStdString();

@@ -38,6 +38,9 @@ public:
     std::string nodeName() const override;
     std::string transportName() const override { return "kube"; }
     std::string missingToolHint(const std::string &tool) const override;
+    /// "/host" + path in a debug pod running the image's tools (the node's root is mounted there);
+    /// the path itself with --host-tcpdump (chroot /host) and in an attached pod (its own files).
+    std::string nodePath(const std::string &path) const override;
 
 private:
     Result<CommandResult> exec(const std::vector<std::string> &argv, const ByteSink *onStdout,

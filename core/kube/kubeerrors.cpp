@@ -28,7 +28,7 @@ QString forbiddenHint(const QString &message)
         return QStringLiteral(
             "the namespace's Pod Security level forbids a privileged host-network pod: use a "
             "namespace labelled pod-security.kubernetes.io/enforce=privileged (lbscope creates "
-            "'lbscope' when you may create namespaces) or pass --namespace with such a namespace");
+            "'lbscope' when you may create namespaces) or pass --debug-namespace with such a namespace");
     if (message.contains(QLatin1String("security context constraint")))
         return QStringLiteral(
             "OpenShift SCC: the requesting user needs the 'privileged' SCC (e.g. `oc adm policy "

@@ -376,9 +376,40 @@ private slots:
         const QString name = (*pod)->name();
         pod.value().reset();
         QCOMPARE(lbscopePods(), QStringList {u"lbscope/"_s + name});
+        // A colleague's capture still running (another owner) and one of theirs that has ended (its
+        // deadline passed: Failed). Cleanup deletes ours and the ended one, keeps the running one.
+        o.owner = u"colleague@elsewhere"_s;
+        o.node = u"lab-node-2"_s;
+        auto theirs = capture::DebugPod::create(*m_client, o, cancel);
+        QVERIFY2(theirs.ok(), theirs.ok() ? "" : theirs.error().toString().c_str());
+        (*theirs)->release();
+        const QString theirName = (*theirs)->name();
+        theirs.value().reset();
+        o.activeDeadlineSeconds = 1; // posted as is (create() would treat the deadline as a failure)
+        auto ended
+            = m_client->post(u"/api/v1/namespaces/lbscope/pods"_s, capture::DebugPod::podSpec(o), cancel);
+        QVERIFY2(ended.ok(), ended.ok() ? "" : ended.error().toString().c_str());
+        const QString endedName = ended->value(u"metadata"_s).toObject().value(u"name"_s).toString();
+        const QString endedPath = u"/api/v1/namespaces/lbscope/pods/"_s + endedName;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_client->get(endedPath, cancel)->value(u"status"_s).toObject().value(u"phase"_s).toString(),
+            u"Failed"_s, 20000);
+        QCOMPARE(lbscopePods().size(), 3);
+
         const Run r = cli({u"cleanup"_s, u"--kubeconfig"_s, m_kubeconfig, u"--context"_s, u"lab-token"_s});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains(QString(u"deleted pod lbscope/"_s + name).toUtf8()), r.out.constData());
+        QVERIFY2(r.out.contains(QString(u"deleted pod lbscope/"_s + endedName).toUtf8()), r.out.constData());
+        QVERIFY2(r.out.contains(
+                     QString(u"kept pod lbscope/"_s + theirName + u" (owner colleague@elsewhere"_s).toUtf8()),
+            r.out.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(lbscopePods(), QStringList {u"lbscope/"_s + theirName}, 10000);
+
+        const Run all = cli(
+            {u"cleanup"_s, u"--kubeconfig"_s, m_kubeconfig, u"--context"_s, u"lab-token"_s, u"--all"_s});
+        QVERIFY2(all.exitCode == 0, all.err.constData());
+        QVERIFY2(
+            all.out.contains(QString(u"deleted pod lbscope/"_s + theirName).toUtf8()), all.out.constData());
         for (int i = 0; i < 50 && !lbscopePods().isEmpty(); ++i)
             QTest::qWait(200);
     }

@@ -158,6 +158,8 @@ private slots:
             QCOMPARE(labels.value(u"pod-security.kubernetes.io/enforce"_s).toString(), u"privileged"_s);
             QCOMPARE(api.createdPod.value(u"spec"_s).toObject().value(u"nodeName"_s).toString(), u"n1"_s);
             capture::KubeRemoteHost host(**pod);
+            // The image's tools see the node's files under /host, not at their own path.
+            QCOMPARE(host.nodePath("/var/log/syslog"), std::string("/host/var/log/syslog"));
             QCOMPARE(host.describe(), std::string("node n1 (via pod lbscope/lbscope-n1-abcde)"));
             QVERIFY(!api.deleted);
         } // the guard deletes
@@ -324,6 +326,7 @@ private slots:
         }
         QVERIFY2(host.ok(), host.ok() ? "" : host.error().toString().c_str());
         QCOMPARE((*host)->nodeName(), std::string("n7"));
+        QCOMPARE((*host)->nodePath("/data/x.pcap"), std::string("/data/x.pcap")); // the pod's own files
         QCOMPARE(QString::fromStdString((*host)->describe()),
             u"pod default/src (container %1, node n7)"_s.arg(chosen));
         QElapsedTimer t;
@@ -335,6 +338,84 @@ private slots:
         host.value().reset();
         for (const FakeRequest &req : server.requests)
             QVERIFY2(req.method == "GET", "the attached pod must never be deleted");
+    }
+
+    void deadlineFitsTheCapture_data()
+    {
+        QTest::addColumn<double>("duration");
+        QTest::addColumn<int>("deadline");
+        QTest::newRow("open-ended") << 0.0 << 12 * 3600;
+        QTest::newRow("a minute: the 4 h floor") << 60.0 << 4 * 3600;
+        QTest::newRow("5 h: plus an hour") << 5 * 3600.0 << 6 * 3600;
+        QTest::newRow("7 days") << 7 * 24 * 3600.0 << 7 * 24 * 3600 + 3600;
+        QTest::newRow("fractional seconds round up") << 4 * 3600 + 0.5 << 5 * 3600 + 1;
+    }
+    void deadlineFitsTheCapture()
+    {
+        QFETCH(double, duration);
+        QFETCH(int, deadline);
+        QCOMPARE(capture::podDeadlineFor(duration), deadline);
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        o.activeDeadlineSeconds = capture::podDeadlineFor(duration);
+        QCOMPARE(capture::DebugPod::podSpec(o)
+                     .value(u"spec"_s)
+                     .toObject()
+                     .value(u"activeDeadlineSeconds"_s)
+                     .toInt(),
+            deadline);
+    }
+
+    void podMadeWhileTheAnswerWasLostIsDeleted()
+    {
+        // The server makes the pod, but its answer never arrives (cancelled here; a timeout or a cut
+        // connection is the same): the pod carries this attempt's labels and is found and deleted.
+        QJsonObject made;
+        bool deleted = false;
+        QString selector;
+        FakeApiServer server([&](const FakeRequest &r) {
+            const QString pods = u"/api/v1/namespaces/lbscope/pods"_s;
+            if (r.method == "GET" && r.path == u"/api/v1/namespaces/lbscope"_s)
+                return FakeResponse::json(200, R"({"metadata":{"name":"lbscope"}})");
+            if (r.method == "POST" && r.path == pods) {
+                made = QJsonDocument::fromJson(r.body).object();
+                QJsonObject meta = made.value(u"metadata"_s).toObject();
+                meta.insert(u"name"_s, u"lbscope-n1-lost1"_s);
+                made.insert(u"metadata"_s, meta);
+                FakeResponse slow;
+                slow.chunks << QJsonDocument(made).toJson(QJsonDocument::Compact);
+                slow.chunkDelayMs = 5000; // the answer comes too late
+                slow.status = 201;
+                return slow;
+            }
+            if (r.method == "GET" && r.path == pods) {
+                selector = r.query(u"labelSelector"_s);
+                const QJsonArray items = made.isEmpty() || deleted ? QJsonArray {} : QJsonArray {made};
+                return FakeResponse::json(200,
+                    QJsonDocument(QJsonObject {{u"kind"_s, u"PodList"_s}, {u"items"_s, items},
+                                      {u"metadata"_s, QJsonObject {{u"resourceVersion"_s, u"7"_s}}}})
+                        .toJson(QJsonDocument::Compact));
+            }
+            if (r.path == pods + u"/lbscope-n1-lost1"_s) {
+                if (r.method == "DELETE") {
+                    deleted = true;
+                    return FakeResponse::json(200, "{}");
+                }
+                return deleted ? FakeResponse::kubeStatus(404, u"NotFound"_s, u"gone"_s)
+                               : FakeResponse::json(200, QJsonDocument(made).toJson(QJsonDocument::Compact));
+            }
+            return FakeResponse::kubeStatus(404, u"NotFound"_s, r.path);
+        });
+        auto c = client(server.url());
+        CancelToken cancel;
+        QTimer::singleShot(300, [&] { cancel.cancel(); });
+        capture::DebugPodOptions o;
+        o.node = u"n1"_s;
+        auto pod = capture::DebugPod::create(*c, o, cancel);
+        QVERIFY(!pod.ok());
+        QVERIFY2(deleted, "the pod made while the answer was lost is still there");
+        QVERIFY2(selector.contains(u"lbscope/session="_s) && selector.contains(u"lbscope/node=n1"_s),
+            qPrintable(selector));
     }
 };
 
