@@ -79,7 +79,49 @@ Result<std::unique_ptr<CaptureSession>> CaptureSession::attach(
         return Error {"the session file does not describe a valid capture: " + v.error().message, outDir, {}};
     auto s = std::make_unique<CaptureSession>(host, plan, outDir, sink);
     s->m_record = rec.value();
+    s->m_pidFromRecord = true;
+    if (s->m_record.pid > 1 && (s->m_record.state == "running" || s->m_record.state == "starting")) {
+        CancelToken own;
+        auto why = s->foreignPidReason(own);
+        if (!why)
+            return why.error();
+        if (!why->empty())
+            s->markPidForeign(why.value());
+    }
     return s;
+}
+
+Result<std::string> CaptureSession::foreignPidReason(const CancelToken &cancel)
+{
+    const int64_t pid = m_record.pid;
+    auto id = m_host.processIdentity(pid, cancel);
+    if (!id)
+        return Error {"cannot check what runs as pid " + std::to_string(pid) + ": " + id.error().message,
+            m_host.describe(), id.error().hint};
+    if (!id->exists)
+        return std::string(); // gone: nothing will be signalled anyway
+    // comm is the executable's name cut to 15 characters (TASK_COMM_LEN - 1)
+    std::string expected = "tcpdump";
+    if (!m_record.remoteCommand.empty())
+        expected = baseName(m_record.remoteCommand.front()).substr(0, 15);
+    const bool nameOk = id->comm == "tcpdump" || id->comm == expected;
+    const bool argsOk = id->cmdline.empty() || id->cmdline.find(m_record.remoteBase) != std::string::npos;
+    if (nameOk && argsOk)
+        return std::string();
+    std::string shown;
+    for (char c : id->comm.substr(0, 40))
+        shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+    if (!nameOk)
+        return "pid " + std::to_string(pid) + " is now '" + shown
+            + "', not the capture's tcpdump: it already ended; nothing was signalled";
+    return "pid " + std::to_string(pid) + " is now a tcpdump that does not write " + m_record.remoteBase
+        + ", not the capture's: it already ended; nothing was signalled";
+}
+
+void CaptureSession::markPidForeign(const std::string &reason)
+{
+    m_pidForeign = true;
+    m_record.warnings.push_back(reason);
 }
 
 Status CaptureSession::saveState()
@@ -135,40 +177,61 @@ Result<PreflightReport> CaptureSession::preflight(const CancelToken &cancel)
             "interfaces there: " + list};
     }
 
-    auto mk = m_host.run({"mkdir", "-p", "--", m_plan.remoteDir}, cancel);
+    // mkdir -p, printing the topmost directory it had to create (empty when the directory existed),
+    // so that a refusal below removes again what preflight made.
+    static const std::string mkdirScript
+        = "d=$1; top=; i=0; while [ ! -e \"$d\" ] && [ $i -lt 64 ]; do top=$d; d=$(dirname -- \"$d\"); "
+          "i=$((i+1)); done; mkdir -p -- \"$1\" && printf '%s' \"$top\"";
+    auto mk = m_host.run({"sh", "-c", mkdirScript, "sh", m_plan.remoteDir}, cancel);
     if (!mk)
         return mk.error();
     if (!mk->ok())
         return Error {"cannot create " + m_plan.remoteDir + ": " + mk->errorSummary(), where,
             "choose another remote directory"};
+    const std::string createdTop = mk->out;
+    // Removes the directories preflight created (each only while empty), then returns the refusal.
+    const auto refuse = [&](Error e) -> Result<PreflightReport> {
+        if (createdTop.empty())
+            return e;
+        static const std::string rmdirScript
+            = "d=$1; i=0; while [ $i -lt 64 ]; do rmdir -- \"$d\" 2>/dev/null || exit 0; "
+              "[ \"$d\" = \"$2\" ] && exit 0; d=$(dirname -- \"$d\"); case $d in /|.) exit 0;; esac; "
+              "i=$((i+1)); done";
+        CancelToken own; // also after a cancel
+        auto rm = m_host.run({"sh", "-c", rmdirScript, "sh", m_plan.remoteDir, createdTop}, own);
+        if (!rm || !rm->ok())
+            e.hint += (e.hint.empty() ? "" : "; ") + std::string("remove the directory ") + createdTop
+                + " that preflight created on the node";
+        return e;
+    };
     auto df = m_host.run({"df", "-P", "-B1", "--", m_plan.remoteDir}, cancel);
     if (!df)
-        return df.error();
+        return refuse(df.error());
     {
         std::istringstream in(df->out);
         std::string header, fsName;
         uint64_t total = 0, used = 0, avail = 0;
         std::getline(in, header);
         if (!df->ok() || !(in >> fsName >> total >> used >> avail))
-            return Error {
-                "cannot read free space of " + m_plan.remoteDir + ": " + df->errorSummary(), where, {}};
+            return refuse(Error {
+                "cannot read free space of " + m_plan.remoteDir + ": " + df->errorSummary(), where, {}});
         rep.freeBytes = avail;
     }
     const uint64_t need = m_plan.ringBytes() + static_cast<uint64_t>(m_plan.ringCount) * 262144u;
     if (rep.freeBytes < need)
-        return Error {"not enough free disk in " + m_plan.remoteDir + " on " + m_host.nodeName()
+        return refuse(Error {"not enough free disk in " + m_plan.remoteDir + " on " + m_host.nodeName()
                 + ": the ring needs " + std::to_string(need / 1000000) + " MB, "
                 + std::to_string(rep.freeBytes / 1000000) + " MB are free",
-            where, "use a smaller --ring (SIZE_MBxCOUNT) or free space on the node"};
+            where, "use a smaller --ring (SIZE_MBxCOUNT) or free space on the node"});
 
     if (!m_plan.filter.empty()) {
         auto compiled = m_host.run({m_plan.tcpdump, "-i", m_plan.iface, "-d", "--", m_plan.filter}, cancel);
         if (!compiled)
-            return compiled.error();
+            return refuse(compiled.error());
         if (!compiled->ok())
-            return Error {"the BPF filter '" + m_plan.filter + "' is not accepted by tcpdump on node "
+            return refuse(Error {"the BPF filter '" + m_plan.filter + "' is not accepted by tcpdump on node "
                     + m_host.nodeName() + ": " + compiled->errorSummary(),
-                where, "check the filter syntax (pcap-filter(7))"};
+                where, "check the filter syntax (pcap-filter(7))"});
     }
     return rep;
 }
@@ -228,10 +291,14 @@ Result<MonitorSample> CaptureSession::poll(const CancelToken &cancel)
     s.files = parseRotationListing(list->out, m_plan.remoteBase(), m_plan.ringCount);
     for (const auto &f : s.files)
         s.totalBytes += f.size;
-    auto alive = m_host.isAlive(m_record.pid, cancel);
-    if (!alive)
-        return alive.error();
-    s.alive = alive.value();
+    if (m_pidForeign) {
+        s.alive = false; // the recorded pid is another process now: our tcpdump ended
+    } else {
+        auto alive = m_host.isAlive(m_record.pid, cancel);
+        if (!alive)
+            return alive.error();
+        s.alive = alive.value();
+    }
     const double now = nowSec();
     if (m_startedAt == 0)
         m_startedAt = now;
@@ -275,7 +342,18 @@ Status CaptureSession::stop()
     CancelToken own; // stopping must work after the user's cancel
     const int64_t pid = m_record.pid;
     bool stopped = false;
-    if (pid > 1) {
+    // A pid from a session file may have been reused since: check it is still our tcpdump first.
+    if (pid > 1 && m_pidFromRecord && !m_pidForeign) {
+        auto why = foreignPidReason(own);
+        if (!why)
+            return Error {"not stopping pid " + std::to_string(pid) + ": " + why.error().message,
+                m_host.describe(), "check on the node whether the capture's tcpdump still runs"};
+        if (!why->empty())
+            markPidForeign(why.value());
+    }
+    if (m_pidForeign)
+        stopped = true; // our tcpdump ended; the pid is someone else's
+    if (pid > 1 && !m_pidForeign) {
         for (const char *sig : {"INT", "TERM", "KILL"}) {
             auto sent = m_host.sendSignal(pid, sig, own);
             if (!sent)

@@ -39,7 +39,9 @@ class CaptureSession {
 public:
     CaptureSession(RemoteHost &host, CapturePlan plan, std::string outDir, ProgressSink *sink = nullptr);
 
-    /// Re-attaches to the capture recorded in outDir/.lbscope-session.json.
+    /// Re-attaches to the capture recorded in outDir/.lbscope-session.json. When the recorded pid now
+    /// belongs to another process (tcpdump ended and the pid was reused), that process is never
+    /// signalled: the capture counts as ended and a warning in record().warnings says so.
     static Result<std::unique_ptr<CaptureSession>> attach(
         RemoteHost &host, const std::string &outDir, ProgressSink *sink = nullptr);
 
@@ -76,6 +78,11 @@ public:
 
 private:
     Status saveState();
+    /// For a pid read from a session file: why the process now running as that pid is not this
+    /// capture's tcpdump (its pid was reused after tcpdump ended), or empty when it is ours or gone.
+    Result<std::string> foreignPidReason(const CancelToken &cancel);
+    /// Records that the recorded pid is no longer our tcpdump: it is never signalled again.
+    void markPidForeign(const std::string &reason);
     RemoteHost &m_host;
     CapturePlan m_plan;
     std::string m_outDir;
@@ -84,6 +91,8 @@ private:
     uint64_t m_lastTotal = 0;
     double m_lastSampleAt = -1;
     double m_startedAt = 0;
+    bool m_pidFromRecord = false; // re-attached: the pid comes from a session file
+    bool m_pidForeign = false; // that pid now belongs to another process: never signal it
 };
 
 } // namespace lbs::capture

@@ -129,6 +129,42 @@ Result<bool> RemoteHost::isAlive(int64_t pid, const CancelToken &cancel)
     return state != 'Z' && state != 'X';
 }
 
+Result<RemoteHost::ProcessIdentity> RemoteHost::processIdentity(int64_t pid, const CancelToken &cancel)
+{
+    if (pid <= 1)
+        return Error {"refusing to look at pid " + std::to_string(pid), describe(), {}};
+    RunOptions opts;
+    opts.timeoutMs = 20000;
+    const std::string proc = "/proc/" + std::to_string(pid);
+    auto stat = run({"cat", proc + "/stat"}, cancel, opts);
+    if (!stat)
+        return stat.error();
+    ProcessIdentity id;
+    if (!stat->ok())
+        return id; // no such process
+    // "pid (comm) S ...": comm may itself contain ')' and spaces, so take the last ')'
+    const auto open = stat->out.find('(');
+    const auto close = stat->out.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close < open
+        || close + 2 >= stat->out.size())
+        return Error {"cannot read " + proc + "/stat: unexpected format", describe(), {}};
+    const char state = stat->out[close + 2];
+    id.exists = state != 'Z' && state != 'X';
+    id.comm = stat->out.substr(open + 1, close - open - 1);
+    auto cmd = run({"cat", proc + "/cmdline"}, cancel, opts);
+    if (!cmd)
+        return cmd.error();
+    if (cmd->ok()) {
+        id.cmdline = cmd->out;
+        while (!id.cmdline.empty() && id.cmdline.back() == '\0')
+            id.cmdline.pop_back();
+        for (char &c : id.cmdline)
+            if (c == '\0')
+                c = ' ';
+    }
+    return id;
+}
+
 Result<uint64_t> RemoteHost::readRange(const std::string &path, uint64_t offset, uint64_t length,
     const ByteSink &onData, const CancelToken &cancel)
 {

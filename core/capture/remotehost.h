@@ -95,6 +95,17 @@ public:
     /// containers whose init does not reap stay zombies, and `kill -0` succeeds on them).
     virtual Result<bool> isAlive(int64_t pid, const CancelToken &cancel);
 
+    /// What runs as pid on the node now: its command name (the comm field of /proc/PID/stat, at
+    /// most 15 characters) and its command line (arguments joined by spaces). `exists` is false for
+    /// no process or a zombie. Used before signalling a pid read from a session file: the pid may
+    /// have been reused by another process since the capture's tcpdump ended.
+    struct ProcessIdentity {
+        bool exists = false;
+        std::string comm;
+        std::string cmdline; ///< empty when unreadable
+    };
+    virtual Result<ProcessIdentity> processIdentity(int64_t pid, const CancelToken &cancel);
+
     /// Streams bytes [offset, offset+length) of a remote file to onData with one command
     /// (`dd iflag=skip_bytes,count_bytes`, falling back to `tail -c | head -c` for busybox).
     /// Returns the number of bytes delivered; fewer than length means the file is shorter or the

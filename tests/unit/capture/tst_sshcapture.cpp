@@ -11,6 +11,10 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -499,6 +503,114 @@ private slots:
         QVERIFY2(files, files ? "" : files.error().toString().c_str());
         QVERIFY(QFile::exists(QString::fromStdString(out) + QStringLiteral("/manifest.json")));
         QVERIFY(session.value()->removeRemote());
+    }
+
+    // A session file whose pid now belongs to another process (tcpdump ended, the pid was reused):
+    // --attach must never signal it. Here the record points at a `sleep` this test started.
+    void attachNeverSignalsAReusedPid()
+    {
+        CapturePlan plan;
+        plan.iface = "lo";
+        plan.remoteDir = (m_work.path().toStdString() + "/reused");
+        plan.name = "reused.pcap";
+        plan.ringSizeMb = 1;
+        plan.ringCount = 2;
+        const QString out = m_work.path() + QStringLiteral("/reused-out");
+        int64_t tcpdumpPid = 0;
+        {
+            CaptureSession session(*m_host, plan, out.toStdString());
+            auto started = session.start({});
+            QVERIFY2(started, started ? "" : started.error().toString().c_str());
+            tcpdumpPid = session.record().pid;
+        }
+        // tcpdump ends behind lbscope's back; another process now holds "its" pid
+        QCOMPARE(::kill(static_cast<pid_t>(tcpdumpPid), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(tcpdumpPid), 5000);
+        QProcess sleeper;
+        sleeper.start(QStringLiteral("sleep"), {QStringLiteral("60")});
+        QVERIFY(sleeper.waitForStarted(5000));
+        const qint64 other = sleeper.processId();
+        const QString stateFile = out + QStringLiteral("/.lbscope-session.json");
+        QFile f(stateFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject rec = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        QVERIFY2(rec.contains(QStringLiteral("pid")), "the session file has no pid field");
+        rec.insert(QStringLiteral("pid"), other);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(rec).toJson());
+        f.close();
+
+        auto host = connectHost();
+        QVERIFY(host);
+        auto session = CaptureSession::attach(*host, out.toStdString());
+        QVERIFY2(session, session ? "" : session.error().toString().c_str());
+        QCOMPARE(session.value()->record().pid, static_cast<int64_t>(other));
+        const auto &w = session.value()->record().warnings;
+        const std::string expected
+            = "pid " + std::to_string(other) + " is now 'sleep', not the capture's tcpdump";
+        QVERIFY2(std::any_of(w.begin(), w.end(),
+                     [&](const std::string &x) { return x.find(expected) != std::string::npos; }),
+            w.empty() ? "no warning" : w.back().c_str());
+        auto sample = session.value()->poll({});
+        QVERIFY2(sample, sample ? "" : sample.error().toString().c_str());
+        QVERIFY(!sample->alive); // our tcpdump ended: monitoring stops and goes to the download
+        auto st = session.value()->stop();
+        QVERIFY2(st, st ? "" : st.error().toString().c_str());
+        QTest::qWait(300);
+        QCOMPARE(sleeper.state(), QProcess::Running); // never signalled
+        QVERIFY(!processGone(other));
+        auto files = session.value()->download({});
+        QVERIFY2(files, files ? "" : files.error().toString().c_str());
+        QVERIFY(session.value()->removeRemote());
+        sleeper.kill();
+        sleeper.waitForFinished(5000);
+    }
+
+    // Preflight refusing after its `mkdir -p` removes the directories it created, and only those.
+    void refusedPreflightRemovesItsDirectory_data()
+    {
+        QTest::addColumn<QString>("refusal"); // "filter" or "disk"
+        QTest::addColumn<bool>("existed");
+        QTest::newRow("bad filter, new nested dir") << QStringLiteral("filter") << false;
+        QTest::newRow("ring too big, new nested dir") << QStringLiteral("disk") << false;
+        QTest::newRow("bad filter, existing dir kept") << QStringLiteral("filter") << true;
+    }
+    void refusedPreflightRemovesItsDirectory()
+    {
+        QFETCH(QString, refusal);
+        QFETCH(bool, existed);
+        const QString top
+            = m_work.path() + QStringLiteral("/pf-") + QUuid::createUuid().toString(QUuid::Id128).left(8);
+        const QString dir = top + QStringLiteral("/a/b");
+        if (existed) {
+            QVERIFY(QDir().mkpath(dir));
+            QFile keep(dir + QStringLiteral("/keep"));
+            QVERIFY(keep.open(QIODevice::WriteOnly));
+        }
+        CapturePlan plan;
+        plan.iface = "lo";
+        plan.remoteDir = dir.toStdString();
+        plan.name = "pf.pcap";
+        plan.ringSizeMb = 1;
+        plan.ringCount = 1;
+        if (refusal == QStringLiteral("filter"))
+            plan.filter = "this is no filter";
+        else {
+            plan.ringSizeMb = 100000; // 100 GB x 100: more than any test machine has free
+            plan.ringCount = 100;
+        }
+        CaptureSession session(*m_host, plan, m_work.path().toStdString() + "/pf-out");
+        auto pre = session.preflight({});
+        QVERIFY(!pre);
+        const std::string why = refusal == QStringLiteral("filter") ? "BPF filter" : "not enough free disk";
+        QVERIFY2(pre.error().message.find(why) != std::string::npos, pre.error().toString().c_str());
+        if (existed) {
+            QVERIFY(QFile::exists(dir + QStringLiteral("/keep")));
+        } else {
+            QVERIFY2(!QFileInfo::exists(top), qPrintable(top + QStringLiteral(" was left behind")));
+            QVERIFY(QFileInfo::exists(m_work.path())); // only what preflight made is gone
+        }
     }
 };
 
