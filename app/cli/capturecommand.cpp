@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <unistd.h>
@@ -52,6 +53,18 @@ void printSample(const capture::MonitorSample &s, bool tty)
         s.files.size(), static_cast<double>(s.totalBytes) / 1e6, s.bytesPerSec / 1e6,
         s.alive ? "tcpdump running" : "tcpdump ended", tty ? "\033[K" : "\n");
     std::fflush(stderr);
+}
+
+// A whole decimal number in [min, max]: "12abc", "", "+5", " 5" and "1e3" are refused.
+Result<int> parseCount(const std::string &text, int min, int max)
+{
+    int n = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec == std::errc::invalid_argument || p != text.data() + text.size())
+        return Error {"is not a whole number", {}, {}};
+    if (ec == std::errc::result_out_of_range || n < min || n > max)
+        return Error {"is out of range " + std::to_string(min) + ".." + std::to_string(max), {}, {}};
+    return n;
 }
 
 std::string count(const std::optional<uint64_t> &v)
@@ -110,11 +123,12 @@ int runCapture(const std::vector<std::string> &args)
         else if (name == "--tcpdump")
             plan.tcpdump = val;
         else if (name == "--snaplen") {
-            try {
-                plan.snaplen = std::stoi(val);
-            } catch (...) {
-                bad = Error {"--snaplen '" + val + "' is not a number", {}, {}};
-            }
+            auto n = parseCount(val, 0, 262144);
+            if (n)
+                plan.snaplen = n.value();
+            else
+                bad = Error {"--snaplen '" + val + "' " + n.error().message, {},
+                    "use 0..262144 (0 = tcpdump's default)"};
         } else if (name == "--ring") {
             auto r = capture::parseRing(val);
             if (r) {
@@ -138,8 +152,18 @@ int runCapture(const std::vector<std::string> &args)
             return 2;
         }
     }
+    // Ctrl+C from here on: locating (--service) makes probe debug pods that must be deleted too.
+    CancelToken stop, abort;
+    installInterruptHandlers(stop, abort);
     if (!service.empty()) {
-        auto where = locateService(common, service, CancelToken {});
+        auto where = locateService(common, service, stop);
+        if (stop.isCancelled()) {
+            std::fprintf(stderr,
+                "lbscope-cli capture: interrupted while locating %s; its probe debug pods "
+                "were deleted, nothing was captured\n",
+                service.c_str());
+            return 130;
+        }
         if (!where) {
             std::fprintf(stderr, "lbscope-cli capture: %s\n", where.error().toString().c_str());
             return 1;
@@ -204,8 +228,6 @@ int runCapture(const std::vector<std::string> &args)
         }
     }
 
-    CancelToken stop, abort;
-    installInterruptHandlers(stop, abort);
     std::string endpoint;
     auto host = connectRemoteHost(common, node, abort, &endpoint);
     if (!host) {
@@ -225,6 +247,10 @@ int runCapture(const std::vector<std::string> &args)
             session->setDurationSec(plan.durationSec);
         std::fprintf(stderr, "re-attached to %s on %s (pid %lld, state %s)\n", previous->remoteBase.c_str(),
             host.value()->describe().c_str(), static_cast<long long>(previous->pid), previous->state.c_str());
+        // e.g. the recorded pid now belongs to another process: said now, not only after the download
+        const auto &w = session->record().warnings;
+        for (std::size_t i = previous->warnings.size(); i < w.size(); ++i)
+            std::fprintf(stderr, "warning: %s\n", w[i].c_str());
     } else {
         const std::string stamp
             = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")).toStdString();
@@ -268,6 +294,22 @@ int runCapture(const std::vector<std::string> &args)
         else
             std::fprintf(stderr, "removed the dropped session's debug pod %s\n", previous->debugPod.c_str());
     };
+    // Contact lost while tcpdump may still run: deleting the debug pod tcpdump was started from would
+    // kill it, so the pod stays (--attach removes it once tcpdump has stopped).
+    const auto keepCapturePod = [&] {
+        auto *kube = dynamic_cast<capture::KubeRemoteHost *>(host.value().get());
+        const std::string &pod = session->record().debugPod;
+        if (!kube || pod.empty())
+            return;
+        if (pod == kube->podRef())
+            kube->pod().release();
+        const int deadline = capture::DebugPodOptions {}.activeDeadlineSeconds;
+        std::fprintf(stderr,
+            "the debug pod %s is kept so that tcpdump keeps running; it ends by itself (stopping tcpdump) "
+            "at its activeDeadlineSeconds, %d s (%.1f h) after it started. Continue before then with: "
+            "lbscope-cli capture --attach %s\n",
+            pod.c_str(), deadline, deadline / 3600.0, out.c_str());
+    };
     const bool tty = isatty(STDERR_FILENO) != 0;
     if (session->record().state == "running" || session->record().state == "starting") {
         auto mon = session->monitorUntilDone(
@@ -284,6 +326,7 @@ int runCapture(const std::vector<std::string> &args)
         }
         if (!mon) {
             std::fprintf(stderr, "lbscope-cli capture: %s\n", mon.error().toString().c_str());
+            keepCapturePod();
             return 1;
         }
     }

@@ -280,8 +280,15 @@ void onInterrupt(int)
         g_stop->cancel();
     else if (n == 2 && g_abort)
         g_abort->cancel();
-    else if (n >= 3)
-        std::_Exit(130);
+    else if (n >= 3) {
+        // precomputed: only async-signal-safe write(2) and _exit here
+        static constexpr char kKilled[]
+            = "\nlbscope-cli: killed; a debug pod or tcpdump may be left running: "
+              "see `lbscope-cli cleanup` / `capture --attach DIR`\n";
+        const ssize_t written = ::write(STDERR_FILENO, kKilled, sizeof kKilled - 1);
+        (void)written;
+        ::_exit(130);
+    }
 }
 
 } // namespace
@@ -354,7 +361,8 @@ Result<ServiceTarget> locateService(
     capture::DebugPodRunner runner(**client, po);
     kube::LoadBalancerLocator locator(**client, &runner);
     auto r = locator.locate(ns, name, cancel);
-    if (auto s = runner.removeAll(cancel); !s)
+    const CancelToken fresh; // the probe pods are deleted after a Ctrl+C too
+    if (auto s = runner.removeAll(fresh); !s)
         std::fprintf(stderr, "warning: %s (run `lbscope-cli cleanup`)\n", s.error().toString().c_str());
     if (!r)
         return r.error();

@@ -1,5 +1,6 @@
 // lbscope-cli locate: the node that holds a LoadBalancer service's VIP, and how that was decided.
 #ifdef HAVE_LBSCOPE_CAPTURE
+#include "clioptions.h"
 #include "commands.h"
 #include "kubecli.h"
 
@@ -43,12 +44,20 @@ int runLocate(const std::vector<std::string> &argv)
     std::unique_ptr<capture::DebugPodRunner> runner;
     if (!kubecli::flag(*args, "--api-only"))
         runner = std::make_unique<capture::DebugPodRunner>(**client, podOptions);
+    // Ctrl+C (or SIGTERM) cancels the probing; the probe pods are deleted before exiting 130.
     CancelToken cancel;
+    installInterruptHandlers(cancel, cancel);
     kube::LoadBalancerLocator locator(**client, runner.get());
     auto result = locator.locate(ns, name, cancel);
     if (runner) {
-        if (auto s = runner->removeAll(cancel); !s)
+        const CancelToken fresh; // deleting must work after the Ctrl+C too
+        if (auto s = runner->removeAll(fresh); !s)
             std::fprintf(stderr, "warning: %s (run `lbscope-cli cleanup`)\n", s.error().toString().c_str());
+    }
+    if (cancel.isCancelled()) {
+        std::fprintf(stderr, "lbscope-cli locate: interrupted%s\n",
+            runner ? "; the probe debug pods were deleted" : "");
+        return 130;
     }
     kubecli::printWarnings(**client);
     if (!result)
