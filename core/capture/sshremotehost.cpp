@@ -4,6 +4,17 @@
 
 namespace lbs::capture {
 
+namespace {
+
+// lbscope runs every command as `sudo -n -- sh -c ...` (and a few as `sudo -n -- cat/kill/...`), so a
+// sudoers entry limited to tcpdump and a few tools does not work: it takes root for any command.
+constexpr const char *kSudoHint
+    = "log in as root, or give the user passwordless sudo for all commands (`USER ALL=(root) NOPASSWD: "
+      "ALL` in sudoers): lbscope runs its commands through `sudo -n -- sh -c ...`, so a rule limited to "
+      "tcpdump, kill and the like is not enough, and the login is effectively root";
+
+} // namespace
+
 Result<std::unique_ptr<SshRemoteHost>> SshRemoteHost::connect(
     const ssh::SshConnectOptions &options, const CancelToken &cancel)
 {
@@ -75,9 +86,7 @@ Result<CommandResult> SshRemoteHost::exec(const std::vector<std::string> &argv, 
         && (cr.err.find("a password is required") != std::string::npos
             || cr.err.find("sudo: a terminal is required") != std::string::npos))
         return Error {"sudo on " + m_session->describe() + " wants a password, and lbscope runs sudo -n",
-            describe(),
-            "allow the user passwordless sudo for tcpdump, kill, stat, dd, sha256sum, ip, df, rm "
-            "(NOPASSWD in sudoers), or log in as root"};
+            describe(), std::string(kSudoHint)};
     // the shell could not find sudo itself (dash: "sudo: not found", bash: "sudo: command not found");
     // sudo's own "sudo: CMD: command not found" exits 1, not 127
     if (m_needsSudo && *m_needsSudo && cr.exitCode == 127
@@ -85,9 +94,7 @@ Result<CommandResult> SshRemoteHost::exec(const std::vector<std::string> &argv, 
             || cr.err.find("sudo: command not found") != std::string::npos))
         return Error {"the login on " + m_session->describe()
                 + " is not root, and sudo is not installed there (or not on its PATH)",
-            describe(),
-            "log in as root, or install sudo and allow the user passwordless sudo (NOPASSWD in sudoers) for "
-            "tcpdump, kill, stat, dd, sha256sum, ip, df, rm"};
+            describe(), "install sudo, then: " + std::string(kSudoHint)};
     return cr;
 }
 

@@ -329,6 +329,10 @@ private slots:
         QVERIFY2(cap.err.contains(expected.toUtf8()), cap.err.constData());
         QVERIFY2(cap.err.contains("log in as root"), cap.err.constData());
         QVERIFY2(cap.err.contains("passwordless sudo"), cap.err.constData()); // what to do
+        // honest about what sudo must allow: commands go through `sudo -n -- sh -c`, so a rule listing
+        // a few tools does not work
+        QVERIFY2(cap.err.contains("NOPASSWD: ALL") && cap.err.contains("sh -c"), cap.err.constData());
+        QVERIFY2(!cap.err.contains("tcpdump, kill, stat"), cap.err.constData());
         QVERIFY2(cap.err.contains(QByteArray(QByteArray("127.0.0.1:") + m_sshPort.toUtf8())),
             cap.err.constData()); // where
         QVERIFY2(!cap.err.contains("double free") && !cap.err.contains("Assertion"), cap.err.constData());
@@ -463,6 +467,10 @@ private slots:
         // nothing left behind
         QCOMPARE(tcpdumpsOnNode(), 0);
         QCOMPARE(filesIn(remoteDir), 0);
+        // nor the directory preflight's mkdir -p made (over the debug pod the hostPath mount makes it)
+        if (transport.startsWith(QStringLiteral("ssh")))
+            QVERIFY2(nodeExec({QStringLiteral("test"), QStringLiteral("-e"), remoteDir}).code != 0,
+                qPrintable(QStringLiteral("the refused preflight left %1 behind").arg(remoteDir)));
         QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
         if (transport.startsWith(QStringLiteral("kube")))
             QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
