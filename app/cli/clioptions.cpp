@@ -331,6 +331,10 @@ capture::DebugPodOptions podOptions(const CommonOptions &o)
     if (!o.debugNamespace.empty())
         po.nameSpace = QString::fromStdString(o.debugNamespace);
     po.hostTools = o.hostTcpdump;
+    if (!o.captureDir.empty())
+        po.hostPathDir = QString::fromStdString(o.captureDir);
+    if (o.podDeadlineSec > 0)
+        po.activeDeadlineSeconds = o.podDeadlineSec;
     return po;
 }
 

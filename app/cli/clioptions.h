@@ -26,6 +26,10 @@ struct CommonOptions {
     std::string image; ///< --image: debug pod image (kube transport)
     std::string debugNamespace; ///< --debug-namespace (default lbscope)
     bool hostTcpdump = false; ///< --host-tcpdump: the node's own tcpdump via chroot /host
+    /// Set by capture, not options: the node directory the debug pod mounts at the same path (the
+    /// capture's --remote-dir) and the pod's activeDeadlineSeconds (0 = the default, 4 h).
+    std::string captureDir;
+    int podDeadlineSec = 0;
 };
 
 /// If args[i] is one of the common options, stores it (and its value), advances i past it and

@@ -72,6 +72,9 @@ public:
 
     /// "kube" or "ssh", as written in manifest.json.
     virtual std::string transportName() const = 0;
+    /// Where the commands run by this host see the node's file `path`. The same path over SSH; in a
+    /// debug pod that runs the image's tools it is under the node's root mounted at /host.
+    virtual std::string nodePath(const std::string &path) const { return path; }
     /// What to tell a user whose node lacks `tool` (tcpdump): install it, pick a debug image, etc.
     virtual std::string missingToolHint(const std::string &tool) const
     {
