@@ -14,7 +14,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -23,11 +27,62 @@
 
 using namespace labsupport;
 
+// A TCP relay to the API server that can drop every connection and refuse new ones for a while:
+// a laptop losing contact with the cluster mid-capture (the TLS passes through untouched).
+class ApiRelay : public QObject {
+public:
+    bool start(quint16 target)
+    {
+        m_target = target;
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *in = m_server.nextPendingConnection()) {
+                if (m_refuse > 0) {
+                    --m_refuse;
+                    in->abort();
+                    in->deleteLater();
+                    continue;
+                }
+                auto *out = new QTcpSocket(in);
+                m_sockets << in << out;
+                connect(in, &QTcpSocket::readyRead, out, [in, out] {
+                    if (out->state() == QAbstractSocket::ConnectedState)
+                        out->write(in->readAll());
+                });
+                connect(out, &QTcpSocket::connected, in, [in, out] { out->write(in->readAll()); });
+                connect(out, &QTcpSocket::readyRead, in, [in, out] { in->write(out->readAll()); });
+                connect(in, &QTcpSocket::disconnected, out, [out] { out->disconnectFromHost(); });
+                connect(out, &QTcpSocket::disconnected, in, [in] { in->disconnectFromHost(); });
+                connect(in, &QTcpSocket::disconnected, in, &QObject::deleteLater);
+                out->connectToHost(QHostAddress::LocalHost, m_target);
+            }
+        });
+        return m_server.listen(QHostAddress::LocalHost);
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    /// Resets every open connection and refuses the next `count` new ones (then relays again: a
+    /// short outage, after which deleting the pod would work).
+    void drop(int count)
+    {
+        m_refuse = count;
+        for (const QPointer<QTcpSocket> &s : std::as_const(m_sockets))
+            if (s)
+                s->abort();
+        m_sockets.clear();
+    }
+
+private:
+    QTcpServer m_server;
+    quint16 m_target = 0;
+    QList<QPointer<QTcpSocket>> m_sockets;
+    int m_refuse = 0;
+};
+
 class TestLabCapture : public QObject {
     Q_OBJECT
 
 private:
-    QString m_cli = QStringLiteral(LBSCOPE_CLI);
+    // LBSCOPE_CLI_UNDER_TEST runs the same checks against another build (e.g. one from before a fix)
+    QString m_cli = qEnvironmentVariable("LBSCOPE_CLI_UNDER_TEST", QStringLiteral(LBSCOPE_CLI));
     QString m_labDir = QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR);
     QJsonObject m_status;
     QString m_node; // VIP holder
@@ -369,6 +424,118 @@ private slots:
         QCOMPARE(cap.exitCode(), 130);
         QVERIFY(remoteProcessGone(m_node, pid));
         QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
+    }
+
+    // Ctrl+C while `locate` (or capture --service's locate phase) has probe debug pods running: the
+    // pods are deleted before exiting 130, not left until their 600 s deadline.
+    void kubeInterruptedLocateLeavesNoProbePod_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("locate") << QStringLiteral("locate");
+        QTest::newRow("capture --service") << QStringLiteral("capture");
+    }
+    void kubeInterruptedLocateLeavesNoProbePod()
+    {
+        QFETCH(QString, command);
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        QCOMPARE(debugPodsLeft(), 0);
+        QStringList args {command, QStringLiteral("--service"), QStringLiteral("default/web")};
+        if (command == QStringLiteral("capture"))
+            args << QStringLiteral("--out") << m_tmp.path() + QStringLiteral("/locate-int-") + uniqueName();
+        bool interrupted = false;
+        // Locating is quick: if it finished before a probe pod was seen, try again (bounded).
+        for (int attempt = 0; attempt < 5 && !interrupted; ++attempt) {
+            QProcess p;
+            p.start(m_cli, args + kubeArgs());
+            QVERIFY(p.waitForStarted());
+            QElapsedTimer t;
+            t.start();
+            while (p.state() == QProcess::Running && t.elapsed() < 60000 && debugPodsLeft() < 1)
+                QTest::qWait(20);
+            if (p.state() != QProcess::Running || !interrupt(p)) {
+                p.waitForFinished(60000);
+                qInfo("attempt %d: %s ended before a probe pod was seen", attempt, qPrintable(command));
+                QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
+                continue;
+            }
+            QElapsedTimer stopped;
+            stopped.start();
+            QVERIFY(p.waitForFinished(60000));
+            const QByteArray err = p.readAllStandardError();
+            QVERIFY2(p.exitStatus() == QProcess::NormalExit, "killed by SIGINT: no handler was installed");
+            QVERIFY2(p.exitCode() == 130,
+                qPrintable(QStringLiteral("exit %1: ").arg(p.exitCode()) + QString::fromUtf8(err)));
+            QVERIFY2(err.contains("interrupted"), err.constData());
+            QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 5000);
+            qInfo("%s interrupted with a probe pod running: exit 130 and no pod left after %lld ms",
+                qPrintable(command), static_cast<long long>(stopped.elapsed()));
+            interrupted = true;
+        }
+        QVERIFY2(interrupted, "locating never had a probe pod running long enough to interrupt it");
+    }
+
+    // Contact with the API server lost mid-capture: the debug pod tcpdump runs from is kept (deleting it
+    // would kill tcpdump), the message names it and its deadline, and --attach takes over and removes it.
+    void kubeLostContactKeepsPodAndTcpdump()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        QCOMPARE(debugPodsLeft(), 0);
+        const QString kubeconfig = m_status.value(QStringLiteral("kubeconfig")).toString();
+        QFile orig(kubeconfig);
+        QVERIFY(orig.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(orig.readAll());
+        const QRegularExpression server(QStringLiteral("server: https://127\\.0\\.0\\.1:(\\d+)"));
+        const auto m = server.match(text);
+        QVERIFY2(m.hasMatch(), "the lab kubeconfig has no https://127.0.0.1:PORT server");
+        ApiRelay relay;
+        QVERIFY(relay.start(static_cast<quint16>(m.captured(1).toUInt())));
+        text.replace(m.capturedStart(1), m.capturedLength(1), QString::number(relay.port()));
+        const QString relayed = m_tmp.path() + QStringLiteral("/kubeconfig-relayed");
+        QFile copy(relayed);
+        QVERIFY(copy.open(QIODevice::WriteOnly));
+        copy.write(text.toUtf8());
+        copy.close();
+
+        const QString out = m_tmp.path() + QStringLiteral("/kube-lost");
+        QProcess cap;
+        cap.start(m_cli,
+            {QStringLiteral("capture"), QStringLiteral("--node"), m_node, QStringLiteral("--iface"),
+                QStringLiteral("eth1"), QStringLiteral("--ring"), QStringLiteral("1x2"),
+                QStringLiteral("--out"), out, QStringLiteral("--kubeconfig"), relayed});
+        QVERIFY(cap.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on"), 120000);
+        const QJsonObject state = readJson(out + QStringLiteral("/.lbscope-session.json"));
+        const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
+        const QString pod = state.value(QStringLiteral("debug_pod")).toString();
+        QVERIFY(pid > 1);
+        QVERIFY2(!pod.isEmpty(), "the session record names no debug pod before monitoring");
+        relay.drop(1); // the next poll fails; a deletion afterwards would get through
+        QTRY_VERIFY_WITH_TIMEOUT(cap.state() == QProcess::NotRunning, 60000);
+        err += cap.readAllStandardError();
+        qInfo("after the drop: %s", err.right(600).constData());
+        QCOMPARE(cap.exitCode(), 1);
+        QTest::qWait(3000); // a pod deletion still under way would have finished
+        QCOMPARE(debugPodsLeft(), 1);
+        QVERIFY2(!remoteProcessGone(m_node, pid), "tcpdump was killed with its debug pod");
+        QVERIFY2(err.contains("lost contact"), err.constData());
+        QVERIFY2(err.contains(QByteArray(QByteArray("the debug pod ") + pod.toUtf8() + " is kept")),
+            err.constData());
+        QVERIFY2(err.contains("activeDeadlineSeconds"), err.constData());
+
+        const Run att = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--attach"), out,
+                QStringLiteral("--duration"), QStringLiteral("2s"), QStringLiteral("--remove-remote")}
+                + kubeArgs());
+        QVERIFY2(att.code == 0, att.err.constData());
+        QVERIFY2(att.err.contains("removed the dropped session's debug pod"), att.err.constData());
+        QVERIFY(remoteProcessGone(m_node, pid));
+        const int left = debugPodsLeft();
+        if (left != 0) // leave the lab clean either way
+            run(m_cli, QStringList {QStringLiteral("cleanup")} + kubeArgs());
+        QCOMPARE(left, 0);
     }
 
     void kubeFetchCutMidwayResumesIdentical()
