@@ -219,6 +219,12 @@ int runCapture(const std::vector<std::string> &args)
         std::fprintf(stderr, "lbscope-cli capture: %s\n", why.c_str());
         return 2;
     }
+    // The debug pod mounts the node's capture directory at the same path (files written there are the
+    // node's and survive the pod), and lives long enough for the capture: its deadline is only the
+    // safety net for a lbscope that died.
+    common.captureDir = previous ? previous->remoteDir : plan.remoteDir;
+    if (!previous)
+        common.podDeadlineSec = capture::podDeadlineFor(plan.durationSec);
     if (!previous) {
         capture::CapturePlan check = plan;
         check.name = "lbscope-check.pcap";
@@ -234,6 +240,11 @@ int runCapture(const std::vector<std::string> &args)
         std::fprintf(stderr, "lbscope-cli capture: %s\n", host.error().toString().c_str());
         return 1;
     }
+    if (!previous && plan.durationSec <= 0 && host.value()->transportName() == "kube")
+        std::fprintf(stderr,
+            "note: without --duration the debug pod ends by itself after %d h (its activeDeadlineSeconds), "
+            "stopping tcpdump; pass --duration for a longer capture\n",
+            capture::kOpenEndedPodDeadlineSec / 3600);
     TerminalProgress progress;
     std::unique_ptr<capture::CaptureSession> session;
     if (previous) {
@@ -303,7 +314,8 @@ int runCapture(const std::vector<std::string> &args)
             return;
         if (pod == kube->podRef())
             kube->pod().release();
-        const int deadline = capture::DebugPodOptions {}.activeDeadlineSeconds;
+        const int deadline = common.podDeadlineSec > 0 ? common.podDeadlineSec
+                                                       : capture::DebugPodOptions {}.activeDeadlineSeconds;
         std::fprintf(stderr,
             "the debug pod %s is kept so that tcpdump keeps running; it ends by itself (stopping tcpdump) "
             "at its activeDeadlineSeconds, %d s (%.1f h) after it started. Continue before then with: "
