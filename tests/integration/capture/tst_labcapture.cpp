@@ -130,6 +130,26 @@ private:
                 QStringList {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--")} + paths);
     }
 
+    // A copy of the lab kubeconfig whose server is `relay`, started towards kubesim; empty on failure.
+    QString relayedKubeconfig(ApiRelay &relay)
+    {
+        QFile orig(m_status.value(QStringLiteral("kubeconfig")).toString());
+        if (!orig.open(QIODevice::ReadOnly))
+            return {};
+        QString text = QString::fromUtf8(orig.readAll());
+        const QRegularExpression server(QStringLiteral("server: https://127\\.0\\.0\\.1:(\\d+)"));
+        const auto m = server.match(text);
+        if (!m.hasMatch() || !relay.start(static_cast<quint16>(m.captured(1).toUInt())))
+            return {};
+        text.replace(m.capturedStart(1), m.capturedLength(1), QString::number(relay.port()));
+        const QString relayed = m_tmp.path() + QStringLiteral("/kubeconfig-relayed-") + uniqueName();
+        QFile copy(relayed);
+        if (!copy.open(QIODevice::WriteOnly))
+            return {};
+        copy.write(text.toUtf8());
+        return relayed;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -482,21 +502,9 @@ private slots:
         if (!kubeAvailable())
             QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
         QCOMPARE(debugPodsLeft(), 0);
-        const QString kubeconfig = m_status.value(QStringLiteral("kubeconfig")).toString();
-        QFile orig(kubeconfig);
-        QVERIFY(orig.open(QIODevice::ReadOnly));
-        QString text = QString::fromUtf8(orig.readAll());
-        const QRegularExpression server(QStringLiteral("server: https://127\\.0\\.0\\.1:(\\d+)"));
-        const auto m = server.match(text);
-        QVERIFY2(m.hasMatch(), "the lab kubeconfig has no https://127.0.0.1:PORT server");
         ApiRelay relay;
-        QVERIFY(relay.start(static_cast<quint16>(m.captured(1).toUInt())));
-        text.replace(m.capturedStart(1), m.capturedLength(1), QString::number(relay.port()));
-        const QString relayed = m_tmp.path() + QStringLiteral("/kubeconfig-relayed");
-        QFile copy(relayed);
-        QVERIFY(copy.open(QIODevice::WriteOnly));
-        copy.write(text.toUtf8());
-        copy.close();
+        const QString relayed = relayedKubeconfig(relay);
+        QVERIFY(!relayed.isEmpty());
 
         const QString out = m_tmp.path() + QStringLiteral("/kube-lost");
         QProcess cap;
@@ -580,6 +588,57 @@ private slots:
         const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
         QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("kube"));
         QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        QCOMPARE(debugPodsLeft(), 0);
+        nodeExec(m_node, {QStringLiteral("rm"), QStringLiteral("-f"), remote});
+    }
+
+    void kubeFetchConnectionDroppedMidwayResumesIdentical()
+    {
+        // The network, not the user, cuts the download: every connection to the API server is reset
+        // while the exec stream runs. fetch fails saying it resumes, deletes its pod once the API is
+        // reachable again, and the next run continues from the .part to identical bytes.
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString remote = QStringLiteral("/var/tmp/lbscope-kube-drop-test.bin");
+        QCOMPARE(nodeExec(m_node,
+                     {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + remote,
+                         QStringLiteral("bs=1M"), QStringLiteral("count=200"), QStringLiteral("status=none")})
+                     .code,
+            0);
+        ApiRelay relay;
+        const QString relayed = relayedKubeconfig(relay);
+        QVERIFY(!relayed.isEmpty());
+        const QString out = m_tmp.path() + QStringLiteral("/kube-drop");
+        const QString part = out + QStringLiteral("/lbscope-kube-drop-test.bin.part");
+        QProcess fetch;
+        fetch.start(m_cli,
+            {QStringLiteral("fetch"), QStringLiteral("--node"), m_node, remote, QStringLiteral("--out"), out,
+                QStringLiteral("--kubeconfig"), relayed});
+        QVERIFY(fetch.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        while (QFileInfo(part).size() < 4 * 1024 * 1024 && fetch.state() != QProcess::NotRunning
+            && waited.elapsed() < 120000)
+            QTest::qWait(5);
+        QVERIFY2(fetch.state() != QProcess::NotRunning,
+            qPrintable(QStringLiteral("fetch ended before the cut (exit %1): %2")
+                           .arg(fetch.exitCode())
+                           .arg(QString::fromUtf8(fetch.readAllStandardError()))));
+        relay.drop(0); // reset every connection; new ones get through again
+        QTRY_VERIFY_WITH_TIMEOUT(fetch.state() == QProcess::NotRunning, 60000);
+        const QByteArray err = fetch.readAllStandardError();
+        QCOMPARE(fetch.exitCode(), 1);
+        QVERIFY2(err.contains("it resumes"), err.constData());
+        const qint64 partSize = QFileInfo(part).size();
+        QVERIFY2(partSize > 0 && partSize < 200 * 1024 * 1024, qPrintable(QString::number(partSize)));
+        QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000); // its pod went once the API answered again
+        const Run again = run(m_cli,
+            QStringList {QStringLiteral("fetch"), QStringLiteral("--node"), m_node, remote,
+                QStringLiteral("--out"), out}
+                + kubeArgs());
+        QVERIFY2(again.code == 0, again.err.constData());
+        QVERIFY2(again.err.contains("resumed"), again.err.constData());
+        QCOMPARE(localSha(out + QStringLiteral("/lbscope-kube-drop-test.bin")), nodeSha(m_node, remote));
         QCOMPARE(debugPodsLeft(), 0);
         nodeExec(m_node, {QStringLiteral("rm"), QStringLiteral("-f"), remote});
     }
