@@ -130,6 +130,25 @@ private:
                 QStringList {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--")} + paths);
     }
 
+    // `mb` MiB of random bytes at `path` on the VIP node; dd's exit code.
+    int randomFileOnNode(const QString &path, int mb)
+    {
+        return nodeExec(m_node,
+            {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + path,
+                QStringLiteral("bs=1M"), QStringLiteral("count=%1").arg(mb), QStringLiteral("status=none")})
+            .code;
+    }
+    // Waits (at most 120 s) until a running fetch has `minBytes` in its .part, or has ended. The kube exec
+    // stream runs at hundreds of MB/s: poll tightly so that the cut lands early in the file.
+    static void waitForPart(QProcess &fetch, const QString &part, qint64 minBytes)
+    {
+        QElapsedTimer waited;
+        waited.start();
+        while (QFileInfo(part).size() < minBytes && fetch.state() != QProcess::NotRunning
+            && waited.elapsed() < 120000)
+            QTest::qWait(5);
+    }
+
     // A copy of the lab kubeconfig whose server is `relay`, started towards kubesim; empty on failure.
     QString relayedKubeconfig(ApiRelay &relay)
     {
@@ -254,11 +273,7 @@ private slots:
     void fetchCutMidwayResumesIdentical()
     {
         const QString remote = QStringLiteral("/var/tmp/lbscope-resume-test.bin");
-        QCOMPARE(nodeExec(m_node,
-                     {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + remote,
-                         QStringLiteral("bs=1M"), QStringLiteral("count=200"), QStringLiteral("status=none")})
-                     .code,
-            0);
+        QCOMPARE(randomFileOnNode(remote, 200), 0);
         const QString out = m_tmp.path() + QStringLiteral("/fetch");
         const QString part = out + QStringLiteral("/lbscope-resume-test.bin.part");
         const QStringList args = QStringList {QStringLiteral("fetch"), QStringLiteral("--ssh"), m_sshTarget,
@@ -551,11 +566,7 @@ private slots:
         if (!kubeAvailable())
             QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
         const QString remote = QStringLiteral("/var/tmp/lbscope-kube-resume-test.bin");
-        QCOMPARE(nodeExec(m_node,
-                     {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + remote,
-                         QStringLiteral("bs=1M"), QStringLiteral("count=300"), QStringLiteral("status=none")})
-                     .code,
-            0);
+        QCOMPARE(randomFileOnNode(remote, 300), 0);
         const QString out = m_tmp.path() + QStringLiteral("/kube-fetch");
         const QString part = out + QStringLiteral("/lbscope-kube-resume-test.bin.part");
         const QStringList args = QStringList {QStringLiteral("fetch"), QStringLiteral("--node"), m_node,
@@ -564,12 +575,7 @@ private slots:
         QProcess fetch;
         fetch.start(m_cli, args);
         QVERIFY(fetch.waitForStarted());
-        // the kube exec stream runs at ~150 MB/s: poll tightly and cut as soon as some bytes arrived
-        QElapsedTimer waited;
-        waited.start();
-        while (QFileInfo(part).size() < 4 * 1024 * 1024 && fetch.state() != QProcess::NotRunning
-            && waited.elapsed() < 120000)
-            QTest::qWait(5);
+        waitForPart(fetch, part, 4 * 1024 * 1024);
         QVERIFY2(fetch.state() != QProcess::NotRunning,
             qPrintable(QStringLiteral("fetch ended before the cut (exit %1): %2")
                            .arg(fetch.exitCode())
@@ -600,11 +606,7 @@ private slots:
         if (!kubeAvailable())
             QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
         const QString remote = QStringLiteral("/var/tmp/lbscope-kube-drop-test.bin");
-        QCOMPARE(nodeExec(m_node,
-                     {QStringLiteral("dd"), QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + remote,
-                         QStringLiteral("bs=1M"), QStringLiteral("count=200"), QStringLiteral("status=none")})
-                     .code,
-            0);
+        QCOMPARE(randomFileOnNode(remote, 200), 0);
         ApiRelay relay;
         const QString relayed = relayedKubeconfig(relay);
         QVERIFY(!relayed.isEmpty());
@@ -615,11 +617,7 @@ private slots:
             {QStringLiteral("fetch"), QStringLiteral("--node"), m_node, remote, QStringLiteral("--out"), out,
                 QStringLiteral("--kubeconfig"), relayed});
         QVERIFY(fetch.waitForStarted());
-        QElapsedTimer waited;
-        waited.start();
-        while (QFileInfo(part).size() < 4 * 1024 * 1024 && fetch.state() != QProcess::NotRunning
-            && waited.elapsed() < 120000)
-            QTest::qWait(5);
+        waitForPart(fetch, part, 4 * 1024 * 1024);
         QVERIFY2(fetch.state() != QProcess::NotRunning,
             qPrintable(QStringLiteral("fetch ended before the cut (exit %1): %2")
                            .arg(fetch.exitCode())
