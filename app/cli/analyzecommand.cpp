@@ -26,6 +26,7 @@ namespace {
 
 const char kAnalyzeHelp[]
     = "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket SECONDS]\n"
+      "                           [--explain]\n"
       "\n"
       "Analyses pcap/pcapng files as one capture: rotated sets (x.pcap0..x.pcap4, x.pcap x.pcap1 ...),\n"
       "directories (with or without manifest.json), merged by packet time. FILE '-' (or a pipe) is\n"
@@ -35,6 +36,8 @@ const char kAnalyzeHelp[]
       "  --flows-csv OUT    write one CSV row per flow to OUT ('-' = stdout)\n"
       "  --bucket SECONDS   timeline bucket (default 1, from 0.001 to 3600)\n"
       "  --compact          JSON on one line\n"
+      "  --explain          in the human summary, follow each finding by what it usually means and\n"
+      "                     what to check (the explanation the GUI shows)\n"
       "Without --json/--flows-csv to stdout, a human summary is printed.\n"
       "Exit status: 0 analysed, 2 unusable input (the reason is printed on stderr), 1 output not written.\n";
 
@@ -250,6 +253,7 @@ int runAnalyze(const std::vector<std::string> &args)
     options.keepPacketIndex = false; // the CLI never shows a packet list
     std::string jsonOut, csvOut;
     bool compact = false;
+    analysis::TextSummaryOptions summary;
     bool endOfOptions = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
@@ -281,6 +285,8 @@ int runAnalyze(const std::vector<std::string> &args)
             return 0;
         } else if (a == "--compact") {
             compact = true;
+        } else if (a == "--explain") {
+            summary.explain = true;
         } else if (valueOf("--filter", v)) {
             if (v == "\x01missing")
                 return fail("--filter needs a BPF expression, e.g. --filter 'tcp port 80'");
@@ -341,7 +347,7 @@ int runAnalyze(const std::vector<std::string> &args)
     if (!csvOut.empty() && !writeOut(csvOut, analysis::toFlowsCsv(a)))
         rc = 1;
     if (jsonOut != "-" && csvOut != "-") {
-        const std::string text = analysis::toTextSummary(a);
+        const std::string text = analysis::toTextSummary(a, summary);
         std::fwrite(text.data(), 1, text.size(), stdout);
     } else {
         for (const auto &w : a.warnings)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/analysis/findingkind.h"
 #include "core/common/largeallocator.h"
 #include "core/pcap/captureset.h"
 #include "core/pcap/ipaddress.h"
@@ -107,7 +108,7 @@ const char *severityName(Severity s);
 /// A diagnosis a person can act on, naming its flows.
 struct Finding {
     Severity severity = Severity::Info;
-    std::string kind; ///< stable identifier, e.g. "failed_handshakes"
+    FindingKind kind = FindingKind::FailedHandshakes; ///< findingKindName() gives its stable name
     std::string summary; ///< one line
     std::vector<uint32_t> flows; ///< flow ids
     int64_t startNs = 0; ///< time span it concerns (0 when not time-bound)

@@ -71,11 +71,11 @@ std::string commonServer(const Context &ctx, const std::vector<uint32_t> &ids)
     return " to " + s.toString();
 }
 
-Finding make(Severity sev, std::string kind, std::string summary, std::vector<uint32_t> flows = {})
+Finding make(Severity sev, FindingKind kind, std::string summary, std::vector<uint32_t> flows = {})
 {
     Finding f;
     f.severity = sev;
-    f.kind = std::move(kind);
+    f.kind = kind;
     f.summary = std::move(summary);
     f.flows = std::move(flows);
     return f;
@@ -114,26 +114,26 @@ void handshakeFindings(const Context &ctx, std::vector<Finding> &out)
               "Local "
               "without a local endpoint, or conntrack drops on the node";
         s += backendShare(ctx, unanswered, "failures");
-        Finding f = make(Severity::Error, "failed_handshakes", s, unanswered);
+        Finding f = make(Severity::Error, FindingKind::FailedHandshakes, s, unanswered);
         f.startNs = first;
         f.endNs = last;
         out.push_back(std::move(f));
     }
     if (!icmp.empty())
-        out.push_back(make(Severity::Error, "icmp_port_unreachable",
+        out.push_back(make(Severity::Error, FindingKind::IcmpPortUnreachable,
             plural(icmp.size(), "SYN", "SYNs") + commonServer(ctx, icmp)
                 + " answered with ICMP port unreachable: the service has no ready endpoints "
                   "(kube-proxy REJECT) — check the pods behind it",
             icmp));
     if (!refused.empty())
-        out.push_back(make(Severity::Error, "handshake_refused",
+        out.push_back(make(Severity::Error, FindingKind::HandshakeRefused,
             plural(refused.size(), "connection attempt", "connection attempts") + commonServer(ctx, refused)
                 + " refused with RST: nothing listens on the target port (pod not ready, crashed or "
                   "wrong targetPort)"
                 + backendShare(ctx, refused, "refusals"),
             refused));
     if (!retried.empty())
-        out.push_back(make(Severity::Warning, "syn_retransmitted",
+        out.push_back(make(Severity::Warning, FindingKind::SynRetransmitted,
             plural(retried.size(), "connection", "connections")
                 + " succeeded only after SYN retransmissions (connect delayed by about 1 s or 3 s): "
                   "first SYNs were lost — SNAT port race (conntrack insert_failed) or drops on the path"
@@ -157,19 +157,19 @@ void resetFindings(const Context &ctx, std::vector<Finding> &out)
             byServer.push_back(f.id);
     }
     if (!byServer.empty())
-        out.push_back(make(Severity::Warning, "resets_from_server",
+        out.push_back(make(Severity::Warning, FindingKind::ResetsFromServer,
             plural(byServer.size(), "connection was", "connections were")
                 + " reset by the server side: application crash or restart, idle timeout, or stale "
                   "conntrack after an endpoint change"
                 + backendShare(ctx, byServer, "resets"),
             byServer));
     if (!byVip.empty())
-        out.push_back(make(Severity::Warning, "resets_from_vip",
+        out.push_back(make(Severity::Warning, FindingKind::ResetsFromVip,
             plural(byVip.size(), "connection was", "connections were") + " reset from the VIP side (" + vip
                 + "): the node answered for the service — no endpoint, failover or lost conntrack",
             byVip));
     if (!byClient.empty())
-        out.push_back(make(Severity::Info, "resets_from_client",
+        out.push_back(make(Severity::Info, FindingKind::ResetsFromClient,
             plural(byClient.size(), "connection was", "connections were")
                 + " reset by the client: usually client timeouts or aborted requests"
                 + backendShare(ctx, byClient, "resets"),
@@ -215,7 +215,7 @@ void retransmissionFindings(const Context &ctx, const FindingInputs &in, std::ve
         char pct[16];
         std::snprintf(pct, sizeof pct, "%.0f %%",
             100.0 * static_cast<double>(b.retrans) / static_cast<double>(b.packets));
-        Finding f = make(Severity::Warning, "retransmission_burst",
+        Finding f = make(Severity::Warning, FindingKind::RetransmissionBurst,
             std::to_string(b.retrans) + " retransmissions between " + clock(start) + " and " + clock(end)
                 + " (" + pct + " of packets) on " + plural(flows.size(), "flow", "flows")
                 + ": packet loss on the path or an overloaded node" + backendShare(ctx, flows, "flows"),
@@ -274,7 +274,7 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
                 if (hit)
                     ids.push_back(f.id);
             }
-            Finding f = make(Severity::Warning, "latency_spike",
+            Finding f = make(Severity::Warning, FindingKind::LatencySpike,
                 "TTFB p99 rose from " + fmtDuration(base * 1e3) + " to " + fmtDuration(s.peak * 1e3)
                     + " between " + clock(start) + " and " + clock(end) + " ("
                     + plural(slow, "request", "requests") + " slower than " + fmtDuration(3 * base * 1e3)
@@ -313,7 +313,7 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
         const double mine = median(v);
         const double theirs = median(others);
         if (mine >= 3 * theirs && mine - theirs >= 20e6)
-            out.push_back(make(Severity::Warning, "slow_backend",
+            out.push_back(make(Severity::Warning, FindingKind::SlowBackend,
                 ep.toString() + " answers slowly: median TTFB " + fmtDuration(mine) + " vs "
                     + fmtDuration(theirs) + " for the other " + plural(otherServers, "backend", "backends")
                     + " — check that pod's load, limits and logs",
@@ -347,13 +347,13 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
             total += n;
             detail += (detail.empty() ? "" : ", ") + std::to_string(code) + ": " + std::to_string(n);
         }
-        out.push_back(make(Severity::Warning, "http_server_errors",
+        out.push_back(make(Severity::Warning, FindingKind::HttpServerErrors,
             plural(total, "HTTP 5xx response", "HTTP 5xx responses") + " (" + detail + ")"
                 + backendShare(ctx, errors5xx, "flows with errors"),
             errors5xx));
     }
     if (!zw.empty())
-        out.push_back(make(Severity::Warning, "zero_window",
+        out.push_back(make(Severity::Warning, FindingKind::ZeroWindow,
             "a receiver advertised a zero window on " + plural(zw.size(), "flow", "flows")
                 + ": the application stopped reading (overloaded or stalled pod)"
                 + backendShare(ctx, zw, "flows"),
@@ -361,7 +361,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
     if (a.manifest) {
         const auto &m = *a.manifest;
         if (m.droppedByKernel && *m.droppedByKernel > 0)
-            out.push_back(make(Severity::Warning, "kernel_drops",
+            out.push_back(make(Severity::Warning, FindingKind::KernelDrops,
                 "tcpdump reported " + std::to_string(*m.droppedByKernel) + " packets dropped by kernel"
                     + (m.receivedByFilter
                             ? " of " + std::to_string(*m.receivedByFilter) + " received by filter"
@@ -369,31 +369,31 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
                     + ": missing packets are capture artefacts, not network loss — raise -B or "
                       "tighten the filter"));
         if (m.droppedByInterface && *m.droppedByInterface > 0)
-            out.push_back(make(Severity::Warning, "interface_drops",
+            out.push_back(make(Severity::Warning, FindingKind::InterfaceDrops,
                 "tcpdump reported " + std::to_string(*m.droppedByInterface)
                     + " packets dropped by the interface: the capture is incomplete"));
     }
     for (const auto &f : a.files)
         if (f.truncated)
-            out.push_back(make(Severity::Warning, "truncated_file",
+            out.push_back(make(Severity::Warning, FindingKind::TruncatedFile,
                 f.path + " ends inside a packet record (tcpdump killed before flushing?): "
                     + std::to_string(f.packets) + " packets were read, the rest is lost"));
     for (size_t i = 0; i + 1 < a.files.size(); ++i)
         if (a.files[i].packets && a.files[i + 1].packets && a.files[i].lastTsNs > a.files[i + 1].firstTsNs)
-            out.push_back(make(Severity::Info, "overlapping_files",
+            out.push_back(make(Severity::Info, FindingKind::OverlappingFiles,
                 a.files[i].path + " and " + a.files[i + 1].path
                     + " overlap in time (two captures of the same traffic?); packets were merged by "
                       "timestamp"));
     for (const std::string &w : a.warnings)
         if (w.rfind("duplicate file", 0) == 0)
-            out.push_back(make(Severity::Info, "duplicate_file", w));
+            out.push_back(make(Severity::Info, FindingKind::DuplicateFile, w));
     if (!midstream.empty())
-        out.push_back(make(Severity::Info, "handshake_before_capture",
+        out.push_back(make(Severity::Info, FindingKind::HandshakeBeforeCapture,
             plural(midstream.size(), "TCP flow", "TCP flows")
                 + " started before the capture; client and server were guessed from the ports",
             midstream));
     if (a.counters.tunnelled > 0)
-        out.push_back(make(Severity::Info, "ip_in_ip",
+        out.push_back(make(Severity::Info, FindingKind::IpInIp,
             std::to_string(a.counters.tunnelled)
                 + " IP-in-IP packets (IPVS/NLB 2.0 or Calico IPIP) were counted but not merged into "
                   "flows; analyse the backend node's capture for the inner connections"));

@@ -228,7 +228,7 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
     for (const Finding &f : a.findings) {
         w.beginObject();
         w.key("severity").value(severityName(f.severity));
-        w.key("kind").value(f.kind);
+        w.key("kind").value(findingKindName(f.kind));
         w.key("summary").value(f.summary);
         w.key("flows").beginArray();
         for (uint32_t id : f.flows)

@@ -20,7 +20,14 @@ bool writeJsonReport(
 /// One CSV row per flow with a header line (for --flows-csv).
 std::string toFlowsCsv(const CaptureAnalysis &analysis);
 
+/// What the human summary shows.
+struct TextSummaryOptions {
+    size_t maxFindings = 10;
+    size_t maxSlowest = 5;
+    bool explain = false; ///< each finding followed by its plain-text explanation (findingexplanation.h)
+};
+
 /// Human summary: totals, files, top findings, slowest flows and requests.
-std::string toTextSummary(const CaptureAnalysis &analysis, size_t maxFindings = 10, size_t maxSlowest = 5);
+std::string toTextSummary(const CaptureAnalysis &analysis, const TextSummaryOptions &options = {});
 
 } // namespace lbs::analysis

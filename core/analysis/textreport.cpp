@@ -1,3 +1,4 @@
+#include "core/analysis/findingexplanation.h"
 #include "core/analysis/jsonreport.h"
 
 #include <algorithm>
@@ -16,8 +17,9 @@ std::string ms(int64_t ns)
 
 } // namespace
 
-std::string toTextSummary(const CaptureAnalysis &a, size_t maxFindings, size_t maxSlowest)
+std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &options)
 {
+    const size_t maxFindings = options.maxFindings, maxSlowest = options.maxSlowest;
     std::string s;
     char buf[256];
     const double span = a.packets ? static_cast<double>(a.lastTsNs - a.firstTsNs) / 1e9 : 0;
@@ -59,6 +61,8 @@ std::string toTextSummary(const CaptureAnalysis &a, size_t maxFindings, size_t m
     for (size_t i = 0; i < a.findings.size() && i < maxFindings; ++i) {
         const Finding &f = a.findings[i];
         s += std::string("  [") + severityName(f.severity) + "] " + f.summary + "\n";
+        if (options.explain)
+            s += explanationPlainText(explainFinding(f.kind), "      ") + "\n";
     }
     if (a.findings.size() > maxFindings)
         s += "  ... " + std::to_string(a.findings.size() - maxFindings) + " more (use --json)\n";

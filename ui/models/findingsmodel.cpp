@@ -50,7 +50,7 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
             return role == SortRole ? QVariant(int(f.severity))
                                     : QVariant(QString::fromLatin1(analysis::severityName(f.severity)));
         case Kind:
-            return QString::fromStdString(f.kind);
+            return QString::fromLatin1(analysis::findingKindName(f.kind));
         case Summary:
             return QString::fromStdString(f.summary);
         case Flows:
@@ -95,7 +95,7 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole && c == Summary)
         return QString::fromStdString(f.summary);
     if (role == Qt::ToolTipRole)
-        return FindingExplainer::explain(f.kind, f.summary).headline;
+        return FindingExplainer::explain(f.kind).headline;
     return {};
 }
 

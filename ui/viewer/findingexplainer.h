@@ -1,10 +1,10 @@
 #pragma once
-// Plain-words explanation of what a finding usually means for a Kubernetes load balancer and
-// what to check next (domain.md §5). Text only; the diagnosis itself is the engine's.
+// The engine's plain-words explanation of a finding kind (core/analysis/findingexplanation.h) as
+// Qt strings for the findings pane and table tooltips.
+
+#include "core/analysis/findingkind.h"
 
 #include <QString>
-
-#include <string>
 
 namespace lbs::ui {
 
@@ -15,9 +15,8 @@ struct Explanation {
 
 class FindingExplainer {
 public:
-    /// Picks the explanation for an engine finding kind (e.g. "failed_handshakes"); the summary
-    /// refines it (e.g. which side sent the resets).
-    static Explanation explain(const std::string &kind, const std::string &summary = {});
+    /// The explanation for an engine finding kind, translated when a translation is loaded.
+    static Explanation explain(analysis::FindingKind kind);
 };
 
 } // namespace lbs::ui

@@ -78,7 +78,7 @@ void FindingsPane::showExplanation(int row, bool applied)
     const analysis::Finding *f = m_model->finding(row);
     if (!f)
         return;
-    const Explanation ex = FindingExplainer::explain(f->kind, f->summary);
+    const Explanation ex = FindingExplainer::explain(f->kind);
     m_explanation->setHtml(
         QStringLiteral("<p><b>%1</b></p><p>%2</p>%3<p><i>%4</i></p>")
             .arg(QString::fromStdString(f->summary).toHtmlEscaped(), ex.headline.toHtmlEscaped(), ex.details,

@@ -32,7 +32,7 @@ inline analysis::CaptureAnalysis analyzeFrames(const std::vector<Frame> &frames,
 inline const analysis::Finding *findFinding(const analysis::CaptureAnalysis &a, const std::string &kind)
 {
     for (const auto &f : a.findings)
-        if (f.kind == kind)
+        if (analysis::findingKindName(f.kind) == kind)
             return &f;
     return nullptr;
 }

@@ -1,5 +1,7 @@
 // lbscope-cli analyze end to end: exit codes with one-line reasons, --json to a file and to
-// stdout, --flows-csv, --bucket, --filter, directories and rotated sets, --help/--version.
+// stdout, --flows-csv, --bucket, --filter, --explain, directories and rotated sets,
+// --help/--version.
+#include "core/analysis/findingexplanation.h"
 #include "core/common/json.h"
 #include "testframes.h"
 
@@ -22,6 +24,7 @@ private slots:
     void neverOverwritesCaptures_data();
     void neverOverwritesCaptures();
     void humanSummary();
+    void explainFindings();
     void diskFull();
     void streams_data();
     void streams();
@@ -272,6 +275,44 @@ void TestCli::humanSummary()
     QVERIFY2(out.contains(QLatin1String("[error]")), qPrintable(out));
     QVERIFY2(out.contains(QLatin1String("slowest handshakes")), qPrintable(out));
     QVERIFY(r.err.isEmpty());
+}
+
+// --explain follows each finding of the human summary with the engine's explanation of its kind,
+// the same text the GUI's findings pane shows, without markup.
+void TestCli::explainFindings()
+{
+    const QString sample = QStringLiteral(LBSCOPE_SAMPLE_PCAP);
+    const Run json = run({QStringLiteral("analyze"), sample, QStringLiteral("--json"), QStringLiteral("-")});
+    QCOMPARE(json.code, 0);
+    auto doc = lbs::parseJson(json.out.toStdString());
+    QVERIFY2(doc.ok(), "the sample's JSON report does not parse");
+    const auto &findings = (*doc)["findings"];
+    QVERIFY2(findings.size() >= 2, "the sample capture should have several findings");
+
+    const Run plain = run({QStringLiteral("analyze"), sample});
+    const Run explained = run({QStringLiteral("analyze"), sample, QStringLiteral("--explain")});
+    QCOMPARE(plain.code, 0);
+    QCOMPARE(explained.code, 0);
+    QVERIFY(explained.err.isEmpty());
+    // The explained summary is the plain one with each listed finding's explanation inserted after
+    // its line.
+    std::string expected = plain.out.toStdString();
+    size_t at = 0;
+    for (size_t i = 0; i < findings.size() && i < 10; ++i) {
+        const std::string kind = findings[i]["kind"].toString();
+        const auto k = lbs::analysis::findingKindFromName(kind);
+        QVERIFY2(k.has_value(), kind.c_str());
+        const std::string line
+            = "  [" + findings[i]["severity"].toString() + "] " + findings[i]["summary"].toString() + "\n";
+        const size_t found = expected.find(line, at);
+        QVERIFY2(found != std::string::npos, line.c_str());
+        const std::string explanation
+            = lbs::analysis::explanationPlainText(lbs::analysis::explainFinding(*k), "      ") + "\n";
+        QVERIFY(explanation.size() > 100);
+        expected.insert(found + line.size(), explanation);
+        at = found + line.size() + explanation.size();
+    }
+    QCOMPARE(explained.out.toStdString(), expected);
 }
 
 void TestCli::rotatedDirectoryAndTruncation()
