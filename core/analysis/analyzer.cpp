@@ -6,6 +6,7 @@
 #include "core/analysis/findings.h"
 #include "core/analysis/flowtable.h"
 #include "core/analysis/httptracker.h"
+#include "core/analysis/percentile.h"
 #include "core/analysis/tcpanalysis.h"
 #include "core/pcap/bpffilter.h"
 #include "core/pcap/packetreader.h"
@@ -478,11 +479,7 @@ private:
             while (j < samples.size() && samples[j].first == samples[i].first)
                 ++j;
             const size_t count = j - i;
-            auto rank = [&](double q) {
-                size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(count)));
-                k = k == 0 ? 0 : k - 1;
-                return samples[i + std::min(k, count - 1)].second;
-            };
+            auto rank = [&](double q) { return samples[i + nearestRankIndex(count, q)].second; };
             if (samples[i].first < n) {
                 t.ttfbP50Us[samples[i].first] = rank(0.50);
                 t.ttfbP99Us[samples[i].first] = rank(0.99);

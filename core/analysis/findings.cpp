@@ -1,5 +1,7 @@
 #include "core/analysis/findings.h"
 
+#include "core/analysis/percentile.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -224,14 +226,6 @@ void retransmissionFindings(const Context &ctx, const FindingInputs &in, std::ve
         f.endNs = end;
         out.push_back(std::move(f));
     }
-}
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return std::nan("");
-    std::sort(v.begin(), v.end());
-    return v[(v.size() - 1) / 2];
 }
 
 void latencyFindings(const Context &ctx, std::vector<Finding> &out)

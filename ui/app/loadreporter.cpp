@@ -1,5 +1,6 @@
 #include "loadreporter.h"
 
+#include "core/analysis/percentile.h"
 #include "mainwindow.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
@@ -109,9 +110,7 @@ void LoadReporter::check()
         measurePacketList(v->packets()->table(), pageMs);
     if (!pageMs.empty()) {
         std::sort(pageMs.begin(), pageMs.end());
-        const auto at = [&pageMs](double q) {
-            return pageMs[std::min(pageMs.size() - 1, size_t(q * double(pageMs.size() - 1) + 0.5))];
-        };
+        const auto at = [&pageMs](double q) { return analysis::percentileOfSorted(pageMs, q); };
         double sum = 0;
         for (double ms : pageMs)
             sum += ms;

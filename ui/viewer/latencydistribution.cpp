@@ -1,18 +1,11 @@
 #include "latencydistribution.h"
 
+#include "core/analysis/percentile.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace lbs::ui {
-
-double LatencyDistribution::percentile(const std::vector<double> &sorted, double q)
-{
-    if (sorted.empty())
-        return 0;
-    const double rank = std::ceil(q * double(sorted.size()));
-    const size_t idx = size_t(std::clamp(rank, 1.0, double(sorted.size()))) - 1;
-    return sorted[idx];
-}
 
 LatencyDistribution LatencyDistribution::compute(std::vector<double> values, int bins)
 {
@@ -24,9 +17,9 @@ LatencyDistribution LatencyDistribution::compute(std::vector<double> values, int
         return d;
     std::sort(values.begin(), values.end());
     d.samples = values.size();
-    d.p50 = percentile(values, 0.50);
-    d.p90 = percentile(values, 0.90);
-    d.p99 = percentile(values, 0.99);
+    d.p50 = analysis::percentileOfSorted(values, 0.50);
+    d.p90 = analysis::percentileOfSorted(values, 0.90);
+    d.p99 = analysis::percentileOfSorted(values, 0.99);
     const double lo = values.front();
     double hi = values.back();
     if (hi <= lo)

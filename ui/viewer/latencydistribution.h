@@ -1,6 +1,7 @@
 #pragma once
 // Histogram (log-spaced bins), empirical CDF and percentiles of a set of latencies, prepared for
-// the distribution plot. Plain data, no Qt: the plot only draws what this computes.
+// the distribution plot. Plain data, no Qt: the plot only draws what this computes. Percentiles
+// follow the engine's rule (core/analysis/percentile.h), as the timeline's TTFB p50/p99 do.
 
 #include <cstddef>
 #include <vector>
@@ -19,8 +20,6 @@ struct LatencyDistribution {
 
     /// Builds the distribution of the positive values in `values` (others are ignored).
     static LatencyDistribution compute(std::vector<double> values, int bins = 40);
-    /// Nearest-rank percentile of sorted values (q in 0..1).
-    static double percentile(const std::vector<double> &sorted, double q);
 };
 
 } // namespace lbs::ui
