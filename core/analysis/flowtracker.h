@@ -1,0 +1,77 @@
+#pragma once
+// The per-packet half of the analysis pass: TCP and UDP flow tracking (handshakes, resets,
+// Wireshark's sequence analysis, HTTP/1.x on any port), the timeline buckets and the protocol
+// counters. Analyzer (analyzer.cpp) reads, filters and feeds packets to it, then derives findings.
+
+#include "core/analysis/analyzer.h"
+#include "core/analysis/captureanalysis.h"
+#include "core/analysis/findings.h"
+#include "core/analysis/flowtable.h"
+#include "core/analysis/httptracker.h"
+#include "core/analysis/tcpanalysis.h"
+#include "core/common/largeallocator.h"
+#include "core/pcap/decodedpacket.h"
+#include "core/pcap/packetreader.h"
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace lbs::analysis {
+
+/// Builds a CaptureAnalysis's totals, counters, timeline, flows and packet index from packets
+/// given one at a time. One instance per analysis run; not thread-safe.
+class FlowTracker {
+public:
+    FlowTracker(const AnalyzerOptions &options, CaptureAnalysis &out);
+    /// Counts one packet that passed the filter into the totals, counters and timeline, tracks its
+    /// flow and appends its packet index entry. Packets arrive in merged time order.
+    void onPacket(const pcap::RawPacket &raw);
+    /// After the last packet: settles HTTP and flow outcomes, counts failed handshakes, computes the
+    /// TTFB p50/p99 series and hands the retransmission events over for the findings.
+    void finish(FindingInputs &inputs);
+
+private:
+    /// Per-flow state the result does not keep.
+    struct FlowState {
+        TcpConversation tcp;
+        bool clientIsA = true;
+        bool haveClientIsn = false;
+        uint32_t clientIsn = 0;
+        bool haveServerIsn = false;
+        uint32_t serverIsn = 0;
+        int64_t lastSynNs = 0;
+        bool synAckSeen = false;
+        int64_t firstSynAckNs = 0;
+        bool ackRttDone = false;
+        bool resetAfterClose = false;
+        std::unique_ptr<HttpTracker> http;
+    };
+
+    static FlowOutcome outcomeOf(const Flow &f, const FlowState &s);
+    size_t bucket(int64_t tsNs);
+    void doubleBucket();
+    uint32_t bucketIndexNoGrow(int64_t tsNs) const;
+    uint32_t newFlow(const FlowKey &key, bool clientIsA, const pcap::DecodedPacket &p, int64_t ts,
+        uint32_t ordinal, bool reversed);
+    void countPacket(
+        Flow &f, int dir, const pcap::RawPacket &raw, const pcap::DecodedPacket &p, uint32_t ordinal);
+    void onUdp(const pcap::DecodedPacket &p, const pcap::RawPacket &raw, uint32_t ordinal,
+        pcap::PacketIndexEntry &e);
+    void onIcmpError(const pcap::DecodedPacket &p, pcap::PacketIndexEntry &e);
+    void onTcp(const pcap::DecodedPacket &p, const pcap::RawPacket &raw, uint32_t ordinal, size_t b,
+        pcap::PacketIndexEntry &e);
+    void computeTtfbSeries();
+
+    const AnalyzerOptions &m_opt;
+    CaptureAnalysis &m_out;
+    int64_t m_bucketNs = 1'000'000'000;
+    bool m_bucketDoubled = false;
+    pcap::DecodedPacket m_decoded;
+    FlowTable m_table;
+    std::vector<FlowState, LargeAllocator<FlowState>> m_states;
+    std::vector<std::pair<uint32_t, uint32_t>> m_retrans;
+};
+
+} // namespace lbs::analysis
