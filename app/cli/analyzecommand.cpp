@@ -3,6 +3,7 @@
 
 #include "core/analysis/analyzer.h"
 #include "core/analysis/jsonreport.h"
+#include "core/pcap/captureformat.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,7 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <string_view>
 #include <utility>
@@ -92,22 +92,10 @@ bool writeOut(const std::string &path, const std::string &text)
     return writeOut(path, [&](const std::function<bool(std::string_view)> &sink) { return sink(text); });
 }
 
-// True when the file at `path` starts with a pcap or pcapng magic number.
-// The four classic pcap magics (either byte order) and pcapng's section header block type.
-bool isCaptureMagic(const unsigned char *m)
-{
-    const uint32_t v = uint32_t(m[0]) << 24 | uint32_t(m[1]) << 16 | uint32_t(m[2]) << 8 | m[3];
-    for (uint32_t magic : {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u, 0x0a0d0d0au})
-        if (v == magic)
-            return true;
-    return false;
-}
-
+// True when the file at `path` starts like a pcap or pcapng file.
 bool looksLikeCapture(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    unsigned char m[4] = {};
-    return in.read(reinterpret_cast<char *>(m), 4) && isCaptureMagic(m);
+    return pcap::identifyCaptureFile(path).isCapture();
 }
 
 // An output path that would destroy a capture ("--json x.pcap*" expands to "--json x.pcap
@@ -175,7 +163,7 @@ public:
         }
         std::vector<char> buf(size_t(1) << 20);
         size_t have = 0;
-        while (have < 4) {
+        while (have < pcap::kCaptureMagicBytes) {
             const ssize_t n = ::read(in, buf.data() + have, buf.size() - have);
             if (n < 0 && errno == EINTR)
                 continue;
@@ -183,7 +171,8 @@ public:
                 break;
             have += size_t(n);
         }
-        if (have < 4 || !isCaptureMagic(reinterpret_cast<const unsigned char *>(buf.data()))) {
+        if (!pcap::identifyCaptureHeader(reinterpret_cast<const unsigned char *>(buf.data()), have)
+                 .isCapture()) {
             error = have == 0
                 ? shown + ": capture stream is empty (nothing was written to it)"
                 : shown + ": not a pcap or pcapng stream (it does not start with a capture file header)";

@@ -1,5 +1,7 @@
 #include "core/capture/pcaptimes.h"
 
+#include "core/pcap/captureformat.h"
+
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -50,16 +52,11 @@ uint32_t PcapTimesScanner::u32(const unsigned char *p) const
 
 bool PcapTimesScanner::parseHeader()
 {
-    m_swapped = false;
-    const uint32_t magic = u32(m_pending);
-    if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) {
-        m_nano = magic == 0xa1b23c4d;
-    } else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
-        m_swapped = true;
-        m_nano = magic == 0x4d3cb2a1;
-    } else {
+    const pcap::CaptureHeader header = pcap::identifyCaptureHeader(m_pending, sizeof m_pending);
+    m_swapped = header.bigEndian; // u32() reads little-endian, then swaps
+    m_nano = header.nanosecond;
+    if (header.format != pcap::CaptureFormat::Pcap)
         return false; // pcapng or not a capture: libpcap decides
-    }
     const auto u16 = [&](const unsigned char *p) {
         const uint16_t v = static_cast<uint16_t>(p[0] | p[1] << 8);
         return m_swapped ? static_cast<uint16_t>(v >> 8 | v << 8) : v;

@@ -1,5 +1,7 @@
 #include "core/pcap/captureset.h"
 
+#include "core/pcap/captureformat.h"
+
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -108,16 +110,13 @@ Result<CaptureFileInfo> probeCaptureFile(const std::string &path)
     if (info.sizeBytes == 0)
         return Error {"capture file is empty (0 bytes)", path, "tcpdump may not have written anything yet"};
 
-    unsigned char magic[4] = {};
+    unsigned char magic[kCaptureMagicBytes] = {};
     if (FILE *f = std::fopen(path.c_str(), "rb")) {
-        const size_t n = std::fread(magic, 1, 4, f);
+        const size_t n = std::fread(magic, 1, sizeof magic, f);
         std::fclose(f);
-        if (n == 4) {
-            const uint32_t m = (uint32_t(magic[0]) << 24) | (uint32_t(magic[1]) << 16)
-                | (uint32_t(magic[2]) << 8) | magic[3];
-            info.pcapng = m == 0x0a0d0d0a;
-            info.nanosecond = m == 0xa1b23c4d || m == 0x4d3cb2a1;
-        }
+        const CaptureHeader header = identifyCaptureHeader(magic, n);
+        info.pcapng = header.format == CaptureFormat::PcapNg;
+        info.nanosecond = header.nanosecond;
     } else {
         return Error {"cannot open capture file for reading", path, "check its permissions"};
     }

@@ -1,5 +1,7 @@
 #include "core/pcap/packetreader.h"
 
+#include "core/pcap/captureformat.h"
+
 #include "core/pcap/packetrereader.h"
 
 #include <pcap/pcap.h>
@@ -50,12 +52,9 @@ static pcap_t *openNano(
         return nullptr;
     }
     std::setvbuf(f, readBuffer, _IOFBF, readBufferBytes);
-    unsigned char m[4] = {};
-    pcapng = true;
-    if (std::fread(m, 1, 4, f) == 4) {
-        const uint32_t v = (uint32_t(m[0]) << 24) | (uint32_t(m[1]) << 16) | (uint32_t(m[2]) << 8) | m[3];
-        pcapng = !(v == 0xa1b2c3d4 || v == 0xd4c3b2a1 || v == 0xa1b23c4d || v == 0x4d3cb2a1);
-    }
+    unsigned char m[kCaptureMagicBytes] = {};
+    const size_t n = std::fread(m, 1, sizeof m, f);
+    pcapng = identifyCaptureHeader(m, n).format != CaptureFormat::Pcap;
     std::rewind(f);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
