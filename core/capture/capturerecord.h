@@ -2,6 +2,7 @@
 
 #include "core/capture/tcpdumpstats.h"
 #include "core/common/error.h"
+#include "core/pcap/manifest.h"
 
 #include <cstdint>
 #include <string>
@@ -9,17 +10,8 @@
 
 namespace lbs::capture {
 
-/// One downloaded file as listed in manifest.json.
-struct ManifestFile {
-    std::string name; ///< file name inside the capture directory
-    std::string remotePath; ///< where it was on the node
-    uint64_t size = 0;
-    std::string sha256;
-    double firstTs = 0; ///< first packet, seconds since the epoch (0 when the file has none)
-    double lastTs = 0;
-    uint64_t packets = 0;
-    bool truncated = false;
-};
+/// One downloaded file as listed in manifest.json: the schema the analysis reads (core/pcap).
+using ManifestFile = pcap::ManifestFile;
 
 /// Everything known about a capture. Written as manifest.json when the capture is complete
 /// (design.md "Capture directory and manifest.json"), and as .lbscope-session.json while it runs,

@@ -67,8 +67,13 @@ Result<Manifest> readManifest(const std::string &path)
     for (const JsonValue &f : root["files"].array()) {
         ManifestFile mf;
         mf.name = f.isString() ? f.toString() : str(f, "name", "path");
+        mf.remotePath = str(f, "remote_path");
         mf.size = optCount(f["size"]).value_or(0);
         mf.sha256 = str(f, "sha256");
+        mf.firstTs = f["first_ts"].toDouble();
+        mf.lastTs = f["last_ts"].toDouble();
+        mf.packets = optCount(f["packets"]).value_or(0);
+        mf.truncated = f["truncated"].toBool();
         if (!mf.name.empty())
             m.files.push_back(std::move(mf));
     }

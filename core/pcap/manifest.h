@@ -9,11 +9,18 @@
 
 namespace lbs::pcap {
 
-/// One file listed in a capture directory's manifest.json.
+/// One capture file listed in manifest.json ("files"): written by lbscope-cli capture
+/// (core/capture's writeRecord) when it downloads the file, read here by the analysis. The one
+/// struct for that entry on both sides.
 struct ManifestFile {
-    std::string name;
-    uint64_t size = 0;
-    std::string sha256;
+    std::string name; ///< file name inside the capture directory
+    std::string remotePath; ///< where it was on the node ("remote_path")
+    uint64_t size = 0; ///< bytes
+    std::string sha256; ///< hex digest of the downloaded bytes
+    double firstTs = 0; ///< first packet, seconds since the epoch (0 when the file has none)
+    double lastTs = 0; ///< last packet, seconds since the epoch
+    uint64_t packets = 0;
+    bool truncated = false; ///< the file ends inside a packet record
 };
 
 /// What lbscope-cli capture wrote next to the rotated files (design.md "Capture directory").

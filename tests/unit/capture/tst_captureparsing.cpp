@@ -353,6 +353,8 @@ private slots:
         f.firstTs = 1700000000.123456789;
         f.lastTs = 1700000010.5;
         f.packets = 10;
+        f.remotePath = "/var/tmp/lbscope/x.pcap0";
+        f.truncated = true;
         r.files.push_back(f);
         const std::string path = dir.path().toStdString() + "/manifest.json";
         QVERIFY(writeRecord(path, r));
@@ -378,6 +380,15 @@ private slots:
         QCOMPARE(m->files.size(), std::size_t(1));
         QCOMPARE(QString::fromStdString(m->files[0].name), QStringLiteral("x.pcap0"));
         QCOMPARE(m->files[0].size, uint64_t(1234));
+        // One ManifestFile on both sides: every field written is read back by the engine's reader.
+        const ManifestFile &written = back->files[0];
+        const lbs::pcap::ManifestFile &read = m->files[0];
+        QCOMPARE(read.remotePath, written.remotePath);
+        QCOMPARE(read.sha256, written.sha256);
+        QCOMPARE(read.firstTs, written.firstTs);
+        QCOMPARE(read.lastTs, written.lastTs);
+        QCOMPARE(read.packets, uint64_t(10));
+        QCOMPARE(read.truncated, written.truncated);
 #endif
     }
 };
