@@ -12,12 +12,10 @@ namespace {
 const FindingExplanation kIcmp {
     "The service has no ready endpoints: kube-proxy rejects the SYN with ICMP port unreachable.",
     "<p>A SYN to the VIP answered by <b>ICMP destination unreachable (port unreachable)</b> from "
-    "the "
-    "node, not by a RST, is kube-proxy's REJECT rule for a service <i>that has no "
-    "endpoints</i>.</p>"
-    "<p>Check: <code>kubectl get endpointslices -l kubernetes.io/service-name=…</code>; are the "
-    "pods "
-    "Ready? Does the service selector match the pod labels? Is the targetPort right?</p>"};
+    "the node, not by a RST, is kube-proxy's REJECT rule for a service <i>that has no "
+    "endpoints</i>.</p><p>Check: <code>kubectl get endpointslices -l "
+    "kubernetes.io/service-name=…</code>; are the pods Ready? Does the service selector match "
+    "the pod labels? Is the targetPort right?</p>"};
 
 const FindingExplanation kRefused {
     "The backend refused the connection: the pod is not listening on the target port.",
@@ -28,49 +26,46 @@ const FindingExplanation kRefused {
     "and logs, and that the container listens on the targetPort on all addresses.</p>"};
 
 const FindingExplanation kSynRetransmitted {
-    "Connections succeeded only after a lost first SYN: typically a conntrack/SNAT race or "
-    "drops.",
+    "Connections succeeded only after a lost first SYN: typically a conntrack/SNAT race or drops.",
     "<p>The first SYN got no answer and the retransmission ~1 s (or 3 s) later succeeded. In "
     "Kubernetes this is the classic <b>SNAT port allocation race</b> (conntrack "
-    "<code>insert_failed</code>): connect times cluster at 1 s and 3 s. Check "
-    "<code>conntrack -S</code> on the nodes; kube-proxy's <code>--random-fully</code> "
-    "masquerading mitigates it. Other causes: a full conntrack table or loss on the path.</p>"};
+    "<code>insert_failed</code>): connect times cluster at 1 s and 3 s. Check <code>conntrack "
+    "-S</code> on the nodes; kube-proxy's <code>--random-fully</code> masquerading mitigates it. "
+    "Other causes: a full conntrack table or loss on the path.</p>"};
 
 const FindingExplanation kServerErrors {
     "Backends answer with HTTP 5xx: the application or an upstream proxy is failing.",
     "<p>The TCP path works, but the HTTP responses are server errors. A <b>503</b> often means "
     "an ingress/proxy with no healthy upstream or an overloaded app; <b>502/504</b> point to an "
-    "upstream that closed the connection or timed out. If one backend address dominates, look "
-    "at that pod first (logs, restarts, resource limits).</p>"};
+    "upstream that closed the connection or timed out. If one backend address dominates, look at "
+    "that pod first (logs, restarts, resource limits).</p>"};
 
 const FindingExplanation kBlackHole {
     "SYNs go unanswered: the packets are black-holed on the way to a backend.",
     "<p>The client retransmits its SYN (Linux: after about 1 s, 3 s, 7 s, 15 s) and never gets a "
-    "SYN/ACK. For a Kubernetes load balancer this usually means:</p><ul>"
-    "<li><b>externalTrafficPolicy: Local</b> and the node holding the VIP has no local endpoint "
-    "(kube-proxy drops: \"has no local endpoints\");</li>"
-    "<li>a NetworkPolicy or security group drops the traffic;</li>"
-    "<li>the conntrack table is full or an insert race drops the first SYN (clusters of 1 s / 3 s "
-    "connect times); check <code>conntrack -S</code> for insert_failed / drop.</li></ul>"
-    "<p>Compare with a capture on the pod (<code>cali…</code>) interface: a SYN that never "
-    "arrives "
-    "there was dropped inside the node.</p>"};
+    "SYN/ACK. For a Kubernetes load balancer this usually "
+    "means:</p><ul><li><b>externalTrafficPolicy: Local</b> and the node holding the VIP has no "
+    "local endpoint (kube-proxy drops: \"has no local endpoints\");</li><li>a NetworkPolicy or "
+    "security group drops the traffic;</li><li>the conntrack table is full or an insert race "
+    "drops the first SYN (clusters of 1 s / 3 s connect times); check <code>conntrack -S</code> "
+    "for insert_failed / drop.</li></ul><p>Compare with a capture on the pod "
+    "(<code>cali…</code>) interface: a SYN that never arrives there was dropped inside the "
+    "node.</p>"};
 
 const FindingExplanation kServerResets {
     "The server side resets connections: the pod is not listening or the app crashed.",
     "<p>A <b>RST from the server side</b> right after the SYN usually means the pod is not "
-    "listening on the targetPort (wrong port, app still starting, crashed). Resets in the "
-    "middle of connections point to the app closing them, an idle timeout, or stale "
-    "conntrack state after an endpoint went away (rolling update).</p>"
-    "<p>Check the pod's readiness probe, its logs and that targetPort matches the container "
-    "port.</p>"};
+    "listening on the targetPort (wrong port, app still starting, crashed). Resets in the middle "
+    "of connections point to the app closing them, an idle timeout, or stale conntrack state "
+    "after an endpoint went away (rolling update).</p><p>Check the pod's readiness probe, its "
+    "logs and that targetPort matches the container port.</p>"};
 
 const FindingExplanation kVipResets {
     "Resets come from the VIP: typically a failover or stale conntrack state on the node.",
     "<p>Established connections reset by the VIP address often follow a <b>VIP failover</b> "
-    "(keepalived/MetalLB moved the VIP; the new node has no conntrack entry for the flows) "
-    "or an INVALID conntrack state. Look for gratuitous ARPs and keepalived state "
-    "changes at the same time.</p>"};
+    "(keepalived/MetalLB moved the VIP; the new node has no conntrack entry for the flows) or an "
+    "INVALID conntrack state. Look for gratuitous ARPs and keepalived state changes at the same "
+    "time.</p>"};
 
 const FindingExplanation kClientResets {"Connections are reset; see which side sends the RST.",
     "<p>A RST from the client usually means the client gave up (timeout) or saw an unexpected "
@@ -80,9 +75,9 @@ const FindingExplanation kClientResets {"Connections are reset; see which side s
 const FindingExplanation kRetransmissions {"Packets are being lost or reordered on the path.",
     "<p>Bursts of retransmissions mean loss on the path or an overloaded receiver. Full-size "
     "segments retransmitted over and over while small ones pass point to an <b>MTU black "
-    "hole</b> (overlay encapsulation: IPIP −20 bytes, VXLAN −50 bytes) with ICMP "
-    "\"fragmentation needed\" filtered. Compare the retransmission rate per backend to find one "
-    "bad node or pod.</p>"};
+    "hole</b> (overlay encapsulation: IPIP −20 bytes, VXLAN −50 bytes) with ICMP \"fragmentation "
+    "needed\" filtered. Compare the retransmission rate per backend to find one bad node or "
+    "pod.</p>"};
 
 const FindingExplanation kLatency {
     "Responses got slower than this capture's baseline: one backend or pod is probably slow.",
@@ -121,11 +116,11 @@ const FindingExplanation kOverlap {"Capture files overlap in time: the same pack
 
 const FindingExplanation kIpInIp {
     "Some packets are tunnelled (IP-in-IP): the connections inside them are not analysed here.",
-    "<p>IPVS in tunnel mode, some cloud load balancers and Calico's IPIP overlay wrap packets in a "
-    "second IP header. lbscope counts these packets but does not follow the TCP connections inside "
-    "them, so their handshakes, resets and latencies are missing from this capture's findings.</p>"
-    "<p>Capture on the backend node where the tunnel ends (or on the pod interface) to analyse "
-    "those connections.</p>"};
+    "<p>IPVS in tunnel mode, some cloud load balancers and Calico's IPIP overlay wrap packets in "
+    "a second IP header. lbscope counts these packets but does not follow the TCP connections "
+    "inside them, so their handshakes, resets and latencies are missing from this capture's "
+    "findings.</p><p>Capture on the backend node where the tunnel ends (or on the pod interface) "
+    "to analyse those connections.</p>"};
 
 // Columns a UTF-8 string takes (one per code point; the texts have no wide characters).
 size_t columns(const std::string &s)
