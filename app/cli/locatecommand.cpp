@@ -3,6 +3,7 @@
 #include "clioptions.h"
 #include "commands.h"
 #include "kubecli.h"
+#include "locatetext.h"
 
 #include "core/capture/debugpodrunner.h"
 #include "core/kube/kubeobjects.h"
@@ -65,7 +66,7 @@ int runLocate(const std::vector<std::string> &argv)
     if (args->json)
         kubecli::printJson(result->toJson());
     else
-        std::fputs(result->toText().toUtf8().constData(), stdout);
+        std::fputs(locateText(*result).toUtf8().constData(), stdout);
     return 0;
 }
 
