@@ -4,16 +4,16 @@
 
 namespace lbs::capture {
 
-KubeRemoteHost::KubeRemoteHost(DebugPod &pod) : m_pod(pod)
+KubeRemoteHost::KubeRemoteHost(kube::DebugPod &pod) : m_pod(pod)
 {
 }
 
 KubeRemoteHost::~KubeRemoteHost() = default;
 
 Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::open(
-    std::unique_ptr<kube::KubeClient> client, const DebugPodOptions &options, const CancelToken &cancel)
+    std::unique_ptr<kube::KubeClient> client, const kube::DebugPodOptions &options, const CancelToken &cancel)
 {
-    auto pod = DebugPod::create(*client, options, cancel);
+    auto pod = kube::DebugPod::create(*client, options, cancel);
     if (!pod)
         return pod.error();
     std::unique_ptr<KubeRemoteHost> host(new KubeRemoteHost(*pod.value()));
@@ -25,7 +25,7 @@ Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::open(
 Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::attach(std::unique_ptr<kube::KubeClient> client,
     const QString &nameSpace, const QString &pod, const QString &container, const CancelToken &cancel)
 {
-    auto p = DebugPod::attach(*client, nameSpace, pod, container, cancel);
+    auto p = kube::DebugPod::attach(*client, nameSpace, pod, container, cancel);
     if (!p)
         return p.error();
     std::unique_ptr<KubeRemoteHost> host(new KubeRemoteHost(*p.value()));
@@ -62,7 +62,7 @@ Status KubeRemoteHost::removeOtherPod(const std::string &ref, const CancelToken 
         return Error {"'" + ref + "' is not a namespace/name of a pod", describe(), {}};
     if (ref == podRef())
         return Ok {};
-    return DebugPod::removeExisting(m_pod.client(), QString::fromStdString(ref.substr(0, slash)),
+    return kube::DebugPod::removeExisting(m_pod.client(), QString::fromStdString(ref.substr(0, slash)),
         QString::fromStdString(ref.substr(slash + 1)), cancel);
 }
 

@@ -16,7 +16,8 @@ struct Credential {
 };
 
 /// Runs an exec credential plugin (client.authentication.k8s.io/v1 or v1beta1) non-interactively and
-/// caches its credential until expirationTimestamp (protocol.md §2.2). Not thread-safe: one per client.
+/// caches its credential until expirationTimestamp (docs/protocol-notes.md, "Authentication"). Not
+/// thread-safe: one per client.
 class ExecCredentialPlugin {
 public:
     ExecCredentialPlugin(ExecConfig config, QString userName, QString origin, ClusterInfo cluster);

@@ -7,9 +7,9 @@
 
 namespace lbs::kube {
 
-/// `auth-provider: oidc` (protocol.md §2.3): sends the id-token while its JWT `exp` is more than 10 s
-/// away, otherwise refreshes it with the refresh-token at the issuer's token endpoint and writes the new
-/// tokens back into the kubeconfig file that defined the user (as kubectl does).
+/// `auth-provider: oidc` (docs/protocol-notes.md, "Authentication"): sends the id-token while its JWT `exp`
+/// is more than 10 s away, otherwise refreshes it with the refresh-token at the issuer's token endpoint and
+/// writes the new tokens back into the kubeconfig file that defined the user (as kubectl does).
 class OidcTokenProvider {
 public:
     OidcTokenProvider(AuthProviderConfig config, QString userName, QString origin);

@@ -12,7 +12,7 @@ namespace lbs::kube {
 /// Receives bytes of one output channel; return false to abort the command.
 using ExecSink = std::function<bool(const char *data, std::size_t size)>;
 
-/// One exec into a pod container over WebSocket (protocol.md §3).
+/// One exec into a pod container over WebSocket (docs/protocol-notes.md, "Exec over WebSocket").
 struct ExecRequest {
     QString nameSpace;
     QString pod;

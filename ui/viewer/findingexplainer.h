@@ -1,6 +1,7 @@
 #pragma once
 // Plain-words explanation of what a finding usually means for a Kubernetes load balancer and
-// what to check next (domain.md §5). Text only; the diagnosis itself is the engine's.
+// what to check next (docs/domain-notes.md, "Fault signatures"). Text only; the diagnosis itself is the
+// engine's.
 
 #include <QString>
 

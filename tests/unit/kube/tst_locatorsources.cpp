@@ -1,9 +1,9 @@
 // LoadBalancerLocator's MetalLB and kube-vip sources against an in-test API server that serves the real
-// object shapes (domain.md §2.3/§2.4): ServiceL2Status (metallb.io/v1beta1, labels metallb.io/service-name
-// and -namespace, status.node, status.interfaces[].name), nodeAssigned events, coordination.k8s.io/v1
-// Leases (kubevip-<service>, kube-vip.io/leaseName, plndr-svcs-lock; holderIdentity, renewTime,
-// leaseDurationSeconds) and the kube-vip.io/vipHost annotation. Each row says how the holder was decided
-// and what the evidence and problems must say.
+// object shapes (docs/domain-notes.md, "Finding the node that holds a VIP"): ServiceL2Status
+// (metallb.io/v1beta1, labels metallb.io/service-name and -namespace, status.node, status.interfaces[].name),
+// nodeAssigned events, coordination.k8s.io/v1 Leases (kubevip-<service>, kube-vip.io/leaseName,
+// plndr-svcs-lock; holderIdentity, renewTime, leaseDurationSeconds) and the kube-vip.io/vipHost annotation.
+// Each row says how the holder was decided and what the evidence and problems must say.
 #include "core/kube/loadbalancerlocator.h"
 #include "fakeapiserver.h"
 
