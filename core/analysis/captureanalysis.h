@@ -129,6 +129,7 @@ struct CaptureCounters {
 struct CaptureAnalysis {
     std::vector<pcap::CaptureFileInfo> files;
     std::vector<std::string> warnings;
+    std::vector<pcap::DuplicateFile> duplicateFiles; ///< from CaptureSet::duplicates (also in warnings)
     std::optional<pcap::Manifest> manifest;
     std::string filter;
     uint64_t packets = 0; ///< packets that passed the filter

@@ -134,8 +134,10 @@ Result<CommandResult> KubeRemoteHost::exec(const std::vector<std::string> &argv,
     if (!out) {
         Error e = out.error();
         e.where = describe();
-        if (consumerStopped)
+        if (consumerStopped) {
             e.message = "the receiver stopped the output of `" + argv.front() + "`";
+            e.kind = ErrorKind::Cancelled;
+        }
         return e;
     }
     CommandResult r;
@@ -146,9 +148,7 @@ Result<CommandResult> KubeRemoteHost::exec(const std::vector<std::string> &argv,
     r.errTruncated = out->errTruncated;
     if (!out->failure.isEmpty()) {
         // The command never ran (e.g. "executable file not found"): report it as a shell would.
-        const bool notFound = out->failure.contains(QLatin1String("not found"))
-            || out->failure.contains(QLatin1String("no such file or directory"), Qt::CaseInsensitive);
-        if (!notFound)
+        if (!out->commandNotFound)
             return Error {"`" + argv.front() + "` could not run: " + out->failure.toStdString(), describe(),
                 "check the debug image (--image) or use --host-tcpdump"};
         r.exitCode = 127;

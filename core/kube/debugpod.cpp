@@ -33,9 +33,10 @@ QString labelSafe(const QString &s)
     return out;
 }
 
-Error podError(const QString &message, const QString &hint, const QString &where = {})
+Error podError(const QString &message, const QString &hint, const QString &where = {},
+    ErrorKind kind = ErrorKind::Unknown)
 {
-    return Error {message.toStdString(), where.toStdString(), hint.toStdString()};
+    return Error {message.toStdString(), where.toStdString(), hint.toStdString(), kind};
 }
 
 } // namespace
@@ -130,7 +131,7 @@ Status ensureDebugNamespace(
         return podError(QStringLiteral("namespace '%1' does not exist").arg(ns),
             QStringLiteral("create it labelled pod-security.kubernetes.io/enforce=privileged, or pick "
                            "another with --debug-namespace"),
-            client.describe());
+            client.describe(), ErrorKind::NotFound);
     const QJsonObject labels {
         {QStringLiteral("pod-security.kubernetes.io/enforce"), QStringLiteral("privileged")},
         {QStringLiteral("pod-security.kubernetes.io/audit"), QStringLiteral("privileged")},
@@ -184,8 +185,8 @@ Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
     KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
 {
     if (options.node.isEmpty())
-        return podError(
-            QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
+        return podError(QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"),
+            {}, ErrorKind::BadInput);
     const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(options.nameSpace));
     // A session label of our own, so that a pod whose creation we never heard back about can be found.
     DebugPodOptions o = options;
@@ -237,7 +238,8 @@ Result<std::unique_ptr<DebugPod>> DebugPod::attach(KubeClient &client, const QSt
         return got.error();
     if (got->status == 404)
         return podError(QStringLiteral("pod %1 does not exist").arg(ref),
-            QStringLiteral("check the name with: kubectl get pods -n %1").arg(nameSpace), client.describe());
+            QStringLiteral("check the name with: kubectl get pods -n %1").arg(nameSpace), client.describe(),
+            ErrorKind::NotFound);
     if (got->status != 200)
         return mapHttpError(
             got->status, got->body, QStringLiteral("get pod %1").arg(ref), client.errorContext());
@@ -264,7 +266,8 @@ Result<std::unique_ptr<DebugPod>> DebugPod::attach(KubeClient &client, const QSt
         chosen = names.value(0);
     if (!names.contains(chosen))
         return podError(QStringLiteral("pod %1 has no container '%2'").arg(ref, chosen),
-            QStringLiteral("its containers: %1").arg(names.join(QStringLiteral(", "))), client.describe());
+            QStringLiteral("its containers: %1").arg(names.join(QStringLiteral(", "))), client.describe(),
+            ErrorKind::NotFound);
     std::unique_ptr<DebugPod> p(new DebugPod(
         client, nameSpace, name, spec.value(QStringLiteral("nodeName")).toString(), QString(), false));
     p->m_container = chosen;
@@ -286,8 +289,8 @@ Result<std::vector<std::unique_ptr<DebugPod>>> DebugPod::createMany(
     KubeClient &client, const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel)
 {
     if (nodes.isEmpty() || nodes.contains(QString()))
-        return podError(
-            QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
+        return podError(QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"),
+            {}, ErrorKind::BadInput);
     if (auto s = ensureDebugNamespace(client, options.nameSpace, options.createNamespace, cancel); !s)
         return s.error();
     std::vector<std::unique_ptr<DebugPod>> pods;
@@ -392,7 +395,8 @@ Status DebugPod::waitRunning(const QString &resourceVersion, int timeoutMs, cons
         return Ok {};
     if (!watched) {
         if (cancel.isCancelled())
-            return podError(QStringLiteral("creating the debug pod was cancelled"), {}, where);
+            return podError(
+                QStringLiteral("creating the debug pod was cancelled"), {}, where, ErrorKind::Cancelled);
         // Timed out or the watch failed: say what the events say.
         QString events;
         QUrlQuery eq;

@@ -77,7 +77,8 @@ Result<QByteArray> DebugPodRunner::run(
         req.command << QStringLiteral("chroot") << QStringLiteral("/host");
     for (const QString &a : argv) {
         if (a.contains(QChar(u'\0')))
-            return Error {"an argument contains a NUL byte, which no remote command can receive", where, {}};
+            return Error {"an argument contains a NUL byte, which no remote command can receive", where, {},
+                ErrorKind::BadInput};
         req.command << a;
     }
     req.timeoutMs = 60000;
@@ -91,9 +92,7 @@ Result<QByteArray> DebugPodRunner::run(
     std::string err = out->err.toStdString();
     if (!out->failure.isEmpty()) {
         // The command never ran (e.g. "executable file not found"): report it as a shell would.
-        const bool notFound = out->failure.contains(QLatin1String("not found"))
-            || out->failure.contains(QLatin1String("no such file or directory"), Qt::CaseInsensitive);
-        if (!notFound)
+        if (!out->commandNotFound)
             return Error {"`" + argv.front().toStdString() + "` could not run: " + out->failure.toStdString(),
                 where, "check the debug image (--image) or use --host-tcpdump"};
         exitCode = 127;

@@ -39,7 +39,7 @@ private:
     Result<Credential> run(const CancelToken &cancel);
     /// The plugin's stderr for an error message: bounded, with argument and env values masked.
     QString redactedStderr(const QByteArray &stderrBytes) const;
-    Error error(const QString &message, const QString &hint = {}) const;
+    Error error(const QString &message, const QString &hint = {}, ErrorKind kind = ErrorKind::Unknown) const;
 
     ExecConfig m_config;
     QString m_user;

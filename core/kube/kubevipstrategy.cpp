@@ -41,7 +41,7 @@ KubeVipLease readKubeVipLease(LocatorContext &ctx, LocateResult &r,
                                         .arg(pathSegment(ns), pathSegment(name)),
             cancel);
         if (!lease) {
-            if (QString::fromStdString(lease.error().message).contains(QLatin1String("not found")))
+            if (lease.error().kind == ErrorKind::NotFound)
                 missing << ref;
             else
                 r.evidence

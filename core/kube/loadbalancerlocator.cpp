@@ -98,14 +98,14 @@ Result<LocateResult> LoadBalancerLocator::locate(
         if (found)
             break;
         if (cancel.isCancelled())
-            return Error {"locate cancelled", {}, {}};
+            return Error {"locate cancelled", {}, {}, ErrorKind::Cancelled};
     }
     if (r.holders.size() == 1)
         r.holderNode = r.holders.first();
     locator::mapInterfaces(ctx, r, cancel);
     locator::checkProblems(r, m_runner != nullptr);
     if (cancel.isCancelled())
-        return Error {"locate cancelled", {}, {}};
+        return Error {"locate cancelled", {}, {}, ErrorKind::Cancelled};
     return r;
 }
 

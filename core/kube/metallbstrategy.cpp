@@ -33,11 +33,11 @@ Status MetalLbStrategy::locate(LocatorContext &ctx, LocateResult &r, const LoadB
     if (!statuses) {
         const QString e = errText(statuses.error());
         QString why;
-        if (e.contains(QLatin1String("not found")))
+        if (statuses.error().kind == ErrorKind::NotFound)
             why = QStringLiteral(
                 ": the servicel2statuses.metallb.io CRD is not installed (no MetalLB, or MetalLB "
                 "older than v0.14.4)");
-        else if (e.contains(QLatin1String("forbidden")))
+        else if (statuses.error().kind == ErrorKind::Forbidden)
             why = QStringLiteral(": your user may not list servicel2statuses.metallb.io (RBAC)");
         r.evidence << QStringLiteral("MetalLB ServiceL2Status unavailable%1 (%2); trying nodeAssigned events")
                           .arg(why, e);

@@ -26,7 +26,7 @@ public:
 private:
     Result<QString> refresh(const CancelToken &cancel);
     Status persist(const QString &idToken, const QString &refreshToken);
-    Error error(const QString &message, const QString &hint = {}) const;
+    Error error(const QString &message, const QString &hint = {}, ErrorKind kind = ErrorKind::Unknown) const;
 
     AuthProviderConfig m_config;
     QString m_user;

@@ -33,6 +33,7 @@ struct ExecRequest {
 struct ExecOutcome {
     int exitCode = -1;
     QString failure; ///< server text when the command could not run ("executable file not found")
+    bool commandNotFound = false; ///< `failure` says the command does not exist in the container
     QByteArray out;
     QByteArray err;
     bool outTruncated = false;

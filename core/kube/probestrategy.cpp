@@ -42,7 +42,7 @@ Status probeNodes(LocatorContext &ctx, LocateResult &r, const QStringList &nodes
     ctx.runner->prepare(nodes, cancel);
     for (const QString &node : nodes) {
         if (cancel.isCancelled())
-            return Error {"locate cancelled", {}, {}};
+            return Error {"locate cancelled", {}, {}, ErrorKind::Cancelled};
         auto out = ctx.runner->run(
             node, {QStringLiteral("ip"), QStringLiteral("-j"), QStringLiteral("addr")}, cancel);
         if (!out) {
