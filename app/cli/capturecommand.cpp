@@ -224,7 +224,7 @@ int runCapture(const std::vector<std::string> &args)
     // safety net for a lbscope that died.
     common.captureDir = previous ? previous->remoteDir : plan.remoteDir;
     if (!previous)
-        common.podDeadlineSec = capture::podDeadlineFor(plan.durationSec);
+        common.podDeadlineSec = kube::podDeadlineFor(plan.durationSec);
     if (!previous) {
         capture::CapturePlan check = plan;
         check.name = "lbscope-check.pcap";
@@ -244,7 +244,7 @@ int runCapture(const std::vector<std::string> &args)
         std::fprintf(stderr,
             "note: without --duration the debug pod ends by itself after %d h (its activeDeadlineSeconds), "
             "stopping tcpdump; pass --duration for a longer capture\n",
-            capture::kOpenEndedPodDeadlineSec / 3600);
+            kube::kOpenEndedPodDeadlineSec / 3600);
     TerminalProgress progress;
     std::unique_ptr<capture::CaptureSession> session;
     if (previous) {
@@ -315,7 +315,7 @@ int runCapture(const std::vector<std::string> &args)
         if (pod == kube->podRef())
             kube->pod().release();
         const int deadline = common.podDeadlineSec > 0 ? common.podDeadlineSec
-                                                       : capture::DebugPodOptions {}.activeDeadlineSeconds;
+                                                       : kube::DebugPodOptions {}.activeDeadlineSeconds;
         std::fprintf(stderr,
             "the debug pod %s is kept so that tcpdump keeps running; it ends by itself (stopping tcpdump) "
             "at its activeDeadlineSeconds, %d s (%.1f h) after it started. Continue before then with: "

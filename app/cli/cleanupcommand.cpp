@@ -3,7 +3,7 @@
 #include "commands.h"
 #include "kubecli.h"
 
-#include "core/capture/debugpod.h"
+#include "core/kube/debugpod.h"
 
 #include <QJsonArray>
 
@@ -35,8 +35,8 @@ int runCleanup(const std::vector<std::string> &argv)
         return kubecli::fail("cleanup", client.error());
     CancelToken cancel;
     const std::string ns = kubecli::option(*args, "--namespace", kubecli::option(*args, "-n"));
-    auto report = capture::cleanupLeftovers(
-        **client, QString::fromStdString(ns), capture::localOwner(), kubecli::flag(*args, "--all"), cancel);
+    auto report = kube::cleanupLeftovers(
+        **client, QString::fromStdString(ns), kube::localOwner(), kubecli::flag(*args, "--all"), cancel);
     if (!report)
         return kubecli::fail("cleanup", report.error());
     if (args->json) {

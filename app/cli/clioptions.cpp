@@ -312,8 +312,8 @@ void installInterruptHandlers(const CancelToken &stop, const CancelToken &abort)
 #ifdef HAVE_LBSCOPE_KUBE
 #include "kubecli.h"
 
-#include "core/capture/debugpodrunner.h"
 #include "core/capture/kuberemotehost.h"
+#include "core/kube/debugpodrunner.h"
 #include "core/kube/kubeobjects.h"
 #include "core/kube/loadbalancerlocator.h"
 #endif
@@ -323,9 +323,9 @@ namespace lbs::cli {
 #ifdef HAVE_LBSCOPE_KUBE
 namespace {
 
-capture::DebugPodOptions podOptions(const CommonOptions &o)
+kube::DebugPodOptions podOptions(const CommonOptions &o)
 {
-    capture::DebugPodOptions po;
+    kube::DebugPodOptions po;
     if (!o.image.empty())
         po.image = QString::fromStdString(o.image);
     if (!o.debugNamespace.empty())
@@ -362,7 +362,7 @@ Result<ServiceTarget> locateService(
     auto po = podOptions(options);
     po.hostPathDir.clear(); // locating writes nothing on the node
     po.activeDeadlineSeconds = 600;
-    capture::DebugPodRunner runner(**client, po);
+    kube::DebugPodRunner runner(**client, po);
     kube::LoadBalancerLocator locator(**client, &runner);
     auto r = locator.locate(ns, name, cancel);
     const CancelToken fresh; // the probe pods are deleted after a Ctrl+C too

@@ -16,8 +16,7 @@ int runAnalyze(const std::vector<std::string> &args);
 
 #ifdef HAVE_LBSCOPE_CAPTURE
 namespace lbs::cli {
-// Capture commands (contexts, services, locate, capture, fetch, cleanup) are declared here by
-// their authors, e.g.: int runContexts(const std::vector<std::string> &args);
+// Cluster and capture commands (contexts, services, locate, capture, fetch, cleanup).
 /// `capture (--ssh USER@HOST[:PORT] | --node NODE | --service NS/NAME) --iface IF ... --out DIR`, `--attach
 /// DIR`
 int runCapture(const std::vector<std::string> &args);

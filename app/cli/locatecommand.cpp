@@ -3,8 +3,9 @@
 #include "clioptions.h"
 #include "commands.h"
 #include "kubecli.h"
+#include "locatetext.h"
 
-#include "core/capture/debugpodrunner.h"
+#include "core/kube/debugpodrunner.h"
 #include "core/kube/kubeobjects.h"
 #include "core/kube/loadbalancerlocator.h"
 
@@ -35,15 +36,15 @@ int runLocate(const std::vector<std::string> &argv)
         return kubecli::fail("locate", client.error());
     const auto [ns, name] = kube::splitNamespacedName(
         QString::fromStdString(kubecli::option(*args, "--service")), (*client)->context().nameSpace);
-    capture::DebugPodOptions podOptions;
-    podOptions.image = QString::fromStdString(kubecli::option(*args, "--image", capture::kDefaultDebugImage));
+    kube::DebugPodOptions podOptions;
+    podOptions.image = QString::fromStdString(kubecli::option(*args, "--image", kube::kDefaultDebugImage));
     podOptions.nameSpace = QString::fromStdString(kubecli::option(*args, "--debug-namespace", "lbscope"));
     podOptions.hostTools = kubecli::flag(*args, "--host-tcpdump");
     podOptions.hostPathDir.clear(); // locating writes nothing on the node
     podOptions.activeDeadlineSeconds = 600;
-    std::unique_ptr<capture::DebugPodRunner> runner;
+    std::unique_ptr<kube::DebugPodRunner> runner;
     if (!kubecli::flag(*args, "--api-only"))
-        runner = std::make_unique<capture::DebugPodRunner>(**client, podOptions);
+        runner = std::make_unique<kube::DebugPodRunner>(**client, podOptions);
     // Ctrl+C (or SIGTERM) cancels the probing; the probe pods are deleted before exiting 130.
     CancelToken cancel;
     installInterruptHandlers(cancel, cancel);
@@ -65,7 +66,7 @@ int runLocate(const std::vector<std::string> &argv)
     if (args->json)
         kubecli::printJson(result->toJson());
     else
-        std::fputs(result->toText().toUtf8().constData(), stdout);
+        std::fputs(locateText(*result).toUtf8().constData(), stdout);
     return 0;
 }
 

@@ -56,6 +56,7 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
 
     CaptureAnalysis out;
     out.warnings = set.warnings;
+    out.duplicateFiles = set.duplicates;
     out.manifest = set.manifest;
     out.filter = m_options.filter;
     out.files = set.files;

@@ -20,7 +20,7 @@ struct AnalyzerOptions {
     bool keepPacketIndex = true; ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
 };
 
-/// Stages published while running (style.md §6: cheap results first).
+/// Stages published while running (cheap results first).
 enum class AnalysisStage {
     Partial, ///< reading: summary and timeline so far (no flows, no packet index)
     Timeline, ///< reading done: final summary, files and timeline

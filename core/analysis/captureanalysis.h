@@ -13,7 +13,7 @@
 
 namespace lbs::analysis {
 
-/// How a TCP flow ended (design.md contract values).
+/// How a TCP flow ended (docs/contracts.md).
 enum class FlowOutcome : uint8_t { Complete, Reset, FailedHandshake, Incomplete };
 /// "complete", "reset", "failed_handshake", "incomplete".
 const char *outcomeName(FlowOutcome o);
@@ -65,7 +65,7 @@ struct Flow {
     bool icmpUnreachable = false; ///< the SYN was answered by ICMP destination/port unreachable
     bool handshakeBeforeCapture = false; ///< first packet was not a SYN (or SYN/ACK)
 
-    // TCP analysis (Wireshark rules, domain.md §5.0)
+    // TCP analysis (Wireshark rules, docs/domain-notes.md, "TCP analysis flags")
     uint32_t retransmits = 0; ///< retransmissions incl. fast and spurious
     uint32_t fastRetransmits = 0;
     uint32_t spuriousRetransmits = 0;
@@ -84,7 +84,7 @@ struct Flow {
     bool http = false; ///< HTTP/1.x detected on this flow
 };
 
-/// Per-bucket series (design.md "timeline"). All vectors have the same length.
+/// Per-bucket series (docs/contracts.md, `timeline`). All vectors have the same length.
 struct Timeline {
     double bucketSeconds = 1.0;
     int64_t t0Ns = 0; ///< start of bucket 0
@@ -130,6 +130,7 @@ struct CaptureCounters {
 struct CaptureAnalysis {
     std::vector<pcap::CaptureFileInfo> files;
     std::vector<std::string> warnings;
+    std::vector<pcap::DuplicateFile> duplicateFiles; ///< from CaptureSet::duplicates (also in warnings)
     std::optional<pcap::Manifest> manifest;
     std::string filter;
     uint64_t packets = 0; ///< packets that passed the filter

@@ -378,9 +378,8 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
                 a.files[i].path + " and " + a.files[i + 1].path
                     + " overlap in time (two captures of the same traffic?); packets were merged by "
                       "timestamp"));
-    for (const std::string &w : a.warnings)
-        if (w.rfind("duplicate file", 0) == 0)
-            out.push_back(make(Severity::Info, FindingKind::DuplicateFile, w));
+    for (const pcap::DuplicateFile &d : a.duplicateFiles)
+        out.push_back(make(Severity::Info, FindingKind::DuplicateFile, d.message()));
     if (!midstream.empty())
         out.push_back(make(Severity::Info, FindingKind::HandshakeBeforeCapture,
             plural(midstream.size(), "TCP flow", "TCP flows")

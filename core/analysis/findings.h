@@ -14,8 +14,8 @@ struct FindingInputs {
         retransmissions; ///< (timeline bucket, flow id) per retransmission
 };
 
-/// Diagnoses from a finished analysis (domain.md §5.1): failed handshakes and the Linux SYN retry
-/// pattern, ICMP port unreachable, refused handshakes, resets by side, retransmission bursts,
+/// Diagnoses from a finished analysis (docs/domain-notes.md, "Fault signatures"): failed handshakes and the
+/// Linux SYN retry pattern, ICMP port unreachable, refused handshakes, resets by side, retransmission bursts,
 /// latency spikes against the capture's own baseline, slow backends, zero windows, kernel drops
 /// and capture artefacts. Sorted by severity (errors first).
 std::vector<Finding> computeFindings(const CaptureAnalysis &analysis, const FindingInputs &inputs);

@@ -8,7 +8,7 @@
 
 namespace lbs::analysis {
 
-/// The `lbscope-cli analyze --json` document (design.md contract): files, totals, flows with
+/// The `lbscope-cli analyze --json` document (docs/contracts.md): files, totals, flows with
 /// requests, timeline series, findings. Timestamps are seconds with 9 decimals, durations µs.
 std::string toJsonReport(const CaptureAnalysis &analysis, bool pretty = true);
 

@@ -26,7 +26,7 @@ struct TcpConversation {
     int64_t irttNs = 0; ///< 0 = unknown (3 ms threshold)
 };
 
-/// Wireshark-style analysis flags of one segment (domain.md §5.0).
+/// Wireshark-style analysis flags of one segment (docs/domain-notes.md, "TCP analysis flags").
 struct TcpSegmentFlags {
     bool retransmission = false; ///< plain retransmission
     bool fast = false;

@@ -14,7 +14,7 @@ namespace lbs::capture {
 using ManifestFile = pcap::ManifestFile;
 
 /// Everything known about a capture. Written as manifest.json when the capture is complete
-/// (design.md "Capture directory and manifest.json"), and as .lbscope-session.json while it runs,
+/// (docs/contracts.md, "Capture directory and manifest.json"), and as .lbscope-session.json while it runs,
 /// so a capture whose connection dropped can be re-attached (`capture --attach DIR`, `fetch`).
 struct CaptureRecord {
     std::string state = "planned"; ///< planned, running, stopped, downloaded, failed

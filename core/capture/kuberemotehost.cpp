@@ -4,16 +4,16 @@
 
 namespace lbs::capture {
 
-KubeRemoteHost::KubeRemoteHost(DebugPod &pod) : m_pod(pod)
+KubeRemoteHost::KubeRemoteHost(kube::DebugPod &pod) : m_pod(pod)
 {
 }
 
 KubeRemoteHost::~KubeRemoteHost() = default;
 
 Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::open(
-    std::unique_ptr<kube::KubeClient> client, const DebugPodOptions &options, const CancelToken &cancel)
+    std::unique_ptr<kube::KubeClient> client, const kube::DebugPodOptions &options, const CancelToken &cancel)
 {
-    auto pod = DebugPod::create(*client, options, cancel);
+    auto pod = kube::DebugPod::create(*client, options, cancel);
     if (!pod)
         return pod.error();
     std::unique_ptr<KubeRemoteHost> host(new KubeRemoteHost(*pod.value()));
@@ -25,7 +25,7 @@ Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::open(
 Result<std::unique_ptr<KubeRemoteHost>> KubeRemoteHost::attach(std::unique_ptr<kube::KubeClient> client,
     const QString &nameSpace, const QString &pod, const QString &container, const CancelToken &cancel)
 {
-    auto p = DebugPod::attach(*client, nameSpace, pod, container, cancel);
+    auto p = kube::DebugPod::attach(*client, nameSpace, pod, container, cancel);
     if (!p)
         return p.error();
     std::unique_ptr<KubeRemoteHost> host(new KubeRemoteHost(*p.value()));
@@ -62,7 +62,7 @@ Status KubeRemoteHost::removeOtherPod(const std::string &ref, const CancelToken 
         return Error {"'" + ref + "' is not a namespace/name of a pod", describe(), {}};
     if (ref == podRef())
         return Ok {};
-    return DebugPod::removeExisting(m_pod.client(), QString::fromStdString(ref.substr(0, slash)),
+    return kube::DebugPod::removeExisting(m_pod.client(), QString::fromStdString(ref.substr(0, slash)),
         QString::fromStdString(ref.substr(slash + 1)), cancel);
 }
 
@@ -134,8 +134,10 @@ Result<CommandResult> KubeRemoteHost::exec(const std::vector<std::string> &argv,
     if (!out) {
         Error e = out.error();
         e.where = describe();
-        if (consumerStopped)
+        if (consumerStopped) {
             e.message = "the receiver stopped the output of `" + argv.front() + "`";
+            e.kind = ErrorKind::Cancelled;
+        }
         return e;
     }
     CommandResult r;
@@ -146,9 +148,7 @@ Result<CommandResult> KubeRemoteHost::exec(const std::vector<std::string> &argv,
     r.errTruncated = out->errTruncated;
     if (!out->failure.isEmpty()) {
         // The command never ran (e.g. "executable file not found"): report it as a shell would.
-        const bool notFound = out->failure.contains(QLatin1String("not found"))
-            || out->failure.contains(QLatin1String("no such file or directory"), Qt::CaseInsensitive);
-        if (!notFound)
+        if (!out->commandNotFound)
             return Error {"`" + argv.front() + "` could not run: " + out->failure.toStdString(), describe(),
                 "check the debug image (--image) or use --host-tcpdump"};
         r.exitCode = 127;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/capture/debugpod.h"
 #include "core/capture/remotehost.h"
+#include "core/kube/debugpod.h"
 
 namespace lbs::capture {
 
@@ -11,11 +11,11 @@ namespace lbs::capture {
 class KubeRemoteHost final : public RemoteHost {
 public:
     /// `pod` must outlive this object.
-    explicit KubeRemoteHost(DebugPod &pod);
+    explicit KubeRemoteHost(kube::DebugPod &pod);
     /// Creates a debug pod on `options.node` and returns a host that owns the client and the pod; the pod
     /// is deleted when the host is destroyed (or earlier with close()).
-    static Result<std::unique_ptr<KubeRemoteHost>> open(
-        std::unique_ptr<kube::KubeClient> client, const DebugPodOptions &options, const CancelToken &cancel);
+    static Result<std::unique_ptr<KubeRemoteHost>> open(std::unique_ptr<kube::KubeClient> client,
+        const kube::DebugPodOptions &options, const CancelToken &cancel);
     /// A host over an existing pod (`fetch --pod`): commands run in its container, nothing is created
     /// or deleted. Owns the client.
     static Result<std::unique_ptr<KubeRemoteHost>> attach(std::unique_ptr<kube::KubeClient> client,
@@ -23,7 +23,7 @@ public:
     ~KubeRemoteHost() override;
     /// Deletes an owned debug pod now and reports errors (the destructor would do it silently).
     Status close(const CancelToken &cancel);
-    DebugPod &pod() { return m_pod; }
+    kube::DebugPod &pod() { return m_pod; }
     /// "namespace/name" of the debug pod.
     std::string podRef() const;
     /// Deletes another lbscope debug pod given as "namespace/name" (left behind by a dropped session);
@@ -47,8 +47,8 @@ private:
         const CancelToken &cancel, const RunOptions &options);
     // Destroyed in reverse order: the pod (deleted through the client) before the client.
     std::unique_ptr<kube::KubeClient> m_ownedClient;
-    std::unique_ptr<DebugPod> m_ownedPod;
-    DebugPod &m_pod;
+    std::unique_ptr<kube::DebugPod> m_ownedPod;
+    kube::DebugPod &m_pod;
 };
 
 } // namespace lbs::capture

@@ -15,7 +15,7 @@ struct RemoteFile {
 };
 
 /// Width of tcpdump's rotation suffix for -W count: the number of digits of (count-1), 0 for count 1
-/// (domain.md §4.2: -W 10 -> 0..9, -W 11 -> 00..10).
+/// (docs/domain-notes.md, "tcpdump: ring buffer, users, exit": -W 10 -> 0..9, -W 11 -> 00..10).
 int rotationSuffixWidth(int ringCount);
 
 /// True when path is base itself (ringCount 1) or base followed by exactly width digits.

@@ -6,7 +6,8 @@
 
 namespace lbs::capture {
 
-/// tcpdump's own counters, printed on stderr when it exits (domain.md §4.7).
+/// tcpdump's own counters, printed on stderr when it exits (docs/domain-notes.md, "tcpdump: ring buffer,
+/// users, exit").
 struct TcpdumpStats {
     std::optional<uint64_t> captured;
     std::optional<uint64_t> receivedByFilter;

@@ -22,9 +22,9 @@ struct RequestAuth {
     bool hasClientCertificate() const { return !clientCertificate.isNull(); }
 };
 
-/// Picks and runs the authentication method of a resolved context (protocol.md §2): client
-/// certificate (data or file; RSA, EC, PKCS#8 keys), token, tokenFile (re-read on every request,
-/// the last good value wins), exec plugin, oidc auth-provider, basic auth, plus impersonation headers.
+/// Picks and runs the authentication method of a resolved context (docs/protocol-notes.md, "Authentication"):
+/// client certificate (data or file; RSA, EC, PKCS#8 keys), token, tokenFile (re-read on every request, the
+/// last good value wins), exec plugin, oidc auth-provider, basic auth, plus impersonation headers.
 class Authenticator {
 public:
     /// Loads certificate and key files now so that errors surface before the first request.

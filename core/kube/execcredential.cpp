@@ -32,10 +32,10 @@ ExecCredentialPlugin::ExecCredentialPlugin(
 {
 }
 
-Error ExecCredentialPlugin::error(const QString &message, const QString &hint) const
+Error ExecCredentialPlugin::error(const QString &message, const QString &hint, ErrorKind kind) const
 {
     return Error {QStringLiteral("user '%1': %2").arg(m_user, message).toStdString(), m_origin.toStdString(),
-        hint.toStdString()};
+        hint.toStdString(), kind};
 }
 
 Result<Credential> ExecCredentialPlugin::get(const CancelToken &cancel)
@@ -172,10 +172,11 @@ Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
     if (!program.contains(QLatin1Char('/'))) {
         program = QStandardPaths::findExecutable(program);
         if (program.isEmpty())
-            return error(QStringLiteral("exec plugin '%1' not found on PATH").arg(shown), install);
+            return error(QStringLiteral("exec plugin '%1' not found on PATH").arg(shown), install,
+                ErrorKind::NotFound);
     } else if (!QFileInfo(program).isExecutable()) {
-        return error(
-            QStringLiteral("exec plugin '%1' does not exist or is not executable").arg(program), install);
+        return error(QStringLiteral("exec plugin '%1' does not exist or is not executable").arg(program),
+            install, ErrorKind::NotFound);
     }
 
     QProcess proc;
@@ -198,11 +199,13 @@ Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
             proc.kill();
             proc.waitForFinished(2000);
             if (cancel.isCancelled())
-                return error(QStringLiteral("exec plugin '%1' cancelled").arg(shown));
+                return error(
+                    QStringLiteral("exec plugin '%1' cancelled").arg(shown), {}, ErrorKind::Cancelled);
             return error(QStringLiteral("exec plugin '%1' gave no credential within %2 s")
                              .arg(shown)
                              .arg(m_timeoutMs / 1000),
-                QStringLiteral("the plugin may be waiting for a login prompt; run it once in a terminal"));
+                QStringLiteral("the plugin may be waiting for a login prompt; run it once in a terminal"),
+                ErrorKind::Timeout);
         }
         if (proc.state() == QProcess::NotRunning)
             break;

@@ -16,7 +16,8 @@ struct Credential {
 };
 
 /// Runs an exec credential plugin (client.authentication.k8s.io/v1 or v1beta1) non-interactively and
-/// caches its credential until expirationTimestamp (protocol.md §2.2). Not thread-safe: one per client.
+/// caches its credential until expirationTimestamp (docs/protocol-notes.md, "Authentication"). Not
+/// thread-safe: one per client.
 class ExecCredentialPlugin {
 public:
     ExecCredentialPlugin(ExecConfig config, QString userName, QString origin, ClusterInfo cluster);
@@ -38,7 +39,7 @@ private:
     Result<Credential> run(const CancelToken &cancel);
     /// The plugin's stderr for an error message: bounded, with argument and env values masked.
     QString redactedStderr(const QByteArray &stderrBytes) const;
-    Error error(const QString &message, const QString &hint = {}) const;
+    Error error(const QString &message, const QString &hint = {}, ErrorKind kind = ErrorKind::Unknown) const;
 
     ExecConfig m_config;
     QString m_user;

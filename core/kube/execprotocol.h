@@ -8,8 +8,9 @@
 
 namespace lbs::kube {
 
-/// The exec/attach WebSocket channel protocol (protocol.md §3.3-3.4): one byte of channel id before
-/// every binary message, a metav1.Status on channel 3 at the end, and (v5 only) a CLOSE signal.
+/// The exec/attach WebSocket channel protocol (docs/protocol-notes.md, "Exec over WebSocket"): one byte of
+/// channel id before every binary message, a metav1.Status on channel 3 at the end, and (v5 only) a CLOSE
+/// signal.
 namespace execproto {
 
 enum Channel : quint8 { Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, Close = 255 };

@@ -244,7 +244,8 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
     const QString what = QStringLiteral("%1 %2").arg(QString::fromLatin1(verb), path);
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (cancel.isCancelled())
-            return Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
+            return Error {
+                QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}, ErrorKind::Cancelled};
         auto auth = m_auth->prepare(cancel);
         if (!auth)
             return auth.error();
@@ -270,7 +271,8 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         std::unique_ptr<QNetworkReply, void (*)(QNetworkReply *)> guard(
             reply, [](QNetworkReply *r) { r->deleteLater(); });
         if (w == WaitOutcome::Cancelled)
-            return Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
+            return Error {
+                QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}, ErrorKind::Cancelled};
         if (w == WaitOutcome::TimedOut)
             return mapNetworkError(QNetworkReply::TimeoutError, {}, {}, what, errorContext());
         const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);

@@ -1,6 +1,7 @@
 #pragma once
-// core/kube: kubeconfig model. Plain values as kubectl reads them (protocol.md §1); every stanza
-// remembers the file that defined it so that messages can name it and relative paths resolve against it.
+// core/kube: kubeconfig model. Plain values as kubectl reads them (docs/protocol-notes.md, "kubeconfig");
+// every stanza remembers the file that defined it so that messages can name it and relative paths resolve
+// against it.
 
 #include "core/common/error.h"
 

@@ -6,7 +6,7 @@
 
 namespace lbs::kube {
 
-/// Where kubeconfig comes from, as kubectl decides it (protocol.md §1.2).
+/// Where kubeconfig comes from, as kubectl decides it (docs/protocol-notes.md, "kubeconfig").
 struct KubeConfigSource {
     QString explicitPath; ///< --kubeconfig: must exist, loaded alone
     std::optional<QString> kubeconfigEnv; ///< value of KUBECONFIG (nullopt = unset)
@@ -16,7 +16,8 @@ struct KubeConfigSource {
     static KubeConfigSource fromEnvironment(const QString &explicitPath = {});
 };
 
-/// Reads kubeconfig files with yaml-cpp and merges them with kubectl's rules (protocol.md §1.3-1.4).
+/// Reads kubeconfig files with yaml-cpp and merges them with kubectl's rules (docs/protocol-notes.md,
+/// "kubeconfig").
 class KubeConfigLoader {
 public:
     /// Loads according to `source`. Missing files in a KUBECONFIG list are skipped; a file that cannot

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QUrl>
 
 namespace lbs::kube {
@@ -36,6 +37,42 @@ QString forbiddenHint(const QString &message)
     return QStringLiteral(
         "your user lacks an RBAC permission: check with `kubectl auth can-i` and ask a cluster "
         "admin for it");
+}
+
+ErrorKind apiStatusKind(int httpStatus, const QString &reason)
+{
+    switch (httpStatus) {
+    case 401:
+        return ErrorKind::Unauthorized;
+    case 403:
+        return ErrorKind::Forbidden;
+    case 404:
+        return ErrorKind::NotFound;
+    case 409:
+    case 410:
+        return ErrorKind::Conflict;
+    case 400:
+    case 422:
+        return ErrorKind::BadInput;
+    case 429:
+        return ErrorKind::Unavailable;
+    default:
+        break;
+    }
+    if (httpStatus >= 500)
+        return ErrorKind::Unavailable;
+    static const QMap<QString, ErrorKind> byReason {{QStringLiteral("Unauthorized"), ErrorKind::Unauthorized},
+        {QStringLiteral("Forbidden"), ErrorKind::Forbidden},
+        {QStringLiteral("NotFound"), ErrorKind::NotFound},
+        {QStringLiteral("AlreadyExists"), ErrorKind::Conflict},
+        {QStringLiteral("Conflict"), ErrorKind::Conflict}, {QStringLiteral("Gone"), ErrorKind::Conflict},
+        {QStringLiteral("Expired"), ErrorKind::Conflict}, {QStringLiteral("Invalid"), ErrorKind::BadInput},
+        {QStringLiteral("BadRequest"), ErrorKind::BadInput}, {QStringLiteral("Timeout"), ErrorKind::Timeout},
+        {QStringLiteral("ServerTimeout"), ErrorKind::Timeout},
+        {QStringLiteral("TooManyRequests"), ErrorKind::Unavailable},
+        {QStringLiteral("ServiceUnavailable"), ErrorKind::Unavailable},
+        {QStringLiteral("InternalError"), ErrorKind::Unavailable}};
+    return byReason.value(reason, ErrorKind::Unknown);
 }
 
 Error mapHttpError(int httpStatus, const QByteArray &body, const QString &what, const ErrorContext &ctx)
@@ -94,7 +131,8 @@ Error mapHttpError(int httpStatus, const QByteArray &body, const QString &what, 
                           .arg(server, detail);
         }
     }
-    return Error {message.toStdString(), ctx.origin.toStdString(), hint.toStdString()};
+    return Error {message.toStdString(), ctx.origin.toStdString(), hint.toStdString(),
+        apiStatusKind(httpStatus, st.reason)};
 }
 
 Error mapNetworkError(QNetworkReply::NetworkError code, const QString &errorString,
@@ -104,6 +142,7 @@ Error mapNetworkError(QNetworkReply::NetworkError code, const QString &errorStri
                                .arg(ctx.server, ctx.clusterName, ctx.contextName);
     QString message;
     QString hint;
+    ErrorKind kind = ErrorKind::Unavailable;
     if (!sslErrors.isEmpty() || code == QNetworkReply::SslHandshakeFailedError) {
         QStringList texts;
         bool untrusted = false;
@@ -165,6 +204,7 @@ Error mapNetworkError(QNetworkReply::NetworkError code, const QString &errorStri
         case QNetworkReply::TimeoutError:
         case QNetworkReply::OperationCanceledError:
             message = QStringLiteral("no answer from %1 for %2 (timed out)").arg(server, what);
+            kind = ErrorKind::Timeout;
             hint = QStringLiteral("check the network path (VPN, firewall, proxy-url)");
             break;
         case QNetworkReply::ProxyConnectionRefusedError:
@@ -183,7 +223,7 @@ Error mapNetworkError(QNetworkReply::NetworkError code, const QString &errorStri
             hint = QStringLiteral("check the network path to the API server");
         }
     }
-    return Error {message.toStdString(), ctx.origin.toStdString(), hint.toStdString()};
+    return Error {message.toStdString(), ctx.origin.toStdString(), hint.toStdString(), kind};
 }
 
 } // namespace lbs::kube

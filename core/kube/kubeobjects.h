@@ -20,7 +20,8 @@ struct ServicePort {
     int nodePort = 0;
 };
 
-/// The parts of a LoadBalancer Service lbscope uses (domain.md §2.6).
+/// The parts of a LoadBalancer Service lbscope uses (docs/domain-notes.md, "Finding the node that holds a
+/// VIP").
 struct LoadBalancerService {
     QString nameSpace;
     QString name;

@@ -97,7 +97,8 @@ Result<WatchEnd> KubeClient::watch(const QString &path, QUrlQuery query, const Q
         };
         const WaitOutcome w = waitForReply(reply, cancel, timeoutMs > 0 ? timeoutMs + 5000 : 0, onData);
         if (w == WaitOutcome::Cancelled)
-            return Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
+            return Error {
+                QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}, ErrorKind::Cancelled};
         if (failure)
             return *failure;
         if (stopped) {
@@ -141,7 +142,7 @@ Status KubeClient::watchLoop(const QString &path, const QUrlQuery &query, QStrin
         if (left <= 0)
             return Error {
                 QStringLiteral("watch %1 timed out after %2 s").arg(path).arg(timeoutMs / 1000).toStdString(),
-                {}, {}};
+                {}, {}, ErrorKind::Timeout};
         auto end = watch(path, query, resourceVersion, onEvent, cancel, static_cast<int>(left));
         if (!end)
             return end.error();

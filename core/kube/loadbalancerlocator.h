@@ -35,12 +35,12 @@ struct LocateResult {
     QStringList problems;
 
     QJsonObject toJson() const;
-    /// Human form for the CLI.
-    QString toText() const;
 };
 
-/// Finds the node holding a service's VIP (domain.md §2): IBM keepalived pods + `ip -j addr`, MetalLB
-/// ServiceL2Status / nodeAssigned events, kube-vip annotation / leases, else probing every node.
+/// Finds the node holding a service's VIP: IBM keepalived pods + `ip -j addr`, kube-vip annotation /
+/// leases, MetalLB ServiceL2Status / nodeAssigned events, else probing every node. One strategy per
+/// implementation (ibmkeepalivedstrategy.cpp, kubevipstrategy.cpp, metallbstrategy.cpp,
+/// probestrategy.cpp), then the holder's interfaces are mapped and the problems checked.
 class LoadBalancerLocator {
 public:
     /// `runner` may be null: then only API evidence is used (no `ip -j addr` checks).
@@ -48,27 +48,8 @@ public:
     Result<LocateResult> locate(const QString &nameSpace, const QString &service, const CancelToken &cancel);
 
 private:
-    Status tryIbm(LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found);
-    Status tryMetalLb(
-        LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found);
-    Status tryKubeVip(
-        LocateResult &r, const LoadBalancerService &svc, const CancelToken &cancel, bool &found);
-    /// The first kube-vip lease of `names` (namespace, name) that exists and has a holder.
-    struct KubeVipLease {
-        QString ref; ///< namespace/name
-        QString holder;
-        bool expired = false; ///< renewTime + leaseDurationSeconds is in the past
-        qint64 expiredForS = 0;
-    };
-    KubeVipLease readKubeVipLease(
-        LocateResult &r, const QList<std::pair<QString, QString>> &names, const CancelToken &cancel);
-    Status probeNodes(LocateResult &r, const QStringList &nodes, const CancelToken &cancel);
-    void mapInterfaces(LocateResult &r, const CancelToken &cancel);
-    void checkProblems(LocateResult &r);
-
     KubeClient &m_client;
     NodeCommandRunner *m_runner;
-    QMap<QString, QByteArray> m_ipAddrByNode;
 };
 
 } // namespace lbs::kube

@@ -25,10 +25,10 @@ OidcTokenProvider::OidcTokenProvider(AuthProviderConfig config, QString userName
 {
 }
 
-Error OidcTokenProvider::error(const QString &message, const QString &hint) const
+Error OidcTokenProvider::error(const QString &message, const QString &hint, ErrorKind kind) const
 {
     return Error {QStringLiteral("user '%1' (oidc): %2").arg(m_user, message).toStdString(),
-        m_origin.toStdString(), hint.toStdString()};
+        m_origin.toStdString(), hint.toStdString(), kind};
 }
 
 QDateTime OidcTokenProvider::jwtExpiry(const QString &jwt)
@@ -86,10 +86,10 @@ Result<QString> OidcTokenProvider::refresh(const CancelToken &cancel)
         const WaitOutcome w = waitForReply(reply, cancel, 30000);
         reply->deleteLater();
         if (w == WaitOutcome::Cancelled)
-            return error(QStringLiteral("token refresh cancelled"));
+            return error(QStringLiteral("token refresh cancelled"), {}, ErrorKind::Cancelled);
         if (w == WaitOutcome::TimedOut)
-            return error(
-                QStringLiteral("no answer from %1 within 30 s").arg(req.url().toString()), loginHint);
+            return error(QStringLiteral("no answer from %1 within 30 s").arg(req.url().toString()), loginHint,
+                ErrorKind::Timeout);
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
         if (status != 200)

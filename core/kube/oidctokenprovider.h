@@ -7,9 +7,9 @@
 
 namespace lbs::kube {
 
-/// `auth-provider: oidc` (protocol.md §2.3): sends the id-token while its JWT `exp` is more than 10 s
-/// away, otherwise refreshes it with the refresh-token at the issuer's token endpoint and writes the new
-/// tokens back into the kubeconfig file that defined the user (as kubectl does).
+/// `auth-provider: oidc` (docs/protocol-notes.md, "Authentication"): sends the id-token while its JWT `exp`
+/// is more than 10 s away, otherwise refreshes it with the refresh-token at the issuer's token endpoint and
+/// writes the new tokens back into the kubeconfig file that defined the user (as kubectl does).
 class OidcTokenProvider {
 public:
     OidcTokenProvider(AuthProviderConfig config, QString userName, QString origin);
@@ -26,7 +26,7 @@ public:
 private:
     Result<QString> refresh(const CancelToken &cancel);
     Status persist(const QString &idToken, const QString &refreshToken);
-    Error error(const QString &message, const QString &hint = {}) const;
+    Error error(const QString &message, const QString &hint = {}, ErrorKind kind = ErrorKind::Unknown) const;
 
     AuthProviderConfig m_config;
     QString m_user;

@@ -252,7 +252,8 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                 .arg(status ? QString::number(status->exitCode) : QStringLiteral("none"))
                 .toStdString());
     if (cancelled) {
-        a.error = Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}};
+        a.error
+            = Error {QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}, ErrorKind::Cancelled};
         return a;
     }
     if (unsupportedProtocol) {
@@ -266,12 +267,14 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
             client.context().cluster.server.toStdString(),
             "lbscope needs v5.channel.k8s.io or v4.channel.k8s.io to read exit codes; the legacy "
             "channel.k8s.io cannot tell success from a cut connection. Upgrade the cluster, or capture over "
-            "--ssh"};
+            "--ssh",
+            ErrorKind::Unsupported};
         return a;
     }
     if (consumerStopped) {
-        a.error = Error {
-            QStringLiteral("%1 stopped: the receiver of its output gave up").arg(what).toStdString(), {}, {}};
+        a.error
+            = Error {QStringLiteral("%1 stopped: the receiver of its output gave up").arg(what).toStdString(),
+                {}, {}, ErrorKind::Cancelled};
         return a;
     }
     if (timedOut) {
@@ -279,7 +282,8 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                              .arg(what, r.command.join(QLatin1Char(' ')))
                              .arg(r.timeoutMs / 1000)
                              .toStdString(),
-            {}, "the command may still run on the node; it is stopped with kill or by the pod's deadline"};
+            {}, "the command may still run on the node; it is stopped with kill or by the pod's deadline",
+            ErrorKind::Timeout};
         return a;
     }
     if (pongLost) {
@@ -287,7 +291,7 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                              .arg(what)
                              .arg(QString::number(r.pongTimeoutMs / 1000.0, 'g', 3))
                              .toStdString(),
-            {}, "the connection to the cluster was lost; retry"};
+            {}, "the connection to the cluster was lost; retry", ErrorKind::Unavailable};
         return a;
     }
     if (!status) {
@@ -316,12 +320,17 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                 .arg(what, r.command.value(0),
                     socketError.isEmpty() ? QString() : QStringLiteral(" (") + socketError + QLatin1Char(')'))
                 .toStdString(),
-            {}, "retry; if it repeats, a proxy or load balancer may be cutting long WebSocket streams"};
+            {}, "retry; if it repeats, a proxy or load balancer may be cutting long WebSocket streams",
+            ErrorKind::Unavailable};
         return a;
     }
     out.exitCode = status->exitCode;
-    if (status->kind == execproto::ExitStatus::Failure)
+    if (status->kind == execproto::ExitStatus::Failure) {
         out.failure = status->message.isEmpty() ? status->reason : status->message;
+        // The runtime's words for a command missing from the container (runc, crun, containerd).
+        out.commandNotFound = out.failure.contains(QLatin1String("not found"))
+            || out.failure.contains(QLatin1String("no such file or directory"), Qt::CaseInsensitive);
+    }
     a.outcome = out;
     return a;
 }
@@ -331,7 +340,7 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
 Result<ExecOutcome> execInPod(KubeClient &client, const ExecRequest &request, const CancelToken &cancel)
 {
     if (request.command.isEmpty())
-        return Error {"exec needs a command", {}, {}};
+        return Error {"exec needs a command", {}, {}, ErrorKind::BadInput};
     Attempt a = runOnce(client, request, cancel);
     if (a.handshakeStatus == 401 && client.authenticator().refreshAfterUnauthorized())
         a = runOnce(client, request, cancel);

@@ -12,7 +12,7 @@ namespace lbs::kube {
 /// Receives bytes of one output channel; return false to abort the command.
 using ExecSink = std::function<bool(const char *data, std::size_t size)>;
 
-/// One exec into a pod container over WebSocket (protocol.md §3).
+/// One exec into a pod container over WebSocket (docs/protocol-notes.md, "Exec over WebSocket").
 struct ExecRequest {
     QString nameSpace;
     QString pod;
@@ -33,6 +33,7 @@ struct ExecRequest {
 struct ExecOutcome {
     int exitCode = -1;
     QString failure; ///< server text when the command could not run ("executable file not found")
+    bool commandNotFound = false; ///< `failure` says the command does not exist in the container
     QByteArray out;
     QByteArray err;
     bool outTruncated = false;

@@ -59,6 +59,12 @@ bool naturalLess(const std::string &a, const std::string &b)
 
 } // namespace
 
+std::string DuplicateFile::message() const
+{
+    return "duplicate file " + path + " has the same size and first packet as " + sameAs
+        + "; it was read once";
+}
+
 std::string formatTimestamp(int64_t tsNs)
 {
     const bool neg = tsNs < 0;
@@ -260,8 +266,8 @@ Result<CaptureSet> CaptureSet::open(const std::vector<std::string> &inputs)
                 && f.firstTsNs == info->firstTsNs && f.linktype == info->linktype;
         });
         if (dup != set.files.end()) {
-            set.warnings.push_back("duplicate file " + info->path + " has the same size and first packet as "
-                + dup->path + "; it was read once");
+            set.duplicates.push_back(DuplicateFile {info->path, dup->path});
+            set.warnings.push_back(set.duplicates.back().message());
             continue;
         }
         set.files.push_back(std::move(*info));

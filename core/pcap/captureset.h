@@ -32,6 +32,15 @@ struct CaptureFileInfo {
     std::string readError; ///< libpcap's message for that last bad record
 };
 
+/// A file left out of a set because a file already in it has the same size, first packet time and
+/// link type: a copy.
+struct DuplicateFile {
+    std::string path; ///< the copy, not read
+    std::string sameAs; ///< the file that was read
+    /// "duplicate file PATH has the same size and first packet as SAMEAS; it was read once"
+    std::string message() const;
+};
+
 /// Resolved input of one analysis: ordered files, warnings and the optional manifest.
 /// Accepts plain files, rotated sets (x.pcap0..x.pcapN with any digit width, or x.pcap, x.pcap1,
 /// ...), a base name whose rotated siblings exist, and directories (with or without
@@ -40,6 +49,7 @@ struct CaptureFileInfo {
 struct CaptureSet {
     std::vector<CaptureFileInfo> files;
     std::vector<std::string> warnings;
+    std::vector<DuplicateFile> duplicates; ///< files left out as copies; each also has a warning
     std::optional<Manifest> manifest;
 
     /// Error when an input is missing or unreadable (message names the file and libpcap's

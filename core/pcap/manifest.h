@@ -23,8 +23,8 @@ struct ManifestFile {
     bool truncated = false; ///< the file ends inside a packet record
 };
 
-/// What lbscope-cli capture wrote next to the rotated files (design.md "Capture directory").
-/// Every field is optional in the file; absent numbers stay std::nullopt.
+/// What lbscope-cli capture wrote next to the rotated files (docs/contracts.md, "Capture directory and
+/// manifest.json"). Every field is optional in the file; absent numbers stay std::nullopt.
 struct Manifest {
     std::string path; ///< path of manifest.json
     std::string transport; ///< "kube" or "ssh"

@@ -27,7 +27,7 @@ enum PacketFlag : uint16_t {
     PF_Undecoded = 1 << 15, ///< link or network layer not understood
 };
 
-/// One packet of the packet list: a few integers pointing into shared tables (style.md §4).
+/// One packet of the packet list: a few integers pointing into shared tables.
 /// The packet bytes are not kept; PacketReader::readAt(fileIndex, offset) re-reads them.
 struct PacketIndexEntry {
     int64_t tsNs = 0; ///< capture time, nanoseconds since the Unix epoch

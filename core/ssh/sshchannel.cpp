@@ -55,7 +55,7 @@ Result<std::unique_ptr<SshChannel>> SshChannel::exec(SshSession &session, const 
             "could not create an SSH channel: " + std::string(ssh_get_error(s)), session.describe(), {}};
     if (ssh_channel_open_session(self->m_channel) != SSH_OK)
         return Error {"could not open an SSH session channel: " + std::string(ssh_get_error(s)),
-            session.describe(), "the connection may have dropped; reconnect"};
+            session.describe(), "the connection may have dropped; reconnect", ErrorKind::Unavailable};
     auto &cb = self->m_callbacks->cb;
     cb.userdata = &self->m_callbacks->exitSignal;
     cb.channel_exit_signal_function = onExitSignal;
@@ -83,7 +83,7 @@ Result<ExecOutcome> SshChannel::finish(const std::function<bool(const char *, st
     const ExecLimits &limits, const CancelToken &cancel)
 {
     if (!m_channel)
-        return Error {"the channel is closed", m_describe, {}};
+        return Error {"the channel is closed", m_describe, {}, ErrorKind::Unavailable};
     ExecOutcome outcome;
     // libssh 0.10 grows the channel window to the size asked for in one read (at least 1.28 MB).
     // 1 MiB measured best for a 300 MB download over loopback (s): 256 KiB 4.0, 1 MiB 2.9,
@@ -91,10 +91,10 @@ Result<ExecOutcome> SshChannel::finish(const std::function<bool(const char *, st
     // made sshd send in bursts that stalled between window adjusts.
     std::vector<char> buf(size_t(1) << 20);
     const auto start = std::chrono::steady_clock::now();
-    const auto abort = [&](const std::string &why) -> Result<ExecOutcome> {
+    const auto abort = [&](const std::string &why, ErrorKind kind) -> Result<ExecOutcome> {
         ssh_channel_request_send_signal(m_channel, "TERM");
         close();
-        return Error {why, m_describe, {}};
+        return Error {why, m_describe, {}, kind};
     };
     const auto drainStderr = [&](int timeoutMs) -> bool {
         for (;;) {
@@ -114,23 +114,27 @@ Result<ExecOutcome> SshChannel::finish(const std::function<bool(const char *, st
     };
     for (;;) {
         if (cancel.isCancelled())
-            return abort("cancelled; the remote command was sent TERM and its channel closed");
+            return abort(
+                "cancelled; the remote command was sent TERM and its channel closed", ErrorKind::Cancelled);
         if (limits.timeoutMs > 0
             && std::chrono::steady_clock::now() - start > std::chrono::milliseconds(limits.timeoutMs))
             return abort(
-                "the remote command did not finish within " + std::to_string(limits.timeoutMs / 1000) + " s");
+                "the remote command did not finish within " + std::to_string(limits.timeoutMs / 1000) + " s",
+                ErrorKind::Timeout);
         if (!drainStderr(0))
             return abort("the SSH connection failed: "
-                + std::string(ssh_get_error(ssh_channel_get_session(m_channel))));
+                    + std::string(ssh_get_error(ssh_channel_get_session(m_channel))),
+                ErrorKind::Unavailable);
         const int n
             = ssh_channel_read_timeout(m_channel, buf.data(), static_cast<uint32_t>(buf.size()), 0, 100);
         if (n == SSH_ERROR)
             return abort("the SSH connection failed while reading: "
-                + std::string(ssh_get_error(ssh_channel_get_session(m_channel))));
+                    + std::string(ssh_get_error(ssh_channel_get_session(m_channel))),
+                ErrorKind::Unavailable);
         if (n > 0) {
             if (onStdout) {
                 if (!onStdout(buf.data(), static_cast<std::size_t>(n)))
-                    return abort("the download was stopped by its consumer");
+                    return abort("the download was stopped by its consumer", ErrorKind::Cancelled);
             } else {
                 const std::size_t room
                     = limits.maxOut > outcome.out.size() ? limits.maxOut - outcome.out.size() : 0;

@@ -28,23 +28,26 @@ Result<SshEndpoint> SshEndpoint::parse(const std::string &text)
         ep.user = rest.substr(0, at);
         rest = rest.substr(at + 1);
         if (ep.user.empty() || !safeChars(ep.user, false))
-            return Error {"'" + text + "' has an invalid user name", {}, "use USER@HOST[:PORT]"};
+            return Error {
+                "'" + text + "' has an invalid user name", {}, "use USER@HOST[:PORT]", ErrorKind::BadInput};
     }
     std::string portText;
     if (!rest.empty() && rest.front() == '[') {
         const auto close = rest.find(']');
         if (close == std::string::npos)
-            return Error {"'" + text + "' has an unclosed '['", {}, "use USER@[IPV6]:PORT"};
+            return Error {
+                "'" + text + "' has an unclosed '['", {}, "use USER@[IPV6]:PORT", ErrorKind::BadInput};
         ep.host = rest.substr(1, close - 1);
         const std::string after = rest.substr(close + 1);
         if (!after.empty()) {
             if (after.front() != ':')
-                return Error {
-                    "'" + text + "' has text after ']' that is not :PORT", {}, "use USER@[IPV6]:PORT"};
+                return Error {"'" + text + "' has text after ']' that is not :PORT", {},
+                    "use USER@[IPV6]:PORT", ErrorKind::BadInput};
             portText = after.substr(1);
         }
         if (ep.host.empty() || !safeChars(ep.host, true))
-            return Error {"'" + text + "' has an invalid host", {}, "use USER@HOST[:PORT]"};
+            return Error {
+                "'" + text + "' has an invalid host", {}, "use USER@HOST[:PORT]", ErrorKind::BadInput};
     } else {
         const auto colon = rest.find(':');
         if (colon != std::string::npos) {
@@ -53,13 +56,15 @@ Result<SshEndpoint> SshEndpoint::parse(const std::string &text)
         }
         ep.host = rest;
         if (ep.host.empty() || !safeChars(ep.host, false))
-            return Error {"'" + text + "' has an invalid host name", {}, "use USER@HOST[:PORT]"};
+            return Error {
+                "'" + text + "' has an invalid host name", {}, "use USER@HOST[:PORT]", ErrorKind::BadInput};
     }
     if (!portText.empty() || text.back() == ':') {
         int port = 0;
         const auto [p, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
         if (ec != std::errc {} || p != portText.data() + portText.size() || port < 1 || port > 65535)
-            return Error {"'" + text + "' has an invalid port '" + portText + "'", {}, "ports are 1..65535"};
+            return Error {"'" + text + "' has an invalid port '" + portText + "'", {}, "ports are 1..65535",
+                ErrorKind::BadInput};
         ep.port = port;
     }
     return ep;

@@ -25,7 +25,8 @@ Result<std::unique_ptr<SshRelay>> SshRelay::open(
         ssh_channel_free(relay->m_channel);
         relay->m_channel = nullptr;
         return Error {"the jump host refused to forward to " + host + ":" + std::to_string(port) + ": " + why,
-            jump.describe(), "check AllowTcpForwarding on the jump host and that it can reach the target"};
+            jump.describe(), "check AllowTcpForwarding on the jump host and that it can reach the target",
+            ErrorKind::Unavailable};
     }
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)

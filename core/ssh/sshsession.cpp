@@ -110,27 +110,29 @@ Status authenticate(ssh_session s, const SshConnectOptions &o, AuthCallbacks *cb
     if (rc == SSH_AUTH_SUCCESS)
         return Ok {};
     if (rc == SSH_AUTH_ERROR)
-        return Error {"authentication failed for " + who + ": " + ssh_get_error(s), who, {}};
+        return Error {
+            "authentication failed for " + who + ": " + ssh_get_error(s), who, {}, ErrorKind::Unauthorized};
     if (!o.identityFile.empty()) {
         ssh_key key = nullptr;
         if (ssh_pki_import_privkey_file(o.identityFile.c_str(), nullptr, authCallback, cbs, &key) != SSH_OK)
             return Error {"cannot read the private key " + o.identityFile, who,
                 "check the path and permissions, and the passphrase (set LBSCOPE_SSH_PASSPHRASE or run "
-                "on a terminal)"};
+                "on a terminal)",
+                ErrorKind::Io};
         rc = ssh_userauth_publickey(s, nullptr, key);
         ssh_key_free(key);
         if (rc == SSH_AUTH_SUCCESS)
             return Ok {};
         return Error {
             "permission denied for " + who + ": the server did not accept the key " + o.identityFile, who,
-            "add its .pub to ~/.ssh/authorized_keys of that user on the host"};
+            "add its .pub to ~/.ssh/authorized_keys of that user on the host", ErrorKind::Unauthorized};
     }
     rc = ssh_userauth_publickey_auto(s, nullptr, nullptr);
     if (rc == SSH_AUTH_SUCCESS)
         return Ok {};
     return Error {"permission denied for " + who
             + ": the server accepted none of the keys tried (ssh-agent, ~/.ssh/id_*, IdentityFile)",
-        who, "pass --identity FILE or add the key to ssh-agent"};
+        who, "pass --identity FILE or add the key to ssh-agent", ErrorKind::Unauthorized};
 }
 
 } // namespace
@@ -168,7 +170,7 @@ SshSession::~SshSession()
 Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions &o, const CancelToken &cancel)
 {
     if (cancel.isCancelled())
-        return Error {"cancelled before connecting", o.target.toString(), {}};
+        return Error {"cancelled before connecting", o.target.toString(), {}, ErrorKind::Cancelled};
     std::unique_ptr<SshSession> self(new SshSession);
     auto cbs = std::make_shared<AuthCallbacks>();
     cbs->passphrase = o.passphrase;
@@ -227,7 +229,7 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions 
         auto js = connect(jo, cancel);
         if (!js)
             return Error {"could not reach jump host " + jump->toString() + ": " + js.error().message, who,
-                js.error().hint};
+                js.error().hint, js.error().kind};
         self->m_jumpSession = std::move(js.value());
         int fd = -1;
         auto relay = SshRelay::open(*self->m_jumpSession, host, static_cast<int>(port), &fd);
@@ -241,10 +243,10 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions 
     }
     self->m_describe = who;
     if (cancel.isCancelled())
-        return Error {"cancelled while connecting", who, {}};
+        return Error {"cancelled while connecting", who, {}, ErrorKind::Cancelled};
     if (ssh_connect(s) != SSH_OK)
         return Error {"cannot connect to " + who + ": " + ssh_get_error(s), who,
-            "check the host, the port and that sshd runs there"};
+            "check the host, the port and that sshd runs there", ErrorKind::Unavailable};
     self->m_fingerprint = serverFingerprint(s);
     if (const char *c = ssh_get_cipher_in(s))
         self->m_cipher = c;
@@ -252,7 +254,7 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshConnectOptions 
     if (!hk)
         return hk.error();
     if (cancel.isCancelled())
-        return Error {"cancelled while connecting", who, {}};
+        return Error {"cancelled while connecting", who, {}, ErrorKind::Cancelled};
     auto auth = authenticate(s, o, cbs.get(), who);
     if (!auth)
         return auth.error();

@@ -497,7 +497,7 @@ void TestViewer::opensSampleCapture()
 {
     const QString sample = QStringLiteral(LBSCOPE_SAMPLE_PCAP);
     if (!QFileInfo::exists(sample))
-        QSKIP("resources/sample/sample.pcap is not in the tree yet (made by the generator engineer)");
+        QSKIP("resources/sample/sample.pcap is not in the tree yet (lbscope-gen makes it)");
     CaptureView *view = loadFixture(sample);
     QCOMPARE(view->document()->state(), CaptureDocument::State::Loaded);
     QVERIFY(view->packets()->model()->rowCount() > 0);

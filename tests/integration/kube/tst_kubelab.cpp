@@ -2,8 +2,8 @@
 // ip -j addr, and again after a failover), a debug pod's whole life through KubeRemoteHost, cancel and
 // error paths that leave no pod and no process, PodSecurity admission, image pull failure, 401, TLS.
 // Needs the lab fixture (tests/lab/CMakeLists.txt) with kubesim; ends with `lab fault clear`.
-#include "core/capture/debugpod.h"
 #include "core/capture/kuberemotehost.h"
+#include "core/kube/debugpod.h"
 #include "core/kube/ipjson.h"
 #include "core/kube/kubeconfigloader.h"
 #include "fakeapiserver.h"
@@ -197,11 +197,11 @@ private slots:
     void debugPodLifecycle()
     {
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"lab-node-1"_s;
         QElapsedTimer t;
         t.start();
-        auto pod = capture::DebugPod::create(*m_client, o, cancel);
+        auto pod = kube::DebugPod::create(*m_client, o, cancel);
         QVERIFY2(pod.ok(), pod.ok() ? "" : pod.error().toString().c_str());
         qInfo("debug pod %s running after %lld ms", qPrintable((*pod)->name()), t.elapsed());
         QCOMPARE(lbscopePods().size(), 1);
@@ -300,9 +300,9 @@ private slots:
     {
         CancelToken cancel;
         {
-            capture::DebugPodOptions o;
+            kube::DebugPodOptions o;
             o.node = u"lab-node-2"_s;
-            auto pod = capture::DebugPod::create(*m_client, o, cancel);
+            auto pod = kube::DebugPod::create(*m_client, o, cancel);
             QVERIFY2(pod.ok(), pod.ok() ? "" : pod.error().toString().c_str());
             capture::KubeRemoteHost host(**pod);
             QTimer::singleShot(800, [cancel] { cancel.cancel(); });
@@ -328,21 +328,21 @@ private slots:
     {
         CancelToken cancel;
         QTimer::singleShot(50, [cancel] { cancel.cancel(); });
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"lab-node-3"_s;
-        auto pod = capture::DebugPod::create(*m_client, o, cancel);
+        auto pod = kube::DebugPod::create(*m_client, o, cancel);
         QVERIFY(!pod.ok());
     }
 
     void imagePullFailsFast()
     {
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"lab-node-1"_s;
         o.image = u"registry.example/lbscope/doesnotexist:1.0"_s;
         QElapsedTimer t;
         t.start();
-        auto pod = capture::DebugPod::create(*m_client, o, cancel);
+        auto pod = kube::DebugPod::create(*m_client, o, cancel);
         QVERIFY(!pod.ok());
         const QString text = QString::fromStdString(pod.error().toString());
         QVERIFY2(text.contains(u"registry.example/lbscope/doesnotexist:1.0"_s)
@@ -354,11 +354,11 @@ private slots:
     void podSecurityRejection()
     {
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"lab-node-1"_s;
         o.nameSpace = u"psa-restricted"_s;
         o.createNamespace = false;
-        auto pod = capture::DebugPod::create(*m_client, o, cancel);
+        auto pod = kube::DebugPod::create(*m_client, o, cancel);
         QVERIFY(!pod.ok());
         const QString text = QString::fromStdString(pod.error().toString());
         QVERIFY2(text.contains(u"violates PodSecurity \"restricted:latest\""_s), qPrintable(text));
@@ -368,9 +368,9 @@ private slots:
     void cleanupCommand()
     {
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"lab-node-3"_s;
-        auto pod = capture::DebugPod::create(*m_client, o, cancel);
+        auto pod = kube::DebugPod::create(*m_client, o, cancel);
         QVERIFY2(pod.ok(), pod.ok() ? "" : pod.error().toString().c_str());
         (*pod)->release(); // a leftover, as after a crash
         const QString name = (*pod)->name();
@@ -380,14 +380,13 @@ private slots:
         // deadline passed: Failed). Cleanup deletes ours and the ended one, keeps the running one.
         o.owner = u"colleague@elsewhere"_s;
         o.node = u"lab-node-2"_s;
-        auto theirs = capture::DebugPod::create(*m_client, o, cancel);
+        auto theirs = kube::DebugPod::create(*m_client, o, cancel);
         QVERIFY2(theirs.ok(), theirs.ok() ? "" : theirs.error().toString().c_str());
         (*theirs)->release();
         const QString theirName = (*theirs)->name();
         theirs.value().reset();
         o.activeDeadlineSeconds = 1; // posted as is (create() would treat the deadline as a failure)
-        auto ended
-            = m_client->post(u"/api/v1/namespaces/lbscope/pods"_s, capture::DebugPod::podSpec(o), cancel);
+        auto ended = m_client->post(u"/api/v1/namespaces/lbscope/pods"_s, kube::DebugPod::podSpec(o), cancel);
         QVERIFY2(ended.ok(), ended.ok() ? "" : ended.error().toString().c_str());
         const QString endedName = ended->value(u"metadata"_s).toObject().value(u"name"_s).toString();
         const QString endedPath = u"/api/v1/namespaces/lbscope/pods/"_s + endedName;

@@ -19,6 +19,7 @@ private slots:
     void jsonStreaming_data();
     void jsonStreaming();
     void csvAndText();
+    void duplicateFileFinding();
     void packetIndexAndInfoText();
     void filterAndExport();
     void stagesAndCancel();
@@ -173,6 +174,24 @@ void TestReport::csvAndText()
     QVERIFY2(text.find("1 TCP (1 complete") != std::string::npos, text.c_str());
     QVERIFY2(text.find("GET /index.html -> 503") != std::string::npos, text.c_str());
     QVERIFY2(text.find("HTTP 5xx") != std::string::npos, text.c_str());
+}
+
+// A copy of a file in the set is read once and reported as a finding, from CaptureSet's data.
+void TestReport::duplicateFileFinding()
+{
+    QTemporaryDir dir;
+    const std::string first = dir.path().toStdString() + "/a.pcap";
+    const std::string copy = dir.path().toStdString() + "/b.pcap";
+    writePcap(first, 1, sample());
+    writePcap(copy, 1, sample());
+    auto a = analyzeFiles({first, copy}, {});
+    QVERIFY(a.ok());
+    QCOMPARE(a->files.size(), size_t(1));
+    QCOMPARE(a->duplicateFiles.size(), size_t(1));
+    const Finding *f = findFinding(*a, "duplicate_file");
+    QVERIFY(f);
+    QCOMPARE(f->summary,
+        "duplicate file " + copy + " has the same size and first packet as " + first + "; it was read once");
 }
 
 void TestReport::packetIndexAndInfoText()

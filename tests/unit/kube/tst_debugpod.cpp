@@ -1,7 +1,8 @@
-// Debug pods against an in-test API server: the pod spec of protocol.md §5.2, the privileged namespace,
-// fast failures (image pull, admission, scheduling) and the RAII/explicit delete on every path.
-#include "core/capture/debugpod.h"
+// Debug pods against an in-test API server: the pod spec of docs/protocol-notes.md, "Debug pod lifecycle",
+// the privileged namespace, fast failures (image pull, admission, scheduling) and the RAII/explicit delete on
+// every path.
 #include "core/capture/kuberemotehost.h"
+#include "core/kube/debugpod.h"
 #include "fakeapiserver.h"
 
 #include <QElapsedTimer>
@@ -111,11 +112,11 @@ class TestDebugPod : public QObject {
 private slots:
     void podSpec()
     {
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"10.1.2.3"_s;
         o.owner = u"alice@laptop"_s;
         o.session = u"s-1"_s;
-        const QJsonObject p = capture::DebugPod::podSpec(o);
+        const QJsonObject p = kube::DebugPod::podSpec(o);
         const QJsonObject meta = p.value(u"metadata"_s).toObject();
         const QJsonObject spec = p.value(u"spec"_s).toObject();
         QCOMPARE(meta.value(u"labels"_s).toObject().value(u"app.kubernetes.io/managed-by"_s).toString(),
@@ -132,7 +133,7 @@ private slots:
             u"Exists"_s);
         const QJsonObject c = spec.value(u"containers"_s).toArray().first().toObject();
         QVERIFY(c.value(u"securityContext"_s).toObject().value(u"privileged"_s).toBool());
-        QCOMPARE(c.value(u"image"_s).toString(), QString::fromLatin1(capture::kDefaultDebugImage));
+        QCOMPARE(c.value(u"image"_s).toString(), QString::fromLatin1(kube::kDefaultDebugImage));
         QStringList paths;
         for (const QJsonValue &v : spec.value(u"volumes"_s).toArray())
             paths << v.toObject().value(u"hostPath"_s).toObject().value(u"path"_s).toString();
@@ -147,10 +148,10 @@ private slots:
         FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
         auto c = client(server.url());
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
         {
-            auto pod = capture::DebugPod::create(*c, o, cancel);
+            auto pod = kube::DebugPod::create(*c, o, cancel);
             QVERIFY2(pod.ok(), pod.ok() ? "" : pod.error().toString().c_str());
             QCOMPARE((*pod)->name(), u"lbscope-n1-abcde"_s);
             const QJsonObject labels
@@ -198,11 +199,11 @@ private slots:
         FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
         auto c = client(server.url());
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
         QElapsedTimer t;
         t.start();
-        auto pod = capture::DebugPod::create(*c, o, cancel);
+        auto pod = kube::DebugPod::create(*c, o, cancel);
         QVERIFY(!pod.ok());
         QVERIFY2(
             QString::fromStdString(pod.error().toString()).contains(expect), pod.error().toString().c_str());
@@ -221,9 +222,9 @@ private slots:
         FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
         auto c = client(server.url());
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
-        auto pod = capture::DebugPod::create(*c, o, cancel);
+        auto pod = kube::DebugPod::create(*c, o, cancel);
         QVERIFY(!pod.ok());
         const QString text = QString::fromStdString(pod.error().toString());
         QVERIFY2(
@@ -239,10 +240,10 @@ private slots:
         auto c = client(server.url());
         CancelToken cancel;
         QTimer::singleShot(400, [cancel] { cancel.cancel(); });
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
         o.readyTimeoutMs = 20000;
-        auto pod = capture::DebugPod::create(*c, o, cancel);
+        auto pod = kube::DebugPod::create(*c, o, cancel);
         QVERIFY(!pod.ok());
         QVERIFY2(api.deleted, "cancel must still delete the pod (with a fresh token)");
     }
@@ -254,10 +255,10 @@ private slots:
         FakeApiServer server([&](const FakeRequest &r) { return api.handle(r); });
         auto c = client(server.url());
         CancelToken cancel;
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
         o.readyTimeoutMs = 1500;
-        auto pod = capture::DebugPod::create(*c, o, cancel);
+        auto pod = kube::DebugPod::create(*c, o, cancel);
         QVERIFY(!pod.ok());
         QVERIFY2(QString::fromStdString(pod.error().toString()).contains(u"Pulling: Pulling image"_s),
             pod.error().toString().c_str());
@@ -354,15 +355,12 @@ private slots:
     {
         QFETCH(double, duration);
         QFETCH(int, deadline);
-        QCOMPARE(capture::podDeadlineFor(duration), deadline);
-        capture::DebugPodOptions o;
+        QCOMPARE(kube::podDeadlineFor(duration), deadline);
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
-        o.activeDeadlineSeconds = capture::podDeadlineFor(duration);
-        QCOMPARE(capture::DebugPod::podSpec(o)
-                     .value(u"spec"_s)
-                     .toObject()
-                     .value(u"activeDeadlineSeconds"_s)
-                     .toInt(),
+        o.activeDeadlineSeconds = kube::podDeadlineFor(duration);
+        QCOMPARE(
+            kube::DebugPod::podSpec(o).value(u"spec"_s).toObject().value(u"activeDeadlineSeconds"_s).toInt(),
             deadline);
     }
 
@@ -409,9 +407,9 @@ private slots:
         auto c = client(server.url());
         CancelToken cancel;
         QTimer::singleShot(300, [&] { cancel.cancel(); });
-        capture::DebugPodOptions o;
+        kube::DebugPodOptions o;
         o.node = u"n1"_s;
-        auto pod = capture::DebugPod::create(*c, o, cancel);
+        auto pod = kube::DebugPod::create(*c, o, cancel);
         QVERIFY(!pod.ok());
         QVERIFY2(deleted, "the pod made while the answer was lost is still there");
         QVERIFY2(selector.contains(u"lbscope/session="_s) && selector.contains(u"lbscope/node=n1"_s),

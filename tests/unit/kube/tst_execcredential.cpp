@@ -1,5 +1,6 @@
-// Exec credential plugins (protocol.md §2.2): run non-interactively with KUBERNETES_EXEC_INFO, cache
-// until expirationTimestamp, re-run once after a 401. The plugin is a real script written by the test.
+// Exec credential plugins (docs/protocol-notes.md, "Authentication"): run non-interactively with
+// KUBERNETES_EXEC_INFO, cache until expirationTimestamp, re-run once after a 401. The plugin is a real script
+// written by the test.
 #include "core/kube/execcredential.h"
 #include "core/kube/kubeclient.h"
 #include "fakeapiserver.h"

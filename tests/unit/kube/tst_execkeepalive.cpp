@@ -1,7 +1,7 @@
-// execInPod's keep-alive pings (protocol.md §3.3: client-go pings every 5 s and gives up after ~61 s
-// without a pong) against a hand-written WebSocket server on 127.0.0.1. QWebSocketServer answers pings
-// by itself and never shows them, so this server does the RFC 6455 upgrade and framing itself: it can
-// count and time every ping, answer or ignore it, and stay silent or send the channel-3 status late.
+// execInPod's keep-alive pings (docs/protocol-notes.md, "Exec over WebSocket": client-go pings every 5 s and
+// gives up after ~61 s without a pong) against a hand-written WebSocket server on 127.0.0.1. QWebSocketServer
+// answers pings by itself and never shows them, so this server does the RFC 6455 upgrade and framing itself:
+// it can count and time every ping, answer or ignore it, and stay silent or send the channel-3 status late.
 #include "core/kube/execprotocol.h"
 #include "core/kube/podexec.h"
 

@@ -1,6 +1,6 @@
-// Exec over WebSocket (protocol.md §3): channel framing, v5/v4 negotiation, channel-3 status, stdin
-// with the v5 CLOSE signal, cancel, and "closed without a status is a failure" - against an in-test
-// QWebSocketServer that speaks the API server's framing.
+// Exec over WebSocket (docs/protocol-notes.md, "Exec over WebSocket"): channel framing, v5/v4 negotiation,
+// channel-3 status, stdin with the v5 CLOSE signal, cancel, and "closed without a status is a failure" -
+// against an in-test QWebSocketServer that speaks the API server's framing.
 #include "core/kube/execprotocol.h"
 #include "core/kube/podexec.h"
 #include "fakeapiserver.h"

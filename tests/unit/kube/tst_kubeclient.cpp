@@ -149,6 +149,13 @@ private slots:
         QVERIFY(!r.ok());
         for (const QString &e : expect)
             QVERIFY2(text(r.error()).contains(e), qPrintable(text(r.error())));
+        // Callers decide by the kind (e.g. a missing CRD), never by the text above.
+        const QMap<int, lbs::ErrorKind> kinds {{401, lbs::ErrorKind::Unauthorized},
+            {403, lbs::ErrorKind::Forbidden}, {404, lbs::ErrorKind::NotFound},
+            {409, lbs::ErrorKind::Conflict}, {500, lbs::ErrorKind::Unavailable},
+            {503, lbs::ErrorKind::Unavailable}};
+        QVERIFY(kinds.contains(status));
+        QCOMPARE(lbs::errorKindName(r.error().kind), lbs::errorKindName(kinds.value(status)));
         QCOMPARE(server.requests.value(0).headers.value("authorization"), QByteArray("Bearer t0k"));
     }
 
@@ -165,6 +172,7 @@ private slots:
         auto r = (*client)->get(u"/version"_s, cancel);
         QVERIFY(!r.ok());
         QVERIFY2(text(r.error()).contains(u"connection refused"_s), qPrintable(text(r.error())));
+        QCOMPARE(lbs::errorKindName(r.error().kind), lbs::errorKindName(lbs::ErrorKind::Unavailable));
         QVERIFY2(text(r.error()).contains(u"cluster 'lab'"_s), qPrintable(text(r.error())));
     }
 
@@ -178,6 +186,7 @@ private slots:
         auto r = (*client)->get(u"/version"_s, cancel);
         QVERIFY(!r.ok());
         QVERIFY2(text(r.error()).contains(u"timed out"_s), qPrintable(text(r.error())));
+        QCOMPARE(lbs::errorKindName(r.error().kind), lbs::errorKindName(lbs::ErrorKind::Timeout));
         (*client)->setTimeoutMs(30000);
         QTimer::singleShot(200, [cancel] { cancel.cancel(); });
         QElapsedTimer t;
@@ -185,6 +194,7 @@ private slots:
         auto c = (*client)->get(u"/version"_s, cancel);
         QVERIFY(!c.ok());
         QVERIFY(text(c.error()).contains(u"cancelled"_s));
+        QCOMPARE(lbs::errorKindName(c.error().kind), lbs::errorKindName(lbs::ErrorKind::Cancelled));
         QVERIFY(t.elapsed() < 2000);
     }
 

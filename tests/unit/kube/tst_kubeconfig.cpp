@@ -1,4 +1,4 @@
-// kubeconfig loading and merging as kubectl does it (protocol.md §1.2-1.4, §1.6).
+// kubeconfig loading and merging as kubectl does it (docs/protocol-notes.md, "kubeconfig").
 #include "core/kube/kubeconfigloader.h"
 
 #include <QDir>

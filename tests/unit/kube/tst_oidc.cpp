@@ -1,6 +1,6 @@
-// auth-provider oidc (protocol.md §2.3): the id-token is used while its exp is > 10 s away, otherwise it
-// is refreshed at the issuer's token endpoint (discovery, refresh_token grant) and written back into
-// the kubeconfig file that defines the user.
+// auth-provider oidc (docs/protocol-notes.md, "Authentication"): the id-token is used while its exp is > 10 s
+// away, otherwise it is refreshed at the issuer's token endpoint (discovery, refresh_token grant) and written
+// back into the kubeconfig file that defines the user.
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/oidctokenprovider.h"

@@ -220,6 +220,11 @@ void TestCaptureSet::duplicateFileUsedOnce()
     QCOMPARE(set->files.size(), size_t(1));
     QCOMPARE(set->warnings.size(), size_t(1));
     QVERIFY(set->warnings[0].find("duplicate") != std::string::npos);
+    // The copy is also reported as data, so the findings need not read the warning's text.
+    QCOMPARE(set->duplicates.size(), size_t(1));
+    QCOMPARE(set->duplicates[0].path, path("dup2.pcap"));
+    QCOMPARE(set->duplicates[0].sameAs, path("dup1.pcap"));
+    QCOMPARE(set->duplicates[0].message(), set->warnings[0]);
 }
 
 void TestCaptureSet::unusableInputs_data()

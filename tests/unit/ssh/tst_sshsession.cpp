@@ -430,6 +430,7 @@ private slots:
         QVERIFY(got > 0);
         QVERIFY2(!t.isValid() || t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
         QVERIFY2(r.error().message.find("cancelled") != std::string::npos, r.error().toString().c_str());
+        QCOMPARE(lbs::errorKindName(r.error().kind), lbs::errorKindName(lbs::ErrorKind::Cancelled));
         // the remote writer dies of SIGPIPE once the channel is closed (sshd runs locally: look directly)
         QFile f(pidFile);
         QVERIFY(f.open(QIODevice::ReadOnly));

@@ -162,7 +162,8 @@ std::optional<ApiTarget> ApiServer::parseTarget(const QStringList &seg, QString 
 QString ApiServer::verbFor(const HttpRequest &req, const ApiTarget &t) const
 {
     if (t.subresource == u"exec")
-        return u"create"_qs; // pods/exec needs create (and get for the upgrade); see protocol.md §3.1
+        return u"create"_qs; // pods/exec needs create (and get for the upgrade); see docs/protocol-notes.md,
+                             // "Exec over WebSocket"
     if (req.method == "GET")
         return t.name.isEmpty() ? (req.queryBool(u"watch"_qs) ? u"watch"_qs : u"list"_qs) : u"get"_qs;
     if (req.method == "POST")

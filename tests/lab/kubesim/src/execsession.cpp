@@ -72,7 +72,8 @@ void ExecSession::start()
         deleteLater();
         return;
     }
-    // Announce the stream: an empty message on the lowest channel the client reads (protocol.md §3.3).
+    // Announce the stream: an empty message on the lowest channel the client reads (docs/protocol-notes.md,
+    // "Exec over WebSocket").
     const Channel first
         = m_opts.stdoutOpen ? Channel::Stdout : (m_opts.stderrOpen ? Channel::Stderr : Channel::Error);
     m_conn->sendWs(WebSocketCodec::channelMessage(first, {}));

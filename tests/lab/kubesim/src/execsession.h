@@ -1,9 +1,10 @@
 #pragma once
-// kubesim: one `pods/exec` over WebSocket (v4/v5.channel.k8s.io, protocol.md §3): runs argv in the pod's node
-// view and relays stdin (channel 0), stdout (1), stderr (2), the final metav1.Status (3) and v5's close
-// signal (255). Like the real API server, closing the socket does not kill the command, and output moves at
-// the client's pace: stdout is read from the command's pipe in 32 KiB messages (the server's io.Copy buffer)
-// only while the connection has room, so a slow client blocks the command instead of growing buffers.
+// kubesim: one `pods/exec` over WebSocket (v4/v5.channel.k8s.io, docs/protocol-notes.md, "Exec over
+// WebSocket"): runs argv in the pod's node view and relays stdin (channel 0), stdout (1), stderr (2), the
+// final metav1.Status (3) and v5's close signal (255). Like the real API server, closing the socket does not
+// kill the command, and output moves at the client's pace: stdout is read from the command's pipe in 32 KiB
+// messages (the server's io.Copy buffer) only while the connection has room, so a slow client blocks the
+// command instead of growing buffers.
 
 #include "podruntime.h"
 #include "websocketcodec.h"

@@ -1,6 +1,7 @@
 #pragma once
 // kubesim: WebSocket (RFC 6455) server-side framing and the Kubernetes channel protocol on top of it
-// (protocol.md §3.3). Pure functions over byte arrays, so they can be unit-tested without sockets.
+// (docs/protocol-notes.md, "Exec over WebSocket"). Pure functions over byte arrays, so they can be
+// unit-tested without sockets.
 
 #include <QByteArray>
 #include <QByteArrayList>
@@ -54,7 +55,8 @@ public:
 
     /// Sec-WebSocket-Accept for a Sec-WebSocket-Key.
     static QByteArray acceptKey(const QByteArray &secWebSocketKey);
-    /// Picks the first offered subprotocol kubesim supports (the apiserver rule, protocol.md §3.2).
+    /// Picks the first offered subprotocol kubesim supports (the apiserver rule, docs/protocol-notes.md,
+    /// "Exec over WebSocket").
     static ChannelProtocol chooseProtocol(const QByteArray &secWebSocketProtocolHeader);
     static QByteArray protocolName(ChannelProtocol p);
 

@@ -1,5 +1,6 @@
-// Lab test: pods/exec over WebSocket at the byte level (protocol.md §3), v5.channel.k8s.io and
-// v4.channel.k8s.io, against the running lab's kubesim. Talks raw TLS so that every frame can be checked.
+// Lab test: pods/exec over WebSocket at the byte level (docs/protocol-notes.md, "Exec over WebSocket"),
+// v5.channel.k8s.io and v4.channel.k8s.io, against the running lab's kubesim. Talks raw TLS so that every
+// frame can be checked.
 #include "websocketcodec.h"
 
 #include <QElapsedTimer>

@@ -1,18 +1,19 @@
 #pragma once
 
-#include "core/capture/debugpod.h"
-#include "core/capture/kuberemotehost.h"
+#include "core/kube/debugpod.h"
 #include "core/kube/nodecommandrunner.h"
 
 #include <map>
+#include <memory>
 
-namespace lbs::capture {
+namespace lbs::kube {
 
 /// NodeCommandRunner for the locators: one debug pod per node, created on first use and deleted by
-/// removeAll() or the destructor.
-class DebugPodRunner final : public kube::NodeCommandRunner {
+/// removeAll() or the destructor. Commands run in the pod over exec (through `chroot /host` with
+/// hostTools), with a 60 s limit each.
+class DebugPodRunner final : public NodeCommandRunner {
 public:
-    DebugPodRunner(kube::KubeClient &client, DebugPodOptions base);
+    DebugPodRunner(KubeClient &client, DebugPodOptions base);
     ~DebugPodRunner() override;
 
     Result<QByteArray> run(const QString &node, const QStringList &argv, const CancelToken &cancel) override;
@@ -24,13 +25,9 @@ public:
     Status removeAll(const CancelToken &cancel);
 
 private:
-    struct Entry {
-        std::unique_ptr<DebugPod> pod;
-        std::unique_ptr<KubeRemoteHost> host;
-    };
-    kube::KubeClient &m_client;
+    KubeClient &m_client;
     DebugPodOptions m_base;
-    std::map<QString, Entry> m_nodes;
+    std::map<QString, std::unique_ptr<DebugPod>> m_nodes;
 };
 
-} // namespace lbs::capture
+} // namespace lbs::kube

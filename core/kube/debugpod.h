@@ -1,7 +1,8 @@
 #pragma once
-// A privileged host-network debug pod pinned to one node (protocol.md §5, domain.md §3): created in a
-// namespace that allows it, watched until Running with fast, specific failures, and always deleted
-// (RAII guard + explicit remove()). Leftovers are found by label and removed by cleanupLeftovers().
+// A privileged host-network debug pod pinned to one node (docs/protocol-notes.md, "Debug pod lifecycle",
+// docs/domain-notes.md, "Debug pods on nodes"): created in a namespace that allows it, watched until Running
+// with fast, specific failures, and always deleted (RAII guard + explicit remove()). Leftovers are found by
+// label and removed by cleanupLeftovers().
 
 #include "core/common/canceltoken.h"
 #include "core/kube/kubeclient.h"
@@ -13,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace lbs::capture {
+namespace lbs::kube {
 
 /// Labels and annotations every lbscope debug pod carries.
 inline constexpr const char *kManagedByLabel = "app.kubernetes.io/managed-by";
@@ -43,15 +44,15 @@ public:
     /// Ensures the namespace, creates the pod and waits until its container runs. On any failure
     /// (including cancel) the pod is deleted before returning.
     static Result<std::unique_ptr<DebugPod>> create(
-        kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
+        KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
     /// Like create() for several nodes at once: every pod is POSTed first, then each is awaited, so
     /// the start-up times overlap. On any failure every pod made so far is deleted.
-    static Result<std::vector<std::unique_ptr<DebugPod>>> createMany(kube::KubeClient &client,
+    static Result<std::vector<std::unique_ptr<DebugPod>>> createMany(KubeClient &client,
         const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel);
     /// An existing pod (what `kubectl cp` works on), used as it is and never deleted: commands run in
     /// `container` (empty: the kubectl.kubernetes.io/default-container annotation, else the first one).
     /// Fails with a specific message when the pod is missing, not Running or has no such container.
-    static Result<std::unique_ptr<DebugPod>> attach(kube::KubeClient &client, const QString &nameSpace,
+    static Result<std::unique_ptr<DebugPod>> attach(KubeClient &client, const QString &nameSpace,
         const QString &name, const QString &container, const CancelToken &cancel);
     ~DebugPod();
     DebugPod(const DebugPod &) = delete;
@@ -62,7 +63,7 @@ public:
     /// Deletes the existing debug pod nameSpace/name (one a dropped session left behind) as remove()
     /// does; refuses a pod that does not carry app.kubernetes.io/managed-by=lbscope. Gone already = ok.
     static Status removeExisting(
-        kube::KubeClient &client, const QString &nameSpace, const QString &name, const CancelToken &cancel);
+        KubeClient &client, const QString &nameSpace, const QString &name, const CancelToken &cancel);
     /// Keeps the pod: the destructor will not delete it.
     void release() { m_removed = true; }
 
@@ -73,20 +74,20 @@ public:
     bool attached() const { return m_attached; } ///< an existing pod (attach()), not one we made
     QString image() const { return m_image; }
     bool hostTools() const { return m_hostTools; }
-    kube::KubeClient &client() { return m_client; }
+    KubeClient &client() { return m_client; }
 
     /// The pod object POSTed for `options` (public for tests).
     static QJsonObject podSpec(const DebugPodOptions &options);
 
 private:
-    DebugPod(kube::KubeClient &client, QString nameSpace, QString name, QString node, QString image,
-        bool hostTools);
+    DebugPod(
+        KubeClient &client, QString nameSpace, QString name, QString node, QString image, bool hostTools);
     Status waitRunning(const QString &resourceVersion, int timeoutMs, const CancelToken &cancel);
     /// POSTs the pod (the namespace must exist); the returned pod is not running yet.
     static Result<std::pair<std::unique_ptr<DebugPod>, QString>> post(
-        kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
+        KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel);
 
-    kube::KubeClient &m_client;
+    KubeClient &m_client;
     QString m_nameSpace;
     QString m_name;
     QString m_node;
@@ -99,7 +100,7 @@ private:
 
 /// Makes sure `nameSpace` exists. Creates it with pod-security.kubernetes.io/{enforce,audit,warn}=privileged
 /// (and the OpenShift label-sync opt-out) when missing; `notes` receives what was done.
-Status ensureDebugNamespace(kube::KubeClient &client, const QString &nameSpace, bool create,
+Status ensureDebugNamespace(KubeClient &client, const QString &nameSpace, bool create,
     const CancelToken &cancel, QStringList *notes = nullptr);
 
 /// What cleanup found and did.
@@ -111,10 +112,11 @@ struct CleanupReport {
 
 /// Finds pods labelled app.kubernetes.io/managed-by=lbscope in every namespace (or `nameSpace`) and
 /// deletes those whose lbscope/owner annotation is `owner` (this user on this machine) and those that
-/// have ended (phase Failed or Succeeded, e.g. past their deadline), as protocol.md §5.4 says. A
-/// running pod of another owner may be a colleague's capture in progress: it is kept unless `all`.
-Result<CleanupReport> cleanupLeftovers(kube::KubeClient &client, const QString &nameSpace,
-    const QString &owner, bool all, const CancelToken &cancel);
+/// have ended (phase Failed or Succeeded, e.g. past their deadline), as docs/protocol-notes.md, "Debug pod
+/// lifecycle" says. A running pod of another owner may be a colleague's capture in progress: it is kept
+/// unless `all`.
+Result<CleanupReport> cleanupLeftovers(
+    KubeClient &client, const QString &nameSpace, const QString &owner, bool all, const CancelToken &cancel);
 
 /// "user@host" of this process.
 QString localOwner();
@@ -125,4 +127,4 @@ QString localOwner();
 int podDeadlineFor(double durationSec);
 inline constexpr int kOpenEndedPodDeadlineSec = 12 * 3600;
 
-} // namespace lbs::capture
+} // namespace lbs::kube

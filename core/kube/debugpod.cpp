@@ -1,4 +1,4 @@
-#include "core/capture/debugpod.h"
+#include "core/kube/debugpod.h"
 
 #include "core/kube/kubeerrors.h"
 
@@ -14,10 +14,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace lbs::capture {
+namespace lbs::kube {
 namespace {
-
-using kube::pathSegment;
 
 const QStringList kFatalWaiting = {QStringLiteral("ErrImagePull"), QStringLiteral("ImagePullBackOff"),
     QStringLiteral("InvalidImageName"), QStringLiteral("CreateContainerConfigError"),
@@ -35,9 +33,10 @@ QString labelSafe(const QString &s)
     return out;
 }
 
-Error podError(const QString &message, const QString &hint, const QString &where = {})
+Error podError(const QString &message, const QString &hint, const QString &where = {},
+    ErrorKind kind = ErrorKind::Unknown)
 {
-    return Error {message.toStdString(), where.toStdString(), hint.toStdString()};
+    return Error {message.toStdString(), where.toStdString(), hint.toStdString(), kind};
 }
 
 } // namespace
@@ -111,7 +110,7 @@ QJsonObject DebugPod::podSpec(const DebugPodOptions &o)
 }
 
 Status ensureDebugNamespace(
-    kube::KubeClient &client, const QString &ns, bool create, const CancelToken &cancel, QStringList *notes)
+    KubeClient &client, const QString &ns, bool create, const CancelToken &cancel, QStringList *notes)
 {
     auto got = client.request(
         "GET", QStringLiteral("/api/v1/namespaces/%1").arg(pathSegment(ns)), {}, {}, {}, cancel);
@@ -126,13 +125,13 @@ Status ensureDebugNamespace(
         return Ok {};
     }
     if (got->status != 404)
-        return kube::mapHttpError(
+        return mapHttpError(
             got->status, got->body, QStringLiteral("GET namespace %1").arg(ns), client.errorContext());
     if (!create)
         return podError(QStringLiteral("namespace '%1' does not exist").arg(ns),
             QStringLiteral("create it labelled pod-security.kubernetes.io/enforce=privileged, or pick "
                            "another with --debug-namespace"),
-            client.describe());
+            client.describe(), ErrorKind::NotFound);
     const QJsonObject labels {
         {QStringLiteral("pod-security.kubernetes.io/enforce"), QStringLiteral("privileged")},
         {QStringLiteral("pod-security.kubernetes.io/audit"), QStringLiteral("privileged")},
@@ -156,7 +155,7 @@ Status ensureDebugNamespace(
                           .arg(ns);
         return Ok {};
     }
-    Error e = kube::mapHttpError(
+    Error e = mapHttpError(
         made->status, made->body, QStringLiteral("create namespace %1").arg(ns), client.errorContext());
     if (made->status == 403)
         e.hint = QStringLiteral(
@@ -167,7 +166,7 @@ Status ensureDebugNamespace(
 }
 
 DebugPod::DebugPod(
-    kube::KubeClient &client, QString nameSpace, QString name, QString node, QString image, bool hostTools)
+    KubeClient &client, QString nameSpace, QString name, QString node, QString image, bool hostTools)
     : m_client(client), m_nameSpace(std::move(nameSpace)), m_name(std::move(name)), m_node(std::move(node)),
       m_image(std::move(image)), m_hostTools(hostTools)
 {
@@ -183,11 +182,11 @@ DebugPod::~DebugPod()
 }
 
 Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
-    kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
+    KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
 {
     if (options.node.isEmpty())
-        return podError(
-            QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
+        return podError(QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"),
+            {}, ErrorKind::BadInput);
     const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(options.nameSpace));
     // A session label of our own, so that a pod whose creation we never heard back about can be found.
     DebugPodOptions o = options;
@@ -201,7 +200,7 @@ Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
         // the cancelled one).
         CancelToken fresh;
         QUrlQuery q;
-        kube::addQueryValue(q, QStringLiteral("labelSelector"),
+        addQueryValue(q, QStringLiteral("labelSelector"),
             QStringLiteral("%1=%2,lbscope/session=%3,lbscope/node=%4")
                 .arg(QString::fromLatin1(kManagedByLabel), QString::fromLatin1(kManagedByValue),
                     labelSafe(o.session), labelSafe(o.node)));
@@ -220,7 +219,7 @@ Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
     const QString what
         = QStringLiteral("create debug pod on node %1 in namespace %2").arg(options.node, options.nameSpace);
     if (created->status != 201 && created->status != 200)
-        return kube::mapHttpError(created->status, created->body, what, client.errorContext());
+        return mapHttpError(created->status, created->body, what, client.errorContext());
     const QJsonObject meta = created->object().value(QStringLiteral("metadata")).toObject();
     // From here on the guard (destructor) deletes the pod on every failure path.
     std::unique_ptr<DebugPod> pod(new DebugPod(client, options.nameSpace,
@@ -228,7 +227,7 @@ Result<std::pair<std::unique_ptr<DebugPod>, QString>> DebugPod::post(
     return std::make_pair(std::move(pod), meta.value(QStringLiteral("resourceVersion")).toString());
 }
 
-Result<std::unique_ptr<DebugPod>> DebugPod::attach(kube::KubeClient &client, const QString &nameSpace,
+Result<std::unique_ptr<DebugPod>> DebugPod::attach(KubeClient &client, const QString &nameSpace,
     const QString &name, const QString &container, const CancelToken &cancel)
 {
     const QString ref = nameSpace + QLatin1Char('/') + name;
@@ -239,9 +238,10 @@ Result<std::unique_ptr<DebugPod>> DebugPod::attach(kube::KubeClient &client, con
         return got.error();
     if (got->status == 404)
         return podError(QStringLiteral("pod %1 does not exist").arg(ref),
-            QStringLiteral("check the name with: kubectl get pods -n %1").arg(nameSpace), client.describe());
+            QStringLiteral("check the name with: kubectl get pods -n %1").arg(nameSpace), client.describe(),
+            ErrorKind::NotFound);
     if (got->status != 200)
-        return kube::mapHttpError(
+        return mapHttpError(
             got->status, got->body, QStringLiteral("get pod %1").arg(ref), client.errorContext());
     const QJsonObject pod = got->object();
     const QString phase
@@ -266,7 +266,8 @@ Result<std::unique_ptr<DebugPod>> DebugPod::attach(kube::KubeClient &client, con
         chosen = names.value(0);
     if (!names.contains(chosen))
         return podError(QStringLiteral("pod %1 has no container '%2'").arg(ref, chosen),
-            QStringLiteral("its containers: %1").arg(names.join(QStringLiteral(", "))), client.describe());
+            QStringLiteral("its containers: %1").arg(names.join(QStringLiteral(", "))), client.describe(),
+            ErrorKind::NotFound);
     std::unique_ptr<DebugPod> p(new DebugPod(
         client, nameSpace, name, spec.value(QStringLiteral("nodeName")).toString(), QString(), false));
     p->m_container = chosen;
@@ -276,7 +277,7 @@ Result<std::unique_ptr<DebugPod>> DebugPod::attach(kube::KubeClient &client, con
 }
 
 Result<std::unique_ptr<DebugPod>> DebugPod::create(
-    kube::KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
+    KubeClient &client, const DebugPodOptions &options, const CancelToken &cancel)
 {
     auto many = createMany(client, options, {options.node}, cancel);
     if (!many)
@@ -284,12 +285,12 @@ Result<std::unique_ptr<DebugPod>> DebugPod::create(
     return std::move(many->front());
 }
 
-Result<std::vector<std::unique_ptr<DebugPod>>> DebugPod::createMany(kube::KubeClient &client,
-    const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel)
+Result<std::vector<std::unique_ptr<DebugPod>>> DebugPod::createMany(
+    KubeClient &client, const DebugPodOptions &options, const QStringList &nodes, const CancelToken &cancel)
 {
     if (nodes.isEmpty() || nodes.contains(QString()))
-        return podError(
-            QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"));
+        return podError(QStringLiteral("no node given for the debug pod"), QStringLiteral("pass --node NODE"),
+            {}, ErrorKind::BadInput);
     if (auto s = ensureDebugNamespace(client, options.nameSpace, options.createNamespace, cancel); !s)
         return s.error();
     std::vector<std::unique_ptr<DebugPod>> pods;
@@ -366,7 +367,7 @@ Status DebugPod::waitRunning(const QString &resourceVersion, int timeoutMs, cons
         return false;
     };
     QUrlQuery q;
-    kube::addQueryValue(q, QStringLiteral("fieldSelector"), QStringLiteral("metadata.name=") + m_name);
+    addQueryValue(q, QStringLiteral("fieldSelector"), QStringLiteral("metadata.name=") + m_name);
     const QString podsPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(m_nameSpace));
     const QString podPath = podsPath + QLatin1Char('/') + pathSegment(m_name);
     auto relist = [&]() -> Result<QString> {
@@ -379,13 +380,13 @@ Status DebugPod::waitRunning(const QString &resourceVersion, int timeoutMs, cons
             .value(QStringLiteral("resourceVersion"))
             .toString();
     };
-    auto handler = [&](const kube::WatchEvent &ev) {
+    auto handler = [&](const WatchEvent &ev) {
         if (ev.type == QLatin1String("DELETED")) {
             failure = podError(QStringLiteral("debug pod was deleted while starting"),
                 QStringLiteral("someone or something removed it; retry"), where);
-            return kube::WatchControl::Stop;
+            return WatchControl::Stop;
         }
-        return inspect(ev.object) ? kube::WatchControl::Stop : kube::WatchControl::Continue;
+        return inspect(ev.object) ? WatchControl::Stop : WatchControl::Continue;
     };
     Status watched = m_client.watchLoop(podsPath, q, resourceVersion, relist, handler, cancel, timeoutMs);
     if (failure)
@@ -394,12 +395,12 @@ Status DebugPod::waitRunning(const QString &resourceVersion, int timeoutMs, cons
         return Ok {};
     if (!watched) {
         if (cancel.isCancelled())
-            return podError(QStringLiteral("creating the debug pod was cancelled"), {}, where);
+            return podError(
+                QStringLiteral("creating the debug pod was cancelled"), {}, where, ErrorKind::Cancelled);
         // Timed out or the watch failed: say what the events say.
         QString events;
         QUrlQuery eq;
-        kube::addQueryValue(
-            eq, QStringLiteral("fieldSelector"), QStringLiteral("involvedObject.name=") + m_name);
+        addQueryValue(eq, QStringLiteral("fieldSelector"), QStringLiteral("involvedObject.name=") + m_name);
         if (auto ev = m_client.list(
                 QStringLiteral("/api/v1/namespaces/%1/events").arg(pathSegment(m_nameSpace)), cancel, eq)) {
             QStringList lines;
@@ -432,7 +433,7 @@ Status DebugPod::remove(const CancelToken &cancel)
     if (!r)
         return r.error();
     if (r->status != 200 && r->status != 202 && r->status != 404)
-        return kube::mapHttpError(r->status, r->body,
+        return mapHttpError(r->status, r->body,
             QStringLiteral("delete debug pod %1/%2").arg(m_nameSpace, m_name), m_client.errorContext());
     m_removed = true;
     // Wait (bounded) until the object is gone so that callers can rely on "no pod left".
@@ -448,7 +449,7 @@ Status DebugPod::remove(const CancelToken &cancel)
 }
 
 Status DebugPod::removeExisting(
-    kube::KubeClient &client, const QString &nameSpace, const QString &name, const CancelToken &cancel)
+    KubeClient &client, const QString &nameSpace, const QString &name, const CancelToken &cancel)
 {
     const QString what = QStringLiteral("debug pod %1/%2").arg(nameSpace, name);
     if (nameSpace.isEmpty() || name.isEmpty())
@@ -461,7 +462,7 @@ Status DebugPod::removeExisting(
     if (g->status == 404)
         return Ok {};
     if (g->status != 200)
-        return kube::mapHttpError(g->status, g->body, QStringLiteral("get ") + what, client.errorContext());
+        return mapHttpError(g->status, g->body, QStringLiteral("get ") + what, client.errorContext());
     const QJsonObject labels = QJsonDocument::fromJson(g->body)
                                    .object()
                                    .value(QStringLiteral("metadata"))
@@ -477,57 +478,4 @@ Status DebugPod::removeExisting(
     return s;
 }
 
-Result<CleanupReport> cleanupLeftovers(kube::KubeClient &client, const QString &nameSpace,
-    const QString &owner, bool all, const CancelToken &cancel)
-{
-    QUrlQuery q;
-    kube::addQueryValue(q, QStringLiteral("labelSelector"),
-        QStringLiteral("%1=%2").arg(
-            QString::fromLatin1(kManagedByLabel), QString::fromLatin1(kManagedByValue)));
-    auto pods = client.list(nameSpace.isEmpty()
-            ? QStringLiteral("/api/v1/pods")
-            : QStringLiteral("/api/v1/namespaces/%1/pods").arg(pathSegment(nameSpace)),
-        cancel, q);
-    if (!pods)
-        return pods.error();
-    CleanupReport report;
-    const QJsonObject opts {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
-        {QStringLiteral("kind"), QStringLiteral("DeleteOptions")}, {QStringLiteral("gracePeriodSeconds"), 1}};
-    for (const QJsonValue &v : *pods) {
-        const QJsonObject meta = v.toObject().value(QStringLiteral("metadata")).toObject();
-        const QString ns = meta.value(QStringLiteral("namespace")).toString();
-        const QString name = meta.value(QStringLiteral("name")).toString();
-        const QString podOwner = meta.value(QStringLiteral("annotations"))
-                                     .toObject()
-                                     .value(QStringLiteral("lbscope/owner"))
-                                     .toString();
-        const QString phase = v.toObject()
-                                  .value(QStringLiteral("status"))
-                                  .toObject()
-                                  .value(QStringLiteral("phase"))
-                                  .toString();
-        const bool ended = phase == QLatin1String("Failed") || phase == QLatin1String("Succeeded");
-        if (!all && !ended && podOwner != owner) {
-            report.kept << QStringLiteral("%1/%2 (owner %3, %4)")
-                               .arg(ns, name, podOwner.isEmpty() ? QStringLiteral("unknown") : podOwner,
-                                   phase.isEmpty() ? QStringLiteral("no phase") : phase);
-            continue;
-        }
-        auto r = client.request("DELETE",
-            QStringLiteral("/api/v1/namespaces/%1/pods/%2").arg(pathSegment(ns), pathSegment(name)), {},
-            QJsonDocument(opts).toJson(QJsonDocument::Compact), "application/json", cancel);
-        const QString id = ns + QLatin1Char('/') + name;
-        if (r && (r->status == 200 || r->status == 202 || r->status == 404))
-            report.deleted << id;
-        else if (r)
-            report.failed << id + QStringLiteral(": ")
-                    + QString::fromStdString(kube::mapHttpError(
-                        r->status, r->body, QStringLiteral("delete"), client.errorContext())
-                                                 .message);
-        else
-            report.failed << id + QStringLiteral(": ") + QString::fromStdString(r.error().message);
-    }
-    return report;
-}
-
-} // namespace lbs::capture
+} // namespace lbs::kube
