@@ -6,6 +6,7 @@
 #include "core/capture/downloader.h"
 #include "core/capture/pcaptimes.h"
 #include "core/capture/remotehost.h"
+#include "core/capture/remotehostfactory.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -84,16 +85,18 @@ int runFetch(const std::vector<std::string> &args)
             return 2;
         }
     }
-    CancelToken stop, abort;
+    setTerminalPrompts(common);
+    CancelToken abort;
     installInterruptHandlers(abort, abort); // fetch: the first Ctrl+C already stops (the .part stays)
     std::string endpoint;
-    if (const std::string why = pod.empty() ? targetProblem(common, node) : podRefProblem(pod, container);
+    if (const std::string why
+        = pod.empty() ? capture::targetProblem(common, node) : capture::podRefProblem(pod, container);
         !why.empty()) {
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", why.c_str());
         return 2;
     }
-    auto host = pod.empty() ? connectRemoteHost(common, node, abort, &endpoint)
-                            : connectPodHost(common, pod, container, abort);
+    auto host = pod.empty() ? capture::connectRemoteHost(common, node, abort, &endpoint, printWarningOnce)
+                            : capture::connectPodHost(common, pod, container, abort, printWarningOnce);
     if (!pod.empty())
         endpoint = "pod " + pod;
     if (!host) {
