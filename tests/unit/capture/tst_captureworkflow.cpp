@@ -77,9 +77,9 @@ private:
         rq.plan.iface = "lo"; // no filter: the session's own SSH traffic is captured
         rq.plan.ringSizeMb = 20;
         rq.plan.ringCount = 2;
-        rq.plan.remoteDir = (m_work.path() + QStringLiteral("/remote-") + name).toStdString();
+        rq.plan.remoteDir = QString(m_work.path() + QStringLiteral("/remote-") + name).toStdString();
         rq.plan.durationSec = durationSec;
-        rq.outDir = (m_work.path() + QStringLiteral("/out-") + name).toStdString();
+        rq.outDir = QString(m_work.path() + QStringLiteral("/out-") + name).toStdString();
         return rq;
     }
     static QStringList remoteFiles(const CaptureRequest &rq)
