@@ -17,6 +17,9 @@ struct VerifiedFile {
     uint64_t size = 0;
     std::string sha256;
     bool alreadyComplete = false; ///< it was there already (a re-run), nothing moved
+    uint64_t resumedFrom = 0; ///< bytes already there in NAME.part when this download began
+    uint64_t transferred = 0; ///< bytes moved over the link this time
+    double seconds = 0; ///< how long this download took
 };
 
 /// What a CaptureWorkflow reports while it runs. Every call comes from the thread that runs the

@@ -444,8 +444,8 @@ Status CaptureWorkflow::download()
     setState(CaptureState::downloading, m_request.outDir);
     std::vector<VerifiedFile> done;
     auto files = m_session->download(m_abort, [&](const RemoteFile &, const DownloadResult &d) {
-        VerifiedFile v {
-            fs::path(d.localPath).filename().string(), d.localPath, d.size, d.sha256, d.alreadyComplete};
+        VerifiedFile v {fs::path(d.localPath).filename().string(), d.localPath, d.size, d.sha256,
+            d.alreadyComplete, d.resumedFrom, d.transferred, d.seconds};
         if (m_observer)
             m_observer->fileVerified(v);
         done.push_back(v);

@@ -102,6 +102,8 @@ public:
     CaptureState state() const { return m_outcome.state; }
     const CaptureOutcome &outcome() const { return m_outcome; }
     const CaptureRequest &request() const { return m_request; }
+    /// The request, to edit between steps (e.g. the node or the plan after locate(), before connect()).
+    CaptureRequest &request() { return m_request; }
     /// The plan as it stands (after locate(): with the service's node, interface, VIP and filter).
     /// Edit it before start(); a re-attach takes its plan from the record instead.
     CapturePlan &plan() { return m_request.plan; }
