@@ -368,7 +368,6 @@ Status CaptureWorkflow::monitor()
             setState(CaptureState::capturing, m_session->record().remoteBase);
         const double duration = m_session->plan().durationSec;
         std::optional<Error> lost;
-        MonitorSample last;
         while (!m_stop.isCancelled() && !m_abort.isCancelled() && !m_detach.isCancelled()) {
             auto s = m_session->poll(m_abort);
             if (!s) {
@@ -384,7 +383,6 @@ Status CaptureWorkflow::monitor()
             reportRingFiles(s.value(), false);
             if (m_observer)
                 m_observer->sample(s.value());
-            last = s.value();
             if (!s->alive || (duration > 0 && s->elapsedSec >= duration))
                 break; // tcpdump ended by itself, or the duration is reached
             for (int waited = 0;
