@@ -27,7 +27,7 @@ struct CaptureRequest {
     std::string node; ///< Kubernetes node for the debug-pod transport (when target.ssh is empty)
     std::string service; ///< NAMESPACE/NAME: locate() sets node, and iface/filter when empty
     /// iface, filter, ring, snaplen, duration, remote directory, tcpdump path. plan.name is chosen by
-    /// start() from the node and the time; vip, service and context are filled in by the workflow.
+    /// check() from the node and the time; vip, service and context are filled in by the workflow.
     CapturePlan plan;
     std::string outDir; ///< the local capture directory (created; must not hold a capture already)
     /// Continue the unfinished capture recorded in outDir (see findUnfinishedCapture): the plan comes
@@ -105,9 +105,11 @@ public:
     /// The request, to edit between steps (e.g. the node or the plan after locate(), before connect()).
     CaptureRequest &request() { return m_request; }
     /// The plan as it stands (after locate(): with the service's node, interface, VIP and filter).
-    /// Edit it before start(); a re-attach takes its plan from the record instead.
+    /// Edit it before check(), which hands it to the capture; a re-attach takes its plan from the
+    /// record instead.
     CapturePlan &plan() { return m_request.plan; }
-    /// The capture's record (pid, remote files, counters, files); empty before connect().
+    /// The capture's record (pid, remote files, counters, files): null before check() (before
+    /// connect() for a re-attach).
     const CaptureRecord *record() const;
 
 private:
