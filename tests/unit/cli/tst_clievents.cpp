@@ -100,6 +100,7 @@ private slots:
         QStringList states;
         int samples = 0;
         QList<QJsonObject> verified;
+        QStringList finalFiles; // ring files that reached their final size
         for (const auto &e : r.events) {
             const QString kind = e.value(QStringLiteral("event")).toString();
             if (kind == QStringLiteral("state"))
@@ -112,10 +113,16 @@ private slots:
                     && e.contains(QStringLiteral("dropped_kernel")));
             } else if (kind == QStringLiteral("verified"))
                 verified << e;
+            else if (kind == QStringLiteral("file") && e.value(QStringLiteral("final")).toBool())
+                finalFiles << e.value(QStringLiteral("name")).toString();
         }
         QCOMPARE(states.join(u','),
             QStringLiteral("connecting,checking,starting,capturing,stopping,downloading,verified"));
         QVERIFY(samples >= 1);
+        QVERIFY(!finalFiles.isEmpty());
+        for (const auto &v : verified)
+            QVERIFY2(finalFiles.contains(v.value(QStringLiteral("name")).toString()),
+                qPrintable(finalFiles.join(QLatin1Char(' '))));
         QVERIFY(!verified.isEmpty());
         const QStringList pcaps = QDir(out).entryList({QStringLiteral("*.pcap*")}, QDir::Files);
         QCOMPARE(verified.size(), pcaps.size());
