@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <termios.h>
 #include <unistd.h>
 
@@ -130,92 +131,17 @@ bool askTrustHostKey(const std::string &host, const std::string &fingerprint, co
 
 } // namespace
 
-std::string nodeNameProblem(const std::string &node)
+void setTerminalPrompts(CommonOptions &o)
 {
-    // DNS-1123 subdomain: lower-case alphanumerics, '-' and '.', starting and ending alphanumeric.
-    const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-    bool ok = !node.empty() && node.size() <= 253 && alnum(node.front()) && alnum(node.back());
-    for (char c : node)
-        ok = ok && (alnum(c) || c == '-' || c == '.');
-    if (ok)
-        return {};
-    std::string shown;
-    for (char c : node.substr(0, 80))
-        shown += (c >= 0x20 && c < 0x7f) ? c : '?';
-    return "--node '" + shown
-        + "' is not a Kubernetes node name (lower-case letters, digits, '-' and '.'; see kubectl get nodes)";
+    o.passphrase = askPassphrase;
+    o.confirmNewHostKey = askTrustHostKey;
 }
 
-std::string podRefProblem(const std::string &ref, const std::string &container)
+void printWarningOnce(const std::string &text)
 {
-    const auto slash = ref.find('/');
-    const auto valid = [](const std::string &n) { return !n.empty() && nodeNameProblem(n).empty(); };
-    std::string shown;
-    for (char c : ref.substr(0, 80))
-        shown += (c >= 0x20 && c < 0x7f) ? c : '?';
-    if (slash == std::string::npos || !valid(ref.substr(0, slash)) || !valid(ref.substr(slash + 1)))
-        return "--pod '" + shown + "' is not NAMESPACE/POD (lower-case letters, digits, '-' and '.')";
-    if (!container.empty() && !valid(container))
-        return "--container is not a container name (lower-case letters, digits and '-')";
-    return {};
-}
-
-std::string targetProblem(const CommonOptions &o, const std::string &node)
-{
-    if (!node.empty())
-        if (std::string why = nodeNameProblem(node); !why.empty())
-            return why;
-    if (!o.ssh.empty())
-        if (auto so = sshConnectOptions(o); !so)
-            return so.error().toString();
-    return {};
-}
-
-Result<ssh::SshConnectOptions> sshConnectOptions(const CommonOptions &o)
-{
-    auto target = ssh::SshEndpoint::parse(o.ssh);
-    if (!target)
-        return Error {"--ssh: " + target.error().message, {}, target.error().hint};
-    ssh::SshConnectOptions so;
-    so.target = target.value();
-    if (!o.jump.empty()) {
-        auto j = ssh::SshEndpoint::parse(o.jump);
-        if (!j)
-            return Error {"--jump: " + j.error().message, {}, j.error().hint};
-        so.jump = j.value();
-    }
-    so.identityFile = o.identity;
-    so.knownHostsFile = o.knownHosts;
-    so.configFile = o.sshConfig;
-    so.acceptNewHostKey = o.acceptNewHostKey;
-    so.passphrase = askPassphrase;
-    so.confirmNewHostKey = askTrustHostKey;
-    return so;
-}
-
-std::vector<std::string> kubeconfigPaths(const CommonOptions &o)
-{
-    if (!o.kubeconfig.empty())
-        return {o.kubeconfig};
-    std::vector<std::string> out;
-    if (const char *env = std::getenv("KUBECONFIG"); env && *env) {
-        std::string list = env;
-        std::size_t start = 0;
-        while (start <= list.size()) {
-            const auto colon = list.find(':', start);
-            const std::string item
-                = list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-            if (!item.empty())
-                out.push_back(item);
-            if (colon == std::string::npos)
-                break;
-            start = colon + 1;
-        }
-        if (!out.empty())
-            return out;
-    }
-    const char *home = std::getenv("HOME");
-    return {std::string(home ? home : "") + "/.kube/config"};
+    static std::set<std::string> printed;
+    if (printed.insert(text).second)
+        std::fprintf(stderr, "warning: %s\n", text.c_str());
 }
 
 TerminalProgress::TerminalProgress() : m_tty(isatty(STDERR_FILENO) != 0)
@@ -304,149 +230,6 @@ void installInterruptHandlers(const CancelToken &stop, const CancelToken &abort)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
-}
-
-} // namespace lbs::cli
-
-#include "core/capture/sshremotehost.h"
-#ifdef HAVE_LBSCOPE_KUBE
-#include "kubecli.h"
-
-#include "core/capture/kuberemotehost.h"
-#include "core/kube/debugpodrunner.h"
-#include "core/kube/kubeobjects.h"
-#include "core/kube/loadbalancerlocator.h"
-#endif
-
-namespace lbs::cli {
-
-#ifdef HAVE_LBSCOPE_KUBE
-namespace {
-
-kube::DebugPodOptions podOptions(const CommonOptions &o)
-{
-    kube::DebugPodOptions po;
-    if (!o.image.empty())
-        po.image = QString::fromStdString(o.image);
-    if (!o.debugNamespace.empty())
-        po.nameSpace = QString::fromStdString(o.debugNamespace);
-    po.hostTools = o.hostTcpdump;
-    if (!o.captureDir.empty())
-        po.hostPathDir = QString::fromStdString(o.captureDir);
-    if (o.podDeadlineSec > 0)
-        po.activeDeadlineSeconds = o.podDeadlineSec;
-    return po;
-}
-
-Result<std::unique_ptr<kube::KubeClient>> kubeClient(const CommonOptions &o)
-{
-    // core/kube runs local event loops: main() keeps a QCoreApplication for this command.
-    if (!QCoreApplication::instance())
-        return Error {"internal error: the Kubernetes client needs a QCoreApplication", {}, {}};
-    kubecli::Args ka;
-    ka.kubeconfig = o.kubeconfig;
-    ka.context = o.context;
-    return kubecli::connect(ka);
-}
-
-} // namespace
-
-Result<ServiceTarget> locateService(
-    const CommonOptions &options, const std::string &service, const CancelToken &cancel)
-{
-    auto client = kubeClient(options);
-    if (!client)
-        return client.error();
-    const auto [ns, name]
-        = kube::splitNamespacedName(QString::fromStdString(service), (*client)->context().nameSpace);
-    auto po = podOptions(options);
-    po.hostPathDir.clear(); // locating writes nothing on the node
-    po.activeDeadlineSeconds = 600;
-    kube::DebugPodRunner runner(**client, po);
-    kube::LoadBalancerLocator locator(**client, &runner);
-    auto r = locator.locate(ns, name, cancel);
-    const CancelToken fresh; // the probe pods are deleted after a Ctrl+C too
-    if (auto s = runner.removeAll(fresh); !s)
-        std::fprintf(stderr, "warning: %s (run `lbscope-cli cleanup`)\n", s.error().toString().c_str());
-    if (!r)
-        return r.error();
-    if (r->holderNode.isEmpty() || r->interface.isEmpty())
-        return Error {"no single node holds the VIP of " + service + ": "
-                + r->problems.join(QStringLiteral("; ")).toStdString(),
-            service,
-            "see lbscope-cli locate --service " + service + ", then capture with --node NODE --iface IF"};
-    ServiceTarget t;
-    t.node = r->holderNode.toStdString();
-    t.iface = r->interface.toStdString();
-    t.vip = r->vip.toStdString();
-    t.service = (ns + QLatin1Char('/') + name).toStdString();
-    t.method = r->method.toStdString();
-    return t;
-}
-#else
-Result<ServiceTarget> locateService(const CommonOptions &, const std::string &service, const CancelToken &)
-{
-    return Error {"--service needs the Kubernetes client, which this build lacks", service, "use --ssh"};
-}
-#endif
-
-Result<std::unique_ptr<capture::RemoteHost>> connectRemoteHost(const CommonOptions &options,
-    const std::string &node, const CancelToken &cancel, std::string *endpointOut)
-{
-    if (!options.ssh.empty()) {
-        auto so = sshConnectOptions(options);
-        if (!so)
-            return so.error();
-        auto host = capture::SshRemoteHost::connect(so.value(), cancel);
-        if (!host)
-            return host.error();
-        if (endpointOut)
-            *endpointOut = so->target.toString();
-        return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
-    }
-#ifdef HAVE_LBSCOPE_KUBE
-    if (!node.empty()) {
-        auto client = kubeClient(options);
-        if (!client)
-            return client.error();
-        auto po = podOptions(options);
-        po.node = QString::fromStdString(node);
-        auto host = capture::KubeRemoteHost::open(std::move(client.value()), po, cancel);
-        if (!host)
-            return host.error();
-        if (endpointOut)
-            *endpointOut = node;
-        return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
-    }
-#else
-    if (!node.empty())
-        return Error {
-            "--node needs the Kubernetes debug-pod transport, which this build of lbscope-cli lacks", node,
-            "use --ssh USER@HOST"};
-#endif
-    return Error {"no node given", {}, "pass --ssh USER@HOST[:PORT] or --node NODE"};
-}
-
-Result<std::unique_ptr<capture::RemoteHost>> connectPodHost(const CommonOptions &options,
-    const std::string &podRef, const std::string &container, const CancelToken &cancel)
-{
-#ifdef HAVE_LBSCOPE_KUBE
-    auto client = kubeClient(options);
-    if (!client)
-        return client.error();
-    const auto slash = podRef.find('/');
-    auto host = capture::KubeRemoteHost::attach(std::move(client.value()),
-        QString::fromStdString(podRef.substr(0, slash)), QString::fromStdString(podRef.substr(slash + 1)),
-        QString::fromStdString(container), cancel);
-    if (!host)
-        return host.error();
-    return std::unique_ptr<capture::RemoteHost>(std::move(host.value()));
-#else
-    (void)options;
-    (void)container;
-    (void)cancel;
-    return Error {"--pod needs the Kubernetes transport, which this build of lbscope-cli lacks", podRef, {}};
-#endif
 }
 
 } // namespace lbs::cli

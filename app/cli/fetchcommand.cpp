@@ -2,13 +2,10 @@
 #include "clioptions.h"
 #include "commands.h"
 
-#include "core/capture/capturerecord.h"
-#include "core/capture/downloader.h"
-#include "core/capture/pcaptimes.h"
-#include "core/capture/remotehost.h"
+#include "core/capture/filefetch.h"
+#include "core/capture/remotehostfactory.h"
 
 #include <cstdio>
-#include <filesystem>
 
 namespace lbs::cli {
 
@@ -84,94 +81,55 @@ int runFetch(const std::vector<std::string> &args)
             return 2;
         }
     }
-    CancelToken stop, abort;
+    setTerminalPrompts(common);
+    CancelToken abort;
     installInterruptHandlers(abort, abort); // fetch: the first Ctrl+C already stops (the .part stays)
     std::string endpoint;
-    if (const std::string why = pod.empty() ? targetProblem(common, node) : podRefProblem(pod, container);
+    if (const std::string why
+        = pod.empty() ? capture::targetProblem(common, node) : capture::podRefProblem(pod, container);
         !why.empty()) {
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", why.c_str());
         return 2;
     }
-    auto host = pod.empty() ? connectRemoteHost(common, node, abort, &endpoint)
-                            : connectPodHost(common, pod, container, abort);
+    auto host = pod.empty() ? capture::connectRemoteHost(common, node, abort, &endpoint, printWarningOnce)
+                            : capture::connectPodHost(common, pod, container, abort, printWarningOnce);
     if (!pod.empty())
         endpoint = "pod " + pod;
     if (!host) {
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", host.error().toString().c_str());
         return 1;
     }
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(out, ec);
-    capture::CaptureRecord rec;
-    rec.state = "downloaded";
-    rec.transport = host.value()->transportName();
-    rec.node = host.value()->nodeName();
-    rec.endpoint = endpoint;
-    rec.context = common.context;
-    rec.startTime = capture::isoNowUtc();
-    TerminalProgress progress;
-    int failures = 0;
-    // One stat for all the files (one remote command each costs a round trip, ~0.1 s on a real
-    // cluster); a file it misses is stat'ed on its own, which says why.
-    // --node: the debug pod sees the node's files under /host (the image's own files are not the node's).
-    std::vector<std::string> onNode;
-    for (const auto &p : paths)
-        onNode.push_back(host.value()->nodePath(p));
-    std::map<std::string, capture::RemoteStat> known;
-    if (paths.size() > 1) {
-        if (auto many = capture::statRemoteMany(*host.value(), onNode, abort))
-            known = std::move(many.value());
-    }
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-        const std::string &p = paths[i];
-        const std::string name = fs::path(p).filename().string();
-        const std::string local = (fs::path(out) / name).string();
-        capture::DownloadOptions opts;
-        if (const auto k = known.find(onNode[i]); k != known.end())
-            opts.knownStat = k->second;
-        auto d = capture::downloadFile(*host.value(), onNode[i], local, &progress, abort, opts);
-        progress.endLine();
-        if (!d) {
-            std::fprintf(stderr, "lbscope-cli fetch: %s\n", d.error().toString().c_str());
-            ++failures;
-            if (abort.isCancelled())
-                break;
-            continue;
+    // The download's bar line ends before the file's line or its error.
+    struct Printer final : capture::CaptureObserver {
+        TerminalProgress progress;
+        void fileVerified(const capture::VerifiedFile &f) override
+        {
+            progress.endLine();
+            std::fprintf(stderr, "%s  %.1f MB in %.2f s (%.1f MB/s)%s  sha256 %s\n", f.localPath.c_str(),
+                static_cast<double>(f.size) / 1e6, f.seconds,
+                f.seconds > 0 ? static_cast<double>(f.transferred) / 1e6 / f.seconds : 0.0,
+                f.alreadyComplete ? " already complete" : (f.resumedFrom ? " resumed" : ""),
+                f.sha256.c_str());
         }
-        std::fprintf(stderr, "%s  %.1f MB in %.2f s (%.1f MB/s)%s  sha256 %s\n", local.c_str(),
-            static_cast<double>(d->size) / 1e6, d->seconds,
-            d->seconds > 0 ? static_cast<double>(d->transferred) / 1e6 / d->seconds : 0.0,
-            d->alreadyComplete ? " already complete" : (d->resumedFrom ? " resumed" : ""), d->sha256.c_str());
-        capture::ManifestFile mf;
-        mf.name = name;
-        mf.remotePath = p;
-        mf.size = d->size;
-        mf.sha256 = d->sha256;
-        // Scanned while downloading when the file is classic pcap; read again only otherwise.
-        if (auto t = d->times ? Result<capture::PcapTimes>(*d->times) : capture::readPcapTimes(local)) {
-            mf.firstTs = t->firstTs;
-            mf.lastTs = t->lastTs;
-            mf.packets = t->packets;
-            mf.truncated = t->truncated;
+        void error(const std::string &text) override
+        {
+            progress.endLine();
+            std::fprintf(stderr, "lbscope-cli fetch: %s\n", text.c_str());
         }
-        rec.files.push_back(mf);
-        if (removeRemote) {
-            auto rm = host.value()->run({"rm", "-f", "--", onNode[i]}, abort);
-            if (!rm || !rm->ok())
-                std::fprintf(stderr, "warning: could not remove %s on the node\n", p.c_str());
+        void warning(const std::string &text) override
+        {
+            std::fprintf(stderr, "warning: %s\n", text.c_str());
         }
-    }
-    rec.stopTime = capture::isoNowUtc();
-    if (!rec.files.empty()) {
-        if (auto w = capture::writeRecord((fs::path(out) / capture::kManifestName).string(), rec); !w) {
-            std::fprintf(stderr, "lbscope-cli fetch: %s\n", w.error().toString().c_str());
-            return 1;
-        }
+    } printer;
+    capture::FetchRequest request {paths, out, removeRemote, endpoint, common.context};
+    auto failures = capture::fetchFiles(*host.value(), request, &printer.progress, &printer, abort);
+    if (!failures) {
+        std::fprintf(stderr, "lbscope-cli fetch: %s\n", failures.error().toString().c_str());
+        return 1;
     }
     if (abort.isCancelled())
         return 130;
-    return failures == 0 ? 0 : 1;
+    return failures.value() == 0 ? 0 : 1;
 }
 
 } // namespace lbs::cli

@@ -5,9 +5,7 @@
 #include "kubecli.h"
 #include "locatetext.h"
 
-#include "core/kube/debugpodrunner.h"
-#include "core/kube/kubeobjects.h"
-#include "core/kube/loadbalancerlocator.h"
+#include "core/capture/servicelocation.h"
 
 #include <cstdio>
 
@@ -34,30 +32,19 @@ int runLocate(const std::vector<std::string> &argv)
     auto client = kubecli::connect(*args);
     if (!client)
         return kubecli::fail("locate", client.error());
-    const auto [ns, name] = kube::splitNamespacedName(
-        QString::fromStdString(kubecli::option(*args, "--service")), (*client)->context().nameSpace);
-    kube::DebugPodOptions podOptions;
-    podOptions.image = QString::fromStdString(kubecli::option(*args, "--image", kube::kDefaultDebugImage));
-    podOptions.nameSpace = QString::fromStdString(kubecli::option(*args, "--debug-namespace", "lbscope"));
-    podOptions.hostTools = kubecli::flag(*args, "--host-tcpdump");
-    podOptions.hostPathDir.clear(); // locating writes nothing on the node
-    podOptions.activeDeadlineSeconds = 600;
-    std::unique_ptr<kube::DebugPodRunner> runner;
-    if (!kubecli::flag(*args, "--api-only"))
-        runner = std::make_unique<kube::DebugPodRunner>(**client, podOptions);
+    capture::TargetOptions target;
+    target.image = kubecli::option(*args, "--image");
+    target.debugNamespace = kubecli::option(*args, "--debug-namespace");
+    target.hostTcpdump = kubecli::flag(*args, "--host-tcpdump");
+    const bool probe = !kubecli::flag(*args, "--api-only");
     // Ctrl+C (or SIGTERM) cancels the probing; the probe pods are deleted before exiting 130.
     CancelToken cancel;
     installInterruptHandlers(cancel, cancel);
-    kube::LoadBalancerLocator locator(**client, runner.get());
-    auto result = locator.locate(ns, name, cancel);
-    if (runner) {
-        const CancelToken fresh; // deleting must work after the Ctrl+C too
-        if (auto s = runner->removeAll(fresh); !s)
-            std::fprintf(stderr, "warning: %s (run `lbscope-cli cleanup`)\n", s.error().toString().c_str());
-    }
+    auto result = capture::locateVip(**client, target, kubecli::option(*args, "--service"), probe, cancel,
+        [](const std::string &w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); });
     if (cancel.isCancelled()) {
         std::fprintf(stderr, "lbscope-cli locate: interrupted%s\n",
-            runner ? "; the probe debug pods were deleted" : "");
+            probe ? "; the probe debug pods were deleted" : "");
         return 130;
     }
     kubecli::printWarnings(**client);

@@ -310,6 +310,26 @@ Result<MonitorSample> CaptureSession::poll(const CancelToken &cancel)
     return s;
 }
 
+Result<TcpdumpStats> CaptureSession::requestCounters(const CancelToken &cancel)
+{
+    if (m_record.pid > 1 && m_pidFromRecord && !m_pidForeign) {
+        auto why = foreignPidReason(cancel);
+        if (!why)
+            return why.error();
+        if (!why->empty())
+            markPidForeign(why.value());
+    }
+    if (m_record.pid > 1 && !m_pidForeign) {
+        if (auto sent = m_host.sendSignal(m_record.pid, "USR1", cancel); !sent)
+            return sent.error();
+    }
+    // The newest report is the last line; a few lines back is enough (the file grows all the time).
+    auto err = m_host.run({"tail", "-n", "20", "--", m_plan.stderrFile()}, cancel);
+    if (!err)
+        return err.error();
+    return parseTcpdumpStats(err->out);
+}
+
 Status CaptureSession::monitorUntilDone(const CancelToken &stopRequested, const CancelToken &cancel,
     const std::function<void(const MonitorSample &)> &onSample, int intervalMs)
 {
@@ -398,7 +418,8 @@ Status CaptureSession::stop()
     return saveState();
 }
 
-Result<std::vector<DownloadResult>> CaptureSession::download(const CancelToken &cancel)
+Result<std::vector<DownloadResult>> CaptureSession::download(
+    const CancelToken &cancel, const std::function<void(const RemoteFile &, const DownloadResult &)> &onFile)
 {
     auto list = m_host.run(rotationListingCommand(m_plan.remoteBase()), cancel);
     if (!list)
@@ -434,6 +455,8 @@ Result<std::vector<DownloadResult>> CaptureSession::download(const CancelToken &
         }
         m_record.files.push_back(mf);
         results.push_back(d.value());
+        if (onFile)
+            onFile(f, d.value());
     }
     std::stable_sort(m_record.files.begin(), m_record.files.end(),
         [](const ManifestFile &a, const ManifestFile &b) { return a.firstTs < b.firstTs; });

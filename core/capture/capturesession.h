@@ -29,6 +29,9 @@ struct MonitorSample {
     double bytesPerSec = 0; ///< growth since the previous sample
     double elapsedSec = 0;
     bool alive = false; ///< tcpdump's pid still runs
+    /// tcpdump's own counters so far (captured, dropped by kernel ...) when known: filled in by
+    /// requestCounters(), empty from poll() alone.
+    TcpdumpStats counters;
 };
 
 /// A remote capture over one RemoteHost: plan -> preflight -> start -> monitor -> stop -> download
@@ -52,6 +55,11 @@ public:
     Status start(const CancelToken &cancel);
     /// Lists the ring, the rate and whether tcpdump is alive.
     Result<MonitorSample> poll(const CancelToken &cancel);
+    /// Asks the running tcpdump for its counters (SIGUSR1: tcpdump prints them on its stderr and
+    /// keeps running) and returns the newest ones it has printed. The signal goes only to a pid known
+    /// to be this capture's tcpdump (started here, or checked again when it comes from a session
+    /// file); otherwise nothing is sent and what the stderr file holds is returned.
+    Result<TcpdumpStats> requestCounters(const CancelToken &cancel);
     /// Monitors every intervalMs until the plan's duration is reached, stopRequested is set, or
     /// tcpdump exits; then stops it. When cancel fires instead, tcpdump is stopped as well and an
     /// Error is returned (cleanup still happens with its own bounded time).
@@ -61,8 +69,9 @@ public:
     /// Uses its own bounded time, so it works after a cancel too.
     Status stop();
     /// Downloads every file of the ring (resumable, sha256-checked), reads first/last packet times,
-    /// and writes manifest.json. Returns the per-file results.
-    Result<std::vector<DownloadResult>> download(const CancelToken &cancel);
+    /// and writes manifest.json. Returns the per-file results; onFile gets each as it is verified.
+    Result<std::vector<DownloadResult>> download(const CancelToken &cancel,
+        const std::function<void(const RemoteFile &, const DownloadResult &)> &onFile = {});
     /// Removes the ring, the pid file and the stderr file from the node.
     Status removeRemote();
 

@@ -5,6 +5,33 @@
 
 namespace lbs::capture {
 
+namespace {
+
+/// One counter, "N packets WHAT" (or "N packet WHAT"): the count and WHAT, or nothing.
+bool parseCounter(const std::string &text, uint64_t &n, std::string &what)
+{
+    const auto b = text.find_first_not_of(" \t\r");
+    if (b == std::string::npos)
+        return false;
+    const char *first = text.data() + b;
+    const char *last = text.data() + text.size();
+    const auto r = std::from_chars(first, last, n);
+    if (r.ec != std::errc {})
+        return false;
+    std::string rest(r.ptr, last);
+    while (!rest.empty() && (rest.back() == '\r' || rest.back() == ' '))
+        rest.pop_back();
+    for (const char *unit : {" packets ", " packet "}) {
+        if (rest.rfind(unit, 0) == 0) {
+            what = rest.substr(std::string(unit).size());
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 TcpdumpStats parseTcpdumpStats(const std::string &text)
 {
     TcpdumpStats s;
@@ -17,29 +44,34 @@ TcpdumpStats parseTcpdumpStats(const std::string &text)
             b += 2;
         if (b == std::string::npos || b >= line.size())
             continue;
-        uint64_t n = 0;
-        const char *first = line.data() + b;
-        const char *last = line.data() + line.size();
-        const auto r = std::from_chars(first, last, n);
-        if (r.ec != std::errc {})
-            continue;
-        std::string rest(r.ptr, last);
-        while (!rest.empty() && (rest.back() == '\r' || rest.back() == ' '))
-            rest.pop_back();
-        const auto has = [&](const char *what) {
-            return rest == std::string(" packets ") + what || rest == std::string(" packet ") + what;
-        };
-        if (has("captured")) {
-            if (sawCaptured) // a later run's block: start over so the last block wins
-                s = TcpdumpStats {};
-            sawCaptured = true;
-            s.captured = n;
-        } else if (has("received by filter")) {
-            s.receivedByFilter = n;
-        } else if (has("dropped by kernel")) {
-            s.droppedByKernel = n;
-        } else if (has("dropped by interface")) {
-            s.droppedByInterface = n;
+        line.erase(0, b);
+        // SIGUSR1's report is one line, "tcpdump: N packets captured, N packets received by filter, ...":
+        // the program name goes, the comma-separated counters are read like the exit report's lines.
+        if (const auto colon = line.find(": "); colon != std::string::npos && colon > 0
+            && line.find_first_of(" \t") > colon && (line[0] < '0' || line[0] > '9'))
+            line.erase(0, colon + 2);
+        std::size_t from = 0;
+        while (from <= line.size()) {
+            const auto comma = line.find(", ", from);
+            const std::string part
+                = line.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+            from = comma == std::string::npos ? line.size() + 1 : comma + 2;
+            uint64_t n = 0;
+            std::string what;
+            if (!parseCounter(part, n, what))
+                continue;
+            if (what == "captured") {
+                if (sawCaptured) // a later report: start over so the last one wins
+                    s = TcpdumpStats {};
+                sawCaptured = true;
+                s.captured = n;
+            } else if (what == "received by filter") {
+                s.receivedByFilter = n;
+            } else if (what == "dropped by kernel") {
+                s.droppedByKernel = n;
+            } else if (what == "dropped by interface") {
+                s.droppedByInterface = n;
+            }
         }
     }
     if (s.complete() && !s.droppedByInterface)

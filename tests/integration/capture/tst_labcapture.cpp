@@ -433,6 +433,52 @@ private slots:
         removeRemoteCapture(m);
     }
 
+    // --events jsonl over the kube transport: every state of the workflow in order (the probe and the
+    // capture debug pods included), tcpdump's counters in the samples while it runs, done last.
+    void kubeCaptureEventsShowEveryState()
+    {
+        if (!kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
+        const QString out = m_tmp.path() + QStringLiteral("/kube-events");
+        QProcess traffic;
+        traffic.start(m_labDir + QStringLiteral("/lab"),
+            {QStringLiteral("traffic"), QStringLiteral("--rate"), QStringLiteral("30"),
+                QStringLiteral("--duration"), QStringLiteral("10")});
+        QVERIFY(traffic.waitForStarted());
+        const Run cap = run(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--service"),
+                QStringLiteral("default/web"), QStringLiteral("--ring"), QStringLiteral("1x3"),
+                QStringLiteral("--duration"), QStringLiteral("5s"), QStringLiteral("--events"),
+                QStringLiteral("jsonl"), QStringLiteral("--out"), out}
+                + kubeArgs());
+        traffic.waitForFinished(60000);
+        QVERIFY2(cap.code == 0, cap.err.constData());
+        QStringList states;
+        bool counted = false;
+        QJsonObject last;
+        for (const QByteArray &line : cap.out.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError e {};
+            const QJsonDocument d = QJsonDocument::fromJson(line, &e);
+            QVERIFY2(e.error == QJsonParseError::NoError && d.isObject(), line.constData());
+            last = d.object();
+            const QString kind = last.value(QStringLiteral("event")).toString();
+            if (kind == QStringLiteral("state"))
+                states << last.value(QStringLiteral("state")).toString();
+            if (kind == QStringLiteral("sample") && last.value(QStringLiteral("alive")).toBool())
+                counted = counted || last.value(QStringLiteral("captured")).isDouble();
+        }
+        QCOMPARE(states.join(QLatin1Char(',')),
+            QStringLiteral("locating,connecting,scheduling,checking,starting,capturing,stopping,downloading,"
+                           "verified"));
+        QVERIFY2(counted, cap.out.constData());
+        QCOMPARE(last.value(QStringLiteral("event")).toString(), QStringLiteral("done"));
+        QVERIFY(last.value(QStringLiteral("ok")).toBool());
+        QCOMPARE(debugPodsLeft(), 0);
+        removeRemoteCapture(readJson(out + QStringLiteral("/manifest.json")));
+    }
+
     void kubeCancelledCaptureLeavesNoTcpdumpNoPod()
     {
         if (!kubeAvailable())

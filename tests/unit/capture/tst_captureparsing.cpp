@@ -251,6 +251,22 @@ private slots:
                "dropped by "
                "kernel\n"
             << 10ll << 20ll << 2ll << 0ll;
+        QTest::newRow("SIGUSR1 report while running")
+            << "tcpdump: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n"
+               "tcpdump: 41 packets captured, 45 packets received by filter, 4 packets dropped by kernel\n"
+            << 41ll << 45ll << 4ll << 0ll;
+        QTest::newRow("newest SIGUSR1 report wins")
+            << "tcpdump: 1 packet captured, 1 packet received by filter, 0 packets dropped by kernel\n"
+               "tcpdump: 7 packets captured, 9 packets received by filter, 2 packets dropped by kernel, "
+               "5 packets dropped by interface\n"
+            << 7ll << 9ll << 2ll << 5ll;
+        QTest::newRow("exit report after SIGUSR1 reports wins")
+            << "tcpdump: 3 packets captured, 3 packets received by filter, 0 packets dropped by kernel\n"
+               "8 packets captured\n10 packets received by filter\n1 packet dropped by kernel\n"
+            << 8ll << 10ll << 1ll << 0ll;
+        QTest::newRow("look-alike one line")
+            << "warning: 3 packets captured by magic, 4 apples received by filter\n"
+            << -1ll << -1ll << -1ll << -1ll;
         QTest::newRow("killed: none") << "tcpdump: listening on eth0, link-type EN10MB\n"
                                       << -1ll << -1ll << -1ll << -1ll;
         QTest::newRow("look-alike lines") << "12 packets captured by magic\nwarning: 3 packets\n"

@@ -1,0 +1,69 @@
+#include "core/capture/servicelocation.h"
+
+#ifdef HAVE_LBSCOPE_KUBE
+#include "core/kube/debugpodrunner.h"
+#include "core/kube/kubeclient.h"
+#include "core/kube/kubeobjects.h"
+#include "core/kube/loadbalancerlocator.h"
+#endif
+
+namespace lbs::capture {
+
+#ifdef HAVE_LBSCOPE_KUBE
+Result<kube::LocateResult> locateVip(kube::KubeClient &client, const TargetOptions &options,
+    const std::string &service, bool probe, const CancelToken &cancel, const WarningSink &warn)
+{
+    const auto [ns, name]
+        = kube::splitNamespacedName(QString::fromStdString(service), client.context().nameSpace);
+    auto po = podOptions(options);
+    po.hostPathDir.clear(); // locating writes nothing on the node
+    po.activeDeadlineSeconds = 600;
+    std::unique_ptr<kube::DebugPodRunner> runner;
+    if (probe)
+        runner = std::make_unique<kube::DebugPodRunner>(client, po);
+    kube::LoadBalancerLocator locator(client, runner.get());
+    auto r = locator.locate(ns, name, cancel);
+    if (runner) {
+        const CancelToken fresh; // the probe pods are deleted after a cancel too
+        if (auto s = runner->removeAll(fresh); !s && warn)
+            warn(s.error().toString() + " (run `lbscope-cli cleanup`)");
+    }
+    return r;
+}
+
+Result<ServiceLocation> locateService(const TargetOptions &options, const std::string &service,
+    const CancelToken &cancel, const WarningSink &warn)
+{
+    auto client = kubeClient(options, warn);
+    if (!client)
+        return client.error();
+    const auto [ns, name]
+        = kube::splitNamespacedName(QString::fromStdString(service), (*client)->context().nameSpace);
+    auto r = locateVip(**client, options, service, true, cancel, warn);
+    if (warn)
+        for (const QString &w : (*client)->warnings())
+            warn(w.toStdString());
+    if (!r)
+        return r.error();
+    if (r->holderNode.isEmpty() || r->interface.isEmpty())
+        return Error {"no single node holds the VIP of " + service + ": "
+                + r->problems.join(QStringLiteral("; ")).toStdString(),
+            service,
+            "see lbscope-cli locate --service " + service + ", then capture with --node NODE --iface IF"};
+    ServiceLocation t;
+    t.node = r->holderNode.toStdString();
+    t.iface = r->interface.toStdString();
+    t.vip = r->vip.toStdString();
+    t.service = QString(ns + QLatin1Char('/') + name).toStdString();
+    t.method = r->method.toStdString();
+    return t;
+}
+#else
+Result<ServiceLocation> locateService(
+    const TargetOptions &, const std::string &service, const CancelToken &, const WarningSink &)
+{
+    return Error {"--service needs the Kubernetes client, which this build lacks", service, "use --ssh"};
+}
+#endif
+
+} // namespace lbs::capture
