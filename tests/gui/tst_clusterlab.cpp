@@ -1,0 +1,129 @@
+// The cluster workbench against the lab (kubesim + real node namespaces): each context connects
+// (client certificate, token, exec plugin), lists default/web, the picture shows lab-node-1 holding
+// the VIP on eth1; after `lab fault failover` a refresh shows the new holder. Ends with `lab fault clear`.
+#include "ui/cluster/clusterview.h"
+#include "ui/cluster/servicetablemodel.h"
+#include "ui/cluster/topologycarditem.h"
+#include "ui/cluster/topologyportitem.h"
+#include "ui/cluster/topologyscene.h"
+#include "ui/cluster/topologyview.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace lbs::ui;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray lab(const QStringList &args, int *exitCode = nullptr)
+{
+    QProcess p;
+    p.start(QStringLiteral(LBSCOPE_LAB_SCRIPT), args);
+    p.waitForFinished(120000);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    return p.readAllStandardOutput();
+}
+
+struct ClearFaults {
+    ~ClearFaults() { lab({u"fault"_s, u"clear"_s}); }
+};
+
+QString holderFromLab()
+{
+    const QJsonObject st = QJsonDocument::fromJson(lab({u"status"_s, u"--json"_s})).object();
+    for (const QJsonValue &n : st.value(u"nodes"_s).toArray()) {
+        if (n.toObject().value(u"holds_vip"_s).toBool())
+            return n.toObject().value(u"name"_s).toString();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestClusterLab : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_kubeconfig = qEnvironmentVariable("LBSCOPE_LAB_DIR", u"/tmp/lbscope-lab"_s) + u"/kubeconfig"_s;
+        if (!QFile::exists(m_kubeconfig))
+            QSKIP("the lab runs without kubesim ($LBSCOPE_LAB_DIR/kubeconfig is missing): the API half of "
+                  "the lab is needed");
+    }
+
+    void connectAndLocate_data()
+    {
+        QTest::addColumn<QString>("context");
+        QTest::newRow("client certificate") << u"lab-cert"_s;
+        QTest::newRow("token") << u"lab-token"_s;
+        QTest::newRow("exec plugin") << u"lab-exec"_s;
+    }
+
+    void connectAndLocate()
+    {
+        QFETCH(QString, context);
+        ClusterView view;
+        lbs::kube::KubeConfigSource source;
+        source.explicitPath = m_kubeconfig;
+        view.setSource(source);
+        QSignalSpy shown(&view, &ClusterView::topologyShown);
+        view.start(context, u"default/web"_s);
+        QVERIFY2(shown.wait(180000), qPrintable(view.statusText()));
+        QVERIFY2(shown.first().first().toBool(), qPrintable(view.statusText()));
+        QCOMPARE(view.session()->state(), ClusterSession::State::Connected);
+        QVERIFY(view.serviceModel()->rowOf(u"default/web"_s) >= 0);
+        const auto &r = view.topology()->scene()->result();
+        QCOMPARE(r.holderNode, u"lab-node-1"_s);
+        QCOMPARE(r.interface, u"eth1"_s);
+        bool vipPort = false;
+        for (auto *p : view.topology()->scene()->ports())
+            vipPort = vipPort || (p->node() == u"lab-node-1"_s && p->iface() == u"eth1"_s);
+        QVERIFY(vipPort);
+    }
+
+    void refreshFollowsFailover()
+    {
+        ClearFaults clear;
+        ClusterView view;
+        lbs::kube::KubeConfigSource source;
+        source.explicitPath = m_kubeconfig;
+        view.setSource(source);
+        QSignalSpy shown(&view, &ClusterView::topologyShown);
+        view.start(u"lab-cert"_s, u"default/web"_s);
+        QVERIFY2(shown.wait(180000), qPrintable(view.statusText()));
+        const QString before = view.topology()->scene()->result().holderNode;
+        QCOMPARE(before, u"lab-node-1"_s);
+        int rc = -1;
+        lab({u"fault"_s, u"failover"_s}, &rc);
+        QCOMPARE(rc, 0);
+        QString after;
+        for (int i = 0; i < 50 && (after.isEmpty() || after == before); ++i) {
+            QTest::qWait(200);
+            after = holderFromLab();
+        }
+        QVERIFY(!after.isEmpty() && after != before);
+        shown.clear();
+        view.locateCurrent(); // the Refresh button
+        QVERIFY2(shown.wait(180000), qPrintable(view.statusText()));
+        QCOMPARE(view.topology()->scene()->result().holderNode, after);
+        bool holderCard = false;
+        for (auto *c : view.topology()->scene()->cards())
+            holderCard = holderCard || (c->kind() == u"node"_s && c->title() == after);
+        QVERIFY(holderCard);
+    }
+
+private:
+    QString m_kubeconfig;
+};
+
+QTEST_MAIN(TestClusterLab)
+#include "tst_clusterlab.moc"
