@@ -279,8 +279,13 @@ private slots:
                 QVERIFY2(
                     !first[i].intersects(first[j]), qPrintable(u"items %1 and %2 overlap"_s.arg(i).arg(j)));
         }
-        TopologyScene scene;
-        scene.setResult(result);
+        TopologyView view; // the picture as exported, for people to look at: LBSCOPE_TOPOLOGY_SHOTS=DIR
+        view.setResult(result);
+        if (const QString dir = qEnvironmentVariable("LBSCOPE_TOPOLOGY_SHOTS"); !dir.isEmpty())
+            QCOMPARE(view.exportTo(dir + u"/topology-"_s
+                         + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-') + u".png"_s),
+                QString());
+        TopologyScene &scene = *view.scene();
         int nodes = 0;
         bool redCard = false, redLine = false;
         for (auto *c : scene.cards()) {

@@ -8,7 +8,6 @@
 #include "ui/cluster/topologyview.h"
 #include "ui/jobs/jobrunner.h"
 
-#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -57,6 +56,7 @@ ClusterView::ClusterView(QWidget *parent)
     auto *reload = new QPushButton(tr("Reload kubeconfig"));
     auto *top = new QHBoxLayout;
     top->addWidget(m_state, 1);
+    top->addWidget(reload);
     top->addWidget(m_connect);
     top->addWidget(m_cancel);
     top->addWidget(sshButton);
@@ -66,28 +66,30 @@ ClusterView::ClusterView(QWidget *parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(new QLabel(tr("<b>Contexts</b> (by kubeconfig file)")));
     leftLayout->addWidget(m_contextTree, 1);
-    leftLayout->addWidget(reload);
-    auto *probe = new QFormLayout;
-    probe->addRow(tr("Probe image"), m_image);
-    probe->addRow(tr("Pull secret"), m_pullSecret);
-    leftLayout->addWidget(new QLabel(tr("<b>Probe pods</b> (remembered per cluster)")));
+    auto *probe = new QHBoxLayout;
+    probe->addWidget(new QLabel(tr("Probe pod image")));
+    probe->addWidget(m_image, 2);
+    probe->addWidget(new QLabel(tr("pull secret")));
+    probe->addWidget(m_pullSecret, 1);
     leftLayout->addLayout(probe);
+    m_image->setToolTip(tr("Image of the short-lived pods that run `ip addr` on the nodes while locating; "
+                           "remembered per cluster"));
 
     auto *services = new QWidget;
     auto *servicesLayout = new QVBoxLayout(services);
     servicesLayout->setContentsMargins(0, 0, 0, 0);
+    servicesLayout->addWidget(new QLabel(tr("<b>LoadBalancer services</b>")));
     servicesLayout->addWidget(m_filter);
     servicesLayout->addWidget(m_serviceTable, 1);
-    auto *right = new QSplitter(Qt::Vertical);
-    right->addWidget(services);
-    right->addWidget(m_topology);
-    right->setStretchFactor(0, 1);
-    right->setStretchFactor(1, 3);
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 5);
+    // Contexts and services side by side on top; the picture, which is wide, gets the full width.
+    auto *top2 = new QSplitter(Qt::Horizontal);
+    top2->addWidget(left);
+    top2->addWidget(services);
+    top2->setSizes({600, 900});
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(top2);
+    split->addWidget(m_topology);
+    split->setSizes({250, 750});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(split, 1);

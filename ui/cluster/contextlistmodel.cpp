@@ -111,6 +111,11 @@ QVariant ContextListModel::data(const QModelIndex &index, int role) const
             tip += QStringLiteral("\n\ncannot be used: ") + e->reason;
         return tip;
     }
+    case Qt::ForegroundRole:
+        // The reason stays readable (dark red) although the row is disabled and its name greyed.
+        if (!e->usable && index.column() == DetailColumn)
+            return QBrush(topology::problemColor().darker(120));
+        return {};
     case ContextNameRole:
         return e->name;
     case UsableRole:

@@ -81,6 +81,8 @@ SshNodeDialog::SshNodeDialog(QWidget *parent)
     form->addRow(QString(), m_remember);
     m_results->setMinimumHeight(140);
     m_results->setSelectionMode(QAbstractItemView::NoSelection);
+    m_results->setWordWrap(true); // long uname and error lines stay whole
+    m_results->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_verdict->setWordWrap(true);
     m_cancel->setEnabled(false);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
@@ -100,7 +102,7 @@ SshNodeDialog::SshNodeDialog(QWidget *parent)
     });
     connect(m_identity, &QLineEdit::editingFinished, this, &SshNodeDialog::loadPassphrase);
     setEndpoint(clustersettings::lastSshEndpoint());
-    resize(620, 560);
+    resize(760, 600);
 }
 
 SshNodeDialog::~SshNodeDialog()

@@ -23,21 +23,21 @@ QFont nameFont()
 } // namespace
 
 TopologyPortItem::TopologyPortItem(
-    QString node, QString iface, QString detail, bool servesVip, QGraphicsItem *parent)
-    : QGraphicsObject(parent), m_node(std::move(node)), m_iface(std::move(iface)),
+    QString node, QString iface, QString title, QString detail, bool servesVip, QGraphicsItem *parent)
+    : QGraphicsObject(parent), m_node(std::move(node)), m_iface(std::move(iface)), m_title(std::move(title)),
       m_detail(std::move(detail)), m_servesVip(servesVip)
 {
     setAcceptHoverEvents(true);
     setCursor(Qt::PointingHandCursor);
     setToolTip(QStringLiteral("%1 on %2: %3\nclick: capture target · double-click: capture")
-                   .arg(m_iface, m_node, m_detail));
+                   .arg(m_title, m_node, m_detail));
     m_size = QSizeF(naturalWidth(),
         2 * kPadding / 2 + QFontMetricsF(nameFont()).height() + QFontMetricsF(labelFont()).height());
 }
 
 qreal TopologyPortItem::naturalWidth() const
 {
-    const qreal w = std::max(QFontMetricsF(nameFont()).horizontalAdvance(m_iface),
+    const qreal w = std::max(QFontMetricsF(nameFont()).horizontalAdvance(m_title),
         QFontMetricsF(labelFont()).horizontalAdvance(m_detail));
     return std::ceil(w + 2 * kPadding + 14);
 }
@@ -86,7 +86,7 @@ void TopologyPortItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *
     const QFontMetricsF nfm(nameFont());
     painter->setFont(nameFont());
     painter->setPen(textColor());
-    painter->drawText(QPointF(kPadding + 6, kPadding / 2 + nfm.ascent()), m_iface);
+    painter->drawText(QPointF(kPadding + 6, kPadding / 2 + nfm.ascent()), m_title);
     painter->setFont(labelFont());
     painter->setPen(mutedTextColor());
     painter->drawText(

@@ -11,11 +11,13 @@ namespace lbs::ui {
 class TopologyPortItem : public QGraphicsObject {
     Q_OBJECT
 public:
-    TopologyPortItem(
-        QString node, QString iface, QString detail, bool servesVip, QGraphicsItem *parent = nullptr);
+    /// `title`: the interface name and its addresses; `detail`: what it serves.
+    TopologyPortItem(QString node, QString iface, QString title, QString detail, bool servesVip,
+        QGraphicsItem *parent = nullptr);
 
     QString node() const { return m_node; }
     QString iface() const { return m_iface; }
+    QString title() const { return m_title; }
     QString detail() const { return m_detail; }
     bool isTarget() const { return m_target; }
     void setTarget(bool target);
@@ -40,6 +42,7 @@ protected:
 private:
     QString m_node;
     QString m_iface;
+    QString m_title;
     QString m_detail;
     bool m_servesVip;
     bool m_target = false;

@@ -6,6 +6,7 @@
 
 #include <QGraphicsPathItem>
 #include <QGraphicsSimpleTextItem>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -209,6 +210,13 @@ void TopologyScene::setResult(const kube::LocateResult &r)
         } else {
             lines << QStringLiteral("~no VIP");
         }
+        const bool named = std::any_of(r.problems.begin(), r.problems.end(), [&](const QString &p) {
+            return QRegularExpression(QStringLiteral("\\b%1\\b").arg(QRegularExpression::escape(n)))
+                .match(p)
+                .hasMatch();
+        });
+        if (named && !several)
+            lines << QStringLiteral("!named in a problem (see Problems)");
         nodeCards.insert(
             n, addCard(QStringLiteral("node"), n, lines, isHolder && several, isHolder && !several));
     }
@@ -219,12 +227,19 @@ void TopologyScene::setResult(const kube::LocateResult &r)
     QMap<QString, TopologyPortItem *> portOfPod;
     if (!portNode.isEmpty()) {
         for (const kube::InterfaceRole &i : r.interfaces) {
-            QString detail = i.addresses.join(QStringLiteral(", "));
-            const QString serves = i.pod.isEmpty() ? i.role : QStringLiteral("pod ") + i.pod;
-            if (!serves.isEmpty())
-                detail += (detail.isEmpty() ? QString() : QStringLiteral(" · ")) + serves;
+            if (i.role == QLatin1String("loopback"))
+                continue; // never a load balancer's path
+            // Link-local IPv6 addresses say nothing about the role: left out of the label.
+            QStringList shown;
+            for (const QString &a : i.addresses) {
+                if (!a.startsWith(QLatin1String("fe80:")))
+                    shown << a;
+            }
+            const QString title
+                = shown.isEmpty() ? i.name : i.name + QStringLiteral("  ") + shown.join(QStringLiteral(", "));
+            const QString detail = i.pod.isEmpty() ? i.role : QStringLiteral("pod ") + i.pod;
             auto *port = new TopologyPortItem(
-                portNode, i.name, detail, i.role.startsWith(QLatin1String("holds the VIP")));
+                portNode, i.name, title, detail, i.role.startsWith(QLatin1String("holds the VIP")));
             addItem(port);
             m_ports << port;
             connect(port, &TopologyPortItem::clicked, this, &TopologyScene::selectTarget);

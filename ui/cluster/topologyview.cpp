@@ -12,6 +12,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace lbs::ui {
 
 TopologyView::TopologyView(QWidget *parent)
@@ -56,12 +58,21 @@ TopologyView::TopologyView(QWidget *parent)
 void TopologyView::setResult(const kube::LocateResult &result)
 {
     m_scene->setResult(result);
+    // Shrink a picture wider than the view down to 70 % so that pods stay in sight; text stays readable.
+    m_view->resetTransform();
+    const qreal available = m_view->viewport()->width();
+    const qreal wide = m_scene->sceneRect().width();
+    if (available > 0 && wide > available) {
+        const qreal scale = std::max(0.7, available / wide);
+        m_view->scale(scale, scale);
+    }
     m_png->setEnabled(true);
     m_svg->setEnabled(true);
 }
 
 void TopologyView::showMessage(const QString &text, bool problem)
 {
+    m_view->resetTransform();
     m_scene->showMessage(text);
     if (problem) {
         for (QGraphicsItem *item : m_scene->items()) {
