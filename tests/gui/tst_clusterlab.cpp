@@ -2,7 +2,9 @@
 // (client certificate, token, exec plugin), lists default/web, the picture shows lab-node-1 holding
 // the VIP on eth1; after `lab fault failover` a refresh shows the new holder. Ends with `lab fault clear`.
 #include "ui/cluster/clusterview.h"
+#include "ui/cluster/hostkeyprompt.h"
 #include "ui/cluster/servicetablemodel.h"
+#include "ui/cluster/sshnodedialog.h"
 #include "ui/cluster/topologycarditem.h"
 #include "ui/cluster/topologyportitem.h"
 #include "ui/cluster/topologyscene.h"
@@ -15,6 +17,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace lbs::ui;
@@ -121,7 +124,82 @@ private slots:
         QVERIFY(holderCard);
     }
 
+    // The SSH dialog against a lab node: an unknown key is asked about (from the worker thread) and
+    // recorded only when trusted; a changed key is refused without asking.
+    void sshHostKey_data()
+    {
+        QTest::addColumn<QString>("knownHosts"); // "empty" or "changed"
+        QTest::addColumn<bool>("trust");
+        QTest::addColumn<bool>("passed");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("unknown key trusted") << u"empty"_s << true << true << u"/usr/bin/tcpdump"_s;
+        QTest::newRow("unknown key refused") << u"empty"_s << false << false << u"Connecting"_s;
+        QTest::newRow("changed key") << u"changed"_s << true << false << u"HOST KEY CHANGED"_s;
+    }
+
+    void sshHostKey()
+    {
+        QFETCH(QString, knownHosts);
+        QFETCH(bool, trust);
+        QFETCH(bool, passed);
+        QFETCH(QString, expect);
+        const QString labDir = qEnvironmentVariable("LBSCOPE_LAB_DIR", u"/tmp/lbscope-lab"_s);
+        QTemporaryDir tmp;
+        const QString file = tmp.filePath(u"known_hosts"_s);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        if (knownHosts == u"changed"_s) {
+            // lab-node-2's key written down for lab-node-1's address.
+            QFile real(labDir + u"/ssh/known_hosts"_s);
+            QVERIFY(real.open(QIODevice::ReadOnly));
+            for (const QByteArray &line : real.readAll().split('\n')) {
+                if (line.startsWith("[127.0.0.1]:") && line.contains("lab-node-2")) {
+                    f.write("[127.0.0.1]:" + QByteArray::number(sshPort(u"lab-node-1"_s)) + ' '
+                        + line.mid(line.indexOf(' ') + 1) + '\n');
+                }
+            }
+        }
+        f.close();
+        SshNodeDialog dialog;
+        SshEndpointChoice c;
+        c.host = u"lab-node-1"_s;
+        c.configFile = labDir + u"/ssh/config"_s;
+        c.knownHostsFile = file;
+        dialog.setEndpoint(c);
+        dialog.hostKeyPrompt()->setAutoAnswer(trust);
+        QSignalSpy finished(&dialog, &SshNodeDialog::testFinished);
+        dialog.testConnection();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), passed);
+        QString lines;
+        for (const auto &[text, failed] : dialog.resultLines())
+            lines += text + (failed ? u" [failed]\n"_s : u"\n"_s);
+        QVERIFY2(lines.contains(expect), qPrintable(lines));
+        const QString question = dialog.hostKeyPrompt()->lastQuestion();
+        QFile after(file);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        const QByteArray recorded = after.readAll();
+        if (knownHosts == u"changed"_s) {
+            QVERIFY2(question.isEmpty(), qPrintable(question)); // never asked about a changed key
+        } else {
+            QVERIFY2(question.contains(u"SHA256:"_s), qPrintable(question));
+            QCOMPARE(!recorded.isEmpty(), trust); // recorded only when trusted
+        }
+    }
+
 private:
+    int sshPort(const QString &node)
+    {
+        const QJsonObject st = QJsonDocument::fromJson(lab({u"status"_s, u"--json"_s})).object();
+        for (const QJsonValue &n : st.value(u"nodes"_s).toArray()) {
+            if (n.toObject().value(u"name"_s).toString() == node) {
+                const QString ssh = n.toObject().value(u"ssh"_s).toString();
+                return ssh.section(u':', -1).toInt();
+            }
+        }
+        return 0;
+    }
+
     QString m_kubeconfig;
 };
 

@@ -30,7 +30,8 @@ ClusterView::ClusterView(QWidget *parent)
       m_cancel(new QPushButton(tr("Cancel"))), m_topology(new TopologyView)
 {
     m_contextTree->setModel(m_contexts);
-    m_contextTree->setUniformRowHeights(true);
+    m_contextTree->setWordWrap(true); // a long reason wraps instead of being cut
+    m_contextTree->setTextElideMode(Qt::ElideNone);
     m_contextTree->setAlternatingRowColors(true);
     m_contextTree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_contextTree->header()->setStretchLastSection(true);
