@@ -1,6 +1,7 @@
 // The cluster workbench against the lab (kubesim + real node namespaces): each context connects
 // (client certificate, token, exec plugin), lists default/web, the picture shows lab-node-1 holding
 // the VIP on eth1; after `lab fault failover` a refresh shows the new holder. Ends with `lab fault clear`.
+#include "core/kube/kubeclient.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/cluster/hostkeyprompt.h"
 #include "ui/cluster/servicetablemodel.h"
@@ -122,6 +123,36 @@ private slots:
         for (auto *c : view.topology()->scene()->cards())
             holderCard = holderCard || (c->kind() == u"node"_s && c->title() == after);
         QVERIFY(holderCard);
+    }
+
+    // Cancel while the probe pods run: the job still deletes them.
+    void cancelledLocateLeavesNoProbePod()
+    {
+        ClusterView view;
+        lbs::kube::KubeConfigSource source;
+        source.explicitPath = m_kubeconfig;
+        view.setSource(source);
+        QSignalSpy listed(&view, &ClusterView::servicesShown);
+        view.start(u"lab-cert"_s, {});
+        QVERIFY(listed.wait(60000));
+        auto client = lbs::kube::KubeClient::fromKubeconfig(m_kubeconfig, u"lab-cert"_s);
+        QVERIFY(client.ok());
+        const auto probePods = [&] {
+            lbs::CancelToken cancel;
+            auto pods = (*client)->list(u"/api/v1/namespaces/lbscope/pods"_s, cancel);
+            return pods.ok() ? pods->size() : 0;
+        };
+        QSignalSpy locating(view.session(), &ClusterSession::locatingChanged);
+        view.session()->locate(u"default"_s, u"web"_s);
+        bool seen = false;
+        for (int i = 0; i < 300 && !seen; ++i) {
+            QTest::qWait(20);
+            seen = probePods() > 0;
+        }
+        QVERIFY2(seen, "no probe pod appeared while locating");
+        view.session()->cancelLocate();
+        QTRY_VERIFY_WITH_TIMEOUT(!view.session()->isLocating(), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(probePods(), 0, 5000);
     }
 
     // The SSH dialog against a lab node: an unknown key is asked about (from the worker thread) and
