@@ -5,6 +5,7 @@
 #include "ui/cluster/servicetablemodel.h"
 #include "ui/cluster/sshnodedialog.h"
 #include "ui/cluster/topologyscene.h"
+#include "ui/cluster/topologystyle.h"
 #include "ui/cluster/topologyview.h"
 #include "ui/jobs/jobrunner.h"
 
@@ -27,11 +28,10 @@ ClusterView::ClusterView(QWidget *parent)
       m_serviceProxy(new QSortFilterProxyModel(this)), m_contextTree(new QTreeView),
       m_serviceTable(new QTableView), m_filter(new QLineEdit), m_image(new QLineEdit),
       m_pullSecret(new QLineEdit), m_state(new QLabel), m_connect(new QPushButton(tr("Connect"))),
-      m_cancel(new QPushButton(tr("Cancel"))), m_topology(new TopologyView)
+      m_cancel(new QPushButton(tr("Cancel"))), m_topology(new TopologyView), m_unusable(new QLabel)
 {
     m_contextTree->setModel(m_contexts);
-    m_contextTree->setWordWrap(true); // a long reason wraps instead of being cut
-    m_contextTree->setTextElideMode(Qt::ElideNone);
+    m_contextTree->setUniformRowHeights(true);
     m_contextTree->setAlternatingRowColors(true);
     m_contextTree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_contextTree->header()->setStretchLastSection(true);
@@ -67,6 +67,12 @@ ClusterView::ClusterView(QWidget *parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(new QLabel(tr("<b>Contexts</b> (by kubeconfig file)")));
     leftLayout->addWidget(m_contextTree, 1);
+    // The reasons in full, wrapped: the tree's column may be too narrow for them.
+    m_unusable->setWordWrap(true);
+    m_unusable->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_unusable->setStyleSheet(QStringLiteral("color: %1").arg(topology::widgetProblemColor().name()));
+    m_unusable->hide();
+    leftLayout->addWidget(m_unusable);
     auto *probe = new QHBoxLayout;
     probe->addWidget(new QLabel(tr("Probe pod image")));
     probe->addWidget(m_image, 2);
@@ -174,6 +180,17 @@ void ClusterView::reloadContexts()
     m_loadJobs->run([source, catalog](const JobContext &) { *catalog = loadContextCatalog(source); },
         [this, catalog, source] {
             m_contexts->setCatalog(*catalog);
+            QStringList unusable;
+            for (const ContextFile &f : catalog->files) {
+                if (!f.error.isEmpty())
+                    unusable << f.error;
+                for (const ContextEntry &e : f.contexts) {
+                    if (!e.usable)
+                        unusable << tr("%1 cannot be used: %2").arg(e.name, e.reason);
+                }
+            }
+            m_unusable->setText(unusable.join(QLatin1Char('\n')));
+            m_unusable->setVisible(!unusable.isEmpty());
             m_contextTree->expandAll();
             QString preselect = m_session->contextName();
             if (preselect.isEmpty())
@@ -218,8 +235,9 @@ void ClusterView::onState(ClusterSession::State state, const QString &message)
     m_cancel->setEnabled(busy);
     m_connect->setEnabled(!busy);
     m_state->setText(message);
-    m_state->setStyleSheet(
-        state == ClusterSession::State::Failed ? QStringLiteral("color: #c81e1e") : QString());
+    m_state->setStyleSheet(state == ClusterSession::State::Failed
+            ? QStringLiteral("color: %1").arg(topology::widgetProblemColor().name())
+            : QString());
     m_topology->setRefreshEnabled(state == ClusterSession::State::Connected);
     if (state == ClusterSession::State::Connected) {
         clustersettings::setLastContext(m_session->contextName());

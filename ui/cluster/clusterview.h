@@ -85,6 +85,7 @@ private:
     QPushButton *m_connect;
     QPushButton *m_cancel;
     TopologyView *m_topology;
+    QLabel *m_unusable;
     CaptureTarget m_target;
     QString m_pendingContext;
     QString m_pendingService;

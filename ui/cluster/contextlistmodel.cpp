@@ -84,7 +84,7 @@ QVariant ContextListModel::data(const QModelIndex &index, int role) const
             return f.error.isEmpty() ? f.path : QString(f.path + QStringLiteral("\n") + f.error);
         case Qt::ForegroundRole:
             if (!f.error.isEmpty())
-                return QBrush(topology::problemColor());
+                return QBrush(topology::widgetProblemColor());
             return {};
         case Qt::FontRole: {
             QFont font;
@@ -114,7 +114,7 @@ QVariant ContextListModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         // The reason stays readable (dark red) although the row is disabled and its name greyed.
         if (!e->usable && index.column() == DetailColumn)
-            return QBrush(topology::problemColor().darker(120));
+            return QBrush(topology::widgetProblemColor());
         return {};
     case ContextNameRole:
         return e->name;

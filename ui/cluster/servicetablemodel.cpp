@@ -48,7 +48,7 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole) {
         if ((index.column() == Vip && s.vip().isEmpty())
             || (index.column() == Endpoints && endpointsKnown && r.readyEndpoints == 0))
-            return QBrush(topology::problemColor());
+            return QBrush(topology::widgetProblemColor());
         return {};
     }
     if (role == Qt::ToolTipRole && index.column() == Endpoints && !r.endpointsError.isEmpty())

@@ -3,6 +3,7 @@
 #include "core/ssh/sshchannel.h"
 #include "ui/cluster/hostkeyprompt.h"
 #include "ui/cluster/secretstore.h"
+#include "ui/cluster/topologystyle.h"
 #include "ui/jobs/jobrunner.h"
 
 #include <QCheckBox>
@@ -184,7 +185,7 @@ void SshNodeDialog::addLine(const QString &text, bool failed, bool running)
     item->setData(kRunningRole, running);
     item->setData(kFailedRole, failed);
     if (failed)
-        item->setForeground(QColor(200, 30, 30));
+        item->setForeground(topology::widgetProblemColor());
     m_results->scrollToBottom();
 }
 
@@ -201,7 +202,7 @@ void SshNodeDialog::finishRunningLine(bool failed, const QString &suffix)
         item->setData(kRunningRole, false);
         item->setData(kFailedRole, failed);
         if (failed)
-            item->setForeground(QColor(200, 30, 30));
+            item->setForeground(topology::widgetProblemColor());
         return;
     }
 }

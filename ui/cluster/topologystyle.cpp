@@ -1,9 +1,16 @@
 #include "topologystyle.h"
 
 #include <QGuiApplication>
+#include <QPalette>
 #include <QStringList>
 
 namespace lbs::ui::topology {
+
+QColor widgetProblemColor()
+{
+    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+    return dark ? QColor(255, 120, 120) : QColor(170, 20, 20);
+}
 
 QFont labelFont()
 {

@@ -58,6 +58,9 @@ constexpr qreal kRowGap = 16;
 constexpr qreal kMargin = 20;
 constexpr int kWrapChars = 64; ///< longer lines (evidence, problems) are wrapped at word boundaries
 
+/// Red for problem text in widgets (tables, labels): darker on a light palette, lighter on a dark one.
+QColor widgetProblemColor();
+
 /// The font every label uses: the application font, at least 9 pt.
 QFont labelFont();
 /// `text` split into lines of at most kWrapChars at spaces (a longer word stays whole).

@@ -2,6 +2,7 @@
 
 #include "ui/cluster/topologyexport.h"
 #include "ui/cluster/topologyscene.h"
+#include "ui/cluster/topologystyle.h"
 
 #include <QFileDialog>
 #include <QGraphicsSimpleTextItem>
@@ -77,7 +78,7 @@ void TopologyView::showMessage(const QString &text, bool problem)
     if (problem) {
         for (QGraphicsItem *item : m_scene->items()) {
             if (auto *t = dynamic_cast<QGraphicsSimpleTextItem *>(item))
-                t->setBrush(QColor(200, 30, 30));
+                t->setBrush(topology::problemColor()); // on the picture's white background
         }
     }
     m_png->setEnabled(false);
