@@ -329,6 +329,12 @@ void ClusterView::openSshDialog()
 {
     auto *dialog = new SshNodeDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_target.isValid()) {
+        // The chosen capture node; its name is often an ssh config alias or resolvable.
+        SshEndpointChoice c = dialog->endpoint();
+        c.host = m_target.node;
+        dialog->setEndpoint(c);
+    }
     dialog->show();
 }
 
