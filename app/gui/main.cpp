@@ -1,9 +1,14 @@
 // lbscope GUI entry point: command line, application identity, main window. Wiring only.
 #include "ui/app/loadreporter.h"
 #include "ui/app/mainwindow.h"
+#include "ui/cluster/clusterview.h"
+#include "ui/cluster/hostkeyprompt.h"
+#include "ui/cluster/loginshellsetup.h"
+#include "ui/cluster/sshnodedialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QIcon>
 #include <QPalette>
 #include <QStyle>
@@ -96,6 +101,31 @@ int main(int argc, char *argv[])
         QStringLiteral("light|dark"));
     palette.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(palette);
+    QCommandLineOption cluster(QStringLiteral("cluster"),
+        QStringLiteral("Open the cluster workbench and connect (to --context, else the current context)."));
+    parser.addOption(cluster);
+    QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+        QStringLiteral("kubeconfig file to read instead of KUBECONFIG or ~/.kube/config."),
+        QStringLiteral("PATH"));
+    parser.addOption(kubeconfig);
+    QCommandLineOption context(QStringLiteral("context"),
+        QStringLiteral("With --cluster: the context to connect to."), QStringLiteral("NAME"));
+    parser.addOption(context);
+    QCommandLineOption service(QStringLiteral("service"),
+        QStringLiteral("With --cluster: the LoadBalancer service to locate and draw."),
+        QStringLiteral("NS/NAME"));
+    parser.addOption(service);
+    // Debugging and screenshots: open the SSH dialog for HOST and test it (hidden from --help).
+    QCommandLineOption sshTest(
+        QStringLiteral("ssh-test"), QStringLiteral("Test SSH to HOST."), QStringLiteral("HOST"));
+    QCommandLineOption sshConfig(
+        QStringLiteral("ssh-config"), QStringLiteral("ssh config file."), QStringLiteral("FILE"));
+    QCommandLineOption knownHosts(
+        QStringLiteral("known-hosts"), QStringLiteral("known_hosts file."), QStringLiteral("FILE"));
+    for (QCommandLineOption *o : {&sshTest, &sshConfig, &knownHosts}) {
+        o->setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(*o);
+    }
     parser.addPositionalArgument(QStringLiteral("FILE"),
         QStringLiteral("Capture files or directories to open."), QStringLiteral("[FILE...]"));
     parser.process(app);
@@ -110,6 +140,9 @@ int main(int argc, char *argv[])
             name == QLatin1String("dark") ? darkPalette() : QApplication::style()->standardPalette());
     }
 
+    // Exec credential plugins are looked up on the login shell's PATH too (resolved in the background).
+    if (!parser.isSet(exitAfterLoad))
+        lbs::ui::startLoginShellPathLookup();
     lbs::ui::MainWindow window;
     const QStringList files = parser.positionalArguments();
     if (parser.isSet(exitAfterLoad) && files.isEmpty()) {
@@ -121,6 +154,42 @@ int main(int argc, char *argv[])
     if (parser.isSet(tab) || parser.isSet(selectFlow))
         window.showOnLoad(
             parser.value(tab), parser.isSet(selectFlow) ? parser.value(selectFlow).toInt() : -1);
+    // --ready-file without captures: created once the cluster view or the SSH test settled.
+    const QString ready = files.isEmpty() ? parser.value(readyFile) : QString();
+    const auto touchReady = [ready] {
+        QFile f(ready);
+        if (!ready.isEmpty() && !f.open(QIODevice::WriteOnly))
+            fprintf(stderr, "lbscope: cannot create %s\n", qPrintable(ready));
+    };
+    if (parser.isSet(cluster) || parser.isSet(kubeconfig)) {
+        lbs::ui::ClusterView *view = window.showCluster();
+        if (parser.isSet(kubeconfig))
+            view->setSource(lbs::kube::KubeConfigSource::fromEnvironment(parser.value(kubeconfig)));
+        view->start(parser.value(context), parser.value(service));
+        if (parser.isSet(service))
+            QObject::connect(view, &lbs::ui::ClusterView::topologyShown, &window, touchReady);
+        else
+            QObject::connect(view, &lbs::ui::ClusterView::servicesShown, &window, touchReady);
+        QObject::connect(view->session(), &lbs::ui::ClusterSession::stateChanged, &window,
+            [touchReady](lbs::ui::ClusterSession::State state) {
+                if (state == lbs::ui::ClusterSession::State::Failed)
+                    touchReady();
+            });
+    }
+    if (parser.isSet(sshTest)) {
+        auto *dialog = new lbs::ui::SshNodeDialog(&window);
+        lbs::ui::SshEndpointChoice c;
+        c.host = parser.value(sshTest);
+        c.configFile = parser.value(sshConfig);
+        c.knownHostsFile = parser.value(knownHosts);
+        dialog->setEndpoint(c);
+        dialog->show();
+        QObject::connect(dialog->hostKeyPrompt(), &lbs::ui::HostKeyPrompt::asking, &window, touchReady);
+        QObject::connect(dialog, &lbs::ui::SshNodeDialog::testFinished, &window, touchReady);
+        dialog->testConnection();
+    }
+    if (!ready.isEmpty() && (parser.isSet(cluster) || parser.isSet(kubeconfig) || parser.isSet(sshTest)))
+        return app.exec();
     if (parser.isSet(exitAfterLoad) || parser.isSet(readyFile))
         new lbs::ui::LoadReporter(&window, parser.isSet(exitAfterLoad), parser.value(readyFile), &window);
     return app.exec();

@@ -90,7 +90,7 @@ QJsonObject DebugPod::podSpec(const DebugPodOptions &o)
         {QStringLiteral("securityContext"),
             QJsonObject {{QStringLiteral("privileged"), true}, {QStringLiteral("runAsUser"), 0}}},
         {QStringLiteral("volumeMounts"), mounts}};
-    const QJsonObject spec {{QStringLiteral("nodeName"), o.node}, {QStringLiteral("hostNetwork"), true},
+    QJsonObject spec {{QStringLiteral("nodeName"), o.node}, {QStringLiteral("hostNetwork"), true},
         {QStringLiteral("hostPID"), true},
         {QStringLiteral("dnsPolicy"), QStringLiteral("ClusterFirstWithHostNet")},
         {QStringLiteral("restartPolicy"), QStringLiteral("Never")},
@@ -101,6 +101,9 @@ QJsonObject DebugPod::podSpec(const DebugPodOptions &o)
         {QStringLiteral("tolerations"),
             QJsonArray {QJsonObject {{QStringLiteral("operator"), QStringLiteral("Exists")}}}},
         {QStringLiteral("containers"), QJsonArray {container}}, {QStringLiteral("volumes"), volumes}};
+    if (!o.imagePullSecret.isEmpty())
+        spec.insert(QStringLiteral("imagePullSecrets"),
+            QJsonArray {QJsonObject {{QStringLiteral("name"), o.imagePullSecret}}});
     const QJsonObject meta {
         {QStringLiteral("generateName"), QStringLiteral("lbscope-%1-").arg(labelSafe(o.node).left(40))},
         {QStringLiteral("labels"), labels}, {QStringLiteral("annotations"), annotations}};

@@ -28,6 +28,7 @@ struct DebugPodOptions {
         = QStringLiteral("lbscope"); ///< created (privileged PSA labels) when missing and allowed
     bool createNamespace = true;
     QString image = QString::fromLatin1(kDefaultDebugImage);
+    QString imagePullSecret; ///< name of a docker-registry Secret in `nameSpace` (private registries)
     bool hostTools = false; ///< run commands with `chroot /host` (the node's own tcpdump)
     QString hostPathDir
         = QStringLiteral("/var/tmp/lbscope"); ///< mounted at the same path; files survive the pod

@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <mutex>
 
 namespace lbs::kube {
 
@@ -23,6 +24,33 @@ QDateTime parseRfc3339(const QString &text)
     if (!dt.isValid())
         dt = QDateTime::fromString(t, Qt::ISODate);
     return dt;
+}
+
+namespace {
+std::mutex g_searchPathMutex;
+QString g_searchPath;
+} // namespace
+
+void setExecPluginSearchPath(const QString &path)
+{
+    const std::lock_guard lock(g_searchPathMutex);
+    g_searchPath = path;
+}
+
+QString execPluginSearchPath()
+{
+    const std::lock_guard lock(g_searchPathMutex);
+    return g_searchPath;
+}
+
+QString mergedExecPath(const QString &searchPath, const QString &processPath)
+{
+    QStringList dirs;
+    for (const QString &d : searchPath.split(QLatin1Char(':')) + processPath.split(QLatin1Char(':'))) {
+        if (!d.isEmpty() && !dirs.contains(d))
+            dirs << d;
+    }
+    return dirs.join(QLatin1Char(':'));
 }
 
 ExecCredentialPlugin::ExecCredentialPlugin(
@@ -169,8 +197,10 @@ Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
     const QString install = m_config.installHint.trimmed().isEmpty()
         ? QStringLiteral("install it or fix users[].user.exec.command")
         : m_config.installHint.trimmed();
+    const QString path = mergedExecPath(execPluginSearchPath(), qEnvironmentVariable("PATH"));
     if (!program.contains(QLatin1Char('/'))) {
-        program = QStandardPaths::findExecutable(program);
+        program = QStandardPaths::findExecutable(
+            program, path.isEmpty() ? QStringList() : path.split(QLatin1Char(':')));
         if (program.isEmpty())
             return error(QStringLiteral("exec plugin '%1' not found on PATH").arg(shown), install,
                 ErrorKind::NotFound);
@@ -181,6 +211,8 @@ Result<Credential> ExecCredentialPlugin::run(const CancelToken &cancel)
 
     QProcess proc;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!path.isEmpty())
+        env.insert(QStringLiteral("PATH"), path); // the plugin may itself run tools found there
     for (const auto &kv : m_config.env)
         env.insert(kv.first, kv.second);
     env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"), QString::fromUtf8(execInfo()));

@@ -50,6 +50,16 @@ private:
     int m_timeoutMs = 120000;
 };
 
+/// Directories searched for a bare plugin name before the process's own PATH, and the PATH the plugin
+/// runs with (empty: the process's PATH alone). A desktop app sets the login shell's PATH here once at
+/// start: started from a menu, its own PATH lacks ~/bin, /usr/local/bin, SDK directories where `aws`,
+/// `gke-gcloud-auth-plugin` or `kubelogin` live. Thread-safe.
+void setExecPluginSearchPath(const QString &path);
+QString execPluginSearchPath();
+/// The PATH an exec plugin is looked up in and runs with: `searchPath`'s entries first, then those of
+/// `processPath` not already listed (':'-separated, empty entries dropped).
+QString mergedExecPath(const QString &searchPath, const QString &processPath);
+
 /// Parses an RFC 3339 timestamp ("2026-01-01T00:00:00Z", fractional seconds and offsets allowed).
 QDateTime parseRfc3339(const QString &text);
 

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "ui/cluster/clusterview.h"
 #include "ui/models/packettablemodel.h"
 #include "ui/plots/plotview.h"
 #include "ui/plots/timelineplot.h"
@@ -51,6 +52,8 @@ MainWindow::MainWindow(QWidget *parent)
     auto *welcome
         = new QLabel(tr("<h2>lbscope</h2><p>Open a capture with <b>Ctrl+O</b>, drop pcap/pcapng files or a "
                         "capture directory here, or pick one from <b>File › Open Recent</b>.</p>"
+                        "<p>Connect to a Kubernetes cluster with <b>Ctrl+K</b> to find and capture "
+                        "a load balancer's traffic.</p>"
                         "<p>Rotated sets (x.pcap0…x.pcapN) and directories with a manifest.json open as "
                         "one capture.</p>"));
     welcome->setAlignment(Qt::AlignCenter);
@@ -84,6 +87,18 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+ClusterView *MainWindow::showCluster()
+{
+    if (!m_cluster)
+        m_cluster = new ClusterView(this); // kept when its tab is closed: the connection survives
+    int i = m_tabs->indexOf(m_cluster);
+    if (i < 0)
+        i = m_tabs->insertTab(0, m_cluster, tr("Cluster"));
+    m_tabs->setCurrentIndex(i);
+    m_stack->setCurrentWidget(m_tabs);
+    return m_cluster;
+}
+
 QString MainWindow::wiresharkPath()
 {
     return QStandardPaths::findExecutable(QStringLiteral("wireshark"));
@@ -98,6 +113,8 @@ void MainWindow::createActions()
             QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::openDialog)
         ->setShortcuts(QKeySequence::Open);
     file->addAction(tr("Open &Directory…"), this, &MainWindow::openDirectoryDialog);
+    file->addAction(
+        tr("Connect to &Cluster…"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::showCluster);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
         m_recentMenu->clear();

@@ -13,6 +13,7 @@ class QTabWidget;
 namespace lbs::ui {
 
 class CaptureView;
+class ClusterView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -30,6 +31,8 @@ public:
     /// Once the current capture is loaded, shows tab `tab` (timeline, flows, latency, findings) and
     /// selects flow `flowId` (>= 0).
     void showOnLoad(const QString &tab, int flowId);
+    /// Shows the cluster workbench tab (created on first use) and returns it.
+    ClusterView *showCluster();
     /// Path of the wireshark executable, empty when it is not on PATH.
     static QString wiresharkPath();
 
@@ -69,6 +72,7 @@ private:
     QAction *m_export;
     QAction *m_wireshark;
     QActionGroup *m_timeFormat;
+    ClusterView *m_cluster = nullptr;
 };
 
 } // namespace lbs::ui

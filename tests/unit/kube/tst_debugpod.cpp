@@ -138,6 +138,21 @@ private slots:
         for (const QJsonValue &v : spec.value(u"volumes"_s).toArray())
             paths << v.toObject().value(u"hostPath"_s).toObject().value(u"path"_s).toString();
         QCOMPARE(paths, (QStringList {u"/"_s, u"/var/tmp/lbscope"_s}));
+        QVERIFY(!spec.contains(u"imagePullSecrets"_s));
+    }
+
+    // Air-gapped clusters: a private image and the Secret to pull it with.
+    void podSpecPullSecret()
+    {
+        kube::DebugPodOptions o;
+        o.node = u"n1"_s;
+        o.image = u"registry.local/netshoot:1"_s;
+        o.imagePullSecret = u"regcred"_s;
+        const QJsonObject spec = kube::DebugPod::podSpec(o).value(u"spec"_s).toObject();
+        QCOMPARE(spec.value(u"imagePullSecrets"_s).toArray(),
+            (QJsonArray {QJsonObject {{u"name"_s, u"regcred"_s}}}));
+        QCOMPARE(spec.value(u"containers"_s).toArray().first().toObject().value(u"image"_s).toString(),
+            u"registry.local/netshoot:1"_s);
     }
 
     void createsPrivilegedNamespaceAndRuns()

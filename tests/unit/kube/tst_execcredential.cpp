@@ -3,11 +3,14 @@
 // written by the test.
 #include "core/kube/execcredential.h"
 #include "core/kube/kubeclient.h"
+#include "core/kube/loginshellpath.h"
 #include "fakeapiserver.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -257,6 +260,101 @@ private slots:
             text.contains(u"401 Unauthorized"_s) && text.contains(u"user 'exec-user'"_s), qPrintable(text));
         QVERIFY2(text.contains(u"log in with the plugin again"_s), qPrintable(text));
         QCOMPARE(server.requests.size(), 2);
+    }
+
+    // A bare plugin name is looked up in the search path (the login shell's PATH) before the
+    // process's own PATH, and the plugin runs with both.
+    void pluginOnSearchPath()
+    {
+        const QString pluginDir = m_dir->filePath(u"sdk/bin"_s);
+        QVERIFY(QDir().mkpath(pluginDir));
+        QVERIFY(QFile::copy(m_dir->filePath(u"plugin"_s), pluginDir + u"/lbscope-test-auth"_s));
+        ExecConfig c = config();
+        c.command = u"lbscope-test-auth"_s;
+        lbs::CancelToken cancel;
+        {
+            ExecCredentialPlugin p(c, u"u"_s, u"/k/config"_s, {});
+            auto r = p.get(cancel);
+            QVERIFY(!r.ok());
+            QVERIFY2(QString::fromStdString(r.error().toString()).contains(u"not found on PATH"_s),
+                r.error().toString().c_str());
+        }
+        setExecPluginSearchPath(pluginDir);
+        const auto reset = qScopeGuard([] { setExecPluginSearchPath({}); });
+        c.env = {{u"FOO"_s, u"x"_s}};
+        ExecCredentialPlugin p(c, u"u"_s, u"/k/config"_s, {});
+        auto r = p.get(cancel);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+        QCOMPARE(r->token, u"tok-1"_s);
+    }
+
+    void mergedPath_data()
+    {
+        QTest::addColumn<QString>("search");
+        QTest::addColumn<QString>("process");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("no search path") << QString() << u"/usr/bin:/bin"_s << u"/usr/bin:/bin"_s;
+        QTest::newRow("search first")
+            << u"/home/u/bin:/usr/bin"_s << u"/usr/bin:/bin"_s << u"/home/u/bin:/usr/bin:/bin"_s;
+        QTest::newRow("empty entries dropped") << u":/opt/x::"_s << u"/bin:"_s << u"/opt/x:/bin"_s;
+    }
+
+    void mergedPath()
+    {
+        QFETCH(QString, search);
+        QFETCH(QString, process);
+        QFETCH(QString, expect);
+        QCOMPARE(mergedExecPath(search, process), expect);
+    }
+
+    // The login shell's PATH, whatever its profile prints before; failures name the shell.
+    void loginShell_data()
+    {
+        QTest::addColumn<QByteArray>("script");
+        QTest::addColumn<int>("timeoutMs");
+        QTest::addColumn<QString>("expect"); // PATH, or "error: <part of the message>"
+        const QByteArray runsCommand = "PATH=/opt/sdk/bin:/usr/bin:/bin; export PATH; "
+                                       "[ \"$1\" = -l ] && [ \"$2\" = -c ] || exit 9; eval \"$3\"\n";
+        QTest::newRow("plain") << QByteArray("#!/bin/sh\n" + runsCommand) << 5000
+                               << u"/opt/sdk/bin:/usr/bin:/bin"_s;
+        QTest::newRow("banner first")
+            << QByteArray("#!/bin/sh\necho 'Welcome! PATH=/not/this'\n" + runsCommand) << 5000
+            << u"/opt/sdk/bin:/usr/bin:/bin"_s;
+        QTest::newRow("hangs") << QByteArray("#!/bin/sh\nexec sleep 20\n") << 300
+                               << u"error: did not print its PATH within 300 ms"_s;
+        QTest::newRow("fails") << QByteArray("#!/bin/sh\nexit 3\n") << 5000 << u"error: exited with code 3"_s;
+        QTest::newRow("prints nothing")
+            << QByteArray("#!/bin/sh\nexit 0\n") << 5000 << u"error: printed no PATH"_s;
+    }
+
+    void loginShell()
+    {
+        QFETCH(QByteArray, script);
+        QFETCH(int, timeoutMs);
+        QFETCH(QString, expect);
+        const QString shell = m_dir->filePath(u"shell"_s);
+        QFile f(shell);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(script);
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        auto r = loginShellPath(shell, timeoutMs);
+        if (expect.startsWith(u"error: "_s)) {
+            QVERIFY(!r.ok());
+            const QString text = QString::fromStdString(r.error().toString());
+            QVERIFY2(text.contains(expect.mid(7)) && text.contains(shell), qPrintable(text));
+        } else {
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+            QCOMPARE(*r, expect);
+        }
+    }
+
+    void missingShell()
+    {
+        auto r = loginShellPath(m_dir->filePath(u"no-such-shell"_s), 2000);
+        QVERIFY(!r.ok());
+        QVERIFY2(QString::fromStdString(r.error().toString()).contains(u"could not be started"_s),
+            r.error().toString().c_str());
     }
 
 private:
