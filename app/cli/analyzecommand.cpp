@@ -1,4 +1,5 @@
 // lbscope-cli analyze: wiring from arguments to core/analysis and back to files and stdout.
+#include "commandline.h"
 #include "commands.h"
 
 #include "core/analysis/analyzer.h"
@@ -24,23 +25,6 @@ namespace lbs::cli {
 
 namespace {
 
-const char kAnalyzeHelp[]
-    = "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket SECONDS]\n"
-      "                           [--explain]\n"
-      "\n"
-      "Analyses pcap/pcapng files as one capture: rotated sets (x.pcap0..x.pcap4, x.pcap x.pcap1 ...),\n"
-      "directories (with or without manifest.json), merged by packet time. FILE '-' (or a pipe) is\n"
-      "read as a stream: tcpdump -w - | lbscope-cli analyze -\n"
-      "  --filter BPF       tcpdump filter applied before the analysis\n"
-      "  --json OUT         write the JSON report to OUT ('-' = stdout)\n"
-      "  --flows-csv OUT    write one CSV row per flow to OUT ('-' = stdout)\n"
-      "  --bucket SECONDS   timeline bucket (default 1, from 0.001 to 3600)\n"
-      "  --compact          JSON on one line\n"
-      "  --explain          in the human summary, follow each finding by what it usually means and\n"
-      "                     what to check (the explanation the GUI shows)\n"
-      "Without --json/--flows-csv to stdout, a human summary is printed.\n"
-      "Exit status: 0 analysed, 2 unusable input (the reason is printed on stderr), 1 output not written.\n";
-
 // Keeps a reason on one line.
 std::string oneLine(std::string s)
 {
@@ -50,10 +34,16 @@ std::string oneLine(std::string s)
     return s;
 }
 
-int fail(const std::string &reason)
+// --bucket: strtod's number, in range.
+std::string checkBucket(const std::string &v, double &seconds)
 {
-    std::fprintf(stderr, "lbscope-cli analyze: %s\n", oneLine(reason).c_str());
-    return 2;
+    char *end = nullptr;
+    errno = 0;
+    const double d = std::strtod(v.c_str(), &end);
+    if (errno || end == v.c_str() || *end != '\0' || !(d >= 0.001 && d <= 3600))
+        return "--bucket '" + v + "' is not a number of seconds between 0.001 and 3600";
+    seconds = d;
+    return {};
 }
 
 // Writes to `path` ('-' = stdout) whatever `produce` hands to its sink, in chunks.
@@ -243,64 +233,32 @@ int runAnalyze(const std::vector<std::string> &args)
     std::string jsonOut, csvOut;
     bool compact = false;
     analysis::TextSummaryOptions summary;
-    bool endOfOptions = false;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
-        auto valueOf = [&](const char *name, std::string &out) -> bool {
-            const size_t n = std::strlen(name);
-            if (a.compare(0, n, name) == 0 && a.size() > n && a[n] == '=') {
-                out = a.substr(n + 1);
-                return true;
-            }
-            if (a == name) {
-                if (i + 1 >= args.size()) {
-                    out = "\x01missing";
-                    return true;
-                }
-                out = args[++i];
-                return true;
-            }
-            return false;
-        };
-        if (endOfOptions || a.empty() || a[0] != '-' || a == "-") {
-            inputs.push_back(a);
-            continue;
-        }
-        std::string v;
-        if (a == "--") {
-            endOfOptions = true;
-        } else if (a == "--help" || a == "-h") {
-            std::fputs(kAnalyzeHelp, stdout);
-            return 0;
-        } else if (a == "--compact") {
-            compact = true;
-        } else if (a == "--explain") {
-            summary.explain = true;
-        } else if (valueOf("--filter", v)) {
-            if (v == "\x01missing")
-                return fail("--filter needs a BPF expression, e.g. --filter 'tcp port 80'");
-            options.filter = v;
-        } else if (valueOf("--json", v)) {
-            if (v == "\x01missing")
-                return fail("--json needs an output path or '-' for stdout");
-            jsonOut = v;
-        } else if (valueOf("--flows-csv", v)) {
-            if (v == "\x01missing")
-                return fail("--flows-csv needs an output path or '-' for stdout");
-            csvOut = v;
-        } else if (valueOf("--bucket", v)) {
-            if (v == "\x01missing")
-                return fail("--bucket needs a number of seconds, e.g. --bucket 0.1");
-            char *end = nullptr;
-            errno = 0;
-            const double d = std::strtod(v.c_str(), &end);
-            if (errno || end == v.c_str() || *end != '\0' || !(d >= 0.001 && d <= 3600))
-                return fail("--bucket '" + v + "' is not a number of seconds between 0.001 and 3600");
-            options.bucketSeconds = d;
-        } else {
-            return fail("unknown option '" + a + "' (see lbscope-cli analyze --help)");
-        }
-    }
+    CommandLine cl("analyze",
+        "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket "
+        "SECONDS]\n"
+        "                           [--compact] [--explain]",
+        "Analyses pcap/pcapng files as one capture: rotated sets (x.pcap0..x.pcap4, x.pcap x.pcap1 ...),\n"
+        "directories (with or without manifest.json), merged by packet time. FILE '-' (or a pipe) is\n"
+        "read as a stream: tcpdump -w - | lbscope-cli analyze -");
+    CLI::App &t = cl.table();
+    t.add_option("FILE", inputs, "capture file, rotated file, directory, or '-' for standard input")
+        ->type_name("");
+    t.add_option("--filter", options.filter, "tcpdump filter applied before the analysis")->type_name("BPF");
+    t.add_option("--json", jsonOut, "write the JSON report to OUT ('-' = stdout)")->type_name("OUT");
+    t.add_option("--flows-csv", csvOut, "write one CSV row per flow to OUT ('-' = stdout)")->type_name("OUT");
+    cl.addChecked(
+        "--bucket", [&](const std::string &v) { return checkBucket(v, options.bucketSeconds); },
+        "timeline bucket (default 1, from 0.001 to 3600)", "SECONDS");
+    t.add_flag("--compact", compact, "JSON on one line");
+    t.add_flag("--explain", summary.explain,
+        "in the human summary, follow each finding by what it usually means and\n"
+        "what to check (the explanation the GUI shows)");
+    t.footer(
+        "Without --json/--flows-csv to stdout, a human summary is printed.\n"
+        "Exit status: 0 analysed, 2 unusable input (the reason is printed on stderr), 1 output not written.");
+    if (const auto code = cl.parse(args))
+        return *code;
+    const auto fail = [&cl](const std::string &reason) { return cl.refuse(reason); };
     if (inputs.empty())
         return fail("no capture file given (usage: lbscope-cli analyze FILE... ; see --help)");
     if (jsonOut == "-" && csvOut == "-")
