@@ -2,6 +2,7 @@
 // Wiring only: the work is lbs::capture::CaptureWorkflow; CapturePrinter shows it.
 #include "captureprinter.h"
 #include "clioptions.h"
+#include "commandline.h"
 #include "commands.h"
 
 #include "core/capture/captureworkflow.h"
@@ -12,30 +13,6 @@
 namespace lbs::cli {
 
 namespace {
-
-const char *kCaptureHelp
-    = "usage: lbscope-cli capture (--ssh USER@HOST[:PORT] --iface IF | --node NODE --iface IF | --service "
-      "NS/NAME)\n"
-      "                           [--filter BPF] [--ring SIZE_MBxCOUNT] [--snaplen N] [--duration D] --out "
-      "DIR\n"
-      "       lbscope-cli capture --attach DIR [--ssh ... | --node ...]\n"
-      "\n"
-      "Runs tcpdump detached on the node (a dropped connection does not stop it), shows its progress,\n"
-      "stops it (Ctrl+C, --duration, or tcpdump ending), downloads every rotated file with resume and a\n"
-      "sha256 check, and writes DIR/manifest.json. A second Ctrl+C aborts: tcpdump is stopped and the\n"
-      "remote files removed. --attach continues a capture whose connection dropped.\n"
-      "\n"
-      "  --iface IF                interface on the node (eth1, cali..., any)\n"
-      "  --filter BPF              capture filter, passed to tcpdump as one argument\n"
-      "  --ring SIZE_MBxCOUNT      rotation: COUNT files of SIZE_MB million bytes (default 100x5)\n"
-      "  --snaplen N               bytes kept per packet (default 262144)\n"
-      "  --duration D              stop after D (90, 30s, 5m, 1h30m)\n"
-      "  --out DIR                 capture directory (created; must not hold a capture already)\n"
-      "  --remote-dir DIR          where tcpdump writes on the node (default /var/tmp/lbscope)\n"
-      "  --tcpdump PATH            tcpdump on the node (default tcpdump)\n"
-      "  --remove-remote           delete the files on the node after a verified download\n"
-      "  --events jsonl            one JSON object per line on stdout (state, sample, file, download,\n"
-      "                            verified, warning, error; the last is done); prose stays on stderr\n";
 
 // A whole decimal number in [min, max]: "12abc", "", "+5", " 5" and "1e3" are refused.
 Result<int> parseCount(const std::string &text, int min, int max)
@@ -49,6 +26,35 @@ Result<int> parseCount(const std::string &text, int min, int max)
     return n;
 }
 
+// The value checks of capture's options: each stores the value or says why it is refused.
+std::string checkSnaplen(const std::string &v, int &snaplen)
+{
+    auto n = parseCount(v, 0, 262144);
+    if (!n)
+        return "--snaplen '" + v + "' " + n.error().message + " (use 0..262144, 0 = tcpdump's default)";
+    snaplen = n.value();
+    return {};
+}
+
+std::string checkRing(const std::string &v, capture::CapturePlan &plan)
+{
+    auto r = capture::parseRing(v);
+    if (!r)
+        return r.error().toString();
+    plan.ringSizeMb = r->first;
+    plan.ringCount = r->second;
+    return {};
+}
+
+std::string checkDuration(const std::string &v, double &seconds)
+{
+    auto d = capture::parseDuration(v);
+    if (!d)
+        return d.error().toString();
+    seconds = d.value();
+    return {};
+}
+
 } // namespace
 
 int runCapture(const std::vector<std::string> &args)
@@ -58,83 +64,57 @@ int runCapture(const std::vector<std::string> &args)
     capture::CapturePlan &plan = rq.plan;
     std::string out, attach;
     bool jsonLines = false;
-    for (std::size_t i = 0; i < args.size();) {
-        const std::string a = args[i];
-        const std::string name = a.substr(0, a.find('='));
-        if (a == "--help" || a == "-h") {
-            std::printf("%s%s", kCaptureHelp, sshOptionsHelp());
-            return 0;
-        }
-        auto common_ = takeCommonOption(args, i, common);
-        if (!common_) {
-            std::fprintf(stderr, "lbscope-cli capture: %s\n", common_.error().toString().c_str());
-            return 2;
-        }
-        if (common_.value())
-            continue;
-        if (name == "--remove-remote") {
-            rq.removeRemote = true;
-            ++i;
-            continue;
-        }
-        auto v = optionValue(args, i);
-        if (!v) {
-            std::fprintf(stderr, "lbscope-cli capture: unknown argument '%s' (see --help)\n", a.c_str());
-            return 2;
-        }
-        const std::string val = v.value();
-        Status bad = Ok {};
-        if (name == "--iface")
-            plan.iface = val;
-        else if (name == "--filter")
-            plan.filter = val;
-        else if (name == "--out")
-            out = val;
-        else if (name == "--attach")
-            attach = val;
-        else if (name == "--node")
-            rq.node = val;
-        else if (name == "--service")
-            rq.service = val;
-        else if (name == "--remote-dir")
-            plan.remoteDir = val;
-        else if (name == "--tcpdump")
-            plan.tcpdump = val;
-        else if (name == "--events") {
-            if (val == "jsonl")
-                jsonLines = true;
-            else
-                bad = Error {"--events '" + val + "' is not an event format", {}, "use --events jsonl"};
-        } else if (name == "--snaplen") {
-            auto n = parseCount(val, 0, 262144);
-            if (n)
-                plan.snaplen = n.value();
-            else
-                bad = Error {"--snaplen '" + val + "' " + n.error().message, {},
-                    "use 0..262144 (0 = tcpdump's default)"};
-        } else if (name == "--ring") {
-            auto r = capture::parseRing(val);
-            if (r) {
-                plan.ringSizeMb = r->first;
-                plan.ringCount = r->second;
-            } else {
-                bad = r.error();
-            }
-        } else if (name == "--duration") {
-            auto d = capture::parseDuration(val);
-            if (d)
-                plan.durationSec = d.value();
-            else
-                bad = d.error();
-        } else {
-            std::fprintf(stderr, "lbscope-cli capture: unknown option '%s' (see --help)\n", a.c_str());
-            return 2;
-        }
-        if (!bad) {
-            std::fprintf(stderr, "lbscope-cli capture: %s\n", bad.error().toString().c_str());
-            return 2;
-        }
-    }
+    CommandLine cl("capture",
+        "usage: lbscope-cli capture (--ssh USER@HOST[:PORT] --iface IF | --node NODE --iface IF | --service "
+        "NS/NAME)\n"
+        "                           [--filter BPF] [--ring SIZE_MBxCOUNT] [--snaplen N] [--duration D] --out "
+        "DIR\n"
+        "       lbscope-cli capture --attach DIR [--ssh ... | --node ...]",
+        "Runs tcpdump detached on the node (a dropped connection does not stop it), shows its progress,\n"
+        "stops it (Ctrl+C, --duration, or tcpdump ending), downloads every rotated file with resume and a\n"
+        "sha256 check, and writes DIR/manifest.json. A second Ctrl+C aborts: tcpdump is stopped and the\n"
+        "remote files removed. --attach continues a capture whose connection dropped.");
+    CLI::App &t = cl.table();
+    t.add_option("--node", rq.node, "capture on this Kubernetes node, through a debug pod")
+        ->type_name("NODE");
+    t.add_option("--service", rq.service, "capture on the node that holds this LoadBalancer service's VIP")
+        ->type_name("NS/NAME");
+    t.add_option("--iface", plan.iface, "interface on the node (eth1, cali..., any)")->type_name("IF");
+    t.add_option("--filter", plan.filter, "capture filter, passed to tcpdump as one argument")
+        ->type_name("BPF");
+    cl.addChecked(
+        "--ring", [&plan](const std::string &v) { return checkRing(v, plan); },
+        "rotation: COUNT files of SIZE_MB million bytes (default 100x5)", "SIZE_MBxCOUNT");
+    cl.addChecked(
+        "--snaplen", [&plan](const std::string &v) { return checkSnaplen(v, plan.snaplen); },
+        "bytes kept per packet (default 262144)", "N");
+    cl.addChecked(
+        "--duration", [&plan](const std::string &v) { return checkDuration(v, plan.durationSec); },
+        "stop after D (90, 30s, 5m, 1h30m)", "D");
+    t.add_option("--out", out, "capture directory (created; must not hold a capture already)")
+        ->type_name("DIR");
+    t.add_option("--attach", attach, "continue the capture of DIR whose connection dropped")
+        ->type_name("DIR");
+    t.add_option(
+         "--remote-dir", plan.remoteDir, "where tcpdump writes on the node (default /var/tmp/lbscope)")
+        ->type_name("DIR");
+    t.add_option("--tcpdump", plan.tcpdump, "tcpdump on the node (default tcpdump)")->type_name("PATH");
+    t.add_flag("--remove-remote", rq.removeRemote, "delete the files on the node after a verified download");
+    cl.addChecked(
+        "--events",
+        [&jsonLines](const std::string &v) {
+            jsonLines = v == "jsonl";
+            return jsonLines ? std::string()
+                             : "--events '" + v + "' is not an event format (use --events jsonl)";
+        },
+        "one JSON object per line on stdout (state, sample, file, download,\n"
+        "verified, warning, error; the last is done); prose stays on stderr",
+        "jsonl");
+    addSshOptions(t, common);
+    addClusterOptions(t, common.kubeconfig, &common.context);
+    addDebugPodOptions(t, common);
+    if (const auto code = cl.parse(args))
+        return *code;
     setTerminalPrompts(common);
     rq.reattach = !attach.empty();
     rq.outDir = rq.reattach ? attach : out;

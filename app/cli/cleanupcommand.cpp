@@ -1,5 +1,6 @@
 // lbscope-cli cleanup: deletes lbscope debug pods left behind (label app.kubernetes.io/managed-by=lbscope).
 #ifdef HAVE_LBSCOPE_CAPTURE
+#include "commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 
@@ -13,33 +14,29 @@ namespace lbs::cli {
 
 int runCleanup(const std::vector<std::string> &argv)
 {
-    auto args = kubecli::parse(argv, {"--namespace", "-n"}, {"--all"});
-    if (!args) {
-        std::fprintf(stderr, "lbscope-cli cleanup: %s\n", args.error().toString().c_str());
-        return 2;
-    }
-    if (args->help) {
-        std::printf(
-            "usage: lbscope-cli cleanup [--context C] [--kubeconfig PATH] [--namespace NS] [--all] [--json]\n"
-            "Deletes the lbscope debug pods (label app.kubernetes.io/managed-by=lbscope, all namespaces "
-            "unless\n"
-            "--namespace) that this user on this machine started, and any that have ended (Failed or\n"
-            "Succeeded). A running pod started by someone else may be their capture in progress: it is "
-            "listed\n"
-            "and kept, unless --all.\n");
-        return 0;
-    }
-    auto app = kubecli::ensureApp();
-    auto client = kubecli::connect(*args);
+    kubecli::Args args;
+    std::string ns;
+    bool all = false;
+    CommandLine cl("cleanup",
+        "usage: lbscope-cli cleanup [--context C] [--kubeconfig PATH] [--namespace NS] [--all] [--json]",
+        "Deletes the lbscope debug pods (label app.kubernetes.io/managed-by=lbscope, all namespaces unless\n"
+        "--namespace) that this user on this machine started, and any that have ended (Failed or\n"
+        "Succeeded). A running pod started by someone else may be their capture in progress: it is listed\n"
+        "and kept, unless --all.");
+    cl.table().add_option("-n,--namespace", ns, "only this namespace")->type_name("NS");
+    cl.table().add_flag("--all", all, "delete other users' running debug pods too");
+    kubecli::addOptions(cl.table(), args);
+    if (const auto code = cl.parse(argv))
+        return *code;
+    auto client = kubecli::connect(args);
     if (!client)
         return kubecli::fail("cleanup", client.error());
     CancelToken cancel;
-    const std::string ns = kubecli::option(*args, "--namespace", kubecli::option(*args, "-n"));
-    auto report = kube::cleanupLeftovers(
-        **client, QString::fromStdString(ns), kube::localOwner(), kubecli::flag(*args, "--all"), cancel);
+    auto report
+        = kube::cleanupLeftovers(**client, QString::fromStdString(ns), kube::localOwner(), all, cancel);
     if (!report)
         return kubecli::fail("cleanup", report.error());
-    if (args->json) {
+    if (args.json) {
         kubecli::printJson(
             QJsonObject {{QStringLiteral("deleted"), QJsonArray::fromStringList(report->deleted)},
                 {QStringLiteral("failed"), QJsonArray::fromStringList(report->failed)},

@@ -11,76 +11,43 @@
 
 namespace lbs::cli {
 
-Result<std::string> optionValue(const std::vector<std::string> &args, std::size_t &i)
+void addClusterOptions(CLI::App &t, std::string &kubeconfig, std::string *context)
 {
-    const std::string &a = args[i];
-    const auto eq = a.find('=');
-    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
-        ++i;
-        return a.substr(eq + 1);
-    }
-    if (i + 1 >= args.size())
-        return Error {a + " needs a value", {}, "see --help"};
-    i += 2;
-    return args[i - 1];
+    t.add_option("--kubeconfig", kubeconfig, "kubeconfig (default: $KUBECONFIG, then ~/.kube/config)")
+        ->type_name("PATH")
+        ->group("Kubernetes");
+    if (context)
+        t.add_option("--context", *context, "kubeconfig context (default: its current context)")
+            ->type_name("NAME")
+            ->group("Kubernetes");
 }
 
-Result<bool> takeCommonOption(const std::vector<std::string> &args, std::size_t &i, CommonOptions &o)
+void addSshOptions(CLI::App &t, CommonOptions &o)
 {
-    const std::string a = args[i];
-    const std::string name = a.substr(0, a.find('='));
-    std::string *target = nullptr;
-    if (name == "--kubeconfig")
-        target = &o.kubeconfig;
-    else if (name == "--context")
-        target = &o.context;
-    else if (name == "--ssh")
-        target = &o.ssh;
-    else if (name == "--identity" || name == "-i")
-        target = &o.identity;
-    else if (name == "--known-hosts")
-        target = &o.knownHosts;
-    else if (name == "--jump")
-        target = &o.jump;
-    else if (name == "--ssh-config")
-        target = &o.sshConfig;
-    else if (name == "--image")
-        target = &o.image;
-    else if (name == "--debug-namespace")
-        target = &o.debugNamespace;
-    if (name == "--host-tcpdump") {
-        o.hostTcpdump = true;
-        ++i;
-        return true;
-    }
-    if (name == "--accept-new-host-key") {
-        o.acceptNewHostKey = true;
-        ++i;
-        return true;
-    }
-    if (!target)
-        return false;
-    auto v = optionValue(args, i);
-    if (!v)
-        return v.error();
-    *target = v.value();
-    return true;
+    const auto add = [&t](const char *name, std::string &target, const char *valueName, const char *help) {
+        t.add_option(name, target, help)->type_name(valueName)->group("SSH");
+    };
+    add("--ssh", o.ssh, "USER@HOST[:PORT]", "reach the node over SSH (libssh; ~/.ssh/config is read)");
+    add("--jump", o.jump, "USER@HOST[:PORT]", "through this jump host (in process, no ssh binary needed)");
+    add("-i,--identity", o.identity, "FILE", "private key (default: ssh-agent, ~/.ssh/id_*, IdentityFile)");
+    add("--known-hosts", o.knownHosts, "FILE",
+        "known_hosts to check host keys against (default ~/.ssh/known_hosts)");
+    t.add_flag("--accept-new-host-key", o.acceptNewHostKey,
+         "trust and record an UNKNOWN host key (a changed key is always refused)")
+        ->group("SSH");
+    add("--ssh-config", o.sshConfig, "FILE", "ssh config to read instead of ~/.ssh/config ('none' for none)");
 }
 
-const char *sshOptionsHelp()
+void addDebugPodOptions(CLI::App &t, CommonOptions &o)
 {
-    return "  --ssh USER@HOST[:PORT]    reach the node over SSH (libssh; ~/.ssh/config is read)\n"
-           "  --jump USER@HOST[:PORT]   through this jump host (in process, no ssh binary needed)\n"
-           "  --identity FILE           private key (default: ssh-agent, ~/.ssh/id_*, IdentityFile)\n"
-           "  --known-hosts FILE        known_hosts to check host keys against (default ~/.ssh/known_hosts)\n"
-           "  --accept-new-host-key     trust and record an UNKNOWN host key (a changed key is always "
-           "refused)\n"
-           "  --ssh-config FILE         ssh config to read instead of ~/.ssh/config ('none' for none)\n"
-           "  --kubeconfig PATH         kubeconfig (default: $KUBECONFIG, then ~/.kube/config)\n"
-           "  --context NAME            kubeconfig context\n"
-           "  --image IMG               debug pod image for --node/--service (default nicolaka/netshoot)\n"
-           "  --debug-namespace NS      namespace of the debug pod (default lbscope)\n"
-           "  --host-tcpdump            use the node's own tcpdump (chroot /host) in the debug pod\n";
+    t.add_option("--image", o.image, "debug pod image (default nicolaka/netshoot)")
+        ->type_name("IMG")
+        ->group("Debug pod");
+    t.add_option("--debug-namespace", o.debugNamespace, "namespace of the debug pod (default lbscope)")
+        ->type_name("NS")
+        ->group("Debug pod");
+    t.add_flag("--host-tcpdump", o.hostTcpdump, "use the node's own tcpdump (chroot /host) in the debug pod")
+        ->group("Debug pod");
 }
 
 namespace {

@@ -1,31 +1,30 @@
 #pragma once
-// Options shared by the lbscope-cli commands that reach clusters or nodes, and terminal progress.
-// --kubeconfig PATH  --context C  --ssh USER@HOST[:PORT]  --identity FILE  --known-hosts FILE
-// --jump USER@HOST[:PORT]  --accept-new-host-key  --ssh-config FILE
+// Options shared by the lbscope-cli commands that reach clusters or nodes (rows for their option
+// tables), the terminal's prompts and progress, and Ctrl+C.
 
 #include "core/capture/targetoptions.h"
 #include "core/common/canceltoken.h"
 #include "core/common/error.h"
 #include "core/common/progress.h"
 
-#include <cstddef>
+#include <CLI/CLI.hpp>
+
 #include <string>
-#include <vector>
 
 namespace lbs::cli {
 
 /// The common options are core's TargetOptions, with the terminal's prompts (setTerminalPrompts).
 using CommonOptions = capture::TargetOptions;
 
-/// If args[i] is one of the common options, stores it (and its value), advances i past it and
-/// returns true; returns false for any other argument; Error when its value is missing.
-Result<bool> takeCommonOption(const std::vector<std::string> &args, std::size_t &i, CommonOptions &options);
+/// Adds --kubeconfig and, unless `context` is null, --context to a command's option table.
+void addClusterOptions(CLI::App &table, std::string &kubeconfig, std::string *context);
 
-/// Value of the option at args[i] ("--out DIR" or "--out=DIR"); advances i. Error when missing.
-Result<std::string> optionValue(const std::vector<std::string> &args, std::size_t &i);
+/// Adds the options that reach a node over SSH: --ssh, --jump, --identity/-i, --known-hosts,
+/// --accept-new-host-key, --ssh-config.
+void addSshOptions(CLI::App &table, CommonOptions &options);
 
-/// Help text for the common SSH options (for command --help).
-const char *sshOptionsHelp();
+/// Adds the options of the debug pod a command may run on a node: --image, --debug-namespace, --host-tcpdump.
+void addDebugPodOptions(CLI::App &table, CommonOptions &options);
 
 /// The terminal's answers to the interactive questions: a key passphrase from LBSCOPE_SSH_PASSPHRASE,
 /// else asked on the terminal (no echo); an unknown host key asked as OpenSSH does (terminal only).

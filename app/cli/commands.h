@@ -1,6 +1,7 @@
 #pragma once
-// lbscope-cli subcommands. Each command parses its own arguments (argv after the command name),
-// prints to stdout/stderr and returns the process exit code (0 ok, 2 unusable input).
+// lbscope-cli subcommands. Each command declares its options in one CommandLine table and parses its
+// arguments (argv after the command name) with it, prints to stdout/stderr and returns the process exit
+// code (0 ok, 2 usage error or unusable input).
 // To add a command: declare it here, implement it in app/cli/<name>command.cpp, and add one line
 // to the table in main.cpp (inside #ifdef HAVE_LBSCOPE_CAPTURE for commands that need core/capture).
 

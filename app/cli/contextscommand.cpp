@@ -1,5 +1,6 @@
 // lbscope-cli contexts: the kubeconfig contexts, like `kubectl config get-contexts`.
 #ifdef HAVE_LBSCOPE_CAPTURE
+#include "commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 
@@ -13,34 +14,30 @@ namespace lbs::cli {
 
 int runContexts(const std::vector<std::string> &argv)
 {
-    auto args = kubecli::parse(argv, {}, {});
-    if (!args) {
-        std::fprintf(stderr, "lbscope-cli contexts: %s\n", args.error().toString().c_str());
-        return 2;
-    }
-    if (args->help) {
-        std::printf("usage: lbscope-cli contexts [--kubeconfig PATH] [--json]\n"
-                    "Lists the contexts of the kubeconfig (KUBECONFIG's files merged like kubectl, or "
-                    "--kubeconfig alone).\n");
-        return 0;
-    }
-    auto app = kubecli::ensureApp();
+    kubecli::Args args;
+    CommandLine cl("contexts", "usage: lbscope-cli contexts [--kubeconfig PATH] [--json]",
+        "Lists the contexts of the kubeconfig (KUBECONFIG's files merged like kubectl, or --kubeconfig "
+        "alone).");
+    kubecli::addOptions(cl.table(), args, false);
+    if (const auto code = cl.parse(argv))
+        return *code;
     auto cfg = kube::KubeConfigLoader::load(
-        kube::KubeConfigSource::fromEnvironment(QString::fromStdString(args->kubeconfig)));
+        kube::KubeConfigSource::fromEnvironment(QString::fromStdString(args.kubeconfig)));
     if (!cfg)
         return kubecli::fail("contexts", cfg.error());
     if (cfg->files.isEmpty())
         std::fprintf(
             stderr, "warning: no kubeconfig file found %s\n", cfg->describeFiles().toUtf8().constData());
-    if (args->json) {
+    if (args.json) {
         QJsonArray list;
         for (const kube::ContextInfo &c : cfg->contexts) {
-            const kube::ClusterInfo *cl = cfg->cluster(c.cluster);
+            const kube::ClusterInfo *cluster = cfg->cluster(c.cluster);
             list.append(QJsonObject {{QStringLiteral("name"), c.name},
                 {QStringLiteral("current"), c.name == cfg->currentContext},
                 {QStringLiteral("cluster"), c.cluster}, {QStringLiteral("user"), c.user},
                 {QStringLiteral("namespace"), c.nameSpace},
-                {QStringLiteral("server"), cl ? cl->server : QString()}, {QStringLiteral("file"), c.origin}});
+                {QStringLiteral("server"), cluster ? cluster->server : QString()},
+                {QStringLiteral("file"), c.origin}});
         }
         kubecli::printJson(QJsonObject {{QStringLiteral("current_context"), cfg->currentContext},
             {QStringLiteral("files"), QJsonArray::fromStringList(cfg->files)},

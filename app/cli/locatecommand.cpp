@@ -1,6 +1,7 @@
 // lbscope-cli locate: the node that holds a LoadBalancer service's VIP, and how that was decided.
 #ifdef HAVE_LBSCOPE_CAPTURE
 #include "clioptions.h"
+#include "commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 #include "locatetext.h"
@@ -13,44 +14,39 @@ namespace lbs::cli {
 
 int runLocate(const std::vector<std::string> &argv)
 {
-    auto args = kubecli::parse(
-        argv, {"--service", "--image", "--debug-namespace"}, {"--host-tcpdump", "--api-only"});
-    if (!args || (!args->help && kubecli::option(*args, "--service").empty())) {
-        std::fprintf(stderr, "lbscope-cli locate: %s\n",
-            args ? "--service NS/NAME is required (see --help)" : args.error().toString().c_str());
-        return 2;
-    }
-    if (args->help) {
-        std::printf(
-            "usage: lbscope-cli locate --service NS/NAME [--context C] [--kubeconfig PATH] [--json]\n"
-            "                          [--image IMG] [--debug-namespace NS] [--host-tcpdump] [--api-only]\n"
-            "Finds the node holding the VIP (IBM keepalived pods, kube-vip, MetalLB, else probing nodes);\n"
-            "`ip -j addr` runs in short-lived debug pods (deleted afterwards) unless --api-only.\n");
-        return 0;
-    }
-    auto app = kubecli::ensureApp();
-    auto client = kubecli::connect(*args);
+    kubecli::Args args;
+    capture::TargetOptions target;
+    std::string service;
+    bool apiOnly = false; // else probe pods run `ip -j addr` on the nodes
+    CommandLine cl("locate",
+        "usage: lbscope-cli locate --service NS/NAME [--context C] [--kubeconfig PATH] [--json]\n"
+        "                          [--image IMG] [--debug-namespace NS] [--host-tcpdump] [--api-only]",
+        "Finds the node holding the VIP (IBM keepalived pods, kube-vip, MetalLB, else probing nodes);\n"
+        "`ip -j addr` runs in short-lived debug pods (deleted afterwards) unless --api-only.");
+    CLI::App &t = cl.table();
+    t.add_option("--service", service, "the LoadBalancer service")->type_name("NS/NAME")->required();
+    t.add_flag("--api-only", apiOnly, "decide from the API alone: no probe debug pods");
+    kubecli::addOptions(t, args);
+    addDebugPodOptions(t, target);
+    if (const auto code = cl.parse(argv))
+        return *code;
+    auto client = kubecli::connect(args);
     if (!client)
         return kubecli::fail("locate", client.error());
-    capture::TargetOptions target;
-    target.image = kubecli::option(*args, "--image");
-    target.debugNamespace = kubecli::option(*args, "--debug-namespace");
-    target.hostTcpdump = kubecli::flag(*args, "--host-tcpdump");
-    const bool probe = !kubecli::flag(*args, "--api-only");
     // Ctrl+C (or SIGTERM) cancels the probing; the probe pods are deleted before exiting 130.
     CancelToken cancel;
     installInterruptHandlers(cancel, cancel);
-    auto result = capture::locateVip(**client, target, kubecli::option(*args, "--service"), probe, cancel,
+    auto result = capture::locateVip(**client, target, service, !apiOnly, cancel,
         [](const std::string &w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); });
     if (cancel.isCancelled()) {
         std::fprintf(stderr, "lbscope-cli locate: interrupted%s\n",
-            probe ? "; the probe debug pods were deleted" : "");
+            !apiOnly ? "; the probe debug pods were deleted" : "");
         return 130;
     }
     kubecli::printWarnings(**client);
     if (!result)
         return kubecli::fail("locate", result.error());
-    if (args->json)
+    if (args.json)
         kubecli::printJson(result->toJson());
     else
         std::fputs(locateText(*result).toUtf8().constData(), stdout);

@@ -1,5 +1,6 @@
 // lbscope-cli services: LoadBalancer services with VIP, ports and externalTrafficPolicy.
 #ifdef HAVE_LBSCOPE_CAPTURE
+#include "commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 
@@ -13,28 +14,24 @@ namespace lbs::cli {
 
 int runServices(const std::vector<std::string> &argv)
 {
-    auto args = kubecli::parse(argv, {"--namespace", "-n"}, {});
-    if (!args) {
-        std::fprintf(stderr, "lbscope-cli services: %s\n", args.error().toString().c_str());
-        return 2;
-    }
-    if (args->help) {
-        std::printf(
-            "usage: lbscope-cli services [--context C] [--kubeconfig PATH] [--namespace NS] [--json]\n"
-            "Lists LoadBalancer services (all namespaces unless --namespace) with VIP, ports and ETP.\n");
-        return 0;
-    }
-    auto app = kubecli::ensureApp();
-    auto client = kubecli::connect(*args);
+    kubecli::Args args;
+    std::string ns;
+    CommandLine cl("services",
+        "usage: lbscope-cli services [--context C] [--kubeconfig PATH] [--namespace NS] [--json]",
+        "Lists LoadBalancer services (all namespaces unless --namespace) with VIP, ports and ETP.");
+    cl.table().add_option("-n,--namespace", ns, "only this namespace")->type_name("NS");
+    kubecli::addOptions(cl.table(), args);
+    if (const auto code = cl.parse(argv))
+        return *code;
+    auto client = kubecli::connect(args);
     if (!client)
         return kubecli::fail("services", client.error());
     CancelToken cancel;
-    const std::string ns = kubecli::option(*args, "--namespace", kubecli::option(*args, "-n"));
     auto services = kube::listLoadBalancerServices(**client, QString::fromStdString(ns), cancel);
     kubecli::printWarnings(**client);
     if (!services)
         return kubecli::fail("services", services.error());
-    if (args->json) {
+    if (args.json) {
         QJsonArray list;
         for (const auto &s : *services)
             list.append(s.toJson());

@@ -1,0 +1,45 @@
+#pragma once
+// One lbscope-cli command's option table (CLI11) and the spelling rules every command shares:
+// `--opt value` and `--opt=value` alike, `--` ends the options, unknown options and stray arguments
+// refused, a repeated option keeps its last value, `-h/--help` prints the help generated from the
+// table. A usage error is one line on stderr, "lbscope-cli COMMAND: ...", and exit status 2; it comes
+// before the command connects to anything, because parse() runs before the command does any work.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lbs::cli {
+
+class CommandLine {
+public:
+    /// `command` is the name after lbscope-cli ("analyze"); `usage` is the synopsis that opens its
+    /// --help ("usage: lbscope-cli analyze FILE... [options]"), `description` what the command does.
+    CommandLine(std::string command, std::string usage, std::string description);
+
+    /// The table: add the command's options and positionals here, each with its help text.
+    CLI::App &table() { return m_app; }
+
+    /// Adds an option whose value `check` stores, or refuses by returning a message that names the
+    /// option, its value and what would be accepted (printed as the usage error).
+    CLI::Option *addChecked(const std::string &name, std::function<std::string(const std::string &)> check,
+        const std::string &help, const std::string &valueName);
+
+    /// Parses the arguments after the command name. Returns the exit status when the command ends
+    /// here (0 after --help, 2 after a usage error), nothing when it should run.
+    std::optional<int> parse(std::vector<std::string> args);
+
+    /// Prints "lbscope-cli COMMAND: message" (on one line) to stderr and returns 2, the exit status of
+    /// a usage error or unusable input.
+    int refuse(const std::string &message) const;
+
+private:
+    std::string see() const; ///< " (see lbscope-cli COMMAND --help)"
+    std::string m_command;
+    CLI::App m_app;
+};
+
+} // namespace lbs::cli
