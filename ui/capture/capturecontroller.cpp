@@ -1,5 +1,6 @@
 #include "ui/capture/capturecontroller.h"
-#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QMetaObject>
 #include <QPointer>
 #include <QThread>
@@ -171,6 +172,9 @@ void CaptureController::work(CaptureRequest request)
     const QString outDir = qs(request.outDir);
     auto finish = [&](CaptureState state) {
         const bool reattach = wf.outcome().canReattach;
+        // An aborted capture's files are gone from the node: nothing is left to re-attach to.
+        if (state == CaptureState::aborted && !reattach)
+            QFile::remove(QDir(outDir).filePath(QString::fromLatin1(kSessionStateName)));
         m_bridge->post(
             [state, outDir, reattach](CaptureController *c) { c->workerFinished(state, outDir, reattach); });
     };

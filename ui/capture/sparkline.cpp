@@ -35,7 +35,8 @@ void Sparkline::paintEvent(QPaintEvent *)
     if (m_values.size() < 2)
         return;
     const double top = std::max(1.0, *std::max_element(m_values.begin(), m_values.end()));
-    const double step = r.width() / double(m_capacity - 1);
+    // A short run fills the width it would take after 30 samples, not a sliver at the right edge.
+    const double step = r.width() / double(std::clamp(int(m_values.size()) - 1, 30, m_capacity - 1));
     const double x0 = r.right() - step * double(m_values.size() - 1);
     QPainterPath line;
     for (int i = 0; i < m_values.size(); ++i) {
