@@ -7,7 +7,7 @@ namespace lbs::ui {
 
 Sparkline::Sparkline(QWidget *parent) : QWidget(parent)
 {
-    setMinimumSize(120, 30);
+    setMinimumSize(200, 30);
 }
 
 void Sparkline::addValue(double value)
@@ -35,8 +35,8 @@ void Sparkline::paintEvent(QPaintEvent *)
     if (m_values.size() < 2)
         return;
     const double top = std::max(1.0, *std::max_element(m_values.begin(), m_values.end()));
-    // A short run fills the width it would take after 30 samples, not a sliver at the right edge.
-    const double step = r.width() / double(std::clamp(int(m_values.size()) - 1, 30, m_capacity - 1));
+    // The samples span the width (a short run too); once full, the oldest scroll out on the left.
+    const double step = r.width() / double(m_values.size() - 1);
     const double x0 = r.right() - step * double(m_values.size() - 1);
     QPainterPath line;
     for (int i = 0; i < m_values.size(); ++i) {
