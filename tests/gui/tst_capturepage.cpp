@@ -1,10 +1,12 @@
 // The capture page (ui/capture) over SSH to a local sshd with the real tcpdump on lo.
 #include "sshdfixture.h"
+#include "ui/app/mainwindow.h"
 #include "ui/capture/capturecontroller.h"
 #include "ui/capture/capturepage.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/capture/capturetabs.h"
 #include "ui/capture/sparkline.h"
+#include "ui/cluster/clusterview.h"
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -14,6 +16,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -217,6 +220,19 @@ private slots:
         QVERIFY2(again.state() == CaptureState::verified, qPrintable(again.log()->toPlainText()));
         QVERIFY(!tcpdumpRunsFor(name));
         QVERIFY(!CaptureTabs::unfinishedCaptures(m_work.path()).contains(outDir));
+    }
+
+    void workbenchOpensCapturePage()
+    {
+        MainWindow window;
+        ClusterView *cluster = window.showCluster();
+        emit cluster->captureRequested(QStringLiteral("node-1"), QStringLiteral("eth1"));
+        auto *tabs = window.findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        auto *page = qobject_cast<CapturePage *>(tabs->currentWidget());
+        QVERIFY(page);
+        QVERIFY(window.captures()->busyPages().isEmpty());
+        QVERIFY(window.captures()->confirmClose()); // nothing running: no question
     }
 
     void abortBeforeStart()
