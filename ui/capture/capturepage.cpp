@@ -152,6 +152,8 @@ CapturePage::CapturePage(QWidget *parent)
     connect(m_controller, &CaptureController::checksDone, this, [this](bool ok, const QString &why) {
         finishRunningCheck(ok ? pass : fail, why);
         m_checksOk = ok;
+        if (ok && m_state == CaptureState::checking)
+            m_stateLabel->setText(tr("Ready — the checks passed; Start runs tcpdump"));
         updateButtons();
         emit checksFinished(ok);
     });
