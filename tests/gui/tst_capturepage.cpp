@@ -7,6 +7,7 @@
 #include "ui/capture/capturetabs.h"
 #include "ui/capture/sparkline.h"
 #include "ui/cluster/clusterview.h"
+#include "ui/cluster/hostkeyprompt.h"
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -220,6 +221,35 @@ private slots:
         QVERIFY2(again.state() == CaptureState::verified, qPrintable(again.log()->toPlainText()));
         QVERIFY(!tcpdumpRunsFor(name));
         QVERIFY(!CaptureTabs::unfinishedCaptures(m_work.path()).contains(outDir));
+    }
+
+    void unknownHostKeyIsAsked_data()
+    {
+        QTest::addColumn<bool>("trust");
+        QTest::newRow("trusted") << true;
+        QTest::newRow("refused") << false;
+    }
+    void unknownHostKeyIsAsked()
+    {
+        QFETCH(bool, trust);
+        CapturePage page;
+        fill(page, QStringLiteral("hostkey-%1").arg(int(trust)), 0);
+        QTemporaryDir keys;
+        page.plan()->setSsh(QStringLiteral("%1@127.0.0.1:%2").arg(m_sshd.user()).arg(m_sshd.port()),
+            m_sshd.userKey(), keys.filePath(QStringLiteral("known_hosts")), QStringLiteral("none"));
+        auto *prompt = page.findChild<HostKeyPrompt *>();
+        QVERIFY(prompt);
+        prompt->setAutoAnswer(trust);
+        QSignalSpy checked(&page, &CapturePage::checksFinished);
+        QTest::mouseClick(page.checkButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 60000);
+        QVERIFY(!prompt->lastQuestion().isEmpty());
+        QCOMPARE(checked.at(0).at(0).toBool(), trust);
+        QCOMPARE(page.startButton()->isEnabled(), trust);
+        if (!trust)
+            QVERIFY(page.checks()->item(0)->text().startsWith(QStringLiteral("✗")));
+        page.abortCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.controller()->isRunning(), 30000);
     }
 
     void workbenchOpensCapturePage()

@@ -31,6 +31,8 @@ public:
     /// Leave tcpdump running; the capture directory keeps the record for a re-attach.
     void detach();
     bool isRunning() const { return m_running; }
+    /// The running workflow's abort token (any thread; null before begin()).
+    const CancelToken *abortToken() const { return m_workflow ? &m_workflow->abortToken() : nullptr; }
     /// Waits for the worker to end (after abort()/detach()); true when it did within the time.
     bool wait(int msecs);
 

@@ -2,6 +2,7 @@
 #include "ui/capture/capturecontroller.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/capture/sparkline.h"
+#include "ui/cluster/hostkeyprompt.h"
 #include <QDateTime>
 #include <QDir>
 #include <QGroupBox>
@@ -126,6 +127,7 @@ CapturePage::CapturePage(QWidget *parent)
     v->addWidget(m_logToggle);
     v->addWidget(m_log, 1);
 
+    m_hostKeys = new HostKeyPrompt(this);
     m_timer = new QTimer(this);
     m_timer->setInterval(250);
     connect(m_timer, &QTimer::timeout, this, &CapturePage::tick);
@@ -235,7 +237,8 @@ void CapturePage::runChecks()
     m_checksOk = false;
     m_stop->setText(tr("Stop"));
     m_label = m_plan->label();
-    const capture::CaptureRequest rq = m_plan->request();
+    capture::CaptureRequest rq = m_plan->request();
+    askAboutHostKeys(rq);
     m_outDir = QString::fromStdString(rq.outDir);
     appendLog(QStringLiteral("info"), tr("plan: %1 into %2").arg(m_plan->commandLine(), m_outDir));
     addCheck(tr("Connect to %1").arg(QString::fromStdString(rq.target.ssh.empty() ? rq.node : rq.target.ssh)),
@@ -250,6 +253,7 @@ void CapturePage::reattach(const QString &dir)
         return;
     capture::CaptureRequest rq = m_plan->request();
     rq.reattach = true;
+    askAboutHostKeys(rq);
     rq.outDir = dir.toStdString();
     m_outDir = dir;
     m_label = tr("re-attached: %1").arg(QDir(dir).dirName());
@@ -266,6 +270,18 @@ void CapturePage::startCapture()
     m_checksOk = false;
     m_controller->start();
     updateButtons();
+}
+
+void CapturePage::askAboutHostKeys(capture::CaptureRequest &request)
+{
+    // An unknown host key is asked about on the GUI thread; the worker waits, or gives up on Abort.
+    request.target.confirmNewHostKey
+        = [this](const std::string &host, const std::string &fp, const std::string &file) {
+              const CancelToken *abort = m_controller->abortToken();
+              return abort
+                  && m_hostKeys->askFromWorker(QString::fromStdString(host), QString::fromStdString(fp),
+                      QString::fromStdString(file), *abort);
+          };
 }
 
 void CapturePage::stopCapture()

@@ -3,7 +3,7 @@
 // green or red with the reason), Start, the live capture (state, time on the Stop button, packets,
 // bytes, kernel drops, ring files, a rate sparkline), the download with one bar per file and a mark
 // when its sha256 matches, and "Open in viewer". The workflow runs in a CaptureController.
-#include "core/capture/capturestate.h"
+#include "core/capture/captureworkflow.h"
 #include "ui/cluster/capturetarget.h"
 #include <QElapsedTimer>
 #include <QHash>
@@ -22,6 +22,7 @@ namespace lbs::ui {
 
 class CaptureController;
 class CapturePlanForm;
+class HostKeyPrompt;
 class Sparkline;
 
 class CapturePage : public QWidget {
@@ -71,6 +72,7 @@ private:
     QTreeWidgetItem *fileRow(const QString &name);
     void updateButtons();
     void tick();
+    void askAboutHostKeys(capture::CaptureRequest &request);
 
     CaptureController *m_controller;
     CapturePlanForm *m_plan;
@@ -82,6 +84,7 @@ private:
     QToolButton *m_logToggle;
     QPlainTextEdit *m_log;
     QTimer *m_timer;
+    HostKeyPrompt *m_hostKeys;
     QElapsedTimer m_elapsed;
     capture::CaptureState m_state = capture::CaptureState::idle;
     bool m_checksOk = false;
