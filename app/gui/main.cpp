@@ -1,6 +1,7 @@
 // lbscope GUI entry point: command line, application identity, main window. Wiring only.
 #include "ui/app/loadreporter.h"
 #include "ui/app/mainwindow.h"
+#include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/cluster/hostkeyprompt.h"
 #include "ui/cluster/loginshellsetup.h"
@@ -13,6 +14,7 @@
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTimer>
 
 #include <string_view>
 
@@ -151,6 +153,9 @@ int main(int argc, char *argv[])
     }
     window.show();
     window.openPaths(files);
+    // An interactive start offers to re-attach a capture left running (not in scripted runs).
+    if (!parser.isSet(exitAfterLoad) && !parser.isSet(readyFile))
+        QTimer::singleShot(0, window.captures(), &lbs::ui::CaptureTabs::offerReattach);
     if (parser.isSet(tab) || parser.isSet(selectFlow))
         window.showOnLoad(
             parser.value(tab), parser.isSet(selectFlow) ? parser.value(selectFlow).toInt() : -1);

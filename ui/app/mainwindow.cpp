@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "ui/capture/capturepage.h"
+#include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/models/packettablemodel.h"
 #include "ui/plots/plotview.h"
@@ -61,7 +63,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack->addWidget(welcome);
     m_stack->addWidget(m_tabs);
     setCentralWidget(m_stack);
+    m_captures = new CaptureTabs(this, m_tabs);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
+        if (auto *page = qobject_cast<CapturePage *>(m_tabs->widget(i))) {
+            if (page->isBusy()) // a running capture is stopped or aborted on its page first
+                return statusBar()->showMessage(
+                    tr("Stop or abort the capture before closing its page."), 5000);
+            m_tabs->removeTab(i);
+            return page->deleteLater();
+        }
         auto *view = qobject_cast<CaptureView *>(m_tabs->widget(i));
         saveLayout(view);
         m_tabs->removeTab(i);
@@ -89,8 +99,11 @@ MainWindow::~MainWindow() = default;
 
 ClusterView *MainWindow::showCluster()
 {
-    if (!m_cluster)
+    if (!m_cluster) {
         m_cluster = new ClusterView(this); // kept when its tab is closed: the connection survives
+        connect(m_cluster, &ClusterView::captureRequested, this,
+            [this] { m_captures->openPage(m_cluster->currentTarget()); });
+    }
     int i = m_tabs->indexOf(m_cluster);
     if (i < 0)
         i = m_tabs->insertTab(0, m_cluster, tr("Cluster"));
@@ -370,6 +383,8 @@ void MainWindow::restoreLayout(CaptureView *view) const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_captures->confirmClose())
+        return event->ignore();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

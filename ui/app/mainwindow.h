@@ -12,6 +12,7 @@ class QTabWidget;
 
 namespace lbs::ui {
 
+class CaptureTabs;
 class CaptureView;
 class ClusterView;
 
@@ -33,6 +34,8 @@ public:
     void showOnLoad(const QString &tab, int flowId);
     /// Shows the cluster workbench tab (created on first use) and returns it.
     ClusterView *showCluster();
+    /// The capture pages (capture requests from the workbench, quitting during a capture, re-attach).
+    CaptureTabs *captures() const { return m_captures; }
     /// Path of the wireshark executable, empty when it is not on PATH.
     static QString wiresharkPath();
 
@@ -73,6 +76,7 @@ private:
     QAction *m_wireshark;
     QActionGroup *m_timeFormat;
     ClusterView *m_cluster = nullptr;
+    CaptureTabs *m_captures = nullptr;
 };
 
 } // namespace lbs::ui

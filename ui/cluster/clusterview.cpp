@@ -54,6 +54,8 @@ ClusterView::ClusterView(QWidget *parent)
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *sshButton = new QPushButton(tr("SSH to Node…"));
+    auto *captureButton = new QPushButton(tr("Capture…"));
+    captureButton->setToolTip(tr("Open a capture page for the selected interface"));
     auto *reload = new QPushButton(tr("Reload kubeconfig"));
     auto *top = new QHBoxLayout;
     top->addWidget(m_state, 1);
@@ -61,6 +63,7 @@ ClusterView::ClusterView(QWidget *parent)
     top->addWidget(m_connect);
     top->addWidget(m_cancel);
     top->addWidget(sshButton);
+    top->addWidget(captureButton);
 
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
@@ -105,6 +108,12 @@ ClusterView::ClusterView(QWidget *parent)
     connect(m_connect, &QPushButton::clicked, this, &ClusterView::connectSelected);
     connect(m_cancel, &QPushButton::clicked, m_session, &ClusterSession::cancelConnect);
     connect(sshButton, &QPushButton::clicked, this, &ClusterView::openSshDialog);
+    connect(captureButton, &QPushButton::clicked, this, [this] {
+        if (!m_target.isValid())
+            return m_topology->setStatus(
+                tr("Click an interface on the picture first: it becomes the capture target."));
+        emit captureRequested(m_target.node, m_target.iface);
+    });
     connect(m_contextTree, &QTreeView::doubleClicked, this, &ClusterView::connectSelected);
     connect(m_filter, &QLineEdit::textChanged, m_serviceProxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_serviceTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,

@@ -1,0 +1,250 @@
+#include "ui/capture/captureplanform.h"
+#include "core/pcap/bpffilter.h"
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QStandardPaths>
+
+namespace lbs::ui {
+
+namespace {
+QString quoted(const std::string &arg)
+{
+    const QString a = QString::fromStdString(arg);
+    if (!a.isEmpty() && !a.contains(QLatin1Char(' ')) && !a.contains(QLatin1Char('\'')))
+        return a;
+    QString q = a;
+    q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+} // namespace
+
+CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
+{
+    auto *form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    m_transport = new QComboBox(this);
+    m_transport->addItem(tr("Debug pod on the node"));
+    m_transport->addItem(tr("SSH to the node"));
+    m_ssh = new QLineEdit(this);
+    m_ssh->setPlaceholderText(tr("user@host[:port]"));
+    m_identity = new QLineEdit(this);
+    m_identity->setPlaceholderText(tr("agent or ~/.ssh/id_*"));
+    m_knownHosts = new QLineEdit(this);
+    m_knownHosts->setPlaceholderText(tr("~/.ssh/known_hosts"));
+    m_node = new QLineEdit(this);
+    m_iface = new QLineEdit(this);
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("BPF, e.g. host 10.0.0.10 and tcp port 80 (empty: everything)"));
+    m_filterStatus = new QLabel(this);
+    m_filterStatus->setWordWrap(true);
+    m_ringSize = new QSpinBox(this);
+    m_ringSize->setRange(1, 100000);
+    m_ringSize->setSuffix(tr(" MB"));
+    m_ringSize->setValue(100);
+    m_ringCount = new QSpinBox(this);
+    m_ringCount->setRange(1, 1000);
+    m_ringCount->setPrefix(QStringLiteral("× "));
+    m_ringCount->setSuffix(tr(" files"));
+    m_ringCount->setValue(5);
+    m_snaplen = new QSpinBox(this);
+    m_snaplen->setRange(64, 262144);
+    m_snaplen->setValue(262144);
+    m_snaplen->setSuffix(tr(" bytes"));
+    m_duration = new QDoubleSpinBox(this);
+    m_duration->setRange(0, 7 * 24 * 3600);
+    m_duration->setDecimals(0);
+    m_duration->setSuffix(tr(" s"));
+    m_duration->setSpecialValueText(tr("until stopped"));
+    m_outDir = new QLineEdit(defaultOutDir(), this);
+    m_command = new QLabel(this);
+    m_command->setWordWrap(true);
+    m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_command->setStyleSheet(QStringLiteral("font-family: monospace;"));
+
+    auto *ring = new QHBoxLayout;
+    ring->addWidget(m_ringSize);
+    ring->addWidget(m_ringCount);
+    ring->addStretch();
+    form->addRow(tr("Transport:"), m_transport);
+    form->addRow(tr("SSH:"), m_ssh);
+    form->addRow(tr("Key:"), m_identity);
+    form->addRow(tr("Known hosts:"), m_knownHosts);
+    form->addRow(tr("Node:"), m_node);
+    form->addRow(tr("Interface:"), m_iface);
+    form->addRow(tr("Filter:"), m_filter);
+    form->addRow(QString(), m_filterStatus);
+    form->addRow(tr("Ring:"), ring);
+    form->addRow(tr("Snaplen:"), m_snaplen);
+    form->addRow(tr("Duration:"), m_duration);
+    form->addRow(tr("Save to:"), m_outDir);
+    form->addRow(tr("Command:"), m_command);
+
+    const auto onChange = [this] { validate(); };
+    for (QLineEdit *e : {m_ssh, m_identity, m_knownHosts, m_node, m_iface, m_filter, m_outDir})
+        connect(e, &QLineEdit::textChanged, this, onChange);
+    for (QSpinBox *s : {m_ringSize, m_ringCount, m_snaplen})
+        connect(s, &QSpinBox::valueChanged, this, onChange);
+    connect(m_duration, &QDoubleSpinBox::valueChanged, this, onChange);
+    connect(m_transport, &QComboBox::currentIndexChanged, this, [this](int i) {
+        for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_identity),
+                 static_cast<QWidget *>(m_knownHosts)})
+            w->setEnabled(i == 1);
+        validate();
+    });
+    m_transport->setCurrentIndex(1);
+    m_transport->setCurrentIndex(0);
+}
+
+QString CapturePlanForm::defaultOutDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+        + QStringLiteral("/captures/")
+        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+}
+
+void CapturePlanForm::setTarget(const CaptureTarget &target)
+{
+    m_target = target;
+    m_node->setText(target.node);
+    m_iface->setText(target.iface);
+    if (!target.vip.isEmpty() && m_filter->text().isEmpty())
+        m_filter->setText(QStringLiteral("host ") + target.vip);
+}
+
+void CapturePlanForm::setSsh(
+    const QString &ssh, const QString &identity, const QString &knownHosts, const QString &sshConfig)
+{
+    m_ssh->setText(ssh);
+    m_identity->setText(identity);
+    m_knownHosts->setText(knownHosts);
+    m_sshConfig = sshConfig;
+    m_transport->setCurrentIndex(ssh.isEmpty() ? 0 : 1);
+}
+
+void CapturePlanForm::setIface(const QString &iface)
+{
+    m_iface->setText(iface);
+}
+void CapturePlanForm::setFilter(const QString &filter)
+{
+    m_filter->setText(filter);
+}
+void CapturePlanForm::setDuration(double seconds)
+{
+    m_duration->setValue(seconds);
+}
+void CapturePlanForm::setRing(int sizeMb, int count)
+{
+    m_ringSize->setValue(sizeMb);
+    m_ringCount->setValue(count);
+}
+void CapturePlanForm::setRemoteDir(const QString &dir)
+{
+    m_remoteDir = dir;
+    validate();
+}
+void CapturePlanForm::setOutDir(const QString &dir)
+{
+    m_outDir->setText(dir);
+}
+QString CapturePlanForm::outDir() const
+{
+    return m_outDir->text();
+}
+
+bool CapturePlanForm::isValid() const
+{
+    return m_filterError.isEmpty() && capture::isValidInterfaceName(m_iface->text().toStdString())
+        && !m_outDir->text().isEmpty();
+}
+
+capture::CapturePlan CapturePlanForm::plan() const
+{
+    capture::CapturePlan p;
+    p.iface = m_iface->text().trimmed().toStdString();
+    p.filter = m_filter->text().trimmed().toStdString();
+    p.snaplen = m_snaplen->value();
+    p.ringSizeMb = m_ringSize->value();
+    p.ringCount = m_ringCount->value();
+    p.durationSec = m_duration->value();
+    p.remoteDir = m_remoteDir.toStdString();
+    p.name = "lbscope-" + (m_node->text().isEmpty() ? std::string("node") : m_node->text().toStdString())
+        + "-TIME.pcap";
+    p.context = m_target.context.toStdString();
+    if (!m_target.service.isEmpty())
+        p.service = QString(m_target.nameSpace + QLatin1Char('/') + m_target.service).toStdString();
+    p.vip = m_target.vip.toStdString();
+    return p;
+}
+
+QString CapturePlanForm::commandLine() const
+{
+    QStringList parts;
+    for (const std::string &a : capture::tcpdumpArgv(plan()))
+        parts << quoted(a);
+    return parts.join(QLatin1Char(' '));
+}
+
+capture::CaptureRequest CapturePlanForm::request() const
+{
+    capture::CaptureRequest rq;
+    rq.plan = plan();
+    rq.plan.name.clear(); // chosen by the workflow from the node and the time
+    rq.target.context = m_target.context.toStdString();
+    if (m_transport->currentIndex() == 1) {
+        rq.target.ssh = m_ssh->text().trimmed().toStdString();
+        rq.target.identity = m_identity->text().trimmed().toStdString();
+        rq.target.knownHosts = m_knownHosts->text().trimmed().toStdString();
+        rq.target.sshConfig = m_sshConfig.toStdString();
+    } else {
+        rq.node = m_node->text().trimmed().toStdString();
+    }
+    rq.outDir = m_outDir->text().toStdString();
+    return rq;
+}
+
+QString CapturePlanForm::label() const
+{
+    QString s = m_iface->text() + QStringLiteral(" on ")
+        + (m_node->text().isEmpty() ? m_ssh->text() : m_node->text());
+    if (!m_target.vip.isEmpty())
+        s += QStringLiteral(" (") + m_target.vip + QLatin1Char(')');
+    if (!m_filter->text().trimmed().isEmpty())
+        s += QStringLiteral(" · ") + m_filter->text().trimmed();
+    return s;
+}
+
+void CapturePlanForm::validate()
+{
+    m_filterError.clear();
+    const std::string filter = m_filter->text().trimmed().toStdString();
+    if (!filter.empty()) {
+        // lo and ethernet devices capture as DLT_EN10MB (1); "any" as Linux cooked (113).
+        const int linktype = m_iface->text() == QStringLiteral("any") ? 113 : 1;
+        auto compiled = pcap::BpfFilter::compile(filter, {linktype}, uint32_t(m_snaplen->value()));
+        if (!compiled)
+            m_filterError = QString::fromStdString(compiled.error().toString());
+    }
+    if (m_filterError.isEmpty()) {
+        m_filter->setStyleSheet(QString());
+        m_filterStatus->setStyleSheet(QStringLiteral("color: #2e7d32;"));
+        m_filterStatus->setText(
+            filter.empty() ? tr("No filter: every packet on the interface.") : tr("Filter compiles."));
+    } else {
+        m_filter->setStyleSheet(
+            QStringLiteral("QLineEdit { border: 1px solid #c62828; background: #fdecea; }"));
+        m_filterStatus->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_filterStatus->setText(m_filterError);
+    }
+    m_command->setText(commandLine());
+    emit changed();
+}
+
+} // namespace lbs::ui
