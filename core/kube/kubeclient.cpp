@@ -287,11 +287,11 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         r.body = reply->readAll();
         if (traceEnabled("http"))
             trace("http",
+                // One arg() call: the query's %-escapes must not be taken for placeholders.
                 QStringLiteral("%1%2 -> %3 (%4 bytes, %5 ms)")
-                    .arg(what, query.isEmpty() ? QString() : QLatin1Char('?') + query.toString())
-                    .arg(r.status)
-                    .arg(r.body.size())
-                    .arg(took.elapsed())
+                    .arg(what, query.isEmpty() ? QString() : QLatin1Char('?') + query.toString(),
+                        QString::number(r.status), QString::number(r.body.size()),
+                        QString::number(took.elapsed()))
                     .toStdString());
         if (r.status == 401 && attempt == 0 && m_auth->refreshAfterUnauthorized())
             continue;
@@ -366,9 +366,18 @@ Result<QJsonArray> KubeClient::list(
         const QJsonObject meta = r->value(QStringLiteral("metadata")).toObject();
         if (resourceVersion)
             *resourceVersion = meta.value(QStringLiteral("resourceVersion")).toString();
-        cont = meta.value(QStringLiteral("continue")).toString();
-        if (cont.isEmpty())
+        const QString next = meta.value(QStringLiteral("continue")).toString();
+        if (next.isEmpty())
             return items;
+        // A server that hands back the token it was given would be listed until the page limit.
+        if (next == cont)
+            return Error {QStringLiteral("listing %1: the API server answered page %2 with the same continue "
+                                         "token it was asked for; stopped instead of asking again")
+                              .arg(path)
+                              .arg(page + 1)
+                              .toStdString(),
+                {}, {}, ErrorKind::Unavailable};
+        cont = next;
     }
     return Error {QStringLiteral("listing %1 did not end after 10000 pages").arg(path).toStdString(), {}, {}};
 }

@@ -1,8 +1,6 @@
-// libFuzzer entry point over the capture engine: the input is written to a memfd and opened by
-// path like any capture (libpcap reader -> decoder -> flows/TCP/HTTP analysis -> JSON report ->
-// per-packet re-read, decode and Info text). The same bytes are also fed straight to the
-// decoder for every supported link type. Built as a fuzzer (clang, LBSCOPE_FUZZ) and as a
-// plain replay program run over the seed and crash files by ctest.
+// Fuzz target "capture": the input is written to a memfd and opened by path like any capture
+// (libpcap reader -> decoder -> flows/TCP/HTTP analysis -> JSON report -> per-packet re-read,
+// decode and Info text).
 
 #include "core/analysis/analyzer.h"
 #include "core/analysis/jsonreport.h"
@@ -10,8 +8,7 @@
 #include "core/pcap/decodedpacket.h"
 #include "core/pcap/packetreader.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
+#include "memfile.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -19,18 +16,6 @@
 #include <vector>
 
 namespace {
-
-/// Feeds @p data to decodePacket as a frame of each link type lbscope reads.
-void decodeRaw(const uint8_t *data, size_t size)
-{
-    static const int linktypes[] = {0, 1, 12, 14, 101, 108, 113, 228, 229, 276};
-    const auto len = static_cast<uint32_t>(size > 65535 ? 65535 : size);
-    for (int lt : linktypes) {
-        lbs::pcap::DecodedPacket d;
-        if (lbs::pcap::decodePacket(lt, data, len, len + 4, d))
-            (void)lbs::analysis::packetInfoText(d);
-    }
-}
 
 void analyseFile(const std::string &path)
 {
@@ -67,19 +52,8 @@ void analyseFile(const std::string &path)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    decodeRaw(data, size);
-    const int fd = memfd_create("lbscope-fuzz.pcap", MFD_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    size_t done = 0;
-    while (done < size) {
-        const ssize_t n = write(fd, data + done, size - done);
-        if (n <= 0)
-            break;
-        done += static_cast<size_t>(n);
-    }
-    if (done == size)
-        analyseFile("/proc/self/fd/" + std::to_string(fd));
-    close(fd);
+    const lbs::fuzz::MemFile file(data, size);
+    if (file.ok())
+        analyseFile(file.path());
     return 0;
 }

@@ -1,6 +1,7 @@
 // REST client against in-test HTTP(S) servers: error mapping (401/403/404/409/5xx, refused, TLS),
 // auth selection (cert RSA/EC, token, tokenFile re-read, basic, impersonation), TLS options
 // (CA, insecure-skip-tls-verify warning, tls-server-name), path prefix, paging and watch with 410.
+#include "core/common/trace.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubeconfigloader.h"
 #include "fakeapiserver.h"
@@ -12,9 +13,13 @@
 #include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
 #include <QTimer>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <memory>
 
 using namespace lbs::kube;
@@ -505,6 +510,52 @@ private slots:
         QCOMPARE(rv, u"77"_s);
         QCOMPARE(server.requests.at(0).query(u"limit"_s), u"500"_s);
         QCOMPARE(server.requests.at(0).query(u"labelSelector"_s), u"app.kubernetes.io/managed-by=lbscope"_s);
+    }
+
+    void listStopsOnARepeatedContinueToken()
+    {
+        // A server that answers every page with the token it was given: two requests, then a clear
+        // error instead of 10,000 pages.
+        FakeApiServer server([](const FakeRequest &) {
+            return FakeResponse::json(200, R"({"metadata":{"continue":"same"},"items":[{"n":1}]})");
+        });
+        auto client = KubeClient::create(context(server.url()));
+        QVERIFY(client.ok());
+        lbs::CancelToken cancel;
+        auto items = (*client)->list(u"/api/v1/pods"_s, cancel);
+        QVERIFY(!items.ok());
+        QCOMPARE(items.error().kind, lbs::ErrorKind::Unavailable);
+        QVERIFY2(QString::fromStdString(items.error().message).contains(u"same continue token"_s),
+            items.error().message.c_str());
+        QCOMPARE(server.requests.size(), 2);
+    }
+
+    void traceShowsTheQueryAsSent()
+    {
+        // ctest runs this binary with LBSCOPE_TRACE=http. The trace line of a request whose query holds
+        // %-escapes shows them as sent, with the status, size and time in their places.
+        QVERIFY2(lbs::traceEnabled("http"), "run with LBSCOPE_TRACE=http (ctest sets it)");
+        FakeApiServer server([](const FakeRequest &) { return FakeResponse::json(200, R"({"items":[]})"); });
+        auto client = KubeClient::create(context(server.url()));
+        QVERIFY(client.ok());
+        QTemporaryFile log;
+        QVERIFY(log.open());
+        std::fflush(stderr);
+        const int saved = dup(2);
+        dup2(log.handle(), 2);
+        lbs::CancelToken cancel;
+        QUrlQuery q;
+        addQueryValue(q, u"labelSelector"_s, u"kubernetes.io/service-name=web"_s);
+        const bool ok = (*client)->list(u"/api/v1/pods"_s, cancel, q).ok();
+        std::fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        QVERIFY(ok);
+        log.seek(0);
+        const QString text = QString::fromUtf8(log.readAll());
+        QVERIFY2(
+            text.contains(u"labelSelector=kubernetes.io%2Fservice-name%3Dweb&limit=500 -> 200 (12 bytes, "_s),
+            qPrintable(text));
     }
 
     void watchResumesAndRelists()
