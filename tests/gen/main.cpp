@@ -1,6 +1,7 @@
 // lbscope-gen: command-line front end of lbscope_gen (see generator.h).
 
 #include "generator.h"
+#include "robustnesscorpus.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -16,6 +17,16 @@ int main(int argc, char **argv)
             std::fputs(lbs::gen::usage(), stdout);
             return 0;
         }
+    if (args.size() == 2 && args[0] == "--robustness-corpus") {
+        const auto names = lbs::gen::writeRobustnessCorpus(args[1]);
+        if (!names) {
+            std::fprintf(stderr, "lbscope-gen: %s\n", names.error().toString().c_str());
+            return 1;
+        }
+        std::fprintf(
+            stderr, "lbscope-gen: %zu robustness corpus files in %s\n", names->size(), args[1].c_str());
+        return 0;
+    }
     lbs::gen::Options options;
     std::string truthPath;
     if (const lbs::Status st = lbs::gen::parseArguments(args, options, truthPath); !st) {

@@ -62,6 +62,7 @@ std::optional<FaultKind> parseFaultName(const std::string &name)
 const char *usage()
 {
     return "usage: lbscope-gen -w FILE [options]\n"
+           "       lbscope-gen --robustness-corpus DIR   (writes the corpus of tests/data/robustness)\n"
            "Writes a deterministic synthetic capture of HTTP traffic through a load balancer VIP\n"
            "(clients 198.51.100.0/24, 203.0.113.0/24 -> VIP 203.0.113.10:80 -> pods 192.0.2.11+:8080).\n"
            "  -w FILE               output file (the -w name of tcpdump; rotated files get suffixes)\n"

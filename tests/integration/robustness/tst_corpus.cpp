@@ -1,7 +1,9 @@
-// Corpus robustness: the engine (in process) and lbscope-cli (as a process, in parallel) read
-// every corpus file and deliberately corrupted generated captures. Each input must be analysed
-// (exit 0) or refused with exit 2 and a one-line reason; never a crash, a hang (per-file time
-// bound), or an AddressSanitizer/UBSan report.
+// Corpus robustness: the engine (in process) and lbscope-cli (as a process, in parallel) read the
+// project's own robustness corpus (tests/data/robustness: every link type and container, header
+// fields out of range, cuts at every structure boundary), the capture fuzz target's seeds and
+// crashes, deliberately corrupted generated captures and, when it is there, the shared corpus
+// (../shared/corpus). Each input must be analysed (exit 0) or refused with exit 2 and a one-line
+// reason; never a crash, a hang (per-file time bound), or an AddressSanitizer/UBSan report.
 
 #include "core/analysis/analyzer.h"
 #include "core/analysis/jsonreport.h"
@@ -10,6 +12,7 @@
 #include "core/pcap/packetreader.h"
 #include "generator.h"
 #include "prng.h"
+#include "robustnesscorpus.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -29,12 +32,18 @@ QString corpusDir()
     return QStringLiteral(LBSCOPE_CORPUS_DIR "/tcpdump-tests");
 }
 
-QStringList corpusFiles()
+QString ownCorpusDir()
 {
-    QDir d(corpusDir());
+    return QStringLiteral(LBSCOPE_TEST_DATA "/robustness");
+}
+
+QStringList filesIn(const QString &dir)
+{
+    QDir d(dir);
     QStringList out;
     for (const QString &n : d.entryList(QDir::Files, QDir::Name))
-        out << d.filePath(n);
+        if (!n.endsWith(QLatin1String(".md")))
+            out << d.filePath(n);
     return out;
 }
 
@@ -199,15 +208,85 @@ class TestCorpus : public QObject {
 private slots:
     void initTestCase()
     {
-        if (!QDir(corpusDir()).exists())
-            QSKIP(
-                qPrintable(QStringLiteral("corpus folder %1 is missing (LBSCOPE_CORPUS_DIR, ../shared/corpus "
-                                          "relative to the project)")
-                               .arg(corpusDir())));
-        m_files = corpusFiles();
-        QVERIFY2(m_files.size() > 100, "the corpus folder holds fewer than 100 files");
+        m_files = filesIn(ownCorpusDir());
+        QVERIFY2(m_files.size() > 150,
+            qPrintable(
+                QStringLiteral("the project's own corpus %1 holds %2 files (regenerate it: lbscope-gen "
+                               "--robustness-corpus %1)")
+                    .arg(ownCorpusDir())
+                    .arg(m_files.size())));
+        m_files += filesIn(QStringLiteral(LBSCOPE_FUZZ_DIR "/seeds/capture"));
+        m_files += filesIn(QStringLiteral(LBSCOPE_FUZZ_DIR "/crashes/capture"));
         QVERIFY(m_tmp.isValid());
         m_files += corruptedCaptures(m_tmp.path());
+        if (QDir(corpusDir()).exists()) {
+            const QStringList shared = filesIn(corpusDir());
+            QVERIFY2(shared.size() > 100, "the shared corpus folder holds fewer than 100 files");
+            m_files += shared;
+        } else {
+            qInfo("the shared corpus %s is not there: only the project's own %lld inputs are read",
+                qPrintable(corpusDir()), qlonglong(m_files.size()));
+        }
+    }
+
+    void ownCorpusIsCurrent()
+    {
+        // tests/data/robustness is exactly what the generator writes today.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto names = lbs::gen::writeRobustnessCorpus(dir.path().toStdString());
+        QVERIFY2(names.ok(), names.ok() ? "" : names.error().toString().c_str());
+        QStringList stale;
+        for (const std::string &n : names.value()) {
+            QFile made(dir.filePath(QString::fromStdString(n)));
+            QFile kept(ownCorpusDir() + QLatin1Char('/') + QString::fromStdString(n));
+            if (!made.open(QIODevice::ReadOnly) || !kept.open(QIODevice::ReadOnly)
+                || made.readAll() != kept.readAll())
+                stale << QString::fromStdString(n);
+        }
+        QVERIFY2(stale.isEmpty(),
+            qPrintable(QStringLiteral("%1 file(s) differ from the generator's, e.g. %2; regenerate with "
+                                      "lbscope-gen --robustness-corpus %3")
+                           .arg(stale.size())
+                           .arg(stale.value(0), ownCorpusDir())));
+        QCOMPARE(qsizetype(names->size()), filesIn(ownCorpusDir()).size());
+    }
+
+    void everyLinkTypeAndContainerReads_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("packets");
+        QTest::addColumn<int>("flows");
+        for (const char *link :
+            {"null", "ethernet", "raw12", "raw14", "raw", "loop", "sll", "ipv4", "ipv6", "sll2"}) {
+            const bool oneFamily = qstrcmp(link, "ipv4") == 0 || qstrcmp(link, "ipv6") == 0;
+            for (const char *container : {"-le-us.pcap", "-be-ns.pcap", "-le.pcapng", "-be.pcapng"}) {
+                const QString name = QLatin1String(link) + QLatin1String(container);
+                QTest::newRow(qPrintable(name)) << name << (oneFamily ? 8 : 16) << (oneFamily ? 1 : 2);
+            }
+        }
+    }
+
+    void everyLinkTypeAndContainerReads()
+    {
+        // The valid files of the corpus: one HTTP exchange over IPv4 and one over IPv6 (one of them
+        // for the IPv4-only and IPv6-only link types), each read whole with its request answered.
+        QFETCH(QString, file);
+        QFETCH(int, packets);
+        QFETCH(int, flows);
+        const QString path = ownCorpusDir() + QLatin1Char('/') + file;
+        auto set = lbs::pcap::CaptureSet::open({path.toStdString()});
+        QVERIFY2(set.ok(), set.ok() ? "" : set.error().toString().c_str());
+        lbs::analysis::Analyzer analyzer;
+        auto result = analyzer.run(set.value());
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().toString().c_str());
+        QCOMPARE(qsizetype(result->packetIndex.size()), qsizetype(packets));
+        QCOMPARE(qsizetype(result->flows.size()), qsizetype(flows));
+        for (const auto &f : result->flows) {
+            QVERIFY(f.handshakeRttNs.has_value());
+            QCOMPARE(qsizetype(f.requests.size()), qsizetype(1));
+            QCOMPARE(f.requests.front().status.value_or(0), 200);
+        }
     }
 
     void libraryNeverCrashes()
