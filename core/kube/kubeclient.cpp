@@ -15,6 +15,19 @@
 namespace lbs::kube {
 namespace {
 
+/// The largest answer read from the API server. A page of 500 pods is a few MB; anything past this
+/// is not an answer lbscope can use, and reading it would only hold memory.
+constexpr qint64 kMaxAnswerBytes = qint64(64) << 20;
+
+/// A header value for a message: printable ASCII only, at most 200 characters.
+QString printable(const QByteArray &value)
+{
+    QString out;
+    for (const char c : value.left(200))
+        out += (c >= 0x20 && c < 0x7f) ? QLatin1Char(c) : QLatin1Char('?');
+    return out;
+}
+
 Error clientError(const ResolvedContext &c, const QString &message, const QString &hint)
 {
     return Error {message.toStdString(), c.cluster.origin.toStdString(), hint.toStdString()};
@@ -257,6 +270,8 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
             req.setRawHeader(h.first, h.second);
         req.setRawHeader("Accept", "application/json");
         req.setRawHeader("User-Agent", "lbscope/0.1");
+        // Never follow a redirect: Qt would resend the credentials to wherever it points.
+        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
         if (m_context.cluster.disableCompression)
             req.setRawHeader("Accept-Encoding", "identity");
         if (!contentType.isEmpty())
@@ -267,6 +282,16 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         QList<QSslError> sslErrors;
         QObject::connect(reply, &QNetworkReply::sslErrors, reply,
             [&sslErrors](const QList<QSslError> &errors) { sslErrors = errors; });
+        // An answer larger than any API object lbscope reads is cut off as soon as it says so or grows past
+        // it.
+        bool tooLarge = false;
+        QObject::connect(
+            reply, &QNetworkReply::downloadProgress, reply, [&tooLarge, reply](qint64 got, qint64 total) {
+                if (!tooLarge && (got > kMaxAnswerBytes || total > kMaxAnswerBytes)) {
+                    tooLarge = true;
+                    reply->abort();
+                }
+            });
         const WaitOutcome w = waitForReply(reply, cancel, m_timeoutMs);
         std::unique_ptr<QNetworkReply, void (*)(QNetworkReply *)> guard(
             reply, [](QNetworkReply *r) { r->deleteLater(); });
@@ -275,7 +300,24 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
                 QStringLiteral("%1 cancelled").arg(what).toStdString(), {}, {}, ErrorKind::Cancelled};
         if (w == WaitOutcome::TimedOut)
             return mapNetworkError(QNetworkReply::TimeoutError, {}, {}, what, errorContext());
+        if (tooLarge)
+            return Error {
+                QStringLiteral("%1: the API server's answer is larger than %2 MiB; stopped reading it")
+                    .arg(what)
+                    .arg(kMaxAnswerBytes >> 20)
+                    .toStdString(),
+                m_context.cluster.server.toStdString(), "is 'server' really a Kubernetes API server?",
+                ErrorKind::Unsupported};
         const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (statusAttr.isValid() && statusAttr.toInt() >= 300 && statusAttr.toInt() <= 399)
+            return Error {
+                QStringLiteral("%1: the API server redirected to %2; lbscope does not follow redirects, "
+                               "so no credential goes to another address")
+                    .arg(what, printable(reply->rawHeader("Location")))
+                    .toStdString(),
+                m_context.cluster.server.toStdString(),
+                "set the cluster's 'server' in kubeconfig to the address the API is served at",
+                ErrorKind::Unsupported};
         if (!statusAttr.isValid())
             return mapNetworkError(reply->error(), reply->errorString(), sslErrors, what, errorContext());
         for (const auto &pair : reply->rawHeaderPairs()) {
@@ -285,6 +327,15 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         ApiResponse r;
         r.status = statusAttr.toInt();
         r.body = reply->readAll();
+        if (const QVariant announced = reply->header(QNetworkRequest::ContentLengthHeader);
+            announced.isValid() && r.body.size() < announced.toLongLong())
+            return Error {
+                QStringLiteral("%1: the API server closed the connection after %2 of the %3 bytes it "
+                               "announced")
+                    .arg(what, QString::number(r.body.size()), QString::number(announced.toLongLong()))
+                    .toStdString(),
+                m_context.cluster.server.toStdString(), "retry; if it repeats, check proxies on the way",
+                ErrorKind::Unavailable};
         if (traceEnabled("http"))
             trace("http",
                 // One arg() call: the query's %-escapes must not be taken for placeholders.

@@ -35,6 +35,9 @@ bool certificateNames(const QSslCertificate &cert, const QString &name)
 
 constexpr qint64 kReadBufferBytes = 64 << 10; // below glibc's mmap threshold: buffers are reused
 constexpr qint64 kReadBufferMax = qint64(1) << 30; // past this: unbounded (0)
+/// The largest exec message accepted (the kubelet sends a few KB per message; a download chunk is
+/// well under this): a larger one ends the exec instead of being held in memory.
+constexpr quint64 kMaxMessageBytes = quint64(64) << 20;
 
 struct Attempt {
     std::optional<ExecOutcome> outcome;
@@ -91,6 +94,8 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
     // largest message seen and grows while nothing arrives (see the poll timer): a server sending frames
     // larger than 64 KiB costs one short stall, never a hang.
     ws.setReadBufferSize(kReadBufferBytes);
+    ws.setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
+    ws.setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
     ws.setSslConfiguration(client.sslConfiguration(*auth));
     ws.setProxy(client.proxy());
     QEventLoop loop;
@@ -312,6 +317,16 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
                     code = QNetworkReply::ConnectionRefusedError;
                 a.error = mapNetworkError(code, socketError, {}, what, client.errorContext());
             }
+            return a;
+        }
+        if (ws.closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
+            a.error
+                = Error {QStringLiteral("%1 (%2): the API server sent a message larger than %3 MiB; stopped "
+                                        "reading")
+                             .arg(what, r.command.value(0))
+                             .arg(kMaxMessageBytes >> 20)
+                             .toStdString(),
+                    {}, "is 'server' really a Kubernetes API server?", ErrorKind::Unsupported};
             return a;
         }
         a.error = Error {

@@ -87,9 +87,31 @@ void FakeApiServer::incomingConnection(qintptr fd)
         for (const auto &h : resp.headers)
             head += h.first + ": " + h.second + "\r\n";
         if (resp.chunks.isEmpty()) {
-            head += "Content-Length: " + QByteArray::number(resp.body.size())
+            const qint64 announced
+                = resp.declaredLength >= 0 ? resp.declaredLength : resp.body.size() + resp.streamBytes;
+            head += "Content-Length: " + QByteArray::number(announced)
                 + (resp.keepOpen ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
             socket->write(head + resp.body);
+            if (resp.streamBytes > 0) {
+                // Filler in 1 MiB pieces while less than 4 MiB waits in the socket: a huge answer that
+                // the test never holds. Ends when the client goes away or everything was written.
+                auto left = std::make_shared<qint64>(resp.streamBytes);
+                auto refill = [socket, left] {
+                    static const QByteArray piece(1 << 20, 'x');
+                    while (*left > 0 && socket->state() == QAbstractSocket::ConnectedState
+                        && socket->bytesToWrite() < (4 << 20)) {
+                        const qint64 n = std::min<qint64>(*left, piece.size());
+                        socket->write(piece.constData(), n);
+                        *left -= n;
+                    }
+                    if (*left == 0)
+                        socket->disconnectFromHost();
+                };
+                connect(socket, &QSslSocket::bytesWritten, socket, refill);
+                connect(socket, &QSslSocket::encryptedBytesWritten, socket, refill);
+                refill();
+                return;
+            }
             if (resp.keepOpen)
                 return;
         } else {

@@ -32,9 +32,11 @@ struct FakeResponse {
     QList<QPair<QByteArray, QByteArray>> headers;
     bool keepOpen
         = false; ///< keep the connection after a plain answer (as Go's server does on a refused upgrade)
+    qint64 streamBytes = 0; ///< after `body`, this many filler bytes, written as the socket drains
+    qint64 declaredLength = -1; ///< Content-Length to announce instead of the real one (truncated answers)
     static FakeResponse json(int status, const QByteArray &body)
     {
-        return FakeResponse {status, body, {}, 0, {}, false};
+        return FakeResponse {status, body, {}, 0, {}, false, 0, -1};
     }
     static FakeResponse kubeStatus(int code, const QString &reason, const QString &message);
 };

@@ -100,6 +100,9 @@ private:
             ws->sendBinaryMessage(frame(1, QByteArray(200000, 'i')));
             ws->sendBinaryMessage(frame(3, kSuccess));
             ws->close();
+        } else if (cmd == QLatin1String("giant")) {
+            // A hostile server: one message past the client's 64 MiB limit, then never a status.
+            ws->sendBinaryMessage(frame(1, QByteArray(80 << 20, 'g')));
         } else if (cmd == QLatin1String("cat")) {
             QPointer<QWebSocket> guard(ws);
             connect(ws, &QWebSocket::binaryMessageReceived, this, [this, guard](const QByteArray &m) {
@@ -383,6 +386,23 @@ private slots:
         auto r = execInPod(*client, req, cancel);
         QVERIFY(!r.ok());
         QVERIFY(QString::fromStdString(r.error().message).contains(u"did not finish within"_s));
+    }
+
+    void oversizedMessageEndsTheExec()
+    {
+        ExecServer server({u"v5.channel.k8s.io"_s});
+        auto client = clientFor(server.url());
+        lbs::CancelToken cancel;
+        ExecRequest req = request({u"giant"_s});
+        req.timeoutMs = 60000;
+        QElapsedTimer t;
+        t.start();
+        auto r = execInPod(*client, req, cancel);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, lbs::ErrorKind::Unsupported);
+        QVERIFY2(QString::fromStdString(r.error().message).contains(u"larger than 64 MiB"_s),
+            r.error().message.c_str());
+        QVERIFY2(t.elapsed() < 20000, qPrintable(QString::number(t.elapsed()))); // not the 60 s timeout
     }
 
     void handshakeRefused_data()
