@@ -1,5 +1,8 @@
 #include "core/capture/partwriter.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <unistd.h>
 
 namespace lbs::capture {
@@ -105,12 +108,20 @@ void PartWriter::work()
     }
 }
 
+std::string PartWriter::failure() const
+{
+    const int e = m_errno.load();
+    return e ? std::strerror(e) : std::string("write failed");
+}
+
 bool PartWriter::writeAll(const char *d, std::size_t n)
 {
     while (n > 0) {
         const ssize_t w = ::write(m_fd, d, n);
-        if (w <= 0)
+        if (w <= 0) {
+            m_errno.store(w < 0 ? errno : ENOSPC); // a write of 0 bytes: the disk took nothing more
             return false;
+        }
         d += w;
         n -= static_cast<std::size_t>(w);
     }

@@ -39,6 +39,8 @@ public:
     /// Packet times of everything accounted and added (see PcapTimesScanner); after flush().
     std::optional<PcapTimes> times() const;
     bool failed() const { return m_failed.load(); }
+    /// Why the failed write failed (strerror of its errno), once failed() is true.
+    std::string failure() const;
 
 private:
     // Small enough to stay in the CPU cache: an 8 MiB buffer made every byte take a cache-cold trip
@@ -60,6 +62,7 @@ private:
     bool m_working = false; ///< the worker holds a buffer outside the queue
     bool m_stop = false;
     std::atomic<bool> m_failed {false};
+    std::atomic<int> m_errno {0}; ///< of the failed write; set before m_failed
     Sha256 m_hash; ///< worker-owned while buffers are queued
     PcapTimesScanner m_times;
     std::thread m_worker;
