@@ -18,3 +18,4 @@ _lbscope_check_layer(lbscope_analysis "Qt|lbscope_(kube|ssh|capture|ui)" "core/a
 foreach(t lbscope_kube lbscope_ssh lbscope_capture)
   _lbscope_check_layer(${t} "Widgets|Gui|QCustomPlot|lbscope_ui" "core links no widgets")
 endforeach()
+_lbscope_check_layer(lbscope_clidoc "Qt|lbscope_" "app/clidoc renders documentation from data only")

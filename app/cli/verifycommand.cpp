@@ -50,7 +50,8 @@ int runVerify(const std::vector<std::string> &argv)
             dirOk = dirOk && !f.isProblem();
             if (json) {
                 jf.append(QJsonObject {{QStringLiteral("name"), QString::fromStdString(f.name)},
-                    {QStringLiteral("status"), QString::fromLatin1(capture::VerifiedFile::statusName(f.status))},
+                    {QStringLiteral("status"),
+                        QString::fromLatin1(capture::VerifiedFile::statusName(f.status))},
                     {QStringLiteral("size"), double(f.size)},
                     {QStringLiteral("expected_size"), double(f.expectedSize)},
                     {QStringLiteral("sha256"), QString::fromStdString(f.sha256)},

@@ -51,7 +51,7 @@ std::string stagingFile(const std::string &path, int &fd, int &createErrno)
 {
     fd = -1;
     createErrno = 0;
-    struct stat st {};
+    struct stat st { };
     if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
         return {};
     const std::filesystem::path target(path);
@@ -74,8 +74,8 @@ Status writeReportFile(const std::string &path, const ReportProducer &produce)
     int fd = -1, createErrno = 0;
     const std::string staging = toStdout ? std::string() : stagingFile(path, fd, createErrno);
     if (createErrno)
-        return Error {std::string("cannot create output file: ") + std::strerror(createErrno), path, {},
-            ErrorKind::Io};
+        return Error {
+            std::string("cannot create output file: ") + std::strerror(createErrno), path, {}, ErrorKind::Io};
     std::FILE *f = toStdout ? stdout : fd >= 0 ? ::fdopen(fd, "wb") : std::fopen(path.c_str(), "wb");
     if (!f) {
         const int e = errno;

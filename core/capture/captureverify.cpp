@@ -111,7 +111,7 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
         Error e = manifest.error();
         e.kind = ErrorKind::BadInput;
         e.hint = "manifest.json is damaged (truncated or edited); the capture files themselves can still "
-                     "be opened, but their sizes and checksums cannot be checked";
+                 "be opened, but their sizes and checksums cannot be checked";
         return e;
     }
 

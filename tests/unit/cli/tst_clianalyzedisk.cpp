@@ -37,12 +37,18 @@ private slots:
 
         const QString noSpace = QStringLiteral("could not write the whole file: No space left on device");
         const QString readOnly = QStringLiteral("cannot create output file: Read-only file system");
-        QTest::newRow("json, disk full") << "--json" << "full" << false << 1 << noSpace;
-        QTest::newRow("json, disk full, earlier report kept") << "--json" << "full" << true << 1 << noSpace;
-        QTest::newRow("csv, disk full") << "--flows-csv" << "full" << false << 1 << noSpace;
-        QTest::newRow("json, read-only, earlier report kept") << "--json" << "readonly" << true << 1 << readOnly;
-        QTest::newRow("csv, read-only") << "--flows-csv" << "readonly" << false << 1 << readOnly;
-        QTest::newRow("json, room, earlier report replaced") << "--json" << "room" << true << 0 << QString();
+        QTest::newRow("json, disk full") << "--json"
+                                         << "full" << false << 1 << noSpace;
+        QTest::newRow("json, disk full, earlier report kept") << "--json"
+                                                              << "full" << true << 1 << noSpace;
+        QTest::newRow("csv, disk full") << "--flows-csv"
+                                        << "full" << false << 1 << noSpace;
+        QTest::newRow("json, read-only, earlier report kept") << "--json"
+                                                              << "readonly" << true << 1 << readOnly;
+        QTest::newRow("csv, read-only") << "--flows-csv"
+                                        << "readonly" << false << 1 << readOnly;
+        QTest::newRow("json, room, earlier report replaced") << "--json"
+                                                             << "room" << true << 0 << QString();
     }
 
     void reportOnAFailingDisk()
@@ -53,21 +59,25 @@ private slots:
         QFETCH(int, exitCode);
         QFETCH(QString, message);
 
-        const QString mnt = m_tmp.path() + QStringLiteral("/") + QString::number(qHash(QTest::currentDataTag()));
+        const QString mnt
+            = m_tmp.path() + QStringLiteral("/") + QString::number(qHash(QTest::currentDataTag()));
         const QString out = mnt + QStringLiteral("/report.out");
-        const QString err = m_tmp.path() + QStringLiteral("/err-") + QString::number(qHash(QTest::currentDataTag()));
-        QString setup = QStringLiteral("mount -t tmpfs -o size=1m lbscope-test %1 || exit 90\n").arg(shellQuoted(mnt));
+        const QString err
+            = m_tmp.path() + QStringLiteral("/err-") + QString::number(qHash(QTest::currentDataTag()));
+        QString setup
+            = QStringLiteral("mount -t tmpfs -o size=1m lbscope-test %1 || exit 90\n").arg(shellQuoted(mnt));
         if (earlierReport)
             setup += QStringLiteral("printf 'earlier report\\n' > %1 || exit 91\n").arg(shellQuoted(out));
         if (disk == QLatin1String("full"))
-            setup += QStringLiteral("dd if=/dev/zero of=%1/fill bs=4k 2>/dev/null; [ -s %1/fill ] || exit 92\n")
-                         .arg(shellQuoted(mnt));
+            setup
+                += QStringLiteral("dd if=/dev/zero of=%1/fill bs=4k 2>/dev/null; [ -s %1/fill ] || exit 92\n")
+                       .arg(shellQuoted(mnt));
         else if (disk == QLatin1String("readonly"))
             setup += QStringLiteral("mount -o remount,ro %1 || exit 93\n").arg(shellQuoted(mnt));
         const QString run = QStringLiteral("%1 analyze %2 %3 %4 >/dev/null 2>%5; echo rc=$?\n")
                                 .arg(shellQuoted(QStringLiteral(LBSCOPE_CLI)),
-                                    shellQuoted(QStringLiteral(LBSCOPE_SAMPLE_PCAP)), option, shellQuoted(out),
-                                    shellQuoted(err));
+                                    shellQuoted(QStringLiteral(LBSCOPE_SAMPLE_PCAP)), option,
+                                    shellQuoted(out), shellQuoted(err));
         // What is left in the directory (besides the filler), and the report's first line.
         const QString after = QStringLiteral("echo left=$(ls -A %1 | grep -v '^fill$' | tr '\\n' ' ')\n"
                                              "echo first=$(head -c 20 %2 2>/dev/null | head -n 1)\n")

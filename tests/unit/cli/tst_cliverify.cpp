@@ -32,7 +32,8 @@ QMap<QString, QByteArray> snapshot(const QString &dir)
 {
     QMap<QString, QByteArray> out;
     for (const QString &name : QDir(dir).entryList(QDir::Files))
-        out[name] = QCryptographicHash::hash(readAll(dir + QLatin1Char('/') + name), QCryptographicHash::Sha256);
+        out[name]
+            = QCryptographicHash::hash(readAll(dir + QLatin1Char('/') + name), QCryptographicHash::Sha256);
     return out;
 }
 
@@ -78,7 +79,8 @@ class TestCliVerify : public QObject {
             const QString file = QStringLiteral("cap.pcap%1").arg(i);
             if (!writeAll(dir + QLatin1Char('/') + file, contents[i]))
                 return {};
-            QJsonObject o {{QStringLiteral("name"), file}, {QStringLiteral("size"), double(contents[i].size())},
+            QJsonObject o {{QStringLiteral("name"), file},
+                {QStringLiteral("size"), double(contents[i].size())},
                 {QStringLiteral("remote_path"), QString(QStringLiteral("/tmp/lbscope/") + file)}};
             if (withSha)
                 o[QStringLiteral("sha256")] = QString::fromLatin1(
@@ -109,28 +111,41 @@ private slots:
         QTest::addColumn<QString>("says"); // on stderr (problems) or stdout
         QTest::addColumn<QString>("analyzeWarns"); // analyze --json "warnings" mentions this (empty: none)
 
-        QTest::newRow("intact") << "none" << 0 << "ok" << "ok" << "cap.pcap1: ok: size and sha256 as downloaded"
+        QTest::newRow("intact") << "none" << 0 << "ok"
+                                << "ok"
+                                << "cap.pcap1: ok: size and sha256 as downloaded"
                                 << "";
-        QTest::newRow("file missing") << "remove" << 1 << "ok" << "missing"
-                                      << "cap.pcap1: missing: listed in manifest.json but not in the directory"
-                                      << "manifest lists cap.pcap1 but it is not in the capture";
-        QTest::newRow("same size, other bytes") << "flip" << 1 << "ok" << "sha256-differs"
-                                                << "same size, other bytes (the file was changed after download)"
-                                                << "";
-        QTest::newRow("file cut") << "cut" << 1 << "ok" << "size-differs"
+        QTest::newRow("file missing")
+            << "remove" << 1 << "ok"
+            << "missing"
+            << "cap.pcap1: missing: listed in manifest.json but not in the directory"
+            << "manifest lists cap.pcap1 but it is not in the capture";
+        QTest::newRow("same size, other bytes")
+            << "flip" << 1 << "ok"
+            << "sha256-differs"
+            << "same size, other bytes (the file was changed after download)"
+            << "";
+        QTest::newRow("file cut") << "cut" << 1 << "ok"
+                                  << "size-differs"
                                   << "the file changed after download or its download is incomplete"
                                   << "but manifest.json says";
-        QTest::newRow("manifest truncated") << "truncate-manifest" << 1 << "" << ""
+        QTest::newRow("manifest truncated") << "truncate-manifest" << 1 << ""
+                                            << ""
                                             << "manifest.json is damaged (truncated or edited)"
                                             << "ignored manifest";
-        QTest::newRow("manifest not JSON") << "garble-manifest" << 1 << "" << ""
-                                           << "manifest.json: invalid JSON at byte 0" << "ignored manifest";
-        QTest::newRow("file not listed") << "extra" << 0 << "ok" << "ok"
+        QTest::newRow("manifest not JSON") << "garble-manifest" << 1 << ""
+                                           << ""
+                                           << "manifest.json: invalid JSON at byte 0"
+                                           << "ignored manifest";
+        QTest::newRow("file not listed") << "extra" << 0 << "ok"
+                                         << "ok"
                                          << "extra.pcap: not-listed: a capture file that manifest.json does "
                                             "not list"
                                          << "";
-        QTest::newRow("no checksums recorded") << "no-sha" << 0 << "unchecked" << "unchecked"
-                                               << "records no sha256 for it: only its size was checked" << "";
+        QTest::newRow("no checksums recorded") << "no-sha" << 0 << "unchecked"
+                                               << "unchecked"
+                                               << "records no sha256 for it: only its size was checked"
+                                               << "";
     }
 
     void handEditedDirectory()
@@ -171,12 +186,14 @@ private slots:
 
         const Run json = cli({QStringLiteral("verify"), dir, QStringLiteral("--json")});
         QCOMPARE(json.code, exitCode);
-        const QJsonObject d = QJsonDocument::fromJson(json.out).object()[QStringLiteral("dirs")].toArray().at(0).toObject();
+        const QJsonObject d
+            = QJsonDocument::fromJson(json.out).object()[QStringLiteral("dirs")].toArray().at(0).toObject();
         QCOMPARE(d[QStringLiteral("ok")].toBool(), exitCode == 0);
         const QJsonArray files = d[QStringLiteral("files")].toArray();
         if (status0.isEmpty()) {
             QVERIFY(files.isEmpty());
-            QVERIFY2(d[QStringLiteral("error")].toString().contains(QLatin1String("manifest.json")), json.out.constData());
+            QVERIFY2(d[QStringLiteral("error")].toString().contains(QLatin1String("manifest.json")),
+                json.out.constData());
         } else {
             QCOMPARE(files.at(0).toObject()[QStringLiteral("status")].toString(), status0);
             QCOMPARE(files.at(1).toObject()[QStringLiteral("status")].toString(), status1);
@@ -185,9 +202,11 @@ private slots:
         QCOMPARE(snapshot(dir), before);
 
         // analyze opens what is there and warns where the manifest and the files disagree.
-        const Run analyze = cli({QStringLiteral("analyze"), dir, QStringLiteral("--json"), QStringLiteral("-")});
+        const Run analyze
+            = cli({QStringLiteral("analyze"), dir, QStringLiteral("--json"), QStringLiteral("-")});
         QCOMPARE(analyze.code, 0);
-        const QJsonArray warnings = QJsonDocument::fromJson(analyze.out).object()[QStringLiteral("warnings")].toArray();
+        const QJsonArray warnings
+            = QJsonDocument::fromJson(analyze.out).object()[QStringLiteral("warnings")].toArray();
         QString allWarnings;
         for (const auto &w : warnings)
             allWarnings += w.toString() + QLatin1Char('\n');
