@@ -25,7 +25,8 @@ private:
     std::string m_usage;
 };
 
-// Keeps a message on one line.
+} // namespace
+
 std::string oneLine(std::string s)
 {
     for (char &c : s)
@@ -33,8 +34,6 @@ std::string oneLine(std::string s)
             c = ' ';
     return s;
 }
-
-} // namespace
 
 CommandLine::CommandLine(std::string command, std::string usage, std::string description)
     : m_command(std::move(command)), m_app(std::move(description), "lbscope-cli " + m_command)

@@ -1,6 +1,6 @@
 // lbscope GUI entry point: command line, application identity, main window. Wiring only.
-#include "ui/app/loadreporter.h"
 #include "ui/app/mainwindow.h"
+#include "ui/bench/loadreporter.h"
 #include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/cluster/hostkeyprompt.h"
