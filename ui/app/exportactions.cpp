@@ -101,57 +101,46 @@ void ExportActions::exportCurrent()
     }
 }
 
-void ExportActions::exportPlot(int which)
-{
-    CaptureView *v = m_window->currentView();
-    if (!v)
-        return;
-    const auto plots = v->plots();
-    if (which < 0 || which >= plots.size())
-        return;
-    const QString base
-        = QFileInfo(v->document()->displayName()).completeBaseName() + QLatin1Char('-') + plots[which].first;
-    const QString path = askSavePath(tr("Export Plot"), base + QStringLiteral(".png"),
-        tr("PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)"));
-    if (!path.isEmpty())
-        report(plots[which].second->exportTo(path), path);
-}
-
-void ExportActions::exportFlows()
-{
-    CaptureView *v = m_window->currentView();
-    if (!v)
-        return;
-    const QString path = askSavePath(tr("Export Flows"),
-        QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-flows.csv"),
-        tr("CSV (*.csv)"));
-    if (!path.isEmpty())
-        report(v->exportFlowsCsv(path), path);
-}
-
-void ExportActions::exportFindings()
-{
-    CaptureView *v = m_window->currentView();
-    if (!v)
-        return;
-    const QString path = askSavePath(tr("Export Findings"),
-        QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-findings.csv"),
-        tr("CSV (*.csv)"));
-    if (!path.isEmpty())
-        report(v->exportFindingsCsv(path), path);
-}
-
-void ExportActions::exportPackets(bool selectedOnly)
+void ExportActions::exportAs(const QString &title, const QString &suffix, const QString &filters,
+    const std::function<QString(CaptureView *, const QString &)> &write)
 {
     CaptureView *v = m_window->currentView();
     if (!v)
         return;
     const QString path
-        = askSavePath(selectedOnly ? tr("Export Selected Packets") : tr("Export Displayed Packets"),
-            QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-export.pcap"),
-            tr("pcap (*.pcap)"));
+        = askSavePath(title, QFileInfo(v->document()->displayName()).completeBaseName() + suffix, filters);
     if (!path.isEmpty())
-        report(v->exportPackets(path, selectedOnly), path);
+        report(write(v, path), path);
+}
+
+void ExportActions::exportPlot(int which)
+{
+    CaptureView *v = m_window->currentView();
+    if (!v || which < 0 || which >= v->plots().size())
+        return;
+    exportAs(tr("Export Plot"), QLatin1Char('-') + v->plots()[which].first + QStringLiteral(".png"),
+        tr("PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)"),
+        [which](
+            CaptureView *view, const QString &path) { return view->plots()[which].second->exportTo(path); });
+}
+
+void ExportActions::exportFlows()
+{
+    exportAs(tr("Export Flows"), QStringLiteral("-flows.csv"), tr("CSV (*.csv)"),
+        [](CaptureView *v, const QString &path) { return v->exportFlowsCsv(path); });
+}
+
+void ExportActions::exportFindings()
+{
+    exportAs(tr("Export Findings"), QStringLiteral("-findings.csv"), tr("CSV (*.csv)"),
+        [](CaptureView *v, const QString &path) { return v->exportFindingsCsv(path); });
+}
+
+void ExportActions::exportPackets(bool selectedOnly)
+{
+    exportAs(selectedOnly ? tr("Export Selected Packets") : tr("Export Displayed Packets"),
+        QStringLiteral("-export.pcap"), tr("pcap (*.pcap)"),
+        [selectedOnly](CaptureView *v, const QString &path) { return v->exportPackets(path, selectedOnly); });
 }
 
 void ExportActions::openInWireshark()

@@ -4,11 +4,14 @@
 
 #include <QObject>
 
+#include <functional>
+
 class QAction;
 class QMenu;
 
 namespace lbs::ui {
 
+class CaptureView;
 class MainWindow;
 
 class ExportActions : public QObject {
@@ -34,6 +37,10 @@ public slots:
     void openInWireshark();
 
 private:
+    /// Asks where to save (a name from the current capture's and `suffix`) and writes there with `write`,
+    /// which returns an error message or nothing.
+    void exportAs(const QString &title, const QString &suffix, const QString &filters,
+        const std::function<QString(CaptureView *, const QString &)> &write);
     QString askSavePath(const QString &title, const QString &suggested, const QString &filters);
     void report(const QString &error, const QString &path);
 

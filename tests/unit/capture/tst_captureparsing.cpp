@@ -358,7 +358,7 @@ private slots:
         verified.name = "x.pcap1";
         verified.size = 1234;
         verified.sha256 = std::string(64, 'f');
-        ProgressEvent progress {"download", 10, 20, {}, -1};
+        lbs::ProgressEvent progress {"download", 10, 20, {}, -1};
         const auto row = [](const char *name, const std::string &line, const char *event, const char *key,
                              const QVariant &value) {
             QTest::newRow(name) << QByteArray::fromStdString(line) << QString::fromLatin1(event)
