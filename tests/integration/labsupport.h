@@ -1,5 +1,5 @@
 #pragma once
-// What the capture lab tests (tst_labcapture, tst_labkubecapture, tst_labpreflight) share: the lab as
+// What the lab integration tests (capture/ and kube/) share: the lab as
 // `lab status --json` describes it (the VIP holder, how to reach it over SSH or the Kubernetes API),
 // running a process with a bound, commands on a node, signalling a child safely, and asking kubesim
 // which lbscope debug pods exist.
@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTest>
 #include <QUuid>
@@ -22,13 +23,28 @@ struct Run {
     QByteArray out;
     QByteArray err;
     qint64 ms = 0; ///< how long it ran
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
-inline Run run(const QString &program, const QStringList &args, int timeoutMs = 180000)
+/// Environment changes for run(): a null value removes the variable.
+using EnvChanges = QMap<QString, QString>;
+
+inline Run run(
+    const QString &program, const QStringList &args, int timeoutMs = 180000, const EnvChanges &env = {})
 {
     QElapsedTimer t;
     t.start();
     QProcess p;
+    if (!env.isEmpty()) {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        for (auto it = env.begin(); it != env.end(); ++it) {
+            if (it.value().isNull())
+                e.remove(it.key());
+            else
+                e.insert(it.key(), it.value());
+        }
+        p.setProcessEnvironment(e);
+    }
     p.start(program, args);
     Run r;
     if (!p.waitForFinished(timeoutMs)) {
@@ -99,6 +115,27 @@ inline int debugPodsLeft(const QString &kubeconfig)
     return static_cast<int>(list.value(QStringLiteral("items")).toArray().size());
 }
 
+/// `lab ARGS...`, e.g. {"fault", "failover"}.
+inline Run lab(const QStringList &args)
+{
+    return run(QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR "/lab"), args, 120000);
+}
+
+/// Clears the lab's faults on every exit path of a test that injects one.
+struct ClearFaults {
+    ~ClearFaults() { lab({QStringLiteral("fault"), QStringLiteral("clear")}); }
+};
+
+/// The node that holds the VIP now (it moves on failover); empty when the lab does not say.
+inline QString vipHolder()
+{
+    const QJsonObject st = lab({QStringLiteral("status"), QStringLiteral("--json")}).json();
+    for (const auto &n : st.value(QStringLiteral("nodes")).toArray())
+        if (n.toObject().value(QStringLiteral("holds_vip")).toBool())
+            return n.toObject().value(QStringLiteral("name")).toString();
+    return {};
+}
+
 /// How lbscope-cli reaches the node: SSH, or a debug pod through the Kubernetes API (kubesim).
 enum class Transport { Ssh, Kube };
 
@@ -126,8 +163,7 @@ public:
     /// Reads the lab's status; false with `error` set when the lab is not up.
     bool load(QString &error)
     {
-        const Run st
-            = run(labDir + QStringLiteral("/lab"), {QStringLiteral("status"), QStringLiteral("--json")});
+        const Run st = lab({QStringLiteral("status"), QStringLiteral("--json")});
         if (st.code != 0) {
             error = QStringLiteral("the lab is not up (lab status exit %1): %2")
                         .arg(st.code)
