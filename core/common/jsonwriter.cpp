@@ -1,4 +1,5 @@
 #include "core/common/json.h"
+#include "core/common/utf8.h"
 
 #include <algorithm>
 #include <charconv>
@@ -106,6 +107,23 @@ void appendJsonString(std::string &out, std::string_view s)
         ++i;
     }
     out.push_back('"');
+}
+
+std::string validUtf8(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        const size_t len = utf8SequenceLength(s, i);
+        if (len == 0) {
+            out += "\xef\xbf\xbd";
+            ++i;
+        } else {
+            out.append(s.substr(i, len));
+            i += len;
+        }
+    }
+    return out;
 }
 
 JsonWriter::JsonWriter(bool pretty, std::function<bool(std::string_view)> sink, size_t chunkBytes)

@@ -1,6 +1,7 @@
 #include "core/pcap/capturerecord.h"
 
 #include "core/common/json.h"
+#include "core/common/utf8.h"
 
 #include <unistd.h>
 
@@ -32,12 +33,14 @@ std::optional<uint64_t> optCount(const JsonValue &v)
     return static_cast<uint64_t>(n);
 }
 
+// Strings as the writer writes them (invalid UTF-8 as U+FFFD), so that a record read and written
+// again reads back the same.
 std::string str(const JsonValue &obj, const char *a, const char *b = nullptr)
 {
     if (obj[a].isString())
-        return obj[a].toString();
+        return validUtf8(obj[a].toString());
     if (b && obj[b].isString())
-        return obj[b].toString();
+        return validUtf8(obj[b].toString());
     return {};
 }
 
@@ -45,7 +48,7 @@ std::vector<std::string> strings(const JsonValue &v)
 {
     std::vector<std::string> out;
     for (const JsonValue &x : v.array())
-        out.push_back(x.isString() ? x.toString() : std::string());
+        out.push_back(x.isString() ? validUtf8(x.toString()) : std::string());
     return out;
 }
 
@@ -229,7 +232,7 @@ Result<CaptureRecord> parseCaptureRecord(std::string_view text, const std::strin
     r.stats.droppedByInterface = optCount((*stats)["dropped_by_interface"]);
     for (const JsonValue &f : root["files"].array()) {
         ManifestFile mf;
-        mf.name = f.isString() ? f.toString() : str(f, "name", "path");
+        mf.name = f.isString() ? validUtf8(f.toString()) : str(f, "name", "path");
         mf.remotePath = str(f, "remote_path");
         mf.size = optCount(f["size"]).value_or(0);
         mf.sha256 = str(f, "sha256");

@@ -318,6 +318,17 @@ void TestCaptureRecord::readsEarlySpellings()
     QVERIFY(odd->files.empty());
     QVERIFY(!odd->stats.captured);
     QCOMPARE(odd->warnings, (std::vector<std::string> {"", "w"}));
+    // Invalid UTF-8 reads as U+FFFD, as the writer writes it: read, written and read again it is the same.
+    auto bytes = parseCaptureRecord("{\"node\": \"n\x90" "de\", \"remote_command\": [\"tc\xc3\"]}", "x");
+    QVERIFY(bytes);
+    QCOMPARE(bytes->node,
+        std::string("n\xef\xbf\xbd"
+                    "de"));
+    QCOMPARE(bytes->remoteCommand, std::vector<std::string> {"tc\xef\xbf\xbd"});
+    auto again = parseCaptureRecord(captureRecordJson(*bytes), "x");
+    QVERIFY(again);
+    QCOMPARE(again->node, bytes->node);
+    QVERIFY(again->remoteCommand == bytes->remoteCommand);
 }
 
 void TestCaptureRecord::rejects_data()
