@@ -55,12 +55,11 @@ void TestPacketRows::selectRows_data()
     QTest::addColumn<std::optional<Rows>>("expected");
     const Rows none {99};
     QTest::newRow("nothing restricts") << none << 1.0 << 0.0 << Rows {} << std::optional<Rows> {};
-    QTest::newRow("range spanning the capture")
-        << none << -1.0 << 5.0 << Rows {} << std::optional<Rows> {};
+    QTest::newRow("range spanning the capture") << none << -1.0 << 5.0 << Rows {} << std::optional<Rows> {};
     QTest::newRow("range") << none << 0.5 << 2.6 << Rows {} << std::optional<Rows>(Rows {3, 4, 5, 6, 7});
     QTest::newRow("one flow") << none << 1.0 << 0.0 << Rows {1} << std::optional<Rows>(Rows {3, 4, 5, 9});
-    QTest::newRow("two flows")
-        << none << 1.0 << 0.0 << Rows {0, 2} << std::optional<Rows>(Rows {0, 1, 2, 6, 7, 8});
+    QTest::newRow("two flows") << none << 1.0 << 0.0 << Rows {0, 2}
+                               << std::optional<Rows>(Rows {0, 1, 2, 6, 7, 8});
     QTest::newRow("range and flow") << none << 1.5 << 3.5 << Rows {0} << std::optional<Rows>(Rows {6, 7});
     QTest::newRow("unknown flow") << none << 1.0 << 0.0 << Rows {7} << std::optional<Rows>(Rows {});
     QTest::newRow("bpf only") << Rows {0, 1, 3, 4} << 1.0 << 0.0 << Rows {}

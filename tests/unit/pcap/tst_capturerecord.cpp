@@ -319,7 +319,9 @@ void TestCaptureRecord::readsEarlySpellings()
     QVERIFY(!odd->stats.captured);
     QCOMPARE(odd->warnings, (std::vector<std::string> {"", "w"}));
     // Invalid UTF-8 reads as U+FFFD, as the writer writes it: read, written and read again it is the same.
-    auto bytes = parseCaptureRecord("{\"node\": \"n\x90" "de\", \"remote_command\": [\"tc\xc3\"]}", "x");
+    auto bytes = parseCaptureRecord("{\"node\": \"n\x90"
+                                    "de\", \"remote_command\": [\"tc\xc3\"]}",
+        "x");
     QVERIFY(bytes);
     QCOMPARE(bytes->node,
         std::string("n\xef\xbf\xbd"
