@@ -18,4 +18,9 @@ _lbscope_check_layer(lbscope_analysis "Qt|lbscope_(kube|ssh|capture|ui)" "core/a
 foreach(t lbscope_kube lbscope_ssh lbscope_capture)
   _lbscope_check_layer(${t} "Widgets|Gui|QCustomPlot|lbscope_ui" "core links no widgets")
 endforeach()
+# Capture files are read only through core/pcap: the capture workflow does not link libpcap itself.
+_lbscope_check_layer(lbscope_capture "PkgConfig::PCAP" "core/capture reads pcap only through core/pcap")
+foreach(t lbscope_kube lbscope_ssh)
+  _lbscope_check_layer(${t} "PkgConfig::PCAP|lbscope_pcap" "core/kube and core/ssh know no capture format")
+endforeach()
 _lbscope_check_layer(lbscope_clidoc "Qt|lbscope_" "app/clidoc renders documentation from data only")

@@ -25,15 +25,6 @@ private:
     std::string m_usage;
 };
 
-// Keeps a message on one line.
-std::string oneLine(std::string s)
-{
-    for (char &c : s)
-        if (c == '\n' || c == '\r')
-            c = ' ';
-    return s;
-}
-
 std::function<void(clidoc::CommandDescription)> &describer()
 {
     static std::function<void(clidoc::CommandDescription)> d;
@@ -41,6 +32,14 @@ std::function<void(clidoc::CommandDescription)> &describer()
 }
 
 } // namespace
+
+std::string oneLine(std::string s)
+{
+    for (char &c : s)
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    return s;
+}
 
 CommandLine::CommandLine(std::string command, std::string usage, std::string description)
     : m_command(std::move(command)), m_usage(usage), m_app(std::move(description), "lbscope-cli " + m_command)

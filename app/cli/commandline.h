@@ -16,6 +16,9 @@
 
 namespace lbs::cli {
 
+/// The message with its line breaks made spaces: a message on stderr stays one line.
+std::string oneLine(std::string s);
+
 class CommandLine {
 public:
     /// `command` is the name after lbscope-cli ("analyze"); `usage` is the synopsis that opens its

@@ -1,7 +1,7 @@
 // lbscope GUI entry point: command line, application identity, main window. Wiring only.
-#include "manpage.h"
-#include "ui/app/loadreporter.h"
+#include "app/gui/manpage.h"
 #include "ui/app/mainwindow.h"
+#include "ui/bench/loadreporter.h"
 #include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/cluster/hostkeyprompt.h"

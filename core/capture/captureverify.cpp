@@ -2,7 +2,7 @@
 
 #include "core/capture/sha256.h"
 #include "core/pcap/captureformat.h"
-#include "core/pcap/manifest.h"
+#include "core/pcap/capturerecord.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -106,7 +106,7 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
     if (!fs::exists(manifestPath, ec))
         return Error {"no manifest.json: nothing records what was downloaded", dir,
             "only directories written by lbscope-cli capture or fetch can be verified", ErrorKind::NotFound};
-    auto manifest = pcap::readManifest(manifestPath);
+    auto manifest = pcap::readCaptureRecord(manifestPath);
     if (!manifest) {
         Error e = manifest.error();
         e.kind = ErrorKind::BadInput;
