@@ -127,7 +127,7 @@ private slots:
             {u"check"_s, u"--service"_s, u"default/web"_s, u"--kubeconfig"_s, labDir() + u"/kubeconfig"_s,
                 u"--json"_s});
         const QJsonObject out = QJsonDocument::fromJson(r.out).object();
-        QVERIFY2(out.contains(u"checks"_s), (r.out + r.err).constData());
+        QVERIFY2(out.contains(u"checks"_s), QByteArray(r.out + r.err).constData());
         QMap<QString, QString> want;
         for (const QString &kv : expected.split(u',', Qt::SkipEmptyParts))
             want.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
