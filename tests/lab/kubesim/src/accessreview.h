@@ -18,7 +18,8 @@ inline constexpr char16_t Group[] = u"authorization.k8s.io";
 QJsonObject discovery(const QString &path);
 /// True for the path of the reviews: apis/authorization.k8s.io/v1/selfsubjectaccessreviews.
 bool isReviewPath(const QStringList &segments);
-/// The answer to a POSTed review: HTTP code and body (the review with its status, or a metav1.Status).
-QPair<int, QJsonObject> review(const UserInfo &user, const QByteArray &body);
+/// The answer to a POSTed review (JSON, or Kubernetes protobuf as kubectl's typed client sends it): HTTP
+/// code and body, always JSON (the review with its status, or a metav1.Status).
+QPair<int, QJsonObject> review(const UserInfo &user, const QByteArray &contentType, const QByteArray &body);
 
 } // namespace kubesim::AccessReview

@@ -205,7 +205,7 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
                 u"the server does not allow this method on the requested resource"_qs);
             return;
         }
-        const auto [code, body] = AccessReview::review(*user, req.body);
+        const auto [code, body] = AccessReview::review(*user, req.header("content-type"), req.body);
         reply(conn, code, body);
         return;
     }
