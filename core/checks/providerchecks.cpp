@@ -172,12 +172,17 @@ void checkVipOnOneNode(CheckContext &ctx, CheckResult &r)
         r.pass();
         return;
     }
+    const QStringList probes = loc.evidence.filter(QStringLiteral("ip -j addr"));
     if (loc.probedNodes.isEmpty()) {
-        r.skip(QStringLiteral("the nodes were not checked (`ip -j addr` needs node access: run without "
-                              "--api-only)"));
+        r.evidence << probes;
+        r.skip(probes.isEmpty()
+                ? QStringLiteral("the nodes were not checked (`ip -j addr` needs node access: run without "
+                                 "--api-only)")
+                : QStringLiteral("`ip -j addr` could not run on the nodes (above), so where the VIP is was "
+                                 "not confirmed"));
         return;
     }
-    r.evidence << loc.evidence.filter(QStringLiteral("ip -j addr"));
+    r.evidence << probes;
     if (loc.holders.size() == 1) {
         r.pass();
         return;
@@ -226,7 +231,8 @@ void checkProviderAgrees(CheckContext &ctx, CheckResult &r)
         return;
     }
     if (loc.probedNodes.isEmpty()) {
-        r.skip(QStringLiteral("the nodes were not checked (`ip -j addr` needs node access)"));
+        r.skip(
+            QStringLiteral("the nodes were not checked (`ip -j addr` needs node access; see vip-one-node)"));
         return;
     }
     if (loc.holders.size() != 1) {

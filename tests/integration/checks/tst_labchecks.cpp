@@ -92,24 +92,31 @@ private slots:
         QTest::addColumn<QStringList>("fault");
         QTest::addColumn<QString>("expected"); // id=status of every check that does not pass
         QTest::addColumn<QString>("fixNeedle"); // in the fix of the first check listed
+        QTest::addColumn<QString>("kubeconfig"); // in the lab dir
         // Faults that leave no Warning event about the service's pods come first: the events of the
         // others stay recent, as in a real cluster.
-        QTest::newRow("healthy") << QStringList() << QString() << QString();
+        QTest::newRow("healthy") << QStringList() << QString() << QString() << u"kubeconfig"_s;
         QTest::newRow("keepalived pod not running")
             << QStringList {u"keepalived-down"_s} << u"provider-agents=fail"_s
-            << u"kubectl -n ibm-system logs ibm-cloud-provider-ip-203-0-113-10-"_s;
+            << u"kubectl -n ibm-system logs ibm-cloud-provider-ip-203-0-113-10-"_s << u"kubeconfig"_s;
         QTest::newRow("VIP on two nodes")
             << QStringList {u"split-brain"_s} << u"vip-one-node=fail,provider-agrees=skipped"_s
-            << u"split brain"_s;
+            << u"split brain"_s << u"kubeconfig"_s;
         QTest::newRow("targetPort matches no pod port")
-            << QStringList {u"wrong-target-port"_s} << u"ports-match=fail"_s << u"\"value\":8080"_s;
+            << QStringList {u"wrong-target-port"_s} << u"ports-match=fail"_s << u"\"value\":8080"_s
+            << u"kubeconfig"_s;
         QTest::newRow("no endpoints")
             << QStringList {u"no-endpoints"_s} << u"endpoints-ready=fail,warning-events=warn"_s
-            << u"describe pod web-"_s;
+            << u"describe pod web-"_s << u"kubeconfig"_s;
         QTest::newRow("etp local without endpoint on the VIP node")
             << QStringList {u"etp-local"_s, u"--without-endpoint"_s}
             << u"etp-local-endpoint=fail,endpoints-ready=warn,warning-events=warn"_s
-            << u"VIP node lab-node-1 runs no ready endpoint"_s;
+            << u"VIP node lab-node-1 runs no ready endpoint"_s << u"kubeconfig"_s;
+        QTest::newRow("keepalived failover")
+            << QStringList {u"failover"_s} << u"provider-agents=fail"_s << u"lab-node-1"_s << u"kubeconfig"_s;
+        QTest::newRow("read-only user")
+            << QStringList() << u"capture-rbac=fail,vip-one-node=skipped,provider-agrees=skipped"_s
+            << u"you may not create pods, delete pods, create pods/exec"_s << u"kubeconfig-viewer"_s;
     }
 
     void faults()
@@ -117,6 +124,7 @@ private slots:
         QFETCH(QStringList, fault);
         QFETCH(QString, expected);
         QFETCH(QString, fixNeedle);
+        QFETCH(QString, kubeconfig);
         ClearFaults clear;
         const QDateTime rowStart = QDateTime::currentDateTimeUtc();
         if (!fault.isEmpty()) {
@@ -124,7 +132,7 @@ private slots:
             QVERIFY2(f.exitCode == 0, f.err.constData());
         }
         const Run r = run(QStringLiteral(LBSCOPE_CLI),
-            {u"check"_s, u"--service"_s, u"default/web"_s, u"--kubeconfig"_s, labDir() + u"/kubeconfig"_s,
+            {u"check"_s, u"--service"_s, u"default/web"_s, u"--kubeconfig"_s, labDir() + u'/' + kubeconfig,
                 u"--json"_s});
         const QJsonObject out = QJsonDocument::fromJson(r.out).object();
         QVERIFY2(out.contains(u"checks"_s), QByteArray(r.out + r.err).constData());
