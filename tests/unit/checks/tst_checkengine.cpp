@@ -59,6 +59,8 @@ struct Cluster {
     QString kubeVipHost; // kube-vip instead of IBM: the service's kube-vip.io/vipHost annotation
     QString leaseHolder; // kube-vip's lease kubevip-web
     bool leaseExpired = false;
+    QString metalLbNode; // MetalLB instead of IBM: the node its ServiceL2Status names
+    QStringList speakerNodes; // nodes running a ready MetalLB speaker
 };
 
 QJsonObject pod(const QString &ns, const QString &name, const QString &node, bool ready,
@@ -127,7 +129,7 @@ FakeResponse route(const FakeRequest &r, const Cluster &c)
         return items(QJsonArray {QJsonObject {{u"endpoints"_s, eps}}});
     }
     if (r.path == QLatin1String("/api/v1/namespaces/ibm-system/pods")) {
-        if (!c.kubeVipHost.isEmpty()
+        if (!c.kubeVipHost.isEmpty() || !c.metalLbNode.isEmpty()
             || r.query(u"labelSelector"_s) != QLatin1String("ibm-cloud-provider-ip=203-0-113-10"))
             return items({});
         QJsonArray list;
@@ -157,8 +159,17 @@ FakeResponse route(const FakeRequest &r, const Cluster &c)
                         {u"renewTime"_s, renewed.toString(Qt::ISODateWithMs)}}}})
                 .toJson());
     }
-    if (r.path == QLatin1String("/api/v1/pods"))
-        return items({});
+    if (r.path == QLatin1String("/apis/metallb.io/v1beta1/servicel2statuses") && !c.metalLbNode.isEmpty())
+        return items(QJsonArray {QJsonObject {
+            {u"metadata"_s, QJsonObject {{u"name"_s, u"l2-x7k2p"_s}, {u"namespace"_s, u"metallb-system"_s}}},
+            {u"status"_s, QJsonObject {{u"node"_s, c.metalLbNode}}}}});
+    if (r.path == QLatin1String("/api/v1/pods")) {
+        QJsonArray speakers;
+        if (r.query(u"labelSelector"_s) == QLatin1String("component=speaker"))
+            for (const QString &n : c.speakerNodes)
+                speakers.append(pod(u"metallb-system"_s, u"speaker-"_s + n.right(1), n, true, {}));
+        return items(speakers);
+    }
     if (r.path == QLatin1String("/api/v1/namespaces/default/events")) {
         if (c.slowEvents) {
             FakeResponse slow;
@@ -328,6 +339,15 @@ private slots:
         QTest::newRow("kube-vip annotation names another node")
             << c << u"provider-agrees=fail"_s
             << u"annotation kube-vip.io/vipHost of default/web names lab-node-2"_s;
+        c = {};
+        c.metalLbNode = u"lab-node-2"_s;
+        c.speakerNodes = QStringList {u"lab-node-1"_s, u"lab-node-2"_s, u"lab-node-3"_s};
+        QTest::newRow("metallb, speaker on the announcing node")
+            << c << u"provider-agrees=skipped"_s << QString();
+        c.speakerNodes = QStringList {u"lab-node-1"_s, u"lab-node-3"_s};
+        QTest::newRow("metallb, no speaker on the announcing node")
+            << c << u"provider-agents=fail,provider-agrees=skipped"_s
+            << u"no running, ready MetalLB speaker on lab-node-2"_s;
         c = {};
         c.eventAgeMin = 5;
         QTest::newRow("recent warning event") << c << u"warning-events=warn"_s << u"describe svc web"_s;
