@@ -38,6 +38,8 @@ int runContexts(const std::vector<std::string> &args);
 int runServices(const std::vector<std::string> &args);
 /// `locate --service NS/NAME [--context C] [--json]`
 int runLocate(const std::vector<std::string> &args);
+/// `check --service NS/NAME [--context C] [--json]`
+int runCheck(const std::vector<std::string> &args);
 /// `cleanup [--context C] [--namespace NS] [--json]`
 int runCleanup(const std::vector<std::string> &args);
 /// `verify DIR... [--json]`

@@ -36,6 +36,8 @@ const Command kCommands[] = {
         "list LoadBalancer services with VIP, ports and externalTrafficPolicy"},
     {"locate", lbs::cli::runLocate,
         "find the node holding a service's VIP, its interface, standbys, endpoints"},
+    {"check", lbs::cli::runCheck,
+        "run the pre-capture checks of a service (endpoints, VIP, agents, ports, events, RBAC)"},
     {"cleanup", lbs::cli::runCleanup, "delete lbscope debug pods left behind"},
     {"verify", lbs::cli::runVerify, "check capture directories against manifest.json (sizes, sha256)"},
 #endif
