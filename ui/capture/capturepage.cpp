@@ -3,6 +3,7 @@
 #include "ui/capture/captureplanform.h"
 #include "ui/capture/sparkline.h"
 #include "ui/cluster/hostkeyprompt.h"
+#include "ui/cluster/passphraseprompt.h"
 #include <QDateTime>
 #include <QDir>
 #include <QGroupBox>
@@ -128,6 +129,10 @@ CapturePage::CapturePage(QWidget *parent)
     v->addWidget(m_log, 1);
 
     m_hostKeys = new HostKeyPrompt(this);
+    m_passphrases = new PassphrasePrompt(this);
+    connect(m_passphrases, &PassphrasePrompt::rememberFailed, this, [this](const QString &error) {
+        appendLog(QStringLiteral("warning"), tr("the passphrase was not remembered: %1").arg(error));
+    });
     m_timer = new QTimer(this);
     m_timer->setInterval(250);
     connect(m_timer, &QTimer::timeout, this, &CapturePage::tick);
@@ -153,6 +158,8 @@ CapturePage::CapturePage(QWidget *parent)
     });
     connect(m_controller, &CaptureController::checksDone, this, [this](bool ok, const QString &why) {
         finishRunningCheck(ok ? pass : fail, why);
+        if (!ok && why.contains(QStringLiteral("cannot read the private key")))
+            m_passphrases->keyRejected();
         m_checksOk = ok;
         if (ok && m_state == CaptureState::checking)
             m_stateLabel->setText(tr("Ready — the checks passed; Start runs tcpdump"));
@@ -238,7 +245,7 @@ void CapturePage::runChecks()
     m_stop->setText(tr("Stop"));
     m_label = m_plan->label();
     capture::CaptureRequest rq = m_plan->request();
-    askAboutHostKeys(rq);
+    wirePrompts(rq);
     m_outDir = QString::fromStdString(rq.outDir);
     appendLog(QStringLiteral("info"), tr("plan: %1 into %2").arg(m_plan->commandLine(), m_outDir));
     addCheck(tr("Connect to %1").arg(QString::fromStdString(rq.target.ssh.empty() ? rq.node : rq.target.ssh)),
@@ -253,7 +260,7 @@ void CapturePage::reattach(const QString &dir)
         return;
     capture::CaptureRequest rq = m_plan->request();
     rq.reattach = true;
-    askAboutHostKeys(rq);
+    wirePrompts(rq);
     rq.outDir = dir.toStdString();
     m_outDir = dir;
     m_label = tr("re-attached: %1").arg(QDir(dir).dirName());
@@ -272,8 +279,20 @@ void CapturePage::startCapture()
     updateButtons();
 }
 
-void CapturePage::askAboutHostKeys(capture::CaptureRequest &request)
+void CapturePage::setSshPassphrase(const QString &identityFile, const QString &passphrase)
 {
+    m_passphrases->setKnown(identityFile, passphrase);
+}
+
+void CapturePage::wirePrompts(capture::CaptureRequest &request)
+{
+    // A key passphrase: the one typed in the workbench, the keychain's, or asked on the GUI thread.
+    const QString identity = QString::fromStdString(request.target.identity);
+    request.target.passphrase = [this, identity](const std::string &prompt) {
+        const CancelToken *abort = m_controller->abortToken();
+        return abort ? m_passphrases->askFromWorker(identity, QString::fromStdString(prompt), *abort)
+                     : std::string();
+    };
     // An unknown host key is asked about on the GUI thread; the worker waits, or gives up on Abort.
     request.target.confirmNewHostKey
         = [this](const std::string &host, const std::string &fp, const std::string &file) {
@@ -300,6 +319,7 @@ void CapturePage::detachCapture()
 void CapturePage::setState(CaptureState state, const QString &detail)
 {
     if (state == CaptureState::checking) {
+        m_passphrases->keyAccepted(); // connected: the key opened
         finishRunningCheck(pass);
         addCheck(tr("Preflight: tcpdump, interface, free disk, root, filter"), running);
     }

@@ -34,6 +34,8 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     m_transport->addItem(tr("SSH to the node"));
     m_ssh = new QLineEdit(this);
     m_ssh->setPlaceholderText(tr("user@host[:port]"));
+    m_jump = new QLineEdit(this);
+    m_jump->setPlaceholderText(tr("optional: user@bastion[:port] (or ProxyJump in the ssh config)"));
     m_identity = new QLineEdit(this);
     m_identity->setPlaceholderText(tr("agent or ~/.ssh/id_*"));
     m_knownHosts = new QLineEdit(this);
@@ -74,6 +76,7 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     ring->addStretch();
     form->addRow(tr("Transport:"), m_transport);
     form->addRow(tr("SSH:"), m_ssh);
+    form->addRow(tr("Jump host:"), m_jump);
     form->addRow(tr("Key:"), m_identity);
     form->addRow(tr("Known hosts:"), m_knownHosts);
     form->addRow(tr("Node:"), m_node);
@@ -87,14 +90,14 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Command:"), m_command);
 
     const auto onChange = [this] { validate(); };
-    for (QLineEdit *e : {m_ssh, m_identity, m_knownHosts, m_node, m_iface, m_filter, m_outDir})
+    for (QLineEdit *e : {m_ssh, m_jump, m_identity, m_knownHosts, m_node, m_iface, m_filter, m_outDir})
         connect(e, &QLineEdit::textChanged, this, onChange);
     for (QSpinBox *s : {m_ringSize, m_ringCount, m_snaplen})
         connect(s, &QSpinBox::valueChanged, this, onChange);
     connect(m_duration, &QDoubleSpinBox::valueChanged, this, onChange);
     connect(m_transport, &QComboBox::currentIndexChanged, this, [this](int i) {
-        for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_identity),
-                 static_cast<QWidget *>(m_knownHosts)})
+        for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_jump),
+                 static_cast<QWidget *>(m_identity), static_cast<QWidget *>(m_knownHosts)})
             w->setEnabled(i == 1);
         validate();
     });
@@ -126,6 +129,38 @@ void CapturePlanForm::setSsh(
     m_knownHosts->setText(knownHosts);
     m_sshConfig = sshConfig;
     m_transport->setCurrentIndex(ssh.isEmpty() ? 0 : 1);
+}
+
+void CapturePlanForm::setSshEndpoint(const SshEndpointChoice &c)
+{
+    QString target = c.host;
+    if (!c.user.isEmpty())
+        target = c.user + QLatin1Char('@') + target;
+    if (c.port != 22 && c.port > 0)
+        target += QLatin1Char(':') + QString::number(c.port);
+    m_jump->setText(c.jump);
+    setSsh(c.host.isEmpty() ? QString() : target, c.identityFile, c.knownHostsFile, c.configFile);
+}
+
+bool CapturePlanForm::usesSsh() const
+{
+    return m_transport->currentIndex() == 1;
+}
+QString CapturePlanForm::sshText() const
+{
+    return m_ssh->text().trimmed();
+}
+QString CapturePlanForm::jumpText() const
+{
+    return m_jump->text().trimmed();
+}
+QString CapturePlanForm::identityText() const
+{
+    return m_identity->text().trimmed();
+}
+QString CapturePlanForm::knownHostsText() const
+{
+    return m_knownHosts->text().trimmed();
 }
 
 void CapturePlanForm::setIface(const QString &iface)
@@ -197,9 +232,11 @@ capture::CaptureRequest CapturePlanForm::request() const
     capture::CaptureRequest rq;
     rq.plan = plan();
     rq.plan.name.clear(); // chosen by the workflow from the node and the time
+    rq.target.kubeconfig = m_target.kubeconfig.toStdString();
     rq.target.context = m_target.context.toStdString();
     if (m_transport->currentIndex() == 1) {
         rq.target.ssh = m_ssh->text().trimmed().toStdString();
+        rq.target.jump = m_jump->text().trimmed().toStdString();
         rq.target.identity = m_identity->text().trimmed().toStdString();
         rq.target.knownHosts = m_knownHosts->text().trimmed().toStdString();
         rq.target.sshConfig = m_sshConfig.toStdString();
