@@ -75,6 +75,7 @@ CapturePage::CapturePage(QWidget *parent)
     m_bytes = new QLabel(tr("0 B"), capBox);
     m_drops = new QLabel(tr("0 dropped"), capBox);
     m_spark = new Sparkline(capBox);
+    m_rate = new QLabel(capBox);
     stats->addWidget(m_stateLabel);
     stats->addSpacing(16);
     stats->addWidget(m_packets);
@@ -83,6 +84,7 @@ CapturePage::CapturePage(QWidget *parent)
     stats->addStretch();
     stats->addWidget(new QLabel(tr("Rate:"), capBox));
     stats->addWidget(m_spark);
+    stats->addWidget(m_rate);
     cap->addLayout(stats);
     m_files = new QTreeWidget(capBox);
     m_files->setHeaderLabels({tr("File"), tr("Size"), tr("Download"), tr("sha256")});
@@ -175,6 +177,7 @@ CapturePage::CapturePage(QWidget *parent)
         m_drops->setStyleSheet(drops > 0 ? QStringLiteral("color: #c62828; font-weight: bold;") : QString());
         m_spark->addValue(s.bytesPerSec);
         m_spark->setToolTip(bytesText(s.bytesPerSec) + QStringLiteral("/s"));
+        m_rate->setText(bytesText(s.bytesPerSec) + QStringLiteral("/s"));
         for (const auto &f : s.files) {
             const auto slash = f.path.rfind('/');
             fileRow(QString::fromStdString(slash == std::string::npos ? f.path : f.path.substr(slash + 1)))
@@ -209,6 +212,8 @@ CapturePage::CapturePage(QWidget *parent)
                 bar->setValue(1000);
             }
             row->setText(3, QStringLiteral("✓ ") + sha.left(16) + QStringLiteral("…"));
+            m_verifiedBytes += size;
+            m_bytes->setText(bytesText(double(m_verifiedBytes))); // the files as downloaded
             row->setToolTip(3, sha);
             row->setForeground(3, kGreen);
             row->setData(3, kVerifiedRole, true);
@@ -241,6 +246,8 @@ void CapturePage::runChecks()
     m_checks->clear();
     m_files->clear();
     m_spark->clear();
+    m_rate->clear();
+    m_verifiedBytes = 0;
     m_checksOk = false;
     m_stop->setText(tr("Stop"));
     m_label = m_plan->label();

@@ -82,7 +82,7 @@ private:
     CaptureController *m_controller;
     CapturePlanForm *m_plan;
     QListWidget *m_checks;
-    QLabel *m_stateLabel, *m_packets, *m_bytes, *m_drops;
+    QLabel *m_stateLabel, *m_packets, *m_bytes, *m_drops, *m_rate;
     Sparkline *m_spark;
     QTreeWidget *m_files;
     QPushButton *m_check, *m_start, *m_stop, *m_abort, *m_open, *m_again;
@@ -94,6 +94,7 @@ private:
     QElapsedTimer m_elapsed;
     capture::CaptureState m_state = capture::CaptureState::idle;
     bool m_checksOk = false;
+    quint64 m_verifiedBytes = 0;
     QString m_outDir, m_label;
 };
 

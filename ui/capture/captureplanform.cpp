@@ -28,7 +28,11 @@ QString quoted(const std::string &arg)
 CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
 {
     auto *form = new QFormLayout(this);
+    m_form = form;
     form->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_transport = new QComboBox(this);
     m_transport->addItem(tr("Debug pod on the node"));
     m_transport->addItem(tr("SSH to the node"));
@@ -74,6 +78,7 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     ring->addWidget(m_ringSize);
     ring->addWidget(m_ringCount);
     ring->addStretch();
+    form->addRow(m_summary);
     form->addRow(tr("Transport:"), m_transport);
     form->addRow(tr("SSH:"), m_ssh);
     form->addRow(tr("Jump host:"), m_jump);
@@ -96,9 +101,12 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
         connect(s, &QSpinBox::valueChanged, this, onChange);
     connect(m_duration, &QDoubleSpinBox::valueChanged, this, onChange);
     connect(m_transport, &QComboBox::currentIndexChanged, this, [this](int i) {
+        // The SSH fields only when SSH is the transport: a debug pod needs none of them.
         for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_jump),
-                 static_cast<QWidget *>(m_identity), static_cast<QWidget *>(m_knownHosts)})
+                 static_cast<QWidget *>(m_identity), static_cast<QWidget *>(m_knownHosts)}) {
             w->setEnabled(i == 1);
+            m_form->setRowVisible(w, i == 1);
+        }
         validate();
     });
     m_transport->setCurrentIndex(1);
@@ -115,6 +123,7 @@ QString CapturePlanForm::defaultOutDir()
 void CapturePlanForm::setTarget(const CaptureTarget &target)
 {
     m_target = target;
+    validate();
     m_node->setText(target.node);
     m_iface->setText(target.iface);
     if (!target.vip.isEmpty() && m_filter->text().isEmpty())
@@ -128,7 +137,10 @@ void CapturePlanForm::setSsh(
     m_identity->setText(identity);
     m_knownHosts->setText(knownHosts);
     m_sshConfig = sshConfig;
+    m_ssh->setToolTip(
+        sshConfig.isEmpty() ? tr("ssh config: ~/.ssh/config") : tr("ssh config: %1").arg(sshConfig));
     m_transport->setCurrentIndex(ssh.isEmpty() ? 0 : 1);
+    validate();
 }
 
 void CapturePlanForm::setSshEndpoint(const SshEndpointChoice &c)
@@ -258,6 +270,37 @@ QString CapturePlanForm::label() const
     return s;
 }
 
+QString CapturePlanForm::summary() const
+{
+    const QString node = m_node->text().trimmed();
+    QString what = node.isEmpty()
+        ? tr("Capture <b>%1</b>").arg(m_iface->text().toHtmlEscaped())
+        : tr("Capture <b>%1</b> on <b>%2</b>").arg(m_iface->text().toHtmlEscaped(), node.toHtmlEscaped());
+    if (!m_target.role.isEmpty() && m_target.node == m_node->text().trimmed())
+        what += QStringLiteral(" (") + m_target.role.toHtmlEscaped() + QLatin1Char(')');
+    if (!m_target.service.isEmpty())
+        what += tr(" for %1/%2").arg(m_target.nameSpace, m_target.service).toHtmlEscaped();
+    if (!m_target.vip.isEmpty())
+        what += tr(", VIP %1").arg(m_target.vip);
+    QString how;
+    if (usesSsh()) {
+        how = tr("over SSH to %1").arg(m_ssh->text().trimmed().toHtmlEscaped());
+        if (!m_jump->text().trimmed().isEmpty())
+            how += tr(" via %1").arg(m_jump->text().trimmed().toHtmlEscaped());
+        if (!m_sshConfig.isEmpty() && m_sshConfig != QStringLiteral("none"))
+            how += tr(" (ssh config %1)").arg(m_sshConfig.toHtmlEscaped());
+    } else {
+        how = tr("through a privileged debug pod on the node, deleted afterwards");
+    }
+    const QString howLong
+        = m_duration->value() > 0 ? tr("for %1 s").arg(m_duration->value()) : tr("until you stop it");
+    return tr("%1, %2, %3; at most %4 MB on the node (%5 × %6 MB ring).")
+        .arg(what, how, howLong)
+        .arg(m_ringSize->value() * m_ringCount->value())
+        .arg(m_ringCount->value())
+        .arg(m_ringSize->value());
+}
+
 void CapturePlanForm::validate()
 {
     m_filterError.clear();
@@ -281,6 +324,7 @@ void CapturePlanForm::validate()
         m_filterStatus->setText(m_filterError);
     }
     m_command->setText(commandLine());
+    m_summary->setText(summary());
     emit changed();
 }
 

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -50,6 +51,8 @@ public:
     capture::CaptureRequest request() const;
     /// What the capture is of, for a viewer tab: "lo on node (VIP) filter".
     QString label() const;
+    /// The plan in one sentence: what, where, how, how long, how much disk.
+    QString summary() const;
 
 signals:
     void changed();
@@ -59,11 +62,12 @@ private:
     capture::CapturePlan plan() const;
 
     CaptureTarget m_target;
+    QFormLayout *m_form;
     QComboBox *m_transport;
     QLineEdit *m_ssh, *m_jump, *m_identity, *m_knownHosts, *m_node, *m_iface, *m_filter, *m_outDir;
     QSpinBox *m_ringSize, *m_ringCount, *m_snaplen;
     QDoubleSpinBox *m_duration;
-    QLabel *m_filterStatus, *m_command;
+    QLabel *m_summary, *m_filterStatus, *m_command;
     QString m_filterError, m_sshConfig, m_remoteDir = QStringLiteral("/var/tmp/lbscope");
 };
 
