@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QThread>
 #include <QtGlobal>
+#include <chrono>
 
 namespace lbs::ui {
 
@@ -67,6 +68,14 @@ public:
     }
     void downloadProgress(const std::string &name, const ProgressEvent &e) override
     {
+        // At most every 50 ms per file (and its end): the core reports every 0.1 %, far more than a
+        // progress bar shows, and each report costs the GUI thread an event and a repaint.
+        const auto now = std::chrono::steady_clock::now();
+        if (name == m_lastProgressName && e.done < e.total
+            && now - m_lastProgress < std::chrono::milliseconds(50))
+            return;
+        m_lastProgressName = name;
+        m_lastProgress = now;
         post([n = qs(name), done = quint64(e.done), total = quint64(e.total)](
                  CaptureController *c) { emit c->downloadProgress(n, done, total); });
     }
@@ -85,6 +94,8 @@ public:
 
 private:
     CaptureController *m_owner;
+    std::string m_lastProgressName; ///< worker thread only
+    std::chrono::steady_clock::time_point m_lastProgress;
 };
 
 CaptureController::CaptureController(QObject *parent)
