@@ -276,25 +276,29 @@ QString CapturePlanForm::summary() const
     QString what = node.isEmpty()
         ? tr("Capture <b>%1</b>").arg(m_iface->text().toHtmlEscaped())
         : tr("Capture <b>%1</b> on <b>%2</b>").arg(m_iface->text().toHtmlEscaped(), node.toHtmlEscaped());
-    if (!m_target.role.isEmpty() && m_target.node == m_node->text().trimmed())
-        what += QStringLiteral(" (") + m_target.role.toHtmlEscaped() + QLatin1Char(')');
     if (!m_target.service.isEmpty())
         what += tr(" for %1/%2").arg(m_target.nameSpace, m_target.service).toHtmlEscaped();
     if (!m_target.vip.isEmpty())
-        what += tr(", VIP %1").arg(m_target.vip);
+        what += tr(" (VIP %1)").arg(m_target.vip);
+    // What the interface serves, as the workbench found it: "eth1 holds the VIP ...", "eth1 leads to pod
+    // ...".
+    if (!m_target.role.isEmpty() && m_target.node == node && m_target.iface == m_iface->text().trimmed())
+        what += QStringLiteral(": ") + m_iface->text().toHtmlEscaped()
+            + (m_target.role.startsWith(QStringLiteral("pod ")) ? tr(" leads to ") : QStringLiteral(" "))
+            + m_target.role.toHtmlEscaped();
     QString how;
     if (usesSsh()) {
-        how = tr("over SSH to %1").arg(m_ssh->text().trimmed().toHtmlEscaped());
+        how = tr("Over SSH to %1").arg(m_ssh->text().trimmed().toHtmlEscaped());
         if (!m_jump->text().trimmed().isEmpty())
             how += tr(" via %1").arg(m_jump->text().trimmed().toHtmlEscaped());
         if (!m_sshConfig.isEmpty() && m_sshConfig != QStringLiteral("none"))
             how += tr(" (ssh config %1)").arg(m_sshConfig.toHtmlEscaped());
     } else {
-        how = tr("through a privileged debug pod on the node, deleted afterwards");
+        how = tr("Through a privileged debug pod on the node, deleted afterwards");
     }
     const QString howLong
         = m_duration->value() > 0 ? tr("for %1 s").arg(m_duration->value()) : tr("until you stop it");
-    return tr("%1, %2, %3; at most %4 MB on the node (%5 × %6 MB ring).")
+    return tr("%1.<br>%2, %3; at most %4 MB on the node (%5 × %6 MB ring).")
         .arg(what, how, howLong)
         .arg(m_ringSize->value() * m_ringCount->value())
         .arg(m_ringCount->value())
