@@ -252,7 +252,12 @@ Status CaptureSession::start(const CancelToken &cancel)
         return Error {"cannot create " + m_plan.remoteDir + ": " + mk->errorSummary(), m_host.describe(),
             "choose another remote directory"};
     m_host.run({"rm", "-f", "--", m_plan.stderrFile(), m_plan.pidFile()}, cancel);
-    auto pid = m_host.startDetached(m_record.remoteCommand, m_plan.pidFile(), m_plan.stderrFile(), cancel);
+    if (cancel.isCancelled())
+        return Error {"cancelled before tcpdump was started", m_host.describe(), {}};
+    // Not cancellable once asked: a tcpdump started under a cancelled exec would run with no pid known
+    // to stop it by.
+    const CancelToken own;
+    auto pid = m_host.startDetached(m_record.remoteCommand, m_plan.pidFile(), m_plan.stderrFile(), own);
     if (!pid)
         return pid.error();
     m_record.pid = pid.value();

@@ -303,7 +303,19 @@ Status CaptureWorkflow::start()
     if (!m_session || !m_host || isFinal(m_outcome.state))
         return Error {"preflight has not run", m_request.outDir, "check first"};
     setState(CaptureState::starting, m_request.plan.tcpdump + " on " + m_request.plan.iface);
-    if (auto st = m_session->start(m_abort); !st) {
+    if (auto st = m_session->start(m_abort); !st || m_abort.isCancelled()) {
+        if (m_abort.isCancelled()) {
+            const auto stopped = m_session->stop();
+            auto rm = m_session->removeRemote();
+            say(std::string("aborted while tcpdump was starting")
+                + (stopped ? "; tcpdump stopped" : "; stopping tcpdump failed: " + stopped.error().toString())
+                + (rm ? "; remote files removed"
+                      : "; removing remote files failed: " + rm.error().toString()));
+            removeDroppedPod();
+            m_outcome.interrupted = true;
+            setState(CaptureState::aborted, "aborted while starting");
+            return Error {"capture aborted while tcpdump was starting", m_host->describe(), {}};
+        }
         fail(st.error());
         m_session->stop();
         return st;

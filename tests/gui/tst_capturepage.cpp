@@ -8,14 +8,20 @@
 #include "ui/capture/sparkline.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/cluster/hostkeyprompt.h"
+#include "ui/cluster/passphraseprompt.h"
+#include "ui/cluster/secretstore.h"
+#include "ui/cluster/sshnodedialog.h"
+#include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -55,6 +61,44 @@ bool tcpdumpRunsFor(const QString &needle)
     return p.exitCode() == 0;
 }
 
+/// A keychain in memory: what the page reads and writes, asynchronously like the real one.
+class MemoryKeychain : public SecretStore {
+public:
+    QHash<QString, QString> entries;
+    int writes = 0;
+    void readPassphrase(const QString &identityFile,
+        std::function<void(bool, const QString &, const QString &)> done) override
+    {
+        QTimer::singleShot(0, this, [this, identityFile, done] {
+            done(entries.contains(identityFile), entries.value(identityFile), QString());
+        });
+    }
+    void writePassphrase(const QString &identityFile, const QString &passphrase,
+        std::function<void(const QString &)> done) override
+    {
+        ++writes;
+        entries.insert(identityFile, passphrase);
+        QTimer::singleShot(0, this, [done] { done(QString()); });
+    }
+    void forgetPassphrase(const QString &identityFile, std::function<void(const QString &)> done) override
+    {
+        entries.remove(identityFile);
+        QTimer::singleShot(0, this, [done] { done(QString()); });
+    }
+};
+
+/// True when no QSettings value (nor the settings file) holds `secret`.
+bool settingsFreeOf(const QString &secret)
+{
+    QSettings settings;
+    settings.sync();
+    for (const QString &key : settings.allKeys())
+        if (settings.value(key).toString().contains(secret))
+            return false;
+    QFile file(settings.fileName());
+    return !file.open(QIODevice::ReadOnly) || !file.readAll().contains(secret.toUtf8());
+}
+
 void shoot(QWidget *w, const QString &name)
 {
     const QString dir = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
@@ -72,6 +116,19 @@ class TestCapturePage : public QObject {
 private:
     SshdFixture m_sshd;
     QTemporaryDir m_work;
+    QString m_encryptedKey; ///< the fixture's user key under the passphrase "correct horse"
+
+    SshEndpointChoice encryptedEndpoint() const
+    {
+        SshEndpointChoice c;
+        c.user = m_sshd.user();
+        c.host = QStringLiteral("127.0.0.1");
+        c.port = m_sshd.port();
+        c.identityFile = m_encryptedKey;
+        c.knownHostsFile = m_sshd.knownHosts();
+        c.configFile = QStringLiteral("none");
+        return c;
+    }
 
     void fill(CapturePage &page, const QString &name, double duration)
     {
@@ -105,6 +162,142 @@ private slots:
         QString why;
         if (!m_sshd.start(&why))
             QFAIL(qPrintable(why));
+        m_encryptedKey = m_sshd.dir() + QStringLiteral("/id_user_passphrase");
+        QFile::remove(m_encryptedKey);
+        QVERIFY(QFile::copy(m_sshd.userKey(), m_encryptedKey));
+        QFile::setPermissions(m_encryptedKey, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QProcess keygen;
+        keygen.start(QStringLiteral("ssh-keygen"),
+            {QStringLiteral("-q"), QStringLiteral("-p"), QStringLiteral("-P"), QString(),
+                QStringLiteral("-N"), QStringLiteral("correct horse"), QStringLiteral("-f"), m_encryptedKey});
+        QVERIFY(keygen.waitForFinished(20000) && keygen.exitCode() == 0);
+    }
+
+    void encryptedKey_data()
+    {
+        QTest::addColumn<QString>("keychain"); // what the keychain holds for the key (empty: nothing)
+        QTest::addColumn<bool>("answers"); // the dialog is answered (else cancelled)
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<bool>("remember");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<int>("dialogs");
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("remembered"); // in the keychain afterwards
+        const QString right = QStringLiteral("correct horse");
+        const QString wrong = QStringLiteral("battery staple");
+        QTest::newRow("asked, right")
+            << QString() << true << right << false << true << 1 << "dialog" << QString();
+        QTest::newRow("asked, right, remembered")
+            << QString() << true << right << true << true << 1 << "dialog" << right;
+        QTest::newRow("asked, wrong, not remembered")
+            << QString() << true << wrong << true << false << 1 << "dialog" << QString();
+        QTest::newRow("asked, cancelled")
+            << QString() << false << QString() << false << false << 1 << QString() << QString();
+        QTest::newRow("from the keychain")
+            << right << true << wrong << false << true << 0 << "keychain" << right;
+        QTest::newRow("wrong in the keychain")
+            << wrong << true << wrong << false << false << 0 << "keychain" << wrong;
+    }
+    void encryptedKey()
+    {
+        QFETCH(QString, keychain);
+        QFETCH(bool, answers);
+        QFETCH(QString, answer);
+        QFETCH(bool, remember);
+        QFETCH(bool, ok);
+        QFETCH(int, dialogs);
+        QFETCH(QString, source);
+        QFETCH(QString, remembered);
+        CapturePage page;
+        fill(page, QStringLiteral("passphrase"), 0);
+        page.plan()->setSshEndpoint(encryptedEndpoint());
+        MemoryKeychain store;
+        if (!keychain.isEmpty())
+            store.entries.insert(m_encryptedKey, keychain);
+        PassphrasePrompt *prompt = page.passphrasePrompt();
+        prompt->setSecretStore(&store);
+        prompt->setAutoAnswer(answers ? std::optional<QString>(answer) : std::nullopt, remember);
+        QSignalSpy checked(&page, &CapturePage::checksFinished);
+        QTest::mouseClick(page.checkButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 60000);
+        QCOMPARE(checked.at(0).at(0).toBool(), ok);
+        QCOMPARE(prompt->dialogsShown(), dialogs);
+        QCOMPARE(prompt->lastSource(), source);
+        if (dialogs > 0)
+            QVERIFY2(prompt->lastQuestion().contains(m_encryptedKey), qPrintable(prompt->lastQuestion()));
+        if (!ok)
+            QVERIFY2(page.checks()->item(0)->text().contains(QStringLiteral("passphrase")),
+                qPrintable(page.checks()->item(0)->text()));
+        page.abortCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.controller()->isRunning(), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(store.entries.value(m_encryptedKey), remembered, 5000);
+        QVERIFY(settingsFreeOf(QStringLiteral("correct horse")));
+        QVERIFY(!page.log()->toPlainText().contains(QStringLiteral("correct horse")));
+        if (ok || !answers)
+            return;
+        // The passphrase that failed is not offered again: the next check asks, and the right one opens the
+        // key.
+        prompt->setAutoAnswer(QStringLiteral("correct horse"), false);
+        QTest::mouseClick(page.checkButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 2, 60000);
+        QVERIFY2(checked.at(1).at(0).toBool(), qPrintable(page.log()->toPlainText()));
+        QCOMPARE(prompt->dialogsShown(), dialogs + 1);
+        QVERIFY(prompt->lastQuestion().contains(QStringLiteral("did not open")));
+        page.abortCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.controller()->isRunning(), 30000);
+    }
+
+    void workbenchSshReachesCapturePage_data()
+    {
+        QTest::addColumn<QString>("passphrase"); // typed in the workbench's SSH dialog
+        QTest::addColumn<int>("dialogs"); // passphrase dialogs the capture page then shows
+        QTest::newRow("passphrase typed in the workbench") << QStringLiteral("correct horse") << 0;
+        QTest::newRow("no passphrase typed: the page asks") << QString() << 1;
+    }
+    void workbenchSshReachesCapturePage()
+    {
+        QFETCH(QString, passphrase);
+        QFETCH(int, dialogs);
+        MainWindow window;
+        window.show();
+        ClusterView *cluster = window.showCluster();
+        cluster->openSshDialog();
+        auto *dialog = window.findChild<SshNodeDialog *>();
+        QVERIFY(dialog);
+        SshEndpointChoice choice = encryptedEndpoint();
+        choice.jump = QString(); // no bastion on the local sshd
+        dialog->setEndpoint(choice);
+        dialog->rememberBox()->setChecked(false);
+        dialog->passphraseEdit()->setText(passphrase);
+        QTest::mouseClick(dialog->useButton(), Qt::LeftButton);
+        QVERIFY(!dialog->isVisible());
+        QVERIFY(cluster->currentTarget().ssh.has_value());
+        emit cluster->captureRequested(QString(), QString());
+        auto *tabs = window.findChild<QTabWidget *>();
+        auto *page = qobject_cast<CapturePage *>(tabs->currentWidget());
+        QVERIFY(page);
+        QVERIFY(page->plan()->usesSsh());
+        QCOMPARE(
+            page->plan()->sshText(), QStringLiteral("%1@127.0.0.1:%2").arg(m_sshd.user()).arg(m_sshd.port()));
+        QCOMPARE(page->plan()->identityText(), m_encryptedKey);
+        QCOMPARE(page->plan()->knownHostsText(), m_sshd.knownHosts());
+        QCOMPARE(page->plan()->sshConfig(), QStringLiteral("none"));
+        MemoryKeychain store;
+        page->passphrasePrompt()->setSecretStore(&store);
+        page->passphrasePrompt()->setAutoAnswer(QStringLiteral("correct horse"), false);
+        page->plan()->setIface(QStringLiteral("lo"));
+        page->plan()->setRemoteDir(m_work.path() + QStringLiteral("/remote-workbench"));
+        page->plan()->setOutDir(m_work.path() + QStringLiteral("/out-workbench"));
+        QSignalSpy checked(page, &CapturePage::checksFinished);
+        QTest::mouseClick(page->checkButton(), Qt::LeftButton);
+        QVERIFY2(checked.wait(60000), qPrintable(page->log()->toPlainText()));
+        QVERIFY2(checked.at(0).at(0).toBool(), qPrintable(page->log()->toPlainText()));
+        QCOMPARE(page->passphrasePrompt()->dialogsShown(), dialogs);
+        QCOMPARE(page->passphrasePrompt()->lastSource(),
+            dialogs ? QStringLiteral("dialog") : QStringLiteral("known"));
+        QVERIFY(settingsFreeOf(QStringLiteral("correct horse")));
+        page->abortCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->controller()->isRunning(), 30000);
     }
 
     void filterValidatedLive_data()

@@ -98,8 +98,12 @@ ClusterView *MainWindow::showCluster()
 {
     if (!m_cluster) {
         m_cluster = new ClusterView(this); // kept when its tab is closed: the connection survives
-        connect(m_cluster, &ClusterView::captureRequested, this,
-            [this] { m_captures->openPage(m_cluster->currentTarget()); });
+        connect(m_cluster, &ClusterView::captureRequested, this, [this] {
+            CapturePage *page = m_captures->openPage(m_cluster->currentTarget());
+            if (m_cluster->currentTarget().ssh)
+                page->setSshPassphrase(
+                    m_cluster->currentTarget().ssh->identityFile, m_cluster->sshPassphrase());
+        });
     }
     int i = m_tabs->indexOf(m_cluster);
     if (i < 0)

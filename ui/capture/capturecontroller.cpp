@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QThread>
 #include <QtGlobal>
+#include <chrono>
 
 namespace lbs::ui {
 
@@ -44,6 +45,9 @@ public:
     }
     void preflightPassed(const PreflightReport &r) override
     {
+        // Each line is a passed check in the page's list. Checks the workflow's preflight gains (RBAC
+        // for pods/create and pods/exec, the namespace's PodSecurity level) get their line here; a
+        // failed one arrives as checksDone(false, why) with what to do.
         QStringList lines;
         lines << QStringLiteral("tcpdump present: %1").arg(qs(r.tcpdumpVersion));
         lines << QStringLiteral("%1 interfaces on the node").arg(r.interfaces.size());
@@ -67,6 +71,14 @@ public:
     }
     void downloadProgress(const std::string &name, const ProgressEvent &e) override
     {
+        // At most every 50 ms per file (and its end): the core reports every 0.1 %, far more than a
+        // progress bar shows, and each report costs the GUI thread an event and a repaint.
+        const auto now = std::chrono::steady_clock::now();
+        if (name == m_lastProgressName && e.done < e.total
+            && now - m_lastProgress < std::chrono::milliseconds(50))
+            return;
+        m_lastProgressName = name;
+        m_lastProgress = now;
         post([n = qs(name), done = quint64(e.done), total = quint64(e.total)](
                  CaptureController *c) { emit c->downloadProgress(n, done, total); });
     }
@@ -85,6 +97,8 @@ public:
 
 private:
     CaptureController *m_owner;
+    std::string m_lastProgressName; ///< worker thread only
+    std::chrono::steady_clock::time_point m_lastProgress;
 };
 
 CaptureController::CaptureController(QObject *parent)

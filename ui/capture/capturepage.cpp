@@ -3,6 +3,7 @@
 #include "ui/capture/captureplanform.h"
 #include "ui/capture/sparkline.h"
 #include "ui/cluster/hostkeyprompt.h"
+#include "ui/cluster/passphraseprompt.h"
 #include <QDateTime>
 #include <QDir>
 #include <QGroupBox>
@@ -74,6 +75,7 @@ CapturePage::CapturePage(QWidget *parent)
     m_bytes = new QLabel(tr("0 B"), capBox);
     m_drops = new QLabel(tr("0 dropped"), capBox);
     m_spark = new Sparkline(capBox);
+    m_rate = new QLabel(capBox);
     stats->addWidget(m_stateLabel);
     stats->addSpacing(16);
     stats->addWidget(m_packets);
@@ -82,6 +84,7 @@ CapturePage::CapturePage(QWidget *parent)
     stats->addStretch();
     stats->addWidget(new QLabel(tr("Rate:"), capBox));
     stats->addWidget(m_spark);
+    stats->addWidget(m_rate);
     cap->addLayout(stats);
     m_files = new QTreeWidget(capBox);
     m_files->setHeaderLabels({tr("File"), tr("Size"), tr("Download"), tr("sha256")});
@@ -128,6 +131,10 @@ CapturePage::CapturePage(QWidget *parent)
     v->addWidget(m_log, 1);
 
     m_hostKeys = new HostKeyPrompt(this);
+    m_passphrases = new PassphrasePrompt(this);
+    connect(m_passphrases, &PassphrasePrompt::rememberFailed, this, [this](const QString &error) {
+        appendLog(QStringLiteral("warning"), tr("the passphrase was not remembered: %1").arg(error));
+    });
     m_timer = new QTimer(this);
     m_timer->setInterval(250);
     connect(m_timer, &QTimer::timeout, this, &CapturePage::tick);
@@ -153,6 +160,8 @@ CapturePage::CapturePage(QWidget *parent)
     });
     connect(m_controller, &CaptureController::checksDone, this, [this](bool ok, const QString &why) {
         finishRunningCheck(ok ? pass : fail, why);
+        if (!ok && why.contains(QStringLiteral("cannot read the private key")))
+            m_passphrases->keyRejected();
         m_checksOk = ok;
         if (ok && m_state == CaptureState::checking)
             m_stateLabel->setText(tr("Ready — the checks passed; Start runs tcpdump"));
@@ -168,6 +177,7 @@ CapturePage::CapturePage(QWidget *parent)
         m_drops->setStyleSheet(drops > 0 ? QStringLiteral("color: #c62828; font-weight: bold;") : QString());
         m_spark->addValue(s.bytesPerSec);
         m_spark->setToolTip(bytesText(s.bytesPerSec) + QStringLiteral("/s"));
+        m_rate->setText(bytesText(s.bytesPerSec) + QStringLiteral("/s"));
         for (const auto &f : s.files) {
             const auto slash = f.path.rfind('/');
             fileRow(QString::fromStdString(slash == std::string::npos ? f.path : f.path.substr(slash + 1)))
@@ -202,6 +212,8 @@ CapturePage::CapturePage(QWidget *parent)
                 bar->setValue(1000);
             }
             row->setText(3, QStringLiteral("✓ ") + sha.left(16) + QStringLiteral("…"));
+            m_verifiedBytes += size;
+            m_bytes->setText(bytesText(double(m_verifiedBytes))); // the files as downloaded
             row->setToolTip(3, sha);
             row->setForeground(3, kGreen);
             row->setData(3, kVerifiedRole, true);
@@ -234,11 +246,13 @@ void CapturePage::runChecks()
     m_checks->clear();
     m_files->clear();
     m_spark->clear();
+    m_rate->clear();
+    m_verifiedBytes = 0;
     m_checksOk = false;
     m_stop->setText(tr("Stop"));
     m_label = m_plan->label();
     capture::CaptureRequest rq = m_plan->request();
-    askAboutHostKeys(rq);
+    wirePrompts(rq);
     m_outDir = QString::fromStdString(rq.outDir);
     appendLog(QStringLiteral("info"), tr("plan: %1 into %2").arg(m_plan->commandLine(), m_outDir));
     addCheck(tr("Connect to %1").arg(QString::fromStdString(rq.target.ssh.empty() ? rq.node : rq.target.ssh)),
@@ -253,7 +267,7 @@ void CapturePage::reattach(const QString &dir)
         return;
     capture::CaptureRequest rq = m_plan->request();
     rq.reattach = true;
-    askAboutHostKeys(rq);
+    wirePrompts(rq);
     rq.outDir = dir.toStdString();
     m_outDir = dir;
     m_label = tr("re-attached: %1").arg(QDir(dir).dirName());
@@ -272,8 +286,20 @@ void CapturePage::startCapture()
     updateButtons();
 }
 
-void CapturePage::askAboutHostKeys(capture::CaptureRequest &request)
+void CapturePage::setSshPassphrase(const QString &identityFile, const QString &passphrase)
 {
+    m_passphrases->setKnown(identityFile, passphrase);
+}
+
+void CapturePage::wirePrompts(capture::CaptureRequest &request)
+{
+    // A key passphrase: the one typed in the workbench, the keychain's, or asked on the GUI thread.
+    const QString identity = QString::fromStdString(request.target.identity);
+    request.target.passphrase = [this, identity](const std::string &prompt) {
+        const CancelToken *abort = m_controller->abortToken();
+        return abort ? m_passphrases->askFromWorker(identity, QString::fromStdString(prompt), *abort)
+                     : std::string();
+    };
     // An unknown host key is asked about on the GUI thread; the worker waits, or gives up on Abort.
     request.target.confirmNewHostKey
         = [this](const std::string &host, const std::string &fp, const std::string &file) {
@@ -300,6 +326,7 @@ void CapturePage::detachCapture()
 void CapturePage::setState(CaptureState state, const QString &detail)
 {
     if (state == CaptureState::checking) {
+        m_passphrases->keyAccepted(); // connected: the key opened
         finishRunningCheck(pass);
         addCheck(tr("Preflight: tcpdump, interface, free disk, root, filter"), running);
     }

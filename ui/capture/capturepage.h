@@ -23,6 +23,7 @@ namespace lbs::ui {
 class CaptureController;
 class CapturePlanForm;
 class HostKeyPrompt;
+class PassphrasePrompt;
 class Sparkline;
 
 class CapturePage : public QWidget {
@@ -38,6 +39,9 @@ public:
     bool isBusy() const;
     /// Continues the unfinished capture recorded in dir.
     void reattach(const QString &dir);
+    /// The key passphrase typed in the workbench's SSH dialog (kept in memory only).
+    void setSshPassphrase(const QString &identityFile, const QString &passphrase);
+    PassphrasePrompt *passphrasePrompt() const { return m_passphrases; }
 
     QPushButton *checkButton() const { return m_check; }
     QPushButton *startButton() const { return m_start; }
@@ -72,12 +76,13 @@ private:
     QTreeWidgetItem *fileRow(const QString &name);
     void updateButtons();
     void tick();
-    void askAboutHostKeys(capture::CaptureRequest &request);
+    /// The worker's questions (unknown host key, key passphrase) asked on the GUI thread.
+    void wirePrompts(capture::CaptureRequest &request);
 
     CaptureController *m_controller;
     CapturePlanForm *m_plan;
     QListWidget *m_checks;
-    QLabel *m_stateLabel, *m_packets, *m_bytes, *m_drops;
+    QLabel *m_stateLabel, *m_packets, *m_bytes, *m_drops, *m_rate;
     Sparkline *m_spark;
     QTreeWidget *m_files;
     QPushButton *m_check, *m_start, *m_stop, *m_abort, *m_open, *m_again;
@@ -85,9 +90,11 @@ private:
     QPlainTextEdit *m_log;
     QTimer *m_timer;
     HostKeyPrompt *m_hostKeys;
+    PassphrasePrompt *m_passphrases;
     QElapsedTimer m_elapsed;
     capture::CaptureState m_state = capture::CaptureState::idle;
     bool m_checksOk = false;
+    quint64 m_verifiedBytes = 0;
     QString m_outDir, m_label;
 };
 

@@ -28,12 +28,18 @@ QString quoted(const std::string &arg)
 CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
 {
     auto *form = new QFormLayout(this);
+    m_form = form;
     form->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_transport = new QComboBox(this);
     m_transport->addItem(tr("Debug pod on the node"));
     m_transport->addItem(tr("SSH to the node"));
     m_ssh = new QLineEdit(this);
     m_ssh->setPlaceholderText(tr("user@host[:port]"));
+    m_jump = new QLineEdit(this);
+    m_jump->setPlaceholderText(tr("optional: user@bastion[:port] (or ProxyJump in the ssh config)"));
     m_identity = new QLineEdit(this);
     m_identity->setPlaceholderText(tr("agent or ~/.ssh/id_*"));
     m_knownHosts = new QLineEdit(this);
@@ -72,8 +78,10 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     ring->addWidget(m_ringSize);
     ring->addWidget(m_ringCount);
     ring->addStretch();
+    form->addRow(m_summary);
     form->addRow(tr("Transport:"), m_transport);
     form->addRow(tr("SSH:"), m_ssh);
+    form->addRow(tr("Jump host:"), m_jump);
     form->addRow(tr("Key:"), m_identity);
     form->addRow(tr("Known hosts:"), m_knownHosts);
     form->addRow(tr("Node:"), m_node);
@@ -87,15 +95,18 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Command:"), m_command);
 
     const auto onChange = [this] { validate(); };
-    for (QLineEdit *e : {m_ssh, m_identity, m_knownHosts, m_node, m_iface, m_filter, m_outDir})
+    for (QLineEdit *e : {m_ssh, m_jump, m_identity, m_knownHosts, m_node, m_iface, m_filter, m_outDir})
         connect(e, &QLineEdit::textChanged, this, onChange);
     for (QSpinBox *s : {m_ringSize, m_ringCount, m_snaplen})
         connect(s, &QSpinBox::valueChanged, this, onChange);
     connect(m_duration, &QDoubleSpinBox::valueChanged, this, onChange);
     connect(m_transport, &QComboBox::currentIndexChanged, this, [this](int i) {
-        for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_identity),
-                 static_cast<QWidget *>(m_knownHosts)})
+        // The SSH fields only when SSH is the transport: a debug pod needs none of them.
+        for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_jump),
+                 static_cast<QWidget *>(m_identity), static_cast<QWidget *>(m_knownHosts)}) {
             w->setEnabled(i == 1);
+            m_form->setRowVisible(w, i == 1);
+        }
         validate();
     });
     m_transport->setCurrentIndex(1);
@@ -112,6 +123,7 @@ QString CapturePlanForm::defaultOutDir()
 void CapturePlanForm::setTarget(const CaptureTarget &target)
 {
     m_target = target;
+    validate();
     m_node->setText(target.node);
     m_iface->setText(target.iface);
     if (!target.vip.isEmpty() && m_filter->text().isEmpty())
@@ -125,7 +137,42 @@ void CapturePlanForm::setSsh(
     m_identity->setText(identity);
     m_knownHosts->setText(knownHosts);
     m_sshConfig = sshConfig;
+    m_ssh->setToolTip(
+        sshConfig.isEmpty() ? tr("ssh config: ~/.ssh/config") : tr("ssh config: %1").arg(sshConfig));
     m_transport->setCurrentIndex(ssh.isEmpty() ? 0 : 1);
+    validate();
+}
+
+void CapturePlanForm::setSshEndpoint(const SshEndpointChoice &c)
+{
+    QString target = c.host;
+    if (!c.user.isEmpty())
+        target = c.user + QLatin1Char('@') + target;
+    if (c.port != 22 && c.port > 0)
+        target += QLatin1Char(':') + QString::number(c.port);
+    m_jump->setText(c.jump);
+    setSsh(c.host.isEmpty() ? QString() : target, c.identityFile, c.knownHostsFile, c.configFile);
+}
+
+bool CapturePlanForm::usesSsh() const
+{
+    return m_transport->currentIndex() == 1;
+}
+QString CapturePlanForm::sshText() const
+{
+    return m_ssh->text().trimmed();
+}
+QString CapturePlanForm::jumpText() const
+{
+    return m_jump->text().trimmed();
+}
+QString CapturePlanForm::identityText() const
+{
+    return m_identity->text().trimmed();
+}
+QString CapturePlanForm::knownHostsText() const
+{
+    return m_knownHosts->text().trimmed();
 }
 
 void CapturePlanForm::setIface(const QString &iface)
@@ -197,9 +244,11 @@ capture::CaptureRequest CapturePlanForm::request() const
     capture::CaptureRequest rq;
     rq.plan = plan();
     rq.plan.name.clear(); // chosen by the workflow from the node and the time
+    rq.target.kubeconfig = m_target.kubeconfig.toStdString();
     rq.target.context = m_target.context.toStdString();
     if (m_transport->currentIndex() == 1) {
         rq.target.ssh = m_ssh->text().trimmed().toStdString();
+        rq.target.jump = m_jump->text().trimmed().toStdString();
         rq.target.identity = m_identity->text().trimmed().toStdString();
         rq.target.knownHosts = m_knownHosts->text().trimmed().toStdString();
         rq.target.sshConfig = m_sshConfig.toStdString();
@@ -219,6 +268,41 @@ QString CapturePlanForm::label() const
     if (!m_filter->text().trimmed().isEmpty())
         s += QStringLiteral(" · ") + m_filter->text().trimmed();
     return s;
+}
+
+QString CapturePlanForm::summary() const
+{
+    const QString node = m_node->text().trimmed();
+    QString what = node.isEmpty()
+        ? tr("Capture <b>%1</b>").arg(m_iface->text().toHtmlEscaped())
+        : tr("Capture <b>%1</b> on <b>%2</b>").arg(m_iface->text().toHtmlEscaped(), node.toHtmlEscaped());
+    if (!m_target.service.isEmpty())
+        what += tr(" for %1/%2").arg(m_target.nameSpace, m_target.service).toHtmlEscaped();
+    if (!m_target.vip.isEmpty())
+        what += tr(" (VIP %1)").arg(m_target.vip);
+    // What the interface serves, as the workbench found it: "eth1 holds the VIP ...", "eth1 leads to pod
+    // ...".
+    if (!m_target.role.isEmpty() && m_target.node == node && m_target.iface == m_iface->text().trimmed())
+        what += QStringLiteral(": ") + m_iface->text().toHtmlEscaped()
+            + (m_target.role.startsWith(QStringLiteral("pod ")) ? tr(" leads to ") : QStringLiteral(" "))
+            + m_target.role.toHtmlEscaped();
+    QString how;
+    if (usesSsh()) {
+        how = tr("Over SSH to %1").arg(m_ssh->text().trimmed().toHtmlEscaped());
+        if (!m_jump->text().trimmed().isEmpty())
+            how += tr(" via %1").arg(m_jump->text().trimmed().toHtmlEscaped());
+        if (!m_sshConfig.isEmpty() && m_sshConfig != QStringLiteral("none"))
+            how += tr(" (ssh config %1)").arg(m_sshConfig.toHtmlEscaped());
+    } else {
+        how = tr("Through a privileged debug pod on the node, deleted afterwards");
+    }
+    const QString howLong
+        = m_duration->value() > 0 ? tr("for %1 s").arg(m_duration->value()) : tr("until you stop it");
+    return tr("%1.<br>%2, %3; at most %4 MB on the node (%5 × %6 MB ring).")
+        .arg(what, how, howLong)
+        .arg(m_ringSize->value() * m_ringCount->value())
+        .arg(m_ringCount->value())
+        .arg(m_ringSize->value());
 }
 
 void CapturePlanForm::validate()
@@ -244,6 +328,7 @@ void CapturePlanForm::validate()
         m_filterStatus->setText(m_filterError);
     }
     m_command->setText(commandLine());
+    m_summary->setText(summary());
     emit changed();
 }
 

@@ -40,6 +40,8 @@ CapturePage *CaptureTabs::openPage(const CaptureTarget &target)
     auto *page = new CapturePage(m_tabs);
     page->setAttribute(Qt::WA_DeleteOnClose);
     page->plan()->setTarget(target);
+    if (target.ssh)
+        page->plan()->setSshEndpoint(*target.ssh);
     m_pages << page;
     const QString title
         = target.isValid() ? tr("Capture %1 on %2").arg(target.iface, target.node) : tr("Capture");

@@ -2,11 +2,16 @@
 // What the cluster workbench hands to a capture: where to capture and why there. The capture page
 // takes it from ClusterView::captureRequested.
 
+#include "ui/cluster/clustersettings.h"
+
 #include <QString>
+
+#include <optional>
 
 namespace lbs::ui {
 
 struct CaptureTarget {
+    QString kubeconfig; ///< the kubeconfig file given with --kubeconfig (empty: KUBECONFIG, ~/.kube/config)
     QString context; ///< kubeconfig context
     QString nameSpace; ///< of the service
     QString service;
@@ -14,6 +19,8 @@ struct CaptureTarget {
     QString node;
     QString iface;
     QString role; ///< what the interface serves ("holds the VIP", "pod default/web-1", ...)
+    /// Set when the workbench's SSH dialog chose SSH for captures: the capture page starts with it.
+    std::optional<SshEndpointChoice> ssh;
 
     bool isValid() const { return !node.isEmpty() && !iface.isEmpty(); }
     /// "eth1 on lab-node-1 (holds the VIP)"

@@ -15,6 +15,7 @@ struct SshEndpointChoice {
     QString identityFile;
     QString configFile;
     QString knownHostsFile;
+    bool operator==(const SshEndpointChoice &) const = default;
 };
 
 namespace clustersettings {

@@ -314,6 +314,7 @@ void ClusterView::onTarget(const QString &node, const QString &iface)
 {
     const kube::LocateResult &r = m_topology->scene()->result();
     CaptureTarget t;
+    t.kubeconfig = m_session->source().explicitPath;
     t.context = m_session->contextName();
     t.nameSpace = r.nameSpace;
     t.service = r.service;
@@ -344,7 +345,24 @@ void ClusterView::openSshDialog()
         c.host = m_target.node;
         dialog->setEndpoint(c);
     }
+    connect(dialog, &SshNodeDialog::endpointChosen, this, &ClusterView::useSshForCaptures);
     dialog->show();
+}
+
+CaptureTarget ClusterView::currentTarget() const
+{
+    CaptureTarget t = m_target;
+    t.ssh = m_ssh;
+    return t;
+}
+
+void ClusterView::useSshForCaptures(const SshEndpointChoice &choice, const QString &passphrase)
+{
+    m_ssh = choice;
+    m_sshPassphrase = passphrase;
+    m_topology->setStatus(
+        tr("Captures go over SSH to %1%2.")
+            .arg(choice.host, choice.jump.isEmpty() ? QString() : tr(" via %1").arg(choice.jump)));
 }
 
 } // namespace lbs::ui

@@ -42,7 +42,12 @@ public:
     QTreeView *contextTree() const { return m_contextTree; }
     TopologyView *topology() const { return m_topology; }
     QLineEdit *serviceFilter() const { return m_filter; }
-    CaptureTarget currentTarget() const { return m_target; }
+    /// The selected interface, with the SSH endpoint chosen for captures (if any).
+    CaptureTarget currentTarget() const;
+    /// The key passphrase typed with the chosen SSH endpoint (memory only; empty = none typed).
+    QString sshPassphrase() const { return m_sshPassphrase; }
+    /// Captures go over SSH with `choice` from now on (what "Use for captures" in the SSH dialog does).
+    void useSshForCaptures(const SshEndpointChoice &choice, const QString &passphrase);
     /// The text of the status line under the picture.
     QString statusText() const;
 
@@ -87,6 +92,8 @@ private:
     TopologyView *m_topology;
     QLabel *m_unusable;
     CaptureTarget m_target;
+    std::optional<SshEndpointChoice> m_ssh;
+    QString m_sshPassphrase;
     QString m_pendingContext;
     QString m_pendingService;
     bool m_pendingStart = false;

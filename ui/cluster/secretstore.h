@@ -14,13 +14,14 @@ public:
     explicit SecretStore(QObject *parent = nullptr);
 
     /// Reads the passphrase of `identityFile`; `done(found, passphrase, error)` runs on this thread.
-    void readPassphrase(const QString &identityFile,
+    virtual void readPassphrase(const QString &identityFile,
         std::function<void(bool found, const QString &passphrase, const QString &error)> done);
     /// Stores it; `done(error)` gets an empty string on success.
-    void writePassphrase(const QString &identityFile, const QString &passphrase,
+    virtual void writePassphrase(const QString &identityFile, const QString &passphrase,
         std::function<void(const QString &error)> done);
     /// Forgets it (when "remember" is unticked).
-    void forgetPassphrase(const QString &identityFile, std::function<void(const QString &error)> done);
+    virtual void forgetPassphrase(
+        const QString &identityFile, std::function<void(const QString &error)> done);
 
     /// The keychain service name entries are stored under.
     static QString serviceName();

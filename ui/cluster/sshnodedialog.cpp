@@ -56,8 +56,8 @@ SshNodeDialog::SshNodeDialog(QWidget *parent)
       m_passphrase(new QLineEdit),
       m_remember(new QCheckBox(tr("Remember the passphrase in the system keychain"))),
       m_results(new QListWidget), m_verdict(new QLabel), m_test(new QPushButton(tr("Test connection"))),
-      m_cancel(new QPushButton(tr("Cancel test"))), m_jobs(new JobRunner(this)),
-      m_prompt(new HostKeyPrompt(this)), m_secrets(new SecretStore(this))
+      m_cancel(new QPushButton(tr("Cancel test"))), m_use(new QPushButton(tr("Use for captures"))),
+      m_jobs(new JobRunner(this)), m_prompt(new HostKeyPrompt(this)), m_secrets(new SecretStore(this))
 {
     setWindowTitle(tr("SSH to a node"));
     m_port->setRange(0, 65535);
@@ -89,12 +89,25 @@ SshNodeDialog::SshNodeDialog(QWidget *parent)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
     buttons->addButton(m_test, QDialogButtonBox::ActionRole);
     buttons->addButton(m_cancel, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_use, QDialogButtonBox::AcceptRole);
+    m_use->setToolTip(tr("Capture pages opened from the workbench connect to the node with these settings"));
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_results, 1);
     layout->addWidget(m_verdict);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_use, &QPushButton::clicked, this, [this] {
+        if (auto opts = options(); !opts) {
+            m_results->clear();
+            addLine(QString::fromStdString(opts.error().toString()), true);
+            return;
+        }
+        clustersettings::setLastSshEndpoint(endpoint());
+        rememberPassphrase();
+        emit endpointChosen(endpoint(), m_passphrase->text());
+        accept();
+    });
     connect(m_test, &QPushButton::clicked, this, &SshNodeDialog::testConnection);
     connect(m_cancel, &QPushButton::clicked, this, &SshNodeDialog::cancelTest);
     connect(m_jobs, &JobRunner::runningChanged, this, [this](bool running) {
@@ -221,6 +234,22 @@ void SshNodeDialog::loadPassphrase()
         });
 }
 
+void SshNodeDialog::rememberPassphrase()
+{
+    const QString identity = m_identity->text().trimmed();
+    if (identity.isEmpty())
+        return;
+    QPointer<SshNodeDialog> self(this);
+    const auto report = [self](const QString &error) {
+        if (self && !error.isEmpty())
+            self->addLine(tr("Passphrase not remembered: %1").arg(error), true);
+    };
+    if (m_remember->isChecked() && !m_passphrase->text().isEmpty())
+        m_secrets->writePassphrase(identity, m_passphrase->text(), report);
+    else if (!m_remember->isChecked())
+        m_secrets->forgetPassphrase(identity, report);
+}
+
 void SshNodeDialog::testConnection()
 {
     m_results->clear();
@@ -233,17 +262,7 @@ void SshNodeDialog::testConnection()
         return;
     }
     clustersettings::setLastSshEndpoint(endpoint());
-    const QString identity = m_identity->text().trimmed();
-    if (!identity.isEmpty()) {
-        const auto report = [this](const QString &error) {
-            if (!error.isEmpty())
-                addLine(tr("Passphrase not remembered: %1").arg(error), true);
-        };
-        if (m_remember->isChecked() && !m_passphrase->text().isEmpty())
-            m_secrets->writePassphrase(identity, m_passphrase->text(), report);
-        else if (!m_remember->isChecked())
-            m_secrets->forgetPassphrase(identity, report);
-    }
+    rememberPassphrase();
     const QString target = QString::fromStdString(opts->target.toString())
         + (opts->jump ? tr(" via %1").arg(QString::fromStdString(opts->jump->toString())) : QString());
     addLine(tr("Connecting to %1").arg(target), false, true);

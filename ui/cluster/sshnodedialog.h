@@ -37,6 +37,9 @@ public:
     bool isTesting() const;
     /// Result lines of the last test: text and whether it failed.
     QList<QPair<QString, bool>> resultLines() const;
+    QLineEdit *passphraseEdit() const { return m_passphrase; }
+    QCheckBox *rememberBox() const { return m_remember; }
+    QPushButton *useButton() const { return m_use; }
 
 public slots:
     void testConnection();
@@ -45,6 +48,9 @@ public slots:
 signals:
     /// The test finished (passed: every check passed).
     void testFinished(bool passed);
+    /// "Use for captures": capture pages opened from now on connect with these settings; the
+    /// passphrase (may be empty) stays in memory only.
+    void endpointChosen(const lbs::ui::SshEndpointChoice &choice, const QString &passphrase);
 
 protected:
     void done(int result) override;
@@ -53,6 +59,7 @@ private:
     void addLine(const QString &text, bool failed = false, bool running = false);
     void finishRunningLine(bool failed, const QString &suffix = {});
     void loadPassphrase();
+    void rememberPassphrase();
 
     QLineEdit *m_user;
     QLineEdit *m_host;
@@ -67,6 +74,7 @@ private:
     QLabel *m_verdict;
     QPushButton *m_test;
     QPushButton *m_cancel;
+    QPushButton *m_use;
     JobRunner *m_jobs;
     HostKeyPrompt *m_prompt;
     SecretStore *m_secrets;
