@@ -15,7 +15,7 @@ namespace lbs::cli {
 /// `completion bash|zsh|fish`: the shell completion script.
 int runCompletion(const std::vector<std::string> &args);
 /// `__complete WORD...`: candidates for the last word, then cobra's directive line.
-int runComplete(const std::vector<clidoc::CommandDescription> &commands, const std::vector<std::string> &words);
+int runComplete(const std::vector<clidoc::CommandDescription> &commands, std::vector<std::string> words);
 /// `--man`: lbscope-cli(1) in roff.
 int printManPage(const std::vector<clidoc::CommandDescription> &commands);
 

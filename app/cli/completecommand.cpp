@@ -18,7 +18,13 @@
 #include <QJsonObject>
 #endif
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
 
 #ifndef LBSCOPE_VERSION
 #define LBSCOPE_VERSION "0.1.0"
@@ -109,18 +115,103 @@ std::vector<std::string> liveValues(
 
 } // namespace
 
-int runComplete(
-    const std::vector<clidoc::CommandDescription> &commands, const std::vector<std::string> &words)
+namespace {
+
+bool isGlobalOption(const std::string &w)
+{
+    return w == "--context" || w == "--kubeconfig" || w == "-n" || w == "--namespace";
+}
+
+/// kubectl's plugin completion hands over the words as typed after `kubectl lbscope`, where kubectl's
+/// global options may come before the command: they are moved behind it (-n only to commands that
+/// have --namespace). Returns the option whose value is being typed when the words end inside
+/// those global options ("--context <TAB>"), else an empty string.
+std::string moveGlobalOptions(std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
+{
+    std::vector<std::string> globals;
+    std::size_t i = 0;
+    const std::size_t last = words.size() - 1; // the word being completed stays where it is
+    while (i < last && words[i].rfind("-", 0) == 0) {
+        if (isGlobalOption(words[i])) {
+            if (i + 1 >= last)
+                return words[i];
+            globals.insert(globals.end(), {words[i], words[i + 1]});
+            i += 2;
+        } else if (words[i].rfind("--context=", 0) == 0 || words[i].rfind("--kubeconfig=", 0) == 0) {
+            globals.push_back(words[i++]);
+        } else {
+            break;
+        }
+    }
+    if (i == 0)
+        return {};
+    std::vector<std::string> out;
+    if (i < last) {
+        out.push_back(words[i]);
+        const auto command = std::find_if(commands.begin(), commands.end(),
+            [&](const clidoc::CommandDescription &c) { return c.name == words[i]; });
+        const bool hasNamespace = command != commands.end()
+            && std::any_of(command->options.begin(), command->options.end(), [](const auto &o) {
+                   return std::find(o.names.begin(), o.names.end(), "--namespace") != o.names.end();
+               });
+        for (std::size_t g = 0; g < globals.size(); ++g) {
+            const bool ns = globals[g] == "-n" || globals[g] == "--namespace";
+            if (ns && !hasNamespace) {
+                ++g; // its value goes too
+                continue;
+            }
+            out.push_back(globals[g]);
+        }
+        ++i;
+    }
+    out.insert(out.end(), words.begin() + std::ptrdiff_t(i), words.end());
+    words = std::move(out);
+    return {};
+}
+
+} // namespace
+
+int runComplete(const std::vector<clidoc::CommandDescription> &commands, std::vector<std::string> words)
 {
 #ifdef HAVE_LBSCOPE_CAPTURE
     const clidoc::ValueSource values = liveValues;
 #else
     const clidoc::ValueSource values;
 #endif
-    std::fputs(clidoc::complete(commands, words.empty() ? std::vector<std::string> {""} : words, values)
-                   .toString()
-                   .c_str(),
-        stdout);
+    if (words.empty())
+        words.push_back({});
+    // A shell waits for this answer: whatever the cluster or a credential plugin does, it comes
+    // within 2.5 s (then without live values).
+    std::mutex lock;
+    bool answered = false;
+    std::condition_variable done;
+    std::thread watchdog([&] {
+        std::unique_lock<std::mutex> l(lock);
+        if (!done.wait_for(l, std::chrono::milliseconds(2500), [&] { return answered; })) {
+            std::fputs(":4\n", stdout);
+            std::fflush(stdout);
+            std::_Exit(0);
+        }
+    });
+    clidoc::Completion result;
+    if (const std::string option = moveGlobalOptions(words, commands); !option.empty()) {
+        const std::string longName = option == "-n" ? "--namespace" : option;
+        for (const std::string &v : values ? values({}, longName, words) : std::vector<std::string>())
+            if (v.rfind(words.back(), 0) == 0)
+                result.candidates.push_back(v);
+        if (option == "--kubeconfig")
+            result.kind = clidoc::CompletionKind::files;
+    } else {
+        result = clidoc::complete(commands, words, values);
+    }
+    {
+        std::lock_guard<std::mutex> l(lock);
+        answered = true;
+        std::fputs(result.toString().c_str(), stdout);
+        std::fflush(stdout);
+    }
+    done.notify_one();
+    watchdog.join();
     return 0;
 }
 
@@ -169,14 +260,15 @@ int printManPage(const std::vector<clidoc::CommandDescription> &commands)
         {"EXIT STATUS",
             "0 on success; 1 when the work failed (a capture, a download, a write, a check); "
             "2 on a usage error or unusable input, before anything is contacted."},
-        {"ENVIRONMENT",
-            "KUBECONFIG\nColon-separated kubeconfig files, merged as kubectl merges them.\n\n"
-            "LBSCOPE_TRACE\nhttp, exec or all: every API request with its status and time, and every "
-            "exec, on stderr (never headers, tokens or bodies)."},
-        {"FILES",
-            "~/.kube/config\nThe kubeconfig when KUBECONFIG is not set.\n\n~/.ssh/known_hosts\nSSH host "
-            "keys; an unknown key is asked about, a changed key refused."},
         {"SEE ALSO", "lbscope(1), kubectl(1), tcpdump(8), wireshark(1)"},
+    };
+    page.lists = {
+        {"ENVIRONMENT",
+            {{"KUBECONFIG", "Colon-separated kubeconfig files, merged as kubectl merges them."},
+                {"LBSCOPE_TRACE", "http, exec or all: every API request with its status and time, and every "
+                                  "exec, on stderr (never headers, tokens or bodies)."}}},
+        {"FILES", {{"~/.kube/config", "The kubeconfig when KUBECONFIG is not set."},
+                      {"~/.ssh/known_hosts", "SSH host keys; an unknown key is asked about, a changed key refused."}}},
     };
     std::fputs(clidoc::renderManPage(page).c_str(), stdout);
     return 0;

@@ -14,6 +14,27 @@
 
 namespace lbs::cli {
 
+namespace {
+
+/// `text` safe for a terminal: control characters (a name in someone else's manifest could carry
+/// escape sequences) shown as \xHH.
+std::string printable(const std::string &text)
+{
+    std::string out;
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 int runVerify(const std::vector<std::string> &argv)
 {
     std::vector<std::string> dirs;
@@ -40,7 +61,7 @@ int runVerify(const std::vector<std::string> &argv)
                 jd[QStringLiteral("error")] = QString::fromStdString(files.error().toString());
                 jsonDirs.append(jd);
             } else {
-                std::fprintf(stderr, "lbscope-cli verify: %s\n", files.error().toString().c_str());
+                std::fprintf(stderr, "lbscope-cli verify: %s\n", printable(files.error().toString()).c_str());
             }
             continue;
         }
@@ -59,8 +80,8 @@ int runVerify(const std::vector<std::string> &argv)
                     {QStringLiteral("message"), QString::fromStdString(f.message())}});
             } else {
                 std::FILE *to = f.isProblem() ? stderr : stdout;
-                std::fprintf(to, "%s/%s: %s: %s\n", dir.c_str(), f.name.c_str(),
-                    capture::VerifiedFile::statusName(f.status), f.message().c_str());
+                std::fprintf(to, "%s/%s: %s: %s\n", printable(dir).c_str(), printable(f.name).c_str(),
+                    capture::VerifiedFile::statusName(f.status), printable(f.message()).c_str());
             }
         }
         if (files->empty() && !json)

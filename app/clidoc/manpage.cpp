@@ -17,7 +17,7 @@ std::string escaped(const std::string &text)
         if (c == '\\')
             out += "\\e";
         else if (c == '-')
-            out += "\\-"; // a real hyphen-minus, so that option names can be copied and searched
+            out += "\\-"; // every hyphen a hyphen-minus: option names, commands and paths copy and search as typed
         else
             out += c;
         lineStart = c == '\n';
@@ -41,8 +41,10 @@ std::string paragraphs(const std::string &text)
         }
         if (line.empty())
             out += ".PP\n";
+        else if (const auto text = line.find_first_not_of(' '); text == std::string::npos)
+            out += ".PP\n";
         else
-            out += escaped(literal ? line : line.substr(line.find_first_not_of(' '))) + '\n';
+            out += escaped(literal ? line : line.substr(text)) + '\n';
     }
     if (literal)
         out += ".fi\n";
@@ -105,7 +107,16 @@ std::string renderManPage(const ManPage &page)
         }
     }
     for (const auto &[heading, text] : page.sections)
-        out += ".SH " + heading + '\n' + paragraphs(text);
+        if (heading != "SEE ALSO")
+            out += ".SH " + heading + '\n' + paragraphs(text);
+    for (const auto &[heading, items] : page.lists) {
+        out += ".SH " + heading + '\n';
+        for (const auto &[term, definition] : items)
+            out += ".TP\n.B " + escaped(term) + '\n' + escaped(definition) + '\n';
+    }
+    for (const auto &[heading, text] : page.sections)
+        if (heading == "SEE ALSO")
+            out += ".SH " + heading + '\n' + paragraphs(text);
     return out;
 }
 

@@ -20,6 +20,9 @@ struct ManPage {
     std::string commandsHeading = "COMMANDS"; ///< empty: options of the single command go under OPTIONS
     std::vector<CommandDescription> commands;
     std::vector<std::pair<std::string, std::string>> sections; ///< heading, text (after the commands)
+    /// Sections of terms and their definitions (ENVIRONMENT, FILES), after `sections` whose heading
+    /// is not among them and before SEE ALSO.
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> lists;
 };
 
 /// The page as roff. Text is escaped (backslashes, leading dots and quotes, hyphens in option names).

@@ -36,12 +36,11 @@ std::string manPage(const QString &description, const std::vector<QCommandLineOp
           "views. lbscope-cli(1) does the same from a terminal.";
     page.commandsHeading.clear(); // one command: its options under OPTIONS
     page.commands = {c};
-    page.sections = {
-        {"ENVIRONMENT", "KUBECONFIG\nColon-separated kubeconfig files, merged as kubectl merges them."},
-        {"FILES",
-            "~/.config/lbscope/lbscope.conf\nSettings (no secrets: passphrases the user asks to "
-            "remember go to the system keychain)."},
-        {"SEE ALSO", "lbscope-cli(1), kubectl(1), tcpdump(8), wireshark(1)"},
+    page.sections = {{"SEE ALSO", "lbscope-cli(1), kubectl(1), tcpdump(8), wireshark(1)"}};
+    page.lists = {
+        {"ENVIRONMENT", {{"KUBECONFIG", "Colon-separated kubeconfig files, merged as kubectl merges them."}}},
+        {"FILES", {{"~/.config/lbscope/lbscope.conf", "Settings (no secrets: passphrases the user asks to "
+                                                      "remember go to the system keychain)."}}},
     };
     return clidoc::renderManPage(page);
 }

@@ -45,25 +45,46 @@ mode_t currentUmask()
     return static_cast<mode_t>(mask);
 }
 
-/// Where the report is written first: "DIR/.NAME.XXXXXX" beside `path` (created), or empty when
-/// `path` is not a regular file to replace (a FIFO, /dev/null, a terminal): those are written directly.
-std::string stagingFile(const std::string &path, int &fd, int &createErrno)
+/// Where the report is written first: "DIR/.NAME.XXXXXX" (created) beside the file `path` names,
+/// following symbolic links, so that the rename replaces the file and keeps the link. The staging
+/// file gets the mode of the report it replaces (else 0666 & ~umask). Empty when `path` is not a
+/// regular file to replace (a FIFO, /dev/null, a terminal), and when the directory does not let us
+/// create a file but the existing report is writable: those are written in place.
+struct Staging {
+    std::string temp; ///< empty: write `path` directly
+    std::string target; ///< what the rename replaces
+};
+
+Staging stagingFile(const std::string &path, int &fd, int &createErrno)
 {
     fd = -1;
     createErrno = 0;
     struct stat st { };
-    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
         return {};
-    const std::filesystem::path target(path);
+    std::error_code ec;
+    const std::filesystem::path target = exists ? std::filesystem::canonical(path, ec) : std::filesystem::path(path);
+    if (ec)
+        return {};
     const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
     std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
     fd = ::mkstemp(temp.data());
     if (fd < 0) {
+        if (exists && (errno == EACCES || errno == EPERM) && ::access(path.c_str(), W_OK) == 0)
+            return {};
         createErrno = errno;
         return {};
     }
-    ::fchmod(fd, 0666 & ~currentUmask());
-    return temp;
+    if (exists) {
+        ::fchmod(fd, st.st_mode & 07777);
+        // Another user's report cannot be given back to them: it becomes the writer's, as a new one would.
+        if (::fchown(fd, st.st_uid, st.st_gid) != 0)
+            errno = 0;
+    } else {
+        ::fchmod(fd, 0666 & ~currentUmask());
+    }
+    return {temp, target.string()};
 }
 
 } // namespace
@@ -72,7 +93,8 @@ Status writeReportFile(const std::string &path, const ReportProducer &produce)
 {
     const bool toStdout = path == "-";
     int fd = -1, createErrno = 0;
-    const std::string staging = toStdout ? std::string() : stagingFile(path, fd, createErrno);
+    const Staging staged = toStdout ? Staging {} : stagingFile(path, fd, createErrno);
+    const std::string &staging = staged.temp;
     if (createErrno)
         return Error {
             std::string("cannot create output file: ") + std::strerror(createErrno), path, {}, ErrorKind::Io};
@@ -101,7 +123,7 @@ Status writeReportFile(const std::string &path, const ReportProducer &produce)
     }
     // The report replaces `path` only once it was written whole: a full disk never leaves half a
     // report under the final name, nor destroys the report that was there before.
-    if (ok && !staging.empty() && ::rename(staging.c_str(), path.c_str()) != 0) {
+    if (ok && !staging.empty() && ::rename(staging.c_str(), staged.target.c_str()) != 0) {
         ok = false;
         writeErrno = errno;
     }

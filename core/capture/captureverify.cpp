@@ -56,7 +56,8 @@ std::string VerifiedFile::message() const
         return "sha256 " + sha256 + " but manifest.json says " + expectedSha256
             + ": same size, other bytes (the file was changed after download); " + again;
     case Status::unchecked:
-        return "manifest.json records no sha256 for it: only its size was checked";
+        return expectedSize ? "manifest.json records no sha256 for it: only its size was checked"
+                            : "manifest.json records neither size nor sha256 for it: not checked";
     case Status::notListed:
         return "a capture file that manifest.json does not list (added by hand?): not checked";
     }
@@ -106,6 +107,8 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
     if (!fs::exists(manifestPath, ec))
         return Error {"no manifest.json: nothing records what was downloaded", dir,
             "only directories written by lbscope-cli capture or fetch can be verified", ErrorKind::NotFound};
+    if (!fs::is_regular_file(manifestPath, ec))
+        return Error {"manifest.json is not a regular file", manifestPath, {}, ErrorKind::BadInput};
     auto manifest = pcap::readCaptureRecord(manifestPath);
     if (!manifest) {
         Error e = manifest.error();

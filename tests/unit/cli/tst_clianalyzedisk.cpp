@@ -7,6 +7,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,7 +92,7 @@ private slots:
         QFile errFile(err);
         QVERIFY(errFile.open(QIODevice::ReadOnly));
         const QByteArray stderrText = errFile.readAll();
-        QCOMPARE(scriptField(log, "rc").toInt(), exitCode);
+        QCOMPARE(scriptField(log, "rc"), QByteArray::number(exitCode));
         if (exitCode == 0) {
             QVERIFY2(stderrText.isEmpty(), stderrText.constData());
             QCOMPARE(scriptField(log, "left"), QByteArray("report.out"));
@@ -103,6 +105,36 @@ private slots:
         // Nothing half-written under the final name, no staging file left, an earlier report untouched.
         QCOMPARE(scriptField(log, "left"), earlierReport ? QByteArray("report.out") : QByteArray());
         QCOMPARE(scriptField(log, "first"), earlierReport ? QByteArray("earlier report") : QByteArray());
+    }
+
+    void replacingKeepsLinkAndMode()
+    {
+        // The report replaced through a symbolic link: the link stays a link, the file it points to
+        // gets the new report and keeps its mode.
+        const QString dir = m_tmp.path() + QStringLiteral("/link");
+        QVERIFY(QDir().mkpath(dir));
+        const QString report = dir + QStringLiteral("/report.json");
+        const QString link = dir + QStringLiteral("/latest.json");
+        QFile old(report);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("earlier report\n");
+        old.close();
+        QVERIFY(QFile::setPermissions(report, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        QVERIFY(QFile::link(report, link));
+        QProcess p;
+        p.start(QStringLiteral(LBSCOPE_CLI),
+            {QStringLiteral("analyze"), QStringLiteral(LBSCOPE_SAMPLE_PCAP), QStringLiteral("--json"), link});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(QFileInfo(link).isSymLink());
+        QCOMPARE(QFileInfo(link).symLinkTarget(), report);
+        QFile now(report);
+        QVERIFY(now.open(QIODevice::ReadOnly));
+        QVERIFY(now.readAll().startsWith('{'));
+        const QFileDevice::Permissions perms = QFile::permissions(report);
+        QVERIFY(perms.testFlag(QFileDevice::ReadOwner) && perms.testFlag(QFileDevice::WriteOwner));
+        QVERIFY2(!(perms & (QFileDevice::ReadGroup | QFileDevice::ReadOther)), "the report's mode 0600 was lost");
+        QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::System).size(), 2); // no staging left
     }
 };
 

@@ -59,7 +59,8 @@ private slots:
                  "clusters:\n- name: c\n  cluster:\n    server: https://192.0.2.1:6443\n"
                  "users:\n- name: u\n  user:\n    token: not-a-secret\n"
                  "contexts:\n- name: alpha\n  context: {cluster: c, user: u}\n"
-                 "- name: beta-prod\n  context: {cluster: c, user: u, namespace: web}\n");
+                 "- name: beta-prod\n  context: {cluster: c, user: u, namespace: web}\n"
+                 "- name: \"arn:aws:eks:eu-west-1:123456789012:cluster/shop\"\n  context: {cluster: c, user: u}\n");
         kc.close();
         m_env = QProcessEnvironment::systemEnvironment();
         m_env.insert(QStringLiteral("KUBECONFIG"), kc.fileName());
@@ -129,6 +130,16 @@ private slots:
                                      << ":0";
         QTest::newRow("output directory") << QStringList {QStringLiteral("capture"), QStringLiteral("--out"),
             QString()} << QStringList {} << ":16";
+        // As kubectl's plugin completion hands them over: kubectl's global options first.
+        QTest::newRow("plugin: command after --context")
+            << QStringList {QStringLiteral("--context"), QStringLiteral("alpha"), QStringLiteral("loc")}
+            << QStringList {QStringLiteral("locate")} << ":4";
+        QTest::newRow("plugin: --context value")
+            << QStringList {QStringLiteral("--context"), QStringLiteral("be")} << QStringList {QStringLiteral("beta-prod")}
+            << ":4";
+        QTest::newRow("plugin: option after -n")
+            << QStringList {QStringLiteral("-n"), QStringLiteral("shop"), QStringLiteral("locate"), QStringLiteral("--ser")}
+            << QStringList {QStringLiteral("--service")} << ":4";
         QTest::newRow("shell") << QStringList {QStringLiteral("completion"), QStringLiteral("--he")}
                                << QStringList {QStringLiteral("--help")} << ":4";
     }
@@ -176,11 +187,30 @@ private slots:
             QFAIL(qPrintable(shell + QStringLiteral(" is not installed (scripts/deps test installs it)")));
         QString script;
         if (shell == QLatin1String("bash")) {
-            const QStringList w = line.split(QLatin1Char(' '));
-            script = QStringLiteral("source <(lbscope-cli completion bash)\nCOMP_WORDS=(%1)\nCOMP_CWORD=%2\n"
-                                    "_lbscope_cli\necho \"${COMPREPLY[*]}\"\n")
-                         .arg(w.join(QLatin1Char(' ')))
-                         .arg(w.size() - 1);
+            // COMP_WORDS as readline splits the line: at blanks, and '=' and ':' are words of their own.
+            QStringList words {QString()};
+            for (const QChar c : line) {
+                if (c == QLatin1Char(' ')) {
+                    if (!words.last().isEmpty())
+                        words << QString();
+                } else if (c == QLatin1Char('=') || c == QLatin1Char(':')) {
+                    if (!words.last().isEmpty())
+                        words << QString();
+                    words.last() = c;
+                    words << QString();
+                } else {
+                    words.last() += c;
+                }
+            }
+            if (words.last().isEmpty() && !line.endsWith(QLatin1Char(' ')))
+                words.removeLast();
+            QStringList quoted;
+            for (const QString &w : words)
+                quoted << QLatin1Char('\'') + w + QLatin1Char('\'');
+            script = QStringLiteral("source <(lbscope-cli completion bash)\nCOMP_LINE='%1'\nCOMP_POINT=${#COMP_LINE}\n"
+                                    "COMP_WORDS=(%2)\nCOMP_CWORD=%3\n_lbscope_cli\necho \"${COMPREPLY[*]}\"\n")
+                         .arg(line, quoted.join(QLatin1Char(' ')))
+                         .arg(words.size() - 1);
         } else {
             script = QStringLiteral("lbscope-cli completion fish | source\ncomplete -C '%1'\n").arg(line);
         }
