@@ -6,6 +6,7 @@
 #include "connection.h"
 
 #include "framebuilder.h"
+#include "tunnelframe.h"
 
 #include <algorithm>
 #include <cmath>
@@ -311,6 +312,8 @@ void Sim::run()
     pod.server = endpoint(m_s.podIp, m_s.podPort);
     pub.connection = pod.connection = m_s.index;
     pub.pod = pod.pod = m_s.pod;
+    tunnelTruth(m_o.tunnel, m_s, Public, pub);
+    tunnelTruth(m_o.tunnel, m_s, PodSide, pod);
     m_c.hasSide[PodSide] = m_o.bothSides;
 
     int64_t t = m_s.startNs;
@@ -486,7 +489,7 @@ void Sim::finalize()
         t.lastTs = static_cast<double>(d.ts) / 1e9;
         if (d.icmp) // an ICMP error about the flow is not one of its TCP packets
             continue;
-        const uint32_t bytes = frameLength(m_o.link, d);
+        const uint32_t bytes = frameLength(m_o.link, m_o.tunnel, d);
         if (d.dir == C2s) {
             ++t.packetsC2s;
             t.bytesC2s += bytes;

@@ -160,7 +160,7 @@ lbs::Result<GroundTruth> Generator::run()
                 c.started[d.side] = true;
                 c.truth[d.side].firstPacketIndex = index;
             }
-            const uint32_t len = buildFrame(m_o.link, c, d, frame.data());
+            const uint32_t len = buildFrame(m_o.link, m_o.tunnel, c, d, frame.data());
             if (!m_writer.write(d.ts, frame.data(), len))
                 return lbs::Error {m_writer.error(), m_o.output, {}};
             ++index;
@@ -185,6 +185,7 @@ GroundTruth Generator::truth()
     GroundTruth t;
     t.seed = m_o.seed;
     t.linktype = m_o.link == LinkType::Ethernet ? "ethernet" : "sll2";
+    t.tunnel = m_o.tunnel == Tunnel::None ? "" : tunnelName(m_o.tunnel);
     t.format = m_o.format == FileFormat::Pcap ? "pcap" : "pcapng";
     t.nanosecond = m_o.nanosecond;
     t.vip = "203.0.113.10:80";
