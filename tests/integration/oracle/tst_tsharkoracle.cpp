@@ -226,7 +226,7 @@ private slots:
                 << QStringLiteral("tunnel:") + QLatin1String(t) << true;
         for (const char *name : {"tcp-handshake-nano.pcap", "mptcp-v0.pcap", "dns_tcp.pcap",
                  "ipv4_tcp_http_xml_tso.pcap", "pptp.pcap", "geneve.pcap", "geneve-gcp.pcap",
-                 "gso-ipv4-vxlan-ipv4.pcap", "gso-ipv6-vxlan-ipv6.pcap", "gso-ipv6-geneve-ipv4.pcap",
+                 "gso-ipv4-vxlan-ipv4.pcap", "gso-ipv6-vxlan-ipv4.pcap", "gso-ipv6-geneve-ipv4.pcap",
                  "wccp_redirect_gre.pcap", "bgp-encap.pcap"})
             QTest::newRow(name) << QString::fromLatin1(name) << false;
     }
