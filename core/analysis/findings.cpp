@@ -315,25 +315,6 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
     }
 }
 
-const char *tunnelLabel(pcap::TunnelKind k)
-{
-    switch (k) {
-    case pcap::TunnelKind::IpInIp:
-        return "IP-in-IP";
-    case pcap::TunnelKind::Gre:
-        return "GRE";
-    case pcap::TunnelKind::Vxlan:
-        return "VXLAN";
-    case pcap::TunnelKind::Geneve:
-        return "Geneve";
-    case pcap::TunnelKind::Erspan:
-        return "ERSPAN";
-    case pcap::TunnelKind::None:
-        break;
-    }
-    return "other";
-}
-
 void otherFindings(const Context &ctx, std::vector<Finding> &out)
 {
     const CaptureAnalysis &a = ctx.a;
@@ -411,7 +392,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
         for (pcap::TunnelKind k : {pcap::TunnelKind::IpInIp, pcap::TunnelKind::Gre, pcap::TunnelKind::Vxlan,
                  pcap::TunnelKind::Geneve, pcap::TunnelKind::Erspan})
             if (const uint64_t n = a.counters.tunnels[static_cast<size_t>(k)])
-                kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + tunnelLabel(k);
+                kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + pcap::tunnelKindLabel(k);
         out.push_back(make(Severity::Info, FindingKind::IpInIp,
             plural(a.counters.tunnelled, "packet", "packets") + " came through tunnels (" + kinds + "); the "
                 + plural(tunnelled.size(), "flow", "flows")

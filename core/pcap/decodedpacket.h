@@ -30,6 +30,8 @@ enum class TunnelKind : uint8_t {
 };
 /// "ipip", "gre", "vxlan", "geneve", "erspan"; "none".
 const char *tunnelKindName(TunnelKind kind);
+/// "IP-in-IP", "GRE", "VXLAN", "Geneve", "ERSPAN" for people; "none".
+const char *tunnelKindLabel(TunnelKind kind);
 
 /// Most encapsulations decoded inside one another; deeper ones are left as the packet seen.
 constexpr int kMaxTunnelDepth = 4;

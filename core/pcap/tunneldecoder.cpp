@@ -24,6 +24,25 @@ const char *tunnelKindName(TunnelKind kind)
     return "none";
 }
 
+const char *tunnelKindLabel(TunnelKind kind)
+{
+    switch (kind) {
+    case TunnelKind::IpInIp:
+        return "IP-in-IP";
+    case TunnelKind::Gre:
+        return "GRE";
+    case TunnelKind::Vxlan:
+        return "VXLAN";
+    case TunnelKind::Geneve:
+        return "Geneve";
+    case TunnelKind::Erspan:
+        return "ERSPAN";
+    case TunnelKind::None:
+        break;
+    }
+    return "none";
+}
+
 namespace decoder {
 
 namespace {
