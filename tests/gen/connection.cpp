@@ -6,7 +6,6 @@
 #include "connection.h"
 
 #include "framebuilder.h"
-#include "tunnelframe.h"
 
 #include <algorithm>
 #include <cmath>
@@ -312,8 +311,6 @@ void Sim::run()
     pod.server = endpoint(m_s.podIp, m_s.podPort);
     pub.connection = pod.connection = m_s.index;
     pub.pod = pod.pod = m_s.pod;
-    tunnelTruth(m_o.tunnel, m_s, Public, pub);
-    tunnelTruth(m_o.tunnel, m_s, PodSide, pod);
     m_c.hasSide[PodSide] = m_o.bothSides;
 
     int64_t t = m_s.startNs;

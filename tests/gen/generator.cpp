@@ -6,6 +6,7 @@
 #include "connection.h"
 #include "framebuilder.h"
 #include "prng.h"
+#include "tunnelframe.h"
 
 #include <algorithm>
 #include <cmath>
@@ -119,8 +120,10 @@ bool Generator::startConnection()
 void Generator::finish(Connection &c)
 {
     for (int side = 0; side < 2; ++side)
-        if (c.hasSide[side])
+        if (c.hasSide[side]) {
+            tunnelTruth(m_o.tunnel, c.setup, static_cast<Side>(side), c.truth[side]);
             m_flows.push_back(std::move(c.truth[side]));
+        }
     for (FaultTruth &f : c.faults)
         m_faultTruth.push_back(std::move(f));
 }
