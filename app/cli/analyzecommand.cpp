@@ -20,15 +20,6 @@ namespace lbs::cli {
 
 namespace {
 
-// Keeps a reason on one line.
-std::string oneLine(std::string s)
-{
-    for (char &c : s)
-        if (c == '\n' || c == '\r')
-            c = ' ';
-    return s;
-}
-
 // A signal that ends the process (Ctrl+C, a closed pipe) removes the spooled streams first.
 extern "C" void removeSpooledAndDie(int sig)
 {

@@ -7,31 +7,18 @@
 
 #include "core/capture/captureworkflow.h"
 
-#include <charconv>
 #include <cstdio>
 
 namespace lbs::cli {
 
 namespace {
 
-// A whole decimal number in [min, max]: "12abc", "", "+5", " 5" and "1e3" are refused.
-Result<int> parseCount(const std::string &text, int min, int max)
-{
-    int n = 0;
-    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (text.empty() || ec == std::errc::invalid_argument || p != text.data() + text.size())
-        return Error {"is not a whole number", {}, {}};
-    if (ec == std::errc::result_out_of_range || n < min || n > max)
-        return Error {"is out of range " + std::to_string(min) + ".." + std::to_string(max), {}, {}};
-    return n;
-}
-
 // The value checks of capture's options: each stores the value or says why it is refused.
 std::string checkSnaplen(const std::string &v, int &snaplen)
 {
-    auto n = parseCount(v, 0, 262144);
+    auto n = capture::parseSnaplen(v);
     if (!n)
-        return "--snaplen '" + v + "' " + n.error().message + " (use 0..262144, 0 = tcpdump's default)";
+        return n.error().toString();
     snaplen = n.value();
     return {};
 }

@@ -1,38 +1,23 @@
 #ifdef HAVE_LBSCOPE_CAPTURE
 #include "captureprinter.h"
 
-#include <QDateTime>
-#include <QJsonDocument>
+#include "core/capture/captureevents.h"
 
+#include <chrono>
 #include <cstdio>
 #include <unistd.h>
 
 namespace lbs::cli {
 
-namespace {
-
-QJsonValue counter(const std::optional<uint64_t> &v)
-{
-    return v ? QJsonValue(static_cast<double>(*v)) : QJsonValue();
-}
-
-QString text(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-} // namespace
-
 CapturePrinter::CapturePrinter(bool jsonLines) : m_json(jsonLines), m_tty(isatty(STDERR_FILENO) != 0)
 {
 }
 
-void CapturePrinter::writeEvent(const char *event, QJsonObject fields)
+void CapturePrinter::writeEvent(const std::string &line)
 {
     if (!m_json)
         return;
-    fields.insert(QStringLiteral("event"), QString::fromLatin1(event));
-    std::fputs(QJsonDocument(fields).toJson(QJsonDocument::Compact).constData(), stdout);
+    std::fputs(line.c_str(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
@@ -40,7 +25,7 @@ void CapturePrinter::writeEvent(const char *event, QJsonObject fields)
 void CapturePrinter::done(const std::string &outDir, bool ok)
 {
     endLines();
-    writeEvent("done", {{QStringLiteral("out"), text(outDir)}, {QStringLiteral("ok"), ok}});
+    writeEvent(capture::events::done(outDir, ok));
 }
 
 // A redrawn sample or progress line on a terminal ends before anything else is printed.
@@ -60,10 +45,8 @@ void CapturePrinter::stateChanged(capture::CaptureState state, const std::string
         m_capturing = true;
     if (state != capture::CaptureState::downloading)
         m_progress.endLine();
-    writeEvent("state",
-        {{QStringLiteral("state"), QString::fromLatin1(capture::captureStateName(state))},
-            {QStringLiteral("detail"), text(detail)},
-            {QStringLiteral("t"), static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0}});
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    writeEvent(capture::events::state(state, detail, std::chrono::duration<double>(now).count()));
 }
 
 void CapturePrinter::sample(const capture::MonitorSample &s)
@@ -72,44 +55,30 @@ void CapturePrinter::sample(const capture::MonitorSample &s)
         s.files.size(), static_cast<double>(s.totalBytes) / 1e6, s.bytesPerSec / 1e6,
         s.alive ? "tcpdump running" : "tcpdump ended", m_tty ? "\033[K" : "\n");
     std::fflush(stderr);
-    writeEvent("sample",
-        {{QStringLiteral("elapsed_s"), s.elapsedSec},
-            {QStringLiteral("bytes"), static_cast<double>(s.totalBytes)},
-            {QStringLiteral("bytes_per_s"), s.bytesPerSec},
-            {QStringLiteral("files"), static_cast<int>(s.files.size())}, {QStringLiteral("alive"), s.alive},
-            {QStringLiteral("captured"), counter(s.counters.captured)},
-            {QStringLiteral("dropped_kernel"), counter(s.counters.droppedByKernel)}});
+    writeEvent(capture::events::sample(s));
 }
 
 void CapturePrinter::ringFile(const capture::RemoteFile &file, bool complete)
 {
-    writeEvent("file",
-        {{QStringLiteral("name"), text(file.path.substr(file.path.rfind('/') + 1))},
-            {QStringLiteral("path"), text(file.path)},
-            {QStringLiteral("size"), static_cast<double>(file.size)}, {QStringLiteral("final"), complete}});
+    writeEvent(capture::events::ringFile(file, complete));
 }
 
 void CapturePrinter::downloadProgress(const std::string &fileName, const ProgressEvent &event)
 {
     m_progress.report(event);
-    writeEvent("download",
-        {{QStringLiteral("name"), text(fileName)}, {QStringLiteral("done"), static_cast<double>(event.done)},
-            {QStringLiteral("total"), static_cast<double>(event.total)}});
+    writeEvent(capture::events::download(fileName, event));
 }
 
 void CapturePrinter::fileVerified(const capture::VerifiedFile &file)
 {
-    writeEvent("verified",
-        {{QStringLiteral("name"), text(file.name)}, {QStringLiteral("size"), static_cast<double>(file.size)},
-            {QStringLiteral("sha256"), text(file.sha256)},
-            {QStringLiteral("already_complete"), file.alreadyComplete}});
+    writeEvent(capture::events::verified(file));
 }
 
 void CapturePrinter::warning(const std::string &message)
 {
     endLines();
     std::fprintf(stderr, "warning: %s\n", message.c_str());
-    writeEvent("warning", {{QStringLiteral("text"), text(message)}});
+    writeEvent(capture::events::warning(message));
 }
 
 void CapturePrinter::info(const std::string &message)
@@ -122,7 +91,7 @@ void CapturePrinter::error(const std::string &message)
 {
     endLines();
     std::fprintf(stderr, "lbscope-cli capture: %s\n", message.c_str());
-    writeEvent("error", {{QStringLiteral("text"), text(message)}});
+    writeEvent(capture::events::error(message));
 }
 
 } // namespace lbs::cli

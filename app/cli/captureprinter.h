@@ -1,13 +1,11 @@
 #pragma once
 // What lbscope-cli capture shows of a capture workflow: prose, progress and samples on stderr, and with
-// --events jsonl one JSON object per line on stdout.
+// --events jsonl one JSON object per line on stdout (written by core/capture/captureevents).
 #ifdef HAVE_LBSCOPE_CAPTURE
 
 #include "clioptions.h"
 
 #include "core/capture/captureobserver.h"
-
-#include <QJsonObject>
 
 namespace lbs::cli {
 
@@ -27,7 +25,7 @@ public:
     void error(const std::string &text) override;
 
 private:
-    void writeEvent(const char *event, QJsonObject fields);
+    void writeEvent(const std::string &line);
     void endLines();
     bool m_json;
     bool m_tty;

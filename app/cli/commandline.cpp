@@ -25,7 +25,14 @@ private:
     std::string m_usage;
 };
 
-// Keeps a message on one line.
+std::function<void(clidoc::CommandDescription)> &describer()
+{
+    static std::function<void(clidoc::CommandDescription)> d;
+    return d;
+}
+
+} // namespace
+
 std::string oneLine(std::string s)
 {
     for (char &c : s)
@@ -34,10 +41,8 @@ std::string oneLine(std::string s)
     return s;
 }
 
-} // namespace
-
 CommandLine::CommandLine(std::string command, std::string usage, std::string description)
-    : m_command(std::move(command)), m_app(std::move(description), "lbscope-cli " + m_command)
+    : m_command(std::move(command)), m_usage(usage), m_app(std::move(description), "lbscope-cli " + m_command)
 {
     m_app.formatter(std::make_shared<HelpFormatter>(std::move(usage)));
     m_app.allow_extras(); // collected, then refused by parse() with a message of its own
@@ -59,8 +64,47 @@ CLI::Option *CommandLine::addChecked(const std::string &name,
         ->type_name(valueName);
 }
 
+void CommandLine::setDescriber(std::function<void(clidoc::CommandDescription)> d)
+{
+    describer() = std::move(d);
+}
+
+clidoc::CommandDescription CommandLine::describe() const
+{
+    clidoc::CommandDescription c;
+    c.name = m_command;
+    c.usage = m_usage;
+    c.description = m_app.get_description();
+    for (const CLI::Option *o : m_app.get_options()) {
+        if (o->get_group().empty())
+            continue; // hidden
+        clidoc::OptionDescription d;
+        d.positional = o->get_positional() && o->get_lnames().empty() && o->get_snames().empty();
+        if (d.positional) {
+            d.names.push_back(o->get_name(true));
+            d.valueName = o->get_name(true);
+        } else {
+            for (const std::string &n : o->get_snames())
+                d.names.push_back("-" + n);
+            for (const std::string &n : o->get_lnames())
+                d.names.push_back("--" + n);
+            if (o->get_expected_min() > 0)
+                d.valueName = o->get_type_name();
+        }
+        d.help = o->get_description();
+        d.required = o->get_required();
+        d.repeats = d.positional && o->get_items_expected_max() > 1;
+        c.options.push_back(std::move(d));
+    }
+    return c;
+}
+
 std::optional<int> CommandLine::parse(std::vector<std::string> args)
 {
+    if (describer()) {
+        describer()(describe());
+        return 0;
+    }
     // "--opt=" gives the option an empty value, as "--opt ''" does (CLI11 alone would take the next
     // argument).
     for (auto it = args.begin(); it != args.end() && *it != "--"; ++it) {

@@ -5,6 +5,8 @@
 // table. A usage error is one line on stderr, "lbscope-cli COMMAND: ...", and exit status 2; it comes
 // before the command connects to anything, because parse() runs before the command does any work.
 
+#include "app/clidoc/commanddescription.h"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -13,6 +15,9 @@
 #include <vector>
 
 namespace lbs::cli {
+
+/// The message with its line breaks made spaces: a message on stderr stays one line.
+std::string oneLine(std::string s);
 
 class CommandLine {
 public:
@@ -28,6 +33,13 @@ public:
     CLI::Option *addChecked(const std::string &name, std::function<std::string(const std::string &)> check,
         const std::string &help, const std::string &valueName);
 
+    /// Set by `lbscope-cli --man` and `__complete`: while set, parse() hands the table to it as data
+    /// and returns 0 without parsing, so each command describes itself without running.
+    static void setDescriber(std::function<void(clidoc::CommandDescription)> describer);
+
+    /// The table as data (what --help shows; hidden options left out).
+    clidoc::CommandDescription describe() const;
+
     /// Parses the arguments after the command name. Returns the exit status when the command ends
     /// here (0 after --help, 2 after a usage error), nothing when it should run.
     std::optional<int> parse(std::vector<std::string> args);
@@ -39,6 +51,7 @@ public:
 private:
     std::string see() const; ///< " (see lbscope-cli COMMAND --help)"
     std::string m_command;
+    std::string m_usage;
     CLI::App m_app;
 };
 

@@ -33,13 +33,8 @@ int fail(const char *command, const Error &e)
 
 void printWarnings(const kube::KubeClient &client)
 {
-    static QStringList printed;
-    for (const QString &w : client.warnings()) {
-        if (printed.contains(w))
-            continue;
-        printed << w;
-        std::fprintf(stderr, "warning: %s\n", w.toUtf8().constData());
-    }
+    for (const QString &w : client.warnings())
+        printWarningOnce(w.toStdString());
 }
 
 void printJson(const QJsonObject &o)

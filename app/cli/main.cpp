@@ -1,5 +1,7 @@
 // lbscope-cli: headless front end. Wiring only: every command lives in its own file and calls core.
+#include "commandline.h"
 #include "commands.h"
+#include "kubectlplugin.h"
 
 #ifdef HAVE_LBSCOPE_CAPTURE
 #include <QCoreApplication>
@@ -34,9 +36,28 @@ const Command kCommands[] = {
         "list LoadBalancer services with VIP, ports and externalTrafficPolicy"},
     {"locate", lbs::cli::runLocate,
         "find the node holding a service's VIP, its interface, standbys, endpoints"},
+    {"check", lbs::cli::runCheck,
+        "run the pre-capture checks of a service (endpoints, VIP, agents, ports, events, RBAC)"},
     {"cleanup", lbs::cli::runCleanup, "delete lbscope debug pods left behind"},
+    {"verify", lbs::cli::runVerify, "check capture directories against manifest.json (sizes, sha256)"},
 #endif
+    {"completion", lbs::cli::runCompletion, "print the bash, zsh or fish completion script"},
 };
+
+/// Every command's option table as data (each command describes itself instead of running).
+std::vector<lbs::clidoc::CommandDescription> describeCommands()
+{
+    std::vector<lbs::clidoc::CommandDescription> out;
+    lbs::cli::CommandLine::setDescriber(
+        [&out](lbs::clidoc::CommandDescription d) { out.push_back(std::move(d)); });
+    for (const Command &c : kCommands) {
+        c.run({});
+        if (!out.empty() && out.back().name == c.name)
+            out.back().summary = c.summary;
+    }
+    lbs::cli::CommandLine::setDescriber({});
+    return out;
+}
 
 void usage(FILE *out)
 {
@@ -54,7 +75,21 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const std::string cmd = argv[1];
+    std::vector<std::string> all(argv + 1, argv + argc);
+    // As kubectl-lbscope (kubectl's plugin discovery): kubectl's global options may come first.
+    const bool plugin = lbs::cli::isKubectlPlugin(argv[0]);
+    if (plugin) {
+        const auto commands = describeCommands();
+        if (auto why = lbs::cli::rewriteKubectlPluginArgs(all, commands); !why.empty()) {
+            std::fprintf(stderr, "kubectl lbscope: %s\n", why.c_str());
+            return 2;
+        }
+        if (all.empty()) {
+            usage(stderr);
+            return 2;
+        }
+    }
+    const std::string cmd = all.front();
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
         usage(stdout);
         return 0;
@@ -63,7 +98,9 @@ int main(int argc, char **argv)
         std::printf("lbscope-cli %s\n", LBSCOPE_VERSION);
         return 0;
     }
-    std::vector<std::string> args(argv + 2, argv + argc);
+    if (cmd == "--man")
+        return lbs::cli::printManPage(describeCommands());
+    std::vector<std::string> args(all.begin() + 1, all.end());
 #ifdef HAVE_LBSCOPE_CAPTURE
     // The cluster and SSH commands run Qt event loops (TLS, WebSocket). The application object
     // lives in main's scope so that it, and Qt's TLS backend with it, is gone before exit()
@@ -77,6 +114,8 @@ int main(int argc, char **argv)
         app = std::make_unique<QCoreApplication>(qtArgc, qtArgv);
     }
 #endif
+    if (cmd == "__complete")
+        return lbs::cli::runComplete(describeCommands(), args);
     for (const Command &c : kCommands)
         if (cmd == c.name)
             return c.run(args);

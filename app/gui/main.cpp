@@ -1,6 +1,7 @@
 // lbscope GUI entry point: command line, application identity, main window. Wiring only.
-#include "ui/app/loadreporter.h"
+#include "app/gui/manpage.h"
 #include "ui/app/mainwindow.h"
+#include "ui/bench/loadreporter.h"
 #include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/cluster/hostkeyprompt.h"
@@ -17,6 +18,7 @@
 #include <QTimer>
 
 #include <string_view>
+#include <vector>
 
 namespace {
 // A dark palette applied the way a dark desktop theme does it (Fusion + QApplication palette), to
@@ -57,7 +59,7 @@ static bool wantsOnlyText(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
         const std::string_view a(argv[i]);
-        if (a == "--help" || a == "-h" || a == "--help-all" || a == "--version" || a == "-v")
+        if (a == "--help" || a == "-h" || a == "--help-all" || a == "--version" || a == "-v" || a == "--man")
             return true;
     }
     return false;
@@ -83,40 +85,50 @@ int main(int argc, char *argv[])
         "open in tabs."));
     parser.addHelpOption();
     parser.addVersionOption();
+    // Every option goes through here, so that the man page (--man) lists exactly what --help does.
+    std::vector<QCommandLineOption> documented;
+    const auto addOption = [&parser, &documented](const QCommandLineOption &o) {
+        parser.addOption(o);
+        if (!(o.flags() & QCommandLineOption::HiddenFromHelp))
+            documented.push_back(o);
+    };
+    QCommandLineOption man(QStringLiteral("man"), QStringLiteral("Print the lbscope(1) man page."));
+    man.setFlags(QCommandLineOption::HiddenFromHelp);
+    addOption(man);
     QCommandLineOption exitAfterLoad(QStringLiteral("exit-after-load"),
         QStringLiteral(
             "Load every capture, draw every view once, print timings and peak RSS to stderr and exit "
             "(0 when everything loaded)."));
-    parser.addOption(exitAfterLoad);
+    addOption(exitAfterLoad);
     QCommandLineOption readyFile(QStringLiteral("ready-file"),
         QStringLiteral("Create FILE once every capture is loaded and drawn (for scripts)."),
         QStringLiteral("FILE"));
-    parser.addOption(readyFile);
+    addOption(readyFile);
     QCommandLineOption tab(QStringLiteral("tab"),
         QStringLiteral("View to show first: timeline, flows, latency or findings."), QStringLiteral("NAME"));
-    parser.addOption(tab);
+    addOption(tab);
     QCommandLineOption selectFlow(QStringLiteral("select-flow"),
         QStringLiteral("Select flow ID once loaded (packet list and ladder follow)."), QStringLiteral("ID"));
-    parser.addOption(selectFlow);
+    addOption(selectFlow);
     QCommandLineOption palette(QStringLiteral("palette"),
         QStringLiteral("Debugging: apply a light or dark palette with the Fusion style."),
         QStringLiteral("light|dark"));
     palette.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOption(palette);
+    addOption(palette);
     QCommandLineOption cluster(QStringLiteral("cluster"),
         QStringLiteral("Open the cluster workbench and connect (to --context, else the current context)."));
-    parser.addOption(cluster);
+    addOption(cluster);
     QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
         QStringLiteral("kubeconfig file to read instead of KUBECONFIG or ~/.kube/config."),
         QStringLiteral("PATH"));
-    parser.addOption(kubeconfig);
+    addOption(kubeconfig);
     QCommandLineOption context(QStringLiteral("context"),
         QStringLiteral("With --cluster: the context to connect to."), QStringLiteral("NAME"));
-    parser.addOption(context);
+    addOption(context);
     QCommandLineOption service(QStringLiteral("service"),
         QStringLiteral("With --cluster: the LoadBalancer service to locate and draw."),
         QStringLiteral("NS/NAME"));
-    parser.addOption(service);
+    addOption(service);
     // Debugging and screenshots: open the SSH dialog for HOST and test it (hidden from --help).
     QCommandLineOption sshTest(
         QStringLiteral("ssh-test"), QStringLiteral("Test SSH to HOST."), QStringLiteral("HOST"));
@@ -126,11 +138,15 @@ int main(int argc, char *argv[])
         QStringLiteral("known-hosts"), QStringLiteral("known_hosts file."), QStringLiteral("FILE"));
     for (QCommandLineOption *o : {&sshTest, &sshConfig, &knownHosts}) {
         o->setFlags(QCommandLineOption::HiddenFromHelp);
-        parser.addOption(*o);
+        addOption(*o);
     }
     parser.addPositionalArgument(QStringLiteral("FILE"),
         QStringLiteral("Capture files or directories to open."), QStringLiteral("[FILE...]"));
     parser.process(app);
+    if (parser.isSet(man)) {
+        fputs(lbs::gui::manPage(parser.applicationDescription(), documented).c_str(), stdout);
+        return 0;
+    }
     if (parser.isSet(palette)) {
         const QString name = parser.value(palette);
         if (name != QLatin1String("dark") && name != QLatin1String("light")) {

@@ -58,6 +58,7 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     out.warnings = set.warnings;
     out.duplicateFiles = set.duplicates;
     out.manifest = set.manifest;
+    out.manifestPath = set.manifestPath;
     out.filter = m_options.filter;
     out.files = set.files;
     for (const auto &f : set.files)
@@ -122,6 +123,7 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
         summary.files = out.files;
         summary.warnings = out.warnings;
         summary.manifest = out.manifest;
+        summary.manifestPath = out.manifestPath;
         summary.filter = out.filter;
         summary.packets = out.packets;
         summary.bytes = out.bytes;

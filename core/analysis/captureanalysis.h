@@ -144,7 +144,8 @@ struct CaptureAnalysis {
     std::vector<pcap::CaptureFileInfo> files;
     std::vector<std::string> warnings;
     std::vector<pcap::DuplicateFile> duplicateFiles; ///< from CaptureSet::duplicates (also in warnings)
-    std::optional<pcap::Manifest> manifest;
+    std::optional<pcap::CaptureRecord> manifest; ///< the capture directory's manifest.json
+    std::string manifestPath; ///< where manifest was read from
     std::string filter;
     uint64_t packets = 0; ///< packets that passed the filter
     uint64_t bytes = 0; ///< their wire bytes

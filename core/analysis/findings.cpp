@@ -355,7 +355,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
                 + backendShare(ctx, zw, "flows"),
             zw));
     if (a.manifest) {
-        const auto &m = *a.manifest;
+        const pcap::TcpdumpStats &m = a.manifest->stats;
         if (m.droppedByKernel && *m.droppedByKernel > 0)
             out.push_back(make(Severity::Warning, FindingKind::KernelDrops,
                 "tcpdump reported " + std::to_string(*m.droppedByKernel) + " packets dropped by kernel"

@@ -211,8 +211,8 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
     if (a.manifest) {
         const auto &m = *a.manifest;
         w.key("manifest").beginObject();
-        w.key("path").value(m.path).key("service").value(m.service).key("vip").value(m.vip);
-        w.key("node").value(m.node).key("interface").value(m.interfaceName);
+        w.key("path").value(a.manifestPath).key("service").value(m.service).key("vip").value(m.vip);
+        w.key("node").value(m.node).key("interface").value(m.iface);
         auto opt = [&](const char *k, const std::optional<uint64_t> &v) {
             w.key(k);
             if (v)
@@ -220,10 +220,10 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
             else
                 w.null();
         };
-        opt("captured", m.captured);
-        opt("received_by_filter", m.receivedByFilter);
-        opt("dropped_by_kernel", m.droppedByKernel);
-        opt("dropped_by_interface", m.droppedByInterface);
+        opt("captured", m.stats.captured);
+        opt("received_by_filter", m.stats.receivedByFilter);
+        opt("dropped_by_kernel", m.stats.droppedByKernel);
+        opt("dropped_by_interface", m.stats.droppedByInterface);
         w.endObject();
     }
     w.key("flows").beginArray();

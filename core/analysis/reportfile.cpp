@@ -7,6 +7,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace lbs::analysis {
 
 std::string reportOutputHazard(const std::string &out, const std::vector<pcap::CaptureFileInfo> &inputs)
@@ -24,12 +28,63 @@ std::string reportOutputHazard(const std::string &out, const std::vector<pcap::C
     return {};
 }
 
+namespace {
+
+/// The process's umask without changing it (Linux: /proc/self/status), 022 when unknown.
+mode_t currentUmask()
+{
+    std::FILE *status = std::fopen("/proc/self/status", "r");
+    unsigned mask = 022;
+    if (status) {
+        char line[256];
+        while (std::fgets(line, sizeof line, status))
+            if (std::sscanf(line, "Umask: %o", &mask) == 1)
+                break;
+        std::fclose(status);
+    }
+    return static_cast<mode_t>(mask);
+}
+
+/// Where the report is written first: "DIR/.NAME.XXXXXX" beside `path` (created), or empty when
+/// `path` is not a regular file to replace (a FIFO, /dev/null, a terminal): those are written directly.
+std::string stagingFile(const std::string &path, int &fd, int &createErrno)
+{
+    fd = -1;
+    createErrno = 0;
+    struct stat st { };
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        return {};
+    const std::filesystem::path target(path);
+    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
+    std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+    fd = ::mkstemp(temp.data());
+    if (fd < 0) {
+        createErrno = errno;
+        return {};
+    }
+    ::fchmod(fd, 0666 & ~currentUmask());
+    return temp;
+}
+
+} // namespace
+
 Status writeReportFile(const std::string &path, const ReportProducer &produce)
 {
     const bool toStdout = path == "-";
-    std::FILE *f = toStdout ? stdout : std::fopen(path.c_str(), "wb");
-    if (!f)
-        return Error {std::string("cannot create output file: ") + std::strerror(errno), path, {}};
+    int fd = -1, createErrno = 0;
+    const std::string staging = toStdout ? std::string() : stagingFile(path, fd, createErrno);
+    if (createErrno)
+        return Error {
+            std::string("cannot create output file: ") + std::strerror(createErrno), path, {}, ErrorKind::Io};
+    std::FILE *f = toStdout ? stdout : fd >= 0 ? ::fdopen(fd, "wb") : std::fopen(path.c_str(), "wb");
+    if (!f) {
+        const int e = errno;
+        if (fd >= 0) {
+            ::close(fd);
+            ::unlink(staging.c_str());
+        }
+        return Error {std::string("cannot create output file: ") + std::strerror(e), path, {}, ErrorKind::Io};
+    }
     int writeErrno = 0;
     const bool produced = produce([&](std::string_view chunk) {
         if (std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size())
@@ -44,10 +99,18 @@ Status writeReportFile(const std::string &path, const ReportProducer &produce)
         ok = false;
         writeErrno = errno;
     }
+    // The report replaces `path` only once it was written whole: a full disk never leaves half a
+    // report under the final name, nor destroys the report that was there before.
+    if (ok && !staging.empty() && ::rename(staging.c_str(), path.c_str()) != 0) {
+        ok = false;
+        writeErrno = errno;
+    }
+    if (!ok && !staging.empty())
+        ::unlink(staging.c_str());
     if (!ok)
         return Error {
             std::string("could not write the whole file: ") + std::strerror(writeErrno ? writeErrno : EIO),
-            toStdout ? std::string("standard output") : path, {}};
+            toStdout ? std::string("standard output") : path, {}, ErrorKind::Io};
     return Ok {};
 }
 

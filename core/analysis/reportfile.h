@@ -21,7 +21,9 @@ std::string reportOutputHazard(const std::string &out, const std::vector<pcap::C
 /// once writing failed).
 using ReportProducer = std::function<bool(const std::function<bool(std::string_view)> &sink)>;
 
-/// Writes what `produce` gives to `path` ("-" = standard output). Error where = the file (or
+/// Writes what `produce` gives to `path` ("-" = standard output). A regular file is written beside
+/// `path` first and renamed over it only when complete, so a failing disk leaves neither half a report
+/// nor a lost earlier one; FIFOs and devices are written directly. Error (kind Io, where = the file or
 /// "standard output"): "cannot create output file: REASON" or "could not write the whole file: REASON".
 Status writeReportFile(const std::string &path, const ReportProducer &produce);
 

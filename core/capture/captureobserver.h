@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/capture/capturerecord.h"
 #include "core/capture/capturesession.h"
 #include "core/capture/capturestate.h"
 #include "core/capture/servicelocation.h"
 #include "core/common/progress.h"
+#include "core/pcap/capturerecord.h"
 
 #include <string>
 
@@ -39,7 +39,7 @@ public:
     /// Preflight passed.
     virtual void preflightPassed(const PreflightReport &report) { (void)report; }
     /// tcpdump runs (or runs again after a re-attach); the record has its pid and remote files.
-    virtual void started(const CaptureRecord &record) { (void)record; }
+    virtual void started(const pcap::CaptureRecord &record) { (void)record; }
     /// About every second while tcpdump runs. sample.counters holds tcpdump's own counters once it
     /// has printed them (it does on SIGUSR1, which the workflow sends with each sample).
     virtual void sample(const MonitorSample &sample) { (void)sample; }

@@ -107,6 +107,20 @@ Result<std::pair<int, int>> parseRing(const std::string &text)
         "--ring '" + text + "' is not SIZE_MBxCOUNT", {}, "e.g. --ring 100x5 for five files of 100 MB"};
 }
 
+Result<int> parseSnaplen(const std::string &text)
+{
+    constexpr int kMax = 262144;
+    int n = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    const bool whole = !text.empty() && ec != std::errc::invalid_argument && p == text.data() + text.size();
+    if (whole && ec != std::errc::result_out_of_range && n >= 0 && n <= kMax)
+        return n;
+    return Error {"--snaplen '" + text + "' "
+            + (whole ? "is out of range 0.." + std::to_string(kMax) : "is not a whole number")
+            + " (use 0..262144, 0 = tcpdump's default)",
+        {}, {}, ErrorKind::BadInput};
+}
+
 Result<double> parseDuration(const std::string &text)
 {
     double total = 0;

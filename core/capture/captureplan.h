@@ -49,4 +49,8 @@ Result<std::pair<int, int>> parseRing(const std::string &text);
 /// Parses --duration "90", "90s", "5m", "1h", "1h30m". Returns seconds.
 Result<double> parseDuration(const std::string &text);
 
+/// Parses --snaplen: a whole number of bytes 0..262144 (0 = tcpdump's default); "12abc", "", "+5",
+/// " 5" and "1e3" are refused.
+Result<int> parseSnaplen(const std::string &text);
+
 } // namespace lbs::capture

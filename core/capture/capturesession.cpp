@@ -1,6 +1,7 @@
 #include "core/capture/capturesession.h"
 
-#include "core/capture/pcaptimes.h"
+#include "core/capture/tcpdumpstats.h"
+#include "core/pcap/pcaptimes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -61,7 +62,7 @@ CaptureSession::CaptureSession(RemoteHost &host, CapturePlan plan, std::string o
 Result<std::unique_ptr<CaptureSession>> CaptureSession::attach(
     RemoteHost &host, const std::string &outDir, ProgressSink *sink)
 {
-    auto rec = readRecord((fs::path(outDir) / kSessionStateName).string());
+    auto rec = pcap::readCaptureRecord((fs::path(outDir) / pcap::kSessionStateName).string());
     if (!rec)
         return rec.error();
     CapturePlan plan;
@@ -128,7 +129,7 @@ Status CaptureSession::saveState()
 {
     std::error_code ec;
     fs::create_directories(m_outDir, ec);
-    return writeRecord((fs::path(m_outDir) / kSessionStateName).string(), m_record);
+    return pcap::writeCaptureRecord((fs::path(m_outDir) / pcap::kSessionStateName).string(), m_record);
 }
 
 Result<PreflightReport> CaptureSession::preflight(const CancelToken &cancel)
@@ -240,7 +241,7 @@ Status CaptureSession::start(const CancelToken &cancel)
 {
     if (auto v = validate(m_plan); !v)
         return v.error();
-    m_record.startTime = isoNowUtc();
+    m_record.startTime = pcap::isoNowUtc();
     m_record.state = "starting";
     if (auto s = saveState(); !s)
         return s;
@@ -310,7 +311,7 @@ Result<MonitorSample> CaptureSession::poll(const CancelToken &cancel)
     return s;
 }
 
-Result<TcpdumpStats> CaptureSession::requestCounters(const CancelToken &cancel)
+Result<pcap::TcpdumpStats> CaptureSession::requestCounters(const CancelToken &cancel)
 {
     if (m_record.pid > 1 && m_pidFromRecord && !m_pidForeign) {
         auto why = foreignPidReason(cancel);
@@ -404,7 +405,7 @@ Status CaptureSession::stop()
         return Error {"tcpdump (pid " + std::to_string(pid) + ") is still running after INT, TERM and KILL",
             m_host.describe(), "check the node"};
     if (m_record.stopTime.empty())
-        m_record.stopTime = isoNowUtc();
+        m_record.stopTime = pcap::isoNowUtc();
     auto err = m_host.run({"cat", "--", m_plan.stderrFile()}, own);
     if (err && err->ok())
         m_record.stats = parseTcpdumpStats(err->out);
@@ -439,13 +440,13 @@ Result<std::vector<DownloadResult>> CaptureSession::download(
         auto d = downloadFile(m_host, f.path, local, m_sink, cancel, opts);
         if (!d)
             return d.error();
-        ManifestFile mf;
+        pcap::ManifestFile mf;
         mf.name = baseName(f.path);
         mf.remotePath = f.path;
         mf.size = d->size;
         mf.sha256 = d->sha256;
         // Scanned while downloading when the file is classic pcap; read again only otherwise.
-        if (auto t = d->times ? Result<PcapTimes>(*d->times) : readPcapTimes(local)) {
+        if (auto t = d->times ? Result<pcap::PcapTimes>(*d->times) : pcap::readPcapTimes(local)) {
             mf.firstTs = t->firstTs;
             mf.lastTs = t->lastTs;
             mf.packets = t->packets;
@@ -459,11 +460,11 @@ Result<std::vector<DownloadResult>> CaptureSession::download(
             onFile(f, d.value());
     }
     std::stable_sort(m_record.files.begin(), m_record.files.end(),
-        [](const ManifestFile &a, const ManifestFile &b) { return a.firstTs < b.firstTs; });
+        [](const pcap::ManifestFile &a, const pcap::ManifestFile &b) { return a.firstTs < b.firstTs; });
     m_record.state = "downloaded";
     if (auto s = saveState(); !s)
         return s.error();
-    if (auto s = writeRecord((fs::path(m_outDir) / kManifestName).string(), m_record); !s)
+    if (auto s = pcap::writeCaptureRecord((fs::path(m_outDir) / pcap::kManifestName).string(), m_record); !s)
         return s.error();
     return results;
 }

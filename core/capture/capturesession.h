@@ -1,11 +1,11 @@
 #pragma once
 
 #include "core/capture/captureplan.h"
-#include "core/capture/capturerecord.h"
 #include "core/capture/downloader.h"
 #include "core/capture/remotehost.h"
 #include "core/capture/rotationset.h"
 #include "core/common/progress.h"
+#include "core/pcap/capturerecord.h"
 
 #include <functional>
 #include <memory>
@@ -31,7 +31,7 @@ struct MonitorSample {
     bool alive = false; ///< tcpdump's pid still runs
     /// tcpdump's own counters so far (captured, dropped by kernel ...) when known: filled in by
     /// requestCounters(), empty from poll() alone.
-    TcpdumpStats counters;
+    pcap::TcpdumpStats counters;
 };
 
 /// A remote capture over one RemoteHost: plan -> preflight -> start -> monitor -> stop -> download
@@ -59,7 +59,7 @@ public:
     /// keeps running) and returns the newest ones it has printed. The signal goes only to a pid known
     /// to be this capture's tcpdump (started here, or checked again when it comes from a session
     /// file); otherwise nothing is sent and what the stderr file holds is returned.
-    Result<TcpdumpStats> requestCounters(const CancelToken &cancel);
+    Result<pcap::TcpdumpStats> requestCounters(const CancelToken &cancel);
     /// Monitors every intervalMs until the plan's duration is reached, stopRequested is set, or
     /// tcpdump exits; then stops it. When cancel fires instead, tcpdump is stopped as well and an
     /// Error is returned (cleanup still happens with its own bounded time).
@@ -75,7 +75,7 @@ public:
     /// Removes the ring, the pid file and the stderr file from the node.
     Status removeRemote();
 
-    const CaptureRecord &record() const { return m_record; }
+    const pcap::CaptureRecord &record() const { return m_record; }
     /// How to reach the node again (e.g. "root@10.0.0.5:22" or a node name), kept for --attach.
     void setEndpoint(const std::string &endpoint) { m_record.endpoint = endpoint; }
     /// kube: the debug pod ("namespace/name") that starts tcpdump, recorded for a later --attach.
@@ -96,7 +96,7 @@ private:
     CapturePlan m_plan;
     std::string m_outDir;
     ProgressSink *m_sink;
-    CaptureRecord m_record;
+    pcap::CaptureRecord m_record;
     uint64_t m_lastTotal = 0;
     double m_lastSampleAt = -1;
     double m_startedAt = 0;

@@ -5,8 +5,8 @@
 #include "core/capture/remotehostfactory.h"
 #include "core/capture/servicelocation.h"
 #ifdef HAVE_LBSCOPE_KUBE
-#include "core/kube/debugpod.h"
 #include "core/capture/kuberemotehost.h"
+#include "core/kube/debugpod.h"
 #include "core/kube/kubeclient.h"
 #endif
 
@@ -46,13 +46,13 @@ std::string oneDecimal(double v)
 
 } // namespace
 
-std::optional<CaptureRecord> findUnfinishedCapture(const std::string &dir)
+std::optional<pcap::CaptureRecord> findUnfinishedCapture(const std::string &dir)
 {
-    const fs::path path = fs::path(dir) / kSessionStateName;
+    const fs::path path = fs::path(dir) / pcap::kSessionStateName;
     std::error_code ec;
     if (dir.empty() || !fs::exists(path, ec))
         return std::nullopt;
-    auto rec = readRecord(path.string());
+    auto rec = pcap::readCaptureRecord(path.string());
     if (!rec || rec->state == "downloaded")
         return std::nullopt;
     return rec.value();
@@ -69,7 +69,7 @@ CaptureWorkflow::~CaptureWorkflow()
     m_session.reset(); // refers to the host
 }
 
-const CaptureRecord *CaptureWorkflow::record() const
+const pcap::CaptureRecord *CaptureWorkflow::record() const
 {
     return m_session ? &m_session->record() : nullptr;
 }
@@ -158,16 +158,16 @@ Status CaptureWorkflow::prepare()
     if (rq.outDir.empty())
         return fail(Error {"--out DIR is required", {}, {}}, true);
     const std::string out = rq.outDir;
-    if (!rq.reattach && fs::exists(fs::path(out) / kSessionStateName))
+    if (!rq.reattach && fs::exists(fs::path(out) / pcap::kSessionStateName))
         return fail(Error {out + " already holds a capture; use --attach " + out
                             + " to continue it or choose another --out",
                         {}, {}},
             true);
     if (rq.reattach) {
-        auto rec = readRecord((fs::path(out) / kSessionStateName).string());
+        auto rec = pcap::readCaptureRecord((fs::path(out) / pcap::kSessionStateName).string());
         if (!rec)
             return fail(rec.error(), true);
-        m_previous = std::make_unique<CaptureRecord>(rec.value());
+        m_previous = std::make_unique<pcap::CaptureRecord>(rec.value());
         if (rq.target.ssh.empty() && rq.node.empty()) {
             if (m_previous->transport == "ssh")
                 rq.target.ssh = m_previous->endpoint;
@@ -466,7 +466,7 @@ Status CaptureWorkflow::download()
             + f.sha256.substr(0, 16) + (f.alreadyComplete ? "  (already here)" : ""));
     for (const auto &w : m_session->record().warnings)
         warn(w);
-    m_outcome.manifestPath = (fs::path(m_request.outDir) / kManifestName).string();
+    m_outcome.manifestPath = (fs::path(m_request.outDir) / pcap::kManifestName).string();
     setState(CaptureState::verified, std::to_string(done.size()) + " file(s) in " + m_request.outDir);
     return Ok {};
 }

@@ -48,7 +48,7 @@ struct CaptureOutcome {
 
 /// The unfinished capture recorded in `dir` (a session file whose capture was not downloaded yet), or
 /// nothing. Front ends offer a re-attach when there is one.
-std::optional<CaptureRecord> findUnfinishedCapture(const std::string &dir);
+std::optional<pcap::CaptureRecord> findUnfinishedCapture(const std::string &dir);
 
 /// One capture, run step by step (locate, connect, check, start, monitor, download, cleanup: a GUI
 /// shows each and lets the user edit the plan in between) or with run() (the CLI). Synchronous:
@@ -110,7 +110,7 @@ public:
     CapturePlan &plan() { return m_request.plan; }
     /// The capture's record (pid, remote files, counters, files): null before check() (before
     /// connect() for a re-attach).
-    const CaptureRecord *record() const;
+    const pcap::CaptureRecord *record() const;
 
 private:
     void setState(CaptureState state, const std::string &detail = {});
@@ -126,7 +126,7 @@ private:
     CaptureObserver *m_observer;
     CaptureOutcome m_outcome;
     CancelToken m_stop, m_abort, m_detach;
-    std::unique_ptr<CaptureRecord> m_previous; ///< re-attach: the record as it was found
+    std::unique_ptr<pcap::CaptureRecord> m_previous; ///< re-attach: the record as it was found
     std::unique_ptr<RemoteHost> m_host;
     std::unique_ptr<CaptureSession> m_session;
     std::unique_ptr<ProgressSink> m_progress;

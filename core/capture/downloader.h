@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/capture/pcaptimes.h"
 #include "core/capture/remotehost.h"
 #include "core/common/progress.h"
+#include "core/pcap/pcaptimes.h"
 
 #include <cstdint>
 #include <map>
@@ -38,7 +38,7 @@ struct DownloadResult {
     /// First/last packet times, read from the bytes as they arrived (classic pcap only): callers need
     /// not read the file again. Empty when the scanner could not vouch for it (pcapng, truncated, not a
     /// capture, or already complete): then use readPcapTimes.
-    std::optional<PcapTimes> times;
+    std::optional<pcap::PcapTimes> times;
 };
 
 struct DownloadOptions {

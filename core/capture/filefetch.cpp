@@ -1,8 +1,8 @@
 #include "core/capture/filefetch.h"
 
-#include "core/capture/capturerecord.h"
 #include "core/capture/downloader.h"
-#include "core/capture/pcaptimes.h"
+#include "core/pcap/capturerecord.h"
+#include "core/pcap/pcaptimes.h"
 
 #include <filesystem>
 #include <map>
@@ -16,13 +16,13 @@ Result<int> fetchFiles(RemoteHost &host, const FetchRequest &request, ProgressSi
     const auto &paths = request.paths;
     std::error_code ec;
     fs::create_directories(request.outDir, ec);
-    CaptureRecord rec;
+    pcap::CaptureRecord rec;
     rec.state = "downloaded";
     rec.transport = host.transportName();
     rec.node = host.nodeName();
     rec.endpoint = request.endpoint;
     rec.context = request.context;
-    rec.startTime = isoNowUtc();
+    rec.startTime = pcap::isoNowUtc();
     int failures = 0;
     // One stat for all the files (one remote command each costs a round trip, ~0.1 s on a real
     // cluster); a file it misses is stat'ed on its own, which says why.
@@ -54,13 +54,13 @@ Result<int> fetchFiles(RemoteHost &host, const FetchRequest &request, ProgressSi
         if (observer)
             observer->fileVerified({name, local, d->size, d->sha256, d->alreadyComplete, d->resumedFrom,
                 d->transferred, d->seconds});
-        ManifestFile mf;
+        pcap::ManifestFile mf;
         mf.name = name;
         mf.remotePath = p;
         mf.size = d->size;
         mf.sha256 = d->sha256;
         // Scanned while downloading when the file is classic pcap; read again only otherwise.
-        if (auto t = d->times ? Result<PcapTimes>(*d->times) : readPcapTimes(local)) {
+        if (auto t = d->times ? Result<pcap::PcapTimes>(*d->times) : pcap::readPcapTimes(local)) {
             mf.firstTs = t->firstTs;
             mf.lastTs = t->lastTs;
             mf.packets = t->packets;
@@ -73,9 +73,10 @@ Result<int> fetchFiles(RemoteHost &host, const FetchRequest &request, ProgressSi
                 observer->warning("could not remove " + p + " on the node");
         }
     }
-    rec.stopTime = isoNowUtc();
+    rec.stopTime = pcap::isoNowUtc();
     if (!rec.files.empty()) {
-        if (auto w = writeRecord((fs::path(request.outDir) / kManifestName).string(), rec); !w)
+        if (auto w = pcap::writeCaptureRecord((fs::path(request.outDir) / pcap::kManifestName).string(), rec);
+            !w)
             return w.error();
     }
     return failures;

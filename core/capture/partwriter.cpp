@@ -77,7 +77,7 @@ std::string PartWriter::hexDigest()
     return m_hash.hexDigest();
 }
 
-std::optional<PcapTimes> PartWriter::times() const
+std::optional<pcap::PcapTimes> PartWriter::times() const
 {
     return m_times.result();
 }

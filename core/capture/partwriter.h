@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/capture/pcaptimes.h"
 #include "core/capture/sha256.h"
+#include "core/pcap/pcaptimes.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -37,7 +37,7 @@ public:
     /// The sha256 of everything accounted and added; call after flush(). Resets the hash.
     std::string hexDigest();
     /// Packet times of everything accounted and added (see PcapTimesScanner); after flush().
-    std::optional<PcapTimes> times() const;
+    std::optional<pcap::PcapTimes> times() const;
     bool failed() const { return m_failed.load(); }
     /// Why the failed write failed (strerror of its errno), once failed() is true.
     std::string failure() const;
@@ -64,7 +64,7 @@ private:
     std::atomic<bool> m_failed {false};
     std::atomic<int> m_errno {0}; ///< of the failed write; set before m_failed
     Sha256 m_hash; ///< worker-owned while buffers are queued
-    PcapTimesScanner m_times;
+    pcap::PcapTimesScanner m_times;
     std::thread m_worker;
 };
 

@@ -32,9 +32,9 @@ bool parseCounter(const std::string &text, uint64_t &n, std::string &what)
 
 } // namespace
 
-TcpdumpStats parseTcpdumpStats(const std::string &text)
+pcap::TcpdumpStats parseTcpdumpStats(const std::string &text)
 {
-    TcpdumpStats s;
+    pcap::TcpdumpStats s;
     std::istringstream in(text);
     std::string line;
     bool sawCaptured = false;
@@ -62,7 +62,7 @@ TcpdumpStats parseTcpdumpStats(const std::string &text)
                 continue;
             if (what == "captured") {
                 if (sawCaptured) // a later report: start over so the last one wins
-                    s = TcpdumpStats {};
+                    s = pcap::TcpdumpStats {};
                 sawCaptured = true;
                 s.captured = n;
             } else if (what == "received by filter") {

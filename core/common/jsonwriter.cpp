@@ -1,4 +1,5 @@
 #include "core/common/json.h"
+#include "core/common/utf8.h"
 
 #include <algorithm>
 #include <charconv>
@@ -44,6 +45,19 @@ size_t utf8SequenceLength(std::string_view s, size_t i)
     return len;
 }
 
+// Appends the UTF-8 sequence that starts at s[i], or U+FFFD for a byte that starts none; returns the
+// index after what it consumed.
+size_t appendUtf8Sequence(std::string &out, std::string_view s, size_t i)
+{
+    const size_t len = utf8SequenceLength(s, i);
+    if (len == 0) {
+        out += "\xef\xbf\xbd";
+        return i + 1;
+    }
+    out.append(s.substr(i, len));
+    return i + len;
+}
+
 // Printable ASCII that JSON strings carry unescaped.
 inline bool isPlainAscii(unsigned char c)
 {
@@ -68,14 +82,7 @@ void appendJsonString(std::string &out, std::string_view s)
         }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            const size_t len = utf8SequenceLength(s, i);
-            if (len == 0) {
-                out += "\xef\xbf\xbd";
-                ++i;
-            } else {
-                out.append(s.substr(i, len));
-                i += len;
-            }
+            i = appendUtf8Sequence(out, s, i);
             continue;
         }
         switch (c) {
@@ -106,6 +113,15 @@ void appendJsonString(std::string &out, std::string_view s)
         ++i;
     }
     out.push_back('"');
+}
+
+std::string validUtf8(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();)
+        i = appendUtf8Sequence(out, s, i);
+    return out;
 }
 
 JsonWriter::JsonWriter(bool pretty, std::function<bool(std::string_view)> sink, size_t chunkBytes)

@@ -1,6 +1,7 @@
 #include "core/kube/kubeclient.h"
 
 #include "core/common/trace.h"
+#include "core/kube/apirequest.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/netwait.h"
 
@@ -262,16 +263,7 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         auto auth = m_auth->prepare(cancel);
         if (!auth)
             return auth.error();
-        QNetworkRequest req(url(path, query));
-        req.setSslConfiguration(sslConfiguration(*auth));
-        if (!m_context.cluster.tlsServerName.isEmpty())
-            req.setPeerVerifyName(m_context.cluster.tlsServerName);
-        for (const auto &h : auth->headers)
-            req.setRawHeader(h.first, h.second);
-        req.setRawHeader("Accept", "application/json");
-        req.setRawHeader("User-Agent", "lbscope/0.1");
-        // Never follow a redirect: Qt would resend the credentials to wherever it points.
-        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        QNetworkRequest req = apiRequest(*this, path, query, *auth);
         if (m_context.cluster.disableCompression)
             req.setRawHeader("Accept-Encoding", "identity");
         if (!contentType.isEmpty())

@@ -145,6 +145,15 @@ Status KubeVipStrategy::locate(LocatorContext &ctx, LocateResult &r, const LoadB
         candidates << holder;
         trusted = true;
     }
+    if (!annotated.isEmpty())
+        r.claims.append({ProviderClaim::Annotation,
+            QStringLiteral("annotation kube-vip.io/vipHost of %1/%2").arg(svc.nameSpace, svc.name), annotated,
+            false, {}});
+    if (!lease.holder.isEmpty())
+        r.claims.append(
+            {ProviderClaim::Lease, QStringLiteral("lease ") + lease.ref, lease.holder, lease.expired,
+                lease.expired ? QStringLiteral("expired %1 s ago").arg(lease.expiredForS)
+                              : QStringLiteral("current")});
     found = true;
     r.method = QStringLiteral("kube-vip");
     r.candidateNodes << candidates;

@@ -2,6 +2,7 @@
 #include "core/kube/kubeclient.h"
 
 #include "core/common/trace.h"
+#include "core/kube/apirequest.h"
 #include "core/kube/netwait.h"
 
 #include <QElapsedTimer>
@@ -37,13 +38,7 @@ Result<WatchEnd> KubeClient::watch(const QString &path, QUrlQuery query, const Q
         auto auth = m_auth->prepare(cancel);
         if (!auth)
             return auth.error();
-        QNetworkRequest req(url(path, query));
-        req.setSslConfiguration(sslConfiguration(*auth));
-        if (!m_context.cluster.tlsServerName.isEmpty())
-            req.setPeerVerifyName(m_context.cluster.tlsServerName);
-        for (const auto &h : auth->headers)
-            req.setRawHeader(h.first, h.second);
-        req.setRawHeader("Accept", "application/json");
+        QNetworkRequest req = apiRequest(*this, path, query, *auth);
         req.setRawHeader("Accept-Encoding", "identity"); // stream line by line, no gzip buffering
         QNetworkReply *reply = nam->get(req);
         std::unique_ptr<QNetworkReply, void (*)(QNetworkReply *)> guard(

@@ -20,6 +20,14 @@ QJsonObject InterfaceRole::toJson() const
         {QStringLiteral("pod"), pod.isEmpty() ? QJsonValue() : QJsonValue(pod)}};
 }
 
+QJsonObject ProviderClaim::toJson() const
+{
+    static const char *const kinds[] = {"annotation", "lease", "l2status", "event"};
+    return QJsonObject {{QStringLiteral("kind"), QLatin1String(kinds[kind])},
+        {QStringLiteral("source"), source}, {QStringLiteral("node"), node}, {QStringLiteral("stale"), stale},
+        {QStringLiteral("detail"), detail}};
+}
+
 QJsonObject LocateResult::toJson() const
 {
     QJsonArray eps;
@@ -28,6 +36,9 @@ QJsonObject LocateResult::toJson() const
     QJsonArray ifs;
     for (const InterfaceRole &i : interfaces)
         ifs.append(i.toJson());
+    QJsonArray cls;
+    for (const ProviderClaim &c : claims)
+        cls.append(c.toJson());
     auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };
     return QJsonObject {{QStringLiteral("service"), QString(nameSpace + QLatin1Char('/') + service)},
         {QStringLiteral("namespace"), nameSpace}, {QStringLiteral("name"), service},
@@ -40,7 +51,9 @@ QJsonObject LocateResult::toJson() const
         {QStringLiteral("standby_nodes"), QJsonArray::fromStringList(standbyNodes)},
         {QStringLiteral("candidate_nodes"), QJsonArray::fromStringList(candidateNodes)},
         {QStringLiteral("endpoints"), eps}, {QStringLiteral("interfaces"), ifs},
-        {QStringLiteral("problems"), QJsonArray::fromStringList(problems)}};
+        {QStringLiteral("problems"), QJsonArray::fromStringList(problems)},
+        {QStringLiteral("probed_nodes"), QJsonArray::fromStringList(probedNodes)},
+        {QStringLiteral("claims"), cls}};
 }
 
 LoadBalancerLocator::LoadBalancerLocator(KubeClient &client, NodeCommandRunner *runner)

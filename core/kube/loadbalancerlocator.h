@@ -16,6 +16,17 @@ struct InterfaceRole {
     QJsonObject toJson() const;
 };
 
+/// What one of the provider's own objects says about the VIP node (kube-vip's annotation and lease,
+/// MetalLB's ServiceL2Status and nodeAssigned event), as the locator read it.
+struct ProviderClaim {
+    enum Kind { Annotation, Lease, L2Status, Event } kind = Annotation;
+    QString source; ///< "lease kube-system/plndr-svcs-lock", "annotation kube-vip.io/vipHost", ...
+    QString node;
+    bool stale = false; ///< the object is out of date (an expired lease)
+    QString detail; ///< the object's own words (renew time, event message)
+    QJsonObject toJson() const;
+};
+
 /// Where the VIP of a LoadBalancer service lives and how that was decided.
 struct LocateResult {
     QString nameSpace;
@@ -33,6 +44,8 @@ struct LocateResult {
     QList<EndpointInfo> endpoints;
     QList<InterfaceRole> interfaces; ///< of the holder node
     QStringList problems;
+    QStringList probedNodes; ///< nodes whose `ip -j addr` was read
+    QList<ProviderClaim> claims; ///< the provider's own record of the VIP node (none for IBM, probe)
 
     QJsonObject toJson() const;
 };

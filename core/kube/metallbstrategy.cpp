@@ -69,6 +69,15 @@ Status MetalLbStrategy::locate(LocatorContext &ctx, LocateResult &r, const LoadB
                                   .toString();
         if (!iface.isEmpty())
             r.interface = iface;
+        r.claims.append({ProviderClaim::L2Status,
+            QStringLiteral("ServiceL2Status %1/%2")
+                .arg(v.toObject()
+                         .value(QStringLiteral("metadata"))
+                         .toObject()
+                         .value(QStringLiteral("namespace"))
+                         .toString(),
+                    name),
+            node, false, iface.isEmpty() ? QString() : QStringLiteral("interface ") + iface});
         r.evidence << QStringLiteral("ServiceL2Status %1: node %2%3")
                           .arg(name, node,
                               iface.isEmpty() ? QString() : QStringLiteral(", interface ") + iface);
@@ -99,6 +108,9 @@ Status MetalLbStrategy::locate(LocatorContext &ctx, LocateResult &r, const LoadB
             const auto m = re.match(msg);
             if (m.hasMatch()) {
                 r.holders << m.captured(1);
+                r.claims.append(
+                    {ProviderClaim::Event, QStringLiteral("newest nodeAssigned event of %1").arg(svcRef),
+                        m.captured(1), false, msg});
                 r.evidence
                     << QStringLiteral("newest nodeAssigned event (%1): %2").arg(eventTime(newest), msg);
             }

@@ -54,6 +54,8 @@ Status probeNodes(LocatorContext &ctx, LocateResult &r, const QStringList &nodes
             continue;
         }
         ctx.ipAddrByNode.insert(node, *out);
+        if (!r.probedNodes.contains(node))
+            r.probedNodes << node;
         auto ifs = parseIpAddr(*out);
         if (!ifs) {
             r.problems << QStringLiteral("node %1: %2").arg(node, errText(ifs.error()));

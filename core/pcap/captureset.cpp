@@ -238,10 +238,12 @@ Result<CaptureSet> CaptureSet::open(const std::vector<std::string> &inputs)
             manifestDir = common.empty() ? "." : common.string();
     }
     if (!manifestDir.empty()) {
-        auto m = readManifest((fs::path(manifestDir) / "manifest.json").string());
-        if (m)
+        const std::string path = (fs::path(manifestDir) / kManifestName).string();
+        auto m = readCaptureRecord(path);
+        if (m) {
             set.manifest = std::move(*m);
-        else
+            set.manifestPath = path;
+        } else
             set.warnings.push_back("ignored manifest: " + m.error().toString());
     }
 

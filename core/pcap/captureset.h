@@ -4,7 +4,7 @@
 // Must never depend on Qt or on any lbscope module other than core/common.
 
 #include "core/common/error.h"
-#include "core/pcap/manifest.h"
+#include "core/pcap/capturerecord.h"
 
 #include <cstdint>
 #include <optional>
@@ -50,7 +50,8 @@ struct CaptureSet {
     std::vector<CaptureFileInfo> files;
     std::vector<std::string> warnings;
     std::vector<DuplicateFile> duplicates; ///< files left out as copies; each also has a warning
-    std::optional<Manifest> manifest;
+    std::optional<CaptureRecord> manifest; ///< manifest.json of the capture directory
+    std::string manifestPath; ///< where manifest was read from
 
     /// Error when an input is missing or unreadable (message names the file and libpcap's
     /// reason) or when no capture file remains.

@@ -10,7 +10,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const std::string text(reinterpret_cast<const char *>(data), size);
-    const lbs::capture::TcpdumpStats stats = lbs::capture::parseTcpdumpStats(text);
+    const lbs::pcap::TcpdumpStats stats = lbs::capture::parseTcpdumpStats(text);
     (void)stats.complete();
     (void)lbs::capture::parseTcpdumpVersion(text);
     return 0;

@@ -1,10 +1,10 @@
 #include "mainwindow.h"
 
+#include "ui/app/exportactions.h"
 #include "ui/capture/capturepage.h"
 #include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
 #include "ui/models/packettablemodel.h"
-#include "ui/plots/plotview.h"
 #include "ui/plots/timelineplot.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureselection.h"
@@ -24,14 +24,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProcess>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableView>
 
 namespace lbs::ui {
 
@@ -44,7 +41,7 @@ const auto kCaptureFilters
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_stack(new QStackedWidget), m_tabs(new QTabWidget), m_recentMenu(nullptr),
-      m_exportMenu(nullptr)
+      m_exports(new ExportActions(this))
 {
     setObjectName(QStringLiteral("lbscopeMainWindow"));
     setAcceptDrops(true);
@@ -112,11 +109,6 @@ ClusterView *MainWindow::showCluster()
     return m_cluster;
 }
 
-QString MainWindow::wiresharkPath()
-{
-    return QStandardPaths::findExecutable(QStringLiteral("wireshark"));
-}
-
 void MainWindow::createActions()
 {
     // Standard keys get every binding the platform has (setShortcuts): a QKeySequence built from a
@@ -151,20 +143,7 @@ void MainWindow::createActions()
     m_close = file->addAction(tr("&Close"), this, &MainWindow::closeCurrent);
     m_close->setShortcuts(QKeySequence::Close);
     file->addSeparator();
-    m_export = file->addAction(
-        tr("&Export Current View…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportCurrent);
-    m_exportMenu = file->addMenu(tr("Export"));
-    m_exportMenu->addAction(tr("Timeline Plot (PNG, PDF, SVG)…"), this, [this] { exportPlot(0); });
-    m_exportMenu->addAction(tr("Latency Scatter Plot…"), this, [this] { exportPlot(1); });
-    m_exportMenu->addAction(tr("Latency Distribution Plot…"), this, [this] { exportPlot(2); });
-    m_exportMenu->addSeparator();
-    m_exportMenu->addAction(tr("Flows as CSV…"), this, &MainWindow::exportFlows);
-    m_exportMenu->addAction(tr("Findings as CSV…"), this, &MainWindow::exportFindings);
-    m_exportMenu->addSeparator();
-    m_exportMenu->addAction(tr("Displayed Packets as pcap…"), this, [this] { exportPackets(false); });
-    m_exportMenu->addAction(tr("Selected Packets as pcap…"), this, [this] { exportPackets(true); });
-    m_wireshark = file->addAction(tr("Open in &Wireshark"), this, &MainWindow::openInWireshark);
-    m_wireshark->setVisible(!wiresharkPath().isEmpty());
+    m_exports->addTo(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcuts(QKeySequence::Quit);
 
@@ -335,9 +314,7 @@ void MainWindow::updateActions()
     const bool has = currentView() != nullptr;
     m_close->setEnabled(has);
     m_reload->setEnabled(has);
-    m_export->setEnabled(has);
-    m_exportMenu->setEnabled(has);
-    m_wireshark->setEnabled(has);
+    m_exports->setEnabled(has);
     if (m_tabs->count() == 0)
         m_stack->setCurrentIndex(0);
 }
@@ -415,127 +392,6 @@ void MainWindow::dropEvent(QDropEvent *event)
         openPaths(paths);
         event->acceptProposedAction();
     }
-}
-
-QString MainWindow::askSavePath(const QString &title, const QString &suggested, const QString &filters)
-{
-    QSettings settings;
-    const QString dir = settings.value(QStringLiteral("dialog/exportDir"), QDir::homePath()).toString();
-    const QString path
-        = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + suggested, filters);
-    if (!path.isEmpty())
-        settings.setValue(QStringLiteral("dialog/exportDir"), QFileInfo(path).absolutePath());
-    return path;
-}
-
-void MainWindow::report(const QString &error, const QString &path)
-{
-    if (error.isEmpty())
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
-    else
-        QMessageBox::warning(this, tr("Export failed"), error);
-}
-
-void MainWindow::exportCurrent()
-{
-    CaptureView *v = currentView();
-    if (!v)
-        return;
-    if (v->packets()->table()->hasFocus()) {
-        exportPackets(!v->packets()->selectedPositions().empty());
-        return;
-    }
-    switch (v->tabs()->currentIndex()) {
-    case CaptureView::FlowsTab:
-        exportFlows();
-        break;
-    case CaptureView::FindingsTab:
-        exportFindings();
-        break;
-    case CaptureView::LatencyTab:
-        exportPlot(1);
-        break;
-    default:
-        exportPlot(0);
-        break;
-    }
-}
-
-void MainWindow::exportPlot(int which)
-{
-    CaptureView *v = currentView();
-    if (!v)
-        return;
-    const auto plots = v->plots();
-    if (which < 0 || which >= plots.size())
-        return;
-    const QString base
-        = QFileInfo(v->document()->displayName()).completeBaseName() + QLatin1Char('-') + plots[which].first;
-    const QString path = askSavePath(tr("Export Plot"), base + QStringLiteral(".png"),
-        tr("PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)"));
-    if (!path.isEmpty())
-        report(plots[which].second->exportTo(path), path);
-}
-
-void MainWindow::exportFlows()
-{
-    CaptureView *v = currentView();
-    if (!v)
-        return;
-    const QString path = askSavePath(tr("Export Flows"),
-        QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-flows.csv"),
-        tr("CSV (*.csv)"));
-    if (!path.isEmpty())
-        report(v->exportFlowsCsv(path), path);
-}
-
-void MainWindow::exportFindings()
-{
-    CaptureView *v = currentView();
-    if (!v)
-        return;
-    const QString path = askSavePath(tr("Export Findings"),
-        QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-findings.csv"),
-        tr("CSV (*.csv)"));
-    if (!path.isEmpty())
-        report(v->exportFindingsCsv(path), path);
-}
-
-void MainWindow::exportPackets(bool selectedOnly)
-{
-    CaptureView *v = currentView();
-    if (!v)
-        return;
-    const QString path
-        = askSavePath(selectedOnly ? tr("Export Selected Packets") : tr("Export Displayed Packets"),
-            QFileInfo(v->document()->displayName()).completeBaseName() + QStringLiteral("-export.pcap"),
-            tr("pcap (*.pcap)"));
-    if (!path.isEmpty())
-        report(v->exportPackets(path, selectedOnly), path);
-}
-
-void MainWindow::openInWireshark()
-{
-    CaptureView *v = currentView();
-    const QString exe = wiresharkPath();
-    if (!v || exe.isEmpty())
-        return;
-    // Wireshark opens one file: the first of a set, or the packets shown when a filter is active.
-    QString file;
-    const QStringList inputs = v->document()->inputs();
-    if (inputs.size() == 1 && QFileInfo(inputs.first()).isFile()) {
-        file = inputs.first();
-    } else {
-        file = QDir::temp().filePath(
-            QStringLiteral("lbscope-%1.pcap").arg(QCoreApplication::applicationPid()));
-        const QString error = v->exportPackets(file, false);
-        if (!error.isEmpty()) {
-            report(error, file);
-            return;
-        }
-    }
-    if (!QProcess::startDetached(exe, {file}))
-        QMessageBox::warning(this, tr("Open in Wireshark"), tr("Could not start %1 with %2.").arg(exe, file));
 }
 
 } // namespace lbs::ui

@@ -1,6 +1,6 @@
 #pragma once
-// The lbscope main window: captures in tabs, file/recent/drag-and-drop opening, exports,
-// standard shortcuts, and window/splitter layout persisted with QSettings.
+// The lbscope main window: captures in tabs, file/recent/drag-and-drop opening, the menus (exports
+// in ExportActions), standard shortcuts, and window/splitter layout persisted with QSettings.
 
 #include <QMainWindow>
 
@@ -14,6 +14,7 @@ namespace lbs::ui {
 
 class CaptureTabs;
 class CaptureView;
+class ExportActions;
 class ClusterView;
 
 class MainWindow : public QMainWindow {
@@ -36,20 +37,12 @@ public:
     ClusterView *showCluster();
     /// The capture pages (capture requests from the workbench, quitting during a capture, re-attach).
     CaptureTabs *captures() const { return m_captures; }
-    /// Path of the wireshark executable, empty when it is not on PATH.
-    static QString wiresharkPath();
 
 public slots:
     void openDialog();
     void openDirectoryDialog();
     void closeCurrent();
     void reloadCurrent();
-    void exportCurrent();
-    void exportPlot(int which);
-    void exportFlows();
-    void exportFindings();
-    void exportPackets(bool selectedOnly);
-    void openInWireshark();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -63,17 +56,13 @@ private:
     void addRecent(const QStringList &inputs);
     void saveLayout(CaptureView *view) const;
     void restoreLayout(CaptureView *view) const;
-    QString askSavePath(const QString &title, const QString &suggested, const QString &filters);
-    void report(const QString &error, const QString &path);
 
     QStackedWidget *m_stack;
     QTabWidget *m_tabs;
     QMenu *m_recentMenu;
-    QMenu *m_exportMenu;
+    ExportActions *m_exports;
     QAction *m_close;
     QAction *m_reload;
-    QAction *m_export;
-    QAction *m_wireshark;
     QActionGroup *m_timeFormat;
     ClusterView *m_cluster = nullptr;
     CaptureTabs *m_captures = nullptr;

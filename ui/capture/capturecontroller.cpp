@@ -51,7 +51,7 @@ public:
         lines << QStringLiteral("running as uid %1").arg(qs(r.user));
         post([lines](CaptureController *c) { emit c->preflightPassed(lines); });
     }
-    void started(const CaptureRecord &record) override
+    void started(const lbs::pcap::CaptureRecord &record) override
     {
         const qint64 pid = record.pid;
         post([pid](CaptureController *c) { emit c->started(pid, QString()); });
@@ -174,7 +174,7 @@ void CaptureController::work(CaptureRequest request)
         const bool reattach = wf.outcome().canReattach;
         // An aborted capture's files are gone from the node: nothing is left to re-attach to.
         if (state == CaptureState::aborted && !reattach)
-            QFile::remove(QDir(outDir).filePath(QString::fromLatin1(kSessionStateName)));
+            QFile::remove(QDir(outDir).filePath(QString::fromLatin1(lbs::pcap::kSessionStateName)));
         m_bridge->post(
             [state, outDir, reattach](CaptureController *c) { c->workerFinished(state, outDir, reattach); });
     };

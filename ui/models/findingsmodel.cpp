@@ -1,6 +1,6 @@
 #include "findingsmodel.h"
 
-#include "csvexport.h"
+#include "ui/models/csvexport.h"
 
 #include "ui/viewer/findingexplainer.h"
 

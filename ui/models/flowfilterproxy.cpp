@@ -1,6 +1,6 @@
 #include "flowfilterproxy.h"
 
-#include "flowtablemodel.h"
+#include "ui/models/flowtablemodel.h"
 
 namespace lbs::ui {
 

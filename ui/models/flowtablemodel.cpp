@@ -1,6 +1,6 @@
 #include "flowtablemodel.h"
 
-#include "csvexport.h"
+#include "ui/models/csvexport.h"
 
 #include <QColor>
 #include <QLocale>

@@ -2,7 +2,7 @@
 // Histogram and CDF of one latency metric with p50/p90/p99 marked; log time axis when the values
 // span decades (e.g. a 1 s / 3 s SYN-retry cluster next to sub-millisecond handshakes).
 
-#include "plotview.h"
+#include "ui/plots/plotview.h"
 #include "ui/viewer/latencydistribution.h"
 
 namespace lbs::ui {

@@ -2,7 +2,7 @@
 // Per-flow latency against time: one point per flow (handshake RTT, TTFB or response time),
 // coloured by outcome, log value axis. Clicking a point selects its flow.
 
-#include "plotview.h"
+#include "ui/plots/plotview.h"
 
 #include <QVector>
 

@@ -5,7 +5,7 @@
 // selects a time range; the visible range is what every other view of the capture shows.
 // Data come pre-decimated per pixel column from a fetch function (the engine decimates).
 
-#include "plotview.h"
+#include "ui/plots/plotview.h"
 
 #include <QVector>
 

@@ -1,8 +1,8 @@
 #include "capturedocument.h"
 
-#include "captureselection.h"
 #include "core/analysis/analyzer.h"
 #include "ui/jobs/jobrunner.h"
+#include "ui/viewer/captureselection.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -68,7 +68,7 @@ QString CaptureDocument::captureContext() const
 {
     if (!m_analysis || !m_analysis->manifest)
         return {};
-    const pcap::Manifest &m = *m_analysis->manifest;
+    const pcap::CaptureRecord &m = *m_analysis->manifest;
     QStringList parts;
     if (!m.service.empty())
         parts << tr("service %1").arg(qs(m.service));
@@ -76,8 +76,8 @@ QString CaptureDocument::captureContext() const
         parts << tr("VIP %1").arg(qs(m.vip));
     if (!m.node.empty())
         parts << tr("node %1").arg(qs(m.node));
-    if (!m.interfaceName.empty())
-        parts << tr("interface %1").arg(qs(m.interfaceName));
+    if (!m.iface.empty())
+        parts << tr("interface %1").arg(qs(m.iface));
     if (!m.context.empty())
         parts << tr("context %1").arg(qs(m.context));
     if (!m.transport.empty())
@@ -106,10 +106,10 @@ QStringList CaptureDocument::warnings() const
                        .arg(f.readError.empty() ? tr("no detail from libpcap") : qs(f.readError));
         }
     }
-    if (m_analysis->manifest && m_analysis->manifest->droppedByKernel.value_or(0) > 0)
+    if (m_analysis->manifest && m_analysis->manifest->stats.droppedByKernel.value_or(0) > 0)
         out << tr("tcpdump reported %1 packets dropped by the kernel: gaps in this capture may be capture "
                   "artefacts, not network loss.")
-                   .arg(*m_analysis->manifest->droppedByKernel);
+                   .arg(*m_analysis->manifest->stats.droppedByKernel);
     out.removeDuplicates();
     return out;
 }
@@ -156,6 +156,7 @@ void CaptureDocument::load()
                 copy->files = snap.files;
                 copy->warnings = snap.warnings;
                 copy->manifest = snap.manifest;
+                copy->manifestPath = snap.manifestPath;
                 copy->filter = snap.filter;
                 copy->packets = snap.packets;
                 copy->bytes = snap.bytes;

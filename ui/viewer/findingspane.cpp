@@ -1,8 +1,8 @@
 #include "findingspane.h"
 
-#include "captureselection.h"
-#include "findingexplainer.h"
 #include "ui/models/findingsmodel.h"
+#include "ui/viewer/captureselection.h"
+#include "ui/viewer/findingexplainer.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>

@@ -1,10 +1,10 @@
 #include "flowspane.h"
 
-#include "captureselection.h"
-#include "packetselection.h"
+#include "core/analysis/flowladder.h"
 #include "ui/jobs/jobrunner.h"
 #include "ui/models/flowfilterproxy.h"
 #include "ui/models/flowtablemodel.h"
+#include "ui/viewer/captureselection.h"
 #include "ui/widgets/ladderwidget.h"
 
 #include <QComboBox>
@@ -154,19 +154,19 @@ void FlowsPane::showLadder(uint32_t flowId)
     if (!m_analysis || flowId >= m_analysis->flows.size())
         return;
     auto an = m_analysis;
-    struct Out {
-        std::vector<LadderStep> steps;
-        int omitted = 0;
-    };
-    auto out = std::make_shared<Out>();
+    auto out = std::make_shared<analysis::FlowLadder>();
     m_runner->run(
         [an, flowId, out](const JobContext &ctx) {
-            out->steps = buildLadder(*an, flowId, LadderWidget::maxSteps(), out->omitted, ctx.token());
+            *out = analysis::buildFlowLadder(*an, flowId, LadderWidget::maxSteps(), ctx.token());
         },
         [this, an, flowId, out] {
             const analysis::Flow &f = an->flows[flowId];
+            std::vector<LadderStep> steps;
+            steps.reserve(out->steps.size());
+            for (const analysis::LadderStep &s : out->steps)
+                steps.push_back({s.ts, s.fromClient, QString::fromStdString(s.label), s.problem});
             m_ladder->setFlow(QString::fromStdString(f.client.toString()),
-                QString::fromStdString(f.server.toString()), std::move(out->steps), out->omitted);
+                QString::fromStdString(f.server.toString()), std::move(steps), out->omitted);
             emit ladderReady();
         });
 }

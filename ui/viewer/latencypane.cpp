@@ -1,10 +1,10 @@
 #include "latencypane.h"
 
-#include "captureselection.h"
-#include "latencydistribution.h"
 #include "ui/plots/latencydistributionplot.h"
 #include "ui/plots/latencyscatterplot.h"
 #include "ui/plots/plotview.h"
+#include "ui/viewer/captureselection.h"
+#include "ui/viewer/latencydistribution.h"
 
 #include <QSplitter>
 #include <QVBoxLayout>

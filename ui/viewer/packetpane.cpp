@@ -1,11 +1,11 @@
 #include "packetpane.h"
 
-#include "captureselection.h"
 #include "core/analysis/packetfilter.h"
+#include "core/analysis/packetrowquery.h"
 #include "core/pcap/bpffilter.h"
-#include "packetselection.h"
 #include "ui/jobs/jobrunner.h"
 #include "ui/models/packettablemodel.h"
+#include "ui/viewer/captureselection.h"
 #include "ui/widgets/filterbar.h"
 #include "ui/widgets/hexview.h"
 #include "ui/widgets/packetdetailsview.h"
@@ -160,12 +160,12 @@ void PacketPane::updateRows()
     auto rows = std::make_shared<std::optional<std::vector<uint32_t>>>();
     m_runner->run(
         [an, bpf, start, end, flows, rows](const JobContext &ctx) {
-            PacketRowQuery q;
+            analysis::PacketRowQuery q;
             q.bpfMatches = bpf.get();
             q.start = start;
             q.end = end;
             q.flows = flows;
-            *rows = selectPacketRows(*an, q, ctx.token());
+            *rows = analysis::selectPacketRows(*an, q, ctx.token());
         },
         [this, rows] {
             const qint64 current = m_model->positionAt(m_table->currentIndex().row());

@@ -33,45 +33,19 @@ class TestLabPreflight : public QObject {
 
 private:
     QString m_cli = QStringLiteral(LBSCOPE_CLI);
-    QString m_labDir = QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR);
-    QJsonObject m_status;
-    QString m_node; // VIP holder
-    QString m_sshPort; // of the holder's loopback forward
-    qint64 m_nodePid = 0; // the holder's view anchor (its network namespace)
-    QString m_key;
-    QString m_knownHosts;
+    Lab m_lab;
     QTemporaryDir m_tmp;
 
-    QStringList sshArgs() const
+    QString sshTarget(const QString &user) const
     {
-        return {QStringLiteral("--identity"), m_key, QStringLiteral("--known-hosts"), m_knownHosts,
-            QStringLiteral("--ssh-config"), QStringLiteral("none")};
-    }
-    QStringList kubeArgs() const
-    {
-        return {QStringLiteral("--kubeconfig"), m_status.value(QStringLiteral("kubeconfig")).toString()};
-    }
-    bool kubeAvailable() const
-    {
-        return QFile::exists(m_status.value(QStringLiteral("kubeconfig")).toString());
-    }
-    QString sshTarget(const QString &user) const { return user + QStringLiteral("@127.0.0.1:") + m_sshPort; }
-    Run nodeExec(const QStringList &argv)
-    {
-        return run(m_labDir + QStringLiteral("/node-exec"), QStringList {m_node, QStringLiteral("--")} + argv,
-            60000);
-    }
-    QByteArray nodeSha(const QString &path)
-    {
-        const Run r = nodeExec({QStringLiteral("sha256sum"), path});
-        return r.code == 0 ? r.out.left(64) : QByteArray();
+        return user + QStringLiteral("@127.0.0.1:") + m_lab.sshPort;
     }
     // tcpdump processes in the node's network namespace (pgrep on the host: 0 when none).
     int tcpdumpsOnNode()
     {
         const Run r = run(QStringLiteral("pgrep"),
             {QStringLiteral("-x"), QStringLiteral("tcpdump"), QStringLiteral("--ns"),
-                QString::number(m_nodePid), QStringLiteral("--nslist"), QStringLiteral("net")},
+                QString::number(m_lab.nodePid), QStringLiteral("--nslist"), QStringLiteral("net")},
             20000);
         if (r.code == 1)
             return 0;
@@ -82,18 +56,15 @@ private:
     // Files (of any kind, at any depth) under DIR on the node; 0 also when DIR does not exist.
     int filesIn(const QString &dir)
     {
-        const Run r = nodeExec({QStringLiteral("sh"), QStringLiteral("-c"),
-            QStringLiteral("[ -d \"$1\" ] || { echo 0; exit 0; }; find \"$1\" -mindepth 1 | wc -l"),
-            QStringLiteral("sh"), dir});
+        const Run r = m_lab.nodeExec(m_lab.node,
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+                QStringLiteral("[ -d \"$1\" ] || { echo 0; exit 0; }; find \"$1\" -mindepth 1 | wc -l"),
+                QStringLiteral("sh"), dir});
         return r.code == 0 ? r.out.trimmed().toInt() : -1;
-    }
-    int debugPodsLeft()
-    {
-        return labsupport::debugPodsLeft(m_status.value(QStringLiteral("kubeconfig")).toString());
     }
     QJsonObject viewUser(const QString &sudoRule) const
     {
-        for (const auto &u : m_status.value(QStringLiteral("view_users")).toArray())
+        for (const auto &u : m_lab.status.value(QStringLiteral("view_users")).toArray())
             if (u.toObject().value(QStringLiteral("sudo")).toString() == sudoRule)
                 return u.toObject();
         return {};
@@ -110,24 +81,9 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(QFile::exists(m_cli), "lbscope-cli is not built");
-        const Run st
-            = run(m_labDir + QStringLiteral("/lab"), {QStringLiteral("status"), QStringLiteral("--json")});
-        QVERIFY2(st.code == 0,
-            qPrintable(QStringLiteral("the lab is not up (lab status exit %1): %2")
-                           .arg(st.code)
-                           .arg(QString::fromUtf8(st.err))));
-        m_status = QJsonDocument::fromJson(st.out).object();
-        m_key = m_status.value(QStringLiteral("ssh_key")).toString();
-        m_knownHosts = m_status.value(QStringLiteral("known_hosts")).toString();
-        for (const auto &n : m_status.value(QStringLiteral("nodes")).toArray()) {
-            const QJsonObject o = n.toObject();
-            if (o.value(QStringLiteral("holds_vip")).toBool()) {
-                m_node = o.value(QStringLiteral("name")).toString();
-                m_sshPort = o.value(QStringLiteral("ssh")).toString().section(QLatin1Char(':'), -1);
-                m_nodePid = static_cast<qint64>(o.value(QStringLiteral("node_pid")).toDouble());
-            }
-        }
-        QVERIFY2(!m_node.isEmpty() && m_sshPort.toInt() > 0 && m_nodePid > 1, st.out.constData());
+        QString error;
+        QVERIFY2(m_lab.load(error), qPrintable(error));
+        QVERIFY2(m_lab.nodePid > 1, "lab status names no view anchor (node_pid) for the VIP holder");
         QCOMPARE(tcpdumpsOnNode(), 0);
     }
 
@@ -142,10 +98,10 @@ private slots:
         const QString login = user.value(QStringLiteral("name")).toString();
         // the login really is not root: lbscope has to go through sudo
         const Run who = run(QStringLiteral("ssh"),
-            {QStringLiteral("-i"), m_key, QStringLiteral("-o"),
-                QStringLiteral("UserKnownHostsFile=") + m_knownHosts, QStringLiteral("-o"),
+            {QStringLiteral("-i"), m_lab.key, QStringLiteral("-o"),
+                QStringLiteral("UserKnownHostsFile=") + m_lab.knownHosts, QStringLiteral("-o"),
                 QStringLiteral("StrictHostKeyChecking=yes"), QStringLiteral("-o"),
-                QStringLiteral("BatchMode=yes"), QStringLiteral("-p"), m_sshPort,
+                QStringLiteral("BatchMode=yes"), QStringLiteral("-p"), m_lab.sshPort,
                 login + QStringLiteral("@127.0.0.1"), QStringLiteral("id -u")},
             30000);
         QCOMPARE(who.code, 0);
@@ -157,7 +113,7 @@ private slots:
             QStringList {QStringLiteral("capture"), QStringLiteral("--ssh"), sshTarget(login),
                 QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
                 QStringLiteral("1x2"), QStringLiteral("--out"), out}
-                + sshArgs());
+                + m_lab.sshArgs());
         QVERIFY(cap.waitForStarted());
         QByteArray err;
         QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on")
@@ -169,7 +125,8 @@ private slots:
         const qint64 pid = static_cast<qint64>(state.value(QStringLiteral("pid")).toDouble());
         QVERIFY(pid > 1);
         // tcpdump runs as root on the node (sudo), in a session of its own
-        const Run status = nodeExec({QStringLiteral("cat"), QStringLiteral("/proc/%1/status").arg(pid)});
+        const Run status
+            = m_lab.nodeExec(m_lab.node, {QStringLiteral("cat"), QStringLiteral("/proc/%1/status").arg(pid)});
         QVERIFY2(status.code == 0, status.err.constData());
         QVERIFY2(QRegularExpression(QStringLiteral("\\nUid:\\s+0\\s"))
                      .match(QString::fromUtf8(status.out))
@@ -184,7 +141,7 @@ private slots:
 
         const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
         QCOMPARE(m.value(QStringLiteral("transport")).toString(), QStringLiteral("ssh"));
-        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_node);
+        QCOMPARE(m.value(QStringLiteral("node")).toString(), m_lab.node);
         QVERIFY(!m.value(QStringLiteral("tcpdump_version")).toString().isEmpty());
         const QJsonArray files = m.value(QStringLiteral("files")).toArray();
         QVERIFY(!files.isEmpty());
@@ -197,33 +154,38 @@ private slots:
             remote << path;
             QVERIFY2(ownedAndReadable(local), qPrintable(local));
             QCOMPARE(localSha(local), f.value(QStringLiteral("sha256")).toString().toUtf8());
-            QCOMPARE(localSha(local), nodeSha(path));
+            QCOMPARE(localSha(local), m_lab.nodeSha(m_lab.node, path));
             QVERIFY(f.value(QStringLiteral("packets")).toDouble() > 0);
             // written by root through sudo, not by the login user
-            QCOMPARE(nodeExec({QStringLiteral("stat"), QStringLiteral("-c"), QStringLiteral("%u"), path})
+            QCOMPARE(m_lab
+                         .nodeExec(m_lab.node,
+                             {QStringLiteral("stat"), QStringLiteral("-c"), QStringLiteral("%u"), path})
                          .out.trimmed(),
                 QByteArray("0"));
         }
         // a root-only file on the node is fetched through sudo too
         const QString secret = QStringLiteral("/root/lbscope-sudo-fetch-%1.bin").arg(uniqueName());
-        QCOMPARE(nodeExec({QStringLiteral("sh"), QStringLiteral("-c"),
-                              QStringLiteral("umask 077; head -c 3000000 /dev/urandom > \"$1\""),
-                              QStringLiteral("sh"), secret})
+        QCOMPARE(m_lab
+                     .nodeExec(m_lab.node,
+                         {QStringLiteral("sh"), QStringLiteral("-c"),
+                             QStringLiteral("umask 077; head -c 3000000 /dev/urandom > \"$1\""),
+                             QStringLiteral("sh"), secret})
                      .code,
             0);
         const QString fetchOut = m_tmp.path() + QStringLiteral("/sudo-fetch");
         const Run fetch = run(m_cli,
             QStringList {QStringLiteral("fetch"), QStringLiteral("--ssh"), sshTarget(login), secret,
                 QStringLiteral("--out"), fetchOut}
-                + sshArgs());
+                + m_lab.sshArgs());
         QVERIFY2(fetch.code == 0, fetch.err.constData());
         const QString fetched = fetchOut + QLatin1Char('/') + QFileInfo(secret).fileName();
         QVERIFY(ownedAndReadable(fetched));
-        QCOMPARE(localSha(fetched), nodeSha(secret));
-        nodeExec(QStringList {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--"), secret,
-                     state.value(QStringLiteral("pid_file")).toString(),
-                     state.value(QStringLiteral("stderr_file")).toString()}
-            + remote);
+        QCOMPARE(localSha(fetched), m_lab.nodeSha(m_lab.node, secret));
+        m_lab.nodeExec(m_lab.node,
+            QStringList {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--"), secret,
+                state.value(QStringLiteral("pid_file")).toString(),
+                state.value(QStringLiteral("stderr_file")).toString()}
+                + remote);
     }
 
     // Through sudo, a dropped capture is re-attached (stopped with sudo kill, its root-owned files
@@ -245,7 +207,7 @@ private slots:
                     QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
                     QStringLiteral("1x2"), QStringLiteral("--remote-dir"), remoteDir, QStringLiteral("--out"),
                     out}
-                    + sshArgs());
+                    + m_lab.sshArgs());
             QVERIFY(cap.waitForStarted());
             QByteArray err;
             QTRY_VERIFY_WITH_TIMEOUT((err += cap.readAllStandardError()).contains("capturing on")
@@ -272,7 +234,7 @@ private slots:
                 const Run att = run(m_cli,
                     QStringList {QStringLiteral("capture"), QStringLiteral("--attach"), out,
                         QStringLiteral("--duration"), QStringLiteral("2s"), QStringLiteral("--remove-remote")}
-                        + sshArgs());
+                        + m_lab.sshArgs());
                 QVERIFY2(att.code == 0, att.err.constData());
                 QVERIFY2(att.err.contains("re-attached"), att.err.constData());
                 const QJsonObject m = readJson(out + QStringLiteral("/manifest.json"));
@@ -290,7 +252,8 @@ private slots:
             }
             QCOMPARE(tcpdumpsOnNode(), 0);
             QCOMPARE(filesIn(remoteDir), 0); // root-owned files removed through sudo rm
-            nodeExec({QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
+            m_lab.nodeExec(
+                m_lab.node, {QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
         }
     }
 
@@ -320,7 +283,7 @@ private slots:
                 QStringLiteral("--iface"), QStringLiteral("eth1"), QStringLiteral("--ring"),
                 QStringLiteral("1x2"), QStringLiteral("--duration"), QStringLiteral("3s"),
                 QStringLiteral("--remote-dir"), remoteDir, QStringLiteral("--out"), out}
-                + sshArgs(),
+                + m_lab.sshArgs(),
             60000);
         QVERIFY2(cap.code == 1,
             qPrintable(QStringLiteral("exit %1: %2").arg(cap.code).arg(QString::fromUtf8(cap.err))));
@@ -333,12 +296,13 @@ private slots:
         // a few tools does not work
         QVERIFY2(cap.err.contains("NOPASSWD: ALL") && cap.err.contains("sh -c"), cap.err.constData());
         QVERIFY2(!cap.err.contains("tcpdump, kill, stat"), cap.err.constData());
-        QVERIFY2(cap.err.contains(QByteArray(QByteArray("127.0.0.1:") + m_sshPort.toUtf8())),
+        QVERIFY2(cap.err.contains(QByteArray(QByteArray("127.0.0.1:") + m_lab.sshPort.toUtf8())),
             cap.err.constData()); // where
         QVERIFY2(!cap.err.contains("double free") && !cap.err.contains("Assertion"), cap.err.constData());
         QCOMPARE(tcpdumpsOnNode(), 0);
         QCOMPARE(filesIn(remoteDir), 0);
-        QVERIFY2(nodeExec({QStringLiteral("test"), QStringLiteral("-e"), remoteDir}).code != 0,
+        QVERIFY2(
+            m_lab.nodeExec(m_lab.node, {QStringLiteral("test"), QStringLiteral("-e"), remoteDir}).code != 0,
             "the refused login still created the remote directory");
         QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
     }
@@ -380,22 +344,22 @@ private slots:
         QFETCH(QString, transport);
         QFETCH(QString, kind);
         QFETCH(QStringList, args);
-        if (transport.startsWith(QStringLiteral("kube")) && !kubeAvailable())
+        if (transport.startsWith(QStringLiteral("kube")) && !m_lab.kubeAvailable())
             QSKIP("the lab runs without kubesim (no kubeconfig): the kube transport cannot be exercised");
         const QString remoteDir = QStringLiteral("/var/tmp/lbscope-pf-") + uniqueName();
         const QString out = m_tmp.path() + QStringLiteral("/pf-") + uniqueName();
         QStringList full {QStringLiteral("capture")};
         if (transport == QStringLiteral("ssh")) {
-            full << QStringLiteral("--ssh") << sshTarget(QStringLiteral("root")) << sshArgs();
+            full << QStringLiteral("--ssh") << sshTarget(QStringLiteral("root")) << m_lab.sshArgs();
         } else if (transport == QStringLiteral("ssh-sudo")) {
             const QJsonObject user = viewUser(QStringLiteral("nopasswd"));
             if (user.isEmpty() || !user.value(QStringLiteral("sudo_installed")).toBool())
                 QSKIP("the lab has no view user with passwordless sudo (lab status view_users; sudo comes "
                       "from scripts/deps test)");
             full << QStringLiteral("--ssh") << sshTarget(user.value(QStringLiteral("name")).toString())
-                 << sshArgs();
+                 << m_lab.sshArgs();
         } else {
-            full << QStringLiteral("--node") << m_node << kubeArgs();
+            full << QStringLiteral("--node") << m_lab.node << m_lab.kubeArgs();
             if (transport == QStringLiteral("kube-host")) // the node's own tools, chroot /host
                 full << QStringLiteral("--host-tcpdump");
         }
@@ -409,14 +373,16 @@ private slots:
         QVERIFY2(r.code == 1, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(err)));
         QVERIFY2(err.contains(QStringLiteral("preflight")) || err.contains(QStringLiteral("could not run")),
             qPrintable(err));
-        QVERIFY2(err.contains(m_node), qPrintable(QStringLiteral("the node is not named: ") + err));
+        QVERIFY2(err.contains(m_lab.node), qPrintable(QStringLiteral("the node is not named: ") + err));
         QVERIFY2(!err.contains(QStringLiteral("double free")), qPrintable(err));
 
         if (kind == QStringLiteral("iface")) {
-            QVERIFY2(err.contains(QStringLiteral("interface lbsnosuch0 does not exist on node ") + m_node),
+            QVERIFY2(
+                err.contains(QStringLiteral("interface lbsnosuch0 does not exist on node ") + m_lab.node),
                 qPrintable(err));
             // what to do: the message lists the node's real interfaces
-            const Run links = nodeExec({QStringLiteral("ip"), QStringLiteral("-j"), QStringLiteral("link")});
+            const Run links = m_lab.nodeExec(
+                m_lab.node, {QStringLiteral("ip"), QStringLiteral("-j"), QStringLiteral("link")});
             const QJsonArray arr = QJsonDocument::fromJson(links.out).array();
             QVERIFY(arr.size() >= 3);
             for (const auto &l : arr) {
@@ -430,8 +396,9 @@ private slots:
             QVERIFY2(mm.hasMatch(), qPrintable(err));
             QVERIFY(mm.captured(1).toLongLong() >= 100000LL * 1000);
             // the free space it names is the node's (df there, give or take other writers)
-            const Run df = nodeExec({QStringLiteral("df"), QStringLiteral("-B1"),
-                QStringLiteral("--output=avail"), QStringLiteral("/var/tmp")});
+            const Run df = m_lab.nodeExec(m_lab.node,
+                {QStringLiteral("df"), QStringLiteral("-B1"), QStringLiteral("--output=avail"),
+                    QStringLiteral("/var/tmp")});
             const double nodeFreeMb = df.out.split('\n').value(1).trimmed().toDouble() / 1e6;
             const double saidMb = mm.captured(2).toDouble();
             QVERIFY2(nodeFreeMb > 0 && std::abs(saidMb - nodeFreeMb) < 0.05 * nodeFreeMb + 200,
@@ -443,8 +410,9 @@ private slots:
                          QStringLiteral("the BPF filter '") + filter + QStringLiteral("' is not accepted")),
                 qPrintable(err));
             // tcpdump's own reason, as the node's tcpdump gives it
-            const Run own = nodeExec({QStringLiteral("tcpdump"), QStringLiteral("-i"), QStringLiteral("eth1"),
-                QStringLiteral("-d"), QStringLiteral("--"), filter});
+            const Run own = m_lab.nodeExec(m_lab.node,
+                {QStringLiteral("tcpdump"), QStringLiteral("-i"), QStringLiteral("eth1"),
+                    QStringLiteral("-d"), QStringLiteral("--"), filter});
             QVERIFY(own.code != 0);
             QString reason = QString::fromUtf8(own.err).trimmed().section(QLatin1Char('\n'), -1);
             reason.remove(QRegularExpression(QStringLiteral("^tcpdump: ")));
@@ -469,12 +437,15 @@ private slots:
         QCOMPARE(filesIn(remoteDir), 0);
         // nor the directory preflight's mkdir -p made (over the debug pod the hostPath mount makes it)
         if (transport.startsWith(QStringLiteral("ssh")))
-            QVERIFY2(nodeExec({QStringLiteral("test"), QStringLiteral("-e"), remoteDir}).code != 0,
+            QVERIFY2(
+                m_lab.nodeExec(m_lab.node, {QStringLiteral("test"), QStringLiteral("-e"), remoteDir}).code
+                    != 0,
                 qPrintable(QStringLiteral("the refused preflight left %1 behind").arg(remoteDir)));
         QVERIFY(!QFile::exists(out + QStringLiteral("/manifest.json")));
         if (transport.startsWith(QStringLiteral("kube")))
-            QTRY_COMPARE_WITH_TIMEOUT(debugPodsLeft(), 0, 30000);
-        nodeExec({QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
+            QTRY_COMPARE_WITH_TIMEOUT(m_lab.debugPodsLeft(), 0, 30000);
+        m_lab.nodeExec(
+            m_lab.node, {QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), remoteDir});
     }
 };
 

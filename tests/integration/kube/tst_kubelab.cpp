@@ -7,6 +7,7 @@
 #include "core/kube/ipjson.h"
 #include "core/kube/kubeconfigloader.h"
 #include "fakeapiserver.h"
+#include "labsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,66 +19,14 @@
 #include <QTimer>
 
 using namespace lbs;
+using namespace labsupport;
 using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-Run run(const QString &program, const QStringList &args, const QMap<QString, QString> &env = {},
-    int timeoutMs = 120000)
+Run cli(const QStringList &args, const EnvChanges &env = {})
 {
-    QProcess p;
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    for (auto it = env.begin(); it != env.end(); ++it) {
-        if (it.value().isNull())
-            e.remove(it.key());
-        else
-            e.insert(it.key(), it.value());
-    }
-    p.setProcessEnvironment(e);
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(2000);
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-Run cli(const QStringList &args, const QMap<QString, QString> &env = {})
-{
-    return run(QStringLiteral(LBSCOPE_CLI), args, env);
-}
-
-Run lab(const QStringList &args)
-{
-    return run(QStringLiteral(LBSCOPE_LAB_SCRIPT), args);
-}
-
-// `lab fault clear` on every exit path of a test that injects a fault.
-struct ClearFaults {
-    ~ClearFaults() { lab({u"fault"_s, u"clear"_s}); }
-};
-
-QString vipHolderFromLab()
-{
-    const QJsonObject st = lab({u"status"_s, u"--json"_s}).json();
-    for (const QJsonValue &n : st.value(u"nodes"_s).toArray()) {
-        if (n.toObject().value(u"holds_vip"_s).toBool())
-            return n.toObject().value(u"name"_s).toString();
-    }
-    return {};
+    return run(QStringLiteral(LBSCOPE_CLI), args, 120000, env);
 }
 
 } // namespace
@@ -110,7 +59,7 @@ private slots:
     void contexts()
     {
         const Run r = cli({u"contexts"_s, u"--kubeconfig"_s, m_kubeconfig, u"--json"_s});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.code, 0);
         QStringList names;
         for (const QJsonValue &c : r.json().value(u"contexts"_s).toArray())
             names << c.toObject().value(u"name"_s).toString();
@@ -119,7 +68,7 @@ private slots:
         // KUBECONFIG with a missing first entry: same answer, table form.
         const Run t
             = cli({u"contexts"_s}, {{u"KUBECONFIG"_s, m_tmp.filePath(u"missing"_s) + u':' + m_kubeconfig}});
-        QCOMPARE(t.exitCode, 0);
+        QCOMPARE(t.code, 0);
         QVERIFY2(t.out.contains("*         lab-cert") || t.out.contains("lab-cert"), t.out.constData());
         QVERIFY(t.out.startsWith("CURRENT"));
     }
@@ -136,7 +85,7 @@ private slots:
         QFETCH(QString, context);
         const Run r
             = cli({u"services"_s, u"--kubeconfig"_s, m_kubeconfig, u"--context"_s, context, u"--json"_s});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         bool found = false;
         for (const QJsonValue &s : r.json().value(u"services"_s).toArray()) {
             const QJsonObject o = s.toObject();
@@ -152,11 +101,11 @@ private slots:
 
     void locate()
     {
-        const QString holder = vipHolderFromLab();
+        const QString holder = vipHolder();
         QVERIFY(!holder.isEmpty());
         const Run r = cli(
             {u"locate"_s, u"--service"_s, u"default/web"_s, u"--kubeconfig"_s, m_kubeconfig, u"--json"_s});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const QJsonObject j = r.json();
         QCOMPARE(j.value(u"method"_s).toString(), u"ibm-keepalived"_s);
         QCOMPARE(j.value(u"vip"_s).toString(), u"203.0.113.10"_s);
@@ -176,17 +125,17 @@ private slots:
     void locateAfterFailover()
     {
         ClearFaults clear;
-        const QString before = vipHolderFromLab();
-        QCOMPARE(lab({u"fault"_s, u"failover"_s}).exitCode, 0);
+        const QString before = vipHolder();
+        QCOMPARE(lab({u"fault"_s, u"failover"_s}).code, 0);
         QString after;
         for (int i = 0; i < 50 && (after.isEmpty() || after == before); ++i) {
             QTest::qWait(200);
-            after = vipHolderFromLab();
+            after = vipHolder();
         }
         QVERIFY(!after.isEmpty() && after != before);
         const Run r = cli(
             {u"locate"_s, u"--service"_s, u"default/web"_s, u"--kubeconfig"_s, m_kubeconfig, u"--json"_s});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(r.json().value(u"holder_node"_s).toString(), after);
         QCOMPARE(r.json().value(u"standby_nodes"_s).toArray().first().toString(), before);
         // The stopped keepalived pod is reported.
@@ -236,7 +185,7 @@ private slots:
         QVERIFY(run(QStringLiteral(LBSCOPE_NODE_EXEC),
                     {u"lab-node-1"_s, u"--"_s, u"sh"_s, u"-c"_s,
                         u"mkdir -p %1 && head -c 3000017 /dev/urandom > %1/frompod.bin"_s.arg(dir)})
-                    .exitCode
+                    .code
             == 0);
         const QJsonObject podObj = QJsonDocument::fromJson(
             uR"({"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"cp-source-","labels":{"app":"cp-source"}},
@@ -267,7 +216,7 @@ private slots:
         const QString out = m_tmp.filePath(u"frompod"_s);
         const Run ok = cli({u"fetch"_s, u"--kubeconfig"_s, m_kubeconfig, u"--pod"_s, u"default/"_s + name,
             dir + u"/frompod.bin"_s, u"--out"_s, out});
-        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        QVERIFY2(ok.code == 0, ok.err.constData());
         const Run nodeSha = run(QStringLiteral(LBSCOPE_NODE_EXEC),
             {u"lab-node-1"_s, u"--"_s, u"sha256sum"_s, dir + u"/frompod.bin"_s});
         const Run localSha = run(u"sha256sum"_s, {out + u"/frompod.bin"_s});
@@ -283,12 +232,12 @@ private slots:
 
         const Run missing = cli({u"fetch"_s, u"--kubeconfig"_s, m_kubeconfig, u"--pod"_s,
             u"default/no-such-pod"_s, dir + u"/frompod.bin"_s, u"--out"_s, m_tmp.filePath(u"missing"_s)});
-        QCOMPARE(missing.exitCode, 1);
+        QCOMPARE(missing.code, 1);
         QVERIFY2(missing.err.contains("pod default/no-such-pod does not exist"), missing.err.constData());
         const Run wrongContainer
             = cli({u"fetch"_s, u"--kubeconfig"_s, m_kubeconfig, u"--pod"_s, u"default/"_s + name,
                 u"--container"_s, u"nope"_s, dir + u"/frompod.bin"_s, u"--out"_s, m_tmp.filePath(u"nope"_s)});
-        QCOMPARE(wrongContainer.exitCode, 1);
+        QCOMPARE(wrongContainer.code, 1);
         QVERIFY2(wrongContainer.err.contains("has no container 'nope'")
                 && wrongContainer.err.contains("its containers: files"),
             wrongContainer.err.constData());
@@ -396,7 +345,7 @@ private slots:
         QCOMPARE(lbscopePods().size(), 3);
 
         const Run r = cli({u"cleanup"_s, u"--kubeconfig"_s, m_kubeconfig, u"--context"_s, u"lab-token"_s});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY2(r.out.contains(QString(u"deleted pod lbscope/"_s + name).toUtf8()), r.out.constData());
         QVERIFY2(r.out.contains(QString(u"deleted pod lbscope/"_s + endedName).toUtf8()), r.out.constData());
         QVERIFY2(r.out.contains(
@@ -406,7 +355,7 @@ private slots:
 
         const Run all = cli(
             {u"cleanup"_s, u"--kubeconfig"_s, m_kubeconfig, u"--context"_s, u"lab-token"_s, u"--all"_s});
-        QVERIFY2(all.exitCode == 0, all.err.constData());
+        QVERIFY2(all.code == 0, all.err.constData());
         QVERIFY2(
             all.out.contains(QString(u"deleted pod lbscope/"_s + theirName).toUtf8()), all.out.constData());
         for (int i = 0; i < 50 && !lbscopePods().isEmpty(); ++i)
@@ -433,7 +382,7 @@ private slots:
         if (!execToken.isEmpty())
             env.insert(u"LBSCOPE_LAB_EXEC_TOKEN"_s, execToken);
         const Run r = cli({u"services"_s, u"--context"_s, context}, env);
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("401 Unauthorized"), r.err.constData());
         QVERIFY2(QString::fromUtf8(r.err).contains(expect), r.err.constData());
     }
@@ -442,7 +391,7 @@ private slots:
     {
         const QString kc = writeVariant(u"insecure"_s, u"insecure-skip-tls-verify: true"_s, {});
         const Run r = cli({u"services"_s, u"--kubeconfig"_s, kc, u"--context"_s, u"v-insecure"_s});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY2(
             r.err.contains("warning: cluster 'v-insecure'") && r.err.contains("insecure-skip-tls-verify"),
             r.err.constData());
@@ -457,7 +406,7 @@ private slots:
         const QString kc = writeVariant(u"badca"_s,
             u"certificate-authority-data: %1"_s.arg(QString::fromLatin1(pki.otherCaPem.toBase64())), {});
         const Run r = cli({u"services"_s, u"--kubeconfig"_s, kc, u"--context"_s, u"v-badca"_s});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("TLS verification of API server") && r.err.contains("not signed by the CA"),
             r.err.constData());
     }
@@ -507,7 +456,7 @@ private:
     {
         const Run r = run(
             QStringLiteral(LBSCOPE_NODE_EXEC), {node, u"--"_s, u"pgrep"_s, u"-f"_s, u"^"_s + cmdline + u'$'});
-        return r.exitCode == 0;
+        return r.code == 0;
     }
 
     QString m_labDir;

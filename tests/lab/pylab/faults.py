@@ -4,6 +4,7 @@ import time
 from . import config as C
 from . import daemons, state
 from .sh import LabError, wait_for
+from .topology import vip_holders
 
 
 def _rate(text):
@@ -76,6 +77,34 @@ def apply(paths, args):
         msg = (f"externalTrafficPolicy Local; the VIP node {holder} "
                + ("has no ready endpoint (its pod is unready): VIP traffic is dropped" if without
                   else "has a local endpoint: VIP traffic goes to it, the client address is kept"))
+    elif kind == "keepalived-down":
+        # A keepalived pod that is not running (crash loop): by default the standby's, so the VIP stays.
+        standby = [n.name for n in C.NODES if n.keepalived_priority and n.name != state.vip_holder_name()]
+        node = C.node_by_name(rest[0]) if rest else C.node_by_name(standby[0])
+        if not node.keepalived_priority:
+            raise LabError(f"{node.name} runs no keepalived pod")
+        daemons.stop_keepalived(paths, node)
+        faults["keepalived_down"] = sorted(set(faults.get("keepalived_down", [])) | {node.name})
+        msg = (f"keepalived stopped on {node.name}: its keepalived pod is in CrashLoopBackOff, not ready; "
+               f"the VIP is on {state.vip_holder_name() or 'no node'}")
+    elif kind == "split-brain":
+        # The standby no longer hears the master's VRRP adverts: after ~3 s it turns master too.
+        keepalived = sorted((n for n in C.NODES if n.keepalived_priority), key=lambda n: -n.keepalived_priority)
+        standby = keepalived[-1]
+        faults["split_brain"] = standby.name
+        state.apply_dataplane(paths, faults)
+        both = sorted(n.name for n in keepalived)
+        wait_for(lambda: sorted(vip_holders()) == both, 15,
+                 what=f"{standby.name} to take the VIP {C.VIP} as well (VRRP from the master dropped)")
+        msg = f"VRRP adverts to {standby.name} are dropped: the VIP {C.VIP} is on {', '.join(both)} at once"
+    elif kind == "wrong-target-port":
+        port = int(rest[0]) if rest else C.TARGET_PORT + 1
+        if port == C.TARGET_PORT or not 0 < port < 65536:
+            raise LabError(f"wrong-target-port needs a port other than the pods' {C.TARGET_PORT}")
+        faults["target_port"] = port
+        state.apply_dataplane(paths, faults)
+        msg = (f"{C.SERVICE_NS}/{C.SERVICE_NAME} now has targetPort {port}; the pods listen on "
+               f"{C.TARGET_PORT} (connections are reset)")
     elif kind == "clear":
         clear(paths, runtime)
         print("all faults cleared")
@@ -92,14 +121,14 @@ def clear(paths, runtime):
     old = state.load(paths.faults, state.NO_FAULTS)
     faults = state.load(paths.faults, state.NO_FAULTS)
     faults.update(state.NO_FAULTS)
-    faults["pods"], faults["drop_syn"], faults["unready_pods"] = {}, {}, []
+    faults["pods"], faults["drop_syn"], faults["unready_pods"], faults["keepalived_down"] = {}, {}, [], []
     for p in C.PODS:
         daemons.write_control(paths, p, daemons.DEFAULT_CONTROL)
     state.apply_dataplane(paths, faults)
     for n in C.NODES:
         if n.keepalived_priority and not daemons.keepalived_pid(paths, n):
             daemons.start_keepalived(paths, n, runtime["views"][n.name])
-    if old.get("failover"):
+    if old.get("failover") or old.get("keepalived_down") or old.get("split_brain"):
         first = max(C.NODES, key=lambda n: n.keepalived_priority).name
         wait_for(lambda: state.vip_holders_exactly(first), 15,
                  what=f"the VIP {C.VIP} to return to {first} after keepalived restarted")

@@ -23,11 +23,11 @@ SVL = _chain("KUBE-SVL-", PORT_NAME, "tcp")
 EXT = _chain("KUBE-EXT-", PORT_NAME, "tcp")
 
 
-def sep_chain(ip):
-    return _chain("KUBE-SEP-", PORT_NAME, "tcp", f"{ip}:{C.TARGET_PORT}")
+def sep_chain(ip, target_port=C.TARGET_PORT):
+    return _chain("KUBE-SEP-", PORT_NAME, "tcp", f"{ip}:{target_port}")
 
 
-def _balance(chain, endpoints):
+def _balance(chain, endpoints, target_port):
     """Random choice among endpoints: rule i matches with probability 1/(n-i)."""
     rules = []
     n = len(endpoints)
@@ -35,14 +35,16 @@ def _balance(chain, endpoints):
         stat = ""
         if i < n - 1:
             stat = f"-m statistic --mode random --probability {1.0 / (n - i):.11f} "
-        rules.append(f'-A {chain} -m comment --comment "{PORT_NAME} -> {ip}:{C.TARGET_PORT}" '
-                     f"{stat}-j {sep_chain(ip)}")
+        rules.append(f'-A {chain} -m comment --comment "{PORT_NAME} -> {ip}:{target_port}" '
+                     f"{stat}-j {sep_chain(ip, target_port)}")
     return rules
 
 
-def rules(node_name, endpoints, etp):
+def rules(node_name, endpoints, etp, target_port=C.TARGET_PORT):
     """iptables-restore input (nat + filter) for one node.
 
+    target_port: the service's targetPort (the pods listen on C.TARGET_PORT; another value is the
+    wrong-target-port fault).
     endpoints: list of (pod_ip, node_name) of the ready endpoints; etp: 'Cluster' or 'Local'."""
     svc_port = f"-p tcp -m tcp --dport {C.SERVICE_PORT}"
     all_ips = [ip for ip, _ in endpoints]
@@ -87,20 +89,20 @@ def rules(node_name, endpoints, etp):
             f"--dport {C.NODE_PORT} {reject}",
         ]
     else:
-        nat_chains += [SVC, EXT] + [sep_chain(ip) for ip in all_ips]
+        nat_chains += [SVC, EXT] + [sep_chain(ip, target_port) for ip in all_ips]
         nat += [
             f'-A KUBE-SERVICES -d {C.CLUSTER_IP}/32 -m comment --comment "{PORT_NAME} cluster IP" '
             f"{svc_port} -j {SVC}",
             f'-A {SVC} ! -s {C.POD_CIDR} -d {C.CLUSTER_IP}/32 -m comment --comment "{PORT_NAME} '
             f'cluster IP" {svc_port} -j KUBE-MARK-MASQ',
         ]
-        nat += _balance(SVC, all_ips)
+        nat += _balance(SVC, all_ips, target_port)
         for ip in all_ips:
-            sep = sep_chain(ip)
+            sep = sep_chain(ip, target_port)
             nat += [
                 f'-A {sep} -s {ip}/32 -m comment --comment "{PORT_NAME}" -j KUBE-MARK-MASQ',
                 f'-A {sep} -p tcp -m comment --comment "{PORT_NAME}" -m tcp '
-                f"-j DNAT --to-destination {ip}:{C.TARGET_PORT}",
+                f"-j DNAT --to-destination {ip}:{target_port}",
             ]
         external_ok = etp == "Cluster" or local_ips
         if external_ok:
@@ -127,7 +129,7 @@ def rules(node_name, endpoints, etp):
                 f"-A {EXT} -j {SVL}",
             ]
             nat_chains.append(SVL)
-            nat += _balance(SVL, local_ips)
+            nat += _balance(SVL, local_ips, target_port)
             if not local_ips:
                 why = f'-m comment --comment "{PORT_NAME} has no local endpoints"'
                 filt += [
@@ -147,8 +149,10 @@ def rules(node_name, endpoints, etp):
     return "\n".join(out) + "\n"
 
 
-def fault_rules(drop_syn_percent):
-    """The lab's own fault injection, kept apart from kube-proxy's chains (mangle table)."""
+def fault_rules(drop_syn_percent, block_vrrp_from=None):
+    """The lab's own fault injection, kept apart from kube-proxy's chains (mangle table).
+
+    block_vrrp_from: drop the VRRP adverts (IP protocol 112) from that address (split-brain fault)."""
     out = ["*mangle", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]",
            ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":LBS-LAB-FAULTS - [0:0]",
            '-A PREROUTING -m comment --comment "lbscope lab fault injection" -j LBS-LAB-FAULTS']
@@ -158,5 +162,8 @@ def fault_rules(drop_syn_percent):
                    f"--tcp-flags FIN,SYN,RST,ACK SYN -m comment --comment "
                    f'"lab fault drop-syn {drop_syn_percent}%" -m statistic --mode random '
                    f"--probability {p:.11f} -j DROP")
+    if block_vrrp_from:
+        out.append(f"-A LBS-LAB-FAULTS -s {block_vrrp_from}/32 -p 112 -m comment --comment "
+                   f'"lab fault split-brain: VRRP from {block_vrrp_from} lost" -j DROP')
     out.append("COMMIT")
     return "\n".join(out) + "\n"

@@ -9,7 +9,13 @@ from .sh import read_pid, run, write_atomic
 from .topology import holds_vip
 
 NO_FAULTS = {"pods": {}, "drop_syn": {}, "failover": None, "no_endpoints": False,
-             "etp": "Cluster", "unready_pods": []}
+             "etp": "Cluster", "unready_pods": [], "keepalived_down": [], "split_brain": None,
+             "target_port": None}
+
+
+def target_port(faults):
+    """The service's targetPort: the pods' port unless the wrong-target-port fault is on."""
+    return faults.get("target_port") or C.TARGET_PORT
 
 
 def load(path, default):
@@ -34,8 +40,12 @@ def apply_dataplane(paths, faults):
     """kube-proxy rules and fault rules on every node, from the ready endpoints and the faults."""
     endpoints = [(p.ip, p.node) for p in ready_pods(faults)]
     for n in C.NODES:
-        rules = kubeproxy.rules(n.name, endpoints, faults.get("etp", "Cluster"))
-        rules += kubeproxy.fault_rules(faults.get("drop_syn", {}).get(n.name, 0))
+        rules = kubeproxy.rules(n.name, endpoints, faults.get("etp", "Cluster"), target_port(faults))
+        # split-brain: the standby stops hearing the master's VRRP adverts and becomes master too.
+        blocked = None
+        if faults.get("split_brain") == n.name:
+            blocked = max(C.NODES, key=lambda m: m.keepalived_priority).public_ip
+        rules += kubeproxy.fault_rules(faults.get("drop_syn", {}).get(n.name, 0), blocked)
         with open(os.path.join(paths.node(n.name), "iptables.rules"), "w") as f:
             f.write(rules)
         run(["ip", "netns", "exec", n.netns, "iptables-restore"], input=rules)
@@ -69,6 +79,7 @@ def lab_json(paths, runtime, faults):
                      "log_file": os.path.join(paths.pod(p.name), "log"),
                      "host_interface": C.cali_name(C.SERVICE_NS, p.name)})
     uid = runtime["uids"]["service"]
+    down = faults.get("keepalived_down", [])
     for n in C.NODES:
         if not n.keepalived_priority:
             continue
@@ -80,12 +91,19 @@ def lab_json(paths, runtime, faults):
                                 "ibm-cloud-provider-lb-app": "keepalived", "app": "ibm-cloud-provider-lb",
                                 "pod-template-hash": C.KEEPALIVED_POD_HASH},
                      "container": f"ibm-cloud-provider-ip-{C.vip_dashes()}",
-                     "ready": faults.get("failover") != n.name, "uid": runtime["uids"][name],
+                     "ready": faults.get("failover") != n.name and n.name not in down,
+                     "uid": runtime["uids"][name],
                      "log_file": os.path.join(paths.node(n.name), "keepalived.log"),
                      "env": {"VIRTUAL_IP": C.VIP}})
+        if n.name in down:
+            # keepalived exits at once when restarted: what the kubelet shows for such a container.
+            pods[-1].update({"restart_count": 7, "waiting": {
+                "reason": "CrashLoopBackOff",
+                "message": f"back-off 5m0s restarting failed container={pods[-1]['container']} "
+                           f"pod={name}_ibm-system({runtime['uids'][name]})"}})
     service = {"namespace": C.SERVICE_NS, "name": C.SERVICE_NAME, "uid": uid, "type": "LoadBalancer",
                "cluster_ip": C.CLUSTER_IP, "vip": C.VIP, "port": C.SERVICE_PORT, "port_name": "http",
-               "protocol": "TCP", "target_port": C.TARGET_PORT, "node_port": C.NODE_PORT,
+               "protocol": "TCP", "target_port": target_port(faults), "node_port": C.NODE_PORT,
                "external_traffic_policy": faults.get("etp", "Cluster"),
                "selector": {"app": "web"},
                "endpoints": [p.name for p in C.PODS if p.name in ready]}

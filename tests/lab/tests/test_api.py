@@ -76,6 +76,51 @@ class ApiTest(T.LabTestCase):
         self.assertEqual(eventually(node1_keepalived_ready, {"lab-node-1": False, "lab-node-2": True}),
                          {"lab-node-1": False, "lab-node-2": True})
 
+    def test_keepalived_down_reaches_the_api(self):
+        T.lab("fault", "keepalived-down")
+
+        def states():
+            pods = kubectl("get", "pods", "-n", "ibm-system", "-l", "ibm-cloud-provider-lb-app=keepalived")
+            return {p["spec"]["nodeName"]: (ready(p), p["status"]["containerStatuses"][0]["state"]
+                                            .get("waiting", {}).get("reason"))
+                    for p in pods["items"]}
+
+        want = {"lab-node-1": (True, None), "lab-node-2": (False, "CrashLoopBackOff")}
+        self.assertEqual(eventually(states, want), want)
+        self.assertEqual(T.holders(), ["lab-node-1"])  # the standby went down: the VIP stays
+
+    def test_wrong_target_port_reaches_the_api(self):
+        T.lab("fault", "wrong-target-port")
+        port = lambda: kubectl("get", "service", "-n", "default", "web")["spec"]["ports"][0]["targetPort"]
+        self.assertEqual(eventually(port, 8081), 8081)
+        pods = kubectl("get", "pods", "-n", "default", "-l", "app=web")
+        self.assertEqual({p["spec"]["containers"][0]["ports"][0]["containerPort"] for p in pods["items"]}, {8080})
+
+    def test_unready_pods_get_warning_events(self):
+        T.lab("fault", "no-endpoints")
+
+        def unhealthy():
+            ev = kubectl("get", "events", "-n", "default", "--field-selector", "type=Warning,reason=Unhealthy")
+            return sorted({e["involvedObject"]["name"] for e in ev["items"]})
+
+        every = sorted(p.name for p in C.PODS)
+        self.assertEqual(eventually(unhealthy, every), every)
+
+    def test_auth_can_i(self):
+        st = T.status()
+        kc = st["kubeconfig"]
+
+        def can_i(config, *args):
+            r = T.run(["kubectl", "--kubeconfig", config, "auth", "can-i"] + list(args), check=False, timeout=30)
+            return r.stdout.strip()
+
+        self.assertEqual(can_i(kc, "create", "pods", "-n", "lbscope"), "yes")
+        self.assertEqual(can_i(kc, "create", "pods/exec", "-n", "lbscope"), "yes")
+        viewer = os.path.join(os.path.dirname(kc), "kubeconfig-viewer")
+        self.assertEqual(can_i(viewer, "list", "pods", "-n", "default"), "yes")
+        self.assertEqual(can_i(viewer, "create", "pods/exec", "-n", "lbscope"), "no")
+        self.assertEqual(can_i(viewer, "delete", "pods", "-n", "lbscope"), "no")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -48,6 +48,14 @@ class EndpointsTest(T.LabTestCase):
         rules = T.run(["ip", "netns", "exec", "lbs-node1", "iptables-save", "-t", "filter"]).stdout
         self.assertIn("has no local endpoints", rules)
 
+    def test_wrong_target_port_resets(self):
+        T.lab("fault", "wrong-target-port")
+        self.assertEqual(T.lab_json()["services"][0]["target_port"], 8081)
+        # kube-proxy forwards to 8081 where no pod listens: the pod answers the SYN with a RST
+        self.assertEqual(connect_error(), "ConnectionRefusedError")
+        T.lab("fault", "clear")
+        self.assertEqual(connect_error(), "connected")
+
 
 if __name__ == "__main__":
     T.main()

@@ -28,6 +28,22 @@ class FailoverTest(T.LabTestCase):
         self.assertEqual(T.holders(), ["lab-node-1"])
         self.assertEqual([n["keepalived"] for n in T.status()["nodes"][:2]], ["running", "running"])
 
+    def test_split_brain_puts_the_vip_on_both_nodes(self):
+        self.assertEqual(T.holders(), ["lab-node-1"])
+        T.lab("fault", "split-brain", timeout=60)
+        self.assertEqual(T.holders(), ["lab-node-1", "lab-node-2"])
+        rules = T.run(["ip", "netns", "exec", C.node_by_name("lab-node-2").netns, "iptables-save", "-t", "mangle"]).stdout
+        self.assertIn("lab fault split-brain", rules)
+        T.lab("fault", "clear", timeout=60)
+        self.assertEqual(T.holders(), ["lab-node-1"])
+
+    def test_keepalived_down_keeps_the_vip(self):
+        T.lab("fault", "keepalived-down")
+        self.assertEqual(T.holders(), ["lab-node-1"])
+        self.assertEqual([n["keepalived"] for n in T.status()["nodes"][:2]], ["running", "stopped"])
+        T.lab("fault", "clear", timeout=60)
+        self.assertEqual([n["keepalived"] for n in T.status()["nodes"][:2]], ["running", "running"])
+
 
 if __name__ == "__main__":
     T.main()

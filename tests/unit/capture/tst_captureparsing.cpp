@@ -1,14 +1,13 @@
 // Unit tests for core/capture's pure parts: shell quoting (proved with a real /bin/sh), plan
-// validation, tcpdump stderr counters, rotation file sets, the capture record / manifest.json.
+// validation, tcpdump stderr counters, rotation file sets. The capture record: tests/unit/pcap.
+#include "core/capture/captureevents.h"
 #include "core/capture/captureplan.h"
-#include "core/capture/capturerecord.h"
 #include "core/capture/remotehost.h"
 #include "core/capture/rotationset.h"
 #include "core/capture/tcpdumpstats.h"
-#ifdef HAVE_LBSCOPE_PCAP
-#include "core/pcap/manifest.h"
-#endif
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -340,72 +339,68 @@ private slots:
         QVERIFY(!isRotationFile(base + "7", base, 11));
     }
 
-    void recordRoundTrip()
+    // --events jsonl: each event is one line holding one JSON object, its kind in "event".
+    void eventLines_data()
     {
-        QTemporaryDir dir;
-        CaptureRecord r;
-        r.state = "downloaded";
-        r.transport = "ssh";
-        r.context = "lab-cert";
-        r.service = "default/web";
-        r.vip = "203.0.113.10";
-        r.node = "lab-node-1";
-        r.iface = "eth1";
-        r.filter = "host 203.0.113.10 and \"quoted\"";
-        r.remoteCommand = {"tcpdump", "-i", "eth1", "-w", "/var/tmp/lbscope/x.pcap"};
-        r.pid = 4242;
-        r.debugPod = "lbscope/lbscope-lab-node-1-abcde";
-        r.ringCount = 5;
-        r.startTime = "2026-11-27T03:00:00.000Z";
-        r.stopTime = "2026-11-27T03:01:00.000Z";
-        r.stats.captured = 10;
-        r.stats.receivedByFilter = 12;
-        r.stats.droppedByKernel = 1;
-        r.stats.droppedByInterface = 0;
-        ManifestFile f;
-        f.name = "x.pcap0";
-        f.size = 1234;
-        f.sha256 = std::string(64, 'a');
-        f.firstTs = 1700000000.123456789;
-        f.lastTs = 1700000010.5;
-        f.packets = 10;
-        f.remotePath = "/var/tmp/lbscope/x.pcap0";
-        f.truncated = true;
-        r.files.push_back(f);
-        const std::string path = dir.path().toStdString() + "/manifest.json";
-        QVERIFY(writeRecord(path, r));
-        auto back = readRecord(path);
-        QVERIFY(back);
-        QCOMPARE(QString::fromStdString(back->filter), QString::fromStdString(r.filter));
-        QVERIFY(back->remoteCommand == r.remoteCommand);
-        QCOMPARE(back->pid, int64_t(4242));
-        QCOMPARE(back->debugPod, r.debugPod); // --attach deletes the dropped session's pod by this name
-        QCOMPARE(*back->stats.droppedByKernel, uint64_t(1));
-        QCOMPARE(back->files.size(), std::size_t(1));
-        QCOMPARE(back->files[0].sha256, f.sha256);
-        QVERIFY(qAbs(back->files[0].firstTs - f.firstTs) < 1e-6);
-#ifdef HAVE_LBSCOPE_PCAP
-        // the engine's reader (core/pcap) understands what we write
-        auto m = lbs::pcap::readManifest(path);
-        QVERIFY2(m, m ? "" : m.error().toString().c_str());
-        QCOMPARE(QString::fromStdString(m->transport), QStringLiteral("ssh"));
-        QCOMPARE(QString::fromStdString(m->vip), QStringLiteral("203.0.113.10"));
-        QCOMPARE(QString::fromStdString(m->interfaceName), QStringLiteral("eth1"));
-        QCOMPARE(*m->captured, uint64_t(10));
-        QCOMPARE(*m->droppedByKernel, uint64_t(1));
-        QCOMPARE(m->files.size(), std::size_t(1));
-        QCOMPARE(QString::fromStdString(m->files[0].name), QStringLiteral("x.pcap0"));
-        QCOMPARE(m->files[0].size, uint64_t(1234));
-        // One ManifestFile on both sides: every field written is read back by the engine's reader.
-        const ManifestFile &written = back->files[0];
-        const lbs::pcap::ManifestFile &read = m->files[0];
-        QCOMPARE(read.remotePath, written.remotePath);
-        QCOMPARE(read.sha256, written.sha256);
-        QCOMPARE(read.firstTs, written.firstTs);
-        QCOMPARE(read.lastTs, written.lastTs);
-        QCOMPARE(read.packets, uint64_t(10));
-        QCOMPARE(read.truncated, written.truncated);
-#endif
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("event");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QVariant>("value");
+        MonitorSample sample;
+        sample.elapsedSec = 2.5;
+        sample.totalBytes = 5000000000ull;
+        sample.bytesPerSec = 1.5e6;
+        sample.alive = true;
+        sample.files.resize(3);
+        sample.counters.captured = 42;
+        RemoteFile file {"/var/tmp/lbscope/x.pcap1", 1234, 0, 1};
+        VerifiedFile verified;
+        verified.name = "x.pcap1";
+        verified.size = 1234;
+        verified.sha256 = std::string(64, 'f');
+        lbs::ProgressEvent progress {"download", 10, 20, {}, -1};
+        const auto row = [](const char *name, const std::string &line, const char *event, const char *key,
+                             const QVariant &value) {
+            QTest::newRow(name) << QByteArray::fromStdString(line) << QString::fromLatin1(event)
+                                << QString::fromLatin1(key) << value;
+        };
+        row("state", events::state(CaptureState::capturing, "on eth1\n", 1767225600.25), "state", "state",
+            QStringLiteral("capturing"));
+        row("state detail", events::state(CaptureState::capturing, "on \"eth1\"\n", 1.0), "state", "detail",
+            QStringLiteral("on \"eth1\"\n"));
+        row("state time", events::state(CaptureState::stopping, {}, 1767225600.25), "state", "t",
+            1767225600.25);
+        row("sample bytes", events::sample(sample), "sample", "bytes", 5000000000.0);
+        row("sample files", events::sample(sample), "sample", "files", 3.0);
+        row("sample captured", events::sample(sample), "sample", "captured", 42.0);
+        row("sample drops unknown", events::sample(sample), "sample", "dropped_kernel", QVariant());
+        row("ring file", events::ringFile(file, true), "file", "name", QStringLiteral("x.pcap1"));
+        row("ring file final", events::ringFile(file, true), "file", "final", true);
+        row("download", events::download("x.pcap1", progress), "download", "total", 20.0);
+        row("verified", events::verified(verified), "verified", "sha256", QString(64, QLatin1Char('f')));
+        row("warning", events::warning("disk ✓ low"), "warning", "text", QStringLiteral("disk ✓ low"));
+        row("error", events::error("gone"), "error", "text", QStringLiteral("gone"));
+        row("done", events::done("/tmp/out", false), "done", "ok", false);
+    }
+    void eventLines()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, event);
+        QFETCH(QString, key);
+        QFETCH(QVariant, value);
+        QVERIFY2(!line.contains('\n'), line.constData());
+        QJsonParseError e {};
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &e);
+        QVERIFY2(e.error == QJsonParseError::NoError && doc.isObject(), line.constData());
+        const QJsonObject o = doc.object();
+        QCOMPARE(o.value(QStringLiteral("event")).toString(), event);
+        QVERIFY2(o.contains(key), line.constData());
+        if (!value.isValid())
+            QVERIFY2(o.value(key).isNull(), line.constData());
+        else if (value.typeId() == QMetaType::Double)
+            QCOMPARE(o.value(key).toDouble(), value.toDouble());
+        else
+            QCOMPARE(o.value(key).toVariant(), value);
     }
 };
 

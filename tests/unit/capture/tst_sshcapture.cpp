@@ -3,9 +3,9 @@
 // capture on the loopback interface driven through CaptureSession. No mocks: the "node" is this
 // machine, so its files and processes can be checked directly.
 #include "core/capture/capturesession.h"
-#include "core/capture/pcaptimes.h"
 #include "core/capture/sha256.h"
 #include "core/capture/sshremotehost.h"
+#include "core/pcap/pcaptimes.h"
 #include "sshdfixture.h"
 
 #include <QCryptographicHash>
@@ -293,7 +293,7 @@ private slots:
         QVERIFY2(d, d ? "" : d.error().toString().c_str());
         QVERIFY(d->resumedFrom > 0);
         QVERIFY2(d->times.has_value(), "a classic pcap's times were not scanned while downloading");
-        const auto ref = readPcapTimes(local.toStdString());
+        const auto ref = lbs::pcap::readPcapTimes(local.toStdString());
         QVERIFY(ref);
         QCOMPARE(d->times->packets, uint64_t(30000));
         QCOMPARE(d->times->packets, ref->packets);
@@ -394,7 +394,7 @@ private slots:
             QCOMPARE(fileSha(QString::fromStdString(f.localPath)),
                 fileSha(QString::fromStdString(plan.remoteDir) + QLatin1Char('/') + name));
         }
-        auto manifest = readRecord(out.toStdString() + "/manifest.json");
+        auto manifest = lbs::pcap::readCaptureRecord(out.toStdString() + "/manifest.json");
         QVERIFY(manifest);
         QCOMPARE(QString::fromStdString(manifest->transport), QStringLiteral("ssh"));
         QCOMPARE(QString::fromStdString(manifest->iface), QStringLiteral("lo"));

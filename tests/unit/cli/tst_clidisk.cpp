@@ -3,6 +3,7 @@
 // mount namespace (unshare), so the tmpfs is never seen by the rest of the machine. Checked: a
 // clear message and exit status 1, nothing already downloaded overwritten or lost, and the same
 // command completing every file (sha256 equal to the source) once there is room.
+#include "mountnamespace.h"
 #include "sshdfixture.h"
 
 #include <QCryptographicHash>
@@ -26,33 +27,6 @@ QByteArray sha256(const QString &path)
     return h.result().toHex();
 }
 
-/// Runs `script` with sh in a private mount namespace; returns its stdout + stderr.
-QByteArray inMountNamespace(const QString &script, int *code)
-{
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral("unshare"),
-        {QStringLiteral("--mount"), QStringLiteral("--propagation"), QStringLiteral("private"),
-            QStringLiteral("sh"), QStringLiteral("-c"), script});
-    if (!p.waitForFinished(180000)) {
-        p.kill();
-        p.waitForFinished(5000);
-        *code = -1;
-        return p.readAll() + "\n(timed out)";
-    }
-    *code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    return p.readAll();
-}
-
-/// The value printed as "name=value" on its own line.
-QByteArray field(const QByteArray &out, const QByteArray &name)
-{
-    for (const QByteArray &line : out.split('\n'))
-        if (line.startsWith(QByteArray(name + '=')))
-            return line.mid(name.size() + 1).trimmed();
-    return {};
-}
-
 } // namespace
 
 class TestCliDisk : public QObject {
@@ -74,7 +48,7 @@ private:
         args += m_remote;
         args << QStringLiteral("--out") << out;
         for (QString &a : args)
-            a = QLatin1Char('\'') + a + QLatin1Char('\''); // test paths hold no quote
+            a = shellQuoted(a);
         return args.join(QLatin1Char(' '));
     }
 
@@ -137,18 +111,18 @@ private slots:
             QFile f(m_tmp.path() + QStringLiteral("/err1"));
             return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
         }();
-        QCOMPARE(field(log, "rc1"), QByteArray("1"));
+        QCOMPARE(scriptField(log, "rc1"), QByteArray("1"));
         QVERIFY2(err1.contains("No space left on device"), err1.constData());
         // names the file it could not write, why, and what to do
         QVERIFY2(err1.contains(QByteArray(
                      "cannot write " + out.toUtf8() + "/part1.pcap.part: No space left on device")),
             err1.constData());
         QVERIFY2(err1.contains("it resumes"), err1.constData());
-        QCOMPARE(field(log, "first0"), m_sums[0]); // the file that fitted is there, complete
-        QVERIFY2(field(log, "first1").isEmpty(), log.constData()); // no half file under the final name
-        QCOMPARE(field(log, "rc2"), QByteArray("0"));
+        QCOMPARE(scriptField(log, "first0"), m_sums[0]); // the file that fitted is there, complete
+        QVERIFY2(scriptField(log, "first1").isEmpty(), log.constData()); // no half file under the final name
+        QCOMPARE(scriptField(log, "rc2"), QByteArray("0"));
         for (int i = 0; i < 3; ++i)
-            QCOMPARE(field(log, QByteArray("sum" + QByteArray::number(i))), m_sums[i]);
+            QCOMPARE(scriptField(log, QByteArray("sum" + QByteArray::number(i))), m_sums[i]);
     }
 
     void readOnlyDirectory()
@@ -171,10 +145,10 @@ private slots:
         QFile f(m_tmp.path() + QStringLiteral("/err-ro"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray err = f.readAll();
-        QCOMPARE(field(log, "rc"), QByteArray("1"));
+        QCOMPARE(scriptField(log, "rc"), QByteArray("1"));
         QVERIFY2(err.contains("Read-only file system"), err.constData());
-        QCOMPARE(field(log, "sum0"), m_sums[0]);
-        QVERIFY2(field(log, "sum1").isEmpty(), log.constData());
+        QCOMPARE(scriptField(log, "sum0"), m_sums[0]);
+        QVERIFY2(scriptField(log, "sum1").isEmpty(), log.constData());
     }
 };
 

@@ -70,7 +70,7 @@ private:
         if (command == QLatin1String("fetch"))
             return {command, QStringLiteral("--ssh"), ssh, QStringLiteral("--ssh-config"),
                 QStringLiteral("none"), QStringLiteral("/var/tmp/x.pcap"), QStringLiteral("--out"), out};
-        if (command == QLatin1String("locate"))
+        if (command == QLatin1String("locate") || command == QLatin1String("check"))
             return {command, QStringLiteral("--service"), QStringLiteral("default/web"),
                 QStringLiteral("--kubeconfig"), m_kubeconfig};
         return {command, QStringLiteral("--kubeconfig"), m_kubeconfig};
@@ -83,7 +83,8 @@ private:
 #ifdef HAVE_CLUSTER_COMMANDS
                     ,
             QStringLiteral("capture"), QStringLiteral("fetch"), QStringLiteral("contexts"),
-            QStringLiteral("services"), QStringLiteral("locate"), QStringLiteral("cleanup")
+            QStringLiteral("services"), QStringLiteral("locate"), QStringLiteral("check"),
+            QStringLiteral("cleanup")
 #endif
         };
     }
@@ -154,6 +155,9 @@ private slots:
         row("services", "--namespace --kubeconfig --context --json");
         row("locate",
             "--service --api-only --kubeconfig --context --json --image --debug-namespace --host-tcpdump");
+        row("check",
+            "--service --timeout --api-only --kubeconfig --context --json --image --debug-namespace "
+            "--host-tcpdump");
         row("cleanup", "--namespace --all --kubeconfig --context --json");
 #endif
     }
@@ -206,6 +210,7 @@ private slots:
         QTest::newRow("services --namespace") << QStringLiteral("services") << QStringLiteral("--namespace");
         QTest::newRow("locate --image") << QStringLiteral("locate") << QStringLiteral("--image");
         QTest::newRow("cleanup --context") << QStringLiteral("cleanup") << QStringLiteral("--context");
+        QTest::newRow("check --timeout") << QStringLiteral("check") << QStringLiteral("--timeout");
 #endif
     }
     void missingValueIsRefused()
@@ -233,7 +238,9 @@ private slots:
             << QStringLiteral("capture") << QStringLiteral("--snaplen") << QStringLiteral("12abc") << 2;
         QTest::newRow("fetch --pod") << QStringLiteral("fetch") << QStringLiteral("--pod")
                                      << QStringLiteral("not-a-pod-ref") << 2;
-        for (const char *command : {"contexts", "services", "locate", "cleanup"})
+        QTest::newRow("check --timeout 0")
+            << QStringLiteral("check") << QStringLiteral("--timeout") << QStringLiteral("0") << 2;
+        for (const char *command : {"contexts", "services", "locate", "check", "cleanup"})
             QTest::newRow(qPrintable(QStringLiteral("%1 --kubeconfig").arg(QLatin1String(command))))
                 << QString::fromLatin1(command) << QStringLiteral("--kubeconfig")
                 << m_tmp.path() + QStringLiteral("/no-such-kubeconfig") << 1;

@@ -119,8 +119,8 @@ void TestCaptureSet::directoryWithManifest()
     QCOMPARE(set->files.size(), size_t(2)); // side files are not captures
     QVERIFY(set->manifest.has_value());
     QCOMPARE(set->manifest->vip, std::string("203.0.113.10"));
-    QCOMPARE(set->manifest->droppedByKernel.value_or(0), uint64_t(3));
-    QCOMPARE(set->manifest->receivedByFilter.value_or(0), uint64_t(9));
+    QCOMPARE(set->manifest->stats.droppedByKernel.value_or(0), uint64_t(3));
+    QCOMPARE(set->manifest->stats.receivedByFilter.value_or(0), uint64_t(9));
     QCOMPARE(set->manifest->files.size(), size_t(3));
     bool missingWarned = false;
     for (const auto &w : set->warnings)

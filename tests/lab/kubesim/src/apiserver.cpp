@@ -1,5 +1,7 @@
 #include "apiserver.h"
 
+#include "accessreview.h"
+
 #include "httpconnection.h"
 #include "jsonutil.h"
 #include "objectstore.h"
@@ -69,11 +71,13 @@ bool ApiServer::discovery(HttpConnection *conn, const HttpRequest &req, const QS
         reply(conn, 200, Resources::apiGroup(u"discovery.k8s.io"_qs));
     } else if (path == u"apis/discovery.k8s.io/v1") {
         reply(conn, 200, Resources::resourceList(u"discovery.k8s.io"_qs, u"v1"_qs));
+    } else if (const QJsonObject d = AccessReview::discovery(path); !d.isEmpty()) {
+        reply(conn, 200, d);
     } else if (path.isEmpty()) {
         reply(conn, 200,
             QJsonObject {{u"paths"_qs,
                 QJsonArray {u"/api"_qs, u"/api/v1"_qs, u"/apis"_qs, u"/apis/discovery.k8s.io/v1"_qs,
-                    u"/healthz"_qs, u"/version"_qs}}});
+                    u"/apis/authorization.k8s.io/v1"_qs, u"/healthz"_qs, u"/version"_qs}}});
     } else {
         return false;
     }
@@ -193,6 +197,16 @@ void ApiServer::handle(HttpConnection *conn, const HttpRequest &req)
         return;
     if (seg.value(0) == u"openapi") {
         openApi(conn, seg);
+        return;
+    }
+    if (AccessReview::isReviewPath(seg)) {
+        if (req.method != "POST") {
+            error(conn, 405, u"MethodNotAllowed"_qs,
+                u"the server does not allow this method on the requested resource"_qs);
+            return;
+        }
+        const auto [code, body] = AccessReview::review(*user, req.header("content-type"), req.body);
+        reply(conn, code, body);
         return;
     }
     QString parseError;

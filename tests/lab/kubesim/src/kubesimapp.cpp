@@ -5,6 +5,8 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QHash>
+#include <QJsonArray>
 #include <QSaveFile>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -140,9 +142,50 @@ void KubesimApp::reload()
         return;
     }
     m_runtime.setModel(*model);
+    // What the kubelet reports when a lab fault changes a pod: a failing readiness probe, a crash loop.
+    QHash<QString, std::pair<bool, bool>> before; // ns/name -> (ready, crash-looping)
+    for (const LabPod &p : model->pods)
+        if (const auto old = m_store.get(u"pods"_qs, p.ns, p.name))
+            before.insert(p.ns + u'/' + p.name, podHealth(*old));
     m_labObjects.sync(*model, m_store);
+    for (const LabPod &p : model->pods) {
+        const auto now = m_store.get(u"pods"_qs, p.ns, p.name);
+        const auto was = before.constFind(p.ns + u'/' + p.name);
+        if (!now || was == before.cend())
+            continue;
+        const auto [ready, looping] = podHealth(*now);
+        const QString container = QStringLiteral("spec.containers{%1}").arg(p.container);
+        if (looping && !was->second)
+            m_events.podEvent(*now, u"Warning"_qs, u"BackOff"_qs,
+                QStringLiteral("Back-off restarting failed container %1 in pod %2").arg(p.container, p.name),
+                u"kubelet"_qs, container);
+        else if (!ready && was->first && p.containerPort > 0)
+            m_events.podEvent(*now, u"Warning"_qs, u"Unhealthy"_qs,
+                QStringLiteral("Readiness probe failed: HTTP probe failed with statuscode: 503"),
+                u"kubelet"_qs, container);
+    }
     qInfo("kubesim: reloaded lab.json (%d nodes, %d pods, %d services)", int(model->nodes.size()),
         int(model->pods.size()), int(model->services.size()));
+}
+
+std::pair<bool, bool> KubesimApp::podHealth(const QJsonObject &pod)
+{
+    bool ready = false;
+    for (const QJsonValue &c : pod.value(u"status").toObject().value(u"conditions").toArray())
+        if (c.toObject().value(u"type").toString() == u"Ready")
+            ready = c.toObject().value(u"status").toString() == u"True";
+    bool looping = false;
+    for (const QJsonValue &c : pod.value(u"status").toObject().value(u"containerStatuses").toArray())
+        looping = looping
+            || c.toObject()
+                    .value(u"state")
+                    .toObject()
+                    .value(u"waiting")
+                    .toObject()
+                    .value(u"reason")
+                    .toString()
+                == u"CrashLoopBackOff";
+    return {ready, looping};
 }
 
 void KubesimApp::installSignalHandlers()

@@ -15,6 +15,7 @@
 #include <QSocketNotifier>
 #include <QSslServer>
 #include <memory>
+#include <utility>
 
 namespace kubesim {
 
@@ -41,6 +42,8 @@ private:
     void installSignalHandlers();
     void onSignal();
     void shutdown();
+    /// (Ready condition, a container in CrashLoopBackOff) of a pod object.
+    static std::pair<bool, bool> podHealth(const QJsonObject &pod);
 
     KubesimOptions m_opts;
     ObjectStore m_store;

@@ -61,6 +61,8 @@ std::optional<LabModel> LabModel::fromJson(const QJsonObject &root, QString *err
         p.containerPort = o.value(u"container_port").toInt();
         p.hostNetwork = o.value(u"host_network").toBool();
         p.ready = o.value(u"ready").toBool(true);
+        p.restartCount = o.value(u"restart_count").toInt();
+        p.waiting = o.value(u"waiting").toObject();
         p.uid = o.value(u"uid").toString();
         if (p.name.isEmpty()) {
             *error = QStringLiteral("a pod entry has no \"name\"");

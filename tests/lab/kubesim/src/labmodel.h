@@ -32,6 +32,8 @@ struct LabPod {
     bool hostNetwork = false;
     bool ready = true;
     QString uid;
+    int restartCount = 0;
+    QJsonObject waiting; ///< {reason, message}: the container is not running (CrashLoopBackOff)
 };
 
 struct LabService {

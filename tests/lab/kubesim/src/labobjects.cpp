@@ -49,6 +49,23 @@ QJsonObject namespaceObject(const QString &name, const QJsonObject &extraLabels 
         {u"status"_qs, QJsonObject {{u"phase"_qs, u"Active"_qs}}}};
 }
 
+// A container that runs, or (lab fault keepalived-down) one the kubelet keeps restarting.
+QJsonObject containerState(const LabPod &pod, const QString &started)
+{
+    if (pod.waiting.isEmpty())
+        return QJsonObject {{u"running"_qs, QJsonObject {{u"startedAt"_qs, started}}}};
+    return QJsonObject {{u"waiting"_qs, pod.waiting}};
+}
+
+QJsonObject lastState(const LabPod &pod, const QString &started)
+{
+    if (pod.waiting.isEmpty())
+        return {};
+    return QJsonObject {{u"terminated"_qs,
+        QJsonObject {{u"exitCode"_qs, 1}, {u"reason"_qs, u"Error"_qs}, {u"startedAt"_qs, started},
+            {u"finishedAt"_qs, started}}}};
+}
+
 } // namespace
 
 QJsonObject LabObjects::nodeObject(const LabNode &node, int index, const QString &clusterName)
@@ -183,10 +200,10 @@ QJsonObject LabObjects::podObject(const LabPod &pod, const LabModel &model)
         {u"startTime"_qs, started}, {u"qosClass"_qs, u"BestEffort"_qs},
         {u"containerStatuses"_qs,
             QJsonArray {QJsonObject {{u"name"_qs, pod.container}, {u"ready"_qs, pod.ready},
-                {u"started"_qs, true}, {u"restartCount"_qs, 0}, {u"image"_qs, image},
-                {u"imageID"_qs, QString(image + u"@sha256:"_qs + shortHash(image, 64))},
+                {u"started"_qs, pod.waiting.isEmpty()}, {u"restartCount"_qs, pod.restartCount},
+                {u"image"_qs, image}, {u"imageID"_qs, QString(image + u"@sha256:"_qs + shortHash(image, 64))},
                 {u"containerID"_qs, QString(u"containerd://"_qs + shortHash(pod.name, 64))},
-                {u"state"_qs, QJsonObject {{u"running"_qs, QJsonObject {{u"startedAt"_qs, started}}}}}}}}};
+                {u"state"_qs, containerState(pod, started)}, {u"lastState"_qs, lastState(pod, started)}}}}};
     meta.insert(u"creationTimestamp", u"2026-01-01T00:00:01Z"_qs);
     return QJsonObject {{u"apiVersion"_qs, u"v1"_qs}, {u"kind"_qs, u"Pod"_qs}, {u"metadata"_qs, meta},
         {u"spec"_qs, spec}, {u"status"_qs, status}};

@@ -83,8 +83,11 @@ QJsonObject Resources::apiGroupList()
     QJsonObject g = apiGroup(u"discovery.k8s.io"_qs);
     g.remove(u"kind");
     g.remove(u"apiVersion");
-    return QJsonObject {
-        {u"kind"_qs, u"APIGroupList"_qs}, {u"apiVersion"_qs, u"v1"_qs}, {u"groups"_qs, QJsonArray {g}}};
+    QJsonObject authz = apiGroup(u"authorization.k8s.io"_qs);
+    authz.remove(u"kind");
+    authz.remove(u"apiVersion");
+    return QJsonObject {{u"kind"_qs, u"APIGroupList"_qs}, {u"apiVersion"_qs, u"v1"_qs},
+        {u"groups"_qs, QJsonArray {g, authz}}};
 }
 
 } // namespace kubesim

@@ -1,4 +1,4 @@
-#include "core/capture/pcaptimes.h"
+#include "core/pcap/pcaptimes.h"
 
 #include "core/pcap/captureformat.h"
 
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace lbs::capture {
+namespace lbs::pcap {
 
 Result<PcapTimes> readPcapTimes(const std::string &path)
 {
@@ -32,9 +32,9 @@ Result<PcapTimes> readPcapTimes(const std::string &path)
     return t;
 }
 
-} // namespace lbs::capture
+} // namespace lbs::pcap
 
-namespace lbs::capture {
+namespace lbs::pcap {
 
 namespace {
 
@@ -134,4 +134,4 @@ std::optional<PcapTimes> PcapTimesScanner::result() const
     return m_times;
 }
 
-} // namespace lbs::capture
+} // namespace lbs::pcap

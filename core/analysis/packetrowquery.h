@@ -1,7 +1,7 @@
 #pragma once
 // Which packets the packet list shows: the BPF filter's matches, intersected with the selected
-// time range and the selected flows. Pure functions over the engine's packet index, run by the
-// viewer on a worker thread.
+// time range and the selected flows. A pure function over the packet index (the viewer runs it
+// on a worker thread); the BPF matches come from filterPacketIndex (packetfilter.h).
 
 #include "core/analysis/captureanalysis.h"
 #include "core/common/canceltoken.h"
@@ -10,9 +10,7 @@
 #include <optional>
 #include <vector>
 
-namespace lbs::ui {
-
-struct LadderStep;
+namespace lbs::analysis {
 
 struct PacketRowQuery {
     const std::vector<uint32_t> *bpfMatches = nullptr; ///< ascending positions; null = no BPF filter
@@ -23,11 +21,6 @@ struct PacketRowQuery {
 /// Positions to show, ascending; std::nullopt when nothing restricts the list (show everything).
 /// Returns an empty vector early when cancelled.
 std::optional<std::vector<uint32_t>> selectPacketRows(
-    const analysis::CaptureAnalysis &analysis, const PacketRowQuery &query, const CancelToken &cancel);
+    const CaptureAnalysis &analysis, const PacketRowQuery &query, const CancelToken &cancel);
 
-/// The ladder of one flow: one step per packet (at most maxSteps, the rest counted in omitted),
-/// labelled with the engine's Info text.
-std::vector<LadderStep> buildLadder(const analysis::CaptureAnalysis &analysis, uint32_t flowId, int maxSteps,
-    int &omitted, const CancelToken &cancel);
-
-} // namespace lbs::ui
+} // namespace lbs::analysis

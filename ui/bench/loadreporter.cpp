@@ -1,7 +1,7 @@
 #include "loadreporter.h"
 
 #include "core/analysis/percentile.h"
-#include "mainwindow.h"
+#include "ui/app/mainwindow.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
 #include "ui/viewer/packetpane.h"

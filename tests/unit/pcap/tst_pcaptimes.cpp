@@ -1,14 +1,14 @@
 // PcapTimesScanner (the streaming first/last-packet reader used while downloading) must agree with
 // readPcapTimes (libpcap) on every file it vouches for, however the bytes are split into chunks.
-#include "core/capture/pcaptimes.h"
+#include "core/pcap/pcaptimes.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
-using lbs::capture::PcapTimes;
-using lbs::capture::PcapTimesScanner;
+using lbs::pcap::PcapTimes;
+using lbs::pcap::PcapTimesScanner;
 
 namespace {
 
@@ -62,7 +62,7 @@ void compareWithLibpcap(const QString &path, const QByteArray &bytes, bool mustV
 {
     if (scan(bytes, bytes.size() + 1))
         ++g_vouched;
-    const auto ref = lbs::capture::readPcapTimes(path.toStdString());
+    const auto ref = lbs::pcap::readPcapTimes(path.toStdString());
     for (qsizetype chunk : {qsizetype(1), qsizetype(7), qsizetype(16), qsizetype(4093), bytes.size() + 1}) {
         const auto got = scan(bytes, std::max<qsizetype>(chunk, 1));
         if (mustVouch)

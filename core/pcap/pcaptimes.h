@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace lbs::capture {
+namespace lbs::pcap {
 
 /// First and last packet time of a downloaded capture file, for manifest.json.
 struct PcapTimes {
@@ -45,4 +45,4 @@ private:
     PcapTimes m_times;
 };
 
-} // namespace lbs::capture
+} // namespace lbs::pcap

@@ -1,0 +1,185 @@
+// lbscope-cli's own documentation and completion, written from the commands' option tables:
+// `completion bash|zsh|fish` prints a completion script, `__complete WORD...` answers it (live values:
+// contexts from kubeconfig, namespaces, LoadBalancer services and nodes from the cluster with a short
+// timeout), `--man` prints lbscope-cli(1).
+#include "commandline.h"
+#include "commands.h"
+
+#include "app/clidoc/completion.h"
+#include "app/clidoc/manpage.h"
+
+#ifdef HAVE_LBSCOPE_CAPTURE
+#include "kubecli.h"
+
+#include "core/kube/kubeconfigloader.h"
+#include "core/kube/kubeobjects.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#endif
+
+#include <cstdio>
+
+#ifndef LBSCOPE_VERSION
+#define LBSCOPE_VERSION "0.1.0"
+#endif
+
+namespace lbs::cli {
+
+namespace {
+
+#ifdef HAVE_LBSCOPE_CAPTURE
+/// The value of `option` typed earlier on the line ("--context X" or "--context=X").
+std::string typedValue(const std::vector<std::string> &words, const std::string &option)
+{
+    std::string value;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == option && i + 1 < words.size())
+            value = words[i + 1];
+        else if (words[i].rfind(option + "=", 0) == 0)
+            value = words[i].substr(option.size() + 1);
+    }
+    return value;
+}
+
+/// Names from the cluster: `path` listed with a 2 s limit, each item's metadata formatted by `name`.
+std::vector<std::string> listNames(const std::vector<std::string> &words, const QString &path,
+    const std::function<std::string(const QJsonObject &)> &name)
+{
+    kubecli::Args args;
+    args.kubeconfig = typedValue(words, "--kubeconfig");
+    args.context = typedValue(words, "--context");
+    auto client = kube::KubeClient::fromKubeconfig(
+        QString::fromStdString(args.kubeconfig), QString::fromStdString(args.context));
+    if (!client)
+        return {};
+    (*client)->setTimeoutMs(2000);
+    CancelToken cancel;
+    auto items = (*client)->list(path, cancel);
+    if (!items)
+        return {};
+    std::vector<std::string> out;
+    for (const auto &item : *items) {
+        const std::string n = name(item.toObject()[QStringLiteral("metadata")].toObject());
+        if (!n.empty())
+            out.push_back(n);
+    }
+    return out;
+}
+
+std::vector<std::string> liveValues(
+    const std::string &command, const std::string &option, const std::vector<std::string> &words)
+{
+    const auto plainName
+        = [](const QJsonObject &m) { return m[QStringLiteral("name")].toString().toStdString(); };
+    if (option == "--context") {
+        auto cfg = kube::KubeConfigLoader::load(kube::KubeConfigSource::fromEnvironment(
+            QString::fromStdString(typedValue(words, "--kubeconfig"))));
+        std::vector<std::string> out;
+        if (cfg)
+            for (const kube::ContextInfo &c : cfg->contexts)
+                out.push_back(c.name.toStdString());
+        return out;
+    }
+    if (option == "--namespace")
+        return listNames(words, QStringLiteral("/api/v1/namespaces"), plainName);
+    if (option == "--node")
+        return listNames(words, QStringLiteral("/api/v1/nodes"), plainName);
+    if (option == "--service") {
+        kubecli::Args args;
+        args.kubeconfig = typedValue(words, "--kubeconfig");
+        args.context = typedValue(words, "--context");
+        auto client = kube::KubeClient::fromKubeconfig(
+            QString::fromStdString(args.kubeconfig), QString::fromStdString(args.context));
+        if (!client)
+            return {};
+        (*client)->setTimeoutMs(2000);
+        CancelToken cancel;
+        auto services = kube::listLoadBalancerServices(**client, QString(), cancel);
+        std::vector<std::string> out;
+        if (services)
+            for (const auto &s : *services)
+                out.push_back((s.nameSpace + QLatin1Char('/') + s.name).toStdString());
+        return out;
+    }
+    (void)command;
+    return {};
+}
+#endif
+
+} // namespace
+
+int runComplete(
+    const std::vector<clidoc::CommandDescription> &commands, const std::vector<std::string> &words)
+{
+#ifdef HAVE_LBSCOPE_CAPTURE
+    const clidoc::ValueSource values = liveValues;
+#else
+    const clidoc::ValueSource values;
+#endif
+    std::fputs(clidoc::complete(commands, words.empty() ? std::vector<std::string> {""} : words, values)
+                   .toString()
+                   .c_str(),
+        stdout);
+    return 0;
+}
+
+int runCompletion(const std::vector<std::string> &argv)
+{
+    std::string shell;
+    CommandLine cl("completion", "usage: lbscope-cli completion bash|zsh|fish",
+        "Prints the shell completion script, as kubectl completion does. Packages install it; by hand:\n"
+        "  source <(lbscope-cli completion bash)\n"
+        "  lbscope-cli completion zsh > \"${fpath[1]}/_lbscope-cli\"\n"
+        "  lbscope-cli completion fish > ~/.config/fish/completions/lbscope-cli.fish\n"
+        "Option values are completed live where cheap: --context from kubeconfig; --namespace, --service\n"
+        "and --node from the cluster (2 s at most).");
+    cl.table()
+        .add_option("SHELL", shell, "bash, zsh or fish")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    if (const auto code = cl.parse(argv))
+        return *code;
+    const clidoc::Shell s = shell == "bash" ? clidoc::Shell::bash
+        : shell == "zsh"                    ? clidoc::Shell::zsh
+                                            : clidoc::Shell::fish;
+    std::fputs(clidoc::completionScript(s, "lbscope-cli").c_str(), stdout);
+    return 0;
+}
+
+int printManPage(const std::vector<clidoc::CommandDescription> &commands)
+{
+    clidoc::ManPage page;
+    page.name = "lbscope-cli";
+    page.version = LBSCOPE_VERSION;
+    page.summary = "capture and analyse Kubernetes load balancer traffic from the command line";
+    page.synopsis = {"lbscope-cli COMMAND [OPTIONS] [ARGS...]", "kubectl lbscope COMMAND [OPTIONS] [ARGS...]",
+        "lbscope-cli --help | --version"};
+    page.description
+        = "lbscope-cli is the headless front end of lbscope. It finds the node that holds a LoadBalancer "
+          "service's VIP and the interface it arrives on, runs a rotated tcpdump capture there through a "
+          "short-lived debug pod or over SSH, downloads the files resumably with sha256 checks, and "
+          "analyses pcap and pcapng captures: flows, TCP and HTTP latency, a timeline and findings "
+          "that name the fault.\n\n"
+          "Installed as kubectl-lbscope it is also a kubectl plugin: kubectl lbscope locate --service "
+          "web -n default. Every command reads kubeconfig as kubectl does (--kubeconfig, KUBECONFIG, "
+          "~/.kube/config) and prints --help generated from the same table as this page.";
+    page.commands = commands;
+    page.sections = {
+        {"EXIT STATUS",
+            "0 on success; 1 when the work failed (a capture, a download, a write, a check); "
+            "2 on a usage error or unusable input, before anything is contacted."},
+        {"ENVIRONMENT",
+            "KUBECONFIG\nColon-separated kubeconfig files, merged as kubectl merges them.\n\n"
+            "LBSCOPE_TRACE\nhttp, exec or all: every API request with its status and time, and every "
+            "exec, on stderr (never headers, tokens or bodies)."},
+        {"FILES",
+            "~/.kube/config\nThe kubeconfig when KUBECONFIG is not set.\n\n~/.ssh/known_hosts\nSSH host "
+            "keys; an unknown key is asked about, a changed key refused."},
+        {"SEE ALSO", "lbscope(1), kubectl(1), tcpdump(8), wireshark(1)"},
+    };
+    std::fputs(clidoc::renderManPage(page).c_str(), stdout);
+    return 0;
+}
+
+} // namespace lbs::cli

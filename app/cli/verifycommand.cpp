@@ -1,0 +1,81 @@
+// lbscope-cli verify: checks capture directories against their manifest.json (size and sha256 of
+// every file), after a copy, an archive or a hand edit.
+#ifdef HAVE_LBSCOPE_CAPTURE
+#include "commandline.h"
+#include "commands.h"
+#include "kubecli.h"
+
+#include "core/capture/captureverify.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace lbs::cli {
+
+int runVerify(const std::vector<std::string> &argv)
+{
+    std::vector<std::string> dirs;
+    bool json = false;
+    CommandLine cl("verify", "usage: lbscope-cli verify DIR... [--json]",
+        "Checks capture directories written by lbscope-cli capture or fetch: every file manifest.json lists\n"
+        "is there with the recorded size and sha256. Capture files the manifest does not list are named.\n"
+        "Exit status 0 when every listed file is as downloaded, 1 when one is missing or differs or a\n"
+        "manifest cannot be read.");
+    cl.table().add_option("DIR", dirs, "capture directory (holding manifest.json)")->required();
+    cl.table().add_flag("--json", json, "print {\"dirs\":[{\"dir\",\"ok\",\"error\",\"files\":[...]}]}");
+    if (const auto code = cl.parse(argv))
+        return *code;
+    bool allOk = true;
+    QJsonArray jsonDirs;
+    CancelToken cancel;
+    for (const std::string &dir : dirs) {
+        auto files = capture::verifyCaptureDirectory(dir, cancel);
+        QJsonObject jd {{QStringLiteral("dir"), QString::fromStdString(dir)}};
+        if (!files) {
+            allOk = false;
+            if (json) {
+                jd[QStringLiteral("ok")] = false;
+                jd[QStringLiteral("error")] = QString::fromStdString(files.error().toString());
+                jsonDirs.append(jd);
+            } else {
+                std::fprintf(stderr, "lbscope-cli verify: %s\n", files.error().toString().c_str());
+            }
+            continue;
+        }
+        bool dirOk = true;
+        QJsonArray jf;
+        for (const capture::VerifiedFile &f : *files) {
+            dirOk = dirOk && !f.isProblem();
+            if (json) {
+                jf.append(QJsonObject {{QStringLiteral("name"), QString::fromStdString(f.name)},
+                    {QStringLiteral("status"),
+                        QString::fromLatin1(capture::VerifiedFile::statusName(f.status))},
+                    {QStringLiteral("size"), double(f.size)},
+                    {QStringLiteral("expected_size"), double(f.expectedSize)},
+                    {QStringLiteral("sha256"), QString::fromStdString(f.sha256)},
+                    {QStringLiteral("expected_sha256"), QString::fromStdString(f.expectedSha256)},
+                    {QStringLiteral("message"), QString::fromStdString(f.message())}});
+            } else {
+                std::FILE *to = f.isProblem() ? stderr : stdout;
+                std::fprintf(to, "%s/%s: %s: %s\n", dir.c_str(), f.name.c_str(),
+                    capture::VerifiedFile::statusName(f.status), f.message().c_str());
+            }
+        }
+        if (files->empty() && !json)
+            std::printf("%s: manifest.json lists no file\n", dir.c_str());
+        allOk = allOk && dirOk;
+        if (json) {
+            jd[QStringLiteral("ok")] = dirOk;
+            jd[QStringLiteral("files")] = jf;
+            jsonDirs.append(jd);
+        }
+    }
+    if (json)
+        kubecli::printJson(QJsonObject {{QStringLiteral("dirs"), jsonDirs}});
+    return allOk ? 0 : 1;
+}
+
+} // namespace lbs::cli
+#endif

@@ -1,0 +1,49 @@
+#include "manpage.h"
+
+#include "app/clidoc/manpage.h"
+
+#ifndef LBSCOPE_VERSION
+#define LBSCOPE_VERSION "0.1.0"
+#endif
+
+namespace lbs::gui {
+
+std::string manPage(const QString &description, const std::vector<QCommandLineOption> &options)
+{
+    clidoc::CommandDescription c;
+    c.name = "lbscope";
+    for (const QCommandLineOption &o : options) {
+        clidoc::OptionDescription d;
+        for (const QString &n : o.names())
+            d.names.push_back((n.size() == 1 ? "-" : "--") + n.toStdString());
+        d.valueName = o.valueName().toStdString();
+        d.help = o.description().toStdString();
+        c.options.push_back(std::move(d));
+    }
+    c.options.push_back({{"-h", "--help"}, {}, "Show the options and exit.", false, false, false});
+    c.options.push_back({{"-v", "--version"}, {}, "Show the version and exit.", false, false, false});
+    c.options.push_back({{"FILE"}, "FILE", "Capture files or directories to open.", true, false, true});
+
+    clidoc::ManPage page;
+    page.name = "lbscope";
+    page.version = LBSCOPE_VERSION;
+    page.summary = "Kubernetes load balancer capture workbench";
+    page.synopsis = {"lbscope [OPTIONS] [FILE...]", "lbscope --cluster [--context C] [--service NS/NAME]"};
+    page.description = description.toStdString()
+        + "\n\nWithout options it opens the welcome page: recent captures, the cluster workbench (connect "
+          "through kubeconfig, find the node holding a LoadBalancer VIP, capture there through a debug "
+          "pod or SSH, download with sha256 checks) and the packet, flow, timeline, latency and findings "
+          "views. lbscope-cli(1) does the same from a terminal.";
+    page.commandsHeading.clear(); // one command: its options under OPTIONS
+    page.commands = {c};
+    page.sections = {
+        {"ENVIRONMENT", "KUBECONFIG\nColon-separated kubeconfig files, merged as kubectl merges them."},
+        {"FILES",
+            "~/.config/lbscope/lbscope.conf\nSettings (no secrets: passphrases the user asks to "
+            "remember go to the system keychain)."},
+        {"SEE ALSO", "lbscope-cli(1), kubectl(1), tcpdump(8), wireshark(1)"},
+    };
+    return clidoc::renderManPage(page);
+}
+
+} // namespace lbs::gui

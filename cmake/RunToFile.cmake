@@ -1,0 +1,11 @@
+# Runs EXE with ARGS (a list) and writes its standard output to OUT; fails the build when EXE fails.
+#   cmake -DEXE=... -DARGS="a|b" -DOUT=... -P RunToFile.cmake   (arguments separated by |)
+string(REPLACE "|" ";" ARGS "${ARGS}")
+get_filename_component(_dir "${OUT}" DIRECTORY)
+file(MAKE_DIRECTORY "${_dir}")
+execute_process(COMMAND "${EXE}" ${ARGS} OUTPUT_FILE "${OUT}.tmp" RESULT_VARIABLE _rc ERROR_VARIABLE _err)
+if(NOT _rc EQUAL 0)
+  file(REMOVE "${OUT}.tmp")
+  message(FATAL_ERROR "${EXE} ${ARGS} failed (${_rc}): ${_err}")
+endif()
+file(RENAME "${OUT}.tmp" "${OUT}")
