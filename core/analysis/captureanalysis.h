@@ -3,6 +3,7 @@
 #include "core/analysis/findingkind.h"
 #include "core/common/largeallocator.h"
 #include "core/pcap/captureset.h"
+#include "core/pcap/decodedpacket.h"
 #include "core/pcap/ipaddress.h"
 #include "core/pcap/packetindexentry.h"
 
@@ -34,6 +35,17 @@ struct HttpRequest {
     uint64_t responseBytes = 0;
 };
 
+/// The tunnel a flow's packets came through: the outermost one, as on its first tunnelled
+/// packet, oriented client -> server (docs/contracts.md, `tunnel`).
+struct FlowTunnel {
+    pcap::TunnelKind kind = pcap::TunnelKind::None;
+    uint32_t id = 0; ///< VXLAN/Geneve VNI, GRE key, ERSPAN session; 0 when none
+    pcap::IpAddress outerClient; ///< outer source of the client's packets (the client-side end)
+    pcap::IpAddress outerServer; ///< outer destination of the client's packets
+    uint8_t depth = 0; ///< encapsulations around the flow's first tunnelled packet
+    uint64_t packets = 0; ///< the flow's packets that came tunnelled (0: none)
+};
+
 /// One bidirectional TCP or UDP flow (a "conversation"). Directions: 0 client->server,
 /// 1 server->client.
 struct Flow {
@@ -42,7 +54,6 @@ struct Flow {
     pcap::Endpoint client; ///< sender of the first SYN (TCP) or first packet (UDP)
     pcap::Endpoint server;
     bool serverGuessed = false; ///< no SYN seen: server chosen by port (lower / well-known)
-    bool tunnelled = false; ///< seen inside IP-in-IP
     int32_t ifIndex = -1; ///< SLL2 interface of the first packet, -1 unknown
     int64_t firstTsNs = 0;
     int64_t lastTsNs = 0;
@@ -82,6 +93,7 @@ struct Flow {
 
     std::vector<HttpRequest> requests;
     bool http = false; ///< HTTP/1.x detected on this flow
+    FlowTunnel tunnel; ///< the path through a tunnel, when its packets came encapsulated
 };
 
 /// Per-bucket series (docs/contracts.md, `timeline`). All vectors have the same length.
@@ -119,7 +131,8 @@ struct Finding {
 struct CaptureCounters {
     uint64_t ipv4 = 0, ipv6 = 0, tcp = 0, udp = 0, icmp = 0, other = 0;
     uint64_t fragments = 0; ///< IPv4/IPv6 fragments
-    uint64_t tunnelled = 0; ///< IP-in-IP packets
+    uint64_t tunnelled = 0; ///< packets decoded from inside a tunnel (any kind)
+    uint64_t tunnels[6] = {}; ///< the same by outermost pcap::TunnelKind
     uint64_t undecoded = 0; ///< link/network layer not understood
     uint64_t truncatedHeaders = 0; ///< headers cut by snaplen
     uint64_t filteredOut = 0; ///< packets the BPF filter rejected

@@ -115,12 +115,14 @@ const FindingExplanation kOverlap {"Capture files overlap in time: the same pack
     "mixed). Duplicated packets would look like retransmissions.</p>"};
 
 const FindingExplanation kIpInIp {
-    "Some packets are tunnelled (IP-in-IP): the connections inside them are not analysed here.",
-    "<p>IPVS in tunnel mode, some cloud load balancers and Calico's IPIP overlay wrap packets in "
-    "a second IP header. lbscope counts these packets but does not follow the TCP connections "
-    "inside them, so their handshakes, resets and latencies are missing from this capture's "
-    "findings.</p><p>Capture on the backend node where the tunnel ends (or on the pod interface) "
-    "to analyse those connections.</p>"};
+    "Some packets came through a tunnel: the connections inside are analysed, with the tunnel kept "
+    "as their path.",
+    "<p>Overlay networks (Calico IPIP or VXLAN, Flannel, Cilium, OVN-Kubernetes' Geneve), IPVS in "
+    "tunnel mode (IBM NLB 2.0), GRE and ERSPAN mirrors wrap each packet in outer headers. lbscope "
+    "reads through them: each connection is analysed by its inner addresses, and the flow's tunnel "
+    "(kind, outer addresses, VNI or key) tells which nodes it travelled between.</p><p>A tunnel "
+    "costs 20 (IP-in-IP) to 50 (VXLAN) bytes per packet: if full-sized segments are retransmitted "
+    "while small ones get through, suspect the MTU on the tunnel path.</p>"};
 
 // Columns a UTF-8 string takes (one per code point; the texts have no wide characters).
 size_t columns(const std::string &s)

@@ -27,7 +27,7 @@ enum class FindingKind : uint8_t {
     OverlappingFiles, ///< two capture files cover the same time span
     DuplicateFile, ///< the same capture file was given twice
     HandshakeBeforeCapture, ///< TCP flows already open when the capture started
-    IpInIp, ///< IP-in-IP packets counted but not merged into flows
+    IpInIp, ///< packets came through tunnels (any kind; the name predates the others)
 };
 
 /// Every kind, in declaration order (for tables and tests).

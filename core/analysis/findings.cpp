@@ -318,9 +318,11 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
 void otherFindings(const Context &ctx, std::vector<Finding> &out)
 {
     const CaptureAnalysis &a = ctx.a;
-    std::vector<uint32_t> zw, midstream, errors5xx;
+    std::vector<uint32_t> zw, midstream, errors5xx, tunnelled;
     std::map<int, size_t> statusCounts;
     for (const Flow &f : a.flows) {
+        if (f.tunnel.packets > 0)
+            tunnelled.push_back(f.id);
         if (f.zeroWindows > 0)
             zw.push_back(f.id);
         if (f.proto == 6 && f.handshakeBeforeCapture && f.synAckCount == 0)
@@ -385,11 +387,19 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
             plural(midstream.size(), "TCP flow", "TCP flows")
                 + " started before the capture; client and server were guessed from the ports",
             midstream));
-    if (a.counters.tunnelled > 0)
+    if (a.counters.tunnelled > 0) {
+        std::string kinds;
+        for (pcap::TunnelKind k : {pcap::TunnelKind::IpInIp, pcap::TunnelKind::Gre, pcap::TunnelKind::Vxlan,
+                 pcap::TunnelKind::Geneve, pcap::TunnelKind::Erspan})
+            if (const uint64_t n = a.counters.tunnels[static_cast<size_t>(k)])
+                kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + pcap::tunnelKindLabel(k);
         out.push_back(make(Severity::Info, FindingKind::IpInIp,
-            std::to_string(a.counters.tunnelled)
-                + " IP-in-IP packets (IPVS/NLB 2.0 or Calico IPIP) were counted but not merged into "
-                  "flows; analyse the backend node's capture for the inner connections"));
+            plural(a.counters.tunnelled, "packet", "packets") + " came through tunnels (" + kinds + "); the "
+                + plural(tunnelled.size(), "flow", "flows")
+                + " inside are analysed by their inner addresses, the outer ones are each flow's "
+                  "tunnel path",
+            tunnelled));
+    }
 }
 
 } // namespace

@@ -79,6 +79,7 @@ void FlowTracker::onPacket(const pcap::RawPacket &raw)
         }
         if (p.tunnelled) {
             ++c.tunnelled;
+            ++c.tunnels[static_cast<size_t>(p.tunnel) % std::size(c.tunnels)];
             e.flags |= pcap::PF_Tunnel;
         }
         if (p.isTcp()) {
@@ -93,9 +94,9 @@ void FlowTracker::onPacket(const pcap::RawPacket &raw)
         } else {
             ++c.other;
         }
-        // Tunnelled copies would double-count segments the node also sees decapsulated, and
-        // non-first fragments carry no ports: both are counted, not tracked as flows.
-        const bool trackable = !p.tunnelled && (!p.fragment || p.firstFragment);
+        // Non-first fragments carry no ports: counted, not tracked as flows. Tunnelled packets
+        // are tracked by their inner header, like any other.
+        const bool trackable = !p.fragment || p.firstFragment;
         if (trackable && p.isTcp())
             onTcp(p, raw, ordinal, b, e);
         else if (trackable && p.isUdp())
@@ -250,9 +251,23 @@ void FlowTracker::onUdp(
     Flow &f = m_out.flows[id];
     const int dir = ((!reversed) == m_states[id].clientIsA) ? 0 : 1;
     countPacket(f, dir, raw, p, ordinal);
+    if (p.tunnelled)
+        noteTunnel(f, dir, p);
     e.flowId = id;
     if (dir == 1)
         e.flags |= pcap::PF_FromServer;
+}
+
+void FlowTracker::noteTunnel(Flow &f, int dir, const DecodedPacket &p)
+{
+    FlowTunnel &t = f.tunnel;
+    if (t.packets++ > 0)
+        return;
+    t.kind = p.tunnel;
+    t.id = p.tunnelId;
+    t.depth = p.tunnelDepth;
+    t.outerClient = dir == 0 ? p.outerSrc : p.outerDst;
+    t.outerServer = dir == 0 ? p.outerDst : p.outerSrc;
 }
 
 void FlowTracker::onIcmpError(const DecodedPacket &p, PacketIndexEntry &e)
@@ -321,6 +336,8 @@ void FlowTracker::onTcp(
     FlowState &s = m_states[id];
     const int dir = (srcIsA == s.clientIsA) ? 0 : 1;
     countPacket(f, dir, raw, p, ordinal);
+    if (p.tunnelled)
+        noteTunnel(f, dir, p);
     e.flowId = id;
     if (dir == 1)
         e.flags |= pcap::PF_FromServer;

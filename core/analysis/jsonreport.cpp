@@ -146,6 +146,20 @@ void writeFlow(JsonWriter &w, const Flow &f)
     for (int64_t t : f.synTimesNs)
         w.rawNumber(pcap::formatTimestamp(t));
     w.endArray();
+    w.key("tunnel");
+    if (f.tunnel.packets) {
+        const FlowTunnel &t = f.tunnel;
+        w.beginObject();
+        w.key("type").value(pcap::tunnelKindName(t.kind));
+        w.key("id").value(t.id);
+        w.key("outer_client").value(t.outerClient.toString());
+        w.key("outer_server").value(t.outerServer.toString());
+        w.key("depth").value(static_cast<uint64_t>(t.depth));
+        w.key("packets").value(t.packets);
+        w.endObject();
+    } else {
+        w.null();
+    }
     w.endObject();
 }
 
@@ -183,9 +197,16 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
     w.key("counters").beginObject();
     w.key("ipv4").value(c.ipv4).key("ipv6").value(c.ipv6).key("tcp").value(c.tcp).key("udp").value(c.udp);
     w.key("icmp").value(c.icmp).key("other").value(c.other).key("fragments").value(c.fragments);
-    w.key("ip_in_ip").value(c.tunnelled).key("undecoded").value(c.undecoded);
+    w.key("ip_in_ip").value(c.tunnels[static_cast<size_t>(pcap::TunnelKind::IpInIp)]);
+    w.key("undecoded").value(c.undecoded);
     w.key("truncated_headers").value(c.truncatedHeaders).key("filtered_out").value(c.filteredOut);
     w.key("http_requests").value(c.httpRequests);
+    w.key("tunnelled").value(c.tunnelled);
+    w.key("tunnels").beginObject();
+    for (pcap::TunnelKind k : {pcap::TunnelKind::IpInIp, pcap::TunnelKind::Gre, pcap::TunnelKind::Vxlan,
+             pcap::TunnelKind::Geneve, pcap::TunnelKind::Erspan})
+        w.key(pcap::tunnelKindName(k)).value(c.tunnels[static_cast<size_t>(k)]);
+    w.endObject();
     w.endObject();
     if (a.manifest) {
         const auto &m = *a.manifest;

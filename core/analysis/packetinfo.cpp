@@ -123,6 +123,36 @@ RelativeSeq relativeSeqFor(const Flow &flow)
     return r;
 }
 
+std::string tunnelText(const DecodedPacket &p)
+{
+    if (!p.tunnelled)
+        return {};
+    std::string s;
+    switch (p.tunnel) {
+    case TunnelKind::IpInIp:
+        s = "IP-in-IP";
+        break;
+    case TunnelKind::Gre:
+        s = p.tunnelId ? "GRE key " + std::to_string(p.tunnelId) : std::string("GRE");
+        break;
+    case TunnelKind::Vxlan:
+        s = "VXLAN VNI " + std::to_string(p.tunnelId);
+        break;
+    case TunnelKind::Geneve:
+        s = "Geneve VNI " + std::to_string(p.tunnelId);
+        break;
+    case TunnelKind::Erspan:
+        s = "ERSPAN session " + std::to_string(p.tunnelId);
+        break;
+    case TunnelKind::None:
+        break;
+    }
+    s += " " + p.outerSrc.toString() + " → " + p.outerDst.toString();
+    if (p.tunnelDepth > 1)
+        s += ", " + std::to_string(p.tunnelDepth) + " levels";
+    return s;
+}
+
 std::string packetInfoText(const DecodedPacket &p, uint16_t flags, const RelativeSeq &rel)
 {
     std::string s;
@@ -137,7 +167,7 @@ std::string packetInfoText(const DecodedPacket &p, uint16_t flags, const Relativ
     if (flags & PF_ZeroWindow)
         s += "[TCP ZeroWindow] ";
     if (p.tunnelled)
-        s += "[IP-in-IP " + p.outerSrc.toString() + " → " + p.outerDst.toString() + "] ";
+        s += "[" + tunnelText(p) + "] ";
     if (p.fragment && !p.firstFragment)
         return s + "Fragmented IP protocol (proto=" + std::to_string(p.ipProto) + ", id=0x" + [&] {
             char b[8];

@@ -21,6 +21,10 @@ std::string packetInfoText(
 /// Short protocol name for the Protocol column ("TCP", "HTTP", "UDP", "ICMP", "ICMPv6", "IPv4", ...).
 std::string packetProtocolName(const pcap::DecodedPacket &packet, uint16_t indexFlags = 0);
 
+/// "VXLAN VNI 42 10.0.0.1 → 10.0.0.2" for a tunnelled packet (the outermost tunnel, "2 levels"
+/// when nested); empty when not tunnelled.
+std::string tunnelText(const pcap::DecodedPacket &packet);
+
 /// ISNs of a flow for RelativeSeq (from its first SYN / SYN-ACK, or the first packet per direction).
 RelativeSeq relativeSeqFor(const Flow &flow);
 

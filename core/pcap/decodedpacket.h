@@ -19,6 +19,23 @@ enum TcpFlag : uint8_t {
     TCP_CWR = 0x80,
 };
 
+/// An encapsulation the decoder looks through (docs/decisions.md, "Tunnels").
+enum class TunnelKind : uint8_t {
+    None,
+    IpInIp, ///< IP protocol 4 or 41 (IPv4/IPv6 in IPv4/IPv6): Calico IPIP, IPVS tunnel mode, 6in4
+    Gre, ///< IP protocol 47 carrying IP or Ethernet (0x6558)
+    Vxlan, ///< UDP 4789, or 8472 (Linux's default, Flannel)
+    Geneve, ///< UDP 6081, options skipped
+    Erspan, ///< GRE 0x88BE (type I and II) or 0x22EB (type III)
+};
+/// "ipip", "gre", "vxlan", "geneve", "erspan"; "none".
+const char *tunnelKindName(TunnelKind kind);
+/// "IP-in-IP", "GRE", "VXLAN", "Geneve", "ERSPAN" for people; "none".
+const char *tunnelKindLabel(TunnelKind kind);
+
+/// Most encapsulations decoded inside one another; deeper ones are left as the packet seen.
+constexpr int kMaxTunnelDepth = 4;
+
 /// How far decoding got.
 enum class DecodeLayer : uint8_t { None, Link, Network, Transport };
 
@@ -63,8 +80,11 @@ struct DecodedPacket {
     bool fragment = false; ///< part of a fragmented datagram
     bool firstFragment = false; ///< fragment offset 0 (transport header present)
     uint8_t ipv6ExtHeaders = 0; ///< count of IPv6 extension headers walked
-    bool tunnelled = false; ///< IP-in-IP: src/dst/ports are the inner packet's
-    IpAddress outerSrc; ///< outer addresses when tunnelled
+    bool tunnelled = false; ///< src/dst/ports and everything below are the innermost packet's
+    TunnelKind tunnel = TunnelKind::None; ///< the outermost encapsulation
+    uint8_t tunnelDepth = 0; ///< encapsulations decoded (at most kMaxTunnelDepth)
+    uint32_t tunnelId = 0; ///< outermost: VXLAN/Geneve VNI, GRE key, ERSPAN session; 0 when none
+    IpAddress outerSrc; ///< outermost tunnel's outer addresses when tunnelled
     IpAddress outerDst;
     uint32_t ipPayloadWireLen = 0; ///< transport header + payload length claimed by the IP header
 
@@ -94,9 +114,10 @@ struct DecodedPacket {
 };
 
 /// Decodes one captured frame of the given libpcap DLT link type. Never reads outside
-/// [data, data + capLen). Supported: Ethernet (802.1Q/802.1ad), Linux SLL and SLL2, raw IPv4/IPv6
-/// (DLT 12, 14, 101, 228, 229), BSD NULL (0) and LOOP (108); IPv4, IPv6 with extension headers,
-/// IPv4/IPv6 fragments, IP-in-IP (4/41, one level), TCP with options, UDP, ICMP, ICMPv6.
+/// [data, data + capLen) and never allocates. Supported: Ethernet (802.1Q/802.1ad/0x9100 tags),
+/// Linux SLL and SLL2, raw IPv4/IPv6 (DLT 12, 14, 101, 228, 229), BSD NULL (0) and LOOP (108);
+/// IPv4, IPv6 with extension headers, IPv4/IPv6 fragments, TCP with options, UDP, ICMP, ICMPv6;
+/// tunnels (TunnelKind) nested up to kMaxTunnelDepth, decoded to the innermost packet.
 /// `out` is fully reset first. Returns false when not even the network layer was understood.
 bool decodePacket(int linktype, const uint8_t *data, uint32_t capLen, uint32_t wireLen, DecodedPacket &out);
 

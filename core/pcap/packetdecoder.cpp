@@ -1,191 +1,23 @@
-// Allocation-free, bounds-checked decoding of link, network and transport headers.
-#include "core/pcap/decodedpacket.h"
+// Allocation-free, bounds-checked decoding of link and network headers, and the entry point.
+#include "core/pcap/decoderparts.h"
 
 namespace lbs::pcap {
 
+namespace decoder {
+
 namespace {
 
-inline uint16_t be16(const uint8_t *p)
-{
-    return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
-inline uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
 inline uint32_t le32(const uint8_t *p)
 {
     return (uint32_t(p[3]) << 24) | (uint32_t(p[2]) << 16) | (uint32_t(p[1]) << 8) | uint32_t(p[0]);
 }
 
-constexpr uint16_t kEtherIPv4 = 0x0800;
-constexpr uint16_t kEtherIPv6 = 0x86dd;
-constexpr uint16_t kEtherVlan = 0x8100;
-constexpr uint16_t kEtherQinQ = 0x88a8;
-constexpr uint16_t kEtherQinQOld = 0x9100;
-
-struct Cursor {
-    const uint8_t *p;
-    uint32_t len;
-};
-
-void parseTcpOptions(const uint8_t *opt, uint32_t len, TcpOptions &o)
+bool isVlanTag(uint16_t type)
 {
-    uint32_t i = 0;
-    while (i < len) {
-        const uint8_t kind = opt[i];
-        if (kind == 0)
-            break;
-        if (kind == 1) {
-            ++i;
-            continue;
-        }
-        if (i + 1 >= len)
-            break;
-        const uint8_t olen = opt[i + 1];
-        if (olen < 2 || i + olen > len)
-            break;
-        const uint8_t *v = opt + i + 2;
-        switch (kind) {
-        case 2:
-            if (olen == 4)
-                o.mss = be16(v);
-            break;
-        case 3:
-            if (olen == 3)
-                o.windowScale = static_cast<int8_t>(v[0] > 14 ? 14 : v[0]);
-            break;
-        case 4:
-            o.sackPermitted = true;
-            break;
-        case 5:
-            o.sackBlocks = static_cast<uint8_t>((olen - 2) / 8);
-            break;
-        case 8:
-            if (olen == 10) {
-                o.hasTimestamps = true;
-                o.tsVal = be32(v);
-                o.tsEcr = be32(v + 4);
-            }
-            break;
-        default:
-            break;
-        }
-        i += olen;
-    }
+    return type == kEtherVlan || type == kEtherQinQ || type == kEtherQinQOld;
 }
 
-// Quoted header inside ICMP errors: IP header + at least 8 bytes of transport header.
-void parseIcmpQuote(const uint8_t *p, uint32_t len, IcmpQuote &q)
-{
-    if (len < 1)
-        return;
-    const uint8_t version = p[0] >> 4;
-    uint32_t hl = 0;
-    if (version == 4) {
-        if (len < 20)
-            return;
-        hl = (p[0] & 0x0f) * 4u;
-        if (hl < 20 || hl > len)
-            return;
-        q.proto = p[9];
-        q.src.ip = IpAddress::v4(p + 12);
-        q.dst.ip = IpAddress::v4(p + 16);
-    } else if (version == 6) {
-        if (len < 40)
-            return;
-        hl = 40;
-        q.proto = p[6];
-        q.src.ip = IpAddress::v6(p + 8);
-        q.dst.ip = IpAddress::v6(p + 24);
-    } else {
-        return;
-    }
-    if ((q.proto == 6 || q.proto == 17) && len >= hl + 4) {
-        q.src.port = be16(p + hl);
-        q.dst.port = be16(p + hl + 2);
-    }
-    q.valid = true;
-}
-
-void decodeTransport(Cursor c, DecodedPacket &out)
-{
-    // c covers the captured transport bytes; out.ipPayloadWireLen is the length the IP header claims.
-    const uint32_t wire = out.ipPayloadWireLen;
-    switch (out.ipProto) {
-    case 6: {
-        if (c.len < 20) {
-            out.headersTruncated = true;
-            return;
-        }
-        const uint32_t hl = (c.p[12] >> 4) * 4u;
-        out.srcPort = be16(c.p);
-        out.dstPort = be16(c.p + 2);
-        out.seq = be32(c.p + 4);
-        out.ack = be32(c.p + 8);
-        out.tcpFlags = c.p[13];
-        out.window = be16(c.p + 14);
-        if (hl < 20) {
-            out.headersTruncated = true;
-            return;
-        }
-        if (hl > c.len) {
-            out.headersTruncated = true;
-            parseTcpOptions(c.p + 20, c.len - 20, out.tcpOptions);
-            out.layer = DecodeLayer::Transport;
-            return;
-        }
-        parseTcpOptions(c.p + 20, hl - 20, out.tcpOptions);
-        out.payload = c.p + hl;
-        out.payloadCaptured = c.len - hl;
-        out.payloadLen = wire > hl ? wire - hl : 0;
-        if (out.payloadCaptured > out.payloadLen)
-            out.payloadCaptured = out.payloadLen; // Ethernet padding is not payload
-        out.layer = DecodeLayer::Transport;
-        return;
-    }
-    case 17: {
-        if (c.len < 8) {
-            out.headersTruncated = true;
-            return;
-        }
-        out.srcPort = be16(c.p);
-        out.dstPort = be16(c.p + 2);
-        out.payload = c.p + 8;
-        out.payloadCaptured = c.len - 8;
-        out.payloadLen = wire > 8 ? wire - 8 : 0;
-        if (out.payloadCaptured > out.payloadLen)
-            out.payloadCaptured = out.payloadLen;
-        out.layer = DecodeLayer::Transport;
-        return;
-    }
-    case 1:
-    case 58: {
-        if (c.len < 4) {
-            out.headersTruncated = true;
-            return;
-        }
-        out.icmpType = c.p[0];
-        out.icmpCode = c.p[1];
-        const bool isError = out.ipProto == 1 ? (out.icmpType == 3 || out.icmpType == 11 || out.icmpType == 12
-                                 || out.icmpType == 4 || out.icmpType == 5)
-                                              : (out.icmpType >= 1 && out.icmpType <= 4);
-        if (isError && c.len > 8)
-            parseIcmpQuote(c.p + 8, c.len - 8, out.icmpQuote);
-        out.payload = c.p + (c.len >= 8 ? 8 : c.len);
-        out.payloadCaptured = c.len >= 8 ? c.len - 8 : 0;
-        out.payloadLen = wire > 8 ? wire - 8 : 0;
-        if (out.payloadCaptured > out.payloadLen)
-            out.payloadCaptured = out.payloadLen;
-        out.layer = DecodeLayer::Transport;
-        return;
-    }
-    default:
-        return;
-    }
-}
-
-bool decodeIp(Cursor c, DecodedPacket &out, int depth);
+} // namespace
 
 bool decodeIPv4(Cursor c, DecodedPacket &out, int depth)
 {
@@ -222,9 +54,7 @@ bool decodeIPv4(Cursor c, DecodedPacket &out, int depth)
         if (!out.firstFragment)
             return true;
     }
-    if ((out.ipProto == 4 || out.ipProto == 41) && depth == 0 && !out.fragment)
-        return decodeIp(t, out, depth + 1);
-    decodeTransport(t, out);
+    decodeIpPayload(t, out, depth);
     return true;
 }
 
@@ -296,9 +126,7 @@ bool decodeIPv6(Cursor c, DecodedPacket &out, int depth)
     Cursor t {c.p + off, c.len > off ? c.len - off : 0};
     if (t.len > remaining)
         t.len = remaining;
-    if ((next == 4 || next == 41) && depth == 0 && !out.fragment)
-        return decodeIp(t, out, depth + 1);
-    decodeTransport(t, out);
+    decodeIpPayload(t, out, depth);
     return true;
 }
 
@@ -308,43 +136,18 @@ bool decodeIp(Cursor c, DecodedPacket &out, int depth)
         out.headersTruncated = true;
         return false;
     }
-    if (depth > 0) {
-        // IP-in-IP: remember the outer addresses, then decode the inner packet in place.
-        out.tunnelled = true;
-        out.outerSrc = out.src;
-        out.outerDst = out.dst;
-    }
     const uint8_t version = c.p[0] >> 4;
-    bool ok = false;
     if (version == 4)
-        ok = decodeIPv4(c, out, depth);
-    else if (version == 6)
-        ok = decodeIPv6(c, out, depth);
-    if (!ok && depth > 0)
-        return true; // the outer packet was fine; the inner one is not understood
-    return ok;
-}
-
-bool decodeByEtherType(uint16_t type, Cursor c, DecodedPacket &out)
-{
-    out.etherType = type;
-    if (type == kEtherIPv4)
-        return decodeIPv4(c, out, 0);
-    if (type == kEtherIPv6)
-        return decodeIPv6(c, out, 0);
+        return decodeIPv4(c, out, depth);
+    if (version == 6)
+        return decodeIPv6(c, out, depth);
     return false;
 }
 
-bool decodeEthernet(Cursor c, DecodedPacket &out)
+bool decodeByEtherType(uint16_t type, Cursor c, DecodedPacket &out, int depth)
 {
-    if (c.len < 14) {
-        out.headersTruncated = true;
-        return false;
-    }
-    uint16_t type = be16(c.p + 12);
-    uint32_t off = 14;
-    out.layer = DecodeLayer::Link;
-    for (int i = 0; i < 4 && (type == kEtherVlan || type == kEtherQinQ || type == kEtherQinQOld); ++i) {
+    uint32_t off = 0;
+    for (int i = 0; i < 4 && isVlanTag(type); ++i) {
         if (off + 4 > c.len) {
             out.headersTruncated = true;
             out.etherType = type;
@@ -360,8 +163,26 @@ bool decodeEthernet(Cursor c, DecodedPacket &out)
         out.etherType = 0;
         return false;
     }
-    return decodeByEtherType(type, Cursor {c.p + off, c.len - off}, out);
+    out.etherType = type;
+    const Cursor rest {c.p + off, c.len - off};
+    if (type == kEtherIPv4)
+        return decodeIPv4(rest, out, depth);
+    if (type == kEtherIPv6)
+        return decodeIPv6(rest, out, depth);
+    return false;
 }
+
+bool decodeEthernet(Cursor c, DecodedPacket &out, int depth)
+{
+    if (c.len < 14) {
+        out.headersTruncated = true;
+        return false;
+    }
+    out.layer = DecodeLayer::Link;
+    return decodeByEtherType(be16(c.p + 12), Cursor {c.p + 14, c.len - 14}, out, depth);
+}
+
+namespace {
 
 bool decodeSll(Cursor c, DecodedPacket &out)
 {
@@ -371,7 +192,7 @@ bool decodeSll(Cursor c, DecodedPacket &out)
     }
     out.layer = DecodeLayer::Link;
     out.sllPacketType = static_cast<int16_t>(be16(c.p));
-    return decodeByEtherType(be16(c.p + 14), Cursor {c.p + 16, c.len - 16}, out);
+    return decodeByEtherType(be16(c.p + 14), Cursor {c.p + 16, c.len - 16}, out, 0);
 }
 
 bool decodeSll2(Cursor c, DecodedPacket &out)
@@ -383,7 +204,7 @@ bool decodeSll2(Cursor c, DecodedPacket &out)
     out.layer = DecodeLayer::Link;
     out.ifIndex = static_cast<int32_t>(be32(c.p + 4));
     out.sllPacketType = c.p[10];
-    return decodeByEtherType(be16(c.p), Cursor {c.p + 20, c.len - 20}, out);
+    return decodeByEtherType(be16(c.p), Cursor {c.p + 20, c.len - 20}, out, 0);
 }
 
 bool decodeNull(Cursor c, DecodedPacket &out, bool networkOrder)
@@ -405,6 +226,10 @@ bool decodeNull(Cursor c, DecodedPacket &out, bool networkOrder)
 }
 
 } // namespace
+
+} // namespace decoder
+
+using namespace decoder;
 
 bool isSupportedLinktype(int linktype)
 {
@@ -462,7 +287,7 @@ bool decodePacket(int linktype, const uint8_t *data, uint32_t capLen, uint32_t w
     const Cursor c {data, capLen};
     switch (linktype) {
     case 1:
-        return decodeEthernet(c, out);
+        return decodeEthernet(c, out, 0);
     case 113:
         return decodeSll(c, out);
     case 276:

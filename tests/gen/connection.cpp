@@ -486,7 +486,7 @@ void Sim::finalize()
         t.lastTs = static_cast<double>(d.ts) / 1e9;
         if (d.icmp) // an ICMP error about the flow is not one of its TCP packets
             continue;
-        const uint32_t bytes = frameLength(m_o.link, d);
+        const uint32_t bytes = frameLength(m_o.link, m_o.tunnel, d);
         if (d.dir == C2s) {
             ++t.packetsC2s;
             t.bytesC2s += bytes;

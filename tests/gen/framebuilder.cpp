@@ -2,6 +2,8 @@
 
 #include "framebuilder.h"
 
+#include "tunnelframe.h"
+
 #include <cstring>
 
 namespace lbs::gen {
@@ -44,12 +46,12 @@ void podMac(int pod, uint8_t *mac)
     std::memcpy(mac, m, 6);
 }
 
-uint32_t linkLength(LinkType link)
+uint32_t linkLength(LinkType link, Tunnel t)
 {
-    return link == LinkType::Ethernet ? 14 : 20;
+    return link == LinkType::Ethernet ? 14 + vlanTagBytes(t) : 20;
 }
 
-void writeLink(LinkType link, const Connection &c, const PktDesc &p, uint8_t *out)
+void writeLink(LinkType link, Tunnel t, const Connection &c, const PktDesc &p, uint8_t *out)
 {
     uint8_t podM[6];
     podMac(c.setup.pod, podM);
@@ -61,11 +63,12 @@ void writeLink(LinkType link, const Connection &c, const PktDesc &p, uint8_t *ou
     if (link == LinkType::Ethernet) {
         std::memcpy(out, dst, 6);
         std::memcpy(out + 6, src, 6);
-        put16(out + 12, 0x0800);
+        writeVlanTags(t, out + 12);
+        put16(out + 12 + vlanTagBytes(t), outerEtherType(t));
         return;
     }
     // SLL2: protocol, reserved, ifindex, ARPHRD_ETHER, packet type, address length, address (8).
-    put16(out, 0x0800);
+    put16(out, outerEtherType(t));
     put16(out + 2, 0);
     put32(out + 4, pub ? kPublicIfindex : kCaliIfindexBase + static_cast<uint32_t>(c.setup.pod));
     put16(out + 8, 1);
@@ -74,22 +77,6 @@ void writeLink(LinkType link, const Connection &c, const PktDesc &p, uint8_t *ou
     out[11] = 6;
     std::memcpy(out + 12, incoming ? src : (pub ? kNodeMac : kCaliMac), 6);
     out[18] = out[19] = 0;
-}
-
-void writeIpv4(uint8_t *ip, uint16_t totalLen, uint16_t id, bool df, uint8_t ttl, uint8_t proto, uint32_t src,
-    uint32_t dst)
-{
-    ip[0] = 0x45;
-    ip[1] = 0;
-    put16(ip + 2, totalLen);
-    put16(ip + 4, id);
-    put16(ip + 6, df ? 0x4000 : 0);
-    ip[8] = ttl;
-    ip[9] = proto;
-    put16(ip + 10, 0);
-    put32(ip + 12, src);
-    put32(ip + 16, dst);
-    put16(ip + 10, checksumFinish(checksumAdd(ip, 20, 0)));
 }
 
 /// IPv4 + TCP of @p p as seen on its side; returns the IP datagram length.
@@ -157,6 +144,22 @@ uint32_t writeIpTcp(const Connection &c, const PktDesc &p, uint8_t *ip)
 
 } // namespace
 
+void writeIpv4(uint8_t *ip, uint16_t totalLen, uint16_t id, bool df, uint8_t ttl, uint8_t proto, uint32_t src,
+    uint32_t dst)
+{
+    ip[0] = 0x45;
+    ip[1] = 0;
+    put16(ip + 2, totalLen);
+    put16(ip + 4, id);
+    put16(ip + 6, df ? 0x4000 : 0);
+    ip[8] = ttl;
+    ip[9] = proto;
+    put16(ip + 10, 0);
+    put32(ip + 12, src);
+    put32(ip + 16, dst);
+    put16(ip + 10, checksumFinish(checksumAdd(ip, 20, 0)));
+}
+
 uint32_t checksumAdd(const uint8_t *data, size_t len, uint32_t sum)
 {
     size_t i = 0;
@@ -177,19 +180,24 @@ uint16_t checksumFinish(uint32_t sum)
     return static_cast<uint16_t>(~sum & 0xffff);
 }
 
-uint32_t frameLength(LinkType link, const PktDesc &p)
+uint32_t frameLength(LinkType link, Tunnel t, const PktDesc &p)
 {
+    const uint32_t outer = linkLength(link, t) + tunnelOverhead(t);
     if (p.icmp)
-        return linkLength(link) + 20 + 8 + 20 + 20 + optLength(OptSyn);
-    return linkLength(link) + 20 + 20 + optLength(p.opt) + p.len;
+        return outer + 20 + 8 + 20 + 20 + optLength(OptSyn);
+    return outer + 20 + 20 + optLength(p.opt) + p.len;
 }
 
-uint32_t buildFrame(LinkType link, const Connection &c, const PktDesc &p, uint8_t *out)
+uint32_t buildFrame(LinkType link, Tunnel t, const Connection &c, const PktDesc &p, uint8_t *out)
 {
-    writeLink(link, c, p, out);
-    uint8_t *ip = out + linkLength(link);
-    if (!p.icmp)
-        return linkLength(link) + writeIpTcp(c, p, ip);
+    writeLink(link, t, c, p, out);
+    const uint32_t outer = linkLength(link, t) + tunnelOverhead(t);
+    uint8_t *ip = out + outer;
+    if (!p.icmp) {
+        const uint32_t len = writeIpTcp(c, p, ip);
+        writeTunnel(t, c, p, out + linkLength(link, t), len);
+        return outer + len;
+    }
     // ICMP port unreachable from the VIP, quoting the whole SYN datagram as Linux does.
     PktDesc syn = p;
     syn.icmp = false;
@@ -208,7 +216,8 @@ uint32_t buildFrame(LinkType link, const Connection &c, const PktDesc &p, uint8_
     put32(icmp + 4, 0);
     put16(icmp + 2, checksumFinish(checksumAdd(icmp, icmpLen, 0)));
     writeIpv4(ip, static_cast<uint16_t>(20 + icmpLen), 0, false, 64, 1, c.setup.vip, c.setup.clientIp);
-    return linkLength(link) + 20 + icmpLen;
+    writeTunnel(t, c, p, out + linkLength(link, t), 20 + icmpLen);
+    return outer + 20 + icmpLen;
 }
 
 } // namespace lbs::gen

@@ -6,6 +6,7 @@
 #include "connection.h"
 #include "framebuilder.h"
 #include "prng.h"
+#include "tunnelframe.h"
 
 #include <algorithm>
 #include <cmath>
@@ -119,8 +120,10 @@ bool Generator::startConnection()
 void Generator::finish(Connection &c)
 {
     for (int side = 0; side < 2; ++side)
-        if (c.hasSide[side])
+        if (c.hasSide[side]) {
+            tunnelTruth(m_o.tunnel, c.setup, static_cast<Side>(side), c.truth[side]);
             m_flows.push_back(std::move(c.truth[side]));
+        }
     for (FaultTruth &f : c.faults)
         m_faultTruth.push_back(std::move(f));
 }
@@ -160,7 +163,7 @@ lbs::Result<GroundTruth> Generator::run()
                 c.started[d.side] = true;
                 c.truth[d.side].firstPacketIndex = index;
             }
-            const uint32_t len = buildFrame(m_o.link, c, d, frame.data());
+            const uint32_t len = buildFrame(m_o.link, m_o.tunnel, c, d, frame.data());
             if (!m_writer.write(d.ts, frame.data(), len))
                 return lbs::Error {m_writer.error(), m_o.output, {}};
             ++index;
@@ -185,6 +188,7 @@ GroundTruth Generator::truth()
     GroundTruth t;
     t.seed = m_o.seed;
     t.linktype = m_o.link == LinkType::Ethernet ? "ethernet" : "sll2";
+    t.tunnel = m_o.tunnel == Tunnel::None ? "" : tunnelName(m_o.tunnel);
     t.format = m_o.format == FileFormat::Pcap ? "pcap" : "pcapng";
     t.nanosecond = m_o.nanosecond;
     t.vip = "203.0.113.10:80";

@@ -14,6 +14,28 @@ enum class LinkType {
     Sll2, ///< DLT_LINUX_SLL2 (276), as `tcpdump -i any` (interface index + direction kept)
 };
 
+/// Encapsulation around every captured packet (docs/decisions.md, "Tunnels"), as a capture on
+/// the underlay between nodes would see it.
+enum class Tunnel {
+    None,
+    IpIp, ///< IPv4 in IPv4 (protocol 4): Calico IPIP, IPVS tunnel mode
+    IpIp6, ///< IPv4 in IPv6 (next header 4)
+    Gre, ///< GRE with checksum, key and sequence number, IPv4 inside
+    GreEth, ///< GRE with a key, transparent Ethernet bridging (0x6558)
+    Erspan2, ///< GRE 0x88BE with sequence number, ERSPAN type II header, Ethernet
+    Erspan3, ///< GRE 0x22EB, ERSPAN type III header, Ethernet
+    Vxlan, ///< UDP 4789, Ethernet inside
+    Flannel, ///< VXLAN on UDP 8472 (Linux's default port)
+    Geneve, ///< UDP 6081 with one 8-byte option, Ethernet inside
+    Vlan, ///< one 802.1Q tag (Ethernet link only)
+    QinQ, ///< 802.1ad 0x88A8 outer tag + 802.1Q inner tag (Ethernet link only)
+};
+
+/// Name on the command line ("ipip", "vxlan", ...).
+const char *tunnelName(Tunnel t);
+/// Parses a tunnel name; nullopt when unknown.
+std::optional<Tunnel> parseTunnelName(const std::string &name);
+
 /// File format written.
 enum class FileFormat { Pcap, Pcapng };
 
@@ -62,6 +84,7 @@ struct Options {
     uint32_t maxBody = 60000; ///< largest response body in bytes
     bool bothSides = false; ///< also write the post-DNAT copy (client -> pod:8080), like `-i any`
     LinkType link = LinkType::Ethernet;
+    Tunnel tunnel = Tunnel::None;
     FileFormat format = FileFormat::Pcap;
     bool nanosecond = false; ///< nanosecond timestamps (pcap magic a1b23c4d / pcapng if_tsresol 9)
     uint32_t snaplen = 262144;

@@ -80,6 +80,14 @@ void writeFlow(Json &j, const FlowTruth &f)
     j.key("payload_s2c"), j.integer(f.payloadS2c);
     j.key("first_packet_index"), j.integer(f.firstPacketIndex);
     j.key("intact"), j.raw(f.intact ? "true" : "false");
+    if (!f.tunnel.empty()) { // only in tunnelled captures, so older truths stay byte-identical
+        j.key("tunnel"), j.raw("{");
+        j.key("type", true), j.str(f.tunnel);
+        j.key("id"), j.integer(f.tunnelId);
+        j.key("outer_client"), j.str(f.outerClient);
+        j.key("outer_server"), j.str(f.outerServer);
+        j.raw("}");
+    }
     j.key("requests"), j.raw("[");
     for (size_t i = 0; i < f.requests.size(); ++i) {
         const RequestTruth &r = f.requests[i];
@@ -106,6 +114,8 @@ std::string toJson(const GroundTruth &t)
     j.key("generator", true), j.str("lbscope-gen");
     j.key("seed"), j.integer(t.seed);
     j.key("linktype"), j.str(t.linktype);
+    if (!t.tunnel.empty())
+        j.key("tunnel"), j.str(t.tunnel);
     j.key("format"), j.str(t.format);
     j.key("nanosecond"), j.raw(t.nanosecond ? "true" : "false");
     j.key("vip"), j.str(t.vip);

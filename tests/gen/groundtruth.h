@@ -44,6 +44,9 @@ struct FlowTruth {
     std::vector<RequestTruth> requests;
     uint64_t firstPacketIndex = 0; ///< global index of the flow's first packet in the stream
     bool intact = true; ///< every packet of the flow is in the surviving files
+    std::string tunnel; ///< "" or the tunnel kind as lbscope names it ("vxlan", ...)
+    uint32_t tunnelId = 0; ///< VNI, GRE key or ERSPAN session
+    std::string outerClient, outerServer; ///< the tunnel's outer addresses, client side first
 };
 
 /// A fault that was injected.
@@ -67,6 +70,7 @@ struct FileTruth {
 struct GroundTruth {
     uint64_t seed = 0;
     std::string linktype; ///< "ethernet" or "sll2"
+    std::string tunnel; ///< --tunnel name, "" when none
     std::string format; ///< "pcap" or "pcapng"
     bool nanosecond = false;
     std::string vip; ///< "203.0.113.10:80"

@@ -76,6 +76,8 @@ const char *usage()
            "  --max-body BYTES      largest response body (default 60000)\n"
            "  --both-sides          also write the post-DNAT copy (client -> pod:8080), like -i any\n"
            "  --link ethernet|sll2  link type (default ethernet; sll2 = tcpdump -i any)\n"
+           "  --tunnel KIND         wrap every packet: ipip ipip6 gre gre-eth erspan2 erspan3 vxlan\n"
+           "                        flannel (VXLAN on 8472) geneve vlan qinq (default none)\n"
            "  --format pcap|pcapng  file format (default pcap)\n"
            "  --precision us|ns     timestamp precision (default us)\n"
            "  --snaplen N           truncate frames to N bytes (default 262144)\n"
@@ -127,6 +129,12 @@ lbs::Status parseArguments(const std::vector<std::string> &args, Options &o, std
                 if (v != "ethernet" && v != "sll2")
                     throw std::invalid_argument("--link: expected ethernet or sll2, got '" + v + "'");
                 o.link = v == "ethernet" ? LinkType::Ethernet : LinkType::Sll2;
+            } else if (a == "--tunnel") {
+                const std::string v = value();
+                const auto t = parseTunnelName(v);
+                if (!t)
+                    throw std::invalid_argument("--tunnel: unknown tunnel '" + v + "' (see --help)");
+                o.tunnel = *t;
             } else if (a == "--format") {
                 const std::string v = value();
                 if (v != "pcap" && v != "pcapng")
@@ -192,6 +200,9 @@ lbs::Status parseArguments(const std::vector<std::string> &args, Options &o, std
     }
     if (o.output.empty())
         return lbs::Error {"no output file: pass -w FILE", "lbscope-gen", {}};
+    if ((o.tunnel == Tunnel::Vlan || o.tunnel == Tunnel::QinQ) && o.link != LinkType::Ethernet)
+        return lbs::Error {
+            "--tunnel vlan and qinq need --link ethernet (-i any captures carry no tags)", "lbscope-gen", {}};
     return lbs::Ok {};
 }
 

@@ -17,6 +17,20 @@ QString ms(double v)
         return {};
     return QString::number(v, 'f', v < 10 ? 3 : 1);
 }
+QString pathText(const Flow &f)
+{
+    const analysis::FlowTunnel &t = f.tunnel;
+    if (t.packets == 0)
+        return {};
+    QString s = QString::fromLatin1(pcap::tunnelKindLabel(t.kind));
+    if (t.id)
+        s += QLatin1Char(' ') + QString::number(t.id);
+    return s
+        + QStringLiteral(" %1 → %2")
+              .arg(QString::fromStdString(t.outerClient.toString()),
+                  QString::fromStdString(t.outerServer.toString()));
+}
+
 double nsToMs(const std::optional<int64_t> &v)
 {
     return v ? double(*v) / 1e6 : -1;
@@ -100,6 +114,8 @@ QVariant FlowTableModel::sortValue(const Flow &f, int column) const
         return qulonglong(f.bytes[0] + f.bytes[1]);
     case Packets:
         return qulonglong(f.packets[0] + f.packets[1]);
+    case Path:
+        return pathText(f);
     }
     return {};
 }
@@ -161,7 +177,7 @@ QVariant FlowTableModel::data(const QModelIndex &index, int role) const
     case EndRole:
         return double(f.lastTsNs) * 1e-9;
     case Qt::TextAlignmentRole:
-        if (c != Client && c != Server && c != Outcome && c != Proto)
+        if (c != Client && c != Server && c != Outcome && c != Proto && c != Path)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ForegroundRole:
@@ -193,16 +209,17 @@ QVariant FlowTableModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *const names[]
-        = {"ID", "Client", "Server", "Proto", "Outcome", "Start (s)", "Duration (ms)", "Handshake RTT (ms)",
-            "TTFB max (ms)", "Response max (ms)", "Requests", "Retransmits", "Resets", "Bytes", "Packets"};
+    static const char *const names[] = {"ID", "Client", "Server", "Proto", "Outcome", "Start (s)",
+        "Duration (ms)", "Handshake RTT (ms)", "TTFB max (ms)", "Response max (ms)", "Requests",
+        "Retransmits", "Resets", "Bytes", "Packets", "Path"};
     static const char *const tips[] = {"Flow number", "Sender of the first SYN", "Receiver of the first SYN",
         "Transport protocol", "How the connection ended", "First packet, seconds since capture start",
         "First to last packet", "Last SYN before the SYN/ACK to the SYN/ACK",
         "Slowest request: last request byte to first response byte",
         "Slowest request: last request byte to last response byte", "HTTP requests seen",
         "Retransmissions (incl. fast and spurious)", "RST segments", "Wire bytes, both directions",
-        "Packets, both directions"};
+        "Packets, both directions",
+        "Tunnel the packets came through: kind and outer addresses, client side first"};
     if (section < 0 || section >= ColumnCount)
         return {};
     return role == Qt::DisplayRole ? tr(names[section]) : tr(tips[section]);

@@ -29,6 +29,7 @@ public:
         Resets,
         Bytes,
         Packets,
+        Path, ///< the tunnel the flow came through, empty when none
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1; ///< numeric value (or text for text columns)

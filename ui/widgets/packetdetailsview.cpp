@@ -129,9 +129,7 @@ void PacketDetailsView::showPacket(
                 d.firstFragment ? tr("Fragment: first fragment")
                                 : tr("Fragment: later fragment (no transport header)"));
         if (d.tunnelled)
-            add(ip,
-                tr("Tunnelled (IP-in-IP), outer %1 → %2")
-                    .arg(qs(d.outerSrc.toString()), qs(d.outerDst.toString())));
+            add(ip, tr("Tunnelled: %1").arg(qs(lbs::analysis::tunnelText(d))));
     }
     if (d.isTcp()) {
         auto *tcp = new QTreeWidgetItem(this,

@@ -41,7 +41,9 @@ Run tshark(const QStringList &args, int seconds)
         QStringLiteral("tcp.desegment_tcp_streams:TRUE"), QStringLiteral("-o"),
         QStringLiteral("http.desegment_body:TRUE"), QStringLiteral("-o"),
         QStringLiteral("tcp.calculate_timestamps:TRUE"), QStringLiteral("-o"),
-        QStringLiteral("tcp.analyze_sequence_numbers:TRUE")};
+        QStringLiteral("tcp.analyze_sequence_numbers:TRUE"),
+        // Linux's VXLAN port (Flannel) is VXLAN to lbscope too; tshark decodes only 4789 unasked.
+        QStringLiteral("-d"), QStringLiteral("udp.port==8472,vxlan")};
     return runBounded(QStringLiteral("tshark"), prefs + args, seconds);
 }
 

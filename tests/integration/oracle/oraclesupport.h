@@ -25,7 +25,7 @@ struct Run {
 Run runBounded(const QString &program, const QStringList &args, int seconds = 120);
 
 /// `tshark` with our fixed preferences (HOME pointed at an empty dir so no personal profile
-/// applies; TCP/HTTP reassembly and timestamps enabled explicitly).
+/// applies; TCP/HTTP reassembly and timestamps enabled explicitly; UDP 8472 decoded as VXLAN).
 Run tshark(const QStringList &args, int seconds = 120);
 
 /// "client|server" key of a flow, with the client first.

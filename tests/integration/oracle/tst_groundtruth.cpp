@@ -58,6 +58,32 @@ QStringList compareFlow(const QJsonObject &e, const lbs::gen::FlowTruth &t)
     integer("zero_windows", t.zeroWindows);
     integer("packets_c2s", static_cast<long long>(t.packetsC2s));
     integer("packets_s2c", static_cast<long long>(t.packetsS2c));
+    integer("bytes_c2s", static_cast<long long>(t.bytesC2s));
+    integer("bytes_s2c", static_cast<long long>(t.bytesS2c));
+    // The tunnel path: null when not tunnelled, else kind, id and outer addresses, every packet.
+    const QJsonValue tunnel = e.value(QStringLiteral("tunnel"));
+    if (t.tunnel.empty() != tunnel.isNull())
+        d << QStringLiteral("tunnel: engine %1, truth %2")
+                 .arg(tunnel.isNull() ? QStringLiteral("null") : QStringLiteral("set"),
+                     t.tunnel.empty() ? QStringLiteral("none") : s(t.tunnel));
+    if (!t.tunnel.empty() && tunnel.isObject()) {
+        const QJsonObject o = tunnel.toObject();
+        const QString got = QStringLiteral("%1 %2 %3 -> %4")
+                                .arg(o.value(QStringLiteral("type")).toString())
+                                .arg(o.value(QStringLiteral("id")).toInteger())
+                                .arg(o.value(QStringLiteral("outer_client")).toString(),
+                                    o.value(QStringLiteral("outer_server")).toString());
+        const QString want = QStringLiteral("%1 %2 %3 -> %4")
+                                 .arg(s(t.tunnel))
+                                 .arg(t.tunnelId)
+                                 .arg(s(t.outerClient), s(t.outerServer));
+        if (got != want)
+            d << QStringLiteral("tunnel: engine %1, truth %2").arg(got, want);
+        if (o.value(QStringLiteral("packets")).toInteger() != qint64(t.packetsC2s + t.packetsS2c))
+            d << QStringLiteral("tunnel.packets: engine %1, truth %2")
+                     .arg(o.value(QStringLiteral("packets")).toInteger())
+                     .arg(t.packetsC2s + t.packetsS2c);
+    }
     if (e.value(QStringLiteral("outcome")).toString() != s(t.outcome))
         d << QStringLiteral("outcome: engine %1, truth %2")
                  .arg(e.value(QStringLiteral("outcome")).toString(), s(t.outcome));
@@ -114,15 +140,27 @@ private slots:
         QTest::addColumn<bool>("bothSides");
         QTest::addColumn<int>("rotateBytes");
         QTest::addColumn<int>("fileCount");
+        QTest::addColumn<QString>("tunnel");
         const QString eth = QStringLiteral("ethernet"), sll2 = QStringLiteral("sll2");
         const QString pcap = QStringLiteral("pcap"), pcapng = QStringLiteral("pcapng");
-        QTest::newRow("every fault, ethernet pcap us") << eth << pcap << false << false << 0 << 0;
-        QTest::newRow("every fault, sll2 both sides (-i any)") << sll2 << pcap << false << true << 0 << 0;
-        QTest::newRow("every fault, pcapng ns both sides") << eth << pcapng << true << true << 0 << 0;
-        QTest::newRow("every fault, pcap ns") << eth << pcap << true << false << 0 << 0;
-        QTest::newRow("every fault, sll2 pcapng us") << sll2 << pcapng << false << true << 0 << 0;
-        QTest::newRow("rotated set -C, no ring") << eth << pcap << false << true << 400000 << 0;
-        QTest::newRow("wrapped ring -W 4") << sll2 << pcap << false << true << 300000 << 4;
+        QTest::newRow("every fault, ethernet pcap us")
+            << eth << pcap << false << false << 0 << 0 << QString();
+        QTest::newRow("every fault, sll2 both sides (-i any)")
+            << sll2 << pcap << false << true << 0 << 0 << QString();
+        QTest::newRow("every fault, pcapng ns both sides")
+            << eth << pcapng << true << true << 0 << 0 << QString();
+        QTest::newRow("every fault, pcap ns") << eth << pcap << true << false << 0 << 0 << QString();
+        QTest::newRow("every fault, sll2 pcapng us")
+            << sll2 << pcapng << false << true << 0 << 0 << QString();
+        QTest::newRow("rotated set -C, no ring") << eth << pcap << false << true << 400000 << 0 << QString();
+        QTest::newRow("wrapped ring -W 4") << sll2 << pcap << false << true << 300000 << 4 << QString();
+        // Tunnelled captures: the same figures through every encapsulation lbscope decodes.
+        for (const char *t : {"ipip", "ipip6", "gre", "gre-eth", "erspan2", "erspan3", "vxlan", "flannel",
+                 "geneve", "vlan", "qinq"})
+            QTest::newRow(qPrintable(QStringLiteral("tunnel %1, ethernet").arg(QLatin1String(t))))
+                << eth << pcap << false << false << 0 << 0 << QString::fromLatin1(t);
+        QTest::newRow("tunnel vxlan, sll2 both sides")
+            << sll2 << pcapng << true << true << 0 << 0 << QStringLiteral("vxlan");
     }
     void engineMatchesTruth()
     {
@@ -132,6 +170,7 @@ private slots:
         QFETCH(bool, bothSides);
         QFETCH(int, rotateBytes);
         QFETCH(int, fileCount);
+        QFETCH(QString, tunnel);
         const QString cli = cliPath();
         if (cli.isEmpty())
             QFAIL(
@@ -145,6 +184,8 @@ private slots:
         o.bothSides = bothSides;
         o.rotateBytes = uint64_t(rotateBytes);
         o.fileCount = fileCount;
+        if (!tunnel.isEmpty())
+            o.tunnel = *lbs::gen::parseTunnelName(tunnel.toStdString());
         if (fileCount > 0) { // long enough to wrap, with the faults late enough to survive
             o.durationSec = 30;
             for (lbs::gen::FaultSpec &f : o.faults)

@@ -33,18 +33,19 @@ int countConversations(const QByteArray &convOutput)
     return n;
 }
 
-/// Per-flow tshark analysis of @p file, keyed by the flows in @p known ("client|server").
+/// Per-flow tshark analysis of @p file, keyed by the flows in @p known ("client|server"). The
+/// last occurrence of each field is taken: the inner header of a tunnelled packet.
 QHash<QString, TsharkFlow> tsharkFlows(const QString &file, const QHash<QString, int> &known, QString *error)
 {
     const Run r = tshark({QStringLiteral("-r"), file, QStringLiteral("-Y"),
         QStringLiteral("tcp and not icmp"), QStringLiteral("-T"), QStringLiteral("fields"),
-        QStringLiteral("-E"), QStringLiteral("separator=/t"), QStringLiteral("-e"), QStringLiteral("ip.src"),
-        QStringLiteral("-e"), QStringLiteral("tcp.srcport"), QStringLiteral("-e"), QStringLiteral("ip.dst"),
-        QStringLiteral("-e"), QStringLiteral("tcp.dstport"), QStringLiteral("-e"),
-        QStringLiteral("tcp.flags.syn"), QStringLiteral("-e"), QStringLiteral("tcp.flags.ack"),
-        QStringLiteral("-e"), QStringLiteral("tcp.flags.reset"), QStringLiteral("-e"),
-        QStringLiteral("tcp.analysis.initial_rtt"), QStringLiteral("-e"),
-        QStringLiteral("tcp.analysis.retransmission"), QStringLiteral("-e"),
+        QStringLiteral("-E"), QStringLiteral("separator=/t"), QStringLiteral("-E"),
+        QStringLiteral("occurrence=l"), QStringLiteral("-e"), QStringLiteral("ip.src"), QStringLiteral("-e"),
+        QStringLiteral("tcp.srcport"), QStringLiteral("-e"), QStringLiteral("ip.dst"), QStringLiteral("-e"),
+        QStringLiteral("tcp.dstport"), QStringLiteral("-e"), QStringLiteral("tcp.flags.syn"),
+        QStringLiteral("-e"), QStringLiteral("tcp.flags.ack"), QStringLiteral("-e"),
+        QStringLiteral("tcp.flags.reset"), QStringLiteral("-e"), QStringLiteral("tcp.analysis.initial_rtt"),
+        QStringLiteral("-e"), QStringLiteral("tcp.analysis.retransmission"), QStringLiteral("-e"),
         QStringLiteral("tcp.analysis.fast_retransmission"), QStringLiteral("-e"),
         QStringLiteral("tcp.analysis.duplicate_ack"), QStringLiteral("-e"),
         QStringLiteral("tcp.analysis.zero_window"), QStringLiteral("-e"), QStringLiteral("http.time"),
@@ -110,11 +111,19 @@ private slots:
         QTest::addColumn<bool>("pcapng");
         QTest::addColumn<bool>("nano");
         QTest::addColumn<bool>("bothSides");
-        QTest::newRow("ethernet pcap us, public side") << false << false << false << false;
-        QTest::newRow("ethernet pcap us, both sides") << false << false << false << true;
-        QTest::newRow("sll2 pcap us, both sides (-i any)") << true << false << false << true;
-        QTest::newRow("sll2 pcapng ns, both sides") << true << true << true << true;
-        QTest::newRow("ethernet pcap ns, public side") << false << false << true << false;
+        QTest::addColumn<QString>("tunnel");
+        const QString none;
+        QTest::newRow("ethernet pcap us, public side") << false << false << false << false << none;
+        QTest::newRow("ethernet pcap us, both sides") << false << false << false << true << none;
+        QTest::newRow("sll2 pcap us, both sides (-i any)") << true << false << false << true << none;
+        QTest::newRow("sll2 pcapng ns, both sides") << true << true << true << true << none;
+        QTest::newRow("ethernet pcap ns, public side") << false << false << true << false << none;
+        QTest::newRow("sll2 both sides in VXLAN")
+            << true << false << false << true << QStringLiteral("vxlan");
+        QTest::newRow("ethernet in GRE") << false << false << false << false << QStringLiteral("gre");
+        QTest::newRow("ethernet in ERSPAN III")
+            << false << false << false << false << QStringLiteral("erspan3");
+        QTest::newRow("ethernet, QinQ") << false << false << false << false << QStringLiteral("qinq");
     }
     void generatorAgreesWithTshark()
     {
@@ -122,9 +131,12 @@ private slots:
         QFETCH(bool, pcapng);
         QFETCH(bool, nano);
         QFETCH(bool, bothSides);
+        QFETCH(QString, tunnel);
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("g.pcap"));
         lbs::gen::Options o = allFaultsOptions(file, 7);
+        if (!tunnel.isEmpty())
+            o.tunnel = *lbs::gen::parseTunnelName(tunnel.toStdString());
         o.link = sll2 ? lbs::gen::LinkType::Sll2 : lbs::gen::LinkType::Ethernet;
         o.format = pcapng ? lbs::gen::FileFormat::Pcapng : lbs::gen::FileFormat::Pcap;
         o.nanosecond = nano;
@@ -207,8 +219,15 @@ private slots:
         QTest::addColumn<bool>("generated");
         QTest::newRow("generated ethernet") << QStringLiteral("ethernet") << true;
         QTest::newRow("generated sll2 both sides") << QStringLiteral("sll2") << true;
+        // Generated tunnelled captures ("tunnel:KIND"): tshark and lbscope see the same inner flows.
+        for (const char *t : {"ipip", "ipip6", "gre", "gre-eth", "erspan2", "erspan3", "vxlan", "flannel",
+                 "geneve", "vlan", "qinq"})
+            QTest::newRow(qPrintable(QStringLiteral("generated in %1").arg(QLatin1String(t))))
+                << QStringLiteral("tunnel:") + QLatin1String(t) << true;
         for (const char *name : {"tcp-handshake-nano.pcap", "mptcp-v0.pcap", "dns_tcp.pcap",
-                 "ipv4_tcp_http_xml_tso.pcap", "pptp.pcap"})
+                 "ipv4_tcp_http_xml_tso.pcap", "pptp.pcap", "geneve.pcap", "geneve-gcp.pcap",
+                 "gso-ipv4-vxlan-ipv4.pcap", "gso-ipv6-vxlan-ipv4.pcap", "gso-ipv6-geneve-ipv4.pcap",
+                 "wccp_redirect_gre.pcap", "bgp-encap.pcap"})
             QTest::newRow(name) << QString::fromLatin1(name) << false;
     }
     void engineAgreesWithTshark()
@@ -226,6 +245,8 @@ private slots:
             lbs::gen::Options o = allFaultsOptions(path, 11);
             o.link = file == QLatin1String("sll2") ? lbs::gen::LinkType::Sll2 : lbs::gen::LinkType::Ethernet;
             o.bothSides = file == QLatin1String("sll2");
+            if (file.startsWith(QLatin1String("tunnel:")))
+                o.tunnel = *lbs::gen::parseTunnelName(file.mid(7).toStdString());
             QVERIFY(lbs::gen::generate(o).ok());
         } else {
             path = corpusDir() + QLatin1Char('/') + file;

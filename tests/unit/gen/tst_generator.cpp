@@ -289,6 +289,11 @@ private slots:
             QStringLiteral("-w"), QStringLiteral("x"), QStringLiteral("--rate"), QStringLiteral("fast")};
         QTest::newRow("unknown option")
             << QStringList {QStringLiteral("-w"), QStringLiteral("x"), QStringLiteral("--nope")};
+        QTest::newRow("unknown tunnel") << QStringList {
+            QStringLiteral("-w"), QStringLiteral("x"), QStringLiteral("--tunnel"), QStringLiteral("mpls")};
+        QTest::newRow("VLAN tags on -i any")
+            << QStringList {QStringLiteral("-w"), QStringLiteral("x"), QStringLiteral("--tunnel"),
+                   QStringLiteral("qinq"), QStringLiteral("--link"), QStringLiteral("sll2")};
     }
     void badArguments()
     {

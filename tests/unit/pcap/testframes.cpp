@@ -103,6 +103,80 @@ Bytes udpDatagram(uint16_t sport, uint16_t dport, const std::string &payload)
     return b;
 }
 
+Bytes udpDatagram(uint16_t sport, uint16_t dport, const Bytes &payload)
+{
+    return udpDatagram(sport, dport, std::string(payload.begin(), payload.end()));
+}
+
+Bytes gre(uint16_t proto, const Bytes &inner, bool checksum, int64_t key, int64_t seq)
+{
+    Bytes b;
+    put16(b,
+        static_cast<uint16_t>((checksum ? 0x8000 : 0) | (key >= 0 ? 0x2000 : 0) | (seq >= 0 ? 0x1000 : 0)));
+    put16(b, proto);
+    if (checksum)
+        put32(b, 0);
+    if (key >= 0)
+        put32(b, static_cast<uint32_t>(key));
+    if (seq >= 0)
+        put32(b, static_cast<uint32_t>(seq));
+    append(b, inner);
+    return b;
+}
+
+Bytes vxlan(uint32_t vni, const Bytes &frame)
+{
+    Bytes b;
+    put32(b, 0x08000000);
+    put32(b, vni << 8);
+    append(b, frame);
+    return b;
+}
+
+Bytes geneve(uint32_t vni, uint16_t proto, const Bytes &inner, int optionWords)
+{
+    Bytes b;
+    b.push_back(static_cast<uint8_t>(optionWords & 0x3f));
+    b.push_back(0);
+    put16(b, proto);
+    put32(b, vni << 8);
+    if (optionWords > 0) { // one option: class 0x0102, type 0x80, length in words after its header
+        put16(b, 0x0102);
+        b.push_back(0x80);
+        b.push_back(static_cast<uint8_t>(optionWords - 1));
+        for (int i = 1; i < optionWords; ++i)
+            put32(b, 0xa5a5a5a5u);
+    }
+    append(b, inner);
+    return b;
+}
+
+Bytes erspan2(uint16_t session, const Bytes &frame)
+{
+    Bytes b;
+    put16(b, 0x1000 | 10); // version 1, VLAN 10
+    put16(b, session & 0x03ff);
+    put32(b, 7); // index
+    append(b, frame);
+    return b;
+}
+
+Bytes erspan3(uint16_t session, const Bytes &inner, bool subheader, int frameType)
+{
+    Bytes b;
+    put16(b, 0x2000 | 10); // version 2, VLAN 10
+    put16(b, session & 0x03ff);
+    put32(b, 123456); // timestamp
+    put16(b, 0); // SGT
+    put16(b, static_cast<uint16_t>(((frameType & 0x1f) << 10) | (subheader ? 1 : 0)));
+    if (subheader) {
+        put32(b, 0x11111111);
+        put32(b, 0x22222222);
+    }
+    append(b, inner);
+    return b;
+}
+
 Bytes icmpUnreachable(uint8_t code, const Bytes &quotedIp)
 {
     Bytes b {3, code, 0, 0, 0, 0, 0, 0};

@@ -36,6 +36,20 @@ Bytes ipv4(const std::string &src, const std::string &dst, uint8_t proto, const 
 Bytes ipv6(const std::string &src, const std::string &dst, uint8_t proto, const Bytes &l4,
     const std::vector<uint8_t> &extHeaders = {});
 
+Bytes udpDatagram(uint16_t sport, uint16_t dport, const Bytes &payload);
+
+// Tunnel headers around an inner packet or frame (put the result in IP or UDP yourself).
+/// GRE version 0: flags C/K/S present when the optionals are set.
+Bytes gre(uint16_t proto, const Bytes &inner, bool checksum = false, int64_t key = -1, int64_t seq = -1);
+/// VXLAN header (I flag, VNI) + inner Ethernet frame.
+Bytes vxlan(uint32_t vni, const Bytes &frame);
+/// Geneve header with `optionWords` 4-byte words of options (one TLV) + inner payload.
+Bytes geneve(uint32_t vni, uint16_t proto, const Bytes &inner, int optionWords = 0);
+/// ERSPAN type II header (version 1) + frame; put it in gre(0x88be, ..., seq).
+Bytes erspan2(uint16_t session, const Bytes &frame);
+/// ERSPAN type III header (version 2), optional 8-byte subheader, frame type 0 (Ethernet) or 2 (IP).
+Bytes erspan3(uint16_t session, const Bytes &inner, bool subheader, int frameType = 0);
+
 Bytes ethernet(
     const Bytes &l3, uint16_t etherType, const std::vector<uint16_t> &vlans = {}, bool qinq = false);
 Bytes sll(const Bytes &l3, uint16_t etherType, uint16_t packetType = 0);
