@@ -41,10 +41,10 @@ std::string paragraphs(const std::string &text)
         }
         if (line.empty())
             out += ".PP\n";
-        else if (const auto text = line.find_first_not_of(' '); text == std::string::npos)
+        else if (const auto start = line.find_first_not_of(' '); start == std::string::npos)
             out += ".PP\n";
         else
-            out += escaped(literal ? line : line.substr(text)) + '\n';
+            out += escaped(literal ? line : line.substr(start)) + '\n';
     }
     if (literal)
         out += ".fi\n";

@@ -87,7 +87,8 @@ for s in 16 22 24 32 48 64 128 256 512; do
     [ -s "/usr/share/icons/hicolor/${s}x${s}/apps/lbscope.png" ] || fail "no ${s}x${s} icon"
 done
 r=$(bash -c 'source /usr/share/bash-completion/completions/lbscope-cli
-    COMP_WORDS=(lbscope-cli loc); COMP_CWORD=1; _lbscope_cli; echo "${COMPREPLY[*]}"' 2>&1)
+    COMP_LINE="lbscope-cli loc"; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(lbscope-cli loc); COMP_CWORD=1
+    _lbscope_cli; echo "${COMPREPLY[*]}"' 2>&1)
 [ "$r" = "locate" ] || fail "bash completion of 'lbscope-cli loc' gives '$r'"
 [ -s /usr/share/zsh/vendor-completions/_lbscope-cli ] || fail "no zsh completion"
 [ -s /usr/share/fish/vendor_completions.d/lbscope-cli.fish ] || fail "no fish completion"

@@ -113,13 +113,15 @@ private slots:
                                  << QStringList {QStringLiteral("locate")} << ":4";
         QTest::newRow("commands c") << QStringList {QStringLiteral("c")}
                                     << QStringList {QStringLiteral("capture"), QStringLiteral("contexts"),
-                                           QStringLiteral("cleanup"), QStringLiteral("completion")}
+                                           QStringLiteral("cleanup"), QStringLiteral("completion"), QStringLiteral("check")}
                                     << ":4";
         QTest::newRow("option") << QStringList {QStringLiteral("locate"), QStringLiteral("--ser")}
                                 << QStringList {QStringLiteral("--service")} << ":4";
         QTest::newRow("context value")
             << QStringList {QStringLiteral("locate"), QStringLiteral("--context"), QString()}
-            << QStringList {QStringLiteral("alpha"), QStringLiteral("beta-prod")} << ":4";
+            << QStringList {QStringLiteral("alpha"), QStringLiteral("beta-prod"),
+                   QStringLiteral("arn:aws:eks:eu-west-1:123456789012:cluster/shop")}
+            << ":4";
         QTest::newRow("context=value")
             << QStringList {QStringLiteral("services"), QStringLiteral("--context=b")}
             << QStringList {QStringLiteral("--context=beta-prod")} << ":4";
