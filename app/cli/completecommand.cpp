@@ -126,7 +126,8 @@ bool isGlobalOption(const std::string &w)
 /// global options may come before the command: they are moved behind it (-n only to commands that
 /// have --namespace). Returns the option whose value is being typed when the words end inside
 /// those global options ("--context <TAB>"), else an empty string.
-std::string moveGlobalOptions(std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
+std::string moveGlobalOptions(
+    std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
 {
     std::vector<std::string> globals;
     std::size_t i = 0;
@@ -265,10 +266,13 @@ int printManPage(const std::vector<clidoc::CommandDescription> &commands)
     page.lists = {
         {"ENVIRONMENT",
             {{"KUBECONFIG", "Colon-separated kubeconfig files, merged as kubectl merges them."},
-                {"LBSCOPE_TRACE", "http, exec or all: every API request with its status and time, and every "
-                                  "exec, on stderr (never headers, tokens or bodies)."}}},
-        {"FILES", {{"~/.kube/config", "The kubeconfig when KUBECONFIG is not set."},
-                      {"~/.ssh/known_hosts", "SSH host keys; an unknown key is asked about, a changed key refused."}}},
+                {"LBSCOPE_TRACE",
+                    "http, exec or all: every API request with its status and time, and every "
+                    "exec, on stderr (never headers, tokens or bodies)."}}},
+        {"FILES",
+            {{"~/.kube/config", "The kubeconfig when KUBECONFIG is not set."},
+                {"~/.ssh/known_hosts",
+                    "SSH host keys; an unknown key is asked about, a changed key refused."}}},
     };
     std::fputs(clidoc::renderManPage(page).c_str(), stdout);
     return 0;

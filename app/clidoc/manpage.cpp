@@ -17,7 +17,8 @@ std::string escaped(const std::string &text)
         if (c == '\\')
             out += "\\e";
         else if (c == '-')
-            out += "\\-"; // every hyphen a hyphen-minus: option names, commands and paths copy and search as typed
+            out += "\\-"; // every hyphen a hyphen-minus: option names, commands and paths copy and search as
+                          // typed
         else
             out += c;
         lineStart = c == '\n';

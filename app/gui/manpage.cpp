@@ -39,8 +39,10 @@ std::string manPage(const QString &description, const std::vector<QCommandLineOp
     page.sections = {{"SEE ALSO", "lbscope-cli(1), kubectl(1), tcpdump(8), wireshark(1)"}};
     page.lists = {
         {"ENVIRONMENT", {{"KUBECONFIG", "Colon-separated kubeconfig files, merged as kubectl merges them."}}},
-        {"FILES", {{"~/.config/lbscope/lbscope.conf", "Settings (no secrets: passphrases the user asks to "
-                                                      "remember go to the system keychain)."}}},
+        {"FILES",
+            {{"~/.config/lbscope/lbscope.conf",
+                "Settings (no secrets: passphrases the user asks to "
+                "remember go to the system keychain)."}}},
     };
     return clidoc::renderManPage(page);
 }

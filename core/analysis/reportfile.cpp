@@ -64,7 +64,8 @@ Staging stagingFile(const std::string &path, int &fd, int &createErrno)
     if (exists && !S_ISREG(st.st_mode))
         return {};
     std::error_code ec;
-    const std::filesystem::path target = exists ? std::filesystem::canonical(path, ec) : std::filesystem::path(path);
+    const std::filesystem::path target
+        = exists ? std::filesystem::canonical(path, ec) : std::filesystem::path(path);
     if (ec)
         return {};
     const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";

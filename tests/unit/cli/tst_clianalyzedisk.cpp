@@ -133,7 +133,8 @@ private slots:
         QVERIFY(now.readAll().startsWith('{'));
         const QFileDevice::Permissions perms = QFile::permissions(report);
         QVERIFY(perms.testFlag(QFileDevice::ReadOwner) && perms.testFlag(QFileDevice::WriteOwner));
-        QVERIFY2(!(perms & (QFileDevice::ReadGroup | QFileDevice::ReadOther)), "the report's mode 0600 was lost");
+        QVERIFY2(
+            !(perms & (QFileDevice::ReadGroup | QFileDevice::ReadOther)), "the report's mode 0600 was lost");
         QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::System).size(), 2); // no staging left
     }
 };

@@ -60,7 +60,8 @@ private slots:
                  "users:\n- name: u\n  user:\n    token: not-a-secret\n"
                  "contexts:\n- name: alpha\n  context: {cluster: c, user: u}\n"
                  "- name: beta-prod\n  context: {cluster: c, user: u, namespace: web}\n"
-                 "- name: \"arn:aws:eks:eu-west-1:123456789012:cluster/shop\"\n  context: {cluster: c, user: u}\n");
+                 "- name: \"arn:aws:eks:eu-west-1:123456789012:cluster/shop\"\n  context: {cluster: c, user: "
+                 "u}\n");
         kc.close();
         m_env = QProcessEnvironment::systemEnvironment();
         m_env.insert(QStringLiteral("KUBECONFIG"), kc.fileName());
@@ -113,7 +114,8 @@ private slots:
                                  << QStringList {QStringLiteral("locate")} << ":4";
         QTest::newRow("commands c") << QStringList {QStringLiteral("c")}
                                     << QStringList {QStringLiteral("capture"), QStringLiteral("contexts"),
-                                           QStringLiteral("cleanup"), QStringLiteral("completion"), QStringLiteral("check")}
+                                           QStringLiteral("cleanup"), QStringLiteral("completion"),
+                                           QStringLiteral("check")}
                                     << ":4";
         QTest::newRow("option") << QStringList {QStringLiteral("locate"), QStringLiteral("--ser")}
                                 << QStringList {QStringLiteral("--service")} << ":4";
@@ -137,11 +139,11 @@ private slots:
             << QStringList {QStringLiteral("--context"), QStringLiteral("alpha"), QStringLiteral("loc")}
             << QStringList {QStringLiteral("locate")} << ":4";
         QTest::newRow("plugin: --context value")
-            << QStringList {QStringLiteral("--context"), QStringLiteral("be")} << QStringList {QStringLiteral("beta-prod")}
-            << ":4";
-        QTest::newRow("plugin: option after -n")
-            << QStringList {QStringLiteral("-n"), QStringLiteral("shop"), QStringLiteral("locate"), QStringLiteral("--ser")}
-            << QStringList {QStringLiteral("--service")} << ":4";
+            << QStringList {QStringLiteral("--context"), QStringLiteral("be")}
+            << QStringList {QStringLiteral("beta-prod")} << ":4";
+        QTest::newRow("plugin: option after -n") << QStringList {QStringLiteral("-n"), QStringLiteral("shop"),
+            QStringLiteral("locate"), QStringLiteral("--ser")}
+                                                 << QStringList {QStringLiteral("--service")} << ":4";
         QTest::newRow("shell") << QStringList {QStringLiteral("completion"), QStringLiteral("--he")}
                                << QStringList {QStringLiteral("--help")} << ":4";
     }
@@ -209,8 +211,9 @@ private slots:
             QStringList quoted;
             for (const QString &w : words)
                 quoted << QLatin1Char('\'') + w + QLatin1Char('\'');
-            script = QStringLiteral("source <(lbscope-cli completion bash)\nCOMP_LINE='%1'\nCOMP_POINT=${#COMP_LINE}\n"
-                                    "COMP_WORDS=(%2)\nCOMP_CWORD=%3\n_lbscope_cli\necho \"${COMPREPLY[*]}\"\n")
+            script = QStringLiteral(
+                "source <(lbscope-cli completion bash)\nCOMP_LINE='%1'\nCOMP_POINT=${#COMP_LINE}\n"
+                "COMP_WORDS=(%2)\nCOMP_CWORD=%3\n_lbscope_cli\necho \"${COMPREPLY[*]}\"\n")
                          .arg(line, quoted.join(QLatin1Char(' ')))
                          .arg(words.size() - 1);
         } else {
