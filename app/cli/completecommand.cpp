@@ -48,36 +48,36 @@ std::string typedValue(const std::vector<std::string> &words, const std::string 
     return value;
 }
 
-/// Names from the cluster: `path` listed with a 2 s limit, each item's metadata formatted by `name`.
-std::vector<std::string> listNames(const std::vector<std::string> &words, const QString &path,
-    const std::function<std::string(const QJsonObject &)> &name)
+/// A client for the --kubeconfig and --context typed so far, with a 2 s limit per request.
+std::unique_ptr<kube::KubeClient> clientFor(const std::vector<std::string> &words)
 {
-    kubecli::Args args;
-    args.kubeconfig = typedValue(words, "--kubeconfig");
-    args.context = typedValue(words, "--context");
-    auto client = kube::KubeClient::fromKubeconfig(
-        QString::fromStdString(args.kubeconfig), QString::fromStdString(args.context));
+    auto client = kube::KubeClient::fromKubeconfig(QString::fromStdString(typedValue(words, "--kubeconfig")),
+        QString::fromStdString(typedValue(words, "--context")));
     if (!client)
-        return {};
+        return nullptr;
     (*client)->setTimeoutMs(2000);
+    return std::move(*client);
+}
+
+/// The names of the objects `path` lists.
+std::vector<std::string> listNames(const std::vector<std::string> &words, const QString &path)
+{
+    const auto client = clientFor(words);
     CancelToken cancel;
-    auto items = (*client)->list(path, cancel);
-    if (!items)
-        return {};
+    auto items = client ? client->list(path, cancel) : Result<QJsonArray>(Error {"no client", {}, {}});
     std::vector<std::string> out;
-    for (const auto &item : *items) {
-        const std::string n = name(item.toObject()[QStringLiteral("metadata")].toObject());
-        if (!n.empty())
-            out.push_back(n);
-    }
+    if (items)
+        for (const auto &item : *items)
+            if (const QString n
+                = item.toObject()[QStringLiteral("metadata")].toObject()[QStringLiteral("name")].toString();
+                !n.isEmpty())
+                out.push_back(n.toStdString());
     return out;
 }
 
 std::vector<std::string> liveValues(
     const std::string &command, const std::string &option, const std::vector<std::string> &words)
 {
-    const auto plainName
-        = [](const QJsonObject &m) { return m[QStringLiteral("name")].toString().toStdString(); };
     if (option == "--context") {
         auto cfg = kube::KubeConfigLoader::load(kube::KubeConfigSource::fromEnvironment(
             QString::fromStdString(typedValue(words, "--kubeconfig"))));
@@ -88,24 +88,17 @@ std::vector<std::string> liveValues(
         return out;
     }
     if (option == "--namespace")
-        return listNames(words, QStringLiteral("/api/v1/namespaces"), plainName);
+        return listNames(words, QStringLiteral("/api/v1/namespaces"));
     if (option == "--node")
-        return listNames(words, QStringLiteral("/api/v1/nodes"), plainName);
+        return listNames(words, QStringLiteral("/api/v1/nodes"));
     if (option == "--service") {
-        kubecli::Args args;
-        args.kubeconfig = typedValue(words, "--kubeconfig");
-        args.context = typedValue(words, "--context");
-        auto client = kube::KubeClient::fromKubeconfig(
-            QString::fromStdString(args.kubeconfig), QString::fromStdString(args.context));
-        if (!client)
-            return {};
-        (*client)->setTimeoutMs(2000);
+        const auto client = clientFor(words);
         CancelToken cancel;
-        auto services = kube::listLoadBalancerServices(**client, QString(), cancel);
         std::vector<std::string> out;
-        if (services)
-            for (const auto &s : *services)
-                out.push_back((s.nameSpace + QLatin1Char('/') + s.name).toStdString());
+        if (client)
+            if (auto services = kube::listLoadBalancerServices(*client, QString(), cancel))
+                for (const auto &s : *services)
+                    out.push_back((s.nameSpace + QLatin1Char('/') + s.name).toStdString());
         return out;
     }
     (void)command;
