@@ -24,17 +24,6 @@ Result<QJsonArray> selectedPods(CheckContext &ctx, QString *how)
         q);
 }
 
-bool podReady(const QJsonObject &pod)
-{
-    for (const QJsonValue &c :
-        pod.value(QStringLiteral("status")).toObject().value(QStringLiteral("conditions")).toArray()) {
-        const QJsonObject o = c.toObject();
-        if (o.value(QStringLiteral("type")).toString() == QLatin1String("Ready"))
-            return o.value(QStringLiteral("status")).toString() == QLatin1String("True");
-    }
-    return false;
-}
-
 QString podName(const QJsonObject &pod)
 {
     return pod.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString();

@@ -2,6 +2,7 @@
 // Internal to core/checks: what several checks read the same way.
 
 #include "core/checks/checkcatalogue.h"
+#include "core/kube/kubeobjects.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -14,8 +15,7 @@ namespace lbs::checks {
 QString selectorText(const QMap<QString, QString> &selector);
 /// The pods the service selects, or an Error. `how` receives the kubectl command that reads the same.
 Result<QJsonArray> selectedPods(CheckContext &ctx, QString *how);
-/// The pod's Ready condition.
-bool podReady(const QJsonObject &pod);
+using kube::podReady;
 /// metadata.name / spec.nodeName / status.phase
 QString podName(const QJsonObject &pod);
 QString podNode(const QJsonObject &pod);

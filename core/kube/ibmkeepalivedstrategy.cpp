@@ -1,24 +1,11 @@
 #include "core/kube/ibmkeepalivedstrategy.h"
 
+#include "core/kube/kubeobjects.h"
 #include "core/kube/probestrategy.h"
 
 #include <QJsonArray>
 
 namespace lbs::kube::locator {
-namespace {
-
-bool podReady(const QJsonObject &pod)
-{
-    for (const QJsonValue &c :
-        pod.value(QStringLiteral("status")).toObject().value(QStringLiteral("conditions")).toArray()) {
-        const QJsonObject o = c.toObject();
-        if (o.value(QStringLiteral("type")).toString() == QLatin1String("Ready"))
-            return o.value(QStringLiteral("status")).toString() == QLatin1String("True");
-    }
-    return false;
-}
-
-} // namespace
 
 Status IbmKeepalivedStrategy::locate(LocatorContext &ctx, LocateResult &r, const LoadBalancerService &svc,
     const CancelToken &cancel, bool &found)

@@ -195,4 +195,15 @@ QPair<QString, QString> splitNamespacedName(const QString &text, const QString &
     return {text.left(slash), text.mid(slash + 1)};
 }
 
+bool podReady(const QJsonObject &pod)
+{
+    for (const QJsonValue &c :
+        pod.value(QStringLiteral("status")).toObject().value(QStringLiteral("conditions")).toArray()) {
+        const QJsonObject o = c.toObject();
+        if (o.value(QStringLiteral("type")).toString() == QLatin1String("Ready"))
+            return o.value(QStringLiteral("status")).toString() == QLatin1String("True");
+    }
+    return false;
+}
+
 } // namespace lbs::kube

@@ -65,4 +65,7 @@ Result<QList<EndpointInfo>> serviceEndpoints(
 /// "ns/name" -> {ns, name}; a bare name gets `defaultNamespace`.
 QPair<QString, QString> splitNamespacedName(const QString &text, const QString &defaultNamespace);
 
+/// The pod's Ready condition (status.conditions[type=Ready].status == "True").
+bool podReady(const QJsonObject &pod);
+
 } // namespace lbs::kube
