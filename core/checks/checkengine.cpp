@@ -101,7 +101,10 @@ Result<QList<CheckResult>> CheckEngine::run(const CancelToken &cancel)
                                          .arg(QString::fromStdString(client.error().toString()));
                     return;
                 }
-                (*client)->setTimeoutMs(timeoutMs);
+                // The check's own deadline ends a hanging request (its cancel token fires then); the
+                // request's limit lies beyond it, so that "did not finish within" is what is said, also
+                // on a loaded machine where both would otherwise race.
+                (*client)->setTimeoutMs(timeoutMs + 1000);
                 CheckContext ctx {**client, input, location, c};
                 fn(ctx, *out);
                 if (!isFinished(out->status))
