@@ -353,6 +353,8 @@ CaptureTarget ClusterView::currentTarget() const
 {
     CaptureTarget t = m_target;
     t.ssh = m_ssh;
+    t.debugImage = m_image->text().trimmed();
+    t.pullSecret = m_pullSecret->text().trimmed();
     return t;
 }
 
