@@ -1,4 +1,5 @@
 #include "ui/capture/captureplanform.h"
+#include "core/kube/debugpod.h"
 #include "core/pcap/bpffilter.h"
 #include <QComboBox>
 #include <QDateTime>
@@ -297,7 +298,7 @@ QString CapturePlanForm::summary() const
             how += tr(" (ssh config %1)").arg(m_sshConfig.toHtmlEscaped());
     } else {
         how = tr("Through a privileged debug pod on the node (image %1%2), deleted afterwards")
-                  .arg((m_target.debugImage.isEmpty() ? tr("the default, nicolaka/netshoot")
+                  .arg((m_target.debugImage.isEmpty() ? QString::fromLatin1(kube::kDefaultDebugImage)
                                                       : m_target.debugImage)
                            .toHtmlEscaped(),
                       m_target.pullSecret.isEmpty()
