@@ -46,10 +46,22 @@ Status CaptureWorkflow::locate()
         + " (" + where->method + ")");
     auto &plan = m_request.plan;
     m_request.node = where->node;
-    if (plan.iface.empty())
-        plan.iface = where->iface;
     plan.vip = where->vip;
     plan.service = where->service;
+    plan.endpoints = where->endpoints;
+    plan.interfaces = where->interfaces;
+    // Both sides of the NAT by default: the client's packets to the VIP and their DNATed copies to the
+    // pods, so that the analysis joins them and names the backend (docs/decisions.md, "Capture").
+    const std::string both = serviceFilter(where->vip, where->ports, where->endpoints);
+    if (plan.iface.empty() && plan.filter.empty() && !m_request.oneSide && !both.empty()) {
+        plan.iface = "any";
+        plan.filter = both;
+        say("both sides of the NAT: every interface (-i any), the VIP's ports and the "
+            + std::to_string(where->endpoints.size()) + " endpoints' target ports");
+        return Ok {};
+    }
+    if (plan.iface.empty())
+        plan.iface = where->iface;
     if (plan.filter.empty())
         plan.filter = "host " + where->vip;
     return Ok {};
