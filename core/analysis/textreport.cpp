@@ -39,6 +39,8 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
     size_t tcp = 0, udp = 0, requests = 0;
     size_t byOutcome[4] = {0, 0, 0, 0};
     for (const Flow &f : a.flows) {
+        if (f.leg == LegRole::Back)
+            continue; // a copy of its front leg: one connection
         if (f.proto == 6) {
             ++tcp;
             ++byOutcome[static_cast<int>(f.outcome)];
@@ -52,6 +54,20 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
         "requests\n",
         tcp, byOutcome[0], byOutcome[1], byOutcome[2], byOutcome[3], udp, requests);
     s += buf;
+    if (!a.connections.empty()) {
+        s += std::to_string(a.connections.size())
+            + " connections seen on both sides of the node's NAT (legs joined, counted once)\n";
+        if (!a.backends.empty() || !a.endpoints.empty()) {
+            s += "backends:\n";
+            for (const Backend &b : a.backends) {
+                s += "  " + b.label() + ": " + std::to_string(b.connections) + " connections, "
+                    + std::to_string(b.requests) + " requests";
+                if (b.ttfb.p50Ns)
+                    s += ", median TTFB " + ms(*b.ttfb.p50Ns);
+                s += "\n";
+            }
+        }
+    }
     for (const auto &w : a.warnings)
         s += "warning: " + w + "\n";
 

@@ -306,7 +306,8 @@ void Sim::run()
     FlowTruth &pod = m_c.truth[PodSide];
     pub.side = "public";
     pod.side = "pod";
-    pub.client = pod.client = endpoint(m_s.clientIp, m_s.clientPort);
+    pub.client = endpoint(m_s.clientIp, m_s.clientPort);
+    pod.client = m_s.podClientIp ? endpoint(m_s.podClientIp, m_s.podClientPort) : pub.client;
     pub.server = endpoint(m_s.vip, m_s.vipPort);
     pod.server = endpoint(m_s.podIp, m_s.podPort);
     pub.connection = pod.connection = m_s.index;
@@ -324,6 +325,26 @@ void Sim::run()
         pub.outcome = "failed_handshake";
         m_c.hasSide[PodSide] = false;
         fault(t, "5 SYNs at +0/+1/+3/+7/+15 s, never answered (dropped on the LB node)");
+        return;
+    }
+    if (is(FaultKind::InNodeDrop) || is(FaultKind::PodSilent)) {
+        // Dropped after the VIP interface (no copy on the pod side), or forwarded to a pod that
+        // never answers (the copy is there, nothing comes back).
+        const bool forward = is(FaultKind::PodSilent) && m_o.bothSides;
+        for (int64_t s : {0, 1, 3, 7, 15})
+            c2s(t + s * kSec, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, forward);
+        pub.synCount = 5;
+        pub.outcome = "failed_handshake";
+        m_c.hasSide[PodSide] = forward;
+        if (forward) {
+            pod.synCount = 5;
+            pod.outcome = "failed_handshake";
+            if (m_o.bothSides)
+                pub.inNodeUs = pod.inNodeUs = static_cast<double>(m_fwd) / 1e3;
+        }
+        fault(t,
+            forward ? "5 SYNs forwarded to the pod, never answered"
+                    : "5 SYNs seen on the VIP interface, dropped inside the node");
         return;
     }
     if (is(FaultKind::IcmpUnreachable)) {
@@ -346,6 +367,7 @@ void Sim::run()
         pub.synCount = 1; // the retry below adds the second
     }
     const int64_t synPub = t;
+    pub.inNodeUs = pod.inNodeUs = static_cast<double>(m_fwd) / 1e3;
     c2s(t, Syn, m_cIsn, 0, OptSyn, 64240);
     ++pub.synCount;
     pod.synCount = 1;

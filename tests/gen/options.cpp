@@ -21,6 +21,8 @@ const struct {
     {FaultKind::FastRetransmit, "fast-retransmit"},
     {FaultKind::ServerRst, "server-rst"},
     {FaultKind::ZeroWindow, "zero-window"},
+    {FaultKind::InNodeDrop, "in-node-drop"},
+    {FaultKind::PodSilent, "pod-silent"},
 };
 
 double number(const std::string &arg, const std::string &text)
@@ -75,6 +77,9 @@ const char *usage()
            "  --requests MIN-MAX    HTTP requests per keep-alive connection (default 1-5)\n"
            "  --max-body BYTES      largest response body (default 60000)\n"
            "  --both-sides          also write the post-DNAT copy (client -> pod:8080), like -i any\n"
+           "  --snat                with --both-sides: the copy is SNATed too (10.0.0.2:port -> pod)\n"
+           "  --in-node-drop N      N connections whose SYNs are dropped inside the node after the\n"
+           "                        VIP interface (same as --fault in-node-drop:N)\n"
            "  --link ethernet|sll2  link type (default ethernet; sll2 = tcpdump -i any)\n"
            "  --tunnel KIND         wrap every packet: ipip ipip6 gre gre-eth erspan2 erspan3 vxlan\n"
            "                        flannel (VXLAN on 8472) geneve vlan qinq (default none)\n"
@@ -124,7 +129,15 @@ lbs::Status parseArguments(const std::vector<std::string> &args, Options &o, std
                 o.maxBody = static_cast<uint32_t>(number(a, value()));
             else if (a == "--both-sides")
                 o.bothSides = true;
-            else if (a == "--link") {
+            else if (a == "--snat")
+                o.snat = true;
+            else if (a == "--in-node-drop") {
+                FaultSpec f;
+                f.kind = FaultKind::InNodeDrop;
+                f.count = static_cast<int>(number(a, value()));
+                if (f.count > 0)
+                    o.faults.push_back(f);
+            } else if (a == "--link") {
                 const std::string v = value();
                 if (v != "ethernet" && v != "sll2")
                     throw std::invalid_argument("--link: expected ethernet or sll2, got '" + v + "'");
