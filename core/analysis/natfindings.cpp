@@ -160,15 +160,20 @@ std::set<uint32_t> natFindings(
     }
     if (lostFlows.empty())
         return done;
-    std::string text = plural(lost[0].packets + lost[1].packets, "packet", "packets") + " of "
-        + plural(lostFlows.size(), "connection", "connections") + " were lost inside " + node + ":";
+    const size_t total = lost[0].packets + lost[1].packets;
+    std::string text = plural(total, "packet", "packets") + " of "
+        + plural(lostFlows.size(), "connection", "connections") + (total == 1 ? " was" : " were")
+        + " lost inside " + node + ":";
     Span all;
     for (int d = 0; d < 2; ++d) {
         if (!lost[d].packets)
             continue;
         std::string what;
         for (const auto &[k, n] : kinds[d])
-            what += (what.empty() ? "" : ", ") + std::to_string(n) + " " + inNodePacketName(k);
+            what += (what.empty() ? "" : ", ")
+                + (k == InNodePacket::Data
+                        ? plural(n, "data segment", "data segments")
+                        : std::to_string(n) + " " + inNodePacketName(k) + (n > 1 ? "s" : ""));
         text += (d == 1 && lost[0].packets ? ";" : "") + std::string(" ") + what
             + (d == 0 ? " from clients seen on " + interfaces(a, lost[0].ifaces, "the VIP side")
                         + " never reached a pod"

@@ -1,3 +1,4 @@
+#include "core/analysis/backends.h"
 #include "core/analysis/findingexplanation.h"
 #include "core/analysis/jsonreport.h"
 
@@ -85,7 +86,7 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
 
     std::vector<const Flow *> slow;
     for (const Flow &f : a.flows)
-        if (f.handshakeRttNs)
+        if (f.handshakeRttNs && f.leg != LegRole::Back)
             slow.push_back(&f);
     // Only the top few are printed: a partial sort (ties by flow id) over 100k+ flows.
     const size_t topFlows = std::min(slow.size(), maxSlowest);
@@ -104,7 +105,7 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
     std::vector<std::pair<const Flow *, const HttpRequest *>> reqs;
     for (const Flow &f : a.flows)
         for (const HttpRequest &r : f.requests)
-            if (r.ttfbNs)
+            if (r.ttfbNs && f.leg != LegRole::Back)
                 reqs.emplace_back(&f, &r);
     const size_t topReqs = std::min(reqs.size(), maxSlowest);
     std::partial_sort(reqs.begin(), reqs.begin() + static_cast<std::ptrdiff_t>(topReqs), reqs.end(),
@@ -119,7 +120,10 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
             const auto &[f, r] = reqs[i];
             s += "  #" + std::to_string(f->id) + " " + r->method + " " + r->path + " -> "
                 + (r->status ? std::to_string(*r->status) : std::string("no response")) + "  ttfb "
-                + ms(*r->ttfbNs) + "  server " + f->server.toString() + "\n";
+                + ms(*r->ttfbNs) + "  server " + f->server.toString();
+            if (f->connection >= 0)
+                s += " -> " + backendFlow(a, *f).server.toString();
+            s += "\n";
         }
     }
     return s;

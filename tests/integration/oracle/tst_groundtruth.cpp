@@ -311,8 +311,11 @@ private slots:
         }
         QVERIFY2(slowPodNamed,
             "sample: no slow_backend or latency_spike finding names the slow pod 192.0.2.13:8080");
+        // The sample has both sides of the NAT: its unanswered SYNs are located
+        // (failed_handshakes_in_node), a kind of failed_handshakes.
         for (const char *k : {"failed_handshakes", "handshake_refused", "syn_retransmitted"})
-            QVERIFY2(kinds.contains(QLatin1String(k)),
+            QVERIFY2(std::any_of(kinds.cbegin(), kinds.cend(),
+                         [k](const QString &got) { return got.startsWith(QLatin1String(k)); }),
                 qPrintable(QStringLiteral("sample: no '%1' finding; got %2")
                                .arg(QLatin1String(k), kinds.join(QLatin1Char(',')))));
         QVERIFY2(std::any_of(kinds.cbegin(), kinds.cend(),

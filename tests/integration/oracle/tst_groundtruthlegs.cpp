@@ -175,7 +175,7 @@ private slots:
             const QJsonObject delay = c.value(QStringLiteral("in_node_delay")).toObject();
             for (const char *dirName : {"c2s", "s2c"}) {
                 const QJsonObject d = delay.value(QLatin1String(dirName)).toObject();
-                if (d.value(QStringLiteral("samples")).toInt() == 0 && QLatin1String(dirName) == "s2c"
+                if (d.value(QStringLiteral("samples")).toInt() == 0 && std::string_view(dirName) == "s2c"
                     && sides[1]->packetsS2c == 0)
                     continue;
                 for (const char *k : {"median_us", "max_us"})
