@@ -45,13 +45,9 @@ void writeLeg(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
     optionalString(w, "interface", a.interfaceName(f.ifIndex));
     w.key("client").value(f.client.toString());
     w.key("server").value(f.server.toString());
-    writeJsonTimestamp(w, "first_ts", f.firstTsNs);
     writeJsonMicros(w, "handshake_rtt_us", f.handshakeRttNs);
-    w.key("syn_count").value(f.synCount);
     w.key("packets_c2s").value(f.packets[0]);
     w.key("packets_s2c").value(f.packets[1]);
-    w.key("retransmits").value(f.retransmits);
-    w.key("outcome").value(outcomeName(f.outcome));
     w.endObject();
 }
 

@@ -147,7 +147,8 @@ uint32_t LegMatcher::signature(const LegSegment &s, uint32_t leg)
 
 void LegMatcher::addDelay(uint32_t connection, uint8_t dir, int64_t ns)
 {
-    m_samples.push_back(Sample {connection, dir, ns});
+    const int64_t limit = std::min<int64_t>(m_window, INT32_MAX);
+    m_samples.push_back(Sample {connection * 2 + dir, static_cast<int32_t>(std::clamp(ns, -limit, limit))});
 }
 
 void LegMatcher::drop(uint32_t connection, uint8_t dir, uint32_t sig, int64_t ts)
@@ -173,15 +174,15 @@ void LegMatcher::onSegment(uint32_t connection, uint32_t leg, const LegSegment &
     uint8_t keep = 0;
     for (uint8_t i = 0; i < n; ++i) {
         const Copy &c = ring[i];
+        if (s.tsNs - c.tsNs > m_window) {
+            if ((c.sig & 1u) == upstreamLeg)
+                drop(connection, d, c.sig, c.tsNs);
+            continue;
+        }
         if (match < 0 && c.seq == s.seq && (c.sig ^ sig) == 1u) {
             match = i;
             const int64_t delta = (leg == upstreamLeg) ? c.tsNs - s.tsNs : s.tsNs - c.tsNs;
             addDelay(connection, d, delta);
-            continue;
-        }
-        if (s.tsNs - c.tsNs > m_window) {
-            if ((c.sig & 1u) == upstreamLeg)
-                drop(connection, d, c.sig, c.tsNs);
             continue;
         }
         ring[keep++] = c;
@@ -209,26 +210,35 @@ void LegMatcher::finish(int64_t endNs)
         }
     m_rings.clear();
     m_rings.shrink_to_fit();
-    std::stable_sort(m_samples.begin(), m_samples.end(), [](const Sample &a, const Sample &b) {
-        return a.connection != b.connection ? a.connection < b.connection
-            : a.dir != b.dir                ? a.dir < b.dir
-                                            : a.ns < b.ns;
-    });
-    for (size_t i = 0; i < m_samples.size();) {
-        size_t j = i;
-        while (j < m_samples.size() && m_samples[j].connection == m_samples[i].connection
-            && m_samples[j].dir == m_samples[i].dir)
-            ++j;
-        InNodeDelay &dl = m_connections[m_samples[i].connection].delay[m_samples[i].dir];
-        const size_t count = j - i;
-        dl.samples = static_cast<uint32_t>(count);
-        // Nearest-rank median (percentile.h), the lower one for an even count.
-        dl.medianNs = m_samples[i + (count + 1) / 2 - 1].ns;
-        dl.maxNs = m_samples[j - 1].ns;
-        i = j;
+    // Samples grouped by connection and direction in linear time (a counting sort), then each
+    // group's median by selection: no sort of the whole vector.
+    const size_t groups = m_connections.size() * 2;
+    std::vector<uint32_t> start(groups + 1, 0);
+    for (const Sample &x : m_samples)
+        ++start[x.key + 1];
+    for (size_t g = 0; g < groups; ++g)
+        start[g + 1] += start[g];
+    std::vector<int32_t> grouped(m_samples.size());
+    {
+        std::vector<uint32_t> at(start.begin(), start.end() - 1);
+        for (const Sample &x : m_samples)
+            grouped[at[x.key]++] = x.ns;
     }
     m_samples.clear();
     m_samples.shrink_to_fit();
+    for (size_t g = 0; g < groups; ++g) {
+        const auto first = grouped.begin() + start[g], last = grouped.begin() + start[g + 1];
+        const size_t count = static_cast<size_t>(last - first);
+        if (!count)
+            continue;
+        InNodeDelay &dl = m_connections[g / 2].delay[g % 2];
+        dl.samples = static_cast<uint32_t>(count);
+        dl.maxNs = *std::max_element(first, last);
+        // Nearest-rank median (percentile.h), the lower one for an even count.
+        const auto mid = first + static_cast<std::ptrdiff_t>((count + 1) / 2 - 1);
+        std::nth_element(first, mid, last);
+        dl.medianNs = *mid;
+    }
     std::stable_sort(m_drops.begin(), m_drops.end(),
         [](const InNodeDrop &a, const InNodeDrop &b) { return a.tsNs < b.tsNs; });
 }

@@ -98,9 +98,8 @@ private:
         uint8_t count[2] = {0, 0};
     };
     struct Sample {
-        uint32_t connection;
-        uint32_t dir;
-        int64_t ns;
+        uint32_t key; ///< connection * 2 + direction
+        int32_t ns; ///< within +-window, so it fits
     };
 
     int32_t *slotFor(uint32_t isn, bool insert);
