@@ -245,6 +245,11 @@ void TestNatLegs::bothSidesCapture()
         seg(fr, T(t), 3, cl, 40003, vip, 80, SYN, 4000, 0);
         seg(fr, T(t) + 15'000, 11, cl, 40003, "10.244.1.6", 8080, SYN, 4000, 0);
     }
+    for (double t : {6.0, 7.0}) { // connection 5: pod 5 answers, its SYN/ACK never leaves the node
+        seg(fr, T(t), 3, cl, 40004, vip, 80, SYN, 5000, 0);
+        seg(fr, T(t) + 15'000, 10, cl, 40004, "10.244.1.5", 8080, SYN, 5000, 0);
+        seg(fr, T(t) + 300'000, 10, "10.244.1.5", 8080, cl, 40004, SYN | ACK, 9000, 5001);
+    }
     std::sort(fr.begin(), fr.end(), [](const Frame &a, const Frame &b) { return a.tsNs < b.tsNs; });
     const std::string manifest = R"({"vip": "203.0.113.10", "node": "lab-node-1",
         "interfaces": {"3": "eth1", "10": "cali1", "11": "cali2"},
@@ -252,9 +257,9 @@ void TestNatLegs::bothSidesCapture()
                       {"pod": "web-b", "namespace": "default", "node": "lab-node-1", "ip": "10.244.1.6", "port": 8080},
                       {"pod": "web-c", "namespace": "default", "node": "lab-node-2", "ip": "10.244.2.9", "port": 8080}]})";
     const CaptureAnalysis a = analyzeFrames(fr, {}, 276, manifest);
-    QCOMPARE(a.flows.size(), size_t(7)); // 3 joined connections x 2 legs + 1 front only
-    QCOMPARE(a.connections.size(), size_t(3));
-    QCOMPARE(a.tcpConnections(), uint64_t(4));
+    QCOMPARE(a.flows.size(), size_t(9)); // 4 joined connections x 2 legs + 1 front only
+    QCOMPARE(a.connections.size(), size_t(4));
+    QCOMPARE(a.tcpConnections(), uint64_t(5));
     QCOMPARE(a.counters.httpRequests, uint64_t(2));
     const NatConnection &c1 = a.connections[0];
     QCOMPARE(a.flows[c1.front()].server.toString(), std::string("203.0.113.10:80"));
@@ -270,7 +275,7 @@ void TestNatLegs::bothSidesCapture()
     const Backend &b5 = a.backends[0];
     QCOMPARE(b5.endpoint.toString(), std::string("10.244.1.5:8080"));
     QCOMPARE(b5.pod, std::string("web-a"));
-    QCOMPARE(b5.connections, 1u);
+    QCOMPARE(b5.connections, 2u);
     QCOMPARE(b5.ttfb.p50Ns.value_or(-1), int64_t(200'000'000));
     QCOMPARE(b5.handshakeRtt.p50Ns.value_or(-1), int64_t(285'000)); // measured on the pod's leg
     QCOMPARE(a.backends[1].connections, 2u);
@@ -284,10 +289,17 @@ void TestNatLegs::bothSidesCapture()
     const Finding *silent = findFinding(a, "failed_handshakes_pod_silent");
     QVERIFY(silent);
     QVERIFY2(silent->summary.find("pod default/web-b") != std::string::npos, silent->summary.c_str());
-    QVERIFY(!findFinding(a, "failed_handshakes")); // both failures are located
+    const Finding *lost = findFinding(a, "failed_handshakes_reply_lost");
+    QVERIFY(lost);
+    QVERIFY2(lost->summary.find("2 SYN/ACKs seen on cali1") != std::string::npos
+            && lost->summary.find("pod default/web-a") != std::string::npos,
+        lost->summary.c_str());
+    QCOMPARE(lost->flows, std::vector<uint32_t> {a.connections[3].front()});
+    QVERIFY(!findFinding(a, "failed_handshakes")); // every failure is located
+    QVERIFY(!findFinding(a, "dropped_in_node")); // the lost SYN/ACKs are told by reply_lost
     const std::string json = toJsonReport(a);
     for (const char *want : {"\"legs\"", "\"interface\": \"cali1\"", "\"in_node_delay\"", "\"median_us\": 15",
-             "\"tcp_connections\": 4", "\"pod\": \"web-a\""})
+             "\"tcp_connections\": 5", "\"pod\": \"web-a\""})
         QVERIFY2(json.find(want) != std::string::npos, want);
 }
 
