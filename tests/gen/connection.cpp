@@ -251,6 +251,28 @@ void Sim::run()
                     : "5 SYNs seen on the VIP interface, dropped inside the node");
         return;
     }
+    if (is(FaultKind::ReplyLost)) {
+        // Forwarded to the pod, which answers every SYN; no SYN/ACK comes out of the node.
+        const bool both = m_o.bothSides;
+        for (int64_t s : {0, 1, 3}) {
+            c2s(t + s * kSec, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, both);
+            if (both)
+                add(PodSide, S2c, t + s * kSec + m_fwd + m_brtt, Syn | Ack, m_sIsn, m_cIsn + 1, OptSyn,
+                    65160);
+        }
+        pub.synCount = 3;
+        pub.outcome = "failed_handshake";
+        m_c.hasSide[PodSide] = both;
+        if (both) {
+            pod.synCount = 3;
+            pod.synAckRetransmits = 2;
+            pod.outcome = "incomplete";
+            pod.handshakeRttUs = static_cast<double>(m_brtt) / 1e3;
+            pub.inNodeUs = pod.inNodeUs = static_cast<double>(m_fwd) / 1e3;
+        }
+        fault(t, "3 SYNs forwarded to the pod and answered; the SYN/ACKs are lost inside the node");
+        return;
+    }
     if (is(FaultKind::IcmpUnreachable)) {
         const size_t syn = c2s(t, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
         const size_t icmp = add(Public, S2c, t + dur(20 * kUs, 60 * kUs), 0, m_cIsn, 0, OptSyn, 64240);

@@ -73,7 +73,7 @@ void Sim::finalize()
     if (!seen[PodSide])
         m_c.hasSide[PodSide] = false;
     for (FlowTruth &t : m_c.truth)
-        t.retransmits = t.dataRetransmits + std::max(0, t.synCount - 1);
+        t.retransmits = t.dataRetransmits + std::max(0, t.synCount - 1) + t.synAckRetransmits;
 }
 
 } // namespace lbs::gen

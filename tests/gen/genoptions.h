@@ -51,6 +51,7 @@ enum class FaultKind {
     ZeroWindow, ///< the client advertises a zero window during a large response, then reopens it
     InNodeDrop, ///< SYNs seen on the VIP interface and dropped inside the node (never reach a pod)
     PodSilent, ///< SYNs forwarded to the pod (post-DNAT copy written), which never answers
+    ReplyLost, ///< the pod answers each SYN, its SYN/ACKs are lost inside the node on the way back
 };
 
 /// Name used on the command line and in the ground truth ("syn-timeout", ...).

@@ -33,6 +33,7 @@ struct FlowTruth {
     std::string outcome; ///< complete | reset | failed_handshake | incomplete
     int retransmits = 0; ///< as Wireshark tcp.analysis.retransmission: SYN + data, fast included
     int dataRetransmits = 0; ///< retransmitted data segments only
+    int synAckRetransmits = 0; ///< SYN/ACKs sent again (a server answering retransmitted SYNs)
     int fastRetransmits = 0;
     int dupAcks = 0;
     int resets = 0;

@@ -94,6 +94,7 @@ private slots:
         o.nanosecond = nano;
         o.bothSides = true;
         o.snat = snat;
+        o.faults.push_back({FaultKind::ReplyLost, 1, 10.0});
         o.faults.push_back({FaultKind::InNodeDrop, 1, 10.5});
         o.faults.push_back({FaultKind::InNodeDrop, 1, 11.0});
         o.faults.push_back({FaultKind::PodSilent, 1, 11.5});
@@ -176,7 +177,7 @@ private slots:
             for (const char *dirName : {"c2s", "s2c"}) {
                 const QJsonObject d = delay.value(QLatin1String(dirName)).toObject();
                 if (d.value(QStringLiteral("samples")).toInt() == 0 && std::string_view(dirName) == "s2c"
-                    && sides[1]->packetsS2c == 0)
+                    && sides[0]->packetsS2c == 0) // nothing came out: no copy to time
                     continue;
                 for (const char *k : {"median_us", "max_us"})
                     if (std::fabs(d.value(QLatin1String(k)).toDouble(-1) - sides[0]->inNodeUs.value_or(-9))
@@ -265,6 +266,7 @@ private slots:
             {QStringLiteral("in-node-drop"), QStringLiteral("failed_handshakes_in_node")},
             {QStringLiteral("syn-timeout"), QStringLiteral("failed_handshakes_in_node")},
             {QStringLiteral("pod-silent"), QStringLiteral("failed_handshakes_pod_silent")},
+            {QStringLiteral("reply-lost"), QStringLiteral("failed_handshakes_reply_lost")},
             {QStringLiteral("syn-loss"), QStringLiteral("dropped_in_node")}};
         int located = 0;
         for (const lbs::gen::FaultTruth &f : truth->faults) {
@@ -277,7 +279,7 @@ private slots:
             QVERIFY2(names(kind, id, &summaryText),
                 qPrintable(
                     QStringLiteral("no %1 finding naming flow %2 (%3)").arg(kind).arg(id).arg(s(f.kind))));
-            if (f.kind == "pod-silent")
+            if (f.kind == "pod-silent" || f.kind == "reply-lost")
                 QVERIFY2(summaryText.contains(QLatin1String("pod default/web-")), qPrintable(summaryText));
             if (kind == QLatin1String("failed_handshakes_in_node"))
                 QVERIFY2(summaryText.contains(QLatin1String("lab-node-1"))
@@ -285,9 +287,13 @@ private slots:
                     qPrintable(summaryText));
             ++located;
         }
-        QCOMPARE(located, 5);
-        // The SYN lost by syn-loss is the only packet dropped inside the node.
-        QCOMPARE(report.value(QStringLiteral("in_node_drops")).toArray().size(), qsizetype(1));
+        QCOMPARE(located, 6);
+        // Inside joined connections: the SYN lost by syn-loss, and the reply-lost pod's SYN/ACKs.
+        QStringList drops;
+        for (const QJsonValue &v : report.value(QStringLiteral("in_node_drops")).toArray())
+            drops << v.toObject().value(QStringLiteral("direction")).toString() + QLatin1Char(' ')
+                    + v.toObject().value(QStringLiteral("kind")).toString();
+        QCOMPARE(drops.join(QLatin1Char(',')), QStringLiteral("c2s SYN,s2c SYN/ACK,s2c SYN/ACK,s2c SYN/ACK"));
         // The slow pod (index 1, +80 ms) is named.
         bool slowNamed = false;
         for (const QJsonValue &v : findings)
