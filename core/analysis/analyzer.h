@@ -20,7 +20,7 @@ struct AnalyzerOptions {
     double bucketSeconds = 1.0; ///< timeline bucket, 0.001 .. 3600
     bool keepPacketIndex = true; ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
     /// The service's endpoints (pod names for the backends); empty: manifest.json `endpoints`.
-    std::vector<EndpointInfo> endpoints;
+    std::vector<EndpointInfo> endpoints {};
 };
 
 /// Stages published while running (cheap results first).
