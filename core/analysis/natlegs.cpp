@@ -105,7 +105,7 @@ LegJoin LegMatcher::onClientSyn(const LegSyn &syn)
                 c.legs[1] = newIsFront ? p.flow : syn.flow;
                 c.snat = !sameClientAddr;
                 m_connections.push_back(c);
-                m_rings.emplace_back();
+                m_ringOf.push_back(-1);
                 p.connection = static_cast<int32_t>(c.id);
                 // The SYN's own copy: front SYN -> back SYN. Earlier SYNs of the front leg were
                 // never forwarded (the first copy to come out answers the latest one).
@@ -160,9 +160,20 @@ void LegMatcher::drop(uint32_t connection, uint8_t dir, uint32_t sig, int64_t ts
 
 void LegMatcher::onSegment(uint32_t connection, uint32_t leg, const LegSegment &s)
 {
-    if (leg > 1 || connection >= m_rings.size())
+    if (leg > 1 || connection >= m_ringOf.size())
         return;
-    Rings &r = m_rings[connection];
+    int32_t &slot = m_ringOf[connection];
+    if (slot < 0) {
+        if (m_freeRings.empty()) {
+            slot = static_cast<int32_t>(m_rings.size());
+            m_rings.emplace_back();
+        } else {
+            slot = static_cast<int32_t>(m_freeRings.back());
+            m_freeRings.pop_back();
+            m_rings[static_cast<size_t>(slot)].count[0] = m_rings[static_cast<size_t>(slot)].count[1] = 0;
+        }
+    }
+    Rings &r = m_rings[static_cast<size_t>(slot)];
     const uint8_t d = s.dir & 1;
     Copy *ring = r.copy[d];
     uint8_t &n = r.count[d];
@@ -188,8 +199,13 @@ void LegMatcher::onSegment(uint32_t connection, uint32_t leg, const LegSegment &
         ring[keep++] = c;
     }
     n = keep;
-    if (match >= 0)
+    if (match >= 0) {
+        if (r.count[0] == 0 && r.count[1] == 0) { // nothing waits: the ring goes back to the pool
+            m_freeRings.push_back(static_cast<uint32_t>(slot));
+            slot = -1;
+        }
         return;
+    }
     if (n == kRing) { // full: the oldest leaves unjudged (a burst longer than the ring)
         std::copy(ring + 1, ring + kRing, ring);
         --n;
@@ -199,17 +215,18 @@ void LegMatcher::onSegment(uint32_t connection, uint32_t leg, const LegSegment &
 
 void LegMatcher::finish(int64_t endNs)
 {
-    for (uint32_t id = 0; id < m_rings.size(); ++id)
-        for (uint8_t d = 0; d < 2; ++d) {
-            const Rings &r = m_rings[id];
+    for (uint32_t id = 0; id < m_ringOf.size(); ++id)
+        for (uint8_t d = 0; d < 2 && m_ringOf[id] >= 0; ++d) {
+            const Rings &r = m_rings[static_cast<size_t>(m_ringOf[id])];
             for (uint8_t i = 0; i < r.count[d]; ++i) {
                 const Copy &c = r.copy[d][i];
                 if ((c.sig & 1u) == d && endNs - c.tsNs > m_window)
                     drop(id, d, c.sig, c.tsNs);
             }
         }
-    m_rings.clear();
-    m_rings.shrink_to_fit();
+    m_rings = {};
+    m_freeRings = {};
+    m_ringOf = {};
     // Samples grouped by connection and direction in linear time (a counting sort), then each
     // group's median by selection: no sort of the whole vector.
     const size_t groups = m_connections.size() * 2;

@@ -52,7 +52,7 @@ struct LegJoin {
 };
 
 /// The matcher. Allocation happens per connection (amortised vector growth), never per packet:
-/// the SYN table is open addressing, each connection's pending copies sit in fixed rings.
+/// the SYN table is open addressing, pending copies sit in fixed rings taken from a pool.
 class LegMatcher {
 public:
     explicit LegMatcher(int64_t windowNs = kLegWindowNs);
@@ -113,7 +113,11 @@ private:
     size_t m_used = 0;
     std::vector<Pending> m_pending;
     std::vector<NatConnection> m_connections;
-    std::vector<Rings> m_rings; ///< per connection
+    /// Rings in use or free: a connection holds one only while a copy waits (copies are matched
+    /// within microseconds), so the pool stays as small as the connections with copies in flight.
+    std::vector<Rings> m_rings;
+    std::vector<uint32_t> m_freeRings;
+    std::vector<int32_t> m_ringOf; ///< per connection: its ring, -1 when nothing waits
     std::vector<Sample> m_samples;
     std::vector<InNodeDrop> m_drops;
 };
