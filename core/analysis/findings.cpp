@@ -52,15 +52,26 @@ std::string backendShare(const Context &ctx, const std::vector<uint32_t> &ids, c
         + name(top->first);
 }
 
+// " to 203.0.113.10:80", or with joined legs " to 203.0.113.10:80 (pod default/web-1 on n3 (ip:port))".
 std::string commonServer(const Context &ctx, const std::vector<uint32_t> &ids)
 {
     if (ids.empty())
         return {};
-    const pcap::Endpoint &s = ctx.a.flows[ids.front()].server;
-    for (uint32_t id : ids)
+    const Flow &first = ctx.a.flows[ids.front()];
+    const pcap::Endpoint &s = first.server;
+    const pcap::Endpoint &b = backendFlow(ctx.a, first).server;
+    bool sameBackend = true;
+    for (uint32_t id : ids) {
         if (!(ctx.a.flows[id].server == s))
             return {};
-    return " to " + s.toString();
+        sameBackend = sameBackend && backendFlow(ctx.a, ctx.a.flows[id]).server == b;
+    }
+    if (!sameBackend || b == s)
+        return " to " + s.toString();
+    for (const Backend &backend : ctx.backends)
+        if (backend.endpoint == b)
+            return " to " + s.toString() + " (" + backend.label() + ")";
+    return " to " + s.toString() + " (" + b.toString() + ")";
 }
 
 void handshakeFindings(const Context &ctx, std::vector<Finding> &out)
