@@ -19,7 +19,7 @@ void FlowTracker::trackLegs(uint32_t id, int dir, const pcap::DecodedPacket &p, 
 {
     Flow &f = m_out.flows[id];
     const bool clientSyn = (p.tcpFlags & pcap::TCP_SYN) && !(p.tcpFlags & pcap::TCP_ACK) && dir == 0;
-    if (clientSyn) {
+    if (clientSyn && f.connection < 0) { // a joined flow's SYN is matched like any segment
         const LegJoin j = m_legs.onClientSyn(LegSyn {id, p.seq, f.client, ts, legHint(f.server)});
         if (j.joinedNow) {
             const NatConnection &c = m_legs.connections()[static_cast<size_t>(j.connection)];

@@ -76,8 +76,27 @@ int LegMatcher::legIndex(uint32_t connection, uint32_t flow) const
     return -1;
 }
 
+void LegMatcher::compact(int64_t nowNs)
+{
+    std::vector<Pending> live;
+    for (const Pending &p : m_pending)
+        if (nowNs - p.lastSynNs <= kLegSynMemoryNs)
+            live.push_back(p);
+    m_pending.swap(live);
+    size_t size = 1024;
+    while (size < m_pending.size() * 2 + 2)
+        size *= 2;
+    m_table.assign(size, 0);
+    m_used = 0;
+    for (size_t i = 0; i < m_pending.size(); ++i)
+        *slotFor(m_pending[i].isn, true) = static_cast<int32_t>(i + 1); // a later entry wins
+    m_compactAt = std::max<size_t>(4096, m_pending.size() * 2);
+}
+
 LegJoin LegMatcher::onClientSyn(const LegSyn &syn)
 {
+    if (m_pending.size() >= m_compactAt)
+        compact(syn.tsNs);
     int32_t *slot = slotFor(syn.isn, true);
     if (*slot) {
         Pending &p = m_pending[static_cast<size_t>(*slot - 1)];

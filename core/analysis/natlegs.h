@@ -18,6 +18,9 @@ namespace lbs::analysis {
 /// for its copy before it counts as dropped inside the node. Far below Linux's 1 s SYN RTO, so a
 /// retransmitted SYN (same ISN) is never taken for the copy of the first one.
 inline constexpr int64_t kLegWindowNs = 200'000'000;
+/// How long a SYN is remembered for its retransmissions (Linux retries span 1+2+4+8+16 = 31 s);
+/// older entries are dropped so the table holds only the last seconds' connections.
+inline constexpr int64_t kLegSynMemoryNs = 32'000'000'000;
 
 /// What the caller knows about a flow's server address from the manifest and the endpoint map.
 enum class LegHint : uint8_t {
@@ -73,6 +76,8 @@ public:
     std::vector<NatConnection> &connections() { return m_connections; }
     const std::vector<InNodeDrop> &drops() const { return m_drops; }
     std::vector<InNodeDrop> &drops() { return m_drops; }
+    /// SYNs remembered (for tests: bounded by the last kLegSynMemoryNs of connections).
+    size_t rememberedSyns() const { return m_pending.size(); }
     /// Index of `flow` among the legs of `connection`, or -1.
     int legIndex(uint32_t connection, uint32_t flow) const;
 
@@ -104,6 +109,8 @@ private:
 
     int32_t *slotFor(uint32_t isn, bool insert);
     void growTable();
+    /// Forgets SYNs older than kLegSynMemoryNs and rebuilds the table (amortised O(1) per SYN).
+    void compact(int64_t nowNs);
     void addDelay(uint32_t connection, uint8_t dir, int64_t ns);
     void drop(uint32_t connection, uint8_t dir, uint32_t sig, int64_t ts);
     static uint32_t signature(const LegSegment &s, uint32_t leg);
@@ -112,6 +119,7 @@ private:
     std::vector<int32_t> m_table; ///< ISN hash -> index in m_pending + 1 (0 empty)
     size_t m_used = 0;
     std::vector<Pending> m_pending;
+    size_t m_compactAt = 4096; ///< m_pending size that triggers compact()
     std::vector<NatConnection> m_connections;
     /// Rings in use or free: a connection holds one only while a copy waits (copies are matched
     /// within microseconds), so the pool stays as small as the connections with copies in flight.

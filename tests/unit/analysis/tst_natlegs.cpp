@@ -39,6 +39,7 @@ private slots:
     void join();
     void segments_data();
     void segments();
+    void forgetsOldSyns();
     void bothSidesCapture();
     void manifestTopology();
 };
@@ -205,6 +206,33 @@ void TestNatLegs::segments()
     for (const InNodeDrop &d : m.drops())
         kinds << QString::fromLatin1(d.dir ? "s2c " : "c2s ") + QString::fromLatin1(inNodePacketName(d.kind));
     QCOMPARE(kinds.join(QLatin1Char(',')), dropKinds);
+}
+
+void TestNatLegs::forgetsOldSyns()
+{
+    // 100 s of one-sided connections (one every 10 ms) and, in the middle, one whose first SYN
+    // was dropped inside the node and whose retry 31 s later came through.
+    LegMatcher m;
+    const auto client = ep("198.51.100.7", 40000);
+    const int64_t mid = kT0 + 50'000'000'000LL;
+    for (uint32_t i = 0; i < 10000; ++i) {
+        const int64_t t = kT0 + int64_t(i) * 10'000'000;
+        QCOMPARE(m.onClientSyn(LegSyn {i, 100000 + i, ep("203.0.113.5", uint16_t(1024 + i % 60000)), t,
+                                   LegHint::Unknown})
+                     .connection,
+            -1);
+        if (t == mid)
+            QCOMPARE(m.onClientSyn(LegSyn {20000, 7, client, t, LegHint::Unknown}).connection, -1);
+        if (t == mid + 31'000'000'000LL) {
+            QCOMPARE(m.onClientSyn(LegSyn {20000, 7, client, t, LegHint::Unknown}).connection, -1);
+            QVERIFY(m.onClientSyn(LegSyn {20001, 7, client, t + 9000, LegHint::Unknown}).joinedNow);
+        }
+    }
+    QVERIFY2(m.rememberedSyns() < 7000, qPrintable(QString::number(m.rememberedSyns())));
+    m.finish(kT0 + 101'000'000'000LL);
+    QCOMPARE(m.connections().size(), size_t(1));
+    QCOMPARE(m.connections()[0].dropped[0], 1u);
+    QCOMPARE(m.drops().at(0).tsNs, mid);
 }
 
 void TestNatLegs::bothSidesCapture()
