@@ -1,7 +1,7 @@
 #pragma once
 // The service's endpoint map and the capture's interface names, read from a capture directory's
-// manifest.json: `endpoints` [{"pod","namespace","node","ip","port"}] and `interfaces`
-// ({"3": "eth1"} or [{"index": 3, "name": "eth1"}]). Both keys are optional.
+// manifest.json (through core/pcap's one reader of it): `endpoints` [{"pod","namespace","node","ip",
+// "port"}] and `interfaces` [{"index": 3, "name": "eth1", ...}]. Both keys are optional.
 
 #include "core/analysis/captureanalysis.h"
 

@@ -119,7 +119,7 @@ private slots:
         QFile manifest(dir.filePath(QStringLiteral("manifest.json")));
         QVERIFY(manifest.open(QIODevice::WriteOnly));
         manifest.write(QStringLiteral("{\"vip\": \"203.0.113.10\", \"node\": \"lab-node-1\", \"interfaces\": "
-                                      "{\"3\": \"eth1\"}, \"endpoints\": [%1]}")
+                                      "[{\"index\": 3, \"name\": \"eth1\"}], \"endpoints\": [%1]}")
                            .arg(endpoints)
                            .toUtf8());
         manifest.close();
