@@ -280,7 +280,7 @@ void TestNatLegs::bothSidesCapture()
     }
     std::sort(fr.begin(), fr.end(), [](const Frame &a, const Frame &b) { return a.tsNs < b.tsNs; });
     const std::string manifest = R"({"vip": "203.0.113.10", "node": "lab-node-1",
-        "interfaces": {"3": "eth1", "10": "cali1", "11": "cali2"},
+        "interfaces": [{"index": 3, "name": "eth1"}, {"index": 10, "name": "cali1"}, {"index": 11, "name": "cali2"}],
         "endpoints": [{"pod": "web-a", "namespace": "default", "node": "lab-node-1", "ip": "10.244.1.5", "port": 8080},
                       {"pod": "web-b", "namespace": "default", "node": "lab-node-1", "ip": "10.244.1.6", "port": 8080},
                       {"pod": "web-c", "namespace": "default", "node": "lab-node-2", "ip": "10.244.2.9", "port": 8080}]})";
