@@ -1,0 +1,157 @@
+// Seeing through the load balancer on the lab: `lbscope-cli capture --service default/web` captures both
+// sides of the NAT by default (-i any, the VIP's port and each endpoint's), records the endpoints and
+// interfaces in manifest.json, and `analyze` then joins the legs, counts each connection once and
+// names the backend pods. Checked against the lab's own count of what it sent (`lab traffic --json`):
+// per-pod requests equal, the VIP never a backend; `slow-pod` and `errors` name the right pod; a
+// healthy lab gives none of those findings.
+#include "labsupport.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace labsupport;
+
+class TestLabBothSides : public QObject {
+    Q_OBJECT
+
+    Lab m_lab;
+    QTemporaryDir m_tmp;
+    const QString m_cli = QStringLiteral(LBSCOPE_CLI);
+
+    /// The lab's endpoint pod on `node`.
+    QString podOn(const QString &node) const
+    {
+        for (const QJsonValue &p : m_lab.status.value(QStringLiteral("pods")).toArray()) {
+            const QJsonObject o = p.toObject();
+            if (o.value(QStringLiteral("node")).toString() == node
+                && o.value(QStringLiteral("name")).toString().startsWith(QLatin1String("web-")))
+                return o.value(QStringLiteral("name")).toString();
+        }
+        return {};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_lab.load(error), qPrintable(error));
+        if (!m_lab.kubeAvailable())
+            QSKIP("the lab runs without kubesim (no kubeconfig): a service capture cannot be located");
+        QVERIFY(!podOn(QStringLiteral("lab-node-3")).isEmpty());
+    }
+
+    void serviceCapture_data()
+    {
+        QTest::addColumn<QStringList>("fault"); // POD stands for the pod on lab-node-3
+        QTest::addColumn<QString>("findingKind"); // must name that pod; empty: healthy
+        QTest::newRow("healthy") << QStringList() << QString();
+        QTest::newRow("slow-pod") << QStringList {QStringLiteral("slow-pod"), QStringLiteral("POD"),
+            QStringLiteral("300")} << QStringLiteral("slow_backend");
+        QTest::newRow("errors") << QStringList {QStringLiteral("errors"), QStringLiteral("POD"),
+            QStringLiteral("0.5")}
+                                << QStringLiteral("http_server_errors");
+    }
+
+    void serviceCapture()
+    {
+        QFETCH(QStringList, fault);
+        QFETCH(QString, findingKind);
+        const QString pod = podOn(QStringLiteral("lab-node-3"));
+        ClearFaults clear;
+        if (!fault.isEmpty()) {
+            fault.replaceInStrings(QStringLiteral("POD"), pod);
+            const Run f = lab(QStringList {QStringLiteral("fault")} + fault);
+            QVERIFY2(f.code == 0, f.err.constData());
+        }
+        const QString out = m_tmp.path() + QLatin1Char('/') + QString::fromLatin1(QTest::currentDataTag());
+        QProcess capture;
+        capture.start(m_cli,
+            QStringList {QStringLiteral("capture"), QStringLiteral("--service"),
+                QStringLiteral("default/web"), QStringLiteral("--duration"), QStringLiteral("12s"),
+                QStringLiteral("--events"), QStringLiteral("jsonl"), QStringLiteral("--out"), out}
+                + m_lab.kubeArgs());
+        QVERIFY(capture.waitForStarted());
+        // Traffic once tcpdump runs, ending well before the capture does.
+        QByteArray events;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (events += capture.readAllStandardOutput()).contains("\"state\":\"capturing\"")
+                || capture.state() == QProcess::NotRunning,
+            90000);
+        QVERIFY2(events.contains("\"state\":\"capturing\""),
+            QByteArray(events + capture.readAllStandardError()).constData());
+        const Run traffic = lab({QStringLiteral("traffic"), QStringLiteral("--rate"), QStringLiteral("15"),
+            QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--json")});
+        QVERIFY2(traffic.code == 0, traffic.err.constData());
+        QVERIFY(capture.waitForFinished(120000));
+        QVERIFY2(capture.exitCode() == 0, capture.readAllStandardError().constData());
+        const QJsonObject sent = traffic.json();
+
+        // The plan saw both sides and the manifest names the endpoints and interfaces.
+        const QJsonObject manifest = readJson(out + QStringLiteral("/manifest.json"));
+        QCOMPARE(manifest.value(QStringLiteral("interface")).toString(), QStringLiteral("any"));
+        QVERIFY(manifest.value(QStringLiteral("filter")).toString().contains(m_lab.vip));
+        QCOMPARE(manifest.value(QStringLiteral("endpoints")).toArray().size(), 3);
+        QVERIFY(!manifest.value(QStringLiteral("interfaces")).toArray().isEmpty());
+
+        const Run analyze = run(
+            m_cli, {QStringLiteral("analyze"), out, QStringLiteral("--json"), QStringLiteral("-")}, 120000);
+        QVERIFY2(analyze.code == 0, analyze.err.constData());
+        const QJsonObject report = analyze.json();
+        QMap<QString, int> requestsByPod;
+        int connections = 0;
+        for (const QJsonValue &v : report.value(QStringLiteral("backends")).toArray()) {
+            const QJsonObject b = v.toObject();
+            QVERIFY2(b.value(QStringLiteral("ip")).toString() != m_lab.vip, "the VIP counted as a backend");
+            QVERIFY2(
+                !b.value(QStringLiteral("pod")).toString().isEmpty(), QJsonDocument(b).toJson().constData());
+            requestsByPod[b.value(QStringLiteral("pod")).toString()]
+                += b.value(QStringLiteral("requests")).toInt();
+            connections += b.value(QStringLiteral("connections")).toInt();
+        }
+        QMap<QString, int> sentByPod;
+        const QJsonObject pods = sent.value(QStringLiteral("pods")).toObject();
+        for (auto it = pods.begin(); it != pods.end(); ++it)
+            sentByPod[it.key()] = it.value().toInt();
+        QCOMPARE(requestsByPod, sentByPod);
+        QCOMPARE(connections, sent.value(QStringLiteral("connections")).toInt());
+        QCOMPARE(report.value(QStringLiteral("summary"))
+                     .toObject()
+                     .value(QStringLiteral("tcp_connections"))
+                     .toInt(),
+            connections);
+
+        QStringList kinds;
+        bool named = false;
+        for (const QJsonValue &v : report.value(QStringLiteral("findings")).toArray()) {
+            const QJsonObject f = v.toObject();
+            kinds << f.value(QStringLiteral("kind")).toString();
+            if (f.value(QStringLiteral("kind")).toString() == findingKind)
+                named = named || f.value(QStringLiteral("summary")).toString().contains(pod);
+        }
+        for (const char *never : {"failed_handshakes_in_node", "failed_handshakes_pod_silent",
+                 "failed_handshakes_reply_lost", "dropped_in_node"})
+            QVERIFY2(!kinds.contains(QLatin1String(never)), qPrintable(kinds.join(QLatin1Char(','))));
+        if (findingKind.isEmpty()) {
+            QVERIFY2(
+                !kinds.contains(QStringLiteral("slow_backend")), qPrintable(kinds.join(QLatin1Char(','))));
+            QVERIFY2(!kinds.contains(QStringLiteral("http_server_errors")),
+                qPrintable(kinds.join(QLatin1Char(','))));
+        } else {
+            QVERIFY2(named,
+                qPrintable(QString::fromUtf8(
+                    QJsonDocument(report.value(QStringLiteral("findings")).toArray()).toJson())));
+        }
+        QCOMPARE(m_lab.debugPodsLeft(), 0);
+        m_lab.removeCaptureFiles(manifest);
+    }
+
+    void cleanupTestCase() { lab({QStringLiteral("fault"), QStringLiteral("clear")}); }
+};
+
+QTEST_GUILESS_MAIN(TestLabBothSides)
+#include "tst_labbothsides.moc"
