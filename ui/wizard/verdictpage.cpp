@@ -1,0 +1,149 @@
+#include "ui/wizard/verdictpage.h"
+
+#include "core/analysis/analyzer.h"
+#include "core/analysis/findingexplanation.h"
+#include "core/analysis/verdict.h"
+#include "ui/jobs/jobrunner.h"
+#include "ui/wizard/troubleshootwizard.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QTextBrowser>
+#include <QTimeZone>
+#include <QVBoxLayout>
+
+namespace lbs::ui {
+
+namespace {
+
+struct Outcome {
+    QString error;
+    QString sentence;
+    bool problem = false;
+    QString findingsHtml;
+};
+
+QString severityColor(analysis::Severity s)
+{
+    switch (s) {
+    case analysis::Severity::Error:
+        return QStringLiteral("#c62828");
+    case analysis::Severity::Warning:
+        return QStringLiteral("#b26a00");
+    case analysis::Severity::Info:
+        break;
+    }
+    return QStringLiteral("#555555");
+}
+
+QString findingsHtml(const analysis::CaptureAnalysis &a)
+{
+    if (a.findings.empty())
+        return WizardVerdictPage::tr(
+            "<p>The analysis found nothing unusual in %n connection(s).</p>", nullptr, int(a.flows.size()));
+    QString html;
+    for (const analysis::Finding &f : a.findings) {
+        const analysis::FindingExplanation &ex = analysis::explainFinding(f.kind);
+        html += QStringLiteral(
+            "<h4 style='color:%1; margin-bottom:2px'>%2: %3</h4><p style='margin-top:0'><i>%4"
+            "</i></p>%5")
+                    .arg(severityColor(f.severity), QString::fromLatin1(analysis::severityName(f.severity)),
+                        QString::fromStdString(f.summary).toHtmlEscaped(),
+                        QString::fromStdString(ex.headline).toHtmlEscaped(),
+                        QString::fromStdString(ex.details));
+    }
+    return html;
+}
+
+} // namespace
+
+WizardVerdictPage::WizardVerdictPage(TroubleshootWizard *wizard)
+    : m_wizard(wizard), m_jobs(new JobRunner(this)), m_verdict(new QLabel), m_findings(new QTextBrowser),
+      m_open(new QPushButton(tr("Open in viewer")))
+{
+    setTitle(tr("Verdict"));
+    setSubTitle(tr("What the capture shows, in one sentence; then each finding with what it usually means "
+                   "and what to check next."));
+    setFinalPage(true);
+    QFont big = m_verdict->font();
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    big.setBold(true);
+    m_verdict->setFont(big);
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_verdict->setMargin(8);
+    m_findings->setOpenExternalLinks(false);
+    m_open->setEnabled(false);
+    m_open->setToolTip(tr("Open the capture in the main window: timeline, flows, latency, findings"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_open);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_verdict);
+    layout->addWidget(m_findings, 1);
+    layout->addLayout(buttons);
+    connect(m_open, &QPushButton::clicked, this,
+        [this] { emit m_wizard->openCaptureRequested(m_wizard->state().outDir, m_wizard->state().label); });
+}
+
+void WizardVerdictPage::initializePage()
+{
+    m_done = false;
+    m_open->setEnabled(false);
+    m_verdict->setText(tr("Analysing the capture…"));
+    m_verdict->setStyleSheet(QString());
+    m_findings->clear();
+    const WizardState &st = m_wizard->state();
+    const QString dir = st.outDir;
+    analysis::VerdictContext context;
+    context.node = st.request.node.empty() ? st.target.node.toStdString() : st.request.node;
+    context.iface = st.request.plan.iface;
+    context.utcOffsetSeconds = QDateTime::currentDateTime().offsetFromUtc();
+    for (const kube::EndpointInfo &e : st.location.endpoints)
+        if (!e.podName.isEmpty())
+            context.backends.emplace_back(
+                e.ip.toStdString(), (e.podNamespace + QLatin1Char('/') + e.podName).toStdString());
+    auto outcome = std::make_shared<Outcome>();
+    m_jobs->run(
+        [dir, context, outcome](const JobContext &job) {
+            auto set = pcap::CaptureSet::open({dir.toStdString()});
+            if (!set) {
+                outcome->error = QString::fromStdString(set.error().toString());
+                return;
+            }
+            analysis::Analyzer analyzer;
+            auto a = analyzer.run(*set, job.token());
+            if (!a) {
+                outcome->error = QString::fromStdString(a.error().toString());
+                return;
+            }
+            const analysis::Verdict v = analysis::computeVerdict(*a, context);
+            outcome->sentence = QString::fromStdString(v.sentence);
+            outcome->problem = v.kind != analysis::VerdictKind::Healthy;
+            outcome->findingsHtml = findingsHtml(*a);
+        },
+        [this, outcome] {
+            m_done = true;
+            if (!outcome->error.isEmpty()) {
+                m_verdict->setText(tr("The capture could not be analysed: %1").arg(outcome->error));
+                m_verdict->setStyleSheet(QStringLiteral("color: #c62828;"));
+            } else {
+                m_verdict->setText(outcome->sentence);
+                m_verdict->setStyleSheet(
+                    outcome->problem ? QStringLiteral("color: #c62828;") : QStringLiteral("color: #2e7d32;"));
+                m_findings->setHtml(outcome->findingsHtml);
+                m_open->setEnabled(true);
+            }
+            emit completeChanged();
+            emit verdictShown(m_verdict->text());
+        });
+}
+
+bool WizardVerdictPage::isComplete() const
+{
+    return m_done;
+}
+
+} // namespace lbs::ui
