@@ -164,7 +164,7 @@ private slots:
         QFETCH(QString, failingCheck);
         FakeApiServer server([targetPort](const FakeRequest &r) { return route(r, targetPort); });
         const QString kubeconfig = writeKubeconfig(server.url());
-        const bool shots = QTest::currentDataTag() == QLatin1String("healthy");
+        const bool shots = qstrcmp(QTest::currentDataTag(), "healthy") == 0;
         TroubleshootWizard wizard;
         wizard.setProbeNodes(false); // no nodes behind this API server
         kube::KubeConfigSource source;
@@ -246,9 +246,9 @@ private slots:
         QVERIFY(commit->isCommitPage());
         QCOMPARE(wizard.button(QWizard::CommitButton)->text(), u"Start capture"_s);
         const QString text = commit->details()->text();
-        for (const QString &part : {u"privileged debug pod"_s, u"lbscope-"_s + QString::fromStdString(node),
-                 u"<code>lbscope</code>"_s, u"netshoot"_s, u"tcpdump -i "_s, u"60 s of capture"_s,
-                 u"activeDeadlineSeconds"_s})
+        for (const QString &part : {u"privileged debug pod"_s,
+                 QString(u"lbscope-"_s + QString::fromStdString(node)), u"<code>lbscope</code>"_s,
+                 u"netshoot"_s, u"tcpdump -i "_s, u"60 s of capture"_s, u"activeDeadlineSeconds"_s})
             QVERIFY2(text.contains(part), qPrintable(part + u" not in: "_s + text));
         if (shots)
             shoot(&wizard, u"shot-wizard-5-commit.png"_s);

@@ -198,8 +198,8 @@ void WizardChecksPage::runChecks()
             if (probe)
                 engine.setLocate([target](kube::KubeClient &c, const QString &n, const QString &s,
                                      const CancelToken &cancel) {
-                    return capture::locateVip(c, target, (n + QLatin1Char('/') + s).toStdString(), true,
-                        cancel, [](const std::string &) {});
+                    return capture::locateVip(c, target, QString(n + QLatin1Char('/') + s).toStdString(),
+                        true, cancel, [](const std::string &) {});
                 });
             // Each check as it starts and ends, on the GUI thread (the page owns the runner).
             engine.setObserver([this, &job](const CheckResult &r) { job.post([this, r] { show(r); }); });

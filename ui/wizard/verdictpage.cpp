@@ -104,7 +104,7 @@ void WizardVerdictPage::initializePage()
     for (const kube::EndpointInfo &e : st.location.endpoints)
         if (!e.podName.isEmpty())
             context.backends.emplace_back(
-                e.ip.toStdString(), (e.podNamespace + QLatin1Char('/') + e.podName).toStdString());
+                e.ip.toStdString(), QString(e.podNamespace + QLatin1Char('/') + e.podName).toStdString());
     auto outcome = std::make_shared<Outcome>();
     m_jobs->run(
         [dir, context, outcome](const JobContext &job) {
