@@ -232,7 +232,10 @@ void WizardChecksPage::show(const CheckResult &r)
         c->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         return c;
     };
-    child(tr("Why: %1").arg(r.why));
+    QTreeWidgetItem *why = child(tr("Why: %1").arg(r.why), m_list->palette().color(QPalette::PlaceholderText));
+    QFont italic = why->font(0);
+    italic.setItalic(true);
+    why->setFont(0, italic);
     if (checks::isFinished(r.status)) {
         for (const QString &line : r.evidence)
             child(QStringLiteral("    ") + line);
@@ -243,7 +246,8 @@ void WizardChecksPage::show(const CheckResult &r)
             fix->setFont(0, bold);
         }
     }
-    item->setExpanded(r.status == CheckStatus::Fail || r.status == CheckStatus::Warn);
+    // Finished checks show what they read and, when something is wrong, the fix.
+    item->setExpanded(checks::isFinished(r.status));
 }
 
 QTreeWidgetItem *WizardChecksPage::row(const QString &id)
