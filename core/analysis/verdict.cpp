@@ -11,6 +11,7 @@ namespace {
 constexpr int64_t kMs = 1000000;
 constexpr int64_t kSlowFloorNs = 100 * kMs; ///< a request is slow from 100 ms on ...
 constexpr int kSlowFactor = 5; ///< ... and at 5 times the median first-byte time
+constexpr int64_t kRetryWindowNs = 1500 * kMs; ///< a SYN is retransmitted after 1 s when unanswered
 
 std::string plural(int n, const char *one, const char *many)
 {
@@ -148,6 +149,10 @@ Verdict computeVerdict(const CaptureAnalysis &analysis, const VerdictContext &co
     for (const Flow &f : analysis.flows) {
         if (f.proto != 6 || f.handshakeBeforeCapture || f.synCount == 0)
             continue;
+        // A lone unanswered SYN in the capture's last moments may have been answered after it ended.
+        if (f.outcome == FlowOutcome::FailedHandshake && !f.handshakeRst && !f.icmpUnreachable
+            && f.synCount == 1 && firstSyn(f) >= analysis.lastTsNs - kRetryWindowNs)
+            continue;
         connections.push_back(&f);
         if (f.outcome == FlowOutcome::FailedHandshake) {
             if (f.handshakeRst)
@@ -185,6 +190,16 @@ Verdict computeVerdict(const CaptureAnalysis &analysis, const VerdictContext &co
         v.sentence = cx.counted(int(flows.size()), total, "connection") + ' ' + how + ' ' + cx.span(lo, hi)
             + tail + cx.oneBackend(flows) + '.';
     };
+    if (!noAnswer.empty() && !retried.empty()) {
+        // Some never got an answer, more got one only to a retransmission: one sentence for both.
+        std::vector<const Flow *> unanswered = noAnswer;
+        unanswered.insert(unanswered.end(), retried.begin(), retried.end());
+        problem(VerdictKind::NoSynAck, unanswered, "got no SYN/ACK to its first SYN",
+            "got no SYN/ACK to their first SYN",
+            retryClause(unanswered) + "; " + std::to_string(noAnswer.size()) + " never got one");
+        v.affected = int(unanswered.size());
+        return v;
+    }
     if (!noAnswer.empty()) {
         problem(VerdictKind::NoSynAck, noAnswer, "got no SYN/ACK", "got no SYN/ACK", retryClause(noAnswer));
         return v;

@@ -106,7 +106,7 @@ private slots:
         QTest::newRow("drop-syn")
             << QStringList {u"drop-syn"_s, u"lab-node-1"_s, u"40"_s}
             << u"^\\d+ of \\d+ connections through lab-node-1 eth1 (connected only after their "
-               "first SYN went unanswered|got no SYN/ACK) between .*; all first SYNs were "
+               "first SYN went unanswered|got no SYN/ACK to their first SYN) between .*; all first SYNs were "
                "retransmitted after 1 s"_s;
         QTest::newRow("slow-pod")
             << QStringList {u"slow-pod"_s, u"web-2"_s, u"600"_s}
@@ -196,6 +196,8 @@ private slots:
         auto *verdictPage = static_cast<WizardVerdictPage *>(wizard.currentPage());
         QTRY_VERIFY_WITH_TIMEOUT(verdictPage->isComplete(), 60000);
         const QString said = verdictPage->verdict()->text();
+        qInfo("verdict: %s", qPrintable(said));
+        QVERIFY(!wizard.button(QWizard::BackButton)->isVisible()); // no way back into the capture
         QVERIFY2(QRegularExpression(sentence).match(said).hasMatch(), qPrintable(said));
         shoot(&wizard, shots, u"shot-wizard-8-verdict.png"_s);
         QTest::mouseClick(verdictPage->openButton(), Qt::LeftButton);

@@ -66,6 +66,9 @@ WizardCapturePage::WizardCapturePage(TroubleshootWizard *wizard)
       m_timer(new QTimer(this))
 {
     setTitle(tr("Capturing"));
+    // No Back from here on: the capture runs (or ran) with the plan that was committed.
+    setCommitPage(true);
+    setButtonText(QWizard::CommitButton, tr("&Next >"));
     setSubTitle(tr("tcpdump records on the node. The capture ends by itself after the planned time; Stop "
                    "ends it earlier and keeps what was recorded, Cancel throws it away."));
     QFont big = m_stateLabel->font();
@@ -135,22 +138,35 @@ WizardCapturePage::WizardCapturePage(TroubleshootWizard *wizard)
         m_drops->setStyleSheet(drops > 0 ? QStringLiteral("color: #c62828; font-weight: bold;") : QString());
         m_spark->addValue(s.bytesPerSec);
         m_rate->setText(bytesText(s.bytesPerSec) + QStringLiteral("/s"));
+        for (const auto &f : s.files) {
+            const auto slash = f.path.rfind('/');
+            showRingFile(
+                QString::fromStdString(slash == std::string::npos ? f.path : f.path.substr(slash + 1)),
+                f.size, false);
+        }
     });
-    connect(c, &CaptureController::ringFile, this, [this](const QString &name, quint64 size, bool complete) {
-        const QString text
-            = QStringLiteral("%1  %2%3")
-                  .arg(name, bytesText(double(size)), complete ? tr("  (complete)") : QString());
-        for (int i = 0; i < m_ring->count(); ++i)
-            if (m_ring->item(i)->data(Qt::UserRole).toString() == name)
-                return m_ring->item(i)->setText(text);
-        auto *item = new QListWidgetItem(text, m_ring);
-        item->setData(Qt::UserRole, name);
-    });
+    connect(c, &CaptureController::ringFile, this, &WizardCapturePage::showRingFile);
     connect(c, &CaptureController::finished, this, [this](CaptureState state, const QString &, bool) {
         m_timer->stop();
         if (state != m_state)
             onState(state, QString());
     });
+}
+
+void WizardCapturePage::showRingFile(const QString &name, quint64 size, bool complete)
+{
+    QListWidgetItem *item = nullptr;
+    for (int i = 0; i < m_ring->count() && !item; ++i)
+        if (m_ring->item(i)->data(Qt::UserRole).toString() == name)
+            item = m_ring->item(i);
+    if (!item) {
+        item = new QListWidgetItem(m_ring);
+        item->setData(Qt::UserRole, name);
+    }
+    complete |= item->data(Qt::UserRole + 1).toBool(); // a later sample does not undo "complete"
+    item->setData(Qt::UserRole + 1, complete);
+    item->setText(QStringLiteral("%1  %2%3")
+                      .arg(name, bytesText(double(size)), complete ? tr("  (complete)") : QString()));
 }
 
 void WizardCapturePage::initializePage()

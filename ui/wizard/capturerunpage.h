@@ -35,6 +35,7 @@ public:
 
 private:
     void onState(capture::CaptureState state, const QString &detail);
+    void showRingFile(const QString &name, quint64 size, bool complete);
     void tick();
 
     TroubleshootWizard *m_wizard;

@@ -232,7 +232,8 @@ void WizardChecksPage::show(const CheckResult &r)
         c->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         return c;
     };
-    QTreeWidgetItem *why = child(tr("Why: %1").arg(r.why), m_list->palette().color(QPalette::PlaceholderText));
+    QTreeWidgetItem *why
+        = child(tr("Why: %1").arg(r.why), m_list->palette().color(QPalette::PlaceholderText));
     QFont italic = why->font(0);
     italic.setItalic(true);
     why->setFont(0, italic);

@@ -17,6 +17,8 @@ WizardDownloadPage::WizardDownloadPage(TroubleshootWizard *wizard)
     : m_wizard(wizard), m_files(new QTreeWidget), m_state(new QLabel)
 {
     setTitle(tr("Downloading the capture"));
+    setCommitPage(true); // the verdict is of this download: no way back into the capture
+    setButtonText(QWizard::CommitButton, tr("&Next >"));
     setSubTitle(tr("Each file is copied from the node and its sha256 compared with the node's, so what you "
                    "analyse is exactly what tcpdump wrote."));
     m_files->setHeaderLabels({tr("File"), tr("Size"), tr("Download"), tr("sha256")});

@@ -89,11 +89,16 @@ void WizardPlanPage::initializePage()
     m_form->setOutDir(CapturePlanForm::defaultOutDir());
 
     QStringList why;
+    // The evidence line that names the holder and the VIP ("ip -j addr on lab-node-1 …: VIP … on eth1").
+    QString proof = tr("located by %1").arg(r.method);
+    for (const QString &line : r.evidence)
+        if (line.contains(r.holderNode) && line.contains(r.vip)
+            && !line.contains(QStringLiteral("not present")))
+            proof = line;
     if (t.node == r.holderNode && !r.holderNode.isEmpty())
         why << tr("<b>Node %1</b>: it holds the VIP %2 (%3). Every client connection enters the cluster "
                   "there.")
-                   .arg(t.node.toHtmlEscaped(), r.vip.toHtmlEscaped(),
-                       r.evidence.value(0, r.method).toHtmlEscaped());
+                   .arg(t.node.toHtmlEscaped(), r.vip.toHtmlEscaped(), proof.toHtmlEscaped());
     else
         why << tr("<b>Node %1</b>: the interface you chose on the picture (or the first candidate: no "
                   "single node holds the VIP).")

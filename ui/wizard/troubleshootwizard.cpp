@@ -21,6 +21,7 @@ TroubleshootWizard::TroubleshootWizard(QWidget *parent)
     setWizardStyle(QWizard::ModernStyle);
     setOption(QWizard::NoBackButtonOnStartPage);
     setOption(QWizard::HaveHelpButton, false);
+    setOption(QWizard::NoBackButtonOnLastPage);
     auto *cluster = new WizardClusterPage(this);
     auto *service = new WizardServicePage(this);
     setPage(ClusterPageId, cluster);

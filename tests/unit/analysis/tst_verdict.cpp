@@ -103,6 +103,16 @@ private slots:
             << QList<int> {ok, noAnswer, noAnswerRetried} << int(VerdictKind::NoSynAck)
             << "2 of 3 connections through lab-node-1 eth1 got no SYN/ACK between 17:06:34 and 17:06:35; "
                "1 of them retransmitted the SYN.";
+        QTest::newRow("no SYN/ACK, more connected after a retransmission")
+            << QList<int> {ok, retried, noAnswerRetried, retried, ok} << int(VerdictKind::NoSynAck)
+            << "3 of 5 connections through lab-node-1 eth1 got no SYN/ACK to their first SYN between "
+               "17:06:34 "
+               "and 17:06:36; all first SYNs were retransmitted after 1 s; 1 never got one.";
+        QTest::newRow("a lone SYN at the end is not counted")
+            << QList<int> {ok, ok, noAnswer} << int(VerdictKind::Healthy)
+            << "All 2 connections through lab-node-1 eth1 between 17:06:33 and 17:06:34 completed their "
+               "handshake; none was refused or reset by the server, and 2 HTTP requests got their first byte "
+               "after 3 ms (median).";
         QTest::newRow("refused") << QList<int> {refused, ok, ok} << int(VerdictKind::Refused)
                                  << "1 of 3 connections through lab-node-1 eth1 was refused with a RST to "
                                     "its SYN at 17:06:33.";
@@ -162,7 +172,7 @@ private slots:
         VerdictContext c;
         c.node = "lab-node-2";
         c.iface = "cali1";
-        const Verdict v = computeVerdict(analysisOf({ok, noAnswer}), c);
+        const Verdict v = computeVerdict(analysisOf({noAnswer, ok}), c);
         QVERIFY2(v.sentence.find("through lab-node-2 cali1 ") != std::string::npos, v.sentence.c_str());
         QCOMPARE(v.affected, 1);
         QCOMPARE(v.total, 2);
