@@ -7,6 +7,7 @@
 #include "ui/capture/captureplanform.h"
 #include "ui/wizard/capturerunpage.h"
 #include "ui/wizard/checkspage.h"
+#include "ui/wizard/clusterpage.h"
 #include "ui/wizard/downloadpage.h"
 #include "ui/wizard/planpage.h"
 #include "ui/wizard/servicepage.h"
@@ -130,6 +131,10 @@ private slots:
         wizard.setSource(source);
         wizard.show();
         QSignalSpy opened(&wizard, &TroubleshootWizard::openCaptureRequested);
+        // The cluster page as it connected (before the wizard goes on to the service by itself).
+        connect(static_cast<WizardClusterPage *>(wizard.page(TroubleshootWizard::ClusterPageId)),
+            &WizardClusterPage::connected, this,
+            [&] { shoot(&wizard, shots, u"shot-wizard-1-cluster.png"_s); });
         wizard.start(u"lab-cert"_s, u"default/web"_s);
 
         QTRY_COMPARE_WITH_TIMEOUT(wizard.currentId(), int(TroubleshootWizard::ServicePageId), 60000);
