@@ -131,6 +131,37 @@ std::string clockTime(int64_t ns, int utcOffsetSeconds)
     return buf;
 }
 
+const char *verdictAdvice(VerdictKind kind)
+{
+    switch (kind) {
+    case VerdictKind::NoConnections:
+        return "Capture while the problem happens, on the node that holds the VIP, with a filter that "
+               "matches the clients' traffic.";
+    case VerdictKind::NoSynAck:
+        return "The SYNs reached the node but no answer came back: something on the node drops them "
+               "(conntrack, NetworkPolicy, externalTrafficPolicy Local without a local endpoint). Capture "
+               "on a pod's interface too to see whether the SYN gets there.";
+    case VerdictKind::Refused:
+        return "Something answered the SYN with a reset: usually no process listens on the targetPort, "
+               "or the service has no endpoint and kube-proxy rejects the connection.";
+    case VerdictKind::Unreachable:
+        return "The node answered with ICMP unreachable: kube-proxy found no endpoint for the service.";
+    case VerdictKind::SynRetried:
+        return "First SYNs are lost and the retransmission gets through: look for conntrack insert "
+               "failures (conntrack -S) or drops on the node; this adds a second to every affected connect.";
+    case VerdictKind::ServerResets:
+        return "Established connections are reset from the server side: check the backends' logs and "
+               "restarts, and idle timeouts between the load balancer and the pods.";
+    case VerdictKind::SlowResponses:
+        return "A share of requests is slow while the rest is fast: usually one backend. Capture on the "
+               "pods' interfaces (or compare the latency per backend in the viewer) to see which.";
+    case VerdictKind::Healthy:
+        break;
+    }
+    return "Nothing failed while capturing. If the problem is intermittent, capture longer, or while it "
+           "happens.";
+}
+
 Verdict computeVerdict(const CaptureAnalysis &analysis, const VerdictContext &context)
 {
     std::string node = context.node, iface = context.iface;

@@ -42,6 +42,9 @@ struct Verdict {
 
 Verdict computeVerdict(const CaptureAnalysis &analysis, const VerdictContext &context);
 
+/// What to do next about a verdict of `kind`, in plain words (one or two sentences).
+const char *verdictAdvice(VerdictKind kind);
+
 /// "HH:MM:SS" of `ns` (since the epoch, UTC) at `utcOffsetSeconds`.
 std::string clockTime(int64_t ns, int utcOffsetSeconds);
 

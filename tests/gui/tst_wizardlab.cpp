@@ -2,7 +2,8 @@
 // (located with probe pods: lab-node-1 eth1), every check finished (all pass on the lab), the proposed
 // plan shortened to 12 s, the commit page, a debug-pod capture during `lab traffic`, the download
 // verified, and the verdict sentence: healthy, with `lab fault drop-syn` and with `lab fault slow-pod`.
-// No debug pod is left. LBSCOPE_SHOT_DIR set: saves shot-wizard-<n>-<page>.png of every page (healthy).
+// No debug pod is left. LBSCOPE_SHOT_DIR set: saves shot-wizard-<n>-<page>.png of every page (healthy)
+// and shot-wizard-8-verdict-<fault>.png.
 #include "core/kube/kubeclient.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/wizard/capturerunpage.h"
@@ -204,7 +205,9 @@ private slots:
         qInfo("verdict: %s", qPrintable(said));
         QVERIFY(!wizard.button(QWizard::BackButton)->isVisible()); // no way back into the capture
         QVERIFY2(QRegularExpression(sentence).match(said).hasMatch(), qPrintable(said));
-        shoot(&wizard, shots, u"shot-wizard-8-verdict.png"_s);
+        shoot(&wizard, true,
+            shots ? u"shot-wizard-8-verdict.png"_s
+                  : u"shot-wizard-8-verdict-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
         QTest::mouseClick(verdictPage->openButton(), Qt::LeftButton);
         QCOMPARE(opened.count(), 1);
         QCOMPARE(opened.first().first().toString(), wizard.state().outDir);

@@ -38,12 +38,16 @@ QString severityColor(analysis::Severity s)
     return QStringLiteral("#555555");
 }
 
-QString findingsHtml(const analysis::CaptureAnalysis &a)
+QString findingsHtml(const analysis::CaptureAnalysis &a, const analysis::Verdict &v)
 {
+    QString html = QStringLiteral("<p><b>%1</b> %2</p>")
+                       .arg(WizardVerdictPage::tr("What next:"),
+                           QString::fromUtf8(analysis::verdictAdvice(v.kind)).toHtmlEscaped());
     if (a.findings.empty())
-        return WizardVerdictPage::tr(
-            "<p>The analysis found nothing unusual in %n connection(s).</p>", nullptr, int(a.flows.size()));
-    QString html;
+        return html
+            + WizardVerdictPage::tr(
+                "<p>The analysis raised no finding beyond the sentence above (%n flow(s)).</p>", nullptr,
+                int(a.flows.size()));
     for (const analysis::Finding &f : a.findings) {
         const analysis::FindingExplanation &ex = analysis::explainFinding(f.kind);
         html += QStringLiteral(
@@ -122,7 +126,7 @@ void WizardVerdictPage::initializePage()
             const analysis::Verdict v = analysis::computeVerdict(*a, context);
             outcome->sentence = QString::fromStdString(v.sentence);
             outcome->problem = v.kind != analysis::VerdictKind::Healthy;
-            outcome->findingsHtml = findingsHtml(*a);
+            outcome->findingsHtml = findingsHtml(*a, v);
         },
         [this, outcome] {
             m_done = true;

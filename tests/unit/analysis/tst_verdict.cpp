@@ -148,6 +148,7 @@ private slots:
         const Verdict v = computeVerdict(analysisOf(shapes, "10.244.2.5"), c);
         QCOMPARE(QString::fromStdString(v.sentence), sentence);
         QCOMPARE(int(v.kind), kind);
+        QVERIFY(std::string(verdictAdvice(v.kind)).size() > 40);
     }
 
     void clockTime_data()
