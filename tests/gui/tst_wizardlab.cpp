@@ -2,8 +2,10 @@
 // (located with probe pods: lab-node-1 eth1), every check finished (all pass on the lab), the proposed
 // plan shortened to 12 s, the commit page, a debug-pod capture during `lab traffic`, the download
 // verified, and the verdict sentence: healthy, with `lab fault drop-syn` and with `lab fault slow-pod`.
-// No debug pod is left. LBSCOPE_SHOT_DIR set: saves shot-wizard-<n>-<page>.png of every page (healthy)
-// and shot-wizard-8-verdict-<fault>.png.
+// Before that, each fault the checks name (keepalived down, split brain, wrong targetPort, no endpoints,
+// ETP Local without an endpoint on the VIP node) fails its check on the checks page. No debug pod is left.
+// LBSCOPE_SHOT_DIR set: saves shot-wizard-<n>-<page>.png of every page (healthy) and
+// shot-wizard-8-verdict-<fault>.png.
 #include "core/kube/kubeclient.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/wizard/capturerunpage.h"
@@ -96,6 +98,60 @@ private slots:
     }
 
     void cleanup() { lab({u"fault"_s, u"clear"_s}); }
+
+    void checksNameTheFault_data()
+    {
+        QTest::addColumn<QStringList>("fault");
+        QTest::addColumn<QString>("check"); // the one that fails
+        QTest::newRow("keepalived pod not running")
+            << QStringList {u"keepalived-down"_s} << u"provider-agents"_s;
+        QTest::newRow("VIP on two nodes") << QStringList {u"split-brain"_s} << u"vip-one-node"_s;
+        QTest::newRow("targetPort matches no pod port")
+            << QStringList {u"wrong-target-port"_s} << u"ports-match"_s;
+        QTest::newRow("no endpoints") << QStringList {u"no-endpoints"_s} << u"endpoints-ready"_s;
+        QTest::newRow("etp local without endpoint on the VIP node")
+            << QStringList {u"etp-local"_s, u"--without-endpoint"_s} << u"etp-local-endpoint"_s;
+    }
+
+    // Each fault of the lab makes its check fail on the checks page, shown open with its fix; Next
+    // waits for "Continue anyway".
+    void checksNameTheFault()
+    {
+        QFETCH(QStringList, fault);
+        QFETCH(QString, check);
+        QCOMPARE(lab({u"fault"_s, u"clear"_s}), 0);
+        QCOMPARE(lab(QStringList {u"fault"_s} + fault), 0);
+        TroubleshootWizard wizard;
+        lbs::kube::KubeConfigSource source;
+        source.explicitPath = m_kubeconfig;
+        wizard.setSource(source);
+        wizard.show();
+        wizard.start(u"lab-cert"_s, u"default/web"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(wizard.currentId(), int(TroubleshootWizard::ServicePageId), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.currentPage()->isComplete(), 180000);
+        wizard.next();
+        auto *checksPage = static_cast<WizardChecksPage *>(wizard.currentPage());
+        QTRY_VERIFY_WITH_TIMEOUT(!checksPage->isRunning() && !checksPage->results().isEmpty(), 180000);
+        QString listing;
+        for (const auto &r : checksPage->results())
+            listing += r.id + u": "_s + lbs::checks::statusName(r.status) + u" "_s + r.fix + u"\n"_s;
+        const auto it = std::find_if(checksPage->results().begin(), checksPage->results().end(),
+            [&](const lbs::checks::CheckResult &r) { return r.id == check; });
+        QVERIFY2(it != checksPage->results().end() && it->status == lbs::checks::CheckStatus::Fail,
+            qPrintable(listing));
+        QVERIFY(!it->fix.isEmpty());
+        QTreeWidgetItem *row = nullptr;
+        for (int i = 0; i < checksPage->list()->topLevelItemCount(); ++i)
+            if (checksPage->list()->topLevelItem(i)->data(0, Qt::UserRole).toString() == check)
+                row = checksPage->list()->topLevelItem(i);
+        QVERIFY(row && row->isExpanded());
+        QVERIFY(row->child(row->childCount() - 1)->text(0).contains(it->fix));
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(checksPage->continueAnyway()->isVisible());
+        checksPage->continueAnyway()->setChecked(true);
+        QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(debugPods(), 0, 30000); // the probe pods are gone
+    }
 
     void verdict_data()
     {
