@@ -7,6 +7,8 @@
 // button is not pressed. LBSCOPE_SHOT_DIR set: saves shot-wizard-<page>.png there.
 #include "core/checks/checkresult.h"
 #include "fakeapiserver.h"
+#include "fixturecapture.h"
+#include "ui/app/mainwindow.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/cluster/topologyscene.h"
 #include "ui/cluster/topologyview.h"
@@ -16,8 +18,10 @@
 #include "ui/wizard/planpage.h"
 #include "ui/wizard/servicepage.h"
 #include "ui/wizard/troubleshootwizard.h"
+#include "ui/wizard/verdictpage.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QCheckBox>
 #include <QDir>
 #include <QFile>
@@ -26,10 +30,13 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeView>
 #include <QTreeWidget>
 
@@ -281,6 +288,49 @@ private slots:
         QVERIFY2(cluster->stateLabel()->text().contains(u"1 LoadBalancer service"_s),
             qPrintable(cluster->stateLabel()->text()));
         shoot(&wizard, u"shot-wizard-1-cluster.png"_s);
+    }
+
+    // From the main window (File menu, welcome link) to the verdict of a known capture and back to the
+    // main window's viewer with "Open in viewer".
+    void verdictOpensInViewer()
+    {
+        MainWindow window;
+        window.show();
+        auto *welcome = window.findChild<QLabel *>(u"welcome"_s);
+        QVERIFY(welcome && welcome->text().contains(u"href=\"wizard\""_s));
+        QAction *action = nullptr;
+        for (QAction *a : window.findChildren<QAction *>())
+            if (a->text() == u"&Troubleshoot a Service…"_s)
+                action = a;
+        QVERIFY(action);
+        action->trigger();
+        auto *wizard = window.findChild<TroubleshootWizard *>();
+        QVERIFY(wizard && wizard->isVisible());
+        emit welcome->linkActivated(u"wizard"_s);
+        QCOMPARE(window.findChildren<TroubleshootWizard *>().size(), 1); // one at a time
+
+        const QString dir = m_dir.filePath(u"capture"_s);
+        QVERIFY(QDir().mkpath(dir));
+        QCOMPARE(test::FixtureCapture::write(dir + u"/fixture.pcap"_s), QString());
+        wizard->state().outDir = dir;
+        wizard->state().request.node = "lab-node-1";
+        wizard->state().request.plan.iface = "eth1";
+        auto *verdict = static_cast<WizardVerdictPage *>(wizard->page(TroubleshootWizard::VerdictPageId));
+        verdict->initializePage();
+        QTRY_VERIFY_WITH_TIMEOUT(verdict->isComplete(), 20000);
+        const QString said = verdict->verdict()->text();
+        QVERIFY2(
+            QRegularExpression(u"^1 of %1 connections through lab-node-1 eth1 got no SYN/ACK at "
+                               "\\d\\d:\\d\\d:\\d\\d; its first SYN was retransmitted after 1 s\\.$"_s.arg(
+                                   test::FixtureCapture::kFlows))
+                .match(said)
+                .hasMatch(),
+            qPrintable(said));
+        QVERIFY(verdict->findings()->toPlainText().contains(u"What next:"_s));
+        QVERIFY(verdict->openButton()->isEnabled());
+        const int before = int(window.views().size());
+        QTest::mouseClick(verdict->openButton(), Qt::LeftButton);
+        QCOMPARE(int(window.views().size()), before + 1);
     }
 
     // The plan's filter: the VIP, the service's ports, without the API server when it is an address.

@@ -2,6 +2,8 @@
 
 #include "ui/capture/capturecontroller.h"
 #include "ui/capture/sparkline.h"
+#include "ui/cluster/hostkeyprompt.h"
+#include "ui/cluster/passphraseprompt.h"
 #include "ui/wizard/troubleshootwizard.h"
 
 #include <QFormLayout>
@@ -63,7 +65,8 @@ WizardCapturePage::WizardCapturePage(TroubleshootWizard *wizard)
       m_bytes(new QLabel(tr("0 B"))), m_drops(new QLabel(tr("0"))), m_rate(new QLabel), m_error(new QLabel),
       m_progress(new QProgressBar), m_spark(new Sparkline), m_ring(new QListWidget),
       m_stop(new QPushButton(tr("Stop now and download"))), m_cancel(new QPushButton(tr("Cancel capture"))),
-      m_timer(new QTimer(this))
+      m_timer(new QTimer(this)), m_hostKeys(new HostKeyPrompt(this)),
+      m_passphrases(new PassphrasePrompt(this))
 {
     setTitle(tr("Capturing"));
     // No Back from here on: the capture runs (or ran) with the plan that was committed.
@@ -181,7 +184,24 @@ void WizardCapturePage::initializePage()
     m_stop->setEnabled(false);
     m_cancel->setEnabled(true);
     m_wizard->state().outDir = QString::fromStdString(st.request.outDir);
-    m_wizard->controller()->begin(st.request);
+    // Over SSH: an unknown host key and a key's passphrase are asked here, on the GUI thread, while
+    // the worker waits (or gives up on Cancel), as on the capture page.
+    capture::CaptureRequest rq = st.request;
+    CaptureController *c = m_wizard->controller();
+    const QString identity = QString::fromStdString(rq.target.identity);
+    rq.target.passphrase = [this, c, identity](const std::string &prompt) {
+        const CancelToken *abort = c->abortToken();
+        return abort ? m_passphrases->askFromWorker(identity, QString::fromStdString(prompt), *abort)
+                     : std::string();
+    };
+    rq.target.confirmNewHostKey
+        = [this, c](const std::string &host, const std::string &fp, const std::string &file) {
+              const CancelToken *abort = c->abortToken();
+              return abort
+                  && m_hostKeys->askFromWorker(QString::fromStdString(host), QString::fromStdString(fp),
+                      QString::fromStdString(file), *abort);
+          };
+    c->begin(rq);
     onState(CaptureState::connecting, QString());
 }
 

@@ -17,6 +17,8 @@ class QTimer;
 
 namespace lbs::ui {
 
+class HostKeyPrompt;
+class PassphrasePrompt;
 class Sparkline;
 class TroubleshootWizard;
 
@@ -45,6 +47,8 @@ private:
     QListWidget *m_ring;
     QPushButton *m_stop, *m_cancel;
     QTimer *m_timer;
+    HostKeyPrompt *m_hostKeys;
+    PassphrasePrompt *m_passphrases;
     QElapsedTimer m_elapsed;
     capture::CaptureState m_state = capture::CaptureState::idle;
     double m_duration = 0;
