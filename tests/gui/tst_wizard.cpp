@@ -328,6 +328,22 @@ private slots:
             qPrintable(said));
         QVERIFY(verdict->findings()->toPlainText().contains(u"What next:"_s));
         QVERIFY(verdict->openButton()->isEnabled());
+        QVERIFY(verdict->exportButton()->isEnabled());
+        // The report: self-contained (no script, no external file), with the verdict, the plots and
+        // every finding with its explanation.
+        const QString reportPath = m_dir.filePath(u"report.html"_s);
+        QCOMPARE(verdict->exportReport(reportPath), QString());
+        QFile reportFile(reportPath);
+        QVERIFY(reportFile.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(reportFile.readAll());
+        QVERIFY(html.contains(said.toHtmlEscaped()));
+        QCOMPARE(html.count(u"<svg "_s), 2); // timeline and latency
+        QVERIFY(html.contains(u"<h2>Findings</h2>"_s) && html.contains(u"<h3 class='error'>"_s));
+        for (const QString &external : {u"<script"_s, u"src="_s, u"<link"_s, u"href="_s})
+            QVERIFY2(!html.contains(external), qPrintable(external));
+        const QString shots = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
+        if (!shots.isEmpty())
+            QFile::copy(reportPath, shots + u"/wizard-report.html"_s);
         const int before = int(window.views().size());
         QTest::mouseClick(verdict->openButton(), Qt::LeftButton);
         QCOMPARE(int(window.views().size()), before + 1);

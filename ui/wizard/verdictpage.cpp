@@ -3,12 +3,17 @@
 #include "core/analysis/analyzer.h"
 #include "core/analysis/findingexplanation.h"
 #include "core/analysis/verdict.h"
+#include "core/report/runreport.h"
 #include "ui/jobs/jobrunner.h"
 #include "ui/wizard/troubleshootwizard.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QTimeZone>
@@ -21,8 +26,10 @@ namespace {
 struct Outcome {
     QString error;
     QString sentence;
+    QString advice;
     bool problem = false;
     QString findingsHtml;
+    std::shared_ptr<analysis::CaptureAnalysis> analysis;
 };
 
 QString severityColor(analysis::Severity s)
@@ -65,7 +72,7 @@ QString findingsHtml(const analysis::CaptureAnalysis &a, const analysis::Verdict
 
 WizardVerdictPage::WizardVerdictPage(TroubleshootWizard *wizard)
     : m_wizard(wizard), m_jobs(new JobRunner(this)), m_verdict(new QLabel), m_findings(new QTextBrowser),
-      m_open(new QPushButton(tr("Open in viewer")))
+      m_open(new QPushButton(tr("Open in viewer"))), m_export(new QPushButton(tr("Export report…")))
 {
     setTitle(tr("Verdict"));
     setSubTitle(tr("What the capture shows, in one sentence; then each finding with what it usually means "
@@ -83,7 +90,20 @@ WizardVerdictPage::WizardVerdictPage(TroubleshootWizard *wizard)
     m_open->setToolTip(tr("Open the capture in the main window: timeline, flows, latency, findings"));
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
+    buttons->addWidget(m_export);
     buttons->addWidget(m_open);
+    m_export->setEnabled(false);
+    m_export->setToolTip(tr("The whole run as one HTML file to attach to a ticket: checks, plan, capture, "
+                            "plots, findings"));
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"),
+            QDir(m_wizard->state().outDir).filePath(QStringLiteral("report.html")), tr("HTML (*.html)"));
+        if (path.isEmpty())
+            return;
+        const QString error = exportReport(path);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Export report"), tr("Cannot write %1: %2").arg(path, error));
+    });
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_verdict);
     layout->addWidget(m_findings, 1);
@@ -92,9 +112,33 @@ WizardVerdictPage::WizardVerdictPage(TroubleshootWizard *wizard)
         [this] { emit m_wizard->openCaptureRequested(m_wizard->state().outDir, m_wizard->state().label); });
 }
 
+QString WizardVerdictPage::exportReport(const QString &path) const
+{
+    const WizardState &st = m_wizard->state();
+    report::RunReport r;
+    r.title = tr("%1 on %2").arg(st.serviceKey, st.context);
+    r.generated = tr("Made by lbscope on %1").arg(QLocale().toString(QDateTime::currentDateTime()));
+    r.utcOffsetSeconds = QDateTime::currentDateTime().offsetFromUtc();
+    r.verdict = m_sentence;
+    r.advice = m_advice;
+    r.problem = m_problem;
+    r.checks = st.checks;
+    const capture::CapturePlan &p = st.request.plan;
+    const QString qnode = QString::fromStdString(st.request.node);
+    r.plan = {{tr("What"), st.label},
+        {tr("Node"), st.request.target.ssh.empty() ? qnode : QString::fromStdString(st.request.target.ssh)},
+        {tr("Interface"), QString::fromStdString(p.iface)}, {tr("Filter"), QString::fromStdString(p.filter)},
+        {tr("Ring"), tr("%1 files of %2 MB").arg(p.ringCount).arg(p.ringSizeMb)},
+        {tr("Duration"), p.durationSec > 0 ? tr("%1 s").arg(p.durationSec) : tr("until stopped")},
+        {tr("Saved to"), st.outDir}};
+    r.analysis = m_analysis.get();
+    return report::writeRunReport(r, path);
+}
+
 void WizardVerdictPage::initializePage()
 {
     m_done = false;
+    m_export->setEnabled(false);
     m_open->setEnabled(false);
     m_verdict->setText(tr("Analysing the capture…"));
     m_verdict->setStyleSheet(QString());
@@ -126,7 +170,9 @@ void WizardVerdictPage::initializePage()
             const analysis::Verdict v = analysis::computeVerdict(*a, context);
             outcome->sentence = QString::fromStdString(v.sentence);
             outcome->problem = v.kind != analysis::VerdictKind::Healthy;
+            outcome->advice = QString::fromUtf8(analysis::verdictAdvice(v.kind));
             outcome->findingsHtml = findingsHtml(*a, v);
+            outcome->analysis = std::make_shared<analysis::CaptureAnalysis>(std::move(*a));
         },
         [this, outcome] {
             m_done = true;
@@ -138,6 +184,11 @@ void WizardVerdictPage::initializePage()
                 m_verdict->setStyleSheet(
                     outcome->problem ? QStringLiteral("color: #c62828;") : QStringLiteral("color: #2e7d32;"));
                 m_findings->setHtml(outcome->findingsHtml);
+                m_analysis = outcome->analysis;
+                m_sentence = outcome->sentence;
+                m_advice = outcome->advice;
+                m_problem = outcome->problem;
+                m_export->setEnabled(true);
                 m_open->setEnabled(true);
             }
             emit completeChanged();
