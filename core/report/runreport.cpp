@@ -54,7 +54,8 @@ QString rows(const QList<QPair<QString, QString>> &items)
 {
     QString html = QStringLiteral("<table>");
     for (const auto &[label, value] : items)
-        html += QStringLiteral("<tr><th>%1</th><td>%2</td></tr>").arg(esc(label), esc(value));
+        if (!value.isEmpty())
+            html += QStringLiteral("<tr><th>%1</th><td>%2</td></tr>").arg(esc(label), esc(value));
     return html + QStringLiteral("</table>");
 }
 

@@ -264,6 +264,18 @@ private slots:
         shoot(&wizard, true,
             shots ? u"shot-wizard-8-verdict.png"_s
                   : u"shot-wizard-8-verdict-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
+        const QString report
+            = m_work.filePath(u"report-%1.html"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
+        QCOMPARE(verdictPage->exportReport(report), QString());
+        QFile reportFile(report);
+        QVERIFY(reportFile.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(reportFile.readAll());
+        QVERIFY(html.contains(said.toHtmlEscaped()));
+        QVERIFY(html.contains(u"default/web on lab-cert"_s));
+        QVERIFY(html.contains(u"ip -j addr on lab-node-1"_s)); // the checks' evidence
+        if (!qEnvironmentVariable("LBSCOPE_SHOT_DIR").isEmpty())
+            QFile::copy(
+                report, qEnvironmentVariable("LBSCOPE_SHOT_DIR") + u"/"_s + QFileInfo(report).fileName());
         QTest::mouseClick(verdictPage->openButton(), Qt::LeftButton);
         QCOMPARE(opened.count(), 1);
         QCOMPARE(opened.first().first().toString(), wizard.state().outDir);

@@ -116,7 +116,9 @@ QString WizardVerdictPage::exportReport(const QString &path) const
 {
     const WizardState &st = m_wizard->state();
     report::RunReport r;
-    r.title = tr("%1 on %2").arg(st.serviceKey, st.context);
+    r.title = st.context.isEmpty() ? st.serviceKey : tr("%1 on %2").arg(st.serviceKey, st.context);
+    if (r.title.isEmpty())
+        r.title = QDir(st.outDir).dirName();
     r.generated = tr("Made by lbscope on %1").arg(QLocale().toString(QDateTime::currentDateTime()));
     r.utcOffsetSeconds = QDateTime::currentDateTime().offsetFromUtc();
     r.verdict = m_sentence;
