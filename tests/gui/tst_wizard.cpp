@@ -341,9 +341,19 @@ private slots:
         QVERIFY(html.contains(u"<h2>Findings</h2>"_s) && html.contains(u"<h3 class='error'>"_s));
         for (const QString &external : {u"<script"_s, u"src="_s, u"<link"_s, u"href="_s})
             QVERIFY2(!html.contains(external), qPrintable(external));
+        // The same as PDF: a PDF file with the plots as images.
+        const QString pdfPath = m_dir.filePath(u"report.pdf"_s);
+        QCOMPARE(verdict->exportReport(pdfPath), QString());
+        QFile pdf(pdfPath);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        const QByteArray pdfBytes = pdf.readAll();
+        QVERIFY(pdfBytes.startsWith("%PDF-"));
+        QVERIFY2(pdfBytes.count("/Subtype /Image") >= 2, "the two plots");
         const QString shots = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
-        if (!shots.isEmpty())
+        if (!shots.isEmpty()) {
             QFile::copy(reportPath, shots + u"/wizard-report.html"_s);
+            QFile::copy(pdfPath, shots + u"/wizard-report.pdf"_s);
+        }
         const int before = int(window.views().size());
         QTest::mouseClick(verdict->openButton(), Qt::LeftButton);
         QCOMPARE(int(window.views().size()), before + 1);

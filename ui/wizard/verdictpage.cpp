@@ -5,6 +5,7 @@
 #include "core/analysis/verdict.h"
 #include "core/report/runreport.h"
 #include "ui/jobs/jobrunner.h"
+#include "ui/wizard/reportpdf.h"
 #include "ui/wizard/troubleshootwizard.h"
 
 #include <QDateTime>
@@ -97,7 +98,8 @@ WizardVerdictPage::WizardVerdictPage(TroubleshootWizard *wizard)
                             "plots, findings"));
     connect(m_export, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export report"),
-            QDir(m_wizard->state().outDir).filePath(QStringLiteral("report.html")), tr("HTML (*.html)"));
+            QDir(m_wizard->state().outDir).filePath(QStringLiteral("report.html")),
+            tr("HTML (*.html);;PDF (*.pdf)"));
         if (path.isEmpty())
             return;
         const QString error = exportReport(path);
@@ -134,6 +136,8 @@ QString WizardVerdictPage::exportReport(const QString &path) const
         {tr("Duration"), p.durationSec > 0 ? tr("%1 s").arg(p.durationSec) : tr("until stopped")},
         {tr("Saved to"), st.outDir}};
     r.analysis = m_analysis.get();
+    if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+        return writeReportPdf(report::runReportHtml(r), path);
     return report::writeRunReport(r, path);
 }
 

@@ -29,7 +29,8 @@ public:
     QTextBrowser *findings() const { return m_findings; }
     QPushButton *openButton() const { return m_open; }
     QPushButton *exportButton() const { return m_export; }
-    /// Writes the whole run (core/report) to `path`: an empty string or why it failed.
+    /// Writes the whole run (core/report) to `path`, as PDF when it ends in .pdf, else HTML: an empty
+    /// string or why it failed.
     QString exportReport(const QString &path) const;
 
 signals:
