@@ -125,7 +125,8 @@ QString runReportHtml(const RunReport &r)
         html += QStringLiteral("<div class='verdict %1'>%2</div><p><b>What next:</b> %3</p>")
                     .arg(r.problem ? QStringLiteral("bad") : QStringLiteral("good"), esc(r.verdict),
                         esc(r.advice));
-    html += QStringLiteral("<h2>Checks</h2>") + checksHtml(r.checks);
+    if (!r.checks.isEmpty() || !r.analysis)
+        html += QStringLiteral("<h2>Checks</h2>") + checksHtml(r.checks);
     if (!r.plan.isEmpty())
         html += QStringLiteral("<h2>Capture plan</h2>") + rows(r.plan);
     if (r.analysis) {

@@ -25,6 +25,8 @@ private slots:
     void neverOverwritesCaptures();
     void humanSummary();
     void explainFindings();
+    void htmlReport_data();
+    void htmlReport();
     void diskFull();
     void streams_data();
     void streams();
@@ -363,6 +365,37 @@ void TestCli::helpAndVersion()
     QCOMPARE(r.code, 2);
     r = run({});
     QCOMPARE(r.code, 2);
+}
+
+void TestCli::htmlReport_data()
+{
+    QTest::addColumn<QString>("part");
+    QTest::newRow("verdict") << QStringLiteral(
+        "<div class='verdict bad'>5 of 339 connections got no SYN/ACK");
+    QTest::newRow("advice") << QStringLiteral("<b>What next:</b>");
+    QTest::newRow("timeline") << QStringLiteral("<h2>Timeline</h2><svg ");
+    QTest::newRow("latency") << QStringLiteral("<h2>Latency</h2><svg ");
+    QTest::newRow("finding explained") << QStringLiteral("SYNs go unanswered: the packets are black-holed");
+}
+
+// --report: the verdict, the plots and every finding explained in one file that needs nothing else.
+void TestCli::htmlReport()
+{
+#ifdef LBSCOPE_CLI_REPORT
+    QFETCH(QString, part);
+    const QString out = file("report.html");
+    const Run r = run(
+        {QStringLiteral("analyze"), QStringLiteral(LBSCOPE_SAMPLE_PCAP), QStringLiteral("--report"), out});
+    QCOMPARE(r.code, 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString html = QString::fromUtf8(f.readAll());
+    QVERIFY2(html.contains(part), qPrintable(part));
+    for (const char *external : {"<script", "src=", "<link", "href="})
+        QVERIFY2(!html.contains(QLatin1String(external)), external);
+#else
+    QSKIP("lbscope-cli is built without --report (LBSCOPE_CORE_ONLY)");
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestCli)
