@@ -243,6 +243,9 @@ private slots:
         QVERIFY(plan->form()->isValid());
         const std::string node = plan->form()->request().node;
         QVERIFY2(node == "lab-node-1" || node == "lab-node-2", node.c_str()); // a keepalived node
+        // A failed check says what to look for in the capture.
+        QCOMPARE(plan->reasons()->text().contains(u"nothing listens on the targetPort"_s),
+            !failingCheck.isEmpty());
         if (shots)
             shoot(&wizard, u"shot-wizard-4-plan.png"_s);
 

@@ -117,12 +117,25 @@ void WizardPlanPage::initializePage()
     why << tr("<b>Duration</b>: %1 s. A fault that hits a few percent of connections shows up many times "
               "in a minute of ordinary traffic; reproduce the problem meanwhile. You can stop earlier.")
                .arg(kDurationSec);
-    const int failed = int(std::count_if(st.checks.begin(), st.checks.end(),
-        [](const checks::CheckResult &c) { return c.status == checks::CheckStatus::Fail; }));
-    if (failed > 0)
-        why << tr("<span style='color:#c62828'>%1 check(s) failed; the capture will show their effect on "
-                  "the wire.</span>")
-                   .arg(failed);
+    // What the failed checks mean for this capture: what to look for in it.
+    for (const checks::CheckResult &c : st.checks) {
+        if (c.status != checks::CheckStatus::Fail)
+            continue;
+        QString expect = tr("its effect shows on the wire");
+        if (c.id == QLatin1String("endpoints-ready"))
+            expect = tr("expect connections refused with a reset or ICMP unreachable");
+        else if (c.id == QLatin1String("etp-local-endpoint"))
+            expect = tr("expect SYNs to the VIP that are never answered on this node");
+        else if (c.id == QLatin1String("vip-one-node") && r.holders.size() > 1)
+            expect = tr("the VIP is on %1: capture on each to see which one answers")
+                         .arg(r.holders.join(QStringLiteral(", ")));
+        else if (c.id == QLatin1String("ports-match"))
+            expect = tr("expect SYNs answered with a reset: nothing listens on the targetPort");
+        else if (c.id == QLatin1String("provider-agents"))
+            expect = tr("a standby that is down cannot take the VIP over: the capture shows the holder only");
+        why << tr("<span style='color:#c62828'><b>%1</b> failed: %2.</span>")
+                   .arg(c.title.toHtmlEscaped(), expect.toHtmlEscaped());
+    }
     m_reasons->setText(QStringLiteral("<ul style='margin-left:-20px'><li>")
         + why.join(QStringLiteral("</li><li>")) + QStringLiteral("</li></ul>"));
 }
