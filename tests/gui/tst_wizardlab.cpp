@@ -3,10 +3,13 @@
 // plan shortened to 12 s, the commit page, a debug-pod capture during `lab traffic`, the download
 // verified, and the verdict sentence: healthy, with `lab fault drop-syn` and with `lab fault slow-pod`.
 // Before that, each fault the checks name (keepalived down, split brain, wrong targetPort, no endpoints,
-// ETP Local without an endpoint on the VIP node) fails its check on the checks page. No debug pod is left.
+// ETP Local without an endpoint on the VIP node) fails its check on the checks page, and Cancel while
+// capturing (the page's button or closing the wizard) leaves no pod, no tcpdump and no file. No debug
+// pod is left.
 // LBSCOPE_SHOT_DIR set: saves shot-wizard-<n>-<page>.png of every page (healthy) and
 // shot-wizard-8-verdict-<fault>.png.
 #include "core/kube/kubeclient.h"
+#include "ui/capture/capturecontroller.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/wizard/capturerunpage.h"
 #include "ui/wizard/checkspage.h"
@@ -23,6 +26,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -151,6 +155,72 @@ private slots:
         checksPage->continueAnyway()->setChecked(true);
         QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(debugPods(), 0, 30000); // the probe pods are gone
+    }
+
+    void cancelLeavesNothing_data()
+    {
+        QTest::addColumn<bool>("closeWizard"); // the wizard's own Cancel instead of the page's
+        QTest::newRow("Cancel capture") << false;
+        QTest::newRow("wizard closed") << true;
+    }
+
+    // Cancel while tcpdump runs: the capture ends aborted, and no pod, no tcpdump and no file is left.
+    void cancelLeavesNothing()
+    {
+        QFETCH(bool, closeWizard);
+        QCOMPARE(lab({u"fault"_s, u"clear"_s}), 0);
+        auto *wizard = new TroubleshootWizard;
+        QPointer<TroubleshootWizard> alive(wizard);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        lbs::kube::KubeConfigSource source;
+        source.explicitPath = m_kubeconfig;
+        wizard->setSource(source);
+        wizard->show();
+        wizard->start(u"lab-cert"_s, u"default/web"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(TroubleshootWizard::ServicePageId), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->currentPage()->isComplete(), 180000);
+        wizard->next();
+        auto *checksPage = static_cast<WizardChecksPage *>(wizard->currentPage());
+        QTRY_VERIFY_WITH_TIMEOUT(!checksPage->isRunning() && !checksPage->results().isEmpty(), 180000);
+        if (!checksPage->isComplete())
+            checksPage->continueAnyway()->setChecked(true);
+        wizard->next();
+        auto *plan = static_cast<WizardPlanPage *>(wizard->currentPage());
+        const QString remoteDir = u"/var/tmp/lbscope-wizard-cancel"_s;
+        plan->form()->setRemoteDir(remoteDir);
+        plan->form()->setOutDir(m_work.filePath(u"cancel-%1"_s.arg(closeWizard)));
+        plan->form()->setDuration(0); // until stopped
+        plan->form()->setRing(5, 2);
+        wizard->next(); // commit page
+        wizard->next(); // Start capture
+        auto *capturePage = static_cast<WizardCapturePage *>(wizard->currentPage());
+        QTRY_VERIFY_WITH_TIMEOUT(capturePage->state() == CaptureState::capturing, 120000);
+        QTest::qWait(1000);
+        if (closeWizard) {
+            wizard->reject();
+            QTRY_VERIFY_WITH_TIMEOUT(alive.isNull(), 60000); // closed (and deleted) once the abort ended
+        } else {
+            QVERIFY(capturePage->cancelButton()->isEnabled());
+            QTest::mouseClick(capturePage->cancelButton(), Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(!wizard->controller()->isRunning(), 60000);
+            QCOMPARE(capturePage->state(), CaptureState::aborted);
+            QVERIFY(!capturePage->isComplete()); // nothing to download
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(debugPods(), 0, 30000);
+        const QString nodeExec
+            = QFileInfo(QStringLiteral(LBSCOPE_LAB_SCRIPT)).absolutePath() + u"/node-exec"_s;
+        QProcess find;
+        find.start(nodeExec, {u"lab-node-1"_s, u"--"_s, u"find"_s, remoteDir, u"-type"_s, u"f"_s});
+        QVERIFY(find.waitForFinished(30000));
+        const QByteArray left = find.readAllStandardOutput().trimmed();
+        QVERIFY2(left.isEmpty(), left.constData()); // the ring's files are gone from the node
+        QProcess pgrep;
+        pgrep.start(u"pgrep"_s, {u"-f"_s, u"tcpdump .*"_s + remoteDir});
+        QVERIFY(pgrep.waitForFinished(10000));
+        QVERIFY2(pgrep.readAllStandardOutput().trimmed().isEmpty(), "tcpdump still runs");
+        if (!alive.isNull())
+            delete wizard;
+        removeOnNode(u"lab-node-1"_s, remoteDir);
     }
 
     void verdict_data()
