@@ -205,6 +205,16 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(!wizard->controller()->isRunning(), 60000);
             QCOMPARE(capturePage->state(), CaptureState::aborted);
             QVERIFY(!capturePage->isComplete()); // nothing to download
+            QVERIFY(capturePage->startOverButton()->isVisible());
+            // Start over keeps the connection, the service and the checks: straight back to the plan.
+            QTest::mouseClick(capturePage->startOverButton(), Qt::LeftButton);
+            QCOMPARE(wizard->currentId(), int(TroubleshootWizard::ClusterPageId));
+            for (int id : {TroubleshootWizard::ServicePageId, TroubleshootWizard::ChecksPageId,
+                     TroubleshootWizard::PlanPageId}) {
+                QVERIFY(wizard->currentPage()->isComplete());
+                wizard->next();
+                QCOMPARE(wizard->currentId(), id);
+            }
         }
         QTRY_COMPARE_WITH_TIMEOUT(debugPods(), 0, 30000);
         const QString nodeExec

@@ -99,6 +99,12 @@ WizardCapturePage::WizardCapturePage(TroubleshootWizard *wizard)
     buttons->addStretch();
     buttons->addWidget(m_stop);
     buttons->addWidget(m_cancel);
+    // A capture that failed or was cancelled: the wizard starts over from the cluster page, which keeps
+    // the connection, the service and the checks' results, so the plan is two clicks away.
+    m_again = new QPushButton(tr("Start over"));
+    m_again->hide();
+    buttons->insertWidget(0, m_again);
+    connect(m_again, &QPushButton::clicked, this, [this] { m_wizard->restart(); });
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_stateLabel);
     layout->addWidget(m_error);
@@ -183,6 +189,7 @@ void WizardCapturePage::initializePage()
     m_error->hide();
     m_stop->setEnabled(false);
     m_cancel->setEnabled(true);
+    m_again->hide();
     m_wizard->state().outDir = QString::fromStdString(st.request.outDir);
     // Over SSH: an unknown host key and a key's passphrase are asked here, on the GUI thread, while
     // the worker waits (or gives up on Cancel), as on the capture page.
@@ -214,6 +221,7 @@ void WizardCapturePage::onState(CaptureState state, const QString &detail)
     }
     m_stop->setEnabled(state == CaptureState::capturing);
     m_cancel->setEnabled(!capture::isFinal(state));
+    m_again->setVisible(state == CaptureState::failed || state == CaptureState::aborted);
     m_stateLabel->setText(
         explain(state) + (detail.isEmpty() ? QString() : QStringLiteral(" (") + detail + QLatin1Char(')')));
     const bool bad = state == CaptureState::failed || state == CaptureState::aborted;

@@ -33,6 +33,7 @@ public:
     QLabel *stateLabel() const { return m_stateLabel; }
     QPushButton *stopButton() const { return m_stop; }
     QPushButton *cancelButton() const { return m_cancel; }
+    QPushButton *startOverButton() const { return m_again; }
     QLabel *dropsLabel() const { return m_drops; }
 
 private:
@@ -45,7 +46,7 @@ private:
     QProgressBar *m_progress;
     Sparkline *m_spark;
     QListWidget *m_ring;
-    QPushButton *m_stop, *m_cancel;
+    QPushButton *m_stop, *m_cancel, *m_again;
     QTimer *m_timer;
     HostKeyPrompt *m_hostKeys;
     PassphrasePrompt *m_passphrases;
