@@ -66,6 +66,9 @@ int runCapture(const std::vector<std::string> &args)
         ->type_name("NODE");
     t.add_option("--service", rq.service, "capture on the node that holds this LoadBalancer service's VIP")
         ->type_name("NS/NAME");
+    t.add_flag("--one-side", rq.oneSide,
+        "with --service: only the VIP's interface and `host VIP` (the client's side of the NAT); by default "
+        "every interface (-i any) with the VIP's and each endpoint's address and port, both sides");
     t.add_option("--iface", plan.iface, "interface on the node (eth1, cali..., any)")->type_name("IF");
     t.add_option("--filter", plan.filter, "capture filter, passed to tcpdump as one argument")
         ->type_name("BPF");

@@ -43,6 +43,10 @@ void addDebugPodOptions(CLI::App &t, CommonOptions &o)
     t.add_option("--image", o.image, "debug pod image (default nicolaka/netshoot)")
         ->type_name("IMG")
         ->group("Debug pod");
+    t.add_option("--image-pull-secret", o.imagePullSecret,
+         "docker-registry Secret in the debug namespace for a private registry's image")
+        ->type_name("SECRET")
+        ->group("Debug pod");
     t.add_option("--debug-namespace", o.debugNamespace, "namespace of the debug pod (default lbscope)")
         ->type_name("NS")
         ->group("Debug pod");

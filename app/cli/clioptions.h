@@ -23,7 +23,8 @@ void addClusterOptions(CLI::App &table, std::string &kubeconfig, std::string *co
 /// --accept-new-host-key, --ssh-config.
 void addSshOptions(CLI::App &table, CommonOptions &options);
 
-/// Adds the options of the debug pod a command may run on a node: --image, --debug-namespace, --host-tcpdump.
+/// Adds the options of the debug pod a command may run on a node: --image, --image-pull-secret,
+/// --debug-namespace, --host-tcpdump.
 void addDebugPodOptions(CLI::App &table, CommonOptions &options);
 
 /// The terminal's answers to the interactive questions: a key passphrase from LBSCOPE_SSH_PASSPHRASE,

@@ -6,16 +6,11 @@
 #include "commands.h"
 
 #include "app/clidoc/completion.h"
+#include "app/clidoc/kubectlplugin.h"
 #include "app/clidoc/manpage.h"
 
 #ifdef HAVE_LBSCOPE_CAPTURE
-#include "kubecli.h"
-
-#include "core/kube/kubeconfigloader.h"
-#include "core/kube/kubeobjects.h"
-
-#include <QJsonArray>
-#include <QJsonObject>
+#include "core/kube/completionvalues.h"
 #endif
 
 #include <algorithm>
@@ -48,120 +43,13 @@ std::string typedValue(const std::vector<std::string> &words, const std::string 
     return value;
 }
 
-/// A client for the --kubeconfig and --context typed so far, with a 2 s limit per request.
-std::unique_ptr<kube::KubeClient> clientFor(const std::vector<std::string> &words)
-{
-    auto client = kube::KubeClient::fromKubeconfig(QString::fromStdString(typedValue(words, "--kubeconfig")),
-        QString::fromStdString(typedValue(words, "--context")));
-    if (!client)
-        return nullptr;
-    (*client)->setTimeoutMs(2000);
-    return std::move(*client);
-}
-
-/// The names of the objects `path` lists.
-std::vector<std::string> listNames(const std::vector<std::string> &words, const QString &path)
-{
-    const auto client = clientFor(words);
-    CancelToken cancel;
-    auto items = client ? client->list(path, cancel) : Result<QJsonArray>(Error {"no client", {}, {}});
-    std::vector<std::string> out;
-    if (items)
-        for (const auto &item : *items)
-            if (const QString n
-                = item.toObject()[QStringLiteral("metadata")].toObject()[QStringLiteral("name")].toString();
-                !n.isEmpty())
-                out.push_back(n.toStdString());
-    return out;
-}
-
 std::vector<std::string> liveValues(
-    const std::string &command, const std::string &option, const std::vector<std::string> &words)
+    const std::string &, const std::string &option, const std::vector<std::string> &words)
 {
-    if (option == "--context") {
-        auto cfg = kube::KubeConfigLoader::load(kube::KubeConfigSource::fromEnvironment(
-            QString::fromStdString(typedValue(words, "--kubeconfig"))));
-        std::vector<std::string> out;
-        if (cfg)
-            for (const kube::ContextInfo &c : cfg->contexts)
-                out.push_back(c.name.toStdString());
-        return out;
-    }
-    if (option == "--namespace")
-        return listNames(words, QStringLiteral("/api/v1/namespaces"));
-    if (option == "--node")
-        return listNames(words, QStringLiteral("/api/v1/nodes"));
-    if (option == "--service") {
-        const auto client = clientFor(words);
-        CancelToken cancel;
-        std::vector<std::string> out;
-        if (client)
-            if (auto services = kube::listLoadBalancerServices(*client, QString(), cancel))
-                for (const auto &s : *services)
-                    out.push_back((s.nameSpace + QLatin1Char('/') + s.name).toStdString());
-        return out;
-    }
-    (void)command;
-    return {};
+    return kube::completionValues(option, QString::fromStdString(typedValue(words, "--kubeconfig")),
+        QString::fromStdString(typedValue(words, "--context")), 2000);
 }
 #endif
-
-} // namespace
-
-namespace {
-
-bool isGlobalOption(const std::string &w)
-{
-    return w == "--context" || w == "--kubeconfig" || w == "-n" || w == "--namespace";
-}
-
-/// kubectl's plugin completion hands over the words as typed after `kubectl lbscope`, where kubectl's
-/// global options may come before the command: they are moved behind it (-n only to commands that
-/// have --namespace). Returns the option whose value is being typed when the words end inside
-/// those global options ("--context <TAB>"), else an empty string.
-std::string moveGlobalOptions(
-    std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
-{
-    std::vector<std::string> globals;
-    std::size_t i = 0;
-    const std::size_t last = words.size() - 1; // the word being completed stays where it is
-    while (i < last && words[i].rfind("-", 0) == 0) {
-        if (isGlobalOption(words[i])) {
-            if (i + 1 >= last)
-                return words[i];
-            globals.insert(globals.end(), {words[i], words[i + 1]});
-            i += 2;
-        } else if (words[i].rfind("--context=", 0) == 0 || words[i].rfind("--kubeconfig=", 0) == 0) {
-            globals.push_back(words[i++]);
-        } else {
-            break;
-        }
-    }
-    if (i == 0)
-        return {};
-    std::vector<std::string> out;
-    if (i < last) {
-        out.push_back(words[i]);
-        const auto command = std::find_if(commands.begin(), commands.end(),
-            [&](const clidoc::CommandDescription &c) { return c.name == words[i]; });
-        const bool hasNamespace = command != commands.end()
-            && std::any_of(command->options.begin(), command->options.end(), [](const auto &o) {
-                   return std::find(o.names.begin(), o.names.end(), "--namespace") != o.names.end();
-               });
-        for (std::size_t g = 0; g < globals.size(); ++g) {
-            const bool ns = globals[g] == "-n" || globals[g] == "--namespace";
-            if (ns && !hasNamespace) {
-                ++g; // its value goes too
-                continue;
-            }
-            out.push_back(globals[g]);
-        }
-        ++i;
-    }
-    out.insert(out.end(), words.begin() + std::ptrdiff_t(i), words.end());
-    words = std::move(out);
-    return {};
-}
 
 } // namespace
 
@@ -188,7 +76,7 @@ int runComplete(const std::vector<clidoc::CommandDescription> &commands, std::ve
         }
     });
     clidoc::Completion result;
-    if (const std::string option = moveGlobalOptions(words, commands); !option.empty()) {
+    if (const std::string option = clidoc::moveKubectlGlobalOptions(words, commands); !option.empty()) {
         const std::string longName = option == "-n" ? "--namespace" : option;
         for (const std::string &v : values ? values({}, longName, words) : std::vector<std::string>())
             if (v.rfind(words.back(), 0) == 0)

@@ -1,7 +1,7 @@
 // lbscope-cli: headless front end. Wiring only: every command lives in its own file and calls core.
+#include "app/clidoc/kubectlplugin.h"
 #include "commandline.h"
 #include "commands.h"
-#include "kubectlplugin.h"
 
 #ifdef HAVE_LBSCOPE_CAPTURE
 #include <QCoreApplication>
@@ -77,10 +77,10 @@ int main(int argc, char **argv)
     }
     std::vector<std::string> all(argv + 1, argv + argc);
     // As kubectl-lbscope (kubectl's plugin discovery): kubectl's global options may come first.
-    const bool plugin = lbs::cli::isKubectlPlugin(argv[0]);
+    const bool plugin = lbs::clidoc::isKubectlPlugin(argv[0]);
     if (plugin) {
         const auto commands = describeCommands();
-        if (auto why = lbs::cli::rewriteKubectlPluginArgs(all, commands); !why.empty()) {
+        if (auto why = lbs::clidoc::rewriteKubectlPluginArgs(all, commands); !why.empty()) {
             std::fprintf(stderr, "kubectl lbscope: %s\n", why.c_str());
             return 2;
         }

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QIcon>
 #include <QPalette>
+#include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTimer>
@@ -137,6 +138,10 @@ int main(int argc, char *argv[])
         QStringLiteral("With --cluster or --wizard: the LoadBalancer service to locate and draw."),
         QStringLiteral("NS/NAME"));
     addOption(service);
+    QCommandLineOption resetSettings(QStringLiteral("reset-settings"),
+        QStringLiteral("Forget every setting (window layout, recent captures, filters, cluster choices) "
+                       "before starting. Passphrases remembered in the system keychain stay there."));
+    addOption(resetSettings);
     // Debugging and screenshots: open the SSH dialog for HOST and test it (hidden from --help).
     QCommandLineOption sshTest(
         QStringLiteral("ssh-test"), QStringLiteral("Test SSH to HOST."), QStringLiteral("HOST"));
@@ -154,6 +159,12 @@ int main(int argc, char *argv[])
     if (parser.isSet(man)) {
         fputs(lbs::gui::manPage(parser.applicationDescription(), documented).c_str(), stdout);
         return 0;
+    }
+    if (parser.isSet(resetSettings)) {
+        QSettings settings;
+        settings.clear();
+        settings.sync();
+        fprintf(stderr, "lbscope: settings reset (%s)\n", qPrintable(settings.fileName()));
     }
     if (parser.isSet(palette)) {
         const QString name = parser.value(palette);

@@ -4,6 +4,8 @@
 // Must never depend on Qt or on core/kube|ssh|capture.
 #include "core/analysis/analyzer.h"
 
+#include "core/analysis/backends.h"
+#include "core/analysis/endpointmap.h"
 #include "core/analysis/findings.h"
 #include "core/analysis/flowtracker.h"
 #include "core/pcap/bpffilter.h"
@@ -61,6 +63,13 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     out.manifestPath = set.manifestPath;
     out.filter = m_options.filter;
     out.files = set.files;
+    out.endpoints = m_options.endpoints;
+    if (!set.manifestPath.empty()) {
+        ManifestTopology topology = readManifestTopology(set.manifestPath);
+        if (out.endpoints.empty())
+            out.endpoints = std::move(topology.endpoints);
+        out.interfaceNames = std::move(topology.interfaces);
+    }
     for (const auto &f : set.files)
         if (!pcap::isSupportedLinktype(f.linktype))
             out.warnings.push_back(f.path + ": link type " + std::to_string(f.linktype)
@@ -133,6 +142,7 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
         summary.timeline = out.timeline;
         onStage(AnalysisStage::Timeline, summary);
     }
+    out.backends = computeBackends(out);
     out.findings = computeFindings(out, inputs);
     out.complete = true;
     throttle.finish("analysis complete");

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace lbs::analysis {
 
@@ -18,6 +19,8 @@ struct AnalyzerOptions {
     std::string filter; ///< tcpdump-syntax BPF filter, empty = all packets
     double bucketSeconds = 1.0; ///< timeline bucket, 0.001 .. 3600
     bool keepPacketIndex = true; ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
+    /// The service's endpoints (pod names for the backends); empty: manifest.json `endpoints`.
+    std::vector<EndpointInfo> endpoints {};
 };
 
 /// Stages published while running (cheap results first).

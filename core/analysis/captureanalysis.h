@@ -46,6 +46,12 @@ struct FlowTunnel {
     uint64_t packets = 0; ///< the flow's packets that came tunnelled (0: none)
 };
 
+/// A flow's place in a connection seen on both sides of the node's NAT (natlegs.h): the front leg
+/// is the copy on the VIP interface (client -> VIP:port), a back leg a post-DNAT copy (-> pod).
+enum class LegRole : uint8_t { None, Front, Back };
+/// "front", "back"; nullptr for None.
+const char *legRoleName(LegRole r);
+
 /// One bidirectional TCP or UDP flow (a "conversation"). Directions: 0 client->server,
 /// 1 server->client.
 struct Flow {
@@ -94,6 +100,78 @@ struct Flow {
     std::vector<HttpRequest> requests;
     bool http = false; ///< HTTP/1.x detected on this flow
     FlowTunnel tunnel; ///< the path through a tunnel, when its packets came encapsulated
+    int32_t connection = -1; ///< index in CaptureAnalysis::connections when its legs were joined
+    LegRole leg = LegRole::None;
+};
+
+/// Time packets spend inside the node between the VIP interface and the pod side, one direction.
+struct InNodeDelay {
+    uint32_t samples = 0; ///< packets matched with their copy on the other leg
+    int64_t medianNs = 0; ///< nearest-rank median (0 when no sample)
+    int64_t maxNs = 0;
+};
+
+/// One TCP connection seen on both sides of the NAT: its flows (legs) joined by the SYN's ISN
+/// (docs/decisions.md, "NAT legs").
+struct NatConnection {
+    static constexpr size_t kMaxLegs = 4;
+    uint32_t id = 0; ///< index in CaptureAnalysis::connections
+    uint8_t legCount = 0;
+    uint32_t legs[kMaxLegs] = {}; ///< flow ids, the front leg first
+    bool snat = false; ///< the back leg's client address differs from the front leg's
+    InNodeDelay delay[2]; ///< [0] client->server (front -> back), [1] server->client (back -> front)
+    uint32_t dropped[2] = {0, 0}; ///< packets of that direction never seen on the downstream leg
+    uint32_t front() const { return legs[0]; }
+    /// The leg nearest the pod (the last one joined).
+    uint32_t back() const { return legs[legCount ? legCount - 1 : 0]; }
+};
+
+/// What kind of packet was lost inside the node.
+enum class InNodePacket : uint8_t { Syn, SynAck, Data, Fin, Rst, Ack };
+/// "SYN", "SYN/ACK", "data", "FIN", "RST", "ACK".
+const char *inNodePacketName(InNodePacket k);
+
+/// A packet seen on the upstream leg with no copy on the downstream leg within the window: for
+/// client->server packets the VIP interface is upstream, for server->client ones the pod side.
+/// Connections never joined (a SYN that never left the VIP interface) are not listed here; the
+/// findings find them by their flow.
+struct InNodeDrop {
+    uint32_t connection = 0;
+    uint8_t dir = 0; ///< 0 client->server, 1 server->client
+    InNodePacket kind = InNodePacket::Syn;
+    int64_t tsNs = 0; ///< when the upstream copy was seen
+};
+
+/// A backend pod's endpoint from the service's endpoints (manifest.json `endpoints`, or given to
+/// the analysis): what turns 192.0.2.12:8080 into a pod name.
+struct EndpointInfo {
+    std::string pod;
+    std::string ns;
+    std::string node;
+    pcap::IpAddress ip;
+    uint16_t port = 0;
+};
+
+/// Nearest-rank percentiles of one figure (µs in JSON); nullopt when no sample.
+struct Percentiles {
+    uint32_t samples = 0;
+    std::optional<int64_t> p50Ns, p95Ns, p99Ns;
+};
+
+/// One backend (ip:port behind the load balancer) and its connections' figures, measured on the
+/// leg nearest the pod when the connection was joined. The VIP is never a backend.
+struct Backend {
+    pcap::Endpoint endpoint;
+    std::string pod, ns, node; ///< from the endpoint map; empty when unknown
+    uint32_t connections = 0;
+    uint32_t requests = 0;
+    uint32_t failedHandshakes = 0;
+    uint32_t resets = 0; ///< connections that ended with a RST
+    uint32_t errors5xx = 0; ///< HTTP responses with status >= 500
+    Percentiles handshakeRtt, ttfb, response;
+    std::vector<uint32_t> flows; ///< the connections' front flow ids (the flow itself when not joined)
+    /// "pod default/web-1 on lab-node-3 (192.0.2.12:8080)", or "192.0.2.12:8080" without a pod.
+    std::string label() const;
 };
 
 /// Per-bucket series (docs/contracts.md, `timeline`). All vectors have the same length.
@@ -157,6 +235,15 @@ struct CaptureAnalysis {
     std::vector<Flow, LargeAllocator<Flow>> flows; ///< huge-page-backed when large (100k+ flows)
     Timeline timeline;
     std::vector<Finding> findings;
+    std::vector<NatConnection> connections; ///< connections whose NAT legs were joined
+    std::vector<InNodeDrop> inNodeDrops;
+    std::vector<EndpointInfo> endpoints; ///< the endpoint map used (AnalyzerOptions or manifest)
+    std::vector<std::pair<int32_t, std::string>> interfaceNames; ///< SLL2 index -> name (manifest)
+    std::vector<Backend> backends; ///< ordered by endpoint
+    /// TCP connections counted once: flows that are not a back leg.
+    uint64_t tcpConnections() const;
+    /// Name of an SLL2 interface index ("eth1"), or "if 3"; "" for -1.
+    std::string interfaceName(int32_t ifIndex) const;
     bool complete = false; ///< false in staged partial snapshots
 };
 

@@ -33,6 +33,43 @@ const FindingExplanation kSynRetransmitted {
     "-S</code> on the nodes; kube-proxy's <code>--random-fully</code> masquerading mitigates it. "
     "Other causes: a full conntrack table or loss on the path.</p>"};
 
+const FindingExplanation kInNode {
+    "SYNs reached the node holding the VIP but were never passed on to any pod.",
+    "<p>The capture sees both sides of the node's NAT. These SYNs were seen on the VIP "
+    "interface and no copy ever appeared on a pod-side interface: the node itself dropped them, "
+    "after they arrived and before they were forwarded.</p><ul><li><b>externalTrafficPolicy: "
+    "Local</b> with no ready pod on this node (kube-proxy: \"has no local endpoints\");</li>"
+    "<li>the conntrack table is full or an insert failed (<code>conntrack -S</code>: "
+    "insert_failed, drop, early_drop; <code>dmesg</code>: \"table full, dropping packet\");</li>"
+    "<li>a NetworkPolicy or host firewall rule drops them on the node.</li></ul>"};
+
+const FindingExplanation kPodSilent {"The node forwarded the SYNs to a pod, and that pod never answered.",
+    "<p>The SYN came out of the node's NAT towards the pod (seen on the pod-side interface) and "
+    "no SYN/ACK and no RST came back. The node did its job; the pod did not: it may be hung, "
+    "its network namespace broken, or a NetworkPolicy on the pod side drops the "
+    "traffic.</p><p>Check the pod named in the finding: <code>kubectl describe pod</code>, its "
+    "events and logs, and its NetworkPolicies. If only this pod is affected, delete it and let "
+    "its controller replace it.</p>"};
+
+const FindingExplanation kReplyLost {
+    "The pod answered the SYN, but its answer never left the node towards the client.",
+    "<p>The pod's SYN/ACK was seen on the pod-side interface and no copy was seen on the VIP "
+    "interface: the reply was lost inside the node on its way back (reverse NAT, conntrack entry "
+    "gone or marked INVALID, a firewall rule on the return path, or asymmetric routing that "
+    "sends it out another way).</p><p>Check <code>conntrack -L</code> for the connection, "
+    "<code>conntrack -S</code> for invalid and drop counters, and the node's routes back to the "
+    "client.</p>"};
+
+const FindingExplanation kDroppedInNode {
+    "Packets of working connections were lost inside the node between the VIP and the pods.",
+    "<p>These packets were seen on one side of the node's NAT and their copy never appeared on "
+    "the other side: client packets on the VIP interface that never reached a pod interface, or "
+    "pod packets that never left on the VIP interface. TCP recovered by retransmitting, at the "
+    "cost of delays (a lost SYN costs about 1 s).</p><p>Look at the node: <code>conntrack "
+    "-S</code> (insert_failed, drop), softnet drops (<code>/proc/net/softnet_stat</code>), CPU "
+    "saturation, and firewall rules. A capture artefact is also possible when tcpdump reports "
+    "packets dropped by the kernel.</p>"};
+
 const FindingExplanation kServerErrors {
     "Backends answer with HTTP 5xx: the application or an upstream proxy is failing.",
     "<p>The TCP path works, but the HTTP responses are server errors. A <b>503</b> often means "
@@ -253,6 +290,14 @@ const FindingExplanation &explainFinding(FindingKind kind)
         return kOverlap;
     case FindingKind::HandshakeBeforeCapture:
         return kBeforeCapture;
+    case FindingKind::FailedHandshakesInNode:
+        return kInNode;
+    case FindingKind::FailedHandshakesPodSilent:
+        return kPodSilent;
+    case FindingKind::FailedHandshakesReplyLost:
+        return kReplyLost;
+    case FindingKind::DroppedInNode:
+        return kDroppedInNode;
     case FindingKind::IpInIp:
         break;
     }

@@ -41,6 +41,14 @@ const char *findingKindName(FindingKind k)
         return "duplicate_file";
     case FindingKind::HandshakeBeforeCapture:
         return "handshake_before_capture";
+    case FindingKind::FailedHandshakesInNode:
+        return "failed_handshakes_in_node";
+    case FindingKind::FailedHandshakesPodSilent:
+        return "failed_handshakes_pod_silent";
+    case FindingKind::FailedHandshakesReplyLost:
+        return "failed_handshakes_reply_lost";
+    case FindingKind::DroppedInNode:
+        return "dropped_in_node";
     case FindingKind::IpInIp:
         break;
     }

@@ -28,16 +28,22 @@ enum class FindingKind : uint8_t {
     DuplicateFile, ///< the same capture file was given twice
     HandshakeBeforeCapture, ///< TCP flows already open when the capture started
     IpInIp, ///< packets came through tunnels (any kind; the name predates the others)
+    FailedHandshakesInNode, ///< SYNs seen on the VIP interface, never forwarded to any pod
+    FailedHandshakesPodSilent, ///< SYNs forwarded to a pod that never answered
+    FailedHandshakesReplyLost, ///< a pod's SYN/ACK never left the node towards the client
+    DroppedInNode, ///< packets of working connections lost between the VIP and pod interfaces
 };
 
 /// Every kind, in declaration order (for tables and tests).
-inline constexpr FindingKind kAllFindingKinds[] = {FindingKind::FailedHandshakes,
-    FindingKind::IcmpPortUnreachable, FindingKind::HandshakeRefused, FindingKind::SynRetransmitted,
-    FindingKind::ResetsFromServer, FindingKind::ResetsFromVip, FindingKind::ResetsFromClient,
-    FindingKind::RetransmissionBurst, FindingKind::LatencySpike, FindingKind::SlowBackend,
-    FindingKind::HttpServerErrors, FindingKind::ZeroWindow, FindingKind::KernelDrops,
-    FindingKind::InterfaceDrops, FindingKind::TruncatedFile, FindingKind::OverlappingFiles,
-    FindingKind::DuplicateFile, FindingKind::HandshakeBeforeCapture, FindingKind::IpInIp};
+inline constexpr FindingKind kAllFindingKinds[]
+    = {FindingKind::FailedHandshakes, FindingKind::IcmpPortUnreachable, FindingKind::HandshakeRefused,
+        FindingKind::SynRetransmitted, FindingKind::ResetsFromServer, FindingKind::ResetsFromVip,
+        FindingKind::ResetsFromClient, FindingKind::RetransmissionBurst, FindingKind::LatencySpike,
+        FindingKind::SlowBackend, FindingKind::HttpServerErrors, FindingKind::ZeroWindow,
+        FindingKind::KernelDrops, FindingKind::InterfaceDrops, FindingKind::TruncatedFile,
+        FindingKind::OverlappingFiles, FindingKind::DuplicateFile, FindingKind::HandshakeBeforeCapture,
+        FindingKind::IpInIp, FindingKind::FailedHandshakesInNode, FindingKind::FailedHandshakesPodSilent,
+        FindingKind::FailedHandshakesReplyLost, FindingKind::DroppedInNode};
 
 /// The stable identifier written to the JSON report, e.g. "failed_handshakes".
 const char *findingKindName(FindingKind k);

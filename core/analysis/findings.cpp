@@ -1,5 +1,8 @@
 #include "core/analysis/findings.h"
 
+#include "core/analysis/backends.h"
+#include "core/analysis/findingtext.h"
+#include "core/analysis/natfindings.h"
 #include "core/analysis/percentile.h"
 
 #include <algorithm>
@@ -12,37 +15,18 @@ namespace lbs::analysis {
 
 namespace {
 
-std::string fmtDuration(double ns)
-{
-    char buf[32];
-    const double a = std::fabs(ns);
-    if (a >= 1e9)
-        std::snprintf(buf, sizeof buf, "%.1f s", ns / 1e9);
-    else if (a >= 1e6)
-        std::snprintf(buf, sizeof buf, "%.0f ms", ns / 1e6);
-    else if (a >= 1e3)
-        std::snprintf(buf, sizeof buf, "%.0f µs", ns / 1e3);
-    else
-        std::snprintf(buf, sizeof buf, "%.0f ns", ns);
-    return buf;
-}
-
-std::string clock(int64_t ns)
-{
-    const bool whole = ns % 1000000000 == 0;
-    std::string s = pcap::formatUtcTime(ns, false);
-    return whole ? s.substr(0, 8) : s;
-}
-
-std::string plural(size_t n, const char *one, const char *many)
-{
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 struct Context {
     const CaptureAnalysis &a;
+    const std::vector<Backend> &backends;
+    std::set<uint32_t> located; ///< flows a both-sides finding already explains
     size_t distinctServers = 0;
 };
+
+/// A back leg is a copy of its front leg: every count takes a connection once, by its front.
+bool counted(const Flow &f)
+{
+    return f.leg != LegRole::Back;
+}
 
 // "; 3 of 4 went to 192.0.2.12:8080" when the capture has several servers and one dominates.
 std::string backendShare(const Context &ctx, const std::vector<uint32_t> &ids, const char *what)
@@ -51,36 +35,43 @@ std::string backendShare(const Context &ctx, const std::vector<uint32_t> &ids, c
         return {};
     std::map<pcap::Endpoint, size_t> counts;
     for (uint32_t id : ids)
-        ++counts[ctx.a.flows[id].server];
+        ++counts[backendFlow(ctx.a, ctx.a.flows[id]).server];
     auto top = std::max_element(
         counts.begin(), counts.end(), [](const auto &x, const auto &y) { return x.second < y.second; });
+    auto name = [&](const pcap::Endpoint &ep) {
+        for (const Backend &b : ctx.backends)
+            if (b.endpoint == ep)
+                return b.label();
+        return ep.toString();
+    };
     if (counts.size() == 1)
-        return "; all went to " + top->first.toString();
+        return "; all went to " + name(top->first);
     if (top->second * 2 <= ids.size() && top->second < 2)
         return {};
     return "; " + std::to_string(top->second) + " of " + std::to_string(ids.size()) + " " + what + " went to "
-        + top->first.toString();
+        + name(top->first);
 }
 
+// " to 203.0.113.10:80", or with joined legs " to 203.0.113.10:80 (pod default/web-1 on n3 (ip:port))".
 std::string commonServer(const Context &ctx, const std::vector<uint32_t> &ids)
 {
     if (ids.empty())
         return {};
-    const pcap::Endpoint &s = ctx.a.flows[ids.front()].server;
-    for (uint32_t id : ids)
+    const Flow &first = ctx.a.flows[ids.front()];
+    const pcap::Endpoint &s = first.server;
+    const pcap::Endpoint &b = backendFlow(ctx.a, first).server;
+    bool sameBackend = true;
+    for (uint32_t id : ids) {
         if (!(ctx.a.flows[id].server == s))
             return {};
-    return " to " + s.toString();
-}
-
-Finding make(Severity sev, FindingKind kind, std::string summary, std::vector<uint32_t> flows = {})
-{
-    Finding f;
-    f.severity = sev;
-    f.kind = kind;
-    f.summary = std::move(summary);
-    f.flows = std::move(flows);
-    return f;
+        sameBackend = sameBackend && backendFlow(ctx.a, ctx.a.flows[id]).server == b;
+    }
+    if (!sameBackend || b == s)
+        return " to " + s.toString();
+    for (const Backend &backend : ctx.backends)
+        if (backend.endpoint == b)
+            return " to " + s.toString() + " (" + backend.label() + ")";
+    return " to " + s.toString() + " (" + b.toString() + ")";
 }
 
 void handshakeFindings(const Context &ctx, std::vector<Finding> &out)
@@ -89,7 +80,7 @@ void handshakeFindings(const Context &ctx, std::vector<Finding> &out)
     size_t linuxPattern = 0;
     int64_t first = 0, last = 0;
     for (const Flow &f : ctx.a.flows) {
-        if (f.proto != 6 || f.synCount == 0)
+        if (f.proto != 6 || f.synCount == 0 || !counted(f) || ctx.located.count(f.id))
             continue;
         if (f.outcome == FlowOutcome::FailedHandshake && f.icmpUnreachable) {
             icmp.push_back(f.id);
@@ -111,31 +102,31 @@ void handshakeFindings(const Context &ctx, std::vector<Finding> &out)
         if (linuxPattern > 0)
             s += " (" + std::to_string(linuxPattern)
                 + " retried SYN at about +1 s, +3 s, +7 s: Linux backoff)";
-        s += " between " + clock(first) + " and " + clock(last)
+        s += " between " + clockText(first) + " and " + clockText(last)
             + ": SYNs are dropped before any server answers — check NetworkPolicy, externalTrafficPolicy: "
               "Local "
               "without a local endpoint, or conntrack drops on the node";
         s += backendShare(ctx, unanswered, "failures");
-        Finding f = make(Severity::Error, FindingKind::FailedHandshakes, s, unanswered);
+        Finding f = makeFinding(Severity::Error, FindingKind::FailedHandshakes, s, unanswered);
         f.startNs = first;
         f.endNs = last;
         out.push_back(std::move(f));
     }
     if (!icmp.empty())
-        out.push_back(make(Severity::Error, FindingKind::IcmpPortUnreachable,
+        out.push_back(makeFinding(Severity::Error, FindingKind::IcmpPortUnreachable,
             plural(icmp.size(), "SYN", "SYNs") + commonServer(ctx, icmp)
                 + " answered with ICMP port unreachable: the service has no ready endpoints "
                   "(kube-proxy REJECT) — check the pods behind it",
             icmp));
     if (!refused.empty())
-        out.push_back(make(Severity::Error, FindingKind::HandshakeRefused,
+        out.push_back(makeFinding(Severity::Error, FindingKind::HandshakeRefused,
             plural(refused.size(), "connection attempt", "connection attempts") + commonServer(ctx, refused)
                 + " refused with RST: nothing listens on the target port (pod not ready, crashed or "
                   "wrong targetPort)"
                 + backendShare(ctx, refused, "refusals"),
             refused));
     if (!retried.empty())
-        out.push_back(make(Severity::Warning, FindingKind::SynRetransmitted,
+        out.push_back(makeFinding(Severity::Warning, FindingKind::SynRetransmitted,
             plural(retried.size(), "connection", "connections")
                 + " succeeded only after SYN retransmissions (connect delayed by about 1 s or 3 s): "
                   "first SYNs were lost — SNAT port race (conntrack insert_failed) or drops on the path"
@@ -149,29 +140,29 @@ void resetFindings(const Context &ctx, std::vector<Finding> &out)
     const std::string vip = ctx.a.manifest ? ctx.a.manifest->vip : std::string();
     const pcap::IpAddress vipAddr = vip.empty() ? pcap::IpAddress {} : pcap::IpAddress::parse(vip);
     for (const Flow &f : ctx.a.flows) {
-        if (f.proto != 6 || f.outcome != FlowOutcome::Reset || f.handshakeRst)
+        if (f.proto != 6 || f.outcome != FlowOutcome::Reset || f.handshakeRst || !counted(f))
             continue;
         if (f.resetBy == ResetSide::Client)
             byClient.push_back(f.id);
-        else if (vipAddr.isSet() && f.server.ip == vipAddr)
+        else if (vipAddr.isSet() && backendFlow(ctx.a, f).server.ip == vipAddr)
             byVip.push_back(f.id);
         else
             byServer.push_back(f.id);
     }
     if (!byServer.empty())
-        out.push_back(make(Severity::Warning, FindingKind::ResetsFromServer,
+        out.push_back(makeFinding(Severity::Warning, FindingKind::ResetsFromServer,
             plural(byServer.size(), "connection was", "connections were")
                 + " reset by the server side: application crash or restart, idle timeout, or stale "
                   "conntrack after an endpoint change"
                 + backendShare(ctx, byServer, "resets"),
             byServer));
     if (!byVip.empty())
-        out.push_back(make(Severity::Warning, FindingKind::ResetsFromVip,
+        out.push_back(makeFinding(Severity::Warning, FindingKind::ResetsFromVip,
             plural(byVip.size(), "connection was", "connections were") + " reset from the VIP side (" + vip
                 + "): the node answered for the service — no endpoint, failover or lost conntrack",
             byVip));
     if (!byClient.empty())
-        out.push_back(make(Severity::Info, FindingKind::ResetsFromClient,
+        out.push_back(makeFinding(Severity::Info, FindingKind::ResetsFromClient,
             plural(byClient.size(), "connection was", "connections were")
                 + " reset by the client: usually client timeouts or aborted requests"
                 + backendShare(ctx, byClient, "resets"),
@@ -217,9 +208,9 @@ void retransmissionFindings(const Context &ctx, const FindingInputs &in, std::ve
         char pct[16];
         std::snprintf(pct, sizeof pct, "%.0f %%",
             100.0 * static_cast<double>(b.retrans) / static_cast<double>(b.packets));
-        Finding f = make(Severity::Warning, FindingKind::RetransmissionBurst,
-            std::to_string(b.retrans) + " retransmissions between " + clock(start) + " and " + clock(end)
-                + " (" + pct + " of packets) on " + plural(flows.size(), "flow", "flows")
+        Finding f = makeFinding(Severity::Warning, FindingKind::RetransmissionBurst,
+            std::to_string(b.retrans) + " retransmissions between " + clockText(start) + " and "
+                + clockText(end) + " (" + pct + " of packets) on " + plural(flows.size(), "flow", "flows")
                 + ": packet loss on the path or an overloaded node" + backendShare(ctx, flows, "flows"),
             flows);
         f.startNs = start;
@@ -259,6 +250,8 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
             std::vector<uint32_t> ids;
             size_t slow = 0;
             for (const Flow &f : ctx.a.flows) {
+                if (!counted(f))
+                    continue;
                 bool hit = false;
                 for (const HttpRequest &r : f.requests)
                     if (r.ttfbNs && r.tsNs >= start && r.tsNs < end && *r.ttfbNs / 1e3 >= 3 * base) {
@@ -268,9 +261,9 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
                 if (hit)
                     ids.push_back(f.id);
             }
-            Finding f = make(Severity::Warning, FindingKind::LatencySpike,
+            Finding f = makeFinding(Severity::Warning, FindingKind::LatencySpike,
                 "TTFB p99 rose from " + fmtDuration(base * 1e3) + " to " + fmtDuration(s.peak * 1e3)
-                    + " between " + clock(start) + " and " + clock(end) + " ("
+                    + " between " + clockText(start) + " and " + clockText(end) + " ("
                     + plural(slow, "request", "requests") + " slower than " + fmtDuration(3 * base * 1e3)
                     + ")" + backendShare(ctx, ids, "slow flows"),
                 ids);
@@ -278,40 +271,6 @@ void latencyFindings(const Context &ctx, std::vector<Finding> &out)
             f.endNs = end;
             out.push_back(std::move(f));
         }
-    }
-    // One backend much slower than the others.
-    std::map<pcap::Endpoint, std::vector<double>> byServer;
-    std::map<pcap::Endpoint, std::vector<uint32_t>> flowsByServer;
-    for (const Flow &f : ctx.a.flows)
-        for (const HttpRequest &r : f.requests)
-            if (r.ttfbNs) {
-                byServer[f.server].push_back(static_cast<double>(*r.ttfbNs));
-                if (flowsByServer[f.server].empty() || flowsByServer[f.server].back() != f.id)
-                    flowsByServer[f.server].push_back(f.id);
-            }
-    size_t eligible = 0;
-    for (const auto &[ep, v] : byServer)
-        eligible += v.size() >= 5;
-    if (eligible < 2)
-        return;
-    for (const auto &[ep, v] : byServer) {
-        if (v.size() < 5)
-            continue;
-        std::vector<double> others;
-        size_t otherServers = 0;
-        for (const auto &[ep2, v2] : byServer)
-            if (!(ep2 == ep) && v2.size() >= 5) {
-                others.push_back(median(v2));
-                ++otherServers;
-            }
-        const double mine = median(v);
-        const double theirs = median(others);
-        if (mine >= 3 * theirs && mine - theirs >= 20e6)
-            out.push_back(make(Severity::Warning, FindingKind::SlowBackend,
-                ep.toString() + " answers slowly: median TTFB " + fmtDuration(mine) + " vs "
-                    + fmtDuration(theirs) + " for the other " + plural(otherServers, "backend", "backends")
-                    + " — check that pod's load, limits and logs",
-                flowsByServer[ep]));
     }
 }
 
@@ -323,6 +282,8 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
     for (const Flow &f : a.flows) {
         if (f.tunnel.packets > 0)
             tunnelled.push_back(f.id);
+        if (!counted(f))
+            continue;
         if (f.zeroWindows > 0)
             zw.push_back(f.id);
         if (f.proto == 6 && f.handshakeBeforeCapture && f.synAckCount == 0)
@@ -343,13 +304,13 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
             total += n;
             detail += (detail.empty() ? "" : ", ") + std::to_string(code) + ": " + std::to_string(n);
         }
-        out.push_back(make(Severity::Warning, FindingKind::HttpServerErrors,
+        out.push_back(makeFinding(Severity::Warning, FindingKind::HttpServerErrors,
             plural(total, "HTTP 5xx response", "HTTP 5xx responses") + " (" + detail + ")"
                 + backendShare(ctx, errors5xx, "flows with errors"),
             errors5xx));
     }
     if (!zw.empty())
-        out.push_back(make(Severity::Warning, FindingKind::ZeroWindow,
+        out.push_back(makeFinding(Severity::Warning, FindingKind::ZeroWindow,
             "a receiver advertised a zero window on " + plural(zw.size(), "flow", "flows")
                 + ": the application stopped reading (overloaded or stalled pod)"
                 + backendShare(ctx, zw, "flows"),
@@ -357,7 +318,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
     if (a.manifest) {
         const pcap::TcpdumpStats &m = a.manifest->stats;
         if (m.droppedByKernel && *m.droppedByKernel > 0)
-            out.push_back(make(Severity::Warning, FindingKind::KernelDrops,
+            out.push_back(makeFinding(Severity::Warning, FindingKind::KernelDrops,
                 "tcpdump reported " + std::to_string(*m.droppedByKernel) + " packets dropped by kernel"
                     + (m.receivedByFilter
                             ? " of " + std::to_string(*m.receivedByFilter) + " received by filter"
@@ -365,25 +326,25 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
                     + ": missing packets are capture artefacts, not network loss — raise -B or "
                       "tighten the filter"));
         if (m.droppedByInterface && *m.droppedByInterface > 0)
-            out.push_back(make(Severity::Warning, FindingKind::InterfaceDrops,
+            out.push_back(makeFinding(Severity::Warning, FindingKind::InterfaceDrops,
                 "tcpdump reported " + std::to_string(*m.droppedByInterface)
                     + " packets dropped by the interface: the capture is incomplete"));
     }
     for (const auto &f : a.files)
         if (f.truncated)
-            out.push_back(make(Severity::Warning, FindingKind::TruncatedFile,
+            out.push_back(makeFinding(Severity::Warning, FindingKind::TruncatedFile,
                 f.path + " ends inside a packet record (tcpdump killed before flushing?): "
                     + std::to_string(f.packets) + " packets were read, the rest is lost"));
     for (size_t i = 0; i + 1 < a.files.size(); ++i)
         if (a.files[i].packets && a.files[i + 1].packets && a.files[i].lastTsNs > a.files[i + 1].firstTsNs)
-            out.push_back(make(Severity::Info, FindingKind::OverlappingFiles,
+            out.push_back(makeFinding(Severity::Info, FindingKind::OverlappingFiles,
                 a.files[i].path + " and " + a.files[i + 1].path
                     + " overlap in time (two captures of the same traffic?); packets were merged by "
                       "timestamp"));
     for (const pcap::DuplicateFile &d : a.duplicateFiles)
-        out.push_back(make(Severity::Info, FindingKind::DuplicateFile, d.message()));
+        out.push_back(makeFinding(Severity::Info, FindingKind::DuplicateFile, d.message()));
     if (!midstream.empty())
-        out.push_back(make(Severity::Info, FindingKind::HandshakeBeforeCapture,
+        out.push_back(makeFinding(Severity::Info, FindingKind::HandshakeBeforeCapture,
             plural(midstream.size(), "TCP flow", "TCP flows")
                 + " started before the capture; client and server were guessed from the ports",
             midstream));
@@ -393,7 +354,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
                  pcap::TunnelKind::Geneve, pcap::TunnelKind::Erspan})
             if (const uint64_t n = a.counters.tunnels[static_cast<size_t>(k)])
                 kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + pcap::tunnelKindLabel(k);
-        out.push_back(make(Severity::Info, FindingKind::IpInIp,
+        out.push_back(makeFinding(Severity::Info, FindingKind::IpInIp,
             plural(a.counters.tunnelled, "packet", "packets") + " came through tunnels (" + kinds + "); the "
                 + plural(tunnelled.size(), "flow", "flows")
                 + " inside are analysed by their inner addresses, the outer ones are each flow's "
@@ -421,17 +382,18 @@ bool isLinuxSynRetryPattern(const std::vector<int64_t> &syn)
 
 std::vector<Finding> computeFindings(const CaptureAnalysis &analysis, const FindingInputs &inputs)
 {
-    Context ctx {analysis};
-    std::set<pcap::Endpoint> servers;
-    for (const Flow &f : analysis.flows)
-        if (f.proto == 6 && !f.serverGuessed)
-            servers.insert(f.server);
-    ctx.distinctServers = servers.size();
+    const std::vector<Backend> own
+        = analysis.backends.empty() ? computeBackends(analysis) : std::vector<Backend> {};
+    Context ctx {analysis, analysis.backends.empty() ? own : analysis.backends, {}};
+    for (const Backend &b : ctx.backends)
+        ctx.distinctServers += b.connections > 0;
     std::vector<Finding> out;
+    ctx.located = natFindings(analysis, ctx.backends, out);
     handshakeFindings(ctx, out);
     resetFindings(ctx, out);
     retransmissionFindings(ctx, inputs, out);
     latencyFindings(ctx, out);
+    slowBackendFindings(ctx.backends, out);
     otherFindings(ctx, out);
     std::stable_sort(out.begin(), out.end(), [](const Finding &x, const Finding &y) {
         return static_cast<int>(x.severity) > static_cast<int>(y.severity);

@@ -13,7 +13,6 @@ using pcap::PacketIndexEntry;
 
 namespace {
 
-constexpr size_t kMaxBuckets = 1u << 17;
 constexpr size_t kMaxSynTimes = 16;
 
 bool isWellKnown(uint16_t port)
@@ -38,6 +37,8 @@ FlowTracker::FlowTracker(const AnalyzerOptions &opt, CaptureAnalysis &out) : m_o
 {
     m_bucketNs = static_cast<int64_t>(std::llround(opt.bucketSeconds * 1e9));
     m_out.timeline.bucketSeconds = opt.bucketSeconds;
+    if (m_out.manifest && !m_out.manifest->vip.empty())
+        m_vip = pcap::IpAddress::parse(m_out.manifest->vip);
 }
 
 void FlowTracker::onPacket(const pcap::RawPacket &raw)
@@ -117,13 +118,15 @@ void FlowTracker::finish(FindingInputs &inputs)
             s.http->finish(f);
         if (f.proto == 6)
             f.outcome = outcomeOf(f, s);
-        if (f.outcome == FlowOutcome::FailedHandshake) {
+        if (f.outcome == FlowOutcome::FailedHandshake && f.leg != LegRole::Back) {
             const int64_t t = f.synTimesNs.empty() ? f.firstTsNs : f.synTimesNs.front();
             ++m_out.timeline.failedHandshakes[bucket(t)];
         }
-        m_out.counters.httpRequests += f.requests.size();
+        if (f.leg != LegRole::Back)
+            m_out.counters.httpRequests += f.requests.size();
     }
     m_states.clear();
+    finishLegs();
     computeTtfbSeries();
     if (m_bucketDoubled)
         m_out.warnings.push_back("the capture spans more than " + std::to_string(kMaxBuckets)
@@ -144,63 +147,6 @@ FlowOutcome FlowTracker::outcomeOf(const Flow &f, const FlowState &s)
     if (f.finClient && f.finServer)
         return FlowOutcome::Complete;
     return FlowOutcome::Incomplete;
-}
-
-size_t FlowTracker::bucket(int64_t tsNs)
-{
-    Timeline &t = m_out.timeline;
-    if (t.packets.empty()) {
-        int64_t t0 = tsNs - ((tsNs % m_bucketNs) + m_bucketNs) % m_bucketNs;
-        t.t0Ns = t0;
-    }
-    int64_t idx = tsNs < t.t0Ns ? 0 : (tsNs - t.t0Ns) / m_bucketNs;
-    while (idx >= static_cast<int64_t>(kMaxBuckets)) {
-        doubleBucket();
-        idx = (tsNs - t.t0Ns) / m_bucketNs;
-    }
-    const size_t i = static_cast<size_t>(idx);
-    if (i >= t.packets.size()) {
-        const size_t n = i + 1;
-        t.packets.resize(n);
-        t.bytes.resize(n);
-        t.newFlows.resize(n);
-        t.failedHandshakes.resize(n);
-        t.resets.resize(n);
-        t.retransmits.resize(n);
-    }
-    return i;
-}
-
-// The capture spans too many buckets: merge pairs so the timeline stays whole (bucket doubles).
-void FlowTracker::doubleBucket()
-{
-    Timeline &t = m_out.timeline;
-    auto fold = [](auto &v) {
-        const size_t n = (v.size() + 1) / 2;
-        for (size_t i = 0; i < n; ++i)
-            v[i] = v[2 * i] + (2 * i + 1 < v.size() ? v[2 * i + 1] : 0);
-        v.resize(n);
-    };
-    fold(t.packets);
-    fold(t.bytes);
-    fold(t.newFlows);
-    fold(t.failedHandshakes);
-    fold(t.resets);
-    fold(t.retransmits);
-    for (auto &r : m_retrans)
-        r.first /= 2;
-    m_bucketNs *= 2;
-    t.bucketSeconds *= 2;
-    m_bucketDoubled = true;
-}
-
-uint32_t FlowTracker::bucketIndexNoGrow(int64_t tsNs) const
-{
-    const Timeline &t = m_out.timeline;
-    if (t.packets.empty() || tsNs <= t.t0Ns)
-        return 0;
-    const int64_t idx = (tsNs - t.t0Ns) / m_bucketNs;
-    return static_cast<uint32_t>(std::min<int64_t>(idx, static_cast<int64_t>(t.packets.size()) - 1));
 }
 
 uint32_t FlowTracker::newFlow(
@@ -383,9 +329,13 @@ void FlowTracker::onTcp(
         if (f.synCount > 0)
             s.tcp.irttNs = ts - s.lastSynNs;
     }
+    trackLegs(id, dir, p, ts);
+    // A back leg's packets are copies of its front leg's: the timeline counts a connection once.
+    const bool copy = f.leg == LegRole::Back;
     if (rst) {
         ++f.resets;
-        ++m_out.timeline.resets[b];
+        if (!copy)
+            ++m_out.timeline.resets[b];
         if (f.resetBy == ResetSide::None) {
             f.resetBy = dir == 0 ? ResetSide::Client : ResetSide::Server;
             f.firstResetNs = ts;
@@ -411,8 +361,10 @@ void FlowTracker::onTcp(
         f.fastRetransmits += tf.fast;
         f.spuriousRetransmits += tf.spurious;
         e.flags |= pcap::PF_Retransmission;
-        ++m_out.timeline.retransmits[b];
-        m_retrans.emplace_back(static_cast<uint32_t>(b), id);
+        if (!copy) {
+            ++m_out.timeline.retransmits[b];
+            m_retrans.emplace_back(static_cast<uint32_t>(b), id);
+        }
     } else if (tf.outOfOrder) {
         ++f.outOfOrder;
         e.flags |= pcap::PF_OutOfOrder;
@@ -452,32 +404,6 @@ void FlowTracker::onTcp(
             s.http->finish(f);
             s.http.reset();
         }
-    }
-}
-
-void FlowTracker::computeTtfbSeries()
-{
-    Timeline &t = m_out.timeline;
-    const size_t n = t.packets.size();
-    t.ttfbP50Us.assign(n, std::nan(""));
-    t.ttfbP99Us.assign(n, std::nan(""));
-    std::vector<std::pair<uint32_t, double>> samples;
-    for (const Flow &f : m_out.flows)
-        for (const HttpRequest &r : f.requests)
-            if (r.ttfbNs)
-                samples.emplace_back(bucketIndexNoGrow(r.tsNs), static_cast<double>(*r.ttfbNs) / 1e3);
-    std::sort(samples.begin(), samples.end());
-    for (size_t i = 0; i < samples.size();) {
-        size_t j = i;
-        while (j < samples.size() && samples[j].first == samples[i].first)
-            ++j;
-        const size_t count = j - i;
-        auto rank = [&](double q) { return samples[i + nearestRankIndex(count, q)].second; };
-        if (samples[i].first < n) {
-            t.ttfbP50Us[samples[i].first] = rank(0.50);
-            t.ttfbP99Us[samples[i].first] = rank(0.99);
-        }
-        i = j;
     }
 }
 

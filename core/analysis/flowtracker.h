@@ -8,6 +8,7 @@
 #include "core/analysis/findings.h"
 #include "core/analysis/flowtable.h"
 #include "core/analysis/httptracker.h"
+#include "core/analysis/natlegs.h"
 #include "core/analysis/tcpanalysis.h"
 #include "core/common/largeallocator.h"
 #include "core/pcap/decodedpacket.h"
@@ -24,6 +25,9 @@ namespace lbs::analysis {
 /// given one at a time. One instance per analysis run; not thread-safe.
 class FlowTracker {
 public:
+    /// Most timeline buckets; beyond, the bucket doubles.
+    static constexpr size_t kMaxBuckets = 1u << 17;
+
     FlowTracker(const AnalyzerOptions &options, CaptureAnalysis &out);
     /// Counts one packet that passed the filter into the totals, counters and timeline, tracks its
     /// flow and appends its packet index entry. Packets arrive in merged time order.
@@ -65,6 +69,12 @@ private:
     void onTcp(const pcap::DecodedPacket &p, const pcap::RawPacket &raw, uint32_t ordinal, size_t b,
         pcap::PacketIndexEntry &e);
     void computeTtfbSeries();
+    /// NAT legs (flowtrackerlegs.cpp): joins client SYNs by ISN and matches the segments of joined
+    /// flows with their copies on the other leg.
+    void trackLegs(uint32_t id, int dir, const pcap::DecodedPacket &p, int64_t ts);
+    LegHint legHint(const pcap::Endpoint &server) const;
+    /// Hands the joined connections and in-node drops over to the result.
+    void finishLegs();
 
     const AnalyzerOptions &m_opt;
     CaptureAnalysis &m_out;
@@ -74,6 +84,8 @@ private:
     FlowTable m_table;
     std::vector<FlowState, LargeAllocator<FlowState>> m_states;
     std::vector<std::pair<uint32_t, uint32_t>> m_retrans;
+    LegMatcher m_legs;
+    pcap::IpAddress m_vip; ///< from the manifest, unset when unknown
 };
 
 } // namespace lbs::analysis

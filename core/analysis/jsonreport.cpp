@@ -1,5 +1,6 @@
 #include "core/analysis/jsonreport.h"
 
+#include "core/analysis/jsonreportnat.h"
 #include "core/common/json.h"
 #include "core/pcap/decodedpacket.h"
 
@@ -146,6 +147,16 @@ void writeFlow(JsonWriter &w, const Flow &f)
     for (int64_t t : f.synTimesNs)
         w.rawNumber(pcap::formatTimestamp(t));
     w.endArray();
+    w.key("connection");
+    if (f.connection >= 0)
+        w.value(static_cast<int64_t>(f.connection));
+    else
+        w.null();
+    w.key("leg");
+    if (const char *role = legRoleName(f.leg))
+        w.value(role);
+    else
+        w.null();
     w.key("tunnel");
     if (f.tunnel.packets) {
         const FlowTunnel &t = f.tunnel;
@@ -230,6 +241,7 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
     for (const Flow &f : a.flows)
         writeFlow(w, f);
     w.endArray();
+    writeNatSections(w, a);
     const Timeline &t = a.timeline;
     w.key("timeline").beginObject();
     w.key("bucket_s").value(t.bucketSeconds, 6);
@@ -266,6 +278,16 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
 }
 
 } // namespace
+
+void writeJsonTimestamp(JsonWriter &w, const char *key, int64_t tsNs)
+{
+    ts(w, key, tsNs);
+}
+
+void writeJsonMicros(JsonWriter &w, const char *key, const std::optional<int64_t> &ns)
+{
+    us(w, key, ns);
+}
 
 std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
 {

@@ -1,3 +1,4 @@
+#include "core/analysis/backends.h"
 #include "core/analysis/findingexplanation.h"
 #include "core/analysis/jsonreport.h"
 
@@ -39,6 +40,8 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
     size_t tcp = 0, udp = 0, requests = 0;
     size_t byOutcome[4] = {0, 0, 0, 0};
     for (const Flow &f : a.flows) {
+        if (f.leg == LegRole::Back)
+            continue; // a copy of its front leg: one connection
         if (f.proto == 6) {
             ++tcp;
             ++byOutcome[static_cast<int>(f.outcome)];
@@ -52,6 +55,20 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
         "requests\n",
         tcp, byOutcome[0], byOutcome[1], byOutcome[2], byOutcome[3], udp, requests);
     s += buf;
+    if (!a.connections.empty()) {
+        s += std::to_string(a.connections.size())
+            + " connections seen on both sides of the node's NAT (legs joined, counted once)\n";
+        if (!a.backends.empty() || !a.endpoints.empty()) {
+            s += "backends:\n";
+            for (const Backend &b : a.backends) {
+                s += "  " + b.label() + ": " + std::to_string(b.connections) + " connections, "
+                    + std::to_string(b.requests) + " requests";
+                if (b.ttfb.p50Ns)
+                    s += ", median TTFB " + ms(*b.ttfb.p50Ns);
+                s += "\n";
+            }
+        }
+    }
     for (const auto &w : a.warnings)
         s += "warning: " + w + "\n";
 
@@ -69,7 +86,7 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
 
     std::vector<const Flow *> slow;
     for (const Flow &f : a.flows)
-        if (f.handshakeRttNs)
+        if (f.handshakeRttNs && f.leg != LegRole::Back)
             slow.push_back(&f);
     // Only the top few are printed: a partial sort (ties by flow id) over 100k+ flows.
     const size_t topFlows = std::min(slow.size(), maxSlowest);
@@ -88,7 +105,7 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
     std::vector<std::pair<const Flow *, const HttpRequest *>> reqs;
     for (const Flow &f : a.flows)
         for (const HttpRequest &r : f.requests)
-            if (r.ttfbNs)
+            if (r.ttfbNs && f.leg != LegRole::Back)
                 reqs.emplace_back(&f, &r);
     const size_t topReqs = std::min(reqs.size(), maxSlowest);
     std::partial_sort(reqs.begin(), reqs.begin() + static_cast<std::ptrdiff_t>(topReqs), reqs.end(),
@@ -103,7 +120,10 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
             const auto &[f, r] = reqs[i];
             s += "  #" + std::to_string(f->id) + " " + r->method + " " + r->path + " -> "
                 + (r->status ? std::to_string(*r->status) : std::string("no response")) + "  ttfb "
-                + ms(*r->ttfbNs) + "  server " + f->server.toString() + "\n";
+                + ms(*r->ttfbNs) + "  server " + f->server.toString();
+            if (f->connection >= 0)
+                s += " -> " + backendFlow(a, *f).server.toString();
+            s += "\n";
         }
     }
     return s;

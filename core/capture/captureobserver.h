@@ -7,6 +7,7 @@
 #include "core/pcap/capturerecord.h"
 
 #include <string>
+#include <vector>
 
 namespace lbs::capture {
 
@@ -36,6 +37,9 @@ public:
     }
     /// The service's VIP holder was found.
     virtual void located(const ServiceLocation &where) { (void)where; }
+    /// Before the debug pod is created: what the cluster said the user may do in its namespace (RBAC,
+    /// PodSecurity), one line per answer. A refusal ends the workflow with the fix instead.
+    virtual void accessChecked(const std::vector<std::string> &lines) { (void)lines; }
     /// Preflight passed.
     virtual void preflightPassed(const PreflightReport &report) { (void)report; }
     /// tcpdump runs (or runs again after a re-attach); the record has its pid and remote files.

@@ -1,5 +1,6 @@
 #include "core/capture/captureplan.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace lbs::capture {
@@ -154,6 +155,62 @@ Result<double> parseDuration(const std::string &text)
         total += static_cast<double>(n) * unit;
     }
     return total;
+}
+
+} // namespace lbs::capture
+
+namespace lbs::capture {
+
+namespace {
+
+/// An address as an API object gave it, usable in a filter: digits, hex, dots and colons only (a
+/// hostile object cannot add filter syntax).
+bool filterSafeAddress(const std::string &a)
+{
+    return !a.empty() && a.size() <= 45 && allOf(a, [](unsigned char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.'
+            || c == ':';
+    });
+}
+
+} // namespace
+
+std::string serviceFilter(const std::string &vip, const std::vector<int> &ports,
+    const std::vector<pcap::ServiceEndpoint> &endpoints)
+{
+    std::vector<int> vipPorts;
+    for (int p : ports)
+        if (p > 0 && p < 65536 && std::find(vipPorts.begin(), vipPorts.end(), p) == vipPorts.end())
+            vipPorts.push_back(p);
+    if (!filterSafeAddress(vip) || vipPorts.empty())
+        return {};
+    const auto portList = [](const std::vector<int> &ps) {
+        std::string s;
+        for (std::size_t i = 0; i < ps.size(); ++i)
+            s += (i ? " or port " : "port ") + std::to_string(ps[i]);
+        return ps.size() > 1 ? "(" + s + ")" : s;
+    };
+    std::string out = "(host " + vip + " and " + portList(vipPorts) + ")";
+    // Endpoints grouped by target port, in the order first seen.
+    std::vector<std::pair<int, std::vector<std::string>>> byPort;
+    for (const pcap::ServiceEndpoint &e : endpoints) {
+        if (!filterSafeAddress(e.ip) || e.port <= 0 || e.port >= 65536 || e.ip == vip)
+            continue;
+        auto it
+            = std::find_if(byPort.begin(), byPort.end(), [&](const auto &g) { return g.first == e.port; });
+        if (it == byPort.end())
+            it = byPort.insert(byPort.end(), {e.port, {}});
+        if (std::find(it->second.begin(), it->second.end(), e.ip) == it->second.end())
+            it->second.push_back(e.ip);
+    }
+    for (const auto &[port, ips] : byPort) {
+        std::string hosts;
+        for (std::size_t i = 0; i < ips.size(); ++i)
+            hosts += (i ? " or host " : "host ") + ips[i];
+        out += " or (port " + std::to_string(port) + " and " + (ips.size() > 1 ? "(" + hosts + ")" : hosts)
+            + ")";
+    }
+    return out;
 }
 
 } // namespace lbs::capture

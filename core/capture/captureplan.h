@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/error.h"
+#include "core/pcap/capturerecord.h"
 
 #include <string>
 #include <utility>
@@ -25,6 +26,8 @@ struct CapturePlan {
     std::string context;
     std::string service;
     std::string vip;
+    std::vector<pcap::ServiceEndpoint> endpoints; ///< the service's backends (pod names for the analysis)
+    std::vector<pcap::CaptureInterface> interfaces; ///< the node's interfaces (names for -i any's indexes)
 
     /// remoteDir + "/" + name: tcpdump's -w argument (rotated files get a numeric suffix).
     std::string remoteBase() const { return remoteDir + "/" + name; }
@@ -42,6 +45,14 @@ Status validate(const CapturePlan &plan);
 
 /// The tcpdump argv (no shell): tcpdump -i IF -nn -s N -B K -Z root -U -C M -W W -w BASE [-- FILTER]
 std::vector<std::string> tcpdumpArgv(const CapturePlan &plan);
+
+/// The filter of a capture that sees both sides of a service's NAT: the VIP on its ports (the client's
+/// side, before DNAT) or any endpoint on its target port (after DNAT, SNATed or not), e.g.
+/// "(host 203.0.113.10 and port 80) or (port 8080 and (host 192.0.2.2 or host 192.0.2.66))". The tool's
+/// own traffic (SSH, the API server and kubelet streams of a debug pod) matches none of these. Empty
+/// when there is no VIP or port.
+std::string serviceFilter(const std::string &vip, const std::vector<int> &ports,
+    const std::vector<pcap::ServiceEndpoint> &endpoints);
 
 /// Parses --ring "100x5" (SIZE_MB x COUNT).
 Result<std::pair<int, int>> parseRing(const std::string &text);

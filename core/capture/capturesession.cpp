@@ -47,6 +47,8 @@ CaptureSession::CaptureSession(RemoteHost &host, CapturePlan plan, std::string o
     m_record.context = m_plan.context;
     m_record.service = m_plan.service;
     m_record.vip = m_plan.vip;
+    m_record.endpoints = m_plan.endpoints;
+    m_record.interfaces = m_plan.interfaces;
     m_record.iface = m_plan.iface;
     m_record.filter = m_plan.filter;
     m_record.remoteDir = m_plan.remoteDir;

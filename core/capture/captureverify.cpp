@@ -18,7 +18,8 @@ namespace lbs::capture {
 
 bool VerifiedFile::isProblem() const
 {
-    return status == Status::missing || status == Status::sizeDiffers || status == Status::sha256Differs;
+    return status == Status::missing || status == Status::sizeDiffers || status == Status::sha256Differs
+        || status == Status::unreadable || status == Status::listedTwice;
 }
 
 const char *VerifiedFile::statusName(Status s)
@@ -36,6 +37,10 @@ const char *VerifiedFile::statusName(Status s)
         return "unchecked";
     case Status::notListed:
         return "not-listed";
+    case Status::unreadable:
+        return "unreadable";
+    case Status::listedTwice:
+        return "listed-twice";
     }
     return "unknown";
 }
@@ -60,6 +65,11 @@ std::string VerifiedFile::message() const
                             : "manifest.json records neither size nor sha256 for it: not checked";
     case Status::notListed:
         return "a capture file that manifest.json does not list (added by hand?): not checked";
+    case Status::unreadable:
+        return readError + ": check its permissions and the disk, then verify again";
+    case Status::listedTwice:
+        return "manifest.json lists this name twice (the manifest was edited): only the first entry was "
+               "checked";
     }
     return {};
 }
@@ -124,7 +134,11 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
     for (const pcap::ManifestFile &mf : manifest->files) {
         VerifiedFile v;
         v.name = fs::path(mf.name).filename().string();
-        listed.insert(v.name);
+        if (!listed.insert(v.name).second) {
+            v.status = VerifiedFile::Status::listedTwice;
+            out.push_back(std::move(v));
+            continue;
+        }
         v.expectedSize = mf.size;
         v.expectedSha256 = mf.sha256;
         const fs::path path = fs::path(dir) / v.name;
@@ -146,8 +160,13 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
         if (v.status != VerifiedFile::Status::ok)
             continue;
         auto sum = hashFile((fs::path(dir) / v.name).string(), cancel, hashed, toHash, progress);
-        if (!sum)
+        if (!sum && sum.error().kind == ErrorKind::Cancelled)
             return sum.error();
+        if (!sum) {
+            v.status = VerifiedFile::Status::unreadable;
+            v.readError = sum.error().message;
+            continue;
+        }
         v.sha256 = *sum;
         if (v.sha256 != v.expectedSha256)
             v.status = VerifiedFile::Status::sha256Differs;

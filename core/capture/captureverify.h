@@ -23,6 +23,8 @@ struct VerifiedFile {
         sha256Differs, ///< the recorded size, other bytes
         unchecked, ///< the manifest records no sha256 for it: size only
         notListed, ///< a capture file in the directory that manifest.json does not list
+        unreadable, ///< there, but could not be read (permissions, I/O error): `readError` says why
+        listedTwice, ///< manifest.json lists this name twice (names are compared without directories)
     };
     std::string name; ///< file name inside the directory
     Status status = Status::ok;
@@ -30,17 +32,20 @@ struct VerifiedFile {
     uint64_t size = 0;
     std::string expectedSha256;
     std::string sha256; ///< computed (empty when not hashed)
+    std::string readError; ///< why an unreadable file could not be read ("cannot read: ...")
 
     /// True for the statuses that mean the bytes are not those that were downloaded.
     bool isProblem() const;
-    /// "ok", "missing", "size-differs", "sha256-differs", "unchecked", "not-listed".
+    /// "ok", "missing", "size-differs", "sha256-differs", "unchecked", "not-listed", "unreadable",
+    /// "listed-twice".
     static const char *statusName(Status s);
     /// One sentence for people: what differs and what to do.
     std::string message() const;
 };
 
 /// Checks `dir` against `dir/manifest.json`. An Error (kind BadInput or Io) when the manifest is
-/// missing, truncated or not JSON, naming it; `progress` gets (bytes hashed, bytes to hash).
+/// missing, truncated or not JSON, naming it, or Cancelled; a file that cannot be read is reported
+/// as unreadable and the others are still checked; `progress` gets (bytes hashed, bytes to hash).
 Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir, const CancelToken &cancel,
     const std::function<void(uint64_t, uint64_t)> &progress = {});
 

@@ -34,6 +34,9 @@ struct CaptureRequest {
     /// from the record, and so does the node when neither target.ssh nor node is given.
     bool reattach = false;
     bool removeRemote = false; ///< delete the node's files once every one is verified
+    /// With service: only the VIP's interface with `host VIP` (the client's side of the NAT), instead of
+    /// both sides (`-i any` with the VIP's and every endpoint's address and port).
+    bool oneSide = false;
 };
 
 /// How a finished (or stopped-early) workflow ended, for a front end's exit code or dialog.

@@ -2,8 +2,8 @@
 
 #include "core/capture/sshremotehost.h"
 #ifdef HAVE_LBSCOPE_KUBE
-#include "core/kube/debugpod.h"
 #include "core/capture/kuberemotehost.h"
+#include "core/kube/debugpod.h"
 #include "core/kube/kubeclient.h"
 
 #include <QCoreApplication>
@@ -87,6 +87,7 @@ kube::DebugPodOptions podOptions(const TargetOptions &o)
     kube::DebugPodOptions po;
     if (!o.image.empty())
         po.image = QString::fromStdString(o.image);
+    po.imagePullSecret = QString::fromStdString(o.imagePullSecret);
     if (!o.debugNamespace.empty())
         po.nameSpace = QString::fromStdString(o.debugNamespace);
     po.hostTools = o.hostTcpdump;

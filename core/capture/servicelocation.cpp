@@ -56,6 +56,25 @@ Result<ServiceLocation> locateService(const TargetOptions &options, const std::s
     t.vip = r->vip.toStdString();
     t.service = QString(ns + QLatin1Char('/') + name).toStdString();
     t.method = r->method.toStdString();
+    for (const QString &p : r->ports) // "80/TCP"
+        if (const int n = p.section(QLatin1Char('/'), 0, 0).toInt(); n > 0)
+            t.ports.push_back(n);
+    for (const kube::EndpointInfo &e : r->endpoints) {
+        if (!e.ready && !e.serving)
+            continue;
+        for (int port : e.ports.isEmpty() ? QList<int> {0} : e.ports)
+            t.endpoints.push_back({e.podName.toStdString(), e.podNamespace.toStdString(),
+                e.nodeName.toStdString(), e.ip.toStdString(), port});
+    }
+    for (const kube::InterfaceRole &i : r->interfaces) {
+        pcap::CaptureInterface ci;
+        ci.index = i.index;
+        ci.name = i.name.toStdString();
+        for (const QString &a : i.addresses)
+            ci.addresses.push_back(a.toStdString());
+        ci.role = i.role.toStdString();
+        t.interfaces.push_back(std::move(ci));
+    }
     return t;
 }
 #else

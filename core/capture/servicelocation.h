@@ -6,8 +6,10 @@
 #include "core/capture/targetoptions.h"
 #include "core/common/canceltoken.h"
 #include "core/common/error.h"
+#include "core/pcap/capturerecord.h"
 
 #include <string>
+#include <vector>
 
 #ifdef HAVE_LBSCOPE_KUBE
 #include "core/kube/loadbalancerlocator.h"
@@ -35,6 +37,9 @@ struct ServiceLocation {
     std::string vip;
     std::string service; ///< NAMESPACE/NAME
     std::string method; ///< how the locator decided
+    std::vector<int> ports; ///< the service's ports on the VIP
+    std::vector<pcap::ServiceEndpoint> endpoints; ///< with their target ports
+    std::vector<pcap::CaptureInterface> interfaces; ///< of the holder node
 };
 
 /// Locates the VIP holder of `service` (NAMESPACE/NAME, or NAME in the context's namespace). The probe

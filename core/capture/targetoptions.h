@@ -25,6 +25,7 @@ struct TargetOptions {
     std::string sshConfig; ///< ssh config file; empty = ~/.ssh/config, "none" = read none
     bool acceptNewHostKey = false; ///< trust and record an unknown host key without asking
     std::string image; ///< debug pod image; empty = the default
+    std::string imagePullSecret; ///< docker-registry Secret in the debug namespace; empty = none
     std::string debugNamespace; ///< namespace of the debug pod; empty = lbscope
     bool hostTcpdump = false; ///< the node's own tcpdump via chroot /host in the debug pod
     /// The node directory the debug pod mounts at the same path (a capture's remote directory) and

@@ -70,8 +70,9 @@ Result<QList<CheckResult>> CheckEngine::run(const CancelToken &cancel)
     input.serviceObject = *svc;
     input.svc = kube::LoadBalancerService::fromJson(*svc);
 
-    const kube::ResolvedContext context = m_client.context();
-    ClientFactory factory = m_factory ? m_factory : [context] { return kube::KubeClient::create(context); };
+    // Every check's client shares the credentials of m_client: one exec plugin run, one OIDC refresh.
+    const kube::KubeClient &shared = m_client;
+    ClientFactory factory = m_factory ? m_factory : [&shared] { return shared.sibling(); };
     LocateFunction locate = m_locate
         ? m_locate
         : [](kube::KubeClient &c, const QString &ns, const QString &name, const CancelToken &t) {

@@ -29,7 +29,8 @@ struct CheckOptions {
     int eventWindowMinutes = 60;
 };
 
-/// A fresh client for one check's thread (KubeClient is used by one thread at a time).
+/// A fresh client for one check's thread (KubeClient is used by one thread at a time). Default: a
+/// sibling of the engine's client, sharing its credentials.
 using ClientFactory = std::function<Result<std::unique_ptr<kube::KubeClient>>()>;
 /// Locates the VIP of `nameSpace`/`service` through `client`.
 using LocateFunction = std::function<Result<kube::LocateResult>(

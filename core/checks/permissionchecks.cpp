@@ -2,20 +2,18 @@
 #include "core/checks/checkcatalogue.h"
 #include "core/checks/checkhelpers.h"
 #include "core/kube/accessreview.h"
+#include "core/kube/debugpodaccess.h"
 
 namespace lbs::checks {
 namespace {
 
-const QString kEnforce = QStringLiteral("pod-security.kubernetes.io/enforce");
+const QString kEnforce = QString::fromLatin1(kube::kPodSecurityEnforceLabel);
 
-QString decisionText(const kube::AccessDecision &d)
+QString capitalized(QString s)
 {
-    QString out = d.allowed ? QStringLiteral("yes") : QStringLiteral("no");
-    if (!d.reason.isEmpty())
-        out += QStringLiteral(" (%1)").arg(d.reason);
-    if (!d.evaluationError.isEmpty())
-        out += QStringLiteral(" [evaluation error: %1]").arg(d.evaluationError);
-    return out;
+    if (!s.isEmpty())
+        s[0] = s[0].toUpper();
+    return s;
 }
 
 } // namespace
@@ -35,7 +33,7 @@ void checkDebugNamespace(CheckContext &ctx, CheckResult &r)
             readFailed(r, QStringLiteral("whether you may create namespaces"), d.error());
             return;
         }
-        r.evidence << QStringLiteral("  %1").arg(decisionText(*d));
+        r.evidence << QStringLiteral("  %1").arg(kube::accessDecisionText(*d));
         if (d->allowed) {
             r.evidence << QStringLiteral("lbscope creates it labelled %1=privileged").arg(kEnforce);
             r.pass();
@@ -72,11 +70,8 @@ void checkDebugNamespace(CheckContext &ctx, CheckResult &r)
                    .arg(ns, kEnforce));
         return;
     }
-    r.fail(QStringLiteral(
-        "namespace %1 enforces PodSecurity \"%2\", which refuses the capture's privileged "
-        "host-network pod. Label it privileged (kubectl label --overwrite namespace %1 %3=privileged, "
-        "needs the right to patch namespaces) or use a namespace that is, with --debug-namespace")
-               .arg(ns, level, kEnforce));
+    r.fail(
+        kube::podSecurityProblem(ns, level) + QStringLiteral(". ") + capitalized(kube::podSecurityFix(ns)));
 }
 
 void checkCaptureRbac(CheckContext &ctx, CheckResult &r)
@@ -91,7 +86,7 @@ void checkCaptureRbac(CheckContext &ctx, CheckResult &r)
             readFailed(r, QStringLiteral("whether you may %1").arg(q.describe()), d.error());
             return;
         }
-        r.evidence << QStringLiteral("  %1: %2").arg(q.kubectl(), decisionText(*d));
+        r.evidence << QStringLiteral("  %1: %2").arg(q.kubectl(), kube::accessDecisionText(*d));
         if (!d->allowed)
             denied << QStringLiteral("%1 %2%3").arg(q.verb, q.resource,
                 q.subresource.isEmpty() ? QString() : QStringLiteral("/") + q.subresource);
@@ -100,12 +95,8 @@ void checkCaptureRbac(CheckContext &ctx, CheckResult &r)
         r.pass();
         return;
     }
-    r.fail(QStringLiteral(
-        "you may not %1 in namespace %2, which a capture through a debug pod needs. Ask an admin "
-        "for a Role there, e.g. kubectl -n %2 create role lbscope-capture --verb=create,get,list,"
-        "delete --resource=pods,pods/exec and kubectl -n %2 create rolebinding lbscope-capture "
-        "--role=lbscope-capture --user=YOU; or capture over SSH (--ssh) instead")
-               .arg(denied.join(QStringLiteral(", ")), ns));
+    r.fail(kube::debugPodRbacProblem(denied, ns) + QStringLiteral(". ")
+        + capitalized(kube::debugPodRbacFix(ns)));
 }
 
 } // namespace lbs::checks

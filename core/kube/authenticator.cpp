@@ -93,7 +93,9 @@ Result<QString> Authenticator::currentToken()
 
 Result<RequestAuth> Authenticator::prepare(const CancelToken &cancel)
 {
+    const std::lock_guard<std::mutex> hold(m_lock);
     RequestAuth auth;
+    auth.generation = m_generation;
     auth.clientCertificate = m_cert;
     auth.clientKey = m_key;
     if (m_exec) {
@@ -141,9 +143,13 @@ Result<RequestAuth> Authenticator::prepare(const CancelToken &cancel)
     return auth;
 }
 
-bool Authenticator::refreshAfterUnauthorized()
+bool Authenticator::refreshAfterUnauthorized(const RequestAuth &used)
 {
+    const std::lock_guard<std::mutex> hold(m_lock);
+    if (used.generation != m_generation)
+        return true; // another request already fetched a newer credential
     if (m_exec) {
+        ++m_generation;
         // Re-run the plugin for the next attempt (client-go maybeRefreshCreds); the caller retries a
         // request only once, so this runs at most once per failed request.
         m_exec->invalidate();

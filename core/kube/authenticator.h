@@ -11,6 +11,7 @@
 #include <QSslKey>
 
 #include <memory>
+#include <mutex>
 
 namespace lbs::kube {
 
@@ -20,11 +21,16 @@ struct RequestAuth {
     QSslCertificate clientCertificate;
     QSslKey clientKey;
     bool hasClientCertificate() const { return !clientCertificate.isNull(); }
+    /// Which credential this is: it changes each time a 401 made the credential be fetched anew.
+    quint64 generation = 0;
 };
 
 /// Picks and runs the authentication method of a resolved context (docs/protocol-notes.md, "Authentication"):
 /// client certificate (data or file; RSA, EC, PKCS#8 keys), token, tokenFile (re-read on every request, the
 /// last good value wins), exec plugin, oidc auth-provider, basic auth, plus impersonation headers.
+/// Thread-safe: the clients of one context on several threads share one Authenticator
+/// (KubeClient::sibling), so an exec plugin runs once for all of them and an OIDC refresh token,
+/// which the provider may rotate on use, is redeemed by one thread at a time.
 class Authenticator {
 public:
     /// Loads certificate and key files now so that errors surface before the first request.
@@ -32,9 +38,10 @@ public:
 
     /// Credentials for the next request (may run an exec plugin or refresh an OIDC token).
     Result<RequestAuth> prepare(const CancelToken &cancel);
-    /// Called after an HTTP 401. True when retrying once can help: the exec plugin is re-run (once per
-    /// failed request) or the token file changed.
-    bool refreshAfterUnauthorized();
+    /// Called after an HTTP 401 to a request sent with `used`. True when retrying once can help: the
+    /// exec plugin is re-run, the token file changed, or another thread already fetched a newer
+    /// credential than `used` (then nothing is re-run: forty 401s at once run the plugin once).
+    bool refreshAfterUnauthorized(const RequestAuth &used);
     /// "client certificate", "token", "token file /x", "exec plugin 'aws'", "oidc", "basic auth".
     QString method() const;
     /// What the user should do after a 401 with this method.
@@ -46,6 +53,8 @@ private:
     Authenticator() = default;
     Result<QString> currentToken();
 
+    std::mutex m_lock; ///< guards everything below during prepare() and refreshAfterUnauthorized()
+    quint64 m_generation = 1;
     UserInfo m_user;
     QString m_contextName;
     QSslCertificate m_cert;

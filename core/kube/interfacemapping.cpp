@@ -45,6 +45,7 @@ void mapInterfaces(LocatorContext &ctx, LocateResult &r, const CancelToken &canc
     }
     for (const IpInterface &i : *ifs) {
         InterfaceRole role;
+        role.index = i.index;
         role.name = i.name;
         for (const IpAddress &a : i.addresses)
             role.addresses << QStringLiteral("%1/%2").arg(a.local).arg(a.prefixLength);

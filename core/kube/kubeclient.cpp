@@ -195,6 +195,16 @@ Result<std::unique_ptr<KubeClient>> KubeClient::fromKubeconfig(
     return create(*ctx);
 }
 
+Result<std::unique_ptr<KubeClient>> KubeClient::sibling() const
+{
+    auto c = create(m_context);
+    if (c) {
+        (*c)->m_auth = m_auth;
+        (*c)->m_timeoutMs = m_timeoutMs;
+    }
+    return c;
+}
+
 QString KubeClient::describe() const
 {
     return QStringLiteral("context '%1' (%2)").arg(m_context.context.name, m_context.cluster.server);
@@ -336,7 +346,7 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
                         QString::number(r.status), QString::number(r.body.size()),
                         QString::number(took.elapsed()))
                     .toStdString());
-        if (r.status == 401 && attempt == 0 && m_auth->refreshAfterUnauthorized())
+        if (r.status == 401 && attempt == 0 && m_auth->refreshAfterUnauthorized(*auth))
             continue;
         return r;
     }

@@ -58,6 +58,9 @@ public:
     /// ~/.kube/config), resolves `contextName` (empty: current-context) and connects.
     static Result<std::unique_ptr<KubeClient>> fromKubeconfig(
         const QString &explicitPath, const QString &contextName);
+    /// Another client of the same context for another thread, sharing this one's credentials (one
+    /// exec plugin run, one OIDC refresh for both).
+    Result<std::unique_ptr<KubeClient>> sibling() const;
     ~KubeClient();
 
     const ResolvedContext &context() const { return m_context; }

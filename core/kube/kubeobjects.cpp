@@ -101,7 +101,12 @@ QJsonObject EndpointInfo::toJson() const
             podName.isEmpty() ? QJsonValue()
                               : QJsonValue(QString(podNamespace + QLatin1Char('/') + podName))},
         {QStringLiteral("ready"), ready}, {QStringLiteral("serving"), serving},
-        {QStringLiteral("terminating"), terminating}};
+        {QStringLiteral("terminating"), terminating}, {QStringLiteral("ports"), [this] {
+                                                           QJsonArray a;
+                                                           for (int p : ports)
+                                                               a.append(p);
+                                                           return a;
+                                                       }()}};
 }
 
 Result<QList<LoadBalancerService>> listLoadBalancerServices(
@@ -136,6 +141,10 @@ Result<QList<EndpointInfo>> serviceEndpoints(
         cancel, q);
     if (slices) {
         for (const QJsonValue &sv : *slices) {
+            QList<int> ports;
+            for (const QJsonValue &p : sv.toObject().value(QStringLiteral("ports")).toArray())
+                if (const int n = p.toObject().value(QStringLiteral("port")).toInt(); n > 0 && n < 65536)
+                    ports << n;
             for (const QJsonValue &ev : sv.toObject().value(QStringLiteral("endpoints")).toArray()) {
                 const QJsonObject e = ev.toObject();
                 const QJsonObject cond = e.value(QStringLiteral("conditions")).toObject();
@@ -152,6 +161,7 @@ Result<QList<EndpointInfo>> serviceEndpoints(
                     info.ready = cond.value(QStringLiteral("ready")).toBool(true);
                     info.serving = cond.value(QStringLiteral("serving")).toBool(info.ready);
                     info.terminating = cond.value(QStringLiteral("terminating")).toBool(false);
+                    info.ports = ports;
                     out << info;
                 }
             }
@@ -166,6 +176,10 @@ Result<QList<EndpointInfo>> serviceEndpoints(
         return slices.error();
     for (const QJsonValue &sv : ep->value(QStringLiteral("subsets")).toArray()) {
         const QJsonObject subset = sv.toObject();
+        QList<int> ports;
+        for (const QJsonValue &p : subset.value(QStringLiteral("ports")).toArray())
+            if (const int n = p.toObject().value(QStringLiteral("port")).toInt(); n > 0 && n < 65536)
+                ports << n;
         for (const auto &[key, ready] : {std::pair {QStringLiteral("addresses"), true},
                  std::pair {QStringLiteral("notReadyAddresses"), false}}) {
             for (const QJsonValue &a : subset.value(key).toArray()) {
@@ -180,6 +194,7 @@ Result<QList<EndpointInfo>> serviceEndpoints(
                 info.podNamespace = nameSpace;
                 info.ready = ready;
                 info.serving = ready;
+                info.ports = ports;
                 out << info;
             }
         }

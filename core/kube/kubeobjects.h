@@ -53,6 +53,7 @@ struct EndpointInfo {
     bool ready = false;
     bool serving = false;
     bool terminating = false;
+    QList<int> ports; ///< the ports traffic reaches it on (the slice's resolved target ports)
     QJsonObject toJson() const;
 };
 

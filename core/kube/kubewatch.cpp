@@ -112,7 +112,7 @@ Result<WatchEnd> KubeClient::watch(const QString &path, QUrlQuery query, const Q
         if (!statusAttr.isValid())
             return mapNetworkError(reply->error(), reply->errorString(), sslErrors, what, errorContext());
         const int status = statusAttr.toInt();
-        if (status == 401 && attempt == 0 && m_auth->refreshAfterUnauthorized())
+        if (status == 401 && attempt == 0 && m_auth->refreshAfterUnauthorized(*auth))
             continue;
         if (status == 410) {
             end.reason = WatchEnd::Expired;

@@ -15,7 +15,7 @@ namespace lbs::kube {
 
 QJsonObject InterfaceRole::toJson() const
 {
-    return QJsonObject {{QStringLiteral("name"), name},
+    return QJsonObject {{QStringLiteral("index"), index}, {QStringLiteral("name"), name},
         {QStringLiteral("addresses"), QJsonArray::fromStringList(addresses)}, {QStringLiteral("role"), role},
         {QStringLiteral("pod"), pod.isEmpty() ? QJsonValue() : QJsonValue(pod)}};
 }

@@ -13,6 +13,7 @@ struct InterfaceRole {
     QStringList addresses;
     QString role; ///< "holds the VIP", "pod default/web-1", "node address", "IPVS dummy (ignored)", ...
     QString pod; ///< ns/name for cali* interfaces
+    int index = 0; ///< the kernel's ifindex (what `tcpdump -i any` records per packet)
     QJsonObject toJson() const;
 };
 

@@ -43,6 +43,7 @@ struct Attempt {
     std::optional<ExecOutcome> outcome;
     std::optional<Error> error;
     int handshakeStatus = 0;
+    RequestAuth usedAuth; ///< the credential the handshake carried
 };
 
 void appendBounded(QByteArray &buf, const QByteArray &data, std::size_t max, bool &truncated)
@@ -69,6 +70,7 @@ Attempt runOnce(KubeClient &client, const ExecRequest &r, const CancelToken &can
         a.error = auth.error();
         return a;
     }
+    a.usedAuth = *auth;
     QUrlQuery q;
     for (const QString &arg : r.command)
         addQueryValue(q, QStringLiteral("command"), arg);
@@ -357,7 +359,7 @@ Result<ExecOutcome> execInPod(KubeClient &client, const ExecRequest &request, co
     if (request.command.isEmpty())
         return Error {"exec needs a command", {}, {}, ErrorKind::BadInput};
     Attempt a = runOnce(client, request, cancel);
-    if (a.handshakeStatus == 401 && client.authenticator().refreshAfterUnauthorized())
+    if (a.handshakeStatus == 401 && client.authenticator().refreshAfterUnauthorized(a.usedAuth))
         a = runOnce(client, request, cancel);
     if (a.error)
         return *a.error;

@@ -145,6 +145,20 @@ std::string captureRecordJson(const CaptureRecord &r)
     if (!r.debugPod.empty())
         w.key("debug_pod").string(r.debugPod);
     w.key("endpoint").string(r.endpoint);
+    if (!r.endpoints.empty()) {
+        w.key("endpoints").open('[');
+        for (const ServiceEndpoint &e : r.endpoints) {
+            w.item();
+            w.open('{');
+            w.key("ip").string(e.ip);
+            w.key("namespace").string(e.nameSpace);
+            w.key("node").string(e.node);
+            w.key("pod").string(e.pod);
+            w.key("port").integer(e.port);
+            w.close('}');
+        }
+        w.close(']');
+    }
     w.key("files").open('[');
     for (const ManifestFile &f : r.files) {
         w.item();
@@ -163,6 +177,19 @@ std::string captureRecordJson(const CaptureRecord &r)
     w.key("filter").string(r.filter);
     w.key("format").string("lbscope-capture-1");
     w.key("interface").string(r.iface);
+    if (!r.interfaces.empty()) {
+        w.key("interfaces").open('[');
+        for (const CaptureInterface &i : r.interfaces) {
+            w.item();
+            w.open('{');
+            w.key("addresses").strings(i.addresses);
+            w.key("index").integer(i.index);
+            w.key("name").string(i.name);
+            w.key("role").string(i.role);
+            w.close('}');
+        }
+        w.close(']');
+    }
     w.key("node").string(r.node);
     w.key("pid").integer(r.pid);
     w.key("pid_file").string(r.pidFile);
@@ -244,6 +271,25 @@ Result<CaptureRecord> parseCaptureRecord(std::string_view text, const std::strin
             r.files.push_back(std::move(mf));
     }
     r.warnings = strings(root["warnings"]);
+    for (const JsonValue &e : root["endpoints"].array()) {
+        ServiceEndpoint se;
+        se.pod = str(e, "pod");
+        se.nameSpace = str(e, "namespace");
+        se.node = str(e, "node");
+        se.ip = str(e, "ip");
+        se.port = smallInt(e["port"]);
+        if (!se.ip.empty())
+            r.endpoints.push_back(std::move(se));
+    }
+    for (const JsonValue &i : root["interfaces"].array()) {
+        CaptureInterface ci;
+        ci.index = smallInt(i["index"]);
+        ci.name = str(i, "name");
+        ci.addresses = strings(i["addresses"]);
+        ci.role = str(i, "role");
+        if (!ci.name.empty())
+            r.interfaces.push_back(std::move(ci));
+    }
     return r;
 }
 

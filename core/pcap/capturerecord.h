@@ -37,6 +37,25 @@ struct ManifestFile {
     bool truncated = false; ///< the file ends inside a packet record
 };
 
+/// One endpoint of the captured service ("endpoints"): the backend pod behind an IP and port, so that
+/// the analysis names pods rather than addresses.
+struct ServiceEndpoint {
+    std::string pod;
+    std::string nameSpace; ///< "namespace"
+    std::string node;
+    std::string ip;
+    int port = 0; ///< the target port traffic to the pod goes to (0 = unknown)
+};
+
+/// One interface of the captured node ("interfaces"): `tcpdump -i any` (SLL2) records the index of the
+/// interface each packet passed, and this names it.
+struct CaptureInterface {
+    int index = 0;
+    std::string name;
+    std::vector<std::string> addresses; ///< "203.0.113.11/24"
+    std::string role; ///< "holds the VIP", "pod default/web-1", "node address", ...
+};
+
 /// Everything known about a capture. Every field is optional in the file: absent strings stay
 /// empty, absent numbers 0.
 struct CaptureRecord {
@@ -67,6 +86,8 @@ struct CaptureRecord {
     TcpdumpStats stats;
     std::vector<ManifestFile> files;
     std::vector<std::string> warnings;
+    std::vector<ServiceEndpoint> endpoints; ///< of the service, when the capture was made for one
+    std::vector<CaptureInterface> interfaces; ///< of the node, when it was probed
 };
 
 /// File names inside a capture directory.

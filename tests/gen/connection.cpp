@@ -5,6 +5,8 @@
 
 #include "connection.h"
 
+#include "connectionsim.h"
+
 #include "framebuilder.h"
 
 #include <algorithm>
@@ -14,108 +16,10 @@
 namespace lbs::gen {
 namespace {
 
-constexpr int64_t kUs = 1000, kMs = 1000000, kSec = 1000000000;
-constexpr uint32_t kMss = 1448; // 1460 minus the 12-byte timestamp option
-constexpr uint16_t kClientWin = 502, kServerWin = 509; // scaled by 2^7 (window scale 7)
-constexpr int64_t kDelayedAck = 40 * kMs;
-
 const char *const kPaths[] = {"/", "/api/v1/items", "/api/v1/items/42", "/api/v1/cart", "/static/app.js",
     "/static/style.css", "/images/logo.png", "/api/v1/search?q=lb", "/healthz", "/api/v1/orders"};
 
-class Sim {
-public:
-    Sim(const Options &o, const ConnSetup &s, Rng &rng, Connection &c) : m_o(o), m_s(s), m_rng(rng), m_c(c)
-    {
-        m_quantum = o.nanosecond ? 1 : kUs;
-    }
-    void run();
-    void finalize();
-
-private:
-    int64_t dur(int64_t lo, int64_t hi) { return m_rng.range(lo / m_quantum, hi / m_quantum) * m_quantum; }
-    int64_t quant(int64_t ns) const { return ns / m_quantum * m_quantum; }
-    uint32_t cSeq(size_t off) const { return m_cIsn + 1 + static_cast<uint32_t>(off); }
-    uint32_t sSeq(size_t off) const { return m_sIsn + 1 + static_cast<uint32_t>(off); }
-    uint32_t clientNext() const { return cSeq(m_c.c2sStream.size()); }
-    uint32_t serverNext() const { return sSeq(m_c.s2cStream.size()); }
-
-    size_t add(Side side, Dir dir, int64_t ts, uint8_t flags, uint32_t seq, uint32_t ack, OptKind opt,
-        uint16_t win, uint32_t off = 0, uint32_t len = 0)
-    {
-        PktDesc p;
-        p.ts = ts;
-        p.side = side;
-        p.dir = dir;
-        p.flags = flags;
-        p.seq = seq;
-        p.ack = ack;
-        p.opt = opt;
-        p.win = win;
-        p.off = off;
-        p.len = len;
-        p.order = static_cast<uint32_t>(m_c.pkts.size());
-        m_c.pkts.push_back(p);
-        return m_c.pkts.size() - 1;
-    }
-    /// A client packet passing the public interface at @p tPub, and its DNATed copy @p fwd later.
-    size_t c2s(int64_t tPub, uint8_t flags, uint32_t seq, uint32_t ack, OptKind opt,
-        uint16_t win = kClientWin, uint32_t off = 0, uint32_t len = 0, bool forward = true)
-    {
-        const uint16_t ipid = m_ipidC++;
-        const uint32_t tsval = m_tsC + static_cast<uint32_t>(tPub / kMs);
-        const size_t a = add(Public, C2s, tPub, flags, seq, ack, opt, win, off, len);
-        m_c.pkts[a].ipid = ipid;
-        m_c.pkts[a].tsval = tsval;
-        if (forward) {
-            const size_t b = add(PodSide, C2s, tPub + m_fwd, flags, seq, ack, opt, win, off, len);
-            m_c.pkts[b].ipid = ipid;
-            m_c.pkts[b].tsval = tsval;
-            m_c.pkts[a].twin = static_cast<int32_t>(b);
-            m_c.pkts[b].twin = static_cast<int32_t>(a);
-        }
-        return a;
-    }
-    /// A pod packet passing the pod interface at @p tPod, and its reverse-NATed copy @p fwd later.
-    size_t s2c(int64_t tPod, uint8_t flags, uint32_t seq, uint32_t ack, OptKind opt, uint16_t win,
-        uint32_t off = 0, uint32_t len = 0)
-    {
-        const uint16_t ipid = (flags & Rst) && !(flags & Psh) && opt == OptNone ? 0 : m_ipidS++;
-        const uint32_t tsval = m_tsS + static_cast<uint32_t>(tPod / kMs);
-        const size_t b = add(PodSide, S2c, tPod, flags, seq, ack, opt, win, off, len);
-        const size_t a = add(Public, S2c, tPod + m_fwd, flags, seq, ack, opt, win, off, len);
-        for (size_t i : {a, b}) {
-            m_c.pkts[i].ipid = ipid;
-            m_c.pkts[i].tsval = tsval;
-        }
-        m_c.pkts[a].twin = static_cast<int32_t>(b);
-        m_c.pkts[b].twin = static_cast<int32_t>(a);
-        return b;
-    }
-    void fault(int64_t ts, const std::string &detail)
-    {
-        FaultTruth f;
-        f.kind = faultName(*m_s.fault);
-        f.ts = static_cast<double>(ts) / 1e9;
-        f.connection = m_s.index;
-        f.client = m_c.truth[0].client;
-        f.detail = detail;
-        m_c.faults.push_back(f);
-    }
-    int64_t processingTime(int64_t arrivalPod, uint32_t body);
-    std::string requestText(int r, std::string &method, std::string &path);
-    uint32_t chooseBody(bool faulty, int &status);
-    int64_t sendResponse(int64_t startPod, size_t off, uint32_t len, bool faulty, int64_t tReqPub,
-        RequestTruth &pub, RequestTruth &pod);
-
-    const Options &m_o;
-    const ConnSetup &m_s;
-    Rng &m_rng;
-    Connection &m_c;
-    int64_t m_quantum = kUs;
-    int64_t m_crtt = 0, m_brtt = 0, m_fwd = 0, m_ser = 0;
-    uint32_t m_cIsn = 0, m_sIsn = 0, m_tsC = 0, m_tsS = 0;
-    uint16_t m_ipidC = 0, m_ipidS = 0;
-};
+} // namespace
 
 std::string endpoint(uint32_t ip, uint16_t port)
 {
@@ -306,7 +210,8 @@ void Sim::run()
     FlowTruth &pod = m_c.truth[PodSide];
     pub.side = "public";
     pod.side = "pod";
-    pub.client = pod.client = endpoint(m_s.clientIp, m_s.clientPort);
+    pub.client = endpoint(m_s.clientIp, m_s.clientPort);
+    pod.client = m_s.podClientIp ? endpoint(m_s.podClientIp, m_s.podClientPort) : pub.client;
     pub.server = endpoint(m_s.vip, m_s.vipPort);
     pod.server = endpoint(m_s.podIp, m_s.podPort);
     pub.connection = pod.connection = m_s.index;
@@ -324,6 +229,48 @@ void Sim::run()
         pub.outcome = "failed_handshake";
         m_c.hasSide[PodSide] = false;
         fault(t, "5 SYNs at +0/+1/+3/+7/+15 s, never answered (dropped on the LB node)");
+        return;
+    }
+    if (is(FaultKind::InNodeDrop) || is(FaultKind::PodSilent)) {
+        // Dropped after the VIP interface (no copy on the pod side), or forwarded to a pod that
+        // never answers (the copy is there, nothing comes back).
+        const bool forward = is(FaultKind::PodSilent) && m_o.bothSides;
+        for (int64_t s : {0, 1, 3, 7, 15})
+            c2s(t + s * kSec, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, forward);
+        pub.synCount = 5;
+        pub.outcome = "failed_handshake";
+        m_c.hasSide[PodSide] = forward;
+        if (forward) {
+            pod.synCount = 5;
+            pod.outcome = "failed_handshake";
+            if (m_o.bothSides)
+                pub.inNodeUs = pod.inNodeUs = static_cast<double>(m_fwd) / 1e3;
+        }
+        fault(t,
+            forward ? "5 SYNs forwarded to the pod, never answered"
+                    : "5 SYNs seen on the VIP interface, dropped inside the node");
+        return;
+    }
+    if (is(FaultKind::ReplyLost)) {
+        // Forwarded to the pod, which answers every SYN; no SYN/ACK comes out of the node.
+        const bool both = m_o.bothSides;
+        for (int64_t s : {0, 1, 3}) {
+            c2s(t + s * kSec, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, both);
+            if (both)
+                add(PodSide, S2c, t + s * kSec + m_fwd + m_brtt, Syn | Ack, m_sIsn, m_cIsn + 1, OptSyn,
+                    65160);
+        }
+        pub.synCount = 3;
+        pub.outcome = "failed_handshake";
+        m_c.hasSide[PodSide] = both;
+        if (both) {
+            pod.synCount = 3;
+            pod.synAckRetransmits = 2;
+            pod.outcome = "incomplete";
+            pod.handshakeRttUs = static_cast<double>(m_brtt) / 1e3;
+            pub.inNodeUs = pod.inNodeUs = static_cast<double>(m_fwd) / 1e3;
+        }
+        fault(t, "3 SYNs forwarded to the pod and answered; the SYN/ACKs are lost inside the node");
         return;
     }
     if (is(FaultKind::IcmpUnreachable)) {
@@ -346,6 +293,7 @@ void Sim::run()
         pub.synCount = 1; // the retry below adds the second
     }
     const int64_t synPub = t;
+    pub.inNodeUs = pod.inNodeUs = static_cast<double>(m_fwd) / 1e3;
     c2s(t, Syn, m_cIsn, 0, OptSyn, 64240);
     ++pub.synCount;
     pod.synCount = 1;
@@ -436,74 +384,6 @@ void Sim::run()
     c2s(finPod + m_fwd + m_crtt, Ack, clientNext() + 1, serverNext() + 1, OptTs);
     pub.outcome = pod.outcome = "complete";
 }
-
-/// Timestamps echo what the sender had received; sort; per-flow counters.
-void Sim::finalize()
-{
-    auto &pk = m_c.pkts;
-    std::vector<uint32_t> idx(pk.size());
-    std::iota(idx.begin(), idx.end(), 0u);
-    auto byTime = [&](uint32_t a, uint32_t b) { return pk[a].ts != pk[b].ts ? pk[a].ts < pk[b].ts : a < b; };
-    std::sort(idx.begin(), idx.end(), byTime);
-    // Client echo: the last server TSval that reached the client (passed the capture point >= crtt earlier).
-    // Server echo: the last client TSval that reached the pod (passed the pod side >= brtt earlier).
-    for (int pass = 0; pass < 2; ++pass) {
-        const uint8_t senderDir = pass == 0 ? C2s : S2c;
-        const uint8_t side = pass == 0 ? Public : PodSide;
-        const int64_t lag = pass == 0 ? m_crtt : m_brtt;
-        std::vector<std::pair<int64_t, uint32_t>> peer;
-        for (uint32_t i : idx)
-            if (pk[i].side == side && pk[i].dir != senderDir && !pk[i].icmp && pk[i].opt != OptNone)
-                peer.emplace_back(pk[i].ts, pk[i].tsval);
-        size_t p = 0;
-        uint32_t echo = 0;
-        for (uint32_t i : idx) {
-            PktDesc &d = pk[i];
-            if (d.side != side || d.dir != senderDir || d.icmp)
-                continue;
-            while (p < peer.size() && peer[p].first <= d.ts - lag)
-                echo = peer[p++].second;
-            d.tsecr = (d.flags & Ack) ? echo : 0;
-            if (d.twin >= 0)
-                pk[static_cast<size_t>(d.twin)].tsecr = d.tsecr;
-        }
-    }
-    std::vector<PktDesc> sorted;
-    sorted.reserve(pk.size());
-    for (uint32_t i : idx) {
-        sorted.push_back(pk[i]);
-        sorted.back().twin = -1;
-        sorted.back().order = static_cast<uint32_t>(sorted.size() - 1);
-    }
-    pk.swap(sorted);
-    bool seen[2] = {false, false};
-    for (const PktDesc &d : pk) {
-        FlowTruth &t = m_c.truth[d.side];
-        if (!seen[d.side]) {
-            t.firstTs = static_cast<double>(d.ts) / 1e9;
-            seen[d.side] = true;
-        }
-        t.lastTs = static_cast<double>(d.ts) / 1e9;
-        if (d.icmp) // an ICMP error about the flow is not one of its TCP packets
-            continue;
-        const uint32_t bytes = frameLength(m_o.link, m_o.tunnel, d);
-        if (d.dir == C2s) {
-            ++t.packetsC2s;
-            t.bytesC2s += bytes;
-            t.payloadC2s += d.len;
-        } else {
-            ++t.packetsS2c;
-            t.bytesS2c += bytes;
-            t.payloadS2c += d.len;
-        }
-    }
-    if (!seen[PodSide])
-        m_c.hasSide[PodSide] = false;
-    for (FlowTruth &t : m_c.truth)
-        t.retransmits = t.dataRetransmits + std::max(0, t.synCount - 1);
-}
-
-} // namespace
 
 std::string ipString(uint32_t ip)
 {

@@ -47,6 +47,8 @@ struct ConnSetup {
     uint16_t vipPort = 80;
     uint32_t podIp = 0;
     uint16_t podPort = 8080;
+    uint32_t podClientIp = 0; ///< client address on the pod side: clientIp, or the node's with SNAT
+    uint16_t podClientPort = 0;
     std::optional<FaultKind> fault;
     int requests = 1;
 };

@@ -93,13 +93,16 @@ uint32_t writeIpTcp(const Connection &c, const PktDesc &p, uint8_t *ip)
         ttl = pub ? s.clientTtl : static_cast<uint8_t>(s.clientTtl - 1);
     else
         ttl = pub ? 63 : 64;
-    const uint32_t src = p.dir == C2s ? s.clientIp : serverIp;
-    const uint32_t dst = p.dir == C2s ? serverIp : s.clientIp;
+    const bool snat = !pub && s.podClientIp != 0;
+    const uint32_t clientIp = snat ? s.podClientIp : s.clientIp;
+    const uint16_t clientPort = snat ? s.podClientPort : s.clientPort;
+    const uint32_t src = p.dir == C2s ? clientIp : serverIp;
+    const uint32_t dst = p.dir == C2s ? serverIp : clientIp;
     writeIpv4(ip, static_cast<uint16_t>(20 + tcpLen), p.ipid, true, ttl, 6, src, dst);
 
     uint8_t *tcp = ip + 20;
-    put16(tcp, p.dir == C2s ? s.clientPort : serverPort);
-    put16(tcp + 2, p.dir == C2s ? serverPort : s.clientPort);
+    put16(tcp, p.dir == C2s ? clientPort : serverPort);
+    put16(tcp + 2, p.dir == C2s ? serverPort : clientPort);
     put32(tcp + 4, p.seq);
     put32(tcp + 8, (p.flags & Ack) ? p.ack : 0);
     tcp[12] = static_cast<uint8_t>(((20 + optLen) / 4) << 4);

@@ -91,6 +91,8 @@ bool Generator::startConnection()
     s.pod = static_cast<int>(m_arrivals.range(0, std::clamp(m_o.pods, 1, 200) - 1));
     s.vip = ipv4(203, 0, 113, 10);
     s.podIp = ipv4(192, 0, 2, static_cast<uint8_t>(11 + s.pod));
+    s.podClientIp = m_o.snat ? ipv4(10, 0, 0, 2) : s.clientIp;
+    s.podClientPort = m_o.snat ? static_cast<uint16_t>(1024 + s.index % 64000) : s.clientPort;
     s.requests = static_cast<int>(
         m_arrivals.range(std::max(1, m_o.minRequests), std::max(m_o.minRequests, m_o.maxRequests)));
     if (m_nextFault < m_faults.size() && m_faults[m_nextFault].first <= s.startNs - m_o.startEpochNs) {
@@ -192,6 +194,7 @@ GroundTruth Generator::truth()
     t.format = m_o.format == FileFormat::Pcap ? "pcap" : "pcapng";
     t.nanosecond = m_o.nanosecond;
     t.vip = "203.0.113.10:80";
+    t.snat = m_o.snat && m_o.bothSides;
     for (int p = 0; p < std::clamp(m_o.pods, 1, 200); ++p)
         t.pods.push_back(ipString(ipv4(192, 0, 2, static_cast<uint8_t>(11 + p))) + ":8080");
     t.packetsWritten = m_writer.packetsWritten();

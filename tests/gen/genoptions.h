@@ -49,6 +49,9 @@ enum class FaultKind {
     FastRetransmit, ///< a response segment is lost, three dup ACKs follow, then a fast retransmission
     ServerRst, ///< the backend resets the connection instead of answering a request
     ZeroWindow, ///< the client advertises a zero window during a large response, then reopens it
+    InNodeDrop, ///< SYNs seen on the VIP interface and dropped inside the node (never reach a pod)
+    PodSilent, ///< SYNs forwarded to the pod (post-DNAT copy written), which never answers
+    ReplyLost, ///< the pod answers each SYN, its SYN/ACKs are lost inside the node on the way back
 };
 
 /// Name used on the command line and in the ground truth ("syn-timeout", ...).
@@ -83,6 +86,7 @@ struct Options {
     int maxRequests = 5;
     uint32_t maxBody = 60000; ///< largest response body in bytes
     bool bothSides = false; ///< also write the post-DNAT copy (client -> pod:8080), like `-i any`
+    bool snat = false; ///< the post-DNAT copy is also SNATed: node 10.0.0.2:port -> pod:8080
     LinkType link = LinkType::Ethernet;
     Tunnel tunnel = Tunnel::None;
     FileFormat format = FileFormat::Pcap;

@@ -80,6 +80,8 @@ void writeFlow(Json &j, const FlowTruth &f)
     j.key("payload_s2c"), j.integer(f.payloadS2c);
     j.key("first_packet_index"), j.integer(f.firstPacketIndex);
     j.key("intact"), j.raw(f.intact ? "true" : "false");
+    if (f.inNodeUs) // only where both sides were written
+        j.key("in_node_us"), j.optional(f.inNodeUs);
     if (!f.tunnel.empty()) { // only in tunnelled captures, so older truths stay byte-identical
         j.key("tunnel"), j.raw("{");
         j.key("type", true), j.str(f.tunnel);
@@ -118,6 +120,8 @@ std::string toJson(const GroundTruth &t)
         j.key("tunnel"), j.str(t.tunnel);
     j.key("format"), j.str(t.format);
     j.key("nanosecond"), j.raw(t.nanosecond ? "true" : "false");
+    if (t.snat)
+        j.key("snat"), j.raw("true");
     j.key("vip"), j.str(t.vip);
     j.key("pods"), j.raw("[");
     for (size_t i = 0; i < t.pods.size(); ++i)

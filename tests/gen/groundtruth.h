@@ -33,6 +33,7 @@ struct FlowTruth {
     std::string outcome; ///< complete | reset | failed_handshake | incomplete
     int retransmits = 0; ///< as Wireshark tcp.analysis.retransmission: SYN + data, fast included
     int dataRetransmits = 0; ///< retransmitted data segments only
+    int synAckRetransmits = 0; ///< SYN/ACKs sent again (a server answering retransmitted SYNs)
     int fastRetransmits = 0;
     int dupAcks = 0;
     int resets = 0;
@@ -47,6 +48,7 @@ struct FlowTruth {
     std::string tunnel; ///< "" or the tunnel kind as lbscope names it ("vxlan", ...)
     uint32_t tunnelId = 0; ///< VNI, GRE key or ERSPAN session
     std::string outerClient, outerServer; ///< the tunnel's outer addresses, client side first
+    std::optional<double> inNodeUs; ///< both sides: time a packet takes from one side to the other
 };
 
 /// A fault that was injected.
@@ -74,6 +76,7 @@ struct GroundTruth {
     std::string format; ///< "pcap" or "pcapng"
     bool nanosecond = false;
     std::string vip; ///< "203.0.113.10:80"
+    bool snat = false; ///< the pod side's client is the node (10.0.0.2), not the client
     std::vector<std::string> pods; ///< "192.0.2.11:8080", ...
     uint64_t packetsWritten = 0; ///< including packets later overwritten by a wrapped ring
     uint64_t packets = 0; ///< packets in the surviving files

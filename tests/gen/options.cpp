@@ -21,6 +21,9 @@ const struct {
     {FaultKind::FastRetransmit, "fast-retransmit"},
     {FaultKind::ServerRst, "server-rst"},
     {FaultKind::ZeroWindow, "zero-window"},
+    {FaultKind::InNodeDrop, "in-node-drop"},
+    {FaultKind::PodSilent, "pod-silent"},
+    {FaultKind::ReplyLost, "reply-lost"},
 };
 
 double number(const std::string &arg, const std::string &text)
@@ -75,6 +78,9 @@ const char *usage()
            "  --requests MIN-MAX    HTTP requests per keep-alive connection (default 1-5)\n"
            "  --max-body BYTES      largest response body (default 60000)\n"
            "  --both-sides          also write the post-DNAT copy (client -> pod:8080), like -i any\n"
+           "  --snat                with --both-sides: the copy is SNATed too (10.0.0.2:port -> pod)\n"
+           "  --in-node-drop N      N connections whose SYNs are dropped inside the node after the\n"
+           "                        VIP interface (same as --fault in-node-drop:N)\n"
            "  --link ethernet|sll2  link type (default ethernet; sll2 = tcpdump -i any)\n"
            "  --tunnel KIND         wrap every packet: ipip ipip6 gre gre-eth erspan2 erspan3 vxlan\n"
            "                        flannel (VXLAN on 8472) geneve vlan qinq (default none)\n"
@@ -86,7 +92,8 @@ const char *usage()
            "  -W N                  ring of N files (tcpdump -W); wraps and overwrites\n"
            "  --target-mb MB        keep starting connections until MB x 1,000,000 bytes are written\n"
            "  --fault KIND[:COUNT|@SECONDS]  inject a fault: syn-timeout syn-loss syn-rst icmp-unreachable\n"
-           "                        rto fast-retransmit server-rst zero-window (repeatable)\n"
+           "                        rto fast-retransmit server-rst zero-window, and with --both-sides\n"
+           "                        in-node-drop pod-silent reply-lost (repeatable)\n"
            "  --spike START-END:MS  every request reaching a pod in that window takes MS longer\n"
            "  --slow-pod IDX:MS[@START-END]  pod IDX (0-based) takes MS longer (optionally only then)\n"
            "  --start EPOCH         capture start, seconds since 1970 (default 1768471440)\n";
@@ -124,7 +131,15 @@ lbs::Status parseArguments(const std::vector<std::string> &args, Options &o, std
                 o.maxBody = static_cast<uint32_t>(number(a, value()));
             else if (a == "--both-sides")
                 o.bothSides = true;
-            else if (a == "--link") {
+            else if (a == "--snat")
+                o.snat = true;
+            else if (a == "--in-node-drop") {
+                FaultSpec f;
+                f.kind = FaultKind::InNodeDrop;
+                f.count = static_cast<int>(number(a, value()));
+                if (f.count > 0)
+                    o.faults.push_back(f);
+            } else if (a == "--link") {
                 const std::string v = value();
                 if (v != "ethernet" && v != "sll2")
                     throw std::invalid_argument("--link: expected ethernet or sll2, got '" + v + "'");

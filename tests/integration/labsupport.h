@@ -86,25 +86,34 @@ inline QByteArray localSha(const QString &path)
     return run(QStringLiteral("sha256sum"), {path}).out.left(64);
 }
 
-/// Pods labelled managed-by=lbscope, asked of kubesim itself over HTTPS with the lab's CA and admin client
-/// certificate (curl, not kubectl: CI installs only Debian packages). -1 when unanswered.
-inline int debugPodsLeft(const QString &kubeconfig)
+/// A request to kubesim as its admin, over HTTPS with the lab's CA and admin client certificate (curl,
+/// not kubectl: CI installs only Debian packages). `body` is sent as JSON when not empty.
+inline Run adminApi(
+    const QString &kubeconfig, const QString &method, const QString &path, const QByteArray &body = {})
 {
     const QString k = QFileInfo(kubeconfig).absolutePath() + QStringLiteral("/kubesim/");
     QFile portFile(k + QStringLiteral("port"));
     if (!portFile.open(QIODevice::ReadOnly))
-        return -1;
+        return {};
     const int port = portFile.readAll().trimmed().toInt();
     if (port <= 0)
-        return -1;
-    const Run r = run(QStringLiteral("curl"),
-        {QStringLiteral("-sS"), QStringLiteral("--fail"), QStringLiteral("--max-time"), QStringLiteral("20"),
-            QStringLiteral("--cacert"), k + QStringLiteral("ca.crt"), QStringLiteral("--cert"),
-            k + QStringLiteral("admin.crt"), QStringLiteral("--key"), k + QStringLiteral("admin.key"),
-            QStringLiteral(
-                "https://127.0.0.1:%1/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dlbscope")
-                .arg(port)},
-        30000);
+        return {};
+    QStringList args {QStringLiteral("-sS"), QStringLiteral("--fail"), QStringLiteral("--max-time"),
+        QStringLiteral("20"), QStringLiteral("-X"), method, QStringLiteral("--cacert"),
+        k + QStringLiteral("ca.crt"), QStringLiteral("--cert"), k + QStringLiteral("admin.crt"),
+        QStringLiteral("--key"), k + QStringLiteral("admin.key")};
+    if (!body.isEmpty())
+        args << QStringLiteral("-H") << QStringLiteral("Content-Type: application/json")
+             << QStringLiteral("--data-binary") << QString::fromUtf8(body);
+    args << QStringLiteral("https://127.0.0.1:%1%2").arg(QString::number(port), path);
+    return run(QStringLiteral("curl"), args, 30000);
+}
+
+/// Pods labelled managed-by=lbscope, asked of kubesim itself. -1 when unanswered.
+inline int debugPodsLeft(const QString &kubeconfig)
+{
+    const Run r = adminApi(kubeconfig, QStringLiteral("GET"),
+        QStringLiteral("/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dlbscope"));
     if (r.code != 0) {
         qWarning("debug pod query failed (curl exit %d): %s", r.code, r.err.constData());
         return -1;

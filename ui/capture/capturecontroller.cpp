@@ -43,11 +43,17 @@ public:
     {
         post([state, d = qs(detail)](CaptureController *c) { emit c->stateChanged(state, d); });
     }
+    void accessChecked(const std::vector<std::string> &answers) override
+    {
+        QStringList lines;
+        for (const std::string &a : answers)
+            lines << qs(a);
+        post([lines](CaptureController *c) { emit c->accessChecked(lines); });
+    }
     void preflightPassed(const PreflightReport &r) override
     {
-        // Each line is a passed check in the page's list. Checks the workflow's preflight gains (RBAC
-        // for pods/create and pods/exec, the namespace's PodSecurity level) get their line here; a
-        // failed one arrives as checksDone(false, why) with what to do.
+        // Each line is a passed check in the page's list; a failed one arrives as checksDone(false,
+        // why) with what to do.
         QStringList lines;
         lines << QStringLiteral("tcpdump present: %1").arg(qs(r.tcpdumpVersion));
         lines << QStringLiteral("%1 interfaces on the node").arg(r.interfaces.size());

@@ -40,6 +40,8 @@ signals:
     void stateChanged(lbs::capture::CaptureState state, const QString &detail);
     void checksDone(bool ok, const QString &error);
     void preflightPassed(const QStringList &lines);
+    /// The cluster allows the debug pod (RBAC, PodSecurity): its answers, one per line.
+    void accessChecked(const QStringList &lines);
     void started(qint64 pid, const QString &command);
     void sampled(const lbs::capture::MonitorSample &sample);
     void ringFile(const QString &name, quint64 size, bool complete);

@@ -158,6 +158,16 @@ CapturePage::CapturePage(QWidget *parent)
         for (const QString &l : lines)
             addCheck(l, pass);
     });
+    // Through a debug pod, the cluster was asked first whether the pod may be created and used: its
+    // answers go above the connection, which goes on.
+    connect(m_controller, &CaptureController::accessChecked, this, [this](const QStringList &lines) {
+        const int row = m_checks->count() - 1;
+        addCheck(tr("Allowed to run the debug pod (RBAC, PodSecurity)") + QStringLiteral("\n    ")
+                + lines.join(QStringLiteral("\n    ")),
+            pass);
+        if (row >= 0)
+            m_checks->insertItem(row, m_checks->takeItem(m_checks->count() - 1));
+    });
     connect(m_controller, &CaptureController::checksDone, this, [this](bool ok, const QString &why) {
         finishRunningCheck(ok ? pass : fail, why);
         if (!ok && why.contains(QStringLiteral("cannot read the private key")))

@@ -1,4 +1,5 @@
 #include "ui/capture/captureplanform.h"
+#include "core/kube/debugpod.h"
 #include "core/pcap/bpffilter.h"
 #include <QComboBox>
 #include <QDateTime>
@@ -254,6 +255,8 @@ capture::CaptureRequest CapturePlanForm::request() const
         rq.target.sshConfig = m_sshConfig.toStdString();
     } else {
         rq.node = m_node->text().trimmed().toStdString();
+        rq.target.image = m_target.debugImage.toStdString();
+        rq.target.imagePullSecret = m_target.pullSecret.toStdString();
     }
     rq.outDir = m_outDir->text().toStdString();
     return rq;
@@ -294,7 +297,13 @@ QString CapturePlanForm::summary() const
         if (!m_sshConfig.isEmpty() && m_sshConfig != QStringLiteral("none"))
             how += tr(" (ssh config %1)").arg(m_sshConfig.toHtmlEscaped());
     } else {
-        how = tr("Through a privileged debug pod on the node, deleted afterwards");
+        how = tr("Through a privileged debug pod on the node (image %1%2), deleted afterwards")
+                  .arg((m_target.debugImage.isEmpty() ? QString::fromLatin1(kube::kDefaultDebugImage)
+                                                      : m_target.debugImage)
+                           .toHtmlEscaped(),
+                      m_target.pullSecret.isEmpty()
+                          ? QString()
+                          : tr(", pulled with secret %1").arg(m_target.pullSecret.toHtmlEscaped()));
     }
     const QString howLong
         = m_duration->value() > 0 ? tr("for %1 s").arg(m_duration->value()) : tr("until you stop it");

@@ -19,6 +19,8 @@ struct CaptureTarget {
     QString node;
     QString iface;
     QString role; ///< what the interface serves ("holds the VIP", "pod default/web-1", ...)
+    QString debugImage; ///< the debug pod image chosen for this cluster (empty: the default)
+    QString pullSecret; ///< its image pull secret (empty: none)
     /// Set when the workbench's SSH dialog chose SSH for captures: the capture page starts with it.
     std::optional<SshEndpointChoice> ssh;
 

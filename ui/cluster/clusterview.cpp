@@ -49,6 +49,9 @@ ClusterView::ClusterView(QWidget *parent)
     m_filter->setClearButtonEnabled(true);
     m_image->setPlaceholderText(QString::fromLatin1(kube::kDefaultDebugImage));
     m_pullSecret->setPlaceholderText(tr("none"));
+    m_image->setToolTip(tr("Image of the short-lived pods that find the VIP and of the capture pods; "
+                           "remembered for this cluster"));
+    m_pullSecret->setToolTip(tr("docker-registry Secret for a private registry, in the debug namespace"));
     m_cancel->setEnabled(false);
     m_state->setWordWrap(true);
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -77,7 +80,7 @@ ClusterView::ClusterView(QWidget *parent)
     m_unusable->hide();
     leftLayout->addWidget(m_unusable);
     auto *probe = new QHBoxLayout;
-    probe->addWidget(new QLabel(tr("Probe pod image")));
+    probe->addWidget(new QLabel(tr("Debug pod image")));
     probe->addWidget(m_image, 2);
     probe->addWidget(new QLabel(tr("pull secret")));
     probe->addWidget(m_pullSecret, 1);
@@ -353,6 +356,8 @@ CaptureTarget ClusterView::currentTarget() const
 {
     CaptureTarget t = m_target;
     t.ssh = m_ssh;
+    t.debugImage = m_image->text().trimmed();
+    t.pullSecret = m_pullSecret->text().trimmed();
     return t;
 }
 

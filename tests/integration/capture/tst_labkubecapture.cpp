@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -100,6 +101,63 @@ private slots:
         QVERIFY(last.value(QStringLiteral("ok")).toBool());
         QCOMPARE(m_lab.debugPodsLeft(), 0);
         m_lab.removeCaptureFiles(readJson(out + QStringLiteral("/manifest.json")));
+    }
+
+    // The cluster is asked before anything is created: a user without the right to create pods or
+    // exec, or a debug namespace whose PodSecurity level refuses a privileged pod, ends the capture
+    // with the fix, and no pod was ever posted (kubesim would have refused it with a 403 of its own,
+    // whose text differs).
+    void kubeRefusedBeforeAnyPod_data()
+    {
+        QTest::addColumn<QString>("kubeconfig"); // beside the lab's kubeconfig
+        QTest::addColumn<QString>("debugNamespace"); // created labelled enforce=baseline when not lbscope
+        QTest::addColumn<QString>("says");
+        QTest::addColumn<QString>("fix");
+        QTest::newRow("read-only user")
+            << QStringLiteral("kubeconfig-viewer") << QStringLiteral("lbscope")
+            << QStringLiteral("you may not create pods, delete pods, create pods/exec")
+            << QStringLiteral("create role lbscope-capture");
+        QTest::newRow("PodSecurity baseline")
+            << QStringLiteral("kubeconfig") << QStringLiteral("lbscope-baseline")
+            << QStringLiteral("enforces PodSecurity \"baseline\"")
+            << QStringLiteral("kubectl label --overwrite namespace lbscope-baseline");
+    }
+
+    void kubeRefusedBeforeAnyPod()
+    {
+        QFETCH(QString, kubeconfig);
+        QFETCH(QString, debugNamespace);
+        QFETCH(QString, says);
+        QFETCH(QString, fix);
+        const QString config = QFileInfo(m_lab.kubeconfig).absolutePath() + QLatin1Char('/') + kubeconfig;
+        if (debugNamespace != QLatin1String("lbscope")) {
+            const QJsonObject ns {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                {QStringLiteral("kind"), QStringLiteral("Namespace")},
+                {QStringLiteral("metadata"),
+                    QJsonObject {{QStringLiteral("name"), debugNamespace},
+                        {QStringLiteral("labels"),
+                            QJsonObject {{QStringLiteral("pod-security.kubernetes.io/enforce"),
+                                QStringLiteral("baseline")}}}}}};
+            const Run made = labsupport::adminApi(m_lab.kubeconfig, QStringLiteral("POST"),
+                QStringLiteral("/api/v1/namespaces"), QJsonDocument(ns).toJson(QJsonDocument::Compact));
+            QVERIFY2(made.code == 0, made.err.constData());
+        }
+        const auto removeNamespace = qScopeGuard([&] {
+            if (debugNamespace != QLatin1String("lbscope"))
+                labsupport::adminApi(m_lab.kubeconfig, QStringLiteral("DELETE"),
+                    QStringLiteral("/api/v1/namespaces/") + debugNamespace);
+        });
+        const QString out = m_tmp.path() + QStringLiteral("/refused-") + uniqueName();
+        const Run cap = run(m_cli,
+            {QStringLiteral("capture"), QStringLiteral("--node"), m_lab.node, QStringLiteral("--iface"),
+                QStringLiteral("eth1"), QStringLiteral("--duration"), QStringLiteral("2s"),
+                QStringLiteral("--debug-namespace"), debugNamespace, QStringLiteral("--out"), out,
+                QStringLiteral("--kubeconfig"), config});
+        QCOMPARE(cap.code, 1);
+        QVERIFY2(cap.err.contains(says.toUtf8()), cap.err.constData());
+        QVERIFY2(cap.err.contains(fix.toUtf8()), cap.err.constData());
+        QVERIFY2(!cap.err.contains("scheduling"), cap.err.constData());
+        QCOMPARE(m_lab.debugPodsLeft(), 0);
     }
 
     // Ctrl+C while `locate` (or capture --service's locate phase) has probe debug pods running: the

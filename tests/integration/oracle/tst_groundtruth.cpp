@@ -141,26 +141,31 @@ private slots:
         QTest::addColumn<int>("rotateBytes");
         QTest::addColumn<int>("fileCount");
         QTest::addColumn<QString>("tunnel");
+        QTest::addColumn<bool>("snat");
         const QString eth = QStringLiteral("ethernet"), sll2 = QStringLiteral("sll2");
         const QString pcap = QStringLiteral("pcap"), pcapng = QStringLiteral("pcapng");
         QTest::newRow("every fault, ethernet pcap us")
-            << eth << pcap << false << false << 0 << 0 << QString();
+            << eth << pcap << false << false << 0 << 0 << QString() << false;
         QTest::newRow("every fault, sll2 both sides (-i any)")
-            << sll2 << pcap << false << true << 0 << 0 << QString();
+            << sll2 << pcap << false << true << 0 << 0 << QString() << false;
         QTest::newRow("every fault, pcapng ns both sides")
-            << eth << pcapng << true << true << 0 << 0 << QString();
-        QTest::newRow("every fault, pcap ns") << eth << pcap << true << false << 0 << 0 << QString();
+            << eth << pcapng << true << true << 0 << 0 << QString() << false;
+        QTest::newRow("every fault, pcap ns") << eth << pcap << true << false << 0 << 0 << QString() << false;
         QTest::newRow("every fault, sll2 pcapng us")
-            << sll2 << pcapng << false << true << 0 << 0 << QString();
-        QTest::newRow("rotated set -C, no ring") << eth << pcap << false << true << 400000 << 0 << QString();
-        QTest::newRow("wrapped ring -W 4") << sll2 << pcap << false << true << 300000 << 4 << QString();
+            << sll2 << pcapng << false << true << 0 << 0 << QString() << false;
+        QTest::newRow("rotated set -C, no ring")
+            << eth << pcap << false << true << 400000 << 0 << QString() << false;
+        QTest::newRow("wrapped ring -W 4")
+            << sll2 << pcap << false << true << 300000 << 4 << QString() << false;
         // Tunnelled captures: the same figures through every encapsulation lbscope decodes.
         for (const char *t : {"ipip", "ipip6", "gre", "gre-eth", "erspan2", "erspan3", "vxlan", "flannel",
                  "geneve", "vlan", "qinq"})
             QTest::newRow(qPrintable(QStringLiteral("tunnel %1, ethernet").arg(QLatin1String(t))))
-                << eth << pcap << false << false << 0 << 0 << QString::fromLatin1(t);
+                << eth << pcap << false << false << 0 << 0 << QString::fromLatin1(t) << false;
+        QTest::newRow("every fault, sll2 both sides SNAT")
+            << sll2 << pcap << false << true << 0 << 0 << QString() << true;
         QTest::newRow("tunnel vxlan, sll2 both sides")
-            << sll2 << pcapng << true << true << 0 << 0 << QStringLiteral("vxlan");
+            << sll2 << pcapng << true << true << 0 << 0 << QStringLiteral("vxlan") << false;
     }
     void engineMatchesTruth()
     {
@@ -171,6 +176,7 @@ private slots:
         QFETCH(int, rotateBytes);
         QFETCH(int, fileCount);
         QFETCH(QString, tunnel);
+        QFETCH(bool, snat);
         const QString cli = cliPath();
         if (cli.isEmpty())
             QFAIL(
@@ -182,6 +188,7 @@ private slots:
             = format == QLatin1String("pcap") ? lbs::gen::FileFormat::Pcap : lbs::gen::FileFormat::Pcapng;
         o.nanosecond = nano;
         o.bothSides = bothSides;
+        o.snat = snat;
         o.rotateBytes = uint64_t(rotateBytes);
         o.fileCount = fileCount;
         if (!tunnel.isEmpty())
@@ -311,8 +318,11 @@ private slots:
         }
         QVERIFY2(slowPodNamed,
             "sample: no slow_backend or latency_spike finding names the slow pod 192.0.2.13:8080");
+        // The sample has both sides of the NAT: its unanswered SYNs are located
+        // (failed_handshakes_in_node), a kind of failed_handshakes.
         for (const char *k : {"failed_handshakes", "handshake_refused", "syn_retransmitted"})
-            QVERIFY2(kinds.contains(QLatin1String(k)),
+            QVERIFY2(std::any_of(kinds.cbegin(), kinds.cend(),
+                         [k](const QString &got) { return got.startsWith(QLatin1String(k)); }),
                 qPrintable(QStringLiteral("sample: no '%1' finding; got %2")
                                .arg(QLatin1String(k), kinds.join(QLatin1Char(',')))));
         QVERIFY2(std::any_of(kinds.cbegin(), kinds.cend(),

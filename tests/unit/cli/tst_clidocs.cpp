@@ -3,7 +3,7 @@
 // completion (commands, options, contexts from kubeconfig, files and directories where the value is
 // a path), and the scripts of `completion bash|fish` really complete in those shells; kubectl's
 // global options are moved where lbscope-cli takes them when it runs as kubectl-lbscope.
-#include "app/cli/kubectlplugin.h"
+#include "app/clidoc/kubectlplugin.h"
 
 #include <QDir>
 #include <QFile>
@@ -287,7 +287,7 @@ private slots:
         std::vector<std::string> words;
         for (const QString &g : given)
             words.push_back(g.toStdString());
-        const std::string why = lbs::cli::rewriteKubectlPluginArgs(words, commands);
+        const std::string why = lbs::clidoc::rewriteKubectlPluginArgs(words, commands);
         QCOMPARE(QString::fromStdString(why), error);
         if (!error.isEmpty())
             return;

@@ -6,12 +6,15 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 namespace {
 
@@ -137,6 +140,10 @@ private slots:
                                            << ""
                                            << "manifest.json: invalid JSON at byte 0"
                                            << "ignored manifest";
+        QTest::newRow("a name listed twice") << "listed-twice" << 1 << "ok"
+                                             << "listed-twice"
+                                             << "lists this name twice"
+                                             << "manifest.json says";
         QTest::newRow("file not listed") << "extra" << 0 << "ok"
                                          << "ok"
                                          << "extra.pcap: not-listed: a capture file that manifest.json does "
@@ -174,6 +181,14 @@ private slots:
             QVERIFY(writeAll(manifest, m.left(m.size() * 2 / 3)));
         } else if (edit == QLatin1String("garble-manifest")) {
             QVERIFY(writeAll(manifest, "files: [cap.pcap0]\n"));
+        } else if (edit == QLatin1String("listed-twice")) {
+            QJsonObject m = QJsonDocument::fromJson(readAll(manifest)).object();
+            QJsonArray files = m[QStringLiteral("files")].toArray();
+            QJsonObject second = files.at(1).toObject();
+            second[QStringLiteral("name")] = QStringLiteral("sub/cap.pcap0");
+            files[1] = second;
+            m[QStringLiteral("files")] = files;
+            QVERIFY(writeAll(manifest, QJsonDocument(m).toJson()));
         } else if (edit == QLatin1String("extra")) {
             QVERIFY(writeAll(dir + QStringLiteral("/extra.pcap"), m_sample));
         }
@@ -215,6 +230,47 @@ private slots:
         else
             QVERIFY2(allWarnings.contains(analyzeWarns), qPrintable(allWarnings));
         QCOMPARE(snapshot(dir), before);
+    }
+
+    /// A file verify may not read: it says which and why, and still checks the others.
+    void unreadableFile()
+    {
+        const QString dir = makeDirectory(QStringLiteral("unreadable"));
+        QVERIFY(!dir.isEmpty());
+        QVERIFY(QFile::setPermissions(dir + QStringLiteral("/cap.pcap1"), QFileDevice::Permissions()));
+        QStringList args {QStringLiteral("verify"), dir, QStringLiteral("--json")};
+        QString program = QStringLiteral(LBSCOPE_CLI);
+        if (geteuid() == 0) {
+            // root reads anything: run it as nobody, who may enter the directories but not read the file
+            for (QString d = dir; d.startsWith(m_tmp.path()); d = QFileInfo(d).path())
+                QVERIFY(QFile::setPermissions(
+                    d, QFile::permissions(d) | QFileDevice::ExeOther | QFileDevice::ReadOther));
+            QVERIFY(QFile::setPermissions(dir + QStringLiteral("/cap.pcap0"),
+                QFile::permissions(dir + QStringLiteral("/cap.pcap0")) | QFileDevice::ReadOther));
+            QVERIFY(QFile::setPermissions(dir + QStringLiteral("/manifest.json"),
+                QFile::permissions(dir + QStringLiteral("/manifest.json")) | QFileDevice::ReadOther));
+            args.prepend(program);
+            args = QStringList {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                       QStringLiteral("--clear-groups")}
+                + args;
+            program = QStringLiteral("setpriv");
+        }
+        QProcess p;
+        p.start(program, args);
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray out = p.readAllStandardOutput();
+        QCOMPARE(p.exitCode(), 1);
+        const QJsonArray files = QJsonDocument::fromJson(out)
+                                     .object()[QStringLiteral("dirs")]
+                                     .toArray()
+                                     .at(0)
+                                     .toObject()[QStringLiteral("files")]
+                                     .toArray();
+        QCOMPARE(files.at(0).toObject()[QStringLiteral("status")].toString(), QStringLiteral("ok"));
+        QCOMPARE(files.at(1).toObject()[QStringLiteral("status")].toString(), QStringLiteral("unreadable"));
+        QVERIFY2(files.at(1).toObject()[QStringLiteral("message")].toString().contains(
+                     QLatin1String("Permission denied")),
+            out.constData());
     }
 
     void notACaptureDirectory()

@@ -13,6 +13,9 @@
 
 #include <pcap/pcap.h>
 
+#include <map>
+#include <set>
+
 using namespace lbs::gen;
 
 namespace {
@@ -277,6 +280,67 @@ private slots:
                 QCOMPARE(f.outcome, std::string("failed_handshake"));
                 QVERIFY(!f.handshakeRttUs);
             }
+    }
+
+    /// Both sides: the pod-side copy's client is the client, or the node with --snat (one port per
+    /// connection); an in-node drop leaves the public side alone, a silent pod gets the SYNs.
+    void bothSidesCopies_data()
+    {
+        QTest::addColumn<bool>("snat");
+        QTest::newRow("DNAT only") << false;
+        QTest::newRow("SNAT") << true;
+    }
+    void bothSidesCopies()
+    {
+        QFETCH(bool, snat);
+        QTemporaryDir dir;
+        std::vector<std::string> args {"-w", dir.filePath(QStringLiteral("b.pcap")).toStdString(),
+            "--both-sides", "--link", "sll2", "--duration", "6", "--in-node-drop", "2", "--fault",
+            "pod-silent@3"};
+        if (snat)
+            args.push_back("--snat");
+        Options o;
+        std::string truthPath;
+        QVERIFY(parseArguments(args, o, truthPath).ok());
+        QCOMPARE(o.snat, snat);
+        QCOMPARE(int(o.faults.size()), 2);
+        const auto truth = generate(o);
+        QVERIFY(truth.ok());
+        QCOMPARE(truth->snat, snat);
+        std::map<uint32_t, std::vector<const FlowTruth *>> sides;
+        for (const FlowTruth &f : truth->flows)
+            sides[f.connection].push_back(&f);
+        std::set<std::string> podClients;
+        for (const auto &[conn, fs] : sides) {
+            if (fs.size() != 2)
+                continue;
+            const FlowTruth *pub = fs[0]->side == "public" ? fs[0] : fs[1];
+            const FlowTruth *pod = pub == fs[0] ? fs[1] : fs[0];
+            QCOMPARE(pod->side, std::string("pod"));
+            if (snat)
+                QVERIFY2(pod->client.rfind("10.0.0.2:", 0) == 0, pod->client.c_str());
+            else
+                QCOMPARE(pod->client, pub->client);
+            QVERIFY(podClients.insert(pod->client).second);
+            QVERIFY(pub->inNodeUs && *pub->inNodeUs >= 4 && *pub->inNodeUs <= 20);
+            QCOMPARE(pod->inNodeUs, pub->inNodeUs);
+        }
+        int dropped = 0, silent = 0;
+        for (const FaultTruth &f : truth->faults) {
+            const uint32_t c = f.connection;
+            QCOMPARE(sides[c][0]->synCount, 5);
+            if (f.kind == "in-node-drop") {
+                ++dropped;
+                QCOMPARE(int(sides[c].size()), 1); // never reached the pod side
+            } else if (f.kind == "pod-silent") {
+                ++silent;
+                QCOMPARE(int(sides[c].size()), 2);
+                QCOMPARE(sides[c][1]->synCount, 5);
+                QCOMPARE(sides[c][1]->outcome, std::string("failed_handshake"));
+            }
+        }
+        QCOMPARE(dropped, 2);
+        QCOMPARE(silent, 1);
     }
 
     void badArguments_data()

@@ -13,6 +13,10 @@
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
+#include <vector>
 
 using namespace lbs::kube;
 using namespace Qt::StringLiterals;
@@ -235,6 +239,53 @@ private slots:
         QCOMPARE((*client)->authenticator().execPlugin()->runCount(), 2);
         // Cached now: a second request does not run the plugin.
         QVERIFY((*client)->get(u"/api/v1/nodes"_s, cancel).ok());
+        QCOMPARE((*client)->authenticator().execPlugin()->runCount(), 2);
+    }
+
+    // Clients of one context on several threads share one credential: when all of them get a 401 at
+    // once, the plugin is re-run once (not once per thread) and every request succeeds with the new
+    // token. With a refresh token that the provider rotates on use, one redemption per thread would
+    // leave all but one with a dead token.
+    void siblingsShareOneCredential_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("2 threads") << 2;
+        QTest::newRow("6 threads") << 6;
+    }
+
+    void siblingsShareOneCredential()
+    {
+        QFETCH(int, threads);
+        FakeApiServer server([](const FakeRequest &r) {
+            if (r.headers.value("authorization") == "Bearer tok-2")
+                return FakeResponse::json(200, R"({"kind":"NodeList","items":[]})");
+            return FakeResponse::kubeStatus(401, u"Unauthorized"_s, u"Unauthorized"_s);
+        });
+        ResolvedContext ctx;
+        ctx.context.name = u"lab-exec"_s;
+        ctx.cluster.name = u"lab"_s;
+        ctx.cluster.server = server.url();
+        ctx.user.name = u"exec-user"_s;
+        ctx.user.exec = config();
+        auto client = KubeClient::create(ctx);
+        QVERIFY(client.ok());
+        lbs::CancelToken cancel;
+        QVERIFY((*client)->authenticator().prepare(cancel).ok()); // tok-1, which the server refuses
+        std::vector<std::unique_ptr<QThread>> workers;
+        QAtomicInt ok = 0;
+        for (int i = 0; i < threads; ++i) {
+            auto sibling = (*client)->sibling();
+            QVERIFY(sibling.ok());
+            workers.emplace_back(QThread::create([c = std::shared_ptr<KubeClient>(std::move(*sibling)), &ok] {
+                lbs::CancelToken never;
+                if (c->get(u"/api/v1/nodes"_s, never).ok())
+                    ok.fetchAndAddOrdered(1);
+            }));
+            workers.back()->start();
+        }
+        for (auto &w : workers)
+            QTRY_VERIFY_WITH_TIMEOUT(w->isFinished(), 20000);
+        QCOMPARE(ok.loadAcquire(), threads);
         QCOMPARE((*client)->authenticator().execPlugin()->runCount(), 2);
     }
 

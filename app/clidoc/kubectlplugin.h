@@ -4,12 +4,12 @@
 // kubectl's global options where kubectl takes them: before the command (`kubectl lbscope --context C
 // locate ...`) and `-n NS` for the namespace of a service given by name alone.
 
-#include "app/clidoc/commanddescription.h"
+#include "commanddescription.h"
 
 #include <string>
 #include <vector>
 
-namespace lbs::cli {
+namespace lbs::clidoc {
 
 /// True when the program was started under the plugin name (argv[0]'s base name is kubectl-lbscope).
 bool isKubectlPlugin(const char *argv0);
@@ -19,6 +19,13 @@ bool isKubectlPlugin(const char *argv0);
 /// -n NS is taken out and `--service NAME` becomes `--service NS/NAME` (a name that has a '/' is
 /// kept). Returns a usage error, or an empty string.
 std::string rewriteKubectlPluginArgs(
-    std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands);
+    std::vector<std::string> &words, const std::vector<CommandDescription> &commands);
 
-} // namespace lbs::cli
+/// For completion: kubectl's plugin completion hands over the words as typed after `kubectl lbscope`,
+/// where kubectl's global options may come before the command. They are moved behind it (-n only to
+/// commands that have --namespace). Returns the option whose value is being typed when the words end
+/// inside those global options ("--context <TAB>"), else an empty string.
+std::string moveKubectlGlobalOptions(
+    std::vector<std::string> &words, const std::vector<CommandDescription> &commands);
+
+} // namespace lbs::clidoc

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace lbs::cli {
+namespace lbs::clidoc {
 
 bool isKubectlPlugin(const char *argv0)
 {
@@ -13,9 +13,9 @@ bool isKubectlPlugin(const char *argv0)
 
 namespace {
 
-bool hasOption(const clidoc::CommandDescription &c, const std::string &name)
+bool hasOption(const CommandDescription &c, const std::string &name)
 {
-    return std::any_of(c.options.begin(), c.options.end(), [&](const clidoc::OptionDescription &o) {
+    return std::any_of(c.options.begin(), c.options.end(), [&](const OptionDescription &o) {
         return std::find(o.names.begin(), o.names.end(), name) != o.names.end();
     });
 }
@@ -49,7 +49,7 @@ bool takeOption(std::vector<std::string> &words, std::size_t i, const std::vecto
 } // namespace
 
 std::string rewriteKubectlPluginArgs(
-    std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
+    std::vector<std::string> &words, const std::vector<CommandDescription> &commands)
 {
     // Global options before the command.
     std::vector<std::string> moved;
@@ -68,7 +68,7 @@ std::string rewriteKubectlPluginArgs(
     if (words.empty())
         return moved.empty() && nameSpace.empty() ? std::string() : "no command given";
     const auto command = std::find_if(commands.begin(), commands.end(),
-        [&](const clidoc::CommandDescription &c) { return c.name == words.front(); });
+        [&](const CommandDescription &c) { return c.name == words.front(); });
     if (command == commands.end())
         return {}; // lbscope-cli says what is wrong with it
     words.insert(words.begin() + 1, moved.begin(), moved.end());
@@ -111,4 +111,57 @@ std::string rewriteKubectlPluginArgs(
     return {};
 }
 
-} // namespace lbs::cli
+namespace {
+
+bool isGlobalOption(const std::string &w)
+{
+    return w == "--context" || w == "--kubeconfig" || w == "-n" || w == "--namespace";
+}
+
+} // namespace
+
+std::string moveKubectlGlobalOptions(
+    std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
+{
+    std::vector<std::string> globals;
+    std::size_t i = 0;
+    const std::size_t last = words.size() - 1; // the word being completed stays where it is
+    while (i < last && words[i].rfind("-", 0) == 0) {
+        if (isGlobalOption(words[i])) {
+            if (i + 1 >= last)
+                return words[i];
+            globals.insert(globals.end(), {words[i], words[i + 1]});
+            i += 2;
+        } else if (words[i].rfind("--context=", 0) == 0 || words[i].rfind("--kubeconfig=", 0) == 0) {
+            globals.push_back(words[i++]);
+        } else {
+            break;
+        }
+    }
+    if (i == 0)
+        return {};
+    std::vector<std::string> out;
+    if (i < last) {
+        out.push_back(words[i]);
+        const auto command = std::find_if(commands.begin(), commands.end(),
+            [&](const clidoc::CommandDescription &c) { return c.name == words[i]; });
+        const bool hasNamespace = command != commands.end()
+            && std::any_of(command->options.begin(), command->options.end(), [](const auto &o) {
+                   return std::find(o.names.begin(), o.names.end(), "--namespace") != o.names.end();
+               });
+        for (std::size_t g = 0; g < globals.size(); ++g) {
+            const bool ns = globals[g] == "-n" || globals[g] == "--namespace";
+            if (ns && !hasNamespace) {
+                ++g; // its value goes too
+                continue;
+            }
+            out.push_back(globals[g]);
+        }
+        ++i;
+    }
+    out.insert(out.end(), words.begin() + std::ptrdiff_t(i), words.end());
+    words = std::move(out);
+    return {};
+}
+
+} // namespace lbs::clidoc

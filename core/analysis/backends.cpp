@@ -1,0 +1,143 @@
+#include "core/analysis/backends.h"
+
+#include "core/analysis/endpointmap.h"
+#include "core/analysis/percentile.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace lbs::analysis {
+
+namespace {
+
+Percentiles percentiles(std::vector<int64_t> &v)
+{
+    Percentiles p;
+    if (v.empty())
+        return p;
+    std::sort(v.begin(), v.end());
+    p.samples = static_cast<uint32_t>(v.size());
+    p.p50Ns = v[nearestRankIndex(v.size(), 0.50)];
+    p.p95Ns = v[nearestRankIndex(v.size(), 0.95)];
+    p.p99Ns = v[nearestRankIndex(v.size(), 0.99)];
+    return p;
+}
+
+struct Samples {
+    std::vector<int64_t> handshake, ttfb, response;
+};
+
+/// Servers that are not backends: the VIP and every front leg's server.
+struct Frontends {
+    pcap::IpAddress vip;
+    std::set<pcap::Endpoint> endpoints;
+    bool contains(const pcap::Endpoint &e) const
+    {
+        return (vip.isSet() && e.ip == vip) || endpoints.count(e) > 0;
+    }
+};
+
+Frontends frontends(const CaptureAnalysis &a)
+{
+    Frontends f;
+    if (a.manifest && !a.manifest->vip.empty())
+        f.vip = pcap::IpAddress::parse(a.manifest->vip);
+    for (const NatConnection &c : a.connections)
+        f.endpoints.insert(a.flows[c.front()].server);
+    return f;
+}
+
+/// The backend endpoint of @p f, false when it has none.
+bool backendEndpoint(const CaptureAnalysis &a, const Frontends &fe, const Flow &f, pcap::Endpoint &out)
+{
+    if (f.proto != 6 || f.leg == LegRole::Back)
+        return false;
+    if (f.connection >= 0) {
+        out = backendFlow(a, f).server;
+        return true;
+    }
+    if (f.serverGuessed || fe.contains(f.server))
+        return false;
+    // With an endpoint map, only its endpoints are backends (other traffic in the capture is not).
+    if (!a.endpoints.empty() && !findEndpoint(a.endpoints, f.server))
+        return false;
+    out = f.server;
+    return true;
+}
+
+} // namespace
+
+const Flow &backendFlow(const CaptureAnalysis &a, const Flow &f)
+{
+    if (f.connection < 0 || static_cast<size_t>(f.connection) >= a.connections.size())
+        return f;
+    return a.flows[a.connections[static_cast<size_t>(f.connection)].back()];
+}
+
+std::vector<Backend> computeBackends(const CaptureAnalysis &a)
+{
+    const Frontends fe = frontends(a);
+    std::map<pcap::Endpoint, std::pair<Backend, Samples>> by;
+    for (const EndpointInfo &e : a.endpoints) {
+        if (e.port == 0)
+            continue;
+        Backend &b = by[pcap::Endpoint {e.ip, e.port}].first;
+        b.endpoint = pcap::Endpoint {e.ip, e.port};
+        b.pod = e.pod;
+        b.ns = e.ns;
+        b.node = e.node;
+    }
+    for (const Flow &f : a.flows) {
+        pcap::Endpoint ep;
+        if (!backendEndpoint(a, fe, f, ep))
+            continue;
+        auto &[b, s] = by[ep];
+        if (b.connections == 0 && b.pod.empty()) {
+            b.endpoint = ep;
+            if (const EndpointInfo *e = findEndpoint(a.endpoints, ep)) {
+                b.pod = e->pod;
+                b.ns = e->ns;
+                b.node = e->node;
+            }
+        }
+        const Flow &bf = backendFlow(a, f);
+        ++b.connections;
+        b.flows.push_back(f.id);
+        if (bf.handshakeRttNs)
+            s.handshake.push_back(*bf.handshakeRttNs);
+        if (bf.outcome == FlowOutcome::FailedHandshake)
+            ++b.failedHandshakes;
+        if (bf.outcome == FlowOutcome::Reset)
+            ++b.resets;
+        for (const HttpRequest &r : bf.requests) {
+            ++b.requests;
+            if (r.ttfbNs)
+                s.ttfb.push_back(*r.ttfbNs);
+            if (r.responseNs)
+                s.response.push_back(*r.responseNs);
+            if (r.status && *r.status >= 500)
+                ++b.errors5xx;
+        }
+    }
+    std::vector<Backend> out;
+    out.reserve(by.size());
+    for (auto &[ep, bs] : by) {
+        auto &[b, s] = bs;
+        b.handshakeRtt = percentiles(s.handshake);
+        b.ttfb = percentiles(s.ttfb);
+        b.response = percentiles(s.response);
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+const Backend *backendOf(const std::vector<Backend> &backends, const CaptureAnalysis &a, const Flow &f)
+{
+    const pcap::Endpoint &ep = backendFlow(a, f).server;
+    auto it = std::lower_bound(backends.begin(), backends.end(), ep,
+        [](const Backend &b, const pcap::Endpoint &e) { return b.endpoint < e; });
+    return it != backends.end() && it->endpoint == ep ? &*it : nullptr;
+}
+
+} // namespace lbs::analysis
