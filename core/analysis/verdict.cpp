@@ -45,7 +45,26 @@ struct Context {
         for (const auto &[addr, pod] : c.backends)
             if (addr == text)
                 return pod + " (" + text + ")";
+        for (const EndpointInfo &e : a.endpoints) // the capture's own endpoint map (manifest.json)
+            if (e.ip == ip && !e.pod.empty())
+                return (e.ns.empty() ? e.pod : e.ns + '/' + e.pod) + " (" + text + ")";
         return text;
+    }
+    bool knownBackend(const std::string &ip) const
+    {
+        return std::any_of(c.backends.begin(), c.backends.end(), [&](const auto &b) { return b.first == ip; })
+            || std::any_of(a.endpoints.begin(), a.endpoints.end(),
+                [&](const EndpointInfo &e) { return e.ip.toString() == ip; });
+    }
+    /// Where a connection went: its back leg's server (the pod) when the capture joined its NAT legs.
+    const pcap::IpAddress &serverOf(const Flow &f) const
+    {
+        if (f.connection >= 0 && size_t(f.connection) < a.connections.size()) {
+            const NatConnection &nc = a.connections[size_t(f.connection)];
+            if (nc.legCount > 1 && nc.back() < a.flows.size())
+                return a.flows[nc.back()].server.ip;
+        }
+        return f.server.ip;
     }
     /// "; all went to web-2 (10.244.2.5)" when the flows share one server that is a known backend, or
     /// one that is not the capture's VIP.
@@ -53,17 +72,15 @@ struct Context {
     {
         std::set<std::string> servers;
         for (const Flow *f : flows)
-            servers.insert(f->server.ip.toString());
+            servers.insert(serverOf(*f).toString());
         if (servers.size() != 1 || flows.empty())
             return {};
         const std::string ip = *servers.begin();
-        const bool known
-            = std::any_of(c.backends.begin(), c.backends.end(), [&](const auto &b) { return b.first == ip; });
         const bool vip = a.manifest && a.manifest->vip == ip;
-        if (!known && (vip || c.backends.empty()))
+        if (!knownBackend(ip) && (vip || (c.backends.empty() && a.endpoints.empty())))
             return {};
         return std::string(flows.size() == 1 ? "; it went to " : "; all went to ")
-            + backendName(flows.front()->server.ip);
+            + backendName(serverOf(*flows.front()));
     }
     std::string counted(int n, int total, const char *what) const
     {
@@ -178,7 +195,8 @@ Verdict computeVerdict(const CaptureAnalysis &analysis, const VerdictContext &co
     // Connections: TCP flows whose handshake the capture saw begin.
     std::vector<const Flow *> connections, noAnswer, refused, unreachable, retried, resets;
     for (const Flow &f : analysis.flows) {
-        if (f.proto != 6 || f.handshakeBeforeCapture || f.synCount == 0)
+        // A connection seen on both sides of the node's NAT counts once, by its front leg.
+        if (f.proto != 6 || f.handshakeBeforeCapture || f.synCount == 0 || f.leg == LegRole::Back)
             continue;
         // A lone unanswered SYN in the capture's last moments may have been answered after it ended.
         if (f.outcome == FlowOutcome::FailedHandshake && !f.handshakeRst && !f.icmpUnreachable

@@ -167,6 +167,35 @@ private slots:
         QCOMPARE(QString::fromStdString(analysis::clockTime(kT0, offset)), text);
     }
 
+    // A capture of both sides of the NAT ("any"): each connection counts once, and the pod its back
+    // leg went to is named, from the capture's own endpoint map.
+    void natLegsCountOnce()
+    {
+        CaptureAnalysis a = analysisOf({ok, slowHttp, ok});
+        Flow back = flow(3, slowHttp, "10.244.2.5");
+        back.leg = LegRole::Back;
+        back.connection = 0;
+        a.flows[1].leg = LegRole::Front;
+        a.flows[1].connection = 0;
+        a.flows.push_back(back);
+        NatConnection nc;
+        nc.legCount = 2;
+        nc.legs[0] = 1;
+        nc.legs[1] = 3;
+        a.connections.push_back(nc);
+        EndpointInfo e;
+        e.pod = "web-2";
+        e.ns = "default";
+        e.ip = pcap::IpAddress::parse("10.244.2.5");
+        a.endpoints.push_back(e);
+        const Verdict v = computeVerdict(a, VerdictContext {});
+        QCOMPARE(int(v.kind), int(VerdictKind::SlowResponses));
+        QCOMPARE(v.total, 3); // the back leg's request is not counted again
+        QVERIFY2(v.sentence.find("1 of 3 HTTP requests") == 0, v.sentence.c_str());
+        QVERIFY2(v.sentence.find("; it went to default/web-2 (10.244.2.5).") != std::string::npos,
+            v.sentence.c_str());
+    }
+
     // The context's node and interface win over the manifest's.
     void contextNamesThePlace()
     {
