@@ -27,3 +27,6 @@ _lbscope_check_layer(lbscope_clidoc "Qt|lbscope_" "app/clidoc renders documentat
 # core/checks reads the cluster through core/kube only: node access comes in from the front end.
 _lbscope_check_layer(lbscope_checks "Widgets|Gui|QCustomPlot|lbscope_(ui|capture|ssh|pcap|analysis)"
   "core/checks links QtCore and core/kube only")
+# core/report writes the run from the checks and the analysis: no widgets, no cluster or node access.
+_lbscope_check_layer(lbscope_report "Widgets|Gui|QCustomPlot|lbscope_(ui|capture|ssh|kube)$"
+  "core/report links QtCore, core/checks and core/analysis only")

@@ -7,6 +7,13 @@
 #include "core/analysis/reportfile.h"
 #include "core/pcap/streamspool.h"
 
+#ifdef HAVE_LBSCOPE_CAPTURE
+#include "core/analysis/verdict.h"
+#include "core/report/runreport.h"
+
+#include <QDateTime>
+#endif
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -56,13 +63,13 @@ int runAnalyze(const std::vector<std::string> &args)
     std::vector<std::string> inputs;
     analysis::AnalyzerOptions options;
     options.keepPacketIndex = false; // the CLI never shows a packet list
-    std::string jsonOut, csvOut;
+    std::string jsonOut, csvOut, reportOut;
     bool compact = false;
     analysis::TextSummaryOptions summary;
     CommandLine cl("analyze",
         "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket "
         "SECONDS]\n"
-        "                           [--compact] [--explain]",
+        "                           [--compact] [--explain] [--report FILE.html]",
         "Analyses pcap/pcapng files as one capture: rotated sets (x.pcap0..x.pcap4, x.pcap x.pcap1 ...),\n"
         "directories (with or without manifest.json), merged by packet time. FILE '-' (or a pipe) is\n"
         "read as a stream: tcpdump -w - | lbscope-cli analyze -");
@@ -72,6 +79,12 @@ int runAnalyze(const std::vector<std::string> &args)
     t.add_option("--filter", options.filter, "tcpdump filter applied before the analysis")->type_name("BPF");
     t.add_option("--json", jsonOut, "write the JSON report to OUT ('-' = stdout)")->type_name("OUT");
     t.add_option("--flows-csv", csvOut, "write one CSV row per flow to OUT ('-' = stdout)")->type_name("OUT");
+#ifdef HAVE_LBSCOPE_CAPTURE
+    t.add_option("--report", reportOut,
+         "write the verdict, the capture's manifest, timeline and latency plots and\n"
+         "the findings explained as one self-contained HTML file")
+        ->type_name("FILE.html");
+#endif
     cl.addChecked(
         "--bucket", [&](const std::string &v) { return checkBucket(v, options.bucketSeconds); },
         "timeline bucket (default 1, from 0.001 to 3600)", "SECONDS");
@@ -124,6 +137,30 @@ int runAnalyze(const std::vector<std::string> &args)
     if (!csvOut.empty()
         && !writeOut(csvOut, [csv = analysis::toFlowsCsv(a)](const auto &sink) { return sink(csv); }))
         rc = 1;
+#ifdef HAVE_LBSCOPE_CAPTURE
+    if (!reportOut.empty()) {
+        report::RunReport r;
+        r.title = QString::fromStdString(a.manifest && !a.manifest->service.empty()
+                ? a.manifest->service + (a.manifest->node.empty() ? "" : " on " + a.manifest->node)
+                : inputs.front());
+        r.generated = QStringLiteral("Made by lbscope-cli analyze on %1")
+                          .arg(QDateTime::currentDateTime().toString(Qt::RFC2822Date));
+        r.utcOffsetSeconds = QDateTime::currentDateTime().offsetFromUtc();
+        analysis::VerdictContext context;
+        context.utcOffsetSeconds = r.utcOffsetSeconds;
+        const analysis::Verdict v = analysis::computeVerdict(a, context);
+        r.verdict = QString::fromStdString(v.sentence);
+        r.advice = QString::fromUtf8(analysis::verdictAdvice(v.kind));
+        r.problem = v.kind != analysis::VerdictKind::Healthy;
+        r.analysis = &a;
+        if (const QString error = report::writeRunReport(r, QString::fromStdString(reportOut));
+            !error.isEmpty()) {
+            std::fprintf(stderr, "lbscope-cli analyze: cannot write %s: %s\n", reportOut.c_str(),
+                error.toLocal8Bit().constData());
+            rc = 1;
+        }
+    }
+#endif
     if (jsonOut != "-" && csvOut != "-") {
         const std::string text = analysis::toTextSummary(a, summary);
         std::fwrite(text.data(), 1, text.size(), stdout);

@@ -9,6 +9,9 @@
 #include "core/capture/servicelocation.h"
 #include "core/checks/checkengine.h"
 #include "core/kube/kubeobjects.h"
+#include "core/report/runreport.h"
+
+#include <QDateTime>
 
 #include <cstdio>
 
@@ -21,9 +24,11 @@ int runCheck(const std::vector<std::string> &argv)
     std::string service;
     bool apiOnly = false;
     int timeoutSec = 20;
+    std::string reportOut;
     CommandLine cl("check",
         "usage: lbscope-cli check --service NS/NAME [--context C] [--kubeconfig PATH] [--json]\n"
-        "                         [--timeout SECONDS] [--api-only] [--image IMG] [--debug-namespace NS]",
+        "                         [--timeout SECONDS] [--api-only] [--image IMG] [--debug-namespace NS]\n"
+        "                         [--report FILE.html]",
         "Runs the checks an expert runs before capturing, concurrently, each with a timeout: endpoints "
         "ready,\n"
         "externalTrafficPolicy Local with an endpoint on the VIP node, the load balancer's agents, the VIP "
@@ -39,6 +44,9 @@ int runCheck(const std::vector<std::string> &argv)
         ->type_name("SECONDS")
         ->check(CLI::Range(1, 3600));
     t.add_flag("--api-only", apiOnly, "decide from the API alone: no probe debug pods (VIP checks skipped)");
+    t.add_option(
+         "--report", reportOut, "also write the checks with their evidence and fixes as one HTML file")
+        ->type_name("FILE.html");
     kubecli::addOptions(t, args);
     addDebugPodOptions(t, target);
     if (const auto code = cl.parse(argv))
@@ -77,6 +85,19 @@ int runCheck(const std::vector<std::string> &argv)
         kubecli::printJson(checksJson(ref, *results));
     else
         std::fputs(checksText(ref, *results).toUtf8().constData(), stdout);
+    if (!reportOut.empty()) {
+        report::RunReport r;
+        r.title = ref + QStringLiteral(" on ") + (*client)->context().context.name;
+        r.generated = QStringLiteral("Made by lbscope-cli check on %1")
+                          .arg(QDateTime::currentDateTime().toString(Qt::RFC2822Date));
+        r.checks = *results;
+        if (const QString error = report::writeRunReport(r, QString::fromStdString(reportOut));
+            !error.isEmpty()) {
+            std::fprintf(stderr, "lbscope-cli check: cannot write %s: %s\n", reportOut.c_str(),
+                error.toLocal8Bit().constData());
+            return 1;
+        }
+    }
     return checksExitCode(*results);
 }
 

@@ -7,6 +7,9 @@
 #include "ui/cluster/hostkeyprompt.h"
 #include "ui/cluster/loginshellsetup.h"
 #include "ui/cluster/sshnodedialog.h"
+#include "ui/wizard/clusterpage.h"
+#include "ui/wizard/servicepage.h"
+#include "ui/wizard/troubleshootwizard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -119,15 +122,20 @@ int main(int argc, char *argv[])
     QCommandLineOption cluster(QStringLiteral("cluster"),
         QStringLiteral("Open the cluster workbench and connect (to --context, else the current context)."));
     addOption(cluster);
+    QCommandLineOption wizard(QStringLiteral("wizard"),
+        QStringLiteral("Open the guided troubleshooting wizard: cluster, service, checks, capture plan, "
+                       "capture, download and a verdict in one sentence (with --context and --service: "
+                       "straight to that service)."));
+    addOption(wizard);
     QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
         QStringLiteral("kubeconfig file to read instead of KUBECONFIG or ~/.kube/config."),
         QStringLiteral("PATH"));
     addOption(kubeconfig);
     QCommandLineOption context(QStringLiteral("context"),
-        QStringLiteral("With --cluster: the context to connect to."), QStringLiteral("NAME"));
+        QStringLiteral("With --cluster or --wizard: the context to connect to."), QStringLiteral("NAME"));
     addOption(context);
     QCommandLineOption service(QStringLiteral("service"),
-        QStringLiteral("With --cluster: the LoadBalancer service to locate and draw."),
+        QStringLiteral("With --cluster or --wizard: the LoadBalancer service to locate and draw."),
         QStringLiteral("NS/NAME"));
     addOption(service);
     QCommandLineOption resetSettings(QStringLiteral("reset-settings"),
@@ -193,7 +201,26 @@ int main(int argc, char *argv[])
         if (!ready.isEmpty() && !f.open(QIODevice::WriteOnly))
             fprintf(stderr, "lbscope: cannot create %s\n", qPrintable(ready));
     };
-    if (parser.isSet(cluster) || parser.isSet(kubeconfig)) {
+    if (parser.isSet(wizard)) {
+        lbs::ui::TroubleshootWizard *w = window.showWizard();
+        if (parser.isSet(kubeconfig))
+            w->setSource(lbs::kube::KubeConfigSource::fromEnvironment(parser.value(kubeconfig)));
+        w->start(parser.value(context), parser.value(service));
+        // --ready-file: once the service is located (or the context connected when no service is given).
+        if (parser.isSet(service))
+            QObject::connect(static_cast<lbs::ui::WizardServicePage *>(
+                                 w->page(lbs::ui::TroubleshootWizard::ServicePageId)),
+                &lbs::ui::WizardServicePage::located, &window, touchReady);
+        else
+            QObject::connect(static_cast<lbs::ui::WizardClusterPage *>(
+                                 w->page(lbs::ui::TroubleshootWizard::ClusterPageId)),
+                &lbs::ui::WizardClusterPage::connected, &window, touchReady);
+        QObject::connect(w->session(), &lbs::ui::ClusterSession::stateChanged, &window,
+            [touchReady](lbs::ui::ClusterSession::State state) {
+                if (state == lbs::ui::ClusterSession::State::Failed)
+                    touchReady();
+            });
+    } else if (parser.isSet(cluster) || parser.isSet(kubeconfig)) {
         lbs::ui::ClusterView *view = window.showCluster();
         if (parser.isSet(kubeconfig))
             view->setSource(lbs::kube::KubeConfigSource::fromEnvironment(parser.value(kubeconfig)));
@@ -220,7 +247,9 @@ int main(int argc, char *argv[])
         QObject::connect(dialog, &lbs::ui::SshNodeDialog::testFinished, &window, touchReady);
         dialog->testConnection();
     }
-    if (!ready.isEmpty() && (parser.isSet(cluster) || parser.isSet(kubeconfig) || parser.isSet(sshTest)))
+    if (!ready.isEmpty()
+        && (parser.isSet(cluster) || parser.isSet(kubeconfig) || parser.isSet(sshTest)
+            || parser.isSet(wizard)))
         return app.exec();
     if (parser.isSet(exitAfterLoad) || parser.isSet(readyFile))
         new lbs::ui::LoadReporter(&window, parser.isSet(exitAfterLoad), parser.value(readyFile), &window);

@@ -28,12 +28,15 @@ std::string manPage(const QString &description, const std::vector<QCommandLineOp
     page.name = "lbscope";
     page.version = LBSCOPE_VERSION;
     page.summary = "Kubernetes load balancer capture workbench";
-    page.synopsis = {"lbscope [OPTIONS] [FILE...]", "lbscope --cluster [--context C] [--service NS/NAME]"};
+    page.synopsis = {"lbscope [OPTIONS] [FILE...]", "lbscope --cluster [--context C] [--service NS/NAME]",
+        "lbscope --wizard [--context C] [--service NS/NAME]"};
     page.description = description.toStdString()
         + "\n\nWithout options it opens the welcome page: recent captures, the cluster workbench (connect "
           "through kubeconfig, find the node holding a LoadBalancer VIP, capture there through a debug "
           "pod or SSH, download with sha256 checks) and the packet, flow, timeline, latency and findings "
-          "views. lbscope-cli(1) does the same from a terminal.";
+          "views. The troubleshooting wizard (--wizard, or File > Troubleshoot a Service) leads from a "
+          "failing service through the checks, a capture on the right node and its download to a verdict "
+          "in one sentence. lbscope-cli(1) does the same from a terminal.";
     page.commandsHeading.clear(); // one command: its options under OPTIONS
     page.commands = {c};
     page.sections = {{"SEE ALSO", "lbscope-cli(1), kubectl(1), tcpdump(8), wireshark(1)"}};

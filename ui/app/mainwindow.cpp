@@ -13,6 +13,7 @@
 #include "ui/viewer/inputgrouping.h"
 #include "ui/viewer/packetpane.h"
 #include "ui/widgets/filterbar.h"
+#include "ui/wizard/troubleshootwizard.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -53,9 +54,14 @@ MainWindow::MainWindow(QWidget *parent)
                         "capture directory here, or pick one from <b>File › Open Recent</b>.</p>"
                         "<p>Connect to a Kubernetes cluster with <b>Ctrl+K</b> to find and capture "
                         "a load balancer's traffic.</p>"
+                        "<p>A service fails and you do not know where to start? "
+                        "<a href=\"wizard\">Troubleshoot a service step by step</a> (<b>Ctrl+T</b>): "
+                        "checks, a capture on the right node, and a verdict.</p>"
                         "<p>Rotated sets (x.pcap0…x.pcapN) and directories with a manifest.json open as "
                         "one capture.</p>"));
     welcome->setAlignment(Qt::AlignCenter);
+    welcome->setObjectName(QStringLiteral("welcome"));
+    connect(welcome, &QLabel::linkActivated, this, [this] { showWizard(); });
     welcome->setWordWrap(true);
     m_stack->addWidget(welcome);
     m_stack->addWidget(m_tabs);
@@ -113,6 +119,25 @@ ClusterView *MainWindow::showCluster()
     return m_cluster;
 }
 
+TroubleshootWizard *MainWindow::showWizard()
+{
+    if (!m_wizard) {
+        m_wizard = new TroubleshootWizard(this);
+        m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_wizard, &QObject::destroyed, this, [this] { m_wizard = nullptr; });
+        connect(m_wizard, &TroubleshootWizard::openCaptureRequested, this,
+            [this](const QString &dir, const QString &) {
+                openPaths({dir});
+                raise();
+                activateWindow();
+            });
+    }
+    m_wizard->show();
+    m_wizard->raise();
+    m_wizard->activateWindow();
+    return m_wizard;
+}
+
 void MainWindow::createActions()
 {
     // Standard keys get every binding the platform has (setShortcuts): a QKeySequence built from a
@@ -124,6 +149,8 @@ void MainWindow::createActions()
     file->addAction(tr("Open &Directory…"), this, &MainWindow::openDirectoryDialog);
     file->addAction(
         tr("Connect to &Cluster…"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::showCluster);
+    file->addAction(
+        tr("&Troubleshoot a Service…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] { showWizard(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
         m_recentMenu->clear();

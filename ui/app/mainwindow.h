@@ -16,6 +16,7 @@ class CaptureTabs;
 class CaptureView;
 class ExportActions;
 class ClusterView;
+class TroubleshootWizard;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -35,6 +36,8 @@ public:
     void showOnLoad(const QString &tab, int flowId);
     /// Shows the cluster workbench tab (created on first use) and returns it.
     ClusterView *showCluster();
+    /// Opens the guided troubleshooting wizard (a window of its own; one at a time) and returns it.
+    TroubleshootWizard *showWizard();
     /// The capture pages (capture requests from the workbench, quitting during a capture, re-attach).
     CaptureTabs *captures() const { return m_captures; }
 
@@ -66,6 +69,7 @@ private:
     QActionGroup *m_timeFormat;
     ClusterView *m_cluster = nullptr;
     CaptureTabs *m_captures = nullptr;
+    TroubleshootWizard *m_wizard = nullptr;
 };
 
 } // namespace lbs::ui

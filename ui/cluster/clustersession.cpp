@@ -173,13 +173,14 @@ void ClusterSession::locate(const QString &nameSpace, const QString &name)
     emit locateStarted(nameSpace, name);
     auto connection = m_connection;
     const kube::DebugPodOptions probe = m_probe;
+    const bool probeNodes = m_probeNodes;
     auto result = std::make_shared<Result<kube::LocateResult>>(kube::LocateResult());
     auto cleanupWarning = std::make_shared<QString>();
     m_locateJobs->run(
-        [connection, probe, nameSpace, name, result, cleanupWarning](const JobContext &job) {
+        [connection, probe, probeNodes, nameSpace, name, result, cleanupWarning](const JobContext &job) {
             const std::lock_guard lock(connection->mutex);
             kube::DebugPodRunner runner(*connection->client, probe);
-            kube::LoadBalancerLocator locator(*connection->client, &runner);
+            kube::LoadBalancerLocator locator(*connection->client, probeNodes ? &runner : nullptr);
             *result = locator.locate(nameSpace, name, job.token());
             const CancelToken fresh; // deleting must work after a cancel too
             if (auto s = runner.removeAll(fresh); !s)

@@ -31,6 +31,8 @@ public:
     const kube::KubeConfigSource &source() const { return m_source; }
     /// Options of the probe pods `ip -j addr` runs in while locating.
     void setProbeOptions(const kube::DebugPodOptions &options) { m_probe = options; }
+    /// Locate with probe pods on the nodes (default), or from the API's evidence alone.
+    void setProbeNodes(bool probe) { m_probeNodes = probe; }
 
     State state() const { return m_state; }
     QString contextName() const { return m_context; }
@@ -61,6 +63,7 @@ private:
 
     kube::KubeConfigSource m_source;
     kube::DebugPodOptions m_probe;
+    bool m_probeNodes = true;
     std::shared_ptr<ClusterConnection> m_connection;
     JobRunner *m_connectJobs;
     JobRunner *m_locateJobs;

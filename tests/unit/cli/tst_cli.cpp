@@ -25,6 +25,8 @@ private slots:
     void neverOverwritesCaptures();
     void humanSummary();
     void explainFindings();
+    void htmlReport_data();
+    void htmlReport();
     void diskFull();
     void streams_data();
     void streams();
@@ -363,6 +365,51 @@ void TestCli::helpAndVersion()
     QCOMPARE(r.code, 2);
     r = run({});
     QCOMPARE(r.code, 2);
+}
+
+void TestCli::htmlReport_data()
+{
+    QTest::addColumn<QString>("part");
+    // sample.truth.json: 171 connections, each seen on both sides of the NAT (339 flows)
+    QTest::newRow("verdict") << QStringLiteral(
+        "<div class='verdict bad'>5 of 171 connections got no SYN/ACK");
+    QTest::newRow("advice") << QStringLiteral("<b>What next:</b>");
+    QTest::newRow("timeline") << QStringLiteral("<h2>Timeline</h2><svg ");
+    QTest::newRow("latency") << QStringLiteral("<h2>Latency</h2><svg ");
+    QTest::newRow("findings explained") << QString(); // each finding of the JSON report with its headline
+}
+
+// --report: the verdict, the plots and every finding explained in one file that needs nothing else.
+void TestCli::htmlReport()
+{
+#ifdef LBSCOPE_CLI_REPORT
+    QFETCH(QString, part);
+    const QString out = file("report.html");
+    const Run r = run(
+        {QStringLiteral("analyze"), QStringLiteral(LBSCOPE_SAMPLE_PCAP), QStringLiteral("--report"), out});
+    QCOMPARE(r.code, 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString html = QString::fromUtf8(f.readAll());
+    QVERIFY2(part.isEmpty() || html.contains(part), qPrintable(part));
+    if (part.isEmpty()) {
+        const Run json = run({QStringLiteral("analyze"), QStringLiteral(LBSCOPE_SAMPLE_PCAP),
+            QStringLiteral("--json"), QStringLiteral("-")});
+        auto doc = lbs::parseJson(json.out.toStdString());
+        QVERIFY(doc.ok() && (*doc)["findings"].size() >= 2);
+        for (size_t i = 0; i < (*doc)["findings"].size(); ++i) {
+            const auto kind = lbs::analysis::findingKindFromName((*doc)["findings"][i]["kind"].toString());
+            QVERIFY(kind.has_value());
+            const QString headline
+                = QString::fromStdString(lbs::analysis::explainFinding(*kind).headline).toHtmlEscaped();
+            QVERIFY2(html.contains(headline), qPrintable(headline));
+        }
+    }
+    for (const char *external : {"<script", "src=", "<link", "href="})
+        QVERIFY2(!html.contains(QLatin1String(external)), external);
+#else
+    QSKIP("lbscope-cli is built without --report (LBSCOPE_CORE_ONLY)");
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestCli)
