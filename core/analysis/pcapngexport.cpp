@@ -20,8 +20,8 @@ int32_t sll2Interface(const uint8_t *data, uint32_t capLen)
 {
     if (capLen < 8)
         return -1;
-    return static_cast<int32_t>(uint32_t(data[4]) << 24 | uint32_t(data[5]) << 16 | uint32_t(data[6]) << 8
-        | uint32_t(data[7]));
+    return static_cast<int32_t>(
+        uint32_t(data[4]) << 24 | uint32_t(data[5]) << 16 | uint32_t(data[6]) << 8 | uint32_t(data[7]));
 }
 
 } // namespace
@@ -47,8 +47,8 @@ Status exportPacketsPcapng(
     wanted.reserve(positions.size());
     for (uint32_t pos : positions) {
         if (pos >= a.packetIndex.size())
-            return Error {"packet position " + std::to_string(pos) + " is outside the packet list", outPath, {},
-                ErrorKind::BadInput};
+            return Error {"packet position " + std::to_string(pos) + " is outside the packet list", outPath,
+                {}, ErrorKind::BadInput};
         const auto &e = a.packetIndex[pos];
         if (e.fileIndex >= a.files.size())
             return Error {"packet refers to an unknown file", outPath, {}, ErrorKind::BadInput};
@@ -73,17 +73,22 @@ Status exportPacketsPcapng(
     pcap::RawPacket raw;
     while (reader.next(raw)) {
         const auto it = std::lower_bound(wanted.begin(), wanted.end(),
-            std::make_tuple(static_cast<uint16_t>(raw.fileIndex), static_cast<uint64_t>(raw.offset), uint32_t(0)));
+            std::make_tuple(
+                static_cast<uint16_t>(raw.fileIndex), static_cast<uint64_t>(raw.offset), uint32_t(0)));
         if (it == wanted.end() || std::get<0>(*it) != raw.fileIndex || std::get<1>(*it) != raw.offset)
             continue;
         const pcap::CaptureFileInfo &file = a.files[raw.fileIndex];
         const bool sll2 = file.linktype == kLinktypeSll2;
         const int32_t ifIndex = sll2 ? sll2Interface(raw.data, raw.capLen) : -1;
-        const std::pair<int, int64_t> key {file.linktype, sll2 ? int64_t(ifIndex) : -1 - int64_t(raw.fileIndex)};
+        const std::pair<int, int64_t> key {
+            file.linktype, sll2 ? int64_t(ifIndex) : -1 - int64_t(raw.fileIndex)};
         auto iface = interfaces.find(key);
         if (iface == interfaces.end()) {
             const std::string name = sll2 ? a.interfaceName(ifIndex) : std::string();
-            iface = interfaces.emplace(key, writer.addInterface(file.linktype, std::max<uint32_t>(file.snaplen, raw.capLen), name))
+            iface = interfaces
+                        .emplace(key,
+                            writer.addInterface(
+                                file.linktype, std::max<uint32_t>(file.snaplen, raw.capLen), name))
                         .first;
         }
         const uint32_t flow = a.packetIndex[std::get<2>(*it)].flowId;

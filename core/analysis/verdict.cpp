@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <map>
 #include <set>
 
 namespace lbs::analysis {
@@ -187,6 +188,18 @@ Verdict computeVerdict(const CaptureAnalysis &analysis, const VerdictContext &co
             node = analysis.manifest->node;
         if (iface.empty())
             iface = analysis.manifest->iface;
+    }
+    if (iface == "any") {
+        // A capture of every interface (-i any): the connections entered through the interface their
+        // front legs were seen on, the one most of them used.
+        std::map<int32_t, int> seen;
+        for (const Flow &f : analysis.flows)
+            if (f.leg == LegRole::Front && f.ifIndex >= 0)
+                ++seen[f.ifIndex];
+        const auto most = std::max_element(
+            seen.begin(), seen.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+        if (most != seen.end())
+            iface = analysis.interfaceName(most->first);
     }
     Context cx {analysis, context, {}};
     if (!node.empty() || !iface.empty())

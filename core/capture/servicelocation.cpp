@@ -31,14 +31,42 @@ Result<kube::LocateResult> locateVip(kube::KubeClient &client, const TargetOptio
     return r;
 }
 
+ServiceLocation serviceLocationOf(const kube::LocateResult &r)
+{
+    ServiceLocation t;
+    t.node = r.holderNode.toStdString();
+    t.iface = r.interface.toStdString();
+    t.vip = r.vip.toStdString();
+    t.service = QString(r.nameSpace + QLatin1Char('/') + r.service).toStdString();
+    t.method = r.method.toStdString();
+    for (const QString &p : r.ports) // "80/TCP", or "80:30080/TCP" with the node port
+        if (const int n = p.section(QLatin1Char('/'), 0, 0).section(QLatin1Char(':'), 0, 0).toInt(); n > 0)
+            t.ports.push_back(n);
+    for (const kube::EndpointInfo &e : r.endpoints) {
+        if (!e.ready && !e.serving)
+            continue;
+        for (int port : e.ports.isEmpty() ? QList<int> {0} : e.ports)
+            t.endpoints.push_back({e.podName.toStdString(), e.podNamespace.toStdString(),
+                e.nodeName.toStdString(), e.ip.toStdString(), port});
+    }
+    for (const kube::InterfaceRole &i : r.interfaces) {
+        pcap::CaptureInterface ci;
+        ci.index = i.index;
+        ci.name = i.name.toStdString();
+        for (const QString &a : i.addresses)
+            ci.addresses.push_back(a.toStdString());
+        ci.role = i.role.toStdString();
+        t.interfaces.push_back(std::move(ci));
+    }
+    return t;
+}
+
 Result<ServiceLocation> locateService(const TargetOptions &options, const std::string &service,
     const CancelToken &cancel, const WarningSink &warn)
 {
     auto client = kubeClient(options, warn);
     if (!client)
         return client.error();
-    const auto [ns, name]
-        = kube::splitNamespacedName(QString::fromStdString(service), (*client)->context().nameSpace);
     auto r = locateVip(**client, options, service, true, cancel, warn);
     if (warn)
         for (const QString &w : (*client)->warnings())
@@ -50,32 +78,7 @@ Result<ServiceLocation> locateService(const TargetOptions &options, const std::s
                 + r->problems.join(QStringLiteral("; ")).toStdString(),
             service,
             "see lbscope-cli locate --service " + service + ", then capture with --node NODE --iface IF"};
-    ServiceLocation t;
-    t.node = r->holderNode.toStdString();
-    t.iface = r->interface.toStdString();
-    t.vip = r->vip.toStdString();
-    t.service = QString(ns + QLatin1Char('/') + name).toStdString();
-    t.method = r->method.toStdString();
-    for (const QString &p : r->ports) // "80/TCP"
-        if (const int n = p.section(QLatin1Char('/'), 0, 0).toInt(); n > 0)
-            t.ports.push_back(n);
-    for (const kube::EndpointInfo &e : r->endpoints) {
-        if (!e.ready && !e.serving)
-            continue;
-        for (int port : e.ports.isEmpty() ? QList<int> {0} : e.ports)
-            t.endpoints.push_back({e.podName.toStdString(), e.podNamespace.toStdString(),
-                e.nodeName.toStdString(), e.ip.toStdString(), port});
-    }
-    for (const kube::InterfaceRole &i : r->interfaces) {
-        pcap::CaptureInterface ci;
-        ci.index = i.index;
-        ci.name = i.name.toStdString();
-        for (const QString &a : i.addresses)
-            ci.addresses.push_back(a.toStdString());
-        ci.role = i.role.toStdString();
-        t.interfaces.push_back(std::move(ci));
-    }
-    return t;
+    return serviceLocationOf(*r);
 }
 #else
 Result<ServiceLocation> locateService(

@@ -42,6 +42,12 @@ struct ServiceLocation {
     std::vector<pcap::CaptureInterface> interfaces; ///< of the holder node
 };
 
+#ifdef HAVE_LBSCOPE_KUBE
+/// The capture's view of a locator answer: holder, interface, VIP, the service's ports, its ready
+/// endpoints with their target ports, the holder's interfaces.
+ServiceLocation serviceLocationOf(const kube::LocateResult &result);
+#endif
+
 /// Locates the VIP holder of `service` (NAMESPACE/NAME, or NAME in the context's namespace). The probe
 /// debug pods are deleted before it returns, after a cancel too; a failure to delete them goes to warn.
 /// Error when no single node holds the VIP (the hint says how to capture anyway).

@@ -100,8 +100,8 @@ uint32_t PcapngWriter::addInterface(int linktype, uint32_t snaplen, std::string_
     return m_interfaces++;
 }
 
-void PcapngWriter::write(
-    uint32_t id, int64_t tsNs, const uint8_t *data, uint32_t capLen, uint32_t wireLen, std::string_view comment)
+void PcapngWriter::write(uint32_t id, int64_t tsNs, const uint8_t *data, uint32_t capLen, uint32_t wireLen,
+    std::string_view comment)
 {
     Block epb(kEnhancedPacket);
     const uint64_t ts = static_cast<uint64_t>(tsNs);

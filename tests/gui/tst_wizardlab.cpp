@@ -295,7 +295,9 @@ private slots:
         wizard.next();
         auto *plan = static_cast<WizardPlanPage *>(wizard.currentPage());
         QCOMPARE(plan->form()->request().node, std::string("lab-node-1"));
-        QVERIFY(plan->form()->commandLine().contains(u"-i eth1"_s));
+        // Both sides of the NAT: every interface, the VIP's port and the endpoints' target ports.
+        QVERIFY(plan->form()->commandLine().contains(u"-i any"_s));
+        QVERIFY(plan->form()->commandLine().contains(u"port 8080"_s));
         shoot(&wizard, shots, u"shot-wizard-4-plan.png"_s);
         const QString remoteDir
             = u"/var/tmp/lbscope-wizard-"_s + QString::fromLatin1(QTest::currentDataTag());

@@ -1,5 +1,8 @@
 #include "ui/wizard/planpage.h"
 
+#include "core/capture/captureplan.h"
+#include "core/capture/servicelocation.h"
+
 #include "core/checks/checkresult.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/cluster/clustersettings.h"
@@ -82,8 +85,23 @@ void WizardPlanPage::initializePage()
         t.node = !r.holders.isEmpty() ? r.holders.front() : r.candidateNodes.value(0);
         t.iface = r.interface.isEmpty() ? QStringLiteral("any") : r.interface;
     }
+    // Both sides of the node's NAT when the VIP has one holder and the chosen interface is its VIP
+    // interface: every interface (-i any), the VIP's ports and each endpoint's address and port, so
+    // the verdict can say which pod a failing connection went to and where inside the node it died.
+    const capture::ServiceLocation where = capture::serviceLocationOf(r);
+    const std::string both = capture::serviceFilter(where.vip, where.ports, where.endpoints);
+    m_bothSides
+        = !both.empty() && !r.holderNode.isEmpty() && t.node == r.holderNode && t.iface == r.interface;
+    if (m_bothSides) {
+        t.iface = QStringLiteral("any");
+        t.role = tr("every interface of the node: %1 where clients reach the VIP, and the interfaces towards "
+                    "the pods")
+                     .arg(r.interface);
+    }
+    m_endpoints = where.endpoints;
+    m_interfaces = where.interfaces;
     m_form->setTarget(t);
-    m_form->setFilter(proposedFilter(r.vip, r.ports, st.server));
+    m_form->setFilter(m_bothSides ? QString::fromStdString(both) : proposedFilter(r.vip, r.ports, st.server));
     m_form->setRing(kRingMb, kRingFiles);
     m_form->setDuration(kDurationSec);
     m_form->setOutDir(CapturePlanForm::defaultOutDir());
@@ -106,9 +124,19 @@ void WizardPlanPage::initializePage()
     why << tr("<b>Interface %1</b>: %2.")
                .arg(t.iface.toHtmlEscaped(),
                    t.role.isEmpty() ? tr("every interface of the node") : t.role.toHtmlEscaped());
-    why << tr("<b>Filter</b>: only the service's packets (to and from the VIP on its ports). lbscope's own "
-              "traffic — the API server's stream to the capture pod — is left out, so it does not "
-              "disturb what you see.");
+    if (m_bothSides)
+        why << tr(
+            "<b>Filter</b>: the service's packets on both sides of the node's NAT — to and from the VIP "
+            "on its ports as the clients send them, and to and from each of the %1 endpoints on its "
+            "target port after the node rewrote them. lbscope joins the two copies of each connection, "
+            "measures the time inside the node and names the pod that answered. Its own traffic "
+            "matches neither and stays out.")
+                   .arg(m_endpoints.size());
+    else
+        why << tr(
+            "<b>Filter</b>: only the service's packets (to and from the VIP on its ports). lbscope's own "
+            "traffic — the API server's stream to the capture pod — is left out, so it does not "
+            "disturb what you see.");
     why << tr("<b>Ring</b>: %1 files of %2 MB, so the node's disk never holds more than %3 MB; the oldest "
               "file is overwritten first.")
                .arg(kRingFiles)
@@ -152,6 +180,8 @@ bool WizardPlanPage::validatePage()
     WizardState &st = m_wizard->state();
     st.request = m_form->request();
     st.request.service.clear(); // located already: the plan's node and interface stand
+    st.request.plan.endpoints = m_endpoints; // manifest.json: pod names and interface names for the analysis
+    st.request.plan.interfaces = m_interfaces;
     const QString image = clustersettings::debugImage(st.server);
     if (!image.isEmpty())
         st.request.target.image = image.toStdString();
