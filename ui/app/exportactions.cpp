@@ -7,6 +7,8 @@
 #include "ui/viewer/captureview.h"
 #include "ui/viewer/packetpane.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QCoreApplication>
 #include <QDir>
@@ -139,7 +141,9 @@ void ExportActions::exportFindings()
 void ExportActions::exportPackets(bool selectedOnly)
 {
     exportAs(selectedOnly ? tr("Export Selected Packets") : tr("Export Displayed Packets"),
-        QStringLiteral("-export.pcap"), tr("pcap (*.pcap)"),
+        QStringLiteral("-export.pcapng"),
+        tr("pcapng, with interface names and lbscope's findings as packet comments (*.pcapng);;pcap "
+           "(*.pcap)"),
         [selectedOnly](CaptureView *v, const QString &path) { return v->exportPackets(path, selectedOnly); });
 }
 
@@ -147,23 +151,40 @@ void ExportActions::openInWireshark()
 {
     CaptureView *v = m_window->currentView();
     const QString exe = wiresharkPath();
-    if (!v || exe.isEmpty())
+    if (!v || exe.isEmpty() || !v->document()->analysis())
         return;
-    // Wireshark opens one file: the first of a set, or the packets shown when a filter is active.
-    QString file;
+    // Wireshark opens one file. The whole capture of one file opens as it is (nothing to write, however
+    // large); otherwise the packets shown are written as pcapng, with the interface names and lbscope's
+    // findings as packet comments. Either way Wireshark starts on the selected packet (-g).
+    const std::vector<uint32_t> shown = v->packets()->model()->shownPositions();
+    const std::vector<uint32_t> selected = v->packets()->selectedPositions();
     const QStringList inputs = v->document()->inputs();
-    if (inputs.size() == 1 && QFileInfo(inputs.first()).isFile()) {
+    const bool whole = shown.size() == v->document()->analysis()->packetIndex.size();
+    QString file;
+    qint64 frame = 0;
+    if (whole && inputs.size() == 1 && QFileInfo(inputs.first()).isFile()) {
         file = inputs.first();
+        if (!selected.empty())
+            frame = qint64(selected.front()) + 1;
     } else {
         file = QDir::temp().filePath(
-            QStringLiteral("lbscope-%1.pcap").arg(QCoreApplication::applicationPid()));
+            QStringLiteral("lbscope-%1.pcapng").arg(QCoreApplication::applicationPid()));
         const QString error = v->exportPackets(file, false);
         if (!error.isEmpty()) {
             report(error, file);
             return;
         }
+        if (!selected.empty()) {
+            const auto at = std::find(shown.begin(), shown.end(), selected.front());
+            if (at != shown.end())
+                frame = qint64(at - shown.begin()) + 1;
+        }
     }
-    if (!QProcess::startDetached(exe, {file}))
+    QStringList args;
+    if (frame > 0)
+        args << QStringLiteral("-g") << QString::number(frame);
+    args << QStringLiteral("-r") << file;
+    if (!QProcess::startDetached(exe, args))
         QMessageBox::warning(
             m_window, tr("Open in Wireshark"), tr("Could not start %1 with %2.").arg(exe, file));
 }

@@ -2,6 +2,7 @@
 
 #include "core/analysis/packetfilter.h"
 #include "core/analysis/packetrowquery.h"
+#include "core/analysis/pcapngexport.h"
 #include "core/pcap/bpffilter.h"
 #include "ui/jobs/jobrunner.h"
 #include "ui/models/packettablemodel.h"
@@ -222,8 +223,10 @@ QString PacketPane::exportPcap(const QString &path, const std::vector<uint32_t> 
         return tr("Nothing to export: the capture is not loaded yet.");
     if (positions.empty())
         return tr("Nothing to export: no packets are shown or selected.");
-    const Status st
-        = analysis::exportPackets(m_analysis->files, m_analysis->packetIndex, positions, path.toStdString());
+    // pcapng keeps the interface names and carries the findings as packet comments; pcap cannot.
+    const Status st = path.endsWith(QLatin1String(".pcapng"), Qt::CaseInsensitive)
+        ? analysis::exportPacketsPcapng(*m_analysis, positions, path.toStdString())
+        : analysis::exportPackets(m_analysis->files, m_analysis->packetIndex, positions, path.toStdString());
     return st ? QString() : QString::fromStdString(st.error().toString());
 }
 
