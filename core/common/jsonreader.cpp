@@ -1,5 +1,9 @@
 #include "core/common/json.h"
+#include "core/common/utf8.h"
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -13,316 +17,145 @@ const JsonValue &sharedNull()
     return null;
 }
 
-class Parser {
-public:
-    explicit Parser(std::string_view text) : m_s(text) { }
+namespace sj = simdjson::ondemand;
 
-    Result<JsonValue> document()
-    {
-        JsonValue v;
-        if (!parseValue(v, 0))
-            return fail();
-        skipSpace();
-        if (m_pos != m_s.size()) {
-            m_error = "unexpected data after the JSON document";
-            return fail();
-        }
-        return v;
-    }
+constexpr size_t kMaxDepth = 256;
 
-private:
-    Error fail() const
-    {
-        return Error {"invalid JSON at byte " + std::to_string(m_pos) + ": " + m_error, {}, {}};
-    }
+/// The number's text as written (trailing whitespace dropped), for exact 64-bit integers.
+std::string numberText(std::string_view raw)
+{
+    while (
+        !raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
+        raw.remove_suffix(1);
+    return std::string(raw);
+}
 
-    void skipSpace()
-    {
-        while (m_pos < m_s.size()
-            && (m_s[m_pos] == ' ' || m_s[m_pos] == '\t' || m_s[m_pos] == '\n' || m_s[m_pos] == '\r'))
-            ++m_pos;
-    }
-
-    bool literal(std::string_view word)
-    {
-        if (m_s.substr(m_pos, word.size()) != word) {
-            m_error = "unknown literal";
-            return false;
-        }
-        m_pos += word.size();
-        return true;
-    }
-
-    bool parseValue(JsonValue &out, int depth)
-    {
-        if (depth > 256) {
-            m_error = "nesting deeper than 256 levels";
-            return false;
-        }
-        skipSpace();
-        if (m_pos >= m_s.size()) {
-            m_error = "unexpected end of input, expected a value";
-            return false;
-        }
-        const char c = m_s[m_pos];
-        if (c == '{')
-            return parseObject(out, depth);
-        if (c == '[')
-            return parseArray(out, depth);
-        if (c == '"') {
-            std::string s;
-            if (!parseString(s))
-                return false;
-            out = JsonValue::makeString(std::move(s));
-            return true;
-        }
-        if (c == 't') {
-            out = JsonValue::makeBool(true);
-            return literal("true");
-        }
-        if (c == 'f') {
-            out = JsonValue::makeBool(false);
-            return literal("false");
-        }
-        if (c == 'n') {
-            out = JsonValue::makeNull();
-            return literal("null");
-        }
-        return parseNumber(out);
-    }
-
-    bool parseNumber(JsonValue &out)
-    {
-        const size_t start = m_pos;
-        if (m_pos < m_s.size() && m_s[m_pos] == '-')
-            ++m_pos;
-        const size_t digits = m_pos;
-        while (m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9')
-            ++m_pos;
-        if (m_pos == digits) {
-            m_error = "expected a value";
-            return false;
-        }
-        if (m_pos < m_s.size() && m_s[m_pos] == '.') {
-            ++m_pos;
-            const size_t frac = m_pos;
-            while (m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9')
-                ++m_pos;
-            if (m_pos == frac) {
-                m_error = "expected digits after the decimal point";
-                return false;
-            }
-        }
-        if (m_pos < m_s.size() && (m_s[m_pos] == 'e' || m_s[m_pos] == 'E')) {
-            ++m_pos;
-            if (m_pos < m_s.size() && (m_s[m_pos] == '+' || m_s[m_pos] == '-'))
-                ++m_pos;
-            const size_t exp = m_pos;
-            while (m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9')
-                ++m_pos;
-            if (m_pos == exp) {
-                m_error = "expected digits in the exponent";
-                return false;
-            }
-        }
-        std::string text(m_s.substr(start, m_pos - start));
-        const double d = std::strtod(text.c_str(), nullptr);
-        out = JsonValue::makeNumber(d, std::move(text));
-        return true;
-    }
-
-    static void appendUtf8(std::string &s, uint32_t cp)
-    {
-        if (cp < 0x80) {
-            s.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            s.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-            s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-        } else if (cp < 0x10000) {
-            s.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-            s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-            s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-        } else {
-            s.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-            s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-            s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-            s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-        }
-    }
-
-    bool hex4(uint32_t &out)
-    {
-        if (m_pos + 4 > m_s.size()) {
-            m_error = "truncated \\u escape";
-            return false;
-        }
-        out = 0;
-        for (int i = 0; i < 4; ++i) {
-            const char c = m_s[m_pos++];
-            out <<= 4;
-            if (c >= '0' && c <= '9')
-                out |= static_cast<uint32_t>(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                out |= static_cast<uint32_t>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                out |= static_cast<uint32_t>(c - 'A' + 10);
-            else {
-                m_error = "invalid hex digit in \\u escape";
-                return false;
-            }
-        }
-        return true;
-    }
-
-    bool parseString(std::string &out)
-    {
-        ++m_pos; // opening quote
-        while (true) {
-            if (m_pos >= m_s.size()) {
-                m_error = "unterminated string";
-                return false;
-            }
-            const char c = m_s[m_pos++];
-            if (c == '"')
-                return true;
-            if (static_cast<unsigned char>(c) < 0x20) {
-                m_error = "control character inside a string";
-                return false;
-            }
-            if (c != '\\') {
-                out.push_back(c);
-                continue;
-            }
-            if (m_pos >= m_s.size()) {
-                m_error = "unterminated escape";
-                return false;
-            }
-            const char e = m_s[m_pos++];
-            switch (e) {
-            case '"':
-            case '\\':
-            case '/':
-                out.push_back(e);
-                break;
-            case 'b':
-                out.push_back('\b');
-                break;
-            case 'f':
-                out.push_back('\f');
-                break;
-            case 'n':
-                out.push_back('\n');
-                break;
-            case 'r':
-                out.push_back('\r');
-                break;
-            case 't':
-                out.push_back('\t');
-                break;
-            case 'u': {
-                uint32_t cp = 0;
-                if (!hex4(cp))
-                    return false;
-                if (cp >= 0xd800 && cp <= 0xdbff && m_s.substr(m_pos, 2) == "\\u") {
-                    m_pos += 2;
-                    uint32_t lo = 0;
-                    if (!hex4(lo))
-                        return false;
-                    if (lo >= 0xdc00 && lo <= 0xdfff)
-                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                    else
-                        cp = 0xfffd;
-                } else if (cp >= 0xd800 && cp <= 0xdfff) {
-                    cp = 0xfffd;
-                }
-                appendUtf8(out, cp);
-                break;
-            }
-            default:
-                m_error = "unknown escape sequence";
-                return false;
-            }
-        }
-    }
-
-    bool parseArray(JsonValue &out, int depth)
-    {
-        ++m_pos;
-        std::vector<JsonValue> items;
-        skipSpace();
-        if (m_pos < m_s.size() && m_s[m_pos] == ']') {
-            ++m_pos;
-            out = JsonValue::makeArray(std::move(items));
-            return true;
-        }
-        while (true) {
-            JsonValue v;
-            if (!parseValue(v, depth + 1))
-                return false;
-            items.push_back(std::move(v));
-            skipSpace();
-            if (m_pos < m_s.size() && m_s[m_pos] == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (m_pos < m_s.size() && m_s[m_pos] == ']') {
-                ++m_pos;
-                out = JsonValue::makeArray(std::move(items));
-                return true;
-            }
-            m_error = "expected ',' or ']' in an array";
-            return false;
-        }
-    }
-
-    bool parseObject(JsonValue &out, int depth)
-    {
-        ++m_pos;
+/// Builds a JsonValue from `v` (anything but the document itself), depth-first.
+simdjson::error_code convert(sj::value v, JsonValue &out, size_t depth)
+{
+    if (depth > kMaxDepth)
+        return simdjson::DEPTH_ERROR;
+    sj::json_type type;
+    if (auto e = v.type().get(type))
+        return e;
+    switch (type) {
+    case sj::json_type::object: {
         std::map<std::string, JsonValue, std::less<>> members;
-        skipSpace();
-        if (m_pos < m_s.size() && m_s[m_pos] == '}') {
-            ++m_pos;
-            out = JsonValue::makeObject(std::move(members));
-            return true;
+        sj::object object;
+        if (auto e = v.get_object().get(object))
+            return e;
+        for (auto field : object) {
+            std::string_view key;
+            if (auto e = field.unescaped_key().get(key))
+                return e;
+            JsonValue member;
+            if (auto e = convert(field.value(), member, depth + 1))
+                return e;
+            members.insert_or_assign(std::string(key), std::move(member));
         }
-        while (true) {
-            skipSpace();
-            if (m_pos >= m_s.size() || m_s[m_pos] != '"') {
-                m_error = "expected a member name in quotes";
-                return false;
-            }
-            std::string name;
-            if (!parseString(name))
-                return false;
-            skipSpace();
-            if (m_pos >= m_s.size() || m_s[m_pos] != ':') {
-                m_error = "expected ':' after a member name";
-                return false;
-            }
-            ++m_pos;
-            JsonValue v;
-            if (!parseValue(v, depth + 1))
-                return false;
-            members.insert_or_assign(std::move(name), std::move(v));
-            skipSpace();
-            if (m_pos < m_s.size() && m_s[m_pos] == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (m_pos < m_s.size() && m_s[m_pos] == '}') {
-                ++m_pos;
-                out = JsonValue::makeObject(std::move(members));
-                return true;
-            }
-            m_error = "expected ',' or '}' in an object";
-            return false;
-        }
+        out = JsonValue::makeObject(std::move(members));
+        return simdjson::SUCCESS;
     }
+    case sj::json_type::array: {
+        std::vector<JsonValue> items;
+        sj::array array;
+        if (auto e = v.get_array().get(array))
+            return e;
+        for (auto element : array) {
+            sj::value item;
+            if (auto e = element.get(item))
+                return e;
+            JsonValue converted;
+            if (auto e = convert(item, converted, depth + 1))
+                return e;
+            items.push_back(std::move(converted));
+        }
+        out = JsonValue::makeArray(std::move(items));
+        return simdjson::SUCCESS;
+    }
+    case sj::json_type::string: {
+        std::string_view text;
+        if (auto e = v.get_string().get(text))
+            return e;
+        out = JsonValue::makeString(std::string(text));
+        return simdjson::SUCCESS;
+    }
+    case sj::json_type::number: {
+        const std::string text = numberText(v.raw_json_token());
+        double d = 0;
+        if (auto e = v.get_double().get(d))
+            return e;
+        out = JsonValue::makeNumber(d, text);
+        return simdjson::SUCCESS;
+    }
+    case sj::json_type::boolean: {
+        bool b = false;
+        if (auto e = v.get_bool().get(b))
+            return e;
+        out = JsonValue::makeBool(b);
+        return simdjson::SUCCESS;
+    }
+    case sj::json_type::null: {
+        bool isNull = false;
+        if (auto e = v.is_null().get(isNull))
+            return e;
+        if (!isNull)
+            return simdjson::N_ATOM_ERROR;
+        out = JsonValue::makeNull();
+        return simdjson::SUCCESS;
+    }
+    }
+    return simdjson::INCORRECT_TYPE;
+}
 
-    std::string_view m_s;
-    size_t m_pos = 0;
-    std::string m_error;
-};
+/// The document itself: objects and arrays as values, a lone scalar read off the document.
+simdjson::error_code convertDocument(sj::document &doc, JsonValue &out)
+{
+    sj::json_type type;
+    if (auto e = doc.type().get(type))
+        return e;
+    if (type == sj::json_type::object || type == sj::json_type::array) {
+        sj::value v;
+        if (auto e = doc.get_value().get(v))
+            return e;
+        return convert(v, out, 1);
+    }
+    switch (type) {
+    case sj::json_type::string: {
+        std::string_view text;
+        if (auto e = doc.get_string().get(text))
+            return e;
+        out = JsonValue::makeString(std::string(text));
+        return simdjson::SUCCESS;
+    }
+    case sj::json_type::number: {
+        std::string_view raw;
+        if (auto e = doc.raw_json_token().get(raw))
+            return e;
+        double d = 0;
+        if (auto e = doc.get_double().get(d))
+            return e;
+        out = JsonValue::makeNumber(d, numberText(raw));
+        return simdjson::SUCCESS;
+    }
+    case sj::json_type::boolean: {
+        bool b = false;
+        if (auto e = doc.get_bool().get(b))
+            return e;
+        out = JsonValue::makeBool(b);
+        return simdjson::SUCCESS;
+    }
+    default: {
+        bool isNull = false;
+        if (auto e = doc.is_null().get(isNull))
+            return e;
+        if (!isNull)
+            return simdjson::N_ATOM_ERROR;
+        out = JsonValue::makeNull();
+        return simdjson::SUCCESS;
+    }
+    }
+}
 
 } // namespace
 
@@ -409,7 +242,39 @@ JsonValue JsonValue::makeObject(std::map<std::string, JsonValue, std::less<>> me
 
 Result<JsonValue> parseJson(std::string_view text)
 {
-    return Parser(text).document();
+    // simdjson reads from a copy padded for its vector loads; one parser per thread, reused.
+    thread_local sj::parser parser;
+    // Bytes that are not UTF-8 (a hand-edited manifest in Latin-1) read as U+FFFD, as the writer
+    // writes them, instead of making the whole document unreadable.
+    std::string repaired;
+    if (!simdjson::validate_utf8(text.data(), text.size())) {
+        repaired = validUtf8(text);
+        text = repaired;
+    }
+    const simdjson::padded_string padded(text);
+    if (parser.capacity() < padded.size() || parser.max_depth() != kMaxDepth + 1)
+        if (auto e = parser.allocate(std::max<size_t>(padded.size(), 4096), kMaxDepth + 1))
+            return Error {
+                std::string("cannot parse JSON: ") + simdjson::error_message(e), {}, {}, ErrorKind::Io};
+    sj::document doc;
+    JsonValue value;
+    simdjson::error_code e = parser.iterate(padded).get(doc);
+    const bool iterated = !e;
+    if (!e)
+        e = convertDocument(doc, value);
+    // Anything left after the value (the position is out of bounds only at the end).
+    if (const char *next = nullptr; !e && !doc.current_location().get(next))
+        e = simdjson::TRAILING_CONTENT;
+    if (!e)
+        return value;
+    // Where it went wrong: the parser's position when it has one, else the end.
+    size_t at = text.size();
+    if (const char *where = nullptr; iterated && !doc.current_location().get(where) && where >= padded.data())
+        at = std::min<size_t>(text.size(), size_t(where - padded.data()));
+    const std::string reason = e == simdjson::DEPTH_ERROR ? "nesting deeper than 256 levels"
+        : e == simdjson::TRAILING_CONTENT                 ? "unexpected data after the JSON document"
+                                                          : simdjson::error_message(e);
+    return Error {"invalid JSON at byte " + std::to_string(at) + ": " + reason, {}, {}, ErrorKind::BadInput};
 }
 
 } // namespace lbs
