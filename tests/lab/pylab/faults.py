@@ -1,4 +1,5 @@
 """lab fault …: each fault changes the data plane, rewrites lab.json and signals kubesim."""
+import json
 import time
 
 from . import config as C
@@ -28,7 +29,7 @@ def apply(paths, args):
     runtime = state.load(paths.runtime, None)
     if not runtime:
         raise LabError(f"the lab is not up (no {paths.runtime}); run 'lab up' first")
-    faults = state.load(paths.faults, state.NO_FAULTS)
+    faults = dict(json.loads(json.dumps(state.NO_FAULTS)), **state.load(paths.faults, state.NO_FAULTS))
     kind, rest = args.kind, args.rest
     msg = ""
     if kind == "slow-pod":
@@ -53,6 +54,28 @@ def apply(paths, args):
         faults["drop_syn"][node.name] = pct
         state.apply_dataplane(paths, faults)
         msg = f"{node.name} now drops {pct:g}% of SYNs to {C.VIP}:{C.SERVICE_PORT}"
+    elif kind == "drop-after-dnat":
+        _need(rest, 1, "drop-after-dnat POD [PERCENT]")
+        pod, holder = C.pod_by_name(rest[0]), _holder("drop-after-dnat")
+        pct = float(rest[1].rstrip("%")) if len(rest) > 1 else 100.0
+        if not 0 < pct <= 100:
+            raise LabError(f"drop-after-dnat percentage '{rest[1]}' must be above 0 and at most 100")
+        faults["drop_after_dnat"][pod.name] = {"node": holder, "percent": pct}
+        state.apply_dataplane(paths, faults)
+        msg = (f"{holder} now drops {pct:g}% of the packets DNATed towards {pod.name} "
+               f"({pod.ip}:{state.target_port(faults)}) after kube-proxy's DNAT")
+    elif kind == "pod-silent":
+        _need(rest, 1, "pod-silent POD")
+        pod = C.pod_by_name(rest[0])
+        faults["pod_silent"] = sorted(set(faults["pod_silent"]) | {pod.name})
+        state.apply_pod_faults(paths, faults)
+        msg = f"{pod.name} now drops every SYN it receives: connections forwarded to it are never answered"
+    elif kind == "reply-lost":
+        _need(rest, 1, "reply-lost POD")
+        pod, holder = C.pod_by_name(rest[0]), _holder("reply-lost")
+        faults["reply_lost"][pod.name] = {"node": holder}
+        state.apply_dataplane(paths, faults)
+        msg = f"{holder} now drops the SYN/ACKs of {pod.name} ({pod.ip}) on their way back to the client"
     elif kind == "failover":
         holder = state.vip_holder_name()
         if not holder:
@@ -122,9 +145,11 @@ def clear(paths, runtime):
     faults = state.load(paths.faults, state.NO_FAULTS)
     faults.update(state.NO_FAULTS)
     faults["pods"], faults["drop_syn"], faults["unready_pods"], faults["keepalived_down"] = {}, {}, [], []
+    faults["drop_after_dnat"], faults["pod_silent"], faults["reply_lost"] = {}, [], {}
     for p in C.PODS:
         daemons.write_control(paths, p, daemons.DEFAULT_CONTROL)
     state.apply_dataplane(paths, faults)
+    state.apply_pod_faults(paths, faults)
     for n in C.NODES:
         if n.keepalived_priority and not daemons.keepalived_pid(paths, n):
             daemons.start_keepalived(paths, n, runtime["views"][n.name])
@@ -139,3 +164,10 @@ def clear(paths, runtime):
 def _need(rest, n, usage):
     if len(rest) < n:
         raise LabError(f"usage: lab fault {usage}")
+
+
+def _holder(fault):
+    holder = state.vip_holder_name()
+    if not holder:
+        raise LabError(f"no node holds the VIP {C.VIP} now; {fault} acts on the VIP node")
+    return holder

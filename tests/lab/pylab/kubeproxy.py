@@ -149,13 +149,19 @@ def rules(node_name, endpoints, etp, target_port=C.TARGET_PORT):
     return "\n".join(out) + "\n"
 
 
-def fault_rules(drop_syn_percent, block_vrrp_from=None):
+def fault_rules(drop_syn_percent, block_vrrp_from=None, drop_after_dnat=None, reply_lost=None,
+                target_port=C.TARGET_PORT):
     """The lab's own fault injection, kept apart from kube-proxy's chains (mangle table).
 
-    block_vrrp_from: drop the VRRP adverts (IP protocol 112) from that address (split-brain fault)."""
+    block_vrrp_from: drop the VRRP adverts (IP protocol 112) from that address (split-brain fault).
+    drop_after_dnat: {pod_ip: percent}: packets of DNATed connections towards pod_ip:target_port are
+    dropped in FORWARD, after kube-proxy's DNAT (nat PREROUTING), so they never leave the node.
+    reply_lost: [pod_ip]: the SYN/ACKs of those pods are dropped in FORWARD on the way back."""
     out = ["*mangle", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]",
            ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":LBS-LAB-FAULTS - [0:0]",
-           '-A PREROUTING -m comment --comment "lbscope lab fault injection" -j LBS-LAB-FAULTS']
+           ":LBS-LAB-FAULTS-FWD - [0:0]",
+           '-A PREROUTING -m comment --comment "lbscope lab fault injection" -j LBS-LAB-FAULTS',
+           '-A FORWARD -m comment --comment "lbscope lab fault injection after NAT" -j LBS-LAB-FAULTS-FWD']
     if drop_syn_percent:
         p = max(0.0, min(1.0, drop_syn_percent / 100.0))
         out.append(f'-A LBS-LAB-FAULTS -d {C.VIP}/32 -p tcp -m tcp --dport {C.SERVICE_PORT} '
@@ -165,5 +171,25 @@ def fault_rules(drop_syn_percent, block_vrrp_from=None):
     if block_vrrp_from:
         out.append(f"-A LBS-LAB-FAULTS -s {block_vrrp_from}/32 -p 112 -m comment --comment "
                    f'"lab fault split-brain: VRRP from {block_vrrp_from} lost" -j DROP')
+    for ip, percent in sorted((drop_after_dnat or {}).items()):
+        p = max(0.0, min(1.0, percent / 100.0))
+        stat = f"-m statistic --mode random --probability {p:.11f} " if p < 1.0 else ""
+        out.append(f"-A LBS-LAB-FAULTS-FWD -d {ip}/32 -p tcp -m tcp --dport {target_port} "
+                   f"-m conntrack --ctstate DNAT -m comment --comment "
+                   f'"lab fault drop-after-dnat {ip} {percent:g}%" {stat}-j DROP')
+    for ip in sorted(reply_lost or []):
+        out.append(f"-A LBS-LAB-FAULTS-FWD -s {ip}/32 -p tcp -m tcp --sport {target_port} "
+                   f"--tcp-flags SYN,ACK,RST,FIN SYN,ACK -m comment --comment "
+                   f'"lab fault reply-lost {ip}: SYN/ACK lost" -j DROP')
+    out.append("COMMIT")
+    return "\n".join(out) + "\n"
+
+
+def pod_fault_rules(silent):
+    """filter rules inside a pod's own namespace: a silent pod drops every incoming SYN (pod-silent)."""
+    out = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"]
+    if silent:
+        out.append(f"-A INPUT -p tcp -m tcp --dport {C.TARGET_PORT} --tcp-flags FIN,SYN,RST,ACK SYN "
+                   '-m comment --comment "lab fault pod-silent: SYNs never answered" -j DROP')
     out.append("COMMIT")
     return "\n".join(out) + "\n"

@@ -10,7 +10,7 @@ from .topology import holds_vip
 
 NO_FAULTS = {"pods": {}, "drop_syn": {}, "failover": None, "no_endpoints": False,
              "etp": "Cluster", "unready_pods": [], "keepalived_down": [], "split_brain": None,
-             "target_port": None}
+             "target_port": None, "drop_after_dnat": {}, "pod_silent": [], "reply_lost": {}}
 
 
 def target_port(faults):
@@ -45,10 +45,25 @@ def apply_dataplane(paths, faults):
         blocked = None
         if faults.get("split_brain") == n.name:
             blocked = max(C.NODES, key=lambda m: m.keepalived_priority).public_ip
-        rules += kubeproxy.fault_rules(faults.get("drop_syn", {}).get(n.name, 0), blocked)
+        # drop-after-dnat / reply-lost: {pod: {"node": the VIP node when set, ...}}, that node only.
+        after = {C.pod_by_name(p).ip: v["percent"] for p, v in faults.get("drop_after_dnat", {}).items()
+                 if v["node"] == n.name}
+        lost = [C.pod_by_name(p).ip for p, v in faults.get("reply_lost", {}).items() if v["node"] == n.name]
+        rules += kubeproxy.fault_rules(faults.get("drop_syn", {}).get(n.name, 0), blocked, after, lost,
+                                       target_port(faults))
         with open(os.path.join(paths.node(n.name), "iptables.rules"), "w") as f:
             f.write(rules)
         run(["ip", "netns", "exec", n.netns, "iptables-restore"], input=rules)
+
+
+def apply_pod_faults(paths, faults):
+    """Rules inside the pods' own namespaces (pod-silent); an empty filter table otherwise."""
+    silent = set(faults.get("pod_silent", []))
+    for p in C.PODS:
+        rules = kubeproxy.pod_fault_rules(p.name in silent)
+        with open(os.path.join(paths.pod(p.name), "iptables.rules"), "w") as f:
+            f.write(rules)
+        run(["ip", "netns", "exec", p.netns, "iptables-restore"], input=rules)
 
 
 def lab_json(paths, runtime, faults):
