@@ -80,6 +80,10 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &FlowsPane::onSelectionChanged);
     connect(m_selection, &CaptureSelection::flowsChanged, this, &FlowsPane::syncFromSelection);
+    connect(m_selection, &CaptureSelection::flowFilterChanged, this, [this] {
+        m_proxy->setFlowSet(m_selection->hasFlowFilter(), m_selection->flowFilter());
+        syncFromSelection(); // rows came back or went: select the selected flows again
+    });
     connect(m_selection, &CaptureSelection::rangeChanged, this, [this](double s, double e) {
         if (m_selection->isRestricted())
             m_proxy->setTimeRange(s, e);
