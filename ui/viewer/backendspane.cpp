@@ -93,13 +93,16 @@ BackendsPane::BackendsPane(CaptureSelection *selection, QWidget *parent)
 
 bool BackendsPane::hasBackends() const
 {
-    return m_analysis && !m_analysis->backends.empty();
+    // A one-side capture without an endpoint map lists its servers as backends, but those are the
+    // VIP (or whatever the client talked to): nothing to tell apart.
+    return m_analysis && !m_analysis->backends.empty()
+        && (!m_analysis->connections.empty() || !m_analysis->endpoints.empty());
 }
 
 void BackendsPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis)
 {
     m_analysis = std::move(analysis);
-    m_model->setAnalysis(m_analysis);
+    m_model->setAnalysis(hasBackends() ? m_analysis : nullptr);
     m_stack->setCurrentIndex(hasBackends() ? 1 : 0);
     rebuildDistribution();
 }
@@ -169,7 +172,7 @@ void BackendsPane::syncFromFilter()
 
 void BackendsPane::rebuildDistribution()
 {
-    if (!m_analysis)
+    if (!hasBackends())
         return;
     const analysis::CaptureAnalysis &an = *m_analysis;
     const auto metric = Metric(m_metric->currentData().toInt());

@@ -143,7 +143,7 @@ void CaptureView::onLoaded()
     m_packets->setAnalysis(an);
     m_backends->setAnalysis(an);
     m_tabs->setTabText(
-        BackendsTab, an->backends.empty() ? tr("Backends") : tr("Backends (%1)").arg(an->backends.size()));
+        BackendsTab, !m_backends->hasBackends() ? tr("Backends") : tr("Backends (%1)").arg(an->backends.size()));
     m_tabs->setTabText(FlowsTab, tr("Flows (%1)").arg(an->flows.size()));
     m_tabs->setTabText(FindingsTab, tr("Findings (%1)").arg(an->findings.size()));
     const QStringList warnings = m_document->warnings();
