@@ -216,6 +216,8 @@ void TestBackends::clickFiltersViews()
     QVERIFY2(sel->flowFilterName().contains(QStringLiteral("default/web-%1").arg(pod)),
         qPrintable(sel->flowFilterName()));
     QVERIFY(pane->filterStatus()->text().contains(QStringLiteral("web-%1").arg(pod)));
+    QCOMPARE(view->tabs()->tabText(CaptureView::FlowsTab),
+        QStringLiteral("Flows (%1 of %2)").arg(podFlows.size()).arg(allFlows));
     // Flows view: exactly the pod's flows (front and back legs).
     QCOMPARE(flows->proxy()->rowCount(), int(podFlows.size()));
     for (int r = 0; r < flows->proxy()->rowCount(); ++r) {
@@ -226,12 +228,22 @@ void TestBackends::clickFiltersViews()
     // Packet list: the pod's packets only.
     PacketPane *packets = view->packets();
     QTRY_COMPARE_WITH_TIMEOUT(uint64_t(packets->model()->rowCount()), podPackets, 20000);
+    if (const QString shots = qEnvironmentVariable("LBSCOPE_SHOT_DIR"); !shots.isEmpty()) {
+        QTest::qWait(300);
+        QVERIFY(m_window->grab().save(QStringLiteral("%1/shot-backends-web-%2.png").arg(shots).arg(pod)));
+        view->tabs()->setCurrentIndex(CaptureView::FlowsTab);
+        QTest::qWait(300);
+        QVERIFY(
+            m_window->grab().save(QStringLiteral("%1/shot-backends-web-%2-flows.png").arg(shots).arg(pod)));
+        view->tabs()->setCurrentWidget(pane);
+    }
 
     // Clearing restores every view.
     QVERIFY(pane->clearButton()->isEnabled());
     QTest::mouseClick(pane->clearButton(), Qt::LeftButton);
     QVERIFY(!sel->hasFlowFilter());
     QCOMPARE(flows->proxy()->rowCount(), allFlows);
+    QCOMPARE(view->tabs()->tabText(CaptureView::FlowsTab), QStringLiteral("Flows (%1)").arg(allFlows));
     QTRY_COMPARE_WITH_TIMEOUT(uint64_t(packets->model()->rowCount()), truth.packets, 20000);
     QVERIFY(!table->selectionModel()->hasSelection());
 }

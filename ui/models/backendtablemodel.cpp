@@ -40,6 +40,13 @@ const Backend *BackendTableModel::backend(int row) const
     return &m_analysis->backends[size_t(row)];
 }
 
+void BackendTableModel::setColors(QList<QColor> colors)
+{
+    m_colors = std::move(colors);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, Pod), index(rowCount() - 1, Pod), {Qt::DecorationRole});
+}
+
 int BackendTableModel::rowCount(const QModelIndex &parent) const
 {
     return (parent.isValid() || !m_analysis) ? 0 : int(m_analysis->backends.size());
@@ -113,6 +120,10 @@ QVariant BackendTableModel::data(const QModelIndex &index, int role) const
         if (b->connections == 0)
             return QBrush(QColor(0x80, 0x80, 0x80));
         return {};
+    case Qt::DecorationRole:
+        if (index.column() == Pod && index.row() < m_colors.size())
+            return m_colors[index.row()];
+        return {};
     case Qt::ToolTipRole:
         return QString::fromStdString(b->label());
     default:
@@ -124,22 +135,23 @@ QVariant BackendTableModel::headerData(int section, Qt::Orientation orientation,
 {
     if (orientation != Qt::Horizontal)
         return {};
-    static const char *const names[ColumnCount] = {QT_TR_NOOP("Pod"), QT_TR_NOOP("Namespace"),
-        QT_TR_NOOP("Node"), QT_TR_NOOP("IP:port"), QT_TR_NOOP("Connections"), QT_TR_NOOP("Requests"),
-        QT_TR_NOOP("Failed handshakes"), QT_TR_NOOP("Resets"), QT_TR_NOOP("5xx"),
-        QT_TR_NOOP("Handshake p50 (ms)"), QT_TR_NOOP("TTFB p50 (ms)"), QT_TR_NOOP("TTFB p95 (ms)"),
-        QT_TR_NOOP("Response p50 (ms)"), QT_TR_NOOP("Response p95 (ms)")};
+    // Short headers so the table fits beside nothing; the tooltips say what each one is.
+    static const char *const names[ColumnCount]
+        = {QT_TR_NOOP("Pod"), QT_TR_NOOP("Namespace"), QT_TR_NOOP("Node"), QT_TR_NOOP("IP:port"),
+            QT_TR_NOOP("Conns"), QT_TR_NOOP("Requests"), QT_TR_NOOP("Failed HS"), QT_TR_NOOP("Resets"),
+            QT_TR_NOOP("5xx"), QT_TR_NOOP("RTT p50 ms"), QT_TR_NOOP("TTFB p50 ms"), QT_TR_NOOP("TTFB p95 ms"),
+            QT_TR_NOOP("Resp p50 ms"), QT_TR_NOOP("Resp p95 ms")};
     static const char *const tips[ColumnCount] = {nullptr, nullptr, nullptr,
         QT_TR_NOOP("The pod's address and target port (after DNAT)"),
         QT_TR_NOOP("TCP connections to this pod, counted once however many legs were captured"),
         QT_TR_NOOP("HTTP requests answered (or not) by this pod"),
         QT_TR_NOOP("Connections whose handshake never completed"),
         QT_TR_NOOP("Connections that ended with a RST"), QT_TR_NOOP("HTTP responses with status 500 or more"),
-        QT_TR_NOOP("Median SYN -> SYN/ACK time, measured on the leg nearest the pod"),
-        QT_TR_NOOP("Time to first byte of the response, median"),
-        QT_TR_NOOP("Time to first byte of the response, 95th percentile"),
-        QT_TR_NOOP("Request start to last byte of the response, median"),
-        QT_TR_NOOP("Request start to last byte of the response, 95th percentile")};
+        QT_TR_NOOP("Handshake RTT (SYN -> SYN/ACK), median, in ms, measured on the leg nearest the pod"),
+        QT_TR_NOOP("Time to first byte of the response, median, in ms"),
+        QT_TR_NOOP("Time to first byte of the response, 95th percentile, in ms"),
+        QT_TR_NOOP("Request start to last byte of the response, median, in ms"),
+        QT_TR_NOOP("Request start to last byte of the response, 95th percentile, in ms")};
     if (section < 0 || section >= ColumnCount)
         return {};
     if (role == Qt::DisplayRole)

@@ -6,6 +6,8 @@
 #include "core/analysis/captureanalysis.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <QList>
 
 #include <memory>
 
@@ -37,6 +39,8 @@ public:
     explicit BackendTableModel(QObject *parent = nullptr);
     void setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis);
     const analysis::Backend *backend(int row) const;
+    /// Colour swatch of each backend (by index) in the Pod column, matching its plotted series.
+    void setColors(QList<QColor> colors);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -46,6 +50,7 @@ public:
 private:
     QVariant value(const analysis::Backend &b, int column, bool forSort) const;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
+    QList<QColor> m_colors;
 };
 
 } // namespace lbs::ui

@@ -3,6 +3,7 @@
 #include "core/analysis/backends.h"
 #include "ui/models/backendtablemodel.h"
 #include "ui/plots/latencydistributionplot.h"
+#include "ui/plots/plotview.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/latencydistribution.h"
 
@@ -41,12 +42,6 @@ BackendsPane::BackendsPane(CaptureSelection *selection, QWidget *parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    const int cw = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    const int widths[] = {24, 9, 11, 19, 5, 5, 5, 5, 4, 6, 6, 6, 6, 6};
-    for (int i = 0; i < int(std::size(widths)); ++i) {
-        const int header = fontMetrics().horizontalAdvance(m_model->headerData(i, Qt::Horizontal).toString());
-        m_table->setColumnWidth(i, std::max(widths[i] * cw, header + 24) + 8); // room for the sort arrow
-    }
 
     m_empty->setObjectName(QStringLiteral("backendsEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
@@ -104,6 +99,15 @@ void BackendsPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> 
     m_analysis = std::move(analysis);
     m_model->setAnalysis(hasBackends() ? m_analysis : nullptr);
     m_stack->setCurrentIndex(hasBackends() ? 1 : 0);
+    QList<QColor> colors;
+    for (size_t i = 0; hasBackends() && i < m_analysis->backends.size(); ++i)
+        colors << PlotView::seriesColor(int(i)); // the order setComparison() draws them in
+    m_model->setColors(std::move(colors));
+    if (hasBackends()) {
+        m_table->resizeColumnsToContents();
+        for (int c = 0; c < BackendTableModel::ColumnCount; ++c) // room for the sort arrow
+            m_table->setColumnWidth(c, m_table->columnWidth(c) + 12);
+    }
     rebuildDistribution();
 }
 

@@ -74,6 +74,16 @@ CaptureView::CaptureView(CaptureDocument *document, QWidget *parent)
     CaptureSelection *sel = document->selection();
     connect(m_timeline, &TimelinePlot::visibleRangeChanged, sel, &CaptureSelection::setRange);
     connect(sel, &CaptureSelection::rangeChanged, m_timeline, &TimelinePlot::setVisibleRange);
+    connect(sel, &CaptureSelection::flowFilterChanged, this, [this] {
+        // The Flows tab says when a backend narrows it.
+        const auto &an = m_document->analysis();
+        if (!an || !an->complete)
+            return;
+        const CaptureSelection *s = m_document->selection();
+        m_tabs->setTabText(FlowsTab,
+            s->hasFlowFilter() ? tr("Flows (%1 of %2)").arg(s->flowFilter().size()).arg(an->flows.size())
+                               : tr("Flows (%1)").arg(an->flows.size()));
+    });
     connect(document, &CaptureDocument::timelineUpdated, this, &CaptureView::onTimelineUpdated);
     connect(document, &CaptureDocument::loaded, this, &CaptureView::onLoaded);
     connect(document, &CaptureDocument::failed, this, &CaptureView::onFailed);
@@ -142,8 +152,8 @@ void CaptureView::onLoaded()
     m_findings->setAnalysis(an);
     m_packets->setAnalysis(an);
     m_backends->setAnalysis(an);
-    m_tabs->setTabText(
-        BackendsTab, !m_backends->hasBackends() ? tr("Backends") : tr("Backends (%1)").arg(an->backends.size()));
+    m_tabs->setTabText(BackendsTab,
+        !m_backends->hasBackends() ? tr("Backends") : tr("Backends (%1)").arg(an->backends.size()));
     m_tabs->setTabText(FlowsTab, tr("Flows (%1)").arg(an->flows.size()));
     m_tabs->setTabText(FindingsTab, tr("Findings (%1)").arg(an->findings.size()));
     const QStringList warnings = m_document->warnings();
