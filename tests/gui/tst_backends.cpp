@@ -18,6 +18,7 @@
 #include "ui/viewer/captureview.h"
 #include "ui/viewer/flowspane.h"
 #include "ui/viewer/packetpane.h"
+#include "ui/widgets/ladderwidget.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -46,6 +47,8 @@ private slots:
     void clickFiltersViews_data();
     void clickFiltersViews();
     void oneSideShowsEmptyState();
+    void ladderShowsBothLegs_data();
+    void ladderShowsBothLegs();
 
 private:
     /// Generates a both-sides capture with a manifest naming pods web-0.. on lab-node-2..; opens it.
@@ -265,6 +268,59 @@ void TestBackends::oneSideShowsEmptyState()
         QStringLiteral("One-side capture: no backends to tell apart.")));
     QVERIFY(pane->emptyState()->text().contains(QStringLiteral("--service")));
     QCOMPARE(view->tabs()->tabText(CaptureView::BackendsTab), QStringLiteral("Backends"));
+}
+
+void TestBackends::ladderShowsBothLegs_data()
+{
+    QTest::addColumn<bool>("snat");
+    QTest::addColumn<bool>("pickBackLeg");
+    QTest::newRow("DNAT, front leg clicked") << false << false;
+    QTest::newRow("DNAT, back leg clicked") << false << true;
+    QTest::newRow("SNAT, back leg clicked") << true << true;
+}
+
+void TestBackends::ladderShowsBothLegs()
+{
+    QFETCH(bool, snat);
+    QFETCH(bool, pickBackLeg);
+    lbs::gen::GroundTruth truth;
+    CaptureView *view = openBothSides(3, snat, truth);
+    QVERIFY(view);
+    const auto an = view->document()->analysis();
+    QVERIFY(an && !an->connections.empty());
+    // The first connection: its legs' packets, and the VIP and pod it went through.
+    const lbs::analysis::NatConnection &conn = an->connections.front();
+    const lbs::analysis::Flow &front = an->flows[conn.front()];
+    const lbs::analysis::Flow &back = an->flows[conn.back()];
+    const uint64_t packets = front.packets[0] + front.packets[1] + back.packets[0] + back.packets[1];
+    FlowsPane *flows = view->flows();
+    view->tabs()->setCurrentIndex(CaptureView::FlowsTab);
+    QSignalSpy ready(flows, &FlowsPane::ladderReady);
+    view->document()->selection()->setFlows({pickBackLeg ? conn.back() : conn.front()});
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 20000);
+    LadderWidget *ladder = flows->ladder();
+    QVERIFY(ladder->showsBothLegs());
+    QCOMPARE(uint64_t(ladder->stepCount()), packets);
+    int legs[2] = {0, 0}, copies = 0;
+    for (const LadderStep &s : ladder->steps()) {
+        ++legs[s.leg];
+        if (s.inNodeSeconds >= 0) {
+            ++copies;
+            QVERIFY2(s.inNodeSeconds < 0.2, qPrintable(QString::number(s.inNodeSeconds)));
+        }
+    }
+    QCOMPARE(uint64_t(legs[0]), front.packets[0] + front.packets[1]);
+    QCOMPARE(uint64_t(legs[1]), back.packets[0] + back.packets[1]);
+    // Every packet of the back leg is the copy of a front-leg packet or has one there.
+    QCOMPARE(uint64_t(copies), back.packets[0] + back.packets[1]);
+    if (const QString shots = qEnvironmentVariable("LBSCOPE_SHOT_DIR"); !shots.isEmpty()) {
+        QTest::qWait(300);
+        QVERIFY(m_window->grab().save(QStringLiteral("%1/shot-ladder-legs%2.png")
+                                          .arg(shots, snat ? QStringLiteral("-snat") : QString())));
+    }
+    // A flow seen on one side only keeps the two-line ladder.
+    view->document()->selection()->clearFlows();
+    QVERIFY(!ladder->showsBothLegs());
 }
 
 QTEST_MAIN(TestBackends)
