@@ -8,6 +8,8 @@
 #include "groundtruth.h"
 #include "ui/app/mainwindow.h"
 #include "ui/models/backendtablemodel.h"
+#include "ui/models/findingfilterproxy.h"
+#include "ui/models/findingsmodel.h"
 #include "ui/models/flowfilterproxy.h"
 #include "ui/models/flowtablemodel.h"
 #include "ui/models/packettablemodel.h"
@@ -16,6 +18,7 @@
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/captureview.h"
+#include "ui/viewer/findingspane.h"
 #include "ui/viewer/flowspane.h"
 #include "ui/viewer/packetpane.h"
 #include "ui/widgets/ladderwidget.h"
@@ -32,6 +35,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -241,12 +245,31 @@ void TestBackends::clickFiltersViews()
         view->tabs()->setCurrentWidget(pane);
     }
 
+    // Findings: those about the pod's flows and the capture-wide ones; the slow pod is named.
+    const auto an = view->document()->analysis();
+    FindingsPane *findings = view->findings();
+    const std::vector<uint32_t> &filter = sel->flowFilter();
+    bool slowNamed = false;
+    for (int r = 0; r < findings->proxy()->rowCount(); ++r) {
+        const int source = findings->proxy()->mapToSource(findings->proxy()->index(r, 0)).row();
+        const lbs::analysis::Finding *f = findings->model()->finding(source);
+        QVERIFY(f);
+        QVERIFY2(f->flows.empty()
+                || std::any_of(f->flows.begin(), f->flows.end(),
+                    [&](uint32_t id) { return std::binary_search(filter.begin(), filter.end(), id); }),
+            f->summary.c_str());
+        slowNamed |= f->summary.find("web-0") != std::string::npos;
+    }
+    QCOMPARE(slowNamed, pod == 0);
+    QVERIFY(findings->proxy()->rowCount() < int(an->findings.size()));
+
     // Clearing restores every view.
     QVERIFY(pane->clearButton()->isEnabled());
     QTest::mouseClick(pane->clearButton(), Qt::LeftButton);
     QVERIFY(!sel->hasFlowFilter());
     QCOMPARE(flows->proxy()->rowCount(), allFlows);
     QCOMPARE(view->tabs()->tabText(CaptureView::FlowsTab), QStringLiteral("Flows (%1)").arg(allFlows));
+    QCOMPARE(findings->proxy()->rowCount(), int(an->findings.size()));
     QTRY_COMPARE_WITH_TIMEOUT(uint64_t(packets->model()->rowCount()), truth.packets, 20000);
     QVERIFY(!table->selectionModel()->hasSelection());
 }

@@ -1,6 +1,7 @@
 #include "captureview.h"
 
 #include "ui/models/csvexport.h"
+#include "ui/models/findingfilterproxy.h"
 #include "ui/models/findingsmodel.h"
 #include "ui/models/packettablemodel.h"
 #include "ui/plots/latencydistributionplot.h"
