@@ -106,7 +106,7 @@ int main(int argc, char *argv[])
         QStringLiteral("FILE"));
     addOption(readyFile);
     QCommandLineOption tab(QStringLiteral("tab"),
-        QStringLiteral("View to show first: timeline, flows, latency, findings or backends."), QStringLiteral("NAME"));
+        QStringLiteral("First view: timeline, flows, latency, findings, backends."), QStringLiteral("NAME"));
     addOption(tab);
     QCommandLineOption selectFlow(QStringLiteral("select-flow"),
         QStringLiteral("Select flow ID once loaded (packet list and ladder follow)."), QStringLiteral("ID"));
