@@ -109,7 +109,7 @@ int main(int argc, char *argv[])
         QStringLiteral("FILE"));
     addOption(readyFile);
     QCommandLineOption tab(QStringLiteral("tab"),
-        QStringLiteral("View to show first: timeline, flows, latency or findings."), QStringLiteral("NAME"));
+        QStringLiteral("First view: timeline, flows, latency, findings, backends."), QStringLiteral("NAME"));
     addOption(tab);
     QCommandLineOption selectFlow(QStringLiteral("select-flow"),
         QStringLiteral("Select flow ID once loaded (packet list and ladder follow)."), QStringLiteral("ID"));

@@ -290,7 +290,7 @@ void MainWindow::showOnLoad(const QString &tab, int flowId)
     if (!v)
         return;
     const QStringList names = {QStringLiteral("timeline"), QStringLiteral("flows"), QStringLiteral("latency"),
-        QStringLiteral("findings")};
+        QStringLiteral("findings"), QStringLiteral("backends")};
     const int index = names.indexOf(tab.toLower());
     connect(v->document(), &CaptureDocument::loaded, v, [v, index, flowId] {
         if (index >= 0)

@@ -2,6 +2,8 @@
 
 #include "ui/models/flowtablemodel.h"
 
+#include <algorithm>
+
 namespace lbs::ui {
 
 FlowFilterProxy::FlowFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
@@ -35,10 +37,23 @@ void FlowFilterProxy::setTimeRange(double start, double end)
     invalidateFilter();
 }
 
+void FlowFilterProxy::setFlowSet(bool active, std::vector<uint32_t> flows)
+{
+    if (active == m_flowSetActive && flows == m_flowSet)
+        return;
+    m_flowSetActive = active;
+    m_flowSet = std::move(flows);
+    invalidateFilter();
+}
+
 bool FlowFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *m = sourceModel();
     const QModelIndex first = m->index(sourceRow, 0, sourceParent);
+    if (m_flowSetActive
+        && !std::binary_search(
+            m_flowSet.begin(), m_flowSet.end(), m->data(first, FlowTableModel::FlowIdRole).toUInt()))
+        return false;
     if (m_outcome >= 0 && m->data(first, FlowTableModel::OutcomeRole).toInt() != m_outcome)
         return false;
     if (m_start <= m_end) {

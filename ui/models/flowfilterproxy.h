@@ -1,8 +1,12 @@
 #pragma once
-// Filters the flow table by free text (client, server, outcome, HTTP paths), by outcome and by
-// the capture's selected time range; sorts numerically through FlowTableModel::SortRole.
+// Filters the flow table by free text (client, server, outcome, HTTP paths), by outcome, by
+// the capture's selected time range and by a set of flows (one backend's); sorts numerically through
+// FlowTableModel::SortRole.
 
 #include <QSortFilterProxyModel>
+
+#include <cstdint>
+#include <vector>
 
 namespace lbs::ui {
 
@@ -15,6 +19,8 @@ public:
     void setText(const QString &text);
     /// Keep flows overlapping [start, end] (absolute seconds); start > end disables.
     void setTimeRange(double start, double end);
+    /// Keep only the flows in `flows` (sorted ids) when `active`; inactive keeps every flow.
+    void setFlowSet(bool active, std::vector<uint32_t> flows);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -24,6 +30,8 @@ private:
     QString m_text;
     double m_start = 1;
     double m_end = 0;
+    bool m_flowSetActive = false;
+    std::vector<uint32_t> m_flowSet;
 };
 
 } // namespace lbs::ui

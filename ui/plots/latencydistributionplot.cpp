@@ -102,4 +102,56 @@ void LatencyDistributionPlot::setDistribution(const LatencyDistribution &d, cons
     applyPalette();
 }
 
+void LatencyDistributionPlot::setComparison(
+    const std::vector<std::pair<QString, LatencyDistribution>> &series, const QString &metricName)
+{
+    m_dist = series.empty() ? LatencyDistribution {} : series.front().second;
+    QCustomPlot *p = plot();
+    p->clearPlottables();
+    p->clearItems();
+    p->xAxis->setLabel(tr("%1 (ms)").arg(metricName));
+    p->yAxis->setLabel(tr("Cumulative fraction"));
+    p->yAxis2->setVisible(false);
+    p->yAxis->setRange(0, 1.02);
+    double lo = 0, hi = 0;
+    for (const auto &[name, d] : series) {
+        if (d.samples == 0)
+            continue;
+        lo = lo > 0 ? std::min(lo, d.cdfX.front()) : d.cdfX.front();
+        hi = std::max(hi, d.cdfX.back());
+    }
+    const bool log = lo > 0 && hi / lo > 10;
+    p->xAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    p->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(log ? new QCPAxisTickerLog : new QCPAxisTicker));
+    p->xAxis->setNumberFormat(log ? QStringLiteral("gb") : QStringLiteral("g"));
+    if (hi <= lo)
+        hi = lo * 1.1 + 1;
+    if (log)
+        p->xAxis->setRange(lo / 1.3, hi * 1.3);
+    else
+        p->xAxis->setRange(std::max(0.0, lo - (hi - lo) * 0.05), hi + (hi - lo) * 0.05);
+    int i = 0;
+    for (const auto &[name, d] : series) {
+        const QColor color = seriesColor(i++);
+        auto *g = p->addGraph(p->xAxis, p->yAxis);
+        g->setName(d.samples
+                ? tr("%1: p50 %2 ms (%n)", nullptr, int(d.samples)).arg(name).arg(d.p50, 0, 'g', 3)
+                : tr("%1: no samples").arg(name));
+        g->setPen(QPen(color, 2));
+        g->setLineStyle(QCPGraph::lsStepLeft);
+        if (d.samples == 0)
+            continue;
+        // Start each curve at 0 so a single-sample backend still draws a step.
+        QVector<double> x {d.cdfX.front()}, y {0};
+        x.append(QVector<double>(d.cdfX.begin(), d.cdfX.end()));
+        y.append(QVector<double>(d.cdfY.begin(), d.cdfY.end()));
+        g->setData(x, y, true);
+        auto *mark = new QCPItemLine(p);
+        mark->start->setCoords(d.p50, 0);
+        mark->end->setCoords(d.p50, 0.5);
+        mark->setPen(QPen(color, 1, Qt::DashLine));
+    }
+    applyPalette();
+}
+
 } // namespace lbs::ui

@@ -51,4 +51,20 @@ void CaptureSelection::setFlows(std::vector<uint32_t> flows)
     emit flowsChanged();
 }
 
+bool CaptureSelection::passesFlowFilter(uint32_t flow) const
+{
+    return !hasFlowFilter() || std::binary_search(m_filter.begin(), m_filter.end(), flow);
+}
+
+void CaptureSelection::setFlowFilter(const QString &name, std::vector<uint32_t> flows)
+{
+    std::sort(flows.begin(), flows.end());
+    flows.erase(std::unique(flows.begin(), flows.end()), flows.end());
+    if (name == m_filterName && flows == m_filter)
+        return;
+    m_filterName = name;
+    m_filter = std::move(flows);
+    emit flowFilterChanged();
+}
+
 } // namespace lbs::ui

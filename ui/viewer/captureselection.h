@@ -1,9 +1,10 @@
 #pragma once
 // The one shared zoom/selection object of a capture: every view of the capture (timeline, packet
 // list, flows table, latency plots, findings) reads and writes the visible time range and the
-// selected flows here, so restricting one view restricts them all.
+// selected flows and the flow filter (one backend) here, so restricting one view restricts them all.
 
 #include <QObject>
+#include <QString>
 
 #include <cstdint>
 #include <vector>
@@ -34,9 +35,20 @@ public:
     void setFlows(std::vector<uint32_t> flows);
     void clearFlows() { setFlows({}); }
 
+    /// The flows every view is narrowed to (a backend chosen in the Backends tab: all legs of its
+    /// connections), named for status lines; empty = no such filter. Independent of flows().
+    const std::vector<uint32_t> &flowFilter() const { return m_filter; }
+    const QString &flowFilterName() const { return m_filterName; }
+    bool hasFlowFilter() const { return !m_filterName.isEmpty(); }
+    /// True when `flow` passes the filter (always without one).
+    bool passesFlowFilter(uint32_t flow) const;
+    void setFlowFilter(const QString &name, std::vector<uint32_t> flows);
+    void clearFlowFilter() { setFlowFilter({}, {}); }
+
 signals:
     void rangeChanged(double start, double end);
     void flowsChanged();
+    void flowFilterChanged();
 
 private:
     double m_fullStart = 0;
@@ -44,6 +56,8 @@ private:
     double m_start = 0;
     double m_end = 0;
     std::vector<uint32_t> m_flows;
+    std::vector<uint32_t> m_filter; ///< sorted, unique
+    QString m_filterName;
 };
 
 } // namespace lbs::ui

@@ -1,11 +1,13 @@
 #include "captureview.h"
 
 #include "ui/models/csvexport.h"
+#include "ui/models/findingfilterproxy.h"
 #include "ui/models/findingsmodel.h"
 #include "ui/models/packettablemodel.h"
 #include "ui/plots/latencydistributionplot.h"
 #include "ui/plots/latencyscatterplot.h"
 #include "ui/plots/timelineplot.h"
+#include "ui/viewer/backendspane.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/findingspane.h"
@@ -33,7 +35,7 @@ CaptureView::CaptureView(CaptureDocument *document, QWidget *parent)
       m_cancel(new QPushButton(tr("Cancel"))), m_splitter(new QSplitter(Qt::Vertical)),
       m_tabs(new QTabWidget), m_timeline(new TimelinePlot), m_flows(new FlowsPane(document->selection())),
       m_latency(new LatencyPane(document->selection())), m_findings(new FindingsPane(document->selection())),
-      m_packets(new PacketPane(document->selection()))
+      m_backends(new BackendsPane(document->selection())), m_packets(new PacketPane(document->selection()))
 {
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_header->setWordWrap(true);
@@ -52,7 +54,8 @@ CaptureView::CaptureView(CaptureDocument *document, QWidget *parent)
     m_tabs->addTab(m_flows, tr("Flows"));
     m_tabs->addTab(m_latency, tr("Latency"));
     m_tabs->addTab(m_findings, tr("Findings"));
-    for (int i = FlowsTab; i <= FindingsTab; ++i)
+    m_tabs->addTab(m_backends, tr("Backends"));
+    for (int i = FlowsTab; i <= BackendsTab; ++i)
         m_tabs->setTabEnabled(i, false);
     m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(m_packets);
@@ -72,6 +75,16 @@ CaptureView::CaptureView(CaptureDocument *document, QWidget *parent)
     CaptureSelection *sel = document->selection();
     connect(m_timeline, &TimelinePlot::visibleRangeChanged, sel, &CaptureSelection::setRange);
     connect(sel, &CaptureSelection::rangeChanged, m_timeline, &TimelinePlot::setVisibleRange);
+    connect(sel, &CaptureSelection::flowFilterChanged, this, [this] {
+        // The Flows tab says when a backend narrows it.
+        const auto &an = m_document->analysis();
+        if (!an || !an->complete)
+            return;
+        const CaptureSelection *s = m_document->selection();
+        m_tabs->setTabText(FlowsTab,
+            s->hasFlowFilter() ? tr("Flows (%1 of %2)").arg(s->flowFilter().size()).arg(an->flows.size())
+                               : tr("Flows (%1)").arg(an->flows.size()));
+    });
     connect(document, &CaptureDocument::timelineUpdated, this, &CaptureView::onTimelineUpdated);
     connect(document, &CaptureDocument::loaded, this, &CaptureView::onLoaded);
     connect(document, &CaptureDocument::failed, this, &CaptureView::onFailed);
@@ -133,12 +146,15 @@ void CaptureView::onLoaded()
 {
     const auto &an = m_document->analysis();
     m_packets->setEnabled(true);
-    for (int i = FlowsTab; i <= FindingsTab; ++i)
+    for (int i = FlowsTab; i <= BackendsTab; ++i)
         m_tabs->setTabEnabled(i, true);
     m_flows->setAnalysis(an);
     m_latency->setAnalysis(an);
     m_findings->setAnalysis(an);
     m_packets->setAnalysis(an);
+    m_backends->setAnalysis(an);
+    m_tabs->setTabText(BackendsTab,
+        !m_backends->hasBackends() ? tr("Backends") : tr("Backends (%1)").arg(an->backends.size()));
     m_tabs->setTabText(FlowsTab, tr("Flows (%1)").arg(an->flows.size()));
     m_tabs->setTabText(FindingsTab, tr("Findings (%1)").arg(an->findings.size()));
     const QStringList warnings = m_document->warnings();
@@ -169,6 +185,8 @@ PlotView *CaptureView::currentPlot() const
         return m_timeline;
     case LatencyTab:
         return m_latency->scatter();
+    case BackendsTab:
+        return m_backends->distribution();
     default:
         return nullptr;
     }

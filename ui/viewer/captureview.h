@@ -1,7 +1,7 @@
 #pragma once
 // Everything shown for one open capture (one tab of the main window): a header saying what was
 // captured where, a warning banner, load progress with ETA and Cancel, the Timeline / Flows /
-// Latency / Findings tabs above the packet list. All views share one CaptureSelection.
+// Latency / Findings / Backends tabs above the packet list. All views share one CaptureSelection.
 
 #include <QWidget>
 
@@ -13,6 +13,7 @@ class QTabWidget;
 
 namespace lbs::ui {
 
+class BackendsPane;
 class CaptureDocument;
 class FindingsPane;
 class FlowsPane;
@@ -25,7 +26,7 @@ class TimelinePlot;
 class CaptureView : public QWidget {
     Q_OBJECT
 public:
-    enum Tab { TimelineTab, FlowsTab, LatencyTab, FindingsTab };
+    enum Tab { TimelineTab, FlowsTab, LatencyTab, FindingsTab, BackendsTab };
 
     explicit CaptureView(CaptureDocument *document, QWidget *parent = nullptr);
     CaptureDocument *document() const { return m_document; }
@@ -34,6 +35,7 @@ public:
     FlowsPane *flows() const { return m_flows; }
     LatencyPane *latency() const { return m_latency; }
     FindingsPane *findings() const { return m_findings; }
+    BackendsPane *backends() const { return m_backends; }
     PacketPane *packets() const { return m_packets; }
     MessageBanner *banner() const { return m_banner; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -72,6 +74,7 @@ private:
     FlowsPane *m_flows;
     LatencyPane *m_latency;
     FindingsPane *m_findings;
+    BackendsPane *m_backends;
     PacketPane *m_packets;
 };
 

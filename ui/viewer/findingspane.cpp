@@ -1,12 +1,13 @@
 #include "findingspane.h"
 
+#include "ui/models/findingfilterproxy.h"
 #include "ui/models/findingsmodel.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/findingexplainer.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
-#include <QSortFilterProxyModel>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -16,11 +17,9 @@ namespace lbs::ui {
 
 FindingsPane::FindingsPane(CaptureSelection *selection, QWidget *parent)
     : QWidget(parent), m_selection(selection), m_model(new FindingsModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)), m_table(new QTableView), m_explanation(new QTextBrowser),
-      m_splitter(new QSplitter(Qt::Vertical))
+      m_proxy(new FindingFilterProxy(m_model, this)), m_table(new QTableView),
+      m_explanation(new QTextBrowser), m_splitter(new QSplitter(Qt::Vertical))
 {
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(FindingsModel::SortRole);
     m_table->setModel(m_proxy);
     m_table->setObjectName(QStringLiteral("findingsTable"));
     m_table->setSortingEnabled(true);
@@ -46,6 +45,11 @@ FindingsPane::FindingsPane(CaptureSelection *selection, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_splitter);
+    connect(m_selection, &CaptureSelection::flowFilterChanged, this, [this] {
+        // Re-filtering moves the current row; that is no user's choice of a finding.
+        const QSignalBlocker block(m_table->selectionModel());
+        m_proxy->setFlowSet(m_selection->hasFlowFilter(), m_selection->flowFilter());
+    });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) {
             if (current.isValid())

@@ -9,7 +9,6 @@
 
 #include <memory>
 
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 class QTextBrowser;
@@ -17,6 +16,7 @@ class QTextBrowser;
 namespace lbs::ui {
 
 class CaptureSelection;
+class FindingFilterProxy;
 class FindingsModel;
 
 class FindingsPane : public QWidget {
@@ -25,6 +25,7 @@ public:
     FindingsPane(CaptureSelection *selection, QWidget *parent = nullptr);
     void setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis);
     FindingsModel *model() const { return m_model; }
+    FindingFilterProxy *proxy() const { return m_proxy; }
     QTableView *table() const { return m_table; }
     QTextBrowser *explanation() const { return m_explanation; }
     QSplitter *splitter() const { return m_splitter; }
@@ -37,7 +38,7 @@ private:
     CaptureSelection *m_selection;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
     FindingsModel *m_model;
-    QSortFilterProxyModel *m_proxy;
+    FindingFilterProxy *m_proxy;
     QTableView *m_table;
     QTextBrowser *m_explanation;
     QSplitter *m_splitter;

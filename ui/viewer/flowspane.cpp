@@ -80,6 +80,10 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &FlowsPane::onSelectionChanged);
     connect(m_selection, &CaptureSelection::flowsChanged, this, &FlowsPane::syncFromSelection);
+    connect(m_selection, &CaptureSelection::flowFilterChanged, this, [this] {
+        m_proxy->setFlowSet(m_selection->hasFlowFilter(), m_selection->flowFilter());
+        syncFromSelection(); // rows came back or went: select the selected flows again
+    });
     connect(m_selection, &CaptureSelection::rangeChanged, this, [this](double s, double e) {
         if (m_selection->isRestricted())
             m_proxy->setTimeRange(s, e);
@@ -159,14 +163,21 @@ void FlowsPane::showLadder(uint32_t flowId)
         [an, flowId, out](const JobContext &ctx) {
             *out = analysis::buildFlowLadder(*an, flowId, LadderWidget::maxSteps(), ctx.token());
         },
-        [this, an, flowId, out] {
-            const analysis::Flow &f = an->flows[flowId];
+        [this, an, out] {
             std::vector<LadderStep> steps;
             steps.reserve(out->steps.size());
             for (const analysis::LadderStep &s : out->steps)
-                steps.push_back({s.ts, s.fromClient, QString::fromStdString(s.label), s.problem});
-            m_ladder->setFlow(QString::fromStdString(f.client.toString()),
-                QString::fromStdString(f.server.toString()), std::move(steps), out->omitted);
+                steps.push_back({s.ts, s.fromClient, QString::fromStdString(s.label), s.problem, s.leg,
+                    s.inNodeNs >= 0 ? double(s.inNodeNs) * 1e-9 : -1});
+            const analysis::Flow &front = an->flows[out->front];
+            const analysis::Flow &back = an->flows[out->back];
+            if (out->bothLegs)
+                m_ladder->setConnection(QString::fromStdString(front.client.toString()),
+                    QString::fromStdString(front.server.toString()),
+                    QString::fromStdString(back.server.toString()), std::move(steps), out->omitted);
+            else
+                m_ladder->setFlow(QString::fromStdString(front.client.toString()),
+                    QString::fromStdString(front.server.toString()), std::move(steps), out->omitted);
             emit ladderReady();
         });
 }

@@ -27,6 +27,7 @@ LatencyPane::LatencyPane(CaptureSelection *selection, QWidget *parent)
     connect(m_scatter, &LatencyScatterPlot::metricChanged, this, &LatencyPane::rebuild);
     connect(m_scatter, &LatencyScatterPlot::flowClicked, this,
         [this](uint32_t id) { m_selection->setFlows({id}); });
+    connect(m_selection, &CaptureSelection::flowFilterChanged, this, &LatencyPane::rebuild);
     connect(m_selection, &CaptureSelection::rangeChanged, this, [this](double s, double e) {
         if (m_analysis)
             m_scatter->setVisibleRange(
@@ -69,6 +70,8 @@ void LatencyPane::rebuild()
     }
     std::vector<double> all;
     for (const analysis::Flow &f : an.flows) {
+        if (!m_selection->passesFlowFilter(f.id))
+            continue;
         ScatterGroup &g = groups[size_t(f.outcome)];
         auto addPoint = [&](int64_t tsNs, double ms) {
             g.keys << double(tsNs) * 1e-9 - origin;

@@ -91,6 +91,7 @@ PacketPane::PacketPane(CaptureSelection *selection, QWidget *parent)
     connect(m_details, &PacketDetailsView::bytesChanged, m_hex, &HexView::setBytes);
     connect(m_selection, &CaptureSelection::rangeChanged, this, &PacketPane::updateRows);
     connect(m_selection, &CaptureSelection::flowsChanged, this, &PacketPane::updateRows);
+    connect(m_selection, &CaptureSelection::flowFilterChanged, this, &PacketPane::updateRows);
 }
 
 void PacketPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis)
@@ -157,10 +158,21 @@ void PacketPane::updateRows()
     const bool restricted = m_selection->isRestricted();
     const double start = restricted ? m_selection->start() : 1;
     const double end = restricted ? m_selection->end() : 0;
+    // Selected flows inside the flow filter (a backend); without a selection, the filter's flows.
     std::vector<uint32_t> flows = m_selection->flows();
+    if (m_selection->hasFlowFilter()) {
+        std::erase_if(flows, [this](uint32_t f) { return !m_selection->passesFlowFilter(f); });
+        if (flows.empty())
+            flows = m_selection->flowFilter();
+    }
+    const bool none = m_selection->hasFlowFilter() && flows.empty(); // a backend no connection reached
     auto rows = std::make_shared<std::optional<std::vector<uint32_t>>>();
     m_runner->run(
-        [an, bpf, start, end, flows, rows](const JobContext &ctx) {
+        [an, bpf, start, end, flows, none, rows](const JobContext &ctx) {
+            if (none) {
+                *rows = std::vector<uint32_t> {};
+                return;
+            }
             analysis::PacketRowQuery q;
             q.bpfMatches = bpf.get();
             q.start = start;
@@ -194,6 +206,8 @@ void PacketPane::showStatus()
         why << tr("filter '%1'").arg(m_bpfExpression);
     if (m_selection->isRestricted())
         why << tr("time range");
+    if (m_selection->hasFlowFilter())
+        why << m_selection->flowFilterName();
     if (!m_selection->flows().empty())
         why << tr("%n selected flow(s)", nullptr, int(m_selection->flows().size()));
     if (why.isEmpty())
