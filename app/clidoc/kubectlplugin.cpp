@@ -36,9 +36,15 @@ bool takeOption(std::vector<std::string> &words, std::size_t i, const std::vecto
             words.erase(words.begin() + std::ptrdiff_t(i), words.begin() + std::ptrdiff_t(i) + 2);
             return true;
         }
-        if (n.size() > 2 && words[i].rfind(n + "=", 0) == 0) {
+        if (words[i].rfind(n + "=", 0) == 0) { // --namespace=NS, and -n=NS as pflag takes it
             spelled = n;
             value = words[i].substr(n.size() + 1);
+            words.erase(words.begin() + std::ptrdiff_t(i));
+            return true;
+        }
+        if (n.size() == 2 && words[i].size() > 2 && words[i].rfind(n, 0) == 0) { // -nNS
+            spelled = n;
+            value = words[i].substr(2);
             words.erase(words.begin() + std::ptrdiff_t(i));
             return true;
         }

@@ -257,6 +257,9 @@ private slots:
             << l("locate -n shop --service web") << l("locate --service shop/web") << "";
         QTest::newRow("-n before the command")
             << l("-n shop locate --service=web") << l("locate --service=shop/web") << "";
+        QTest::newRow("-nNS glued, as kubectl takes it")
+            << l("locate -nshop --service web") << l("locate --service shop/web") << "";
+        QTest::newRow("-n=NS") << l("-n=shop locate --service web") << l("locate --service shop/web") << "";
         QTest::newRow("namespace in the name wins")
             << l("locate -n shop --service other/web") << l("locate --service other/web") << "";
         QTest::newRow("services keeps its own -n")
