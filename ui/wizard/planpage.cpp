@@ -94,8 +94,8 @@ void WizardPlanPage::initializePage()
         = !both.empty() && !r.holderNode.isEmpty() && t.node == r.holderNode && t.iface == r.interface;
     if (m_bothSides) {
         t.iface = QStringLiteral("any");
-        t.role = tr("every interface of the node: %1 where clients reach the VIP, and the interfaces towards "
-                    "the pods")
+        t.role = tr("covers every interface of the node: %1 where clients reach the VIP, and the interfaces "
+                    "towards the pods")
                      .arg(r.interface);
     }
     m_endpoints = where.endpoints;

@@ -54,8 +54,9 @@ QString findingsHtml(const analysis::CaptureAnalysis &a, const analysis::Verdict
     if (a.findings.empty())
         return html
             + WizardVerdictPage::tr(
-                "<p>The analysis raised no finding beyond the sentence above (%n flow(s)).</p>", nullptr,
-                int(a.flows.size()));
+                "<p>The analysis raised no finding beyond the sentence above (%n TCP connection(s), each "
+                "counted once even when the capture saw it on both sides of the node).</p>",
+                nullptr, int(a.tcpConnections()));
     for (const analysis::Finding &f : a.findings) {
         const analysis::FindingExplanation &ex = analysis::explainFinding(f.kind);
         html += QStringLiteral(
