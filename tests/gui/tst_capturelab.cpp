@@ -6,6 +6,7 @@
 // dialog (the lab's ssh config: ProxyJump lab-bastion). LBSCOPE_SHOT_DIR set: saves shot-capture.png
 // (the page after the finished debug-pod capture) there.
 #include "core/kube/kubeclient.h"
+#include "screenshot.h"
 #include "ui/app/mainwindow.h"
 #include "ui/capture/capturecontroller.h"
 #include "ui/capture/capturepage.h"
@@ -92,14 +93,7 @@ QString fileSha256(const QString &path)
     return QString::fromLatin1(h.result().toHex());
 }
 
-void shoot(QWidget *w, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(dir);
-    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
-}
+using shots::shoot;
 
 } // namespace
 

@@ -1,4 +1,5 @@
 // The capture page (ui/capture) over SSH to a local sshd with the real tcpdump on lo.
+#include "screenshot.h"
 #include "sshdfixture.h"
 #include "ui/app/mainwindow.h"
 #include "ui/capture/capturecontroller.h"
@@ -99,14 +100,7 @@ bool settingsFreeOf(const QString &secret)
     return !file.open(QIODevice::ReadOnly) || !file.readAll().contains(secret.toUtf8());
 }
 
-void shoot(QWidget *w, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(dir);
-    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
-}
+using shots::shoot;
 
 } // namespace
 

@@ -8,6 +8,7 @@
 #include "core/checks/checkresult.h"
 #include "fakeapiserver.h"
 #include "fixturecapture.h"
+#include "screenshot.h"
 #include "ui/app/mainwindow.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/cluster/topologyscene.h"
@@ -137,14 +138,7 @@ FakeResponse route(const FakeRequest &r, int targetPort)
     return FakeResponse::kubeStatus(404, u"NotFound"_s, r.path + u" not found"_s);
 }
 
-void shoot(QWidget *w, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(dir);
-    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
-}
+using shots::shoot;
 
 } // namespace
 

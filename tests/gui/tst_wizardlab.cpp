@@ -9,6 +9,7 @@
 // LBSCOPE_SHOT_DIR set: saves shot-wizard-<n>-<page>.png of every page (healthy) and
 // shot-wizard-8-verdict-<fault>.png.
 #include "core/kube/kubeclient.h"
+#include "screenshot.h"
 #include "ui/capture/capturecontroller.h"
 #include "ui/capture/captureplanform.h"
 #include "ui/wizard/capturerunpage.h"
@@ -65,11 +66,8 @@ void removeOnNode(const QString &node, const QString &dir)
 
 void shoot(QWidget *w, bool wanted, const QString &name)
 {
-    const QString dir = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
-    if (dir.isEmpty() || !wanted)
-        return;
-    QDir().mkpath(dir);
-    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
+    if (wanted)
+        shots::shoot(w, name);
 }
 
 } // namespace
