@@ -224,13 +224,7 @@ private slots:
                 return FakeResponse::json(200, R"({"kind":"NodeList","items":[]})");
             return FakeResponse::kubeStatus(401, u"Unauthorized"_s, u"Unauthorized"_s);
         });
-        ResolvedContext ctx;
-        ctx.context.name = u"lab-exec"_s;
-        ctx.cluster.name = u"lab"_s;
-        ctx.cluster.server = server.url();
-        ctx.user.name = u"exec-user"_s;
-        ctx.user.exec = config();
-        auto client = KubeClient::create(ctx);
+        auto client = KubeClient::create(execContext(server.url()));
         QVERIFY(client.ok());
         lbs::CancelToken cancel;
         auto nodes = (*client)->get(u"/api/v1/nodes"_s, cancel);
@@ -261,13 +255,7 @@ private slots:
                 return FakeResponse::json(200, R"({"kind":"NodeList","items":[]})");
             return FakeResponse::kubeStatus(401, u"Unauthorized"_s, u"Unauthorized"_s);
         });
-        ResolvedContext ctx;
-        ctx.context.name = u"lab-exec"_s;
-        ctx.cluster.name = u"lab"_s;
-        ctx.cluster.server = server.url();
-        ctx.user.name = u"exec-user"_s;
-        ctx.user.exec = config();
-        auto client = KubeClient::create(ctx);
+        auto client = KubeClient::create(execContext(server.url()));
         QVERIFY(client.ok());
         lbs::CancelToken cancel;
         QVERIFY((*client)->authenticator().prepare(cancel).ok()); // tok-1, which the server refuses
@@ -409,6 +397,18 @@ private slots:
     }
 
 private:
+    /// Context lab-exec on `server`, its user authenticated by the counting plugin.
+    ResolvedContext execContext(const QString &server)
+    {
+        ResolvedContext ctx;
+        ctx.context.name = u"lab-exec"_s;
+        ctx.cluster.name = u"lab"_s;
+        ctx.cluster.server = server;
+        ctx.user.name = u"exec-user"_s;
+        ctx.user.exec = config();
+        return ctx;
+    }
+
     ExecConfig config(const QList<QPair<QString, QString>> &env = {})
     {
         ExecConfig c;
