@@ -6,6 +6,7 @@
 #include "ui/plots/plotview.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/latencydistribution.h"
+#include "ui/widgets/rowtable.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -32,16 +33,8 @@ BackendsPane::BackendsPane(CaptureSelection *selection, QWidget *parent)
     m_proxy->setSortRole(BackendTableModel::SortRole);
     m_table->setModel(m_proxy);
     m_table->setObjectName(QStringLiteral("backendTable"));
-    m_table->setSortingEnabled(true);
+    setUpRowTable(m_table);
     m_table->sortByColumn(BackendTableModel::Pod, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setWordWrap(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
 
     m_empty->setObjectName(QStringLiteral("backendsEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);

@@ -6,6 +6,7 @@
 #include "ui/models/flowtablemodel.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/widgets/ladderwidget.h"
+#include "ui/widgets/rowtable.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -29,16 +30,8 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     m_proxy->setSourceModel(m_model);
     m_table->setModel(m_proxy);
     m_table->setObjectName(QStringLiteral("flowTable"));
-    m_table->setSortingEnabled(true);
+    setUpRowTable(m_table);
     m_table->sortByColumn(FlowTableModel::Id, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setWordWrap(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     const int cw = fontMetrics().horizontalAdvance(QLatin1Char('0'));
     const int widths[] = {5, 21, 21, 5, 16, 8, 10, 10, 10, 10, 8, 9, 6, 9};
     for (int i = 0; i < int(std::size(widths)); ++i) {
