@@ -1,9 +1,11 @@
 // lbscope-cli verify: checks capture directories against their manifest.json (size and sha256 of
 // every file), after a copy, an archive or a hand edit.
 #ifdef HAVE_LBSCOPE_CAPTURE
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 #include "kubecli.h"
+
+#include "app/clikit/terminal.h"
 
 #include "core/capture/captureverify.h"
 
@@ -14,26 +16,7 @@
 
 namespace lbs::cli {
 
-namespace {
-
-/// `text` safe for a terminal: control characters (a name in someone else's manifest could carry
-/// escape sequences) shown as \xHH.
-std::string printable(const std::string &text)
-{
-    std::string out;
-    for (unsigned char c : text) {
-        if (c < 0x20 || c == 0x7f) {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02x", c);
-            out += hex;
-        } else {
-            out += char(c);
-        }
-    }
-    return out;
-}
-
-} // namespace
+using clikit::terminalSafe;
 
 int runVerify(const std::vector<std::string> &argv)
 {
@@ -61,7 +44,8 @@ int runVerify(const std::vector<std::string> &argv)
                 jd[QStringLiteral("error")] = QString::fromStdString(files.error().toString());
                 jsonDirs.append(jd);
             } else {
-                std::fprintf(stderr, "lbscope-cli verify: %s\n", printable(files.error().toString()).c_str());
+                std::fprintf(
+                    stderr, "lbscope-cli verify: %s\n", terminalSafe(files.error().toString()).c_str());
             }
             continue;
         }
@@ -80,8 +64,8 @@ int runVerify(const std::vector<std::string> &argv)
                     {QStringLiteral("message"), QString::fromStdString(f.message())}});
             } else {
                 std::FILE *to = f.isProblem() ? stderr : stdout;
-                std::fprintf(to, "%s/%s: %s: %s\n", printable(dir).c_str(), printable(f.name).c_str(),
-                    capture::VerifiedFile::statusName(f.status), printable(f.message()).c_str());
+                std::fprintf(to, "%s/%s: %s: %s\n", terminalSafe(dir).c_str(), terminalSafe(f.name).c_str(),
+                    capture::VerifiedFile::statusName(f.status), terminalSafe(f.message()).c_str());
             }
         }
         if (files->empty() && !json)
