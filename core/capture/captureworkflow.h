@@ -9,6 +9,7 @@
 #include "core/capture/capturestate.h"
 #include "core/capture/targetoptions.h"
 #include "core/common/canceltoken.h"
+#include "core/common/clock.h"
 #include "core/common/error.h"
 
 #include <memory>
@@ -37,6 +38,9 @@ struct CaptureRequest {
     /// With service: only the VIP's interface with `host VIP` (the client's side of the NAT), instead of
     /// both sides (`-i any` with the VIP's and every endpoint's address and port).
     bool oneSide = false;
+    /// The clock the monitor reads and waits on; null for the steady clock (a soak test compresses
+    /// hours into minutes with its own). Must outlive the workflow.
+    const Clock *clock = nullptr;
 };
 
 /// How a finished (or stopped-early) workflow ended, for a front end's exit code or dialog.
