@@ -18,6 +18,8 @@ private slots:
     void jsonContractShape();
     void jsonStreaming_data();
     void jsonStreaming();
+    void jsonFragments_data();
+    void jsonFragments();
     void csvAndText();
     void duplicateFileFinding();
     void packetIndexAndInfoText();
@@ -160,6 +162,66 @@ void TestReport::jsonStreaming()
     QVERIFY(!f.finish());
     QVERIFY(f.sinkFailed());
     QCOMPARE(failing, 1);
+}
+
+void TestReport::jsonFragments_data()
+{
+    QTest::addColumn<bool>("pretty");
+    QTest::addColumn<int>("flows");
+    for (bool pretty : {true, false}) {
+        // Below 2048 flows one thread writes them; from 2048 on every other 256-flow chunk is
+        // formatted on a second thread and appended as a fragment.
+        for (int n : {0, 1, 2047, 2048, 2049, 2304, 5000})
+            QTest::addRow("%s, %d flows", pretty ? "pretty" : "compact", n) << pretty << n;
+    }
+}
+
+void TestReport::jsonFragments()
+{
+    QFETCH(bool, pretty);
+    QFETCH(int, flows);
+    // A document assembled from fragment writers is the document one writer writes.
+    const auto element = [](lbs::JsonWriter &w, int i) {
+        w.beginObject().key("i").value(i).key("t").beginInlineArray().value(i).value(-i).endArray();
+        w.key("s").value("x\"y").endObject();
+    };
+    lbs::JsonWriter whole(pretty);
+    whole.beginObject().key("a").beginArray();
+    lbs::JsonWriter pieces(pretty);
+    pieces.beginObject().key("a").beginArray();
+    for (int i = 0; i < 10; ++i)
+        element(whole, i);
+    for (int i = 0; i < 3; ++i)
+        element(pieces, i);
+    for (int from : {3, 7}) {
+        lbs::JsonWriter f = lbs::JsonWriter::fragment(pretty, 2);
+        for (int i = from; i < from + (from == 3 ? 4 : 3); ++i)
+            element(f, i);
+        pieces.appendFragment(f.str());
+    }
+    whole.endArray().endObject();
+    pieces.endArray().endObject();
+    QCOMPARE(pieces.str(), whole.str());
+
+    // The report's flows come out complete and in order, however they were split.
+    CaptureAnalysis a;
+    for (int i = 0; i < flows; ++i) {
+        Flow f;
+        f.id = static_cast<uint32_t>(i);
+        f.client = {lbs::pcap::IpAddress::parse("198.51.100.7"), static_cast<uint16_t>(1024 + i % 60000)};
+        f.synTimesNs = {int64_t(i) * 1000};
+        a.flows.push_back(f);
+    }
+    const std::string text = toJsonReport(a, pretty);
+    auto parsed = lbs::parseJson(text);
+    QVERIFY(parsed.ok());
+    QCOMPARE((*parsed)["flows"].size(), size_t(flows));
+    for (int i = 0; i < flows; ++i) {
+        const auto &f = (*parsed)["flows"][size_t(i)];
+        QCOMPARE(f["id"].toInt(), int64_t(i));
+        QCOMPARE(f["client"].toString(), "198.51.100.7:" + std::to_string(1024 + i % 60000));
+    }
+    QCOMPARE(text.find('\n') == text.size() - 1, !pretty);
 }
 
 void TestReport::csvAndText()
