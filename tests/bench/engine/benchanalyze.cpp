@@ -32,6 +32,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const lbs::analysis::CaptureAnalysis &a = result.value();
+    const auto analysed = std::chrono::steady_clock::now();
     if (!json.empty()) {
         if (FILE *f = std::fopen(json.c_str(), "wb")) {
             lbs::analysis::writeJsonReport(a, false,
@@ -39,13 +40,15 @@ int main(int argc, char **argv)
             std::fclose(f);
         }
     }
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto end = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(end - start).count();
+    const double analyseS = std::chrono::duration<double>(analysed - start).count();
     const double kept
         = a.packets ? double(a.packetIndex.capacity() * sizeof(a.packetIndex[0])) / double(a.packets) : 0;
-    std::printf(
-        "packets=%llu flows=%zu seconds=%.6f index_entry_bytes=%zu index_entries=%zu index_capacity=%zu "
-        "index_bytes_per_packet=%.1f\n",
-        static_cast<unsigned long long>(a.packets), a.flows.size(), s, sizeof(a.packetIndex[0]),
-        a.packetIndex.size(), a.packetIndex.capacity(), kept);
+    std::printf("packets=%llu flows=%zu seconds=%.6f analysis_seconds=%.6f json_seconds=%.6f "
+                "index_entry_bytes=%zu index_entries=%zu index_capacity=%zu "
+                "index_bytes_per_packet=%.1f\n",
+        static_cast<unsigned long long>(a.packets), a.flows.size(), s, analyseS, s - analyseS,
+        sizeof(a.packetIndex[0]), a.packetIndex.size(), a.packetIndex.capacity(), kept);
     return 0;
 }
