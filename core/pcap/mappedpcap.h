@@ -38,8 +38,9 @@ public:
         uint64_t offset = 0; ///< of the record header
     };
     /// The record at offset(), advancing past it. False when that record is not plain or the
-    /// mapping ends there: offset() is then where libpcap has to go on. The previous record's
-    /// bytes stay valid until the next call.
+    /// mapping ends there: offset() is then where libpcap has to go on. Records' bytes stay
+    /// valid while the file is mapped (pages given back behind the reader are read again from
+    /// the page cache when touched).
     bool next(Record &out);
     /// Offset of the next record.
     uint64_t offset() const { return m_pos; }

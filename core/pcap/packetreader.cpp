@@ -34,6 +34,7 @@ struct PacketReader::Source {
     /// Plain classic pcap is read from a mapping (decisions.md, "mmap reader"); libpcap takes
     /// over at the first record it does not take.
     MappedPcapFile mapped;
+    bool viaMapping = false; ///< records come from `mapped` (kept mapped until the reader goes)
     /// stdio buffer of `file` (left uninitialised: zeroing it would fault in every page up front)
     std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
     ~Source()
@@ -98,7 +99,7 @@ Status PacketReader::open()
         const int snap = pcap_snapshot(s->handle);
         s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
         if (!s->pcapng && s->file)
-            s->mapped.open(fileno(s->file), s->linktype, s->snaplen);
+            s->viaMapping = s->mapped.open(fileno(s->file), s->linktype, s->snaplen);
         m_sources.push_back(std::move(s));
     }
     auto later = [this](uint16_t a, uint16_t b) {
@@ -121,7 +122,7 @@ bool PacketReader::advance(Source &s)
     const u_char *data = nullptr;
     const uint64_t offset = s.nextOffset;
     RawPacket &p = s.packet;
-    if (s.mapped.isOpen()) {
+    if (s.viaMapping) {
         MappedPcapFile::Record r;
         if (s.mapped.next(r)) {
             s.nextOffset = s.mapped.offset();
@@ -132,13 +133,14 @@ bool PacketReader::advance(Source &s)
             p.fileIndex = s.index;
             p.offset = r.offset;
             p.linktype = s.linktype;
+            p.stable = true;
             s.pending = true;
             return true;
         }
         // Not a record the mapping takes (or its end): libpcap reads on from here, as it would
         // have read the whole file.
         s.nextOffset = s.mapped.offset();
-        s.mapped.close();
+        s.viaMapping = false;
         std::fseek(s.file, static_cast<long>(s.nextOffset), SEEK_SET);
         return advance(s);
     }
@@ -168,6 +170,7 @@ bool PacketReader::advance(Source &s)
     p.fileIndex = s.index;
     p.offset = offset;
     p.linktype = s.linktype;
+    p.stable = false;
     s.pending = true;
     return true;
 }

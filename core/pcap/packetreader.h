@@ -19,6 +19,9 @@ struct RawPacket {
     uint16_t fileIndex = 0;
     uint64_t offset = 0; ///< record offset, the key for PacketReader::readAt
     int linktype = -1;
+    /// The bytes stay valid as long as the reader (read from a mapped file), not just until the
+    /// next call: a pipeline may hand them to another thread without a copy.
+    bool stable = false;
 };
 
 /// Reads every file of a CaptureSet and yields packets merged by timestamp across files

@@ -5,8 +5,12 @@
 #include "core/analysis/jsonreport.h"
 #include "core/analysis/packetfilter.h"
 #include "core/analysis/packetinfo.h"
+#include "core/analysis/packetpipeline.h"
 #include "core/common/json.h"
 #include "core/pcap/packetreader.h"
+
+#include <algorithm>
+#include <cstring>
 
 using namespace lbs::testing;
 using namespace lbs::analysis;
@@ -20,6 +24,8 @@ private slots:
     void jsonStreaming();
     void jsonFragments_data();
     void jsonFragments();
+    void readAheadSameResult_data();
+    void readAheadSameResult();
     void csvAndText();
     void duplicateFileFinding();
     void packetIndexAndInfoText();
@@ -222,6 +228,57 @@ void TestReport::jsonFragments()
         QCOMPARE(f["client"].toString(), "198.51.100.7:" + std::to_string(1024 + i % 60000));
     }
     QCOMPARE(text.find('\n') == text.size() - 1, !pretty);
+}
+
+void TestReport::readAheadSameResult_data()
+{
+    QTest::addColumn<int>("format"); // 0 pcap (read from a mapping), 1 pcapng (libpcap, copied), 2 cut pcap
+    QTest::addColumn<QString>("filter");
+    for (int format : {0, 1, 2}) {
+        QTest::addRow("format %d", format) << format << QString();
+        QTest::addRow("format %d, filtered", format) << format << QStringLiteral("tcp port 80");
+    }
+}
+
+void TestReport::readAheadSameResult()
+{
+    QFETCH(int, format);
+    QFETCH(QString, filter);
+    // Many batches of the reading thread, with packets of other flows in between.
+    std::vector<Frame> fr;
+    for (int i = 0; i < 700; ++i) {
+        const uint16_t port = static_cast<uint16_t>(i % 3 == 0 ? 8080 : 80);
+        TcpScript t(fr, "192.0.2.30", static_cast<uint16_t>(20000 + i), "198.51.100.30", port, 1000, 5000);
+        const double at = i * 0.01;
+        t.handshake(T(at), 1500, 500);
+        t.c(T(at + 0.001), ACK | PSH, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        t.s(T(at + 0.002), ACK | PSH, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        t.c(T(at + 0.003), FIN | ACK);
+        t.s(T(at + 0.004), FIN | ACK);
+    }
+    std::stable_sort(fr.begin(), fr.end(), [](const Frame &a, const Frame &b) { return a.tsNs < b.tsNs; });
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + (format == 1 ? "/t.pcapng" : "/t.pcap");
+    if (format == 1)
+        writePcapng(path, 1, fr);
+    else
+        writePcap(path, 1, fr);
+    if (format == 2)
+        truncateFile(path, 30);
+    AnalyzerOptions one;
+    one.filter = filter.toStdString();
+    one.readAhead = false;
+    AnalyzerOptions two = one;
+    two.readAhead = true;
+    auto a = analyzeFiles({path}, one);
+    auto b = analyzeFiles({path}, two);
+    QVERIFY(a.ok() && b.ok());
+    QVERIFY(a->flows.size() >= (filter.isEmpty() ? 700u : 400u));
+    QVERIFY(a->packetIndex.size() > 3 * PacketPipeline::kBatchPackets);
+    QCOMPARE(toJsonReport(*b), toJsonReport(*a));
+    QCOMPARE(b->packetIndex.size(), a->packetIndex.size());
+    QVERIFY(std::equal(a->packetIndex.begin(), a->packetIndex.end(), b->packetIndex.begin(),
+        [](const auto &x, const auto &y) { return std::memcmp(&x, &y, sizeof x) == 0; }));
 }
 
 void TestReport::csvAndText()
