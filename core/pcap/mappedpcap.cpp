@@ -17,10 +17,13 @@ constexpr uint64_t kFileHeaderBytes = 24;
 constexpr uint64_t kRecordHeaderBytes = 16;
 /// Pages behind the reader are unmapped in steps of this much, so that the mapping's resident
 /// size stays bounded however large the file is (the page cache keeps the data).
-constexpr uint64_t kReleaseStep = uint64_t(16) << 20;
+constexpr uint64_t kReleaseStep = uint64_t(4) << 20;
+/// ... and only this far behind: records handed to another thread (PacketPipeline, a few batches
+/// behind) are still read there, and a page released under them would be mapped again for good.
+constexpr uint64_t kReleaseLag = uint64_t(8) << 20;
 /// Pages ahead are prefaulted in steps of this much: one call maps thousands of pages, where
 /// touching them would take one fault per 64 KiB.
-constexpr uint64_t kPopulateStep = uint64_t(4) << 20;
+constexpr uint64_t kPopulateStep = uint64_t(2) << 20;
 constexpr uint64_t kPage = 4096;
 
 /// Link types libpcap rewrites after reading (byte-swapped or fixed-up pseudo-headers: Linux USB,
@@ -87,6 +90,13 @@ bool MappedPcapFile::open(int fd, int dlt, uint32_t snapshot)
     return true;
 }
 
+void MappedPcapFile::releaseAll()
+{
+    if (m_base)
+        ::madvise(const_cast<uint8_t *>(m_base), m_size, MADV_DONTNEED);
+    m_released = m_size & ~(kPage - 1);
+}
+
 void MappedPcapFile::releaseBehind(uint64_t offset)
 {
     const uint64_t upTo = offset & ~(kPage - 1);
@@ -100,8 +110,8 @@ bool MappedPcapFile::next(Record &out)
 {
     if (m_pos >= m_populated && m_populated < m_size) {
         // Also the moment to give back what was read: the record returned last ends before m_pos.
-        if (m_pos - m_released > kReleaseStep)
-            releaseBehind(m_pos);
+        if (m_pos > kReleaseLag && m_pos - kReleaseLag - m_released > kReleaseStep)
+            releaseBehind(m_pos - kReleaseLag);
         const uint64_t from = m_populated & ~(kPage - 1);
         const uint64_t len = std::min(kPopulateStep, m_size - from);
 #ifdef MADV_POPULATE_READ

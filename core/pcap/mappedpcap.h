@@ -26,8 +26,11 @@ public:
     /// (pcap_snapshot). False, with nothing mapped, otherwise.
     bool open(int fd, int dlt, uint32_t snapshot);
     bool isOpen() const { return m_base != nullptr; }
-    /// Unmaps the file (the reader goes on with libpcap).
+    /// Unmaps the file.
     void close();
+    /// Gives every mapped page back to the kernel (once everything read from the mapping has
+    /// been used); the bytes stay readable, from the page cache.
+    void releaseAll();
 
     /// One record as libpcap would return it with nanosecond precision.
     struct Record {

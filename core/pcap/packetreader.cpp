@@ -19,6 +19,8 @@ constexpr size_t kReadBufferBytes = size_t(1) << 20;
 /// stdio buffer size for a file read from the mapping: libpcap reads only the header and
 /// whatever the mapping hands over through it.
 constexpr size_t kSmallReadBufferBytes = size_t(64) << 10;
+/// How far into the next mapped file the previous ones are given back (MappedPcapFile).
+constexpr uint64_t kReleaseFinishedAfter = uint64_t(16) << 20;
 } // namespace
 
 struct PacketReader::Source {
@@ -126,6 +128,10 @@ bool PacketReader::advance(Source &s)
         MappedPcapFile::Record r;
         if (s.mapped.next(r)) {
             s.nextOffset = s.mapped.offset();
+            // Files read to their end are given back once this one is well past the start: by
+            // then their last records have been used, also by a thread the records went to.
+            if (!m_finishedMappings.empty() && s.nextOffset > kReleaseFinishedAfter)
+                releaseFinishedMappings();
             p.tsNs = r.tsNs;
             p.capLen = r.capLen;
             p.wireLen = r.wireLen < r.capLen ? r.capLen : r.wireLen;
@@ -141,6 +147,7 @@ bool PacketReader::advance(Source &s)
         // have read the whole file.
         s.nextOffset = s.mapped.offset();
         s.viaMapping = false;
+        m_finishedMappings.push_back(s.index);
         std::fseek(s.file, static_cast<long>(s.nextOffset), SEEK_SET);
         return advance(s);
     }
@@ -173,6 +180,13 @@ bool PacketReader::advance(Source &s)
     p.stable = false;
     s.pending = true;
     return true;
+}
+
+void PacketReader::releaseFinishedMappings()
+{
+    for (uint16_t i : m_finishedMappings)
+        m_sources[i]->mapped.releaseAll();
+    m_finishedMappings.clear();
 }
 
 bool PacketReader::next(RawPacket &out)

@@ -54,11 +54,13 @@ public:
 private:
     struct Source;
     bool advance(Source &s);
+    void releaseFinishedMappings();
 
     std::vector<CaptureFileInfo> m_files;
     std::vector<std::unique_ptr<Source>> m_sources;
     std::vector<uint16_t> m_heap; ///< indices of sources with a pending packet, min-heap by time
     int m_current = -1; ///< source whose packet was returned last (advanced lazily)
+    std::vector<uint16_t> m_finishedMappings; ///< read to the end of their mapping, pages still mapped
 };
 
 } // namespace lbs::pcap
