@@ -14,19 +14,22 @@ int main(int argc, char **argv)
 {
     std::vector<std::string> inputs;
     std::string json;
+    lbs::analysis::AnalyzerOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--json" && i + 1 < argc)
             json = argv[++i];
+        else if (a == "--one-thread")
+            options.readAhead = false; // reading and decoding on the analysis thread too
         else
             inputs.push_back(a);
     }
     if (inputs.empty()) {
-        std::fprintf(stderr, "usage: lbscope-bench-analyze FILE... [--json OUT]\n");
+        std::fprintf(stderr, "usage: lbscope-bench-analyze FILE... [--json OUT] [--one-thread]\n");
         return 2;
     }
     const auto start = std::chrono::steady_clock::now();
-    auto result = lbs::analysis::analyzeFiles(inputs);
+    auto result = lbs::analysis::analyzeFiles(inputs, options);
     if (!result.ok()) {
         std::fprintf(stderr, "lbscope-bench-analyze: %s\n", result.error().toString().c_str());
         return 2;
