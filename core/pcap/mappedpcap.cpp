@@ -17,13 +17,13 @@ constexpr uint64_t kFileHeaderBytes = 24;
 constexpr uint64_t kRecordHeaderBytes = 16;
 /// Pages behind the reader are unmapped in steps of this much, so that the mapping's resident
 /// size stays bounded however large the file is (the page cache keeps the data).
-constexpr uint64_t kReleaseStep = uint64_t(4) << 20;
+constexpr uint64_t kReleaseStep = uint64_t(2) << 20;
 /// ... and only this far behind: records handed to another thread (PacketPipeline, a few batches
 /// behind) are still read there, and a page released under them would be mapped again for good.
-constexpr uint64_t kReleaseLag = uint64_t(8) << 20;
+constexpr uint64_t kReleaseLag = uint64_t(4) << 20;
 /// Pages ahead are prefaulted in steps of this much: one call maps thousands of pages, where
 /// touching them would take one fault per 64 KiB.
-constexpr uint64_t kPopulateStep = uint64_t(2) << 20;
+constexpr uint64_t kPopulateStep = uint64_t(1) << 20;
 constexpr uint64_t kPage = 4096;
 
 /// Link types libpcap rewrites after reading (byte-swapped or fixed-up pseudo-headers: Linux USB,

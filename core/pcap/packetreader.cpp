@@ -20,7 +20,7 @@ constexpr size_t kReadBufferBytes = size_t(1) << 20;
 /// whatever the mapping hands over through it.
 constexpr size_t kSmallReadBufferBytes = size_t(64) << 10;
 /// How far into the next mapped file the previous ones are given back (MappedPcapFile).
-constexpr uint64_t kReleaseFinishedAfter = uint64_t(16) << 20;
+constexpr uint64_t kReleaseFinishedAfter = uint64_t(8) << 20;
 } // namespace
 
 struct PacketReader::Source {
