@@ -8,11 +8,13 @@
 #include "core/analysis/endpointmap.h"
 #include "core/analysis/findings.h"
 #include "core/analysis/flowtracker.h"
+#include "core/analysis/packetpipeline.h"
 #include "core/pcap/bpffilter.h"
 #include "core/pcap/packetreader.h"
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace lbs::analysis {
 
@@ -84,34 +86,65 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     FlowTracker tracker(m_options, out);
     ProgressThrottle throttle(progress, "reading packets", reader.totalBytes());
     auto lastPublish = std::chrono::steady_clock::now();
-    pcap::RawPacket raw;
-    uint64_t n = 0;
-    while (reader.next(raw)) {
-        if ((++n & 4095) == 0) {
+    // Staged snapshot of what is known so far (at most every 500 ms).
+    const auto publishPartial = [&](const std::vector<pcap::CaptureFileInfo> &files) {
+        CaptureAnalysis partial;
+        partial.files = files;
+        partial.packets = out.packets;
+        partial.bytes = out.bytes;
+        partial.firstTsNs = out.firstTsNs;
+        partial.lastTsNs = out.lastTsNs;
+        partial.counters = out.counters;
+        partial.timeline = out.timeline;
+        onStage(AnalysisStage::Partial, partial);
+    };
+    const auto publishDue = [&] {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastPublish <= std::chrono::milliseconds(500))
+            return false;
+        lastPublish = now;
+        return true;
+    };
+    if (m_options.readAhead && std::thread::hardware_concurrency() >= 2) {
+        // Reading, filtering and decoding on a second thread, a few batches ahead; flows are
+        // tracked here in the same order (decisions.md, "two threads").
+        PacketPipeline pipeline(reader, *filter);
+        bool filesRequested = false;
+        while (const PacketBatch *b = pipeline.next()) {
             if (cancel.isCancelled())
                 return Error {"analysis cancelled", {}, {}};
-            throttle.update(reader.bytesRead());
-            if (onStage) {
-                const auto now = std::chrono::steady_clock::now();
-                if (now - lastPublish > std::chrono::milliseconds(500)) {
-                    lastPublish = now;
-                    CaptureAnalysis partial;
-                    partial.files = reader.files();
-                    partial.packets = out.packets;
-                    partial.bytes = out.bytes;
-                    partial.firstTsNs = out.firstTsNs;
-                    partial.lastTsNs = out.lastTsNs;
-                    partial.counters = out.counters;
-                    partial.timeline = out.timeline;
-                    onStage(AnalysisStage::Partial, partial);
-                }
+            for (size_t i = 0; i < b->count; ++i) {
+                const PipelinedPacket &p = b->packets[i];
+                tracker.onDecoded(p.raw, p.decoded, p.decodedOk);
             }
+            out.counters.filteredOut = b->filteredOut;
+            throttle.update(b->bytesRead);
+            if (onStage && filesRequested && b->hasFiles) {
+                filesRequested = false;
+                publishPartial(b->files);
+            } else if (onStage && !filesRequested && publishDue()) {
+                pipeline.requestFiles();
+                filesRequested = true;
+            }
+            pipeline.release();
         }
-        if (!filter->isEmpty() && !filter->matches(raw.linktype, raw.data, raw.capLen, raw.wireLen)) {
-            ++out.counters.filteredOut;
-            continue;
+    } else {
+        pcap::RawPacket raw;
+        uint64_t n = 0;
+        while (reader.next(raw)) {
+            if ((++n & 4095) == 0) {
+                if (cancel.isCancelled())
+                    return Error {"analysis cancelled", {}, {}};
+                throttle.update(reader.bytesRead());
+                if (onStage && publishDue())
+                    publishPartial(reader.files());
+            }
+            if (!filter->isEmpty() && !filter->matches(raw.linktype, raw.data, raw.capLen, raw.wireLen)) {
+                ++out.counters.filteredOut;
+                continue;
+            }
+            tracker.onPacket(raw);
         }
-        tracker.onPacket(raw);
     }
     if (cancel.isCancelled())
         return Error {"analysis cancelled", {}, {}};

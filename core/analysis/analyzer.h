@@ -19,6 +19,9 @@ struct AnalyzerOptions {
     std::string filter; ///< tcpdump-syntax BPF filter, empty = all packets
     double bucketSeconds = 1.0; ///< timeline bucket, 0.001 .. 3600
     bool keepPacketIndex = true; ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
+    /// Read, filter and decode on a second thread when the machine has two cores (the result is
+    /// the same either way).
+    bool readAhead = true;
     /// The service's endpoints (pod names for the backends); empty: manifest.json `endpoints`.
     std::vector<EndpointInfo> endpoints {};
 };

@@ -16,11 +16,22 @@ Percentiles percentiles(std::vector<int64_t> &v)
     Percentiles p;
     if (v.empty())
         return p;
-    std::sort(v.begin(), v.end());
+    // Three order statistics by selection (no full sort): each nth_element leaves the larger
+    // values behind the rank it placed, where the next, higher rank is looked for.
     p.samples = static_cast<uint32_t>(v.size());
-    p.p50Ns = v[nearestRankIndex(v.size(), 0.50)];
-    p.p95Ns = v[nearestRankIndex(v.size(), 0.95)];
-    p.p99Ns = v[nearestRankIndex(v.size(), 0.99)];
+    size_t from = 0;
+    const auto at = [&](double q) {
+        const size_t k = nearestRankIndex(v.size(), q);
+        if (k >= from) {
+            std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(from),
+                v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+            from = k + 1;
+        }
+        return v[k];
+    };
+    p.p50Ns = at(0.50);
+    p.p95Ns = at(0.95);
+    p.p99Ns = at(0.99);
     return p;
 }
 

@@ -6,8 +6,15 @@ FlowKey FlowKey::make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::
     uint16_t dstPort, uint8_t proto, bool &reversed, int32_t ifIndex)
 {
     FlowKey k;
-    std::memset(&k, 0, sizeof k);
-    const int c = std::memcmp(src.bytes.data(), dst.bytes.data(), 16);
+    // memcmp's order of the 16 address bytes, as two big-endian words.
+    uint64_t s[2], d[2];
+    std::memcpy(s, src.bytes.data(), 16);
+    std::memcpy(d, dst.bytes.data(), 16);
+    const auto be
+        = [](uint64_t v) { return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? __builtin_bswap64(v) : v; };
+    const uint64_t s0 = be(s[0]), d0 = be(d[0]);
+    const uint64_t s1 = be(s[1]), d1 = be(d[1]);
+    const int c = s0 != d0 ? (s0 < d0 ? -1 : 1) : s1 != d1 ? (s1 < d1 ? -1 : 1) : 0;
     reversed = c > 0 || (c == 0 && srcPort > dstPort);
     const pcap::IpAddress &a = reversed ? dst : src;
     const pcap::IpAddress &b = reversed ? src : dst;

@@ -72,23 +72,40 @@ void FlowTracker::computeTtfbSeries()
     const size_t n = t.packets.size();
     t.ttfbP50Us.assign(n, std::nan(""));
     t.ttfbP99Us.assign(n, std::nan(""));
-    std::vector<std::pair<uint32_t, double>> samples;
+    // Samples grouped by bucket in linear time (a counting sort), then each bucket's two ranks by
+    // selection: no sort of all requests.
+    std::vector<uint32_t> start(n + 1, 0);
     for (const Flow &f : m_out.flows)
         for (const HttpRequest &r : f.requests)
-            if (f.leg != LegRole::Back && r.ttfbNs)
-                samples.emplace_back(bucketIndexNoGrow(r.tsNs), static_cast<double>(*r.ttfbNs) / 1e3);
-    std::sort(samples.begin(), samples.end());
-    for (size_t i = 0; i < samples.size();) {
-        size_t j = i;
-        while (j < samples.size() && samples[j].first == samples[i].first)
-            ++j;
-        const size_t count = j - i;
-        auto rank = [&](double q) { return samples[i + nearestRankIndex(count, q)].second; };
-        if (samples[i].first < n) {
-            t.ttfbP50Us[samples[i].first] = rank(0.50);
-            t.ttfbP99Us[samples[i].first] = rank(0.99);
-        }
-        i = j;
+            if (f.leg != LegRole::Back && r.ttfbNs) {
+                const uint32_t b = bucketIndexNoGrow(r.tsNs);
+                if (b < n)
+                    ++start[b + 1];
+            }
+    for (size_t b = 0; b < n; ++b)
+        start[b + 1] += start[b];
+    std::vector<double> values(start[n]);
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (const Flow &f : m_out.flows)
+        for (const HttpRequest &r : f.requests)
+            if (f.leg != LegRole::Back && r.ttfbNs) {
+                const uint32_t b = bucketIndexNoGrow(r.tsNs);
+                if (b < n)
+                    values[fill[b]++] = static_cast<double>(*r.ttfbNs) / 1e3;
+            }
+    for (size_t b = 0; b < n; ++b) {
+        const size_t count = start[b + 1] - start[b];
+        if (count == 0)
+            continue;
+        const auto first = values.begin() + static_cast<std::ptrdiff_t>(start[b]);
+        const auto last = first + static_cast<std::ptrdiff_t>(count);
+        const auto p50 = first + static_cast<std::ptrdiff_t>(nearestRankIndex(count, 0.50));
+        const auto p99 = first + static_cast<std::ptrdiff_t>(nearestRankIndex(count, 0.99));
+        std::nth_element(first, p50, last);
+        t.ttfbP50Us[b] = *p50;
+        if (p99 > p50)
+            std::nth_element(p50 + 1, p99, last);
+        t.ttfbP99Us[b] = *p99;
     }
 }
 

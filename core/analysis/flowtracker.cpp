@@ -43,6 +43,12 @@ FlowTracker::FlowTracker(const AnalyzerOptions &opt, CaptureAnalysis &out) : m_o
 
 void FlowTracker::onPacket(const pcap::RawPacket &raw)
 {
+    const bool ok = pcap::decodePacket(raw.linktype, raw.data, raw.capLen, raw.wireLen, m_decoded);
+    onDecoded(raw, m_decoded, ok);
+}
+
+void FlowTracker::onDecoded(const pcap::RawPacket &raw, const DecodedPacket &p, bool ok)
+{
     const uint32_t ordinal = static_cast<uint32_t>(m_out.packets);
     ++m_out.packets;
     m_out.bytes += raw.wireLen;
@@ -61,8 +67,6 @@ void FlowTracker::onPacket(const pcap::RawPacket &raw)
     e.wireLen = raw.wireLen;
     e.capLen = raw.capLen;
 
-    DecodedPacket &p = m_decoded;
-    const bool ok = pcap::decodePacket(raw.linktype, raw.data, raw.capLen, raw.wireLen, p);
     CaptureCounters &c = m_out.counters;
     if (!ok) {
         ++c.undecoded;

@@ -32,6 +32,8 @@ public:
     /// Counts one packet that passed the filter into the totals, counters and timeline, tracks its
     /// flow and appends its packet index entry. Packets arrive in merged time order.
     void onPacket(const pcap::RawPacket &raw);
+    /// The same for a packet decoded already (`ok`: what decodePacket returned for it).
+    void onDecoded(const pcap::RawPacket &raw, const pcap::DecodedPacket &p, bool ok);
     /// After the last packet: settles HTTP and flow outcomes, counts failed handshakes, computes the
     /// TTFB p50/p99 series and hands the retransmission events over for the findings.
     void finish(FindingInputs &inputs);

@@ -6,6 +6,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace lbs::analysis {
 
@@ -13,7 +16,8 @@ namespace {
 
 void ts(JsonWriter &w, const char *key, int64_t tsNs)
 {
-    w.key(key).rawNumber(pcap::formatTimestamp(tsNs));
+    char buf[pcap::kTimestampTextBytes];
+    w.key(key).rawNumber(std::string_view(buf, pcap::formatTimestamp(tsNs, buf)));
 }
 
 void us(JsonWriter &w, const char *key, const std::optional<int64_t> &ns)
@@ -144,8 +148,10 @@ void writeFlow(JsonWriter &w, const Flow &f)
     else
         w.null();
     w.key("syn_times").beginInlineArray();
-    for (int64_t t : f.synTimesNs)
-        w.rawNumber(pcap::formatTimestamp(t));
+    for (int64_t t : f.synTimesNs) {
+        char buf[pcap::kTimestampTextBytes];
+        w.rawNumber(std::string_view(buf, pcap::formatTimestamp(t, buf)));
+    }
     w.endArray();
     w.key("connection");
     if (f.connection >= 0)
@@ -174,7 +180,106 @@ void writeFlow(JsonWriter &w, const Flow &f)
     w.endObject();
 }
 
-void emitReport(JsonWriter &w, const CaptureAnalysis &a)
+/// Formats every other chunk of the flows on a second thread while the writer's thread formats
+/// the others (decisions.md, "report writer"): the flows are most of a report's text. At most two
+/// chunks wait, so memory stays bounded; the text is what one writer would have written.
+class FlowChunkFormatter {
+public:
+    static constexpr size_t kChunk = 256;
+    FlowChunkFormatter(const CaptureAnalysis &a, bool pretty, size_t depth)
+        : m_a(a), m_pretty(pretty), m_depth(depth), m_chunks((a.flows.size() + kChunk - 1) / kChunk)
+    {
+        m_thread = std::thread([this] { run(); });
+    }
+    ~FlowChunkFormatter()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+        m_thread.join();
+    }
+    FlowChunkFormatter(const FlowChunkFormatter &) = delete;
+    FlowChunkFormatter &operator=(const FlowChunkFormatter &) = delete;
+
+    size_t chunks() const { return m_chunks; }
+    /// Text of odd chunk c, waiting for it; valid until release().
+    const std::string &take(size_t c)
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return m_produced > c / 2; });
+        return m_slot[(c / 2) % 2];
+    }
+    void release()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_consumed;
+        }
+        m_cv.notify_all();
+    }
+
+private:
+    void run()
+    {
+        for (size_t c = 1; c < m_chunks; c += 2) {
+            const size_t k = c / 2;
+            {
+                std::unique_lock lock(m_mutex);
+                m_cv.wait(lock, [&] { return m_stop || k < m_consumed + 2; });
+                if (m_stop)
+                    return;
+            }
+            JsonWriter w = JsonWriter::fragment(m_pretty, m_depth);
+            const size_t end = std::min(m_a.flows.size(), (c + 1) * kChunk);
+            for (size_t i = c * kChunk; i < end; ++i)
+                writeFlow(w, m_a.flows[i]);
+            {
+                std::lock_guard lock(m_mutex);
+                m_slot[k % 2] = w.take();
+                ++m_produced;
+            }
+            m_cv.notify_all();
+        }
+    }
+
+    const CaptureAnalysis &m_a;
+    const bool m_pretty;
+    const size_t m_depth;
+    const size_t m_chunks;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::string m_slot[2];
+    size_t m_produced = 0; ///< odd chunks formatted
+    size_t m_consumed = 0; ///< odd chunks appended
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+void writeFlows(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
+{
+    // Below a few chunks a second thread costs more than it saves.
+    if (a.flows.size() < 8 * FlowChunkFormatter::kChunk || std::thread::hardware_concurrency() < 2) {
+        for (const Flow &f : a.flows)
+            writeFlow(w, f);
+        return;
+    }
+    // The flows array's elements sit two deep: in the report object, in "flows".
+    FlowChunkFormatter helper(a, pretty, 2);
+    for (size_t c = 0; c < helper.chunks(); ++c) {
+        if (c % 2 == 1) {
+            w.appendFragment(helper.take(c));
+            helper.release();
+            continue;
+        }
+        const size_t end = std::min(a.flows.size(), (c + 1) * FlowChunkFormatter::kChunk);
+        for (size_t i = c * FlowChunkFormatter::kChunk; i < end; ++i)
+            writeFlow(w, a.flows[i]);
+    }
+}
+
+void emitReport(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
 {
     w.beginObject();
     w.key("files").beginArray();
@@ -238,8 +343,7 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
         w.endObject();
     }
     w.key("flows").beginArray();
-    for (const Flow &f : a.flows)
-        writeFlow(w, f);
+    writeFlows(w, a, pretty);
     w.endArray();
     writeNatSections(w, a);
     const Timeline &t = a.timeline;
@@ -292,7 +396,7 @@ void writeJsonMicros(JsonWriter &w, const char *key, const std::optional<int64_t
 std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
 {
     JsonWriter w(pretty);
-    emitReport(w, a);
+    emitReport(w, a, pretty);
     std::string out = w.take();
     out.push_back('\n');
     return out;
@@ -301,7 +405,7 @@ std::string toJsonReport(const CaptureAnalysis &a, bool pretty)
 bool writeJsonReport(const CaptureAnalysis &a, bool pretty, const std::function<bool(std::string_view)> &sink)
 {
     JsonWriter w(pretty, sink);
-    emitReport(w, a);
+    emitReport(w, a, pretty);
     return w.finish("\n");
 }
 

@@ -74,6 +74,13 @@ public:
     /// buffer is handed to `sink` and reused, so a large document never lives in memory whole.
     /// A sink returning false stops further output (see sinkFailed()).
     JsonWriter(bool pretty, std::function<bool(std::string_view)> sink, size_t chunkBytes = size_t(1) << 20);
+    /// A writer for a fragment of a document: elements of a container nested `depth` deep that
+    /// already has elements, to be formatted apart (on another thread) and handed to
+    /// appendFragment() of the writer of the whole document. The text is what that writer would
+    /// have written for the same calls.
+    static JsonWriter fragment(bool pretty, size_t depth);
+    /// Appends text a fragment() writer produced as the next elements of the open container.
+    void appendFragment(std::string_view text);
 
     JsonWriter &beginObject();
     JsonWriter &endObject();
@@ -106,7 +113,17 @@ public:
     bool sinkFailed() const { return m_sinkFailed; }
 
 private:
+    /// Longest key or value text written through the one-append path.
+    static constexpr size_t kMaxFastText = 96;
+    /// Deepest nesting whose indentation the one-append path writes.
+    static constexpr size_t kMaxFastDepth = 32;
+    static constexpr size_t kMaxPrefix = 2 + 2 * kMaxFastDepth;
     void beforeValue();
+    bool fastPrefix() const { return m_hasItems.size() <= kMaxFastDepth; }
+    /// What beforeValue() would append, written to buf (kMaxPrefix bytes) instead; its length.
+    size_t prefix(char *buf);
+    /// beforeValue() and `text` in one append.
+    void appendValue(std::string_view text);
     void newline();
     void maybeFlush()
     {

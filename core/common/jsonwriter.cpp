@@ -130,6 +130,24 @@ JsonWriter::JsonWriter(bool pretty, std::function<bool(std::string_view)> sink, 
     m_out.reserve(chunkBytes + chunkBytes / 4);
 }
 
+JsonWriter JsonWriter::fragment(bool pretty, size_t depth)
+{
+    JsonWriter w(pretty);
+    w.m_hasItems.assign(depth, true);
+    w.m_inline.assign(depth, false);
+    return w;
+}
+
+void JsonWriter::appendFragment(std::string_view text)
+{
+    if (text.empty())
+        return;
+    m_out.append(text);
+    if (!m_hasItems.empty())
+        m_hasItems.back() = true;
+    maybeFlush();
+}
+
 void JsonWriter::flush()
 {
     if (!m_sinkFailed && !m_out.empty() && !m_sink(m_out))
@@ -225,22 +243,47 @@ JsonWriter &JsonWriter::endArray()
     return *this;
 }
 
+size_t JsonWriter::prefix(char *buf)
+{
+    if (m_afterKey) {
+        m_afterKey = false;
+        return 0;
+    }
+    if (m_hasItems.empty())
+        return 0;
+    size_t n = 0;
+    if (m_hasItems.back())
+        buf[n++] = ',';
+    m_hasItems.back() = true;
+    if (m_pretty && m_inlineDepth == 0) {
+        buf[n++] = '\n';
+        const size_t indent = m_hasItems.size() * 2;
+        std::memset(buf + n, ' ', indent);
+        n += indent;
+    }
+    return n;
+}
+
 JsonWriter &JsonWriter::key(std::string_view name)
 {
-    beforeValue();
-    // Keys are short literals: one append of "name": when nothing needs escaping.
-    char buf[68];
+    // Keys are short literals: comma, indentation and "name": in one append when nothing needs
+    // escaping (a report has half a million of them).
     const size_t n = name.size();
-    if (n <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    if (n <= kMaxFastText && fastPrefix() && std::all_of(name.begin(), name.end(), [](char c) {
             return isPlainAscii(static_cast<unsigned char>(c));
         })) {
-        buf[0] = '"';
-        std::memcpy(buf + 1, name.data(), n);
-        buf[n + 1] = '"';
-        buf[n + 2] = ':';
-        buf[n + 3] = ' ';
-        m_out.append(buf, n + (m_pretty ? 4 : 3));
+        char buf[kMaxPrefix + kMaxFastText + 4];
+        size_t k = prefix(buf);
+        buf[k++] = '"';
+        std::memcpy(buf + k, name.data(), n);
+        k += n;
+        buf[k++] = '"';
+        buf[k++] = ':';
+        if (m_pretty)
+            buf[k++] = ' ';
+        m_out.append(buf, k);
     } else {
+        beforeValue();
         appendJsonString(m_out, name);
         m_out += m_pretty ? ": " : ":";
     }
@@ -248,8 +291,31 @@ JsonWriter &JsonWriter::key(std::string_view name)
     return *this;
 }
 
+void JsonWriter::appendValue(std::string_view text)
+{
+    if (text.size() <= kMaxFastText && fastPrefix()) {
+        char buf[kMaxPrefix + kMaxFastText];
+        size_t k = prefix(buf);
+        std::memcpy(buf + k, text.data(), text.size());
+        m_out.append(buf, k + text.size());
+        return;
+    }
+    beforeValue();
+    m_out.append(text);
+}
+
 JsonWriter &JsonWriter::value(std::string_view s)
 {
+    if (s.size() + 2 <= kMaxFastText && std::all_of(s.begin(), s.end(), [](char c) {
+            return isPlainAscii(static_cast<unsigned char>(c));
+        })) {
+        char buf[kMaxFastText];
+        buf[0] = '"';
+        std::memcpy(buf + 1, s.data(), s.size());
+        buf[s.size() + 1] = '"';
+        appendValue(std::string_view(buf, s.size() + 2));
+        return *this;
+    }
     beforeValue();
     appendJsonString(m_out, s);
     return *this;
@@ -257,26 +323,23 @@ JsonWriter &JsonWriter::value(std::string_view s)
 
 JsonWriter &JsonWriter::value(bool b)
 {
-    beforeValue();
-    m_out += b ? "true" : "false";
+    appendValue(b ? "true" : "false");
     return *this;
 }
 
 JsonWriter &JsonWriter::value(int64_t n)
 {
-    beforeValue();
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, n);
-    m_out.append(buf, r.ptr);
+    appendValue(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
     return *this;
 }
 
 JsonWriter &JsonWriter::value(uint64_t n)
 {
-    beforeValue();
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, n);
-    m_out.append(buf, r.ptr);
+    appendValue(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
     return *this;
 }
 
@@ -302,15 +365,13 @@ JsonWriter &JsonWriter::value(double d, int decimals)
 
 JsonWriter &JsonWriter::null()
 {
-    beforeValue();
-    m_out += "null";
+    appendValue("null");
     return *this;
 }
 
 JsonWriter &JsonWriter::rawNumber(std::string_view text)
 {
-    beforeValue();
-    m_out.append(text);
+    appendValue(text);
     return *this;
 }
 

@@ -67,10 +67,15 @@ std::string DuplicateFile::message() const
 
 std::string formatTimestamp(int64_t tsNs)
 {
+    char buf[kTimestampTextBytes];
+    return std::string(buf, formatTimestamp(tsNs, buf));
+}
+
+size_t formatTimestamp(int64_t tsNs, char *buf)
+{
     const bool neg = tsNs < 0;
     const uint64_t v = neg ? static_cast<uint64_t>(-(tsNs + 1)) + 1 : static_cast<uint64_t>(tsNs);
     // to_chars + zero padding instead of snprintf: the JSON report writes two per flow.
-    char buf[40];
     char *p = buf;
     if (neg)
         *p++ = '-';
@@ -81,7 +86,7 @@ std::string formatTimestamp(int64_t tsNs)
         p[i] = static_cast<char>('0' + frac % 10);
         frac /= 10;
     }
-    return std::string(buf, static_cast<size_t>(p + 9 - buf));
+    return static_cast<size_t>(p + 9 - buf);
 }
 
 std::string formatUtcTime(int64_t tsNs, bool withDate)

@@ -68,6 +68,10 @@ std::vector<std::string> rotationSiblings(const std::string &path);
 
 /// Formats nanoseconds since the epoch as seconds with 9 decimals ("1700000000.123456789").
 std::string formatTimestamp(int64_t tsNs);
+/// Room formatTimestamp(int64_t, char *) needs.
+inline constexpr size_t kTimestampTextBytes = 32;
+/// The same text written to `buf` (kTimestampTextBytes); its length. No allocation.
+size_t formatTimestamp(int64_t tsNs, char *buf);
 /// "2026-11-27 10:04:05.123" in UTC (milliseconds), for human text.
 std::string formatUtcTime(int64_t tsNs, bool withDate = true);
 

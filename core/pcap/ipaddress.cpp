@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+
 namespace lbs::pcap {
 
 IpAddress IpAddress::v4(const uint8_t *p)
@@ -36,9 +38,23 @@ IpAddress IpAddress::parse(const std::string &text)
 std::string IpAddress::toString() const
 {
     char buf[INET6_ADDRSTRLEN] = {};
-    if (family == 4)
-        inet_ntop(AF_INET, bytes.data(), buf, sizeof buf);
-    else if (family == 6)
+    if (family == 4) {
+        // Dotted quad by hand: inet_ntop formats through sprintf, and a report writes two or
+        // three addresses per flow.
+        char *p = buf;
+        for (int i = 0; i < 4; ++i) {
+            const unsigned v = bytes[static_cast<size_t>(i)];
+            if (v >= 100)
+                *p++ = static_cast<char>('0' + v / 100);
+            if (v >= 10)
+                *p++ = static_cast<char>('0' + v / 10 % 10);
+            *p++ = static_cast<char>('0' + v % 10);
+            if (i < 3)
+                *p++ = '.';
+        }
+        return std::string(buf, static_cast<size_t>(p - buf));
+    }
+    if (family == 6)
         inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
     else
         return "?";
@@ -49,7 +65,12 @@ std::string Endpoint::toString() const
 {
     if (ip.family == 6)
         return "[" + ip.toString() + "]:" + std::to_string(port);
-    return ip.toString() + ":" + std::to_string(port);
+    std::string s = ip.toString();
+    char buf[8];
+    buf[0] = ':';
+    const auto r = std::to_chars(buf + 1, buf + sizeof buf, port);
+    s.append(buf, static_cast<size_t>(r.ptr - buf));
+    return s;
 }
 
 } // namespace lbs::pcap

@@ -1,10 +1,11 @@
 #include "core/pcap/packetreader.h"
 
 #include "core/pcap/captureformat.h"
-
+#include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetrereader.h"
 
 #include <pcap/pcap.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +13,15 @@
 #include <cstring>
 
 namespace lbs::pcap {
+
+namespace {
+constexpr size_t kReadBufferBytes = size_t(1) << 20;
+/// stdio buffer size for a file read from the mapping: libpcap reads only the header and
+/// whatever the mapping hands over through it.
+constexpr size_t kSmallReadBufferBytes = size_t(64) << 10;
+/// How far into the next mapped file the previous ones are given back (MappedPcapFile).
+constexpr uint64_t kReleaseFinishedAfter = uint64_t(8) << 20;
+} // namespace
 
 struct PacketReader::Source {
     pcap_t *handle = nullptr;
@@ -23,9 +33,12 @@ struct PacketReader::Source {
     uint64_t nextOffset = 0; ///< file position before the next record
     bool pcapng = false;
     uint32_t snaplen = 0;
-    static constexpr size_t ReadBufferBytes = size_t(1) << 20;
+    /// Plain classic pcap is read from a mapping (decisions.md, "mmap reader"); libpcap takes
+    /// over at the first record it does not take.
+    MappedPcapFile mapped;
+    bool viaMapping = false; ///< records come from `mapped` (kept mapped until the reader goes)
     /// stdio buffer of `file` (left uninitialised: zeroing it would fault in every page up front)
-    std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(ReadBufferBytes);
+    std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
     ~Source()
     {
         if (handle)
@@ -40,22 +53,21 @@ PacketReader::PacketReader(const CaptureSet &set) : m_files(set.files)
 PacketReader::~PacketReader() = default;
 
 // Opens `path` for libpcap with a large stdio buffer: libpcap reads through stdio, whose default
-// 4 KiB buffer costs a read() system call every few packets. Also tells whether the file is
-// classic pcap (the four standard magics have 16-byte record headers, Kuznetzov's variant not).
-// glibc ignores setvbuf's size unless it is given the buffer, which must outlive the handle.
-static pcap_t *openNano(
-    const std::string &path, char *readBuffer, size_t readBufferBytes, bool &pcapng, std::string &error)
+// 4 KiB buffer costs a read() system call every few packets (a small one for classic pcap, which
+// is read from a mapping). Also tells whether the file is classic pcap (the four standard magics
+// have 16-byte record headers, Kuznetzov's variant not). glibc ignores setvbuf's size unless it is
+// given the buffer, which must outlive the handle.
+static pcap_t *openNano(const std::string &path, char *readBuffer, bool &pcapng, std::string &error)
 {
     FILE *f = std::fopen(path.c_str(), "rb");
     if (!f) {
         error = "not a readable pcap or pcapng file: " + path + ": " + std::strerror(errno);
         return nullptr;
     }
-    std::setvbuf(f, readBuffer, _IOFBF, readBufferBytes);
     unsigned char m[kCaptureMagicBytes] = {};
-    const size_t n = std::fread(m, 1, sizeof m, f);
-    pcapng = identifyCaptureHeader(m, n).format != CaptureFormat::Pcap;
-    std::rewind(f);
+    const ssize_t n = ::pread(fileno(f), m, sizeof m, 0);
+    pcapng = identifyCaptureHeader(m, n > 0 ? size_t(n) : 0).format != CaptureFormat::Pcap;
+    std::setvbuf(f, readBuffer, _IOFBF, pcapng ? kReadBufferBytes : kSmallReadBufferBytes);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!p) {
@@ -79,7 +91,7 @@ Status PacketReader::open()
         f.readError.clear();
         std::string error;
         auto s = std::make_unique<Source>();
-        s->handle = openNano(f.path, s->readBuffer.get(), Source::ReadBufferBytes, s->pcapng, error);
+        s->handle = openNano(f.path, s->readBuffer.get(), s->pcapng, error);
         if (!s->handle)
             return Error {error, f.path, {}};
         s->file = pcap_file(s->handle);
@@ -88,6 +100,8 @@ Status PacketReader::open()
         s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
         const int snap = pcap_snapshot(s->handle);
         s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
+        if (!s->pcapng && s->file)
+            s->viaMapping = s->mapped.open(fileno(s->file), s->linktype, s->snaplen);
         m_sources.push_back(std::move(s));
     }
     auto later = [this](uint16_t a, uint16_t b) {
@@ -109,6 +123,34 @@ bool PacketReader::advance(Source &s)
     struct pcap_pkthdr *hdr = nullptr;
     const u_char *data = nullptr;
     const uint64_t offset = s.nextOffset;
+    RawPacket &p = s.packet;
+    if (s.viaMapping) {
+        MappedPcapFile::Record r;
+        if (s.mapped.next(r)) {
+            s.nextOffset = s.mapped.offset();
+            // Files read to their end are given back once this one is well past the start: by
+            // then their last records have been used, also by a thread the records went to.
+            if (!m_finishedMappings.empty() && s.nextOffset > kReleaseFinishedAfter)
+                releaseFinishedMappings();
+            p.tsNs = r.tsNs;
+            p.capLen = r.capLen;
+            p.wireLen = r.wireLen < r.capLen ? r.capLen : r.wireLen;
+            p.data = r.data;
+            p.fileIndex = s.index;
+            p.offset = r.offset;
+            p.linktype = s.linktype;
+            p.stable = true;
+            s.pending = true;
+            return true;
+        }
+        // Not a record the mapping takes (or its end): libpcap reads on from here, as it would
+        // have read the whole file.
+        s.nextOffset = s.mapped.offset();
+        s.viaMapping = false;
+        m_finishedMappings.push_back(s.index);
+        std::fseek(s.file, static_cast<long>(s.nextOffset), SEEK_SET);
+        return advance(s);
+    }
     const int rc = pcap_next_ex(s.handle, &hdr, &data);
     if (rc != 1) {
         if (rc == PCAP_ERROR) {
@@ -128,7 +170,6 @@ bool PacketReader::advance(Source &s)
         const long pos = std::ftell(s.file);
         s.nextOffset = pos >= 0 ? static_cast<uint64_t>(pos) : s.nextOffset;
     }
-    RawPacket &p = s.packet;
     p.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
     p.capLen = hdr->caplen;
     p.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
@@ -136,8 +177,16 @@ bool PacketReader::advance(Source &s)
     p.fileIndex = s.index;
     p.offset = offset;
     p.linktype = s.linktype;
+    p.stable = false;
     s.pending = true;
     return true;
+}
+
+void PacketReader::releaseFinishedMappings()
+{
+    for (uint16_t i : m_finishedMappings)
+        m_sources[i]->mapped.releaseAll();
+    m_finishedMappings.clear();
 }
 
 bool PacketReader::next(RawPacket &out)

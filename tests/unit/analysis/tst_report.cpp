@@ -5,8 +5,12 @@
 #include "core/analysis/jsonreport.h"
 #include "core/analysis/packetfilter.h"
 #include "core/analysis/packetinfo.h"
+#include "core/analysis/packetpipeline.h"
 #include "core/common/json.h"
 #include "core/pcap/packetreader.h"
+
+#include <algorithm>
+#include <cstring>
 
 using namespace lbs::testing;
 using namespace lbs::analysis;
@@ -18,6 +22,10 @@ private slots:
     void jsonContractShape();
     void jsonStreaming_data();
     void jsonStreaming();
+    void jsonFragments_data();
+    void jsonFragments();
+    void readAheadSameResult_data();
+    void readAheadSameResult();
     void csvAndText();
     void duplicateFileFinding();
     void packetIndexAndInfoText();
@@ -160,6 +168,117 @@ void TestReport::jsonStreaming()
     QVERIFY(!f.finish());
     QVERIFY(f.sinkFailed());
     QCOMPARE(failing, 1);
+}
+
+void TestReport::jsonFragments_data()
+{
+    QTest::addColumn<bool>("pretty");
+    QTest::addColumn<int>("flows");
+    for (bool pretty : {true, false}) {
+        // Below 2048 flows one thread writes them; from 2048 on every other 256-flow chunk is
+        // formatted on a second thread and appended as a fragment.
+        for (int n : {0, 1, 2047, 2048, 2049, 2304, 5000})
+            QTest::addRow("%s, %d flows", pretty ? "pretty" : "compact", n) << pretty << n;
+    }
+}
+
+void TestReport::jsonFragments()
+{
+    QFETCH(bool, pretty);
+    QFETCH(int, flows);
+    // A document assembled from fragment writers is the document one writer writes.
+    const auto element = [](lbs::JsonWriter &w, int i) {
+        w.beginObject().key("i").value(i).key("t").beginInlineArray().value(i).value(-i).endArray();
+        w.key("s").value("x\"y").endObject();
+    };
+    lbs::JsonWriter whole(pretty);
+    whole.beginObject().key("a").beginArray();
+    lbs::JsonWriter pieces(pretty);
+    pieces.beginObject().key("a").beginArray();
+    for (int i = 0; i < 10; ++i)
+        element(whole, i);
+    for (int i = 0; i < 3; ++i)
+        element(pieces, i);
+    for (int from : {3, 7}) {
+        lbs::JsonWriter f = lbs::JsonWriter::fragment(pretty, 2);
+        for (int i = from; i < from + (from == 3 ? 4 : 3); ++i)
+            element(f, i);
+        pieces.appendFragment(f.str());
+    }
+    whole.endArray().endObject();
+    pieces.endArray().endObject();
+    QCOMPARE(pieces.str(), whole.str());
+
+    // The report's flows come out complete and in order, however they were split.
+    CaptureAnalysis a;
+    for (int i = 0; i < flows; ++i) {
+        Flow f;
+        f.id = static_cast<uint32_t>(i);
+        f.client = {lbs::pcap::IpAddress::parse("198.51.100.7"), static_cast<uint16_t>(1024 + i % 60000)};
+        f.synTimesNs = {int64_t(i) * 1000};
+        a.flows.push_back(f);
+    }
+    const std::string text = toJsonReport(a, pretty);
+    auto parsed = lbs::parseJson(text);
+    QVERIFY(parsed.ok());
+    QCOMPARE((*parsed)["flows"].size(), size_t(flows));
+    for (int i = 0; i < flows; ++i) {
+        const auto &f = (*parsed)["flows"][size_t(i)];
+        QCOMPARE(f["id"].toInt(), int64_t(i));
+        QCOMPARE(f["client"].toString(), "198.51.100.7:" + std::to_string(1024 + i % 60000));
+    }
+    QCOMPARE(text.find('\n') == text.size() - 1, !pretty);
+}
+
+void TestReport::readAheadSameResult_data()
+{
+    QTest::addColumn<int>("format"); // 0 pcap (read from a mapping), 1 pcapng (libpcap, copied), 2 cut pcap
+    QTest::addColumn<QString>("filter");
+    for (int format : {0, 1, 2}) {
+        QTest::addRow("format %d", format) << format << QString();
+        QTest::addRow("format %d, filtered", format) << format << QStringLiteral("tcp port 80");
+    }
+}
+
+void TestReport::readAheadSameResult()
+{
+    QFETCH(int, format);
+    QFETCH(QString, filter);
+    // Many batches of the reading thread, with packets of other flows in between.
+    std::vector<Frame> fr;
+    for (int i = 0; i < 700; ++i) {
+        const uint16_t port = static_cast<uint16_t>(i % 3 == 0 ? 8080 : 80);
+        TcpScript t(fr, "192.0.2.30", static_cast<uint16_t>(20000 + i), "198.51.100.30", port, 1000, 5000);
+        const double at = i * 0.01;
+        t.handshake(T(at), 1500, 500);
+        t.c(T(at + 0.001), ACK | PSH, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        t.s(T(at + 0.002), ACK | PSH, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        t.c(T(at + 0.003), FIN | ACK);
+        t.s(T(at + 0.004), FIN | ACK);
+    }
+    std::stable_sort(fr.begin(), fr.end(), [](const Frame &a, const Frame &b) { return a.tsNs < b.tsNs; });
+    QTemporaryDir dir;
+    const std::string path = dir.path().toStdString() + (format == 1 ? "/t.pcapng" : "/t.pcap");
+    if (format == 1)
+        writePcapng(path, 1, fr);
+    else
+        writePcap(path, 1, fr);
+    if (format == 2)
+        truncateFile(path, 30);
+    AnalyzerOptions one;
+    one.filter = filter.toStdString();
+    one.readAhead = false;
+    AnalyzerOptions two = one;
+    two.readAhead = true;
+    auto a = analyzeFiles({path}, one);
+    auto b = analyzeFiles({path}, two);
+    QVERIFY(a.ok() && b.ok());
+    QVERIFY(a->flows.size() >= (filter.isEmpty() ? 700u : 400u));
+    QVERIFY(a->packetIndex.size() > 3 * PacketPipeline::kBatchPackets);
+    QCOMPARE(toJsonReport(*b), toJsonReport(*a));
+    QCOMPARE(b->packetIndex.size(), a->packetIndex.size());
+    QVERIFY(std::equal(a->packetIndex.begin(), a->packetIndex.end(), b->packetIndex.begin(),
+        [](const auto &x, const auto &y) { return std::memcmp(&x, &y, sizeof x) == 0; }));
 }
 
 void TestReport::csvAndText()

@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+#include <arpa/inet.h>
+
 using namespace lbs::testing;
 using lbs::pcap::DecodedPacket;
 using lbs::pcap::decodePacket;
@@ -14,6 +16,8 @@ Q_DECLARE_METATYPE(lbs::testing::Bytes)
 class TestDecoder : public QObject {
     Q_OBJECT
 private slots:
+    void addressText_data();
+    void addressText();
     void linkTypes_data();
     void linkTypes();
     void ipv6ExtensionHeaders();
@@ -236,6 +240,32 @@ void TestDecoder::ethernetPaddingIsNotPayload()
     QVERIFY(decodePacket(1, f.data(), uint32_t(f.size()), uint32_t(f.size()), p));
     QCOMPARE(p.payloadLen, 0u);
     QCOMPARE(p.payloadCaptured, 0u);
+}
+
+void TestDecoder::addressText_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<int>("port");
+    for (const char *a : {"0.0.0.0", "9.10.99.100", "255.255.255.255", "10.0.0.2", "192.0.2.11", "100.64.1.9",
+             "2001:db8::1", "::ffff:192.0.2.1"})
+        QTest::newRow(a) << QString::fromUtf8(a) << 8080;
+    QTest::newRow("port 0") << QStringLiteral("198.51.100.7") << 0;
+    QTest::newRow("port 65535") << QStringLiteral("198.51.100.7") << 65535;
+}
+
+void TestDecoder::addressText()
+{
+    QFETCH(QString, address);
+    QFETCH(int, port);
+    // The text is inet_ntop's (IPv4 is formatted by hand, without sprintf).
+    const lbs::pcap::IpAddress ip = lbs::pcap::IpAddress::parse(address.toStdString());
+    QVERIFY(ip.family == 4 || ip.family == 6);
+    char expected[INET6_ADDRSTRLEN] = {};
+    QVERIFY(inet_ntop(ip.family == 4 ? AF_INET : AF_INET6, ip.bytes.data(), expected, sizeof expected));
+    QCOMPARE(ip.toString(), std::string(expected));
+    const std::string withPort = ip.family == 6 ? "[" + std::string(expected) + "]:" + std::to_string(port)
+                                                : std::string(expected) + ":" + std::to_string(port);
+    QCOMPARE((lbs::pcap::Endpoint {ip, static_cast<uint16_t>(port)}.toString()), withPort);
 }
 
 QTEST_GUILESS_MAIN(TestDecoder)

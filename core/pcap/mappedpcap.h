@@ -1,0 +1,65 @@
+#pragma once
+// Classic pcap records read straight out of a read-only mapping of the file: no copy into a stdio
+// buffer, no second copy into libpcap's, no library call per packet. PacketReader uses it for the
+// plain case only and hands the file back to libpcap (at the record's offset) for anything else,
+// so odd and broken records read, and fail, exactly as libpcap reads them.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lbs::pcap {
+
+/// One classic pcap file mapped for reading. Takes the plain case: one of the four standard
+/// magics (either byte order, micro- or nanoseconds), version 2.4 or later, a link type that
+/// libpcap passes through untouched, and records whose captured length is within the snapshot
+/// length and whose bytes are all in the file. next() stops at the first record that is not
+/// plain (and at the end of the mapping); the caller continues from offset() with libpcap.
+class MappedPcapFile {
+public:
+    MappedPcapFile() = default;
+    ~MappedPcapFile();
+    MappedPcapFile(const MappedPcapFile &) = delete;
+    MappedPcapFile &operator=(const MappedPcapFile &) = delete;
+
+    /// Maps the file open on `fd` when its header is plain and `dlt` (libpcap's link type for
+    /// it) is one libpcap does not rewrite; `snapshot` is libpcap's snapshot length for the file
+    /// (pcap_snapshot). False, with nothing mapped, otherwise.
+    bool open(int fd, int dlt, uint32_t snapshot);
+    bool isOpen() const { return m_base != nullptr; }
+    /// Unmaps the file.
+    void close();
+    /// Gives every mapped page back to the kernel (once everything read from the mapping has
+    /// been used); the bytes stay readable, from the page cache.
+    void releaseAll();
+
+    /// One record as libpcap would return it with nanosecond precision.
+    struct Record {
+        int64_t tsNs = 0;
+        uint32_t capLen = 0;
+        uint32_t wireLen = 0; ///< the record's len field, as written
+        const uint8_t *data = nullptr;
+        uint64_t offset = 0; ///< of the record header
+    };
+    /// The record at offset(), advancing past it. False when that record is not plain or the
+    /// mapping ends there: offset() is then where libpcap has to go on. Records' bytes stay
+    /// valid while the file is mapped (pages given back behind the reader are read again from
+    /// the page cache when touched).
+    bool next(Record &out);
+    /// Offset of the next record.
+    uint64_t offset() const { return m_pos; }
+
+private:
+    uint32_t field(const uint8_t *p) const;
+    void releaseBehind(uint64_t offset);
+
+    const uint8_t *m_base = nullptr;
+    uint64_t m_size = 0;
+    uint64_t m_pos = 0;
+    uint64_t m_released = 0; ///< bytes before this were given back to the kernel (page aligned)
+    uint64_t m_populated = 0; ///< bytes before this were prefaulted
+    uint32_t m_snapshot = 0;
+    int64_t m_fractionScale = 1000; ///< 1000 for microsecond files, 1 for nanosecond ones
+    bool m_swapped = false;
+};
+
+} // namespace lbs::pcap

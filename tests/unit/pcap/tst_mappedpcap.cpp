@@ -1,0 +1,226 @@
+// core/pcap: the mapped classic-pcap reader gives what libpcap gives. Hand-made files in both byte
+// orders and both resolutions, with odd records (over the snapshot length, cut short, seconds past
+// 2^31) are read by PacketReader (mapping, with libpcap taking over at odd records) and by a bare
+// libpcap loop; every packet's time, lengths, bytes and offset and the file's error must agree.
+#include "core/pcap/captureset.h"
+#include "core/pcap/mappedpcap.h"
+#include "core/pcap/packetreader.h"
+
+#include <pcap/pcap.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace lbs::pcap;
+
+namespace {
+
+struct Rec {
+    uint32_t sec;
+    uint32_t frac;
+    uint32_t capLen; ///< as written in the header
+    uint32_t len;
+    uint32_t bytesWritten; ///< data bytes actually written (< capLen: a cut file)
+};
+
+void put32(std::string &out, uint32_t v, bool big)
+{
+    for (int i = 0; i < 4; ++i)
+        out.push_back(static_cast<char>(big ? v >> (24 - 8 * i) : v >> (8 * i)));
+}
+
+void put16(std::string &out, uint16_t v, bool big)
+{
+    out.push_back(static_cast<char>(big ? v >> 8 : v));
+    out.push_back(static_cast<char>(big ? v : v >> 8));
+}
+
+std::string makeFile(bool big, bool nano, uint32_t snaplen, uint32_t linktype, const std::vector<Rec> &recs,
+    size_t cutTail = 0)
+{
+    std::string s;
+    put32(s, nano ? 0xa1b23c4d : 0xa1b2c3d4, big);
+    put16(s, 2, big);
+    put16(s, 4, big);
+    put32(s, 0, big);
+    put32(s, 0, big);
+    put32(s, snaplen, big);
+    put32(s, linktype, big);
+    uint8_t fill = 1;
+    for (const Rec &r : recs) {
+        put32(s, r.sec, big);
+        put32(s, r.frac, big);
+        put32(s, r.capLen, big);
+        put32(s, r.len, big);
+        for (uint32_t i = 0; i < r.bytesWritten; ++i)
+            s.push_back(static_cast<char>(fill++));
+    }
+    s.resize(s.size() - cutTail);
+    return s;
+}
+
+struct Seen {
+    int64_t tsNs;
+    uint32_t capLen;
+    uint32_t wireLen;
+    QByteArray data;
+    uint64_t offset;
+};
+
+} // namespace
+
+class TestMappedPcap : public QObject {
+    Q_OBJECT
+private slots:
+    void sameAsLibpcap_data();
+    void sameAsLibpcap();
+    void plainFilesAreMapped_data();
+    void plainFilesAreMapped();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMappedPcap::sameAsLibpcap_data()
+{
+    QTest::addColumn<bool>("big");
+    QTest::addColumn<bool>("nano");
+    QTest::addColumn<uint>("snaplen");
+    QTest::addColumn<uint>("linktype");
+    QTest::addColumn<int>("odd"); // 0 plain, 1 caplen > snaplen, 2 cut data, 3 cut header, 4 caplen huge
+    const std::pair<const char *, std::pair<bool, bool>> orders[] = {{"le µs", {false, false}},
+        {"le ns", {false, true}}, {"be µs", {true, false}}, {"be ns", {true, true}}};
+    for (const auto &[name, o] : orders) {
+        for (int odd = 0; odd <= 4; ++odd)
+            QTest::addRow("%s odd %d", name, odd) << o.first << o.second << 96u << 1u << odd;
+    }
+    QTest::newRow("sll2 plain") << false << false << 262144u << 276u << 0;
+    QTest::newRow("raw ip plain") << false << true << 65535u << 101u << 0;
+    QTest::newRow("snaplen 0") << false << false << 0u << 1u << 1;
+    QTest::newRow("unsupported link type") << false << false << 96u << 147u << 0;
+}
+
+void TestMappedPcap::sameAsLibpcap()
+{
+    QFETCH(bool, big);
+    QFETCH(bool, nano);
+    QFETCH(uint, snaplen);
+    QFETCH(uint, linktype);
+    QFETCH(int, odd);
+    std::vector<Rec> recs
+        = {{1768471440, 5, 60, 60, 60}, {0x90000000u, nano ? 999999999u : 999999u, 80, 1500, 80},
+            {0xffffffffu, 0xfffffff0u, 14, 10, 14}, {1768471441, 7, 0, 0, 0}};
+    size_t cut = 0;
+    if (odd == 1)
+        recs.push_back({1768471442, 1, 200, 200, 200}); // longer than the snapshot length
+    if (odd == 2) {
+        recs.push_back({1768471442, 1, 70, 70, 70});
+        cut = 30;
+    }
+    if (odd == 3)
+        cut = 40 + 9; // leaves 7 bytes of the last record's header
+    if (odd == 4)
+        recs.push_back({1768471442, 1, 0x7fffffff, 70, 70});
+    recs.push_back({1768471443, 2, 40, 40, 40});
+    const std::string bytes = makeFile(big, nano, snaplen, linktype, recs, cut);
+    const std::string path
+        = m_dir.filePath(QStringLiteral("%1.pcap").arg(QString::fromUtf8(QTest::currentDataTag())))
+              .toStdString();
+    {
+        std::FILE *f = std::fopen(path.c_str(), "wb");
+        QVERIFY(f);
+        std::fwrite(bytes.data(), 1, bytes.size(), f);
+        std::fclose(f);
+    }
+
+    // libpcap alone.
+    std::vector<Seen> expected;
+    std::string expectedError;
+    uint64_t offset = 24;
+    {
+        char err[PCAP_ERRBUF_SIZE] = {};
+        pcap_t *p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+        QVERIFY2(p, err);
+        pcap_pkthdr *h = nullptr;
+        const u_char *d = nullptr;
+        int rc;
+        while ((rc = pcap_next_ex(p, &h, &d)) == 1) {
+            expected.push_back({int64_t(h->ts.tv_sec) * 1000000000 + int64_t(h->ts.tv_usec), h->caplen,
+                std::max(h->len, h->caplen),
+                QByteArray(reinterpret_cast<const char *>(d), static_cast<qsizetype>(h->caplen)), offset});
+            offset = static_cast<uint64_t>(std::ftell(pcap_file(p)));
+        }
+        if (rc == PCAP_ERROR)
+            expectedError = pcap_geterr(p);
+        pcap_close(p);
+    }
+
+    auto set = CaptureSet::open({path});
+    QVERIFY2(set.ok(), set.ok() ? "" : set.error().toString().c_str());
+    PacketReader reader(*set);
+    QVERIFY(reader.open().ok());
+    std::vector<Seen> got;
+    RawPacket pk;
+    while (reader.next(pk))
+        got.push_back({pk.tsNs, pk.capLen, pk.wireLen,
+            QByteArray(reinterpret_cast<const char *>(pk.data), static_cast<qsizetype>(pk.capLen)),
+            pk.offset});
+    QCOMPARE(got.size(), expected.size());
+    QVERIFY(!expected.empty());
+    for (size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i].tsNs, expected[i].tsNs);
+        QCOMPARE(got[i].capLen, expected[i].capLen);
+        QCOMPARE(got[i].wireLen, expected[i].wireLen);
+        QCOMPARE(got[i].data, expected[i].data);
+        QCOMPARE(got[i].offset, expected[i].offset);
+    }
+    QCOMPARE(reader.files()[0].truncated, !expectedError.empty());
+    QCOMPARE(reader.files()[0].readError, expectedError);
+    QCOMPARE(reader.files()[0].packets, uint64_t(expected.size()));
+}
+
+void TestMappedPcap::plainFilesAreMapped_data()
+{
+    QTest::addColumn<uint>("magic");
+    QTest::addColumn<uint>("linktype");
+    QTest::addColumn<bool>("mapped");
+    QTest::newRow("µs ethernet") << 0xa1b2c3d4u << 1u << true;
+    QTest::newRow("ns sll2") << 0xa1b23c4du << 276u << true;
+    QTest::newRow("Kuznetzov") << 0xa1b2cd34u << 1u << false;
+    QTest::newRow("linux usb (swapped by libpcap)") << 0xa1b2c3d4u << 189u << false;
+    QTest::newRow("nflog") << 0xa1b2c3d4u << 239u << false;
+}
+
+void TestMappedPcap::plainFilesAreMapped()
+{
+    QFETCH(uint, magic);
+    QFETCH(uint, linktype);
+    QFETCH(bool, mapped);
+    std::string s;
+    put32(s, magic, false);
+    put16(s, 2, false);
+    put16(s, 4, false);
+    put32(s, 0, false);
+    put32(s, 0, false);
+    put32(s, 65535, false);
+    put32(s, linktype, false);
+    const std::string path = m_dir.filePath(QStringLiteral("m%1.pcap").arg(linktype)).toStdString();
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    QVERIFY(f);
+    std::fwrite(s.data(), 1, s.size(), f);
+    std::fclose(f);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    QVERIFY(fd >= 0);
+    MappedPcapFile m;
+    QCOMPARE(m.open(fd, static_cast<int>(linktype), 65535), mapped);
+    ::close(fd);
+    MappedPcapFile::Record r;
+    QVERIFY(!m.next(r)); // no records: the end, where libpcap takes over
+}
+
+QTEST_GUILESS_MAIN(TestMappedPcap)
+#include "tst_mappedpcap.moc"
