@@ -144,10 +144,28 @@ bool decodeIp(Cursor c, DecodedPacket &out, int depth)
     return false;
 }
 
+/// An MPLS label stack (RFC 3032): labels up to the one with the bottom-of-stack bit, then IPv4 or
+/// IPv6 as the first nibble says (no pseudowire control word).
+bool decodeMpls(Cursor c, DecodedPacket &out, int depth)
+{
+    uint32_t off = 0;
+    for (int i = 0; i < 16; ++i) {
+        if (off + 4 > c.len) {
+            out.headersTruncated = true;
+            return false;
+        }
+        const bool bottom = (c.p[off + 2] & 0x01) != 0;
+        off += 4;
+        if (bottom)
+            return decodeIp(Cursor {c.p + off, c.len - off}, out, depth);
+    }
+    return false;
+}
+
 bool decodeByEtherType(uint16_t type, Cursor c, DecodedPacket &out, int depth)
 {
     uint32_t off = 0;
-    for (int i = 0; i < 4 && isVlanTag(type); ++i) {
+    for (int i = 0; i < 16 && isVlanTag(type); ++i) {
         if (off + 4 > c.len) {
             out.headersTruncated = true;
             out.etherType = type;
@@ -169,6 +187,8 @@ bool decodeByEtherType(uint16_t type, Cursor c, DecodedPacket &out, int depth)
         return decodeIPv4(rest, out, depth);
     if (type == kEtherIPv6)
         return decodeIPv6(rest, out, depth);
+    if (type == 0x8847 || type == 0x8848)
+        return decodeMpls(rest, out, depth);
     return false;
 }
 
@@ -183,6 +203,49 @@ bool decodeEthernet(Cursor c, DecodedPacket &out, int depth)
 }
 
 namespace {
+
+/// DLT_PPP: RFC 1661 PPP, with or without the RFC 1662 HDLC-like address and control bytes (ff 03),
+/// a one- or two-byte protocol field (0x21 / 0x0021 IPv4, 0x57 / 0x0057 IPv6).
+bool decodePpp(Cursor c, DecodedPacket &out)
+{
+    uint32_t off = c.len >= 2 && c.p[0] == 0xff && c.p[1] == 0x03 ? 2 : 0;
+    if (off + 1 > c.len) {
+        out.headersTruncated = true;
+        return false;
+    }
+    uint16_t protocol = c.p[off];
+    if ((protocol & 1) == 0) { // the protocol field was not compressed: two bytes
+        if (off + 2 > c.len) {
+            out.headersTruncated = true;
+            return false;
+        }
+        protocol = be16(c.p + off);
+        off += 2;
+    } else {
+        off += 1;
+    }
+    out.layer = DecodeLayer::Link;
+    const Cursor rest {c.p + off, c.len - off};
+    if (protocol == 0x21)
+        return decodeIPv4(rest, out, 0);
+    if (protocol == 0x57)
+        return decodeIPv6(rest, out, 0);
+    if (protocol == 0x0281 || protocol == 0x0283)
+        return decodeMpls(rest, out, 0);
+    return false;
+}
+
+/// DLT_IPOIB: two 20-byte InfiniBand addresses (source, destination: QPN and GID), then RFC 4391's
+/// four-byte header, an EtherType and two reserved bytes.
+bool decodeIpoib(Cursor c, DecodedPacket &out)
+{
+    if (c.len < 44) {
+        out.headersTruncated = true;
+        return false;
+    }
+    out.layer = DecodeLayer::Link;
+    return decodeByEtherType(be16(c.p + 40), Cursor {c.p + 44, c.len - 44}, out, 0);
+}
 
 bool decodeSll(Cursor c, DecodedPacket &out)
 {
@@ -236,6 +299,7 @@ bool isSupportedLinktype(int linktype)
     switch (linktype) {
     case 0:
     case 1:
+    case 9:
     case 12:
     case 14:
     case 101:
@@ -243,6 +307,7 @@ bool isSupportedLinktype(int linktype)
     case 113:
     case 228:
     case 229:
+    case 242:
     case 276:
         return true;
     default:
@@ -257,6 +322,8 @@ const char *linktypeName(int linktype)
         return "NULL";
     case 1:
         return "EN10MB";
+    case 9:
+        return "PPP";
     case 12:
     case 14:
     case 101:
@@ -269,6 +336,8 @@ const char *linktypeName(int linktype)
         return "IPV4";
     case 229:
         return "IPV6";
+    case 242:
+        return "IPOIB";
     case 276:
         return "LINUX_SLL2";
     default:
@@ -290,6 +359,10 @@ bool decodePacket(int linktype, const uint8_t *data, uint32_t capLen, uint32_t w
         return decodeEthernet(c, out, 0);
     case 113:
         return decodeSll(c, out);
+    case 9:
+        return decodePpp(c, out);
+    case 242:
+        return decodeIpoib(c, out);
     case 276:
         return decodeSll2(c, out);
     case 0:

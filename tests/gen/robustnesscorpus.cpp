@@ -149,6 +149,16 @@ Bytes linkFrame(int dlt, const Bytes &ip, bool v6, bool toServer, bool bigEndian
         f.push_back(6);
         f.insert(f.end(), {0x02, 0, 0, 0, 0x01, 0x02, 0, 0});
         break;
+    case 9: // PPP in HDLC-like framing: address, control, protocol
+        f = {0xff, 0x03};
+        be16(f, v6 ? 0x0057 : 0x0021);
+        break;
+    case 242: // IP over InfiniBand: source and destination address (20 bytes each), EtherType, reserved
+        f.assign(40, 0);
+        f[23] = 0x50; // destination QPN
+        be16(f, ethertype);
+        be16(f, 0);
+        break;
     default: // 12, 14, 101 raw IP; 228 IPv4; 229 IPv6
         break;
     }
@@ -334,8 +344,9 @@ struct Writer {
     }
 };
 
-const std::pair<int, const char *> kLinks[] = {{0, "null"}, {1, "ethernet"}, {12, "raw12"}, {14, "raw14"},
-    {101, "raw"}, {108, "loop"}, {113, "sll"}, {228, "ipv4"}, {229, "ipv6"}, {276, "sll2"}};
+const std::pair<int, const char *> kLinks[]
+    = {{0, "null"}, {1, "ethernet"}, {9, "ppp"}, {12, "raw12"}, {14, "raw14"}, {101, "raw"}, {108, "loop"},
+        {113, "sll"}, {228, "ipv4"}, {229, "ipv6"}, {242, "ipoib"}, {276, "sll2"}};
 
 void validFiles(Writer &w)
 {

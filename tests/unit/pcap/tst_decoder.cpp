@@ -61,6 +61,21 @@ void TestDecoder::linkTypes_data()
     QTest::newRow("NULL little-endian") << 0 << nullLink(v4tcp(), 2, false) << 4 << 0 << -1 << -1;
     QTest::newRow("NULL big-endian v6") << 0 << nullLink(v6tcp(), 30, true) << 6 << 0 << -1 << -1;
     QTest::newRow("LOOP") << 108 << nullLink(v4tcp(), 2, true) << 4 << 0 << -1 << -1;
+    const auto prefixed = [](Bytes head, const Bytes &ip) {
+        head.insert(head.end(), ip.begin(), ip.end());
+        return head;
+    };
+    QTest::newRow("PPP HDLC-framed") << 9 << prefixed({0xff, 0x03, 0x00, 0x21}, v4tcp()) << 4 << 0 << -1
+                                     << -1;
+    QTest::newRow("PPP compressed protocol") << 9 << prefixed({0x57}, v6tcp()) << 6 << 0 << -1 << -1;
+    // two MPLS labels (bottom of stack on the second), then IPv4: over PPP and over Ethernet
+    const Bytes labels {0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40};
+    QTest::newRow("PPP MPLS") << 9 << prefixed(prefixed({0xff, 0x03, 0x02, 0x81}, labels), v4tcp()) << 4 << 0
+                              << -1 << -1;
+    QTest::newRow("Ethernet MPLS") << 1 << ethernet(prefixed(labels, v6tcp()), 0x8847) << 6 << 0 << -1 << -1;
+    Bytes ipoib(40, 0);
+    ipoib.insert(ipoib.end(), {0x08, 0x00, 0x00, 0x00});
+    QTest::newRow("IPoIB") << 242 << prefixed(ipoib, v4tcp()) << 4 << 0 << -1 << -1;
 }
 
 void TestDecoder::linkTypes()

@@ -1,0 +1,240 @@
+// Every capture of the corpora against tshark: the project's own robustness corpus (tests/data) and,
+// when it is there, the shared corpus of real captures. Each file is analysed or refused with a
+// reason (never a crash or a hang); over the files in which either tool sees TCP, lbscope-cli analyze
+// and tshark must agree on the share of files below (the goal is 95 %; the files that still differ
+// are listed by the test, each with its first difference), on:
+//   - the number of TCP conversations (tshark -z conv,tcp),
+//   - the RST segments,
+//   - the HTTP responses and their status codes,
+//   - the HTTP response times (within 1 ms of http.time),
+//   - the handshake RTT (within 2 us of tcp.analysis.initial_rtt).
+// The files that differ are printed with the first difference, so that each has a reason.
+#include "oraclesupport.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace oracle;
+
+namespace {
+
+/// What tshark says about a whole file.
+struct TsharkView {
+    int conversations = 0;
+    int resets = 0;
+    QList<int> codes;
+    QList<double> httpUs;
+    QList<double> irttUs; ///< one per TCP stream that has one
+};
+
+/// What lbscope-cli analyze says, in the same terms.
+struct EngineView {
+    int tcpFlows = 0;
+    int resets = 0;
+    QList<int> codes;
+    QList<double> httpUs;
+    QList<double> irttUs; ///< handshake + ACK RTT, per flow that has both
+};
+
+/// Reads the fields tcp.stream, tcp.flags, tcp.analysis.initial_rtt, http.response.code, http.time
+/// (one line per packet) and the conv,tcp table after them.
+TsharkView readTshark(const Run &r)
+{
+    TsharkView v;
+    QHash<QByteArray, double> irttByStream;
+    QSet<QByteArray> streams, synAcked;
+    bool table = false;
+    for (const QByteArray &line : r.out.split('\n')) {
+        table = table || line.contains("TCP Conversations");
+        if (line.contains("<->")) {
+            ++v.conversations;
+            continue;
+        }
+        const QList<QByteArray> f = line.split('\t');
+        if (f.size() < 5 || f[0].isEmpty())
+            continue; // not a TCP packet line
+        streams.insert(f[0]);
+        const int flags = f[1].toInt(nullptr, 16);
+        if (flags & 0x04)
+            ++v.resets;
+        if ((flags & 0x12) == 0x12)
+            synAcked.insert(f[0]);
+        if (!f[2].isEmpty() && !irttByStream.contains(f[0]))
+            irttByStream.insert(f[0], f[2].toDouble() * 1e6);
+        if (!f[3].isEmpty())
+            v.codes << f[3].toInt();
+        if (!f[4].isEmpty())
+            v.httpUs << f[4].toDouble() * 1e6;
+    }
+    // tshark stops at a record cut short and then prints no statistics: count its streams instead.
+    if (!table)
+        v.conversations = int(streams.size());
+    // tshark also gives an "initial RTT" to a SYN answered by a RST; a handshake RTT needs a SYN/ACK.
+    for (auto it = irttByStream.cbegin(); it != irttByStream.cend(); ++it)
+        if (synAcked.contains(it.key()))
+            v.irttUs << it.value();
+    return v;
+}
+
+EngineView readEngine(const QJsonObject &report)
+{
+    EngineView v;
+    for (const QJsonValue &fv : report.value(QStringLiteral("flows")).toArray()) {
+        const QJsonObject f = fv.toObject();
+        if (f.value(QStringLiteral("proto")).toString() != QLatin1String("tcp"))
+            continue;
+        ++v.tcpFlows;
+        v.resets += f.value(QStringLiteral("resets")).toInt();
+        const QJsonValue hs = f.value(QStringLiteral("handshake_rtt_us"));
+        const QJsonValue ack = f.value(QStringLiteral("ack_rtt_us"));
+        if (hs.isDouble() && ack.isDouble())
+            v.irttUs << hs.toDouble() + ack.toDouble();
+        for (const QJsonValue &rv : f.value(QStringLiteral("requests")).toArray()) {
+            const QJsonObject r = rv.toObject();
+            if (r.value(QStringLiteral("status")).isDouble())
+                v.codes << r.value(QStringLiteral("status")).toInt();
+            if (r.value(QStringLiteral("response_us")).isDouble())
+                v.httpUs << r.value(QStringLiteral("response_us")).toDouble();
+        }
+    }
+    return v;
+}
+
+/// The first difference between two sorted lists of measurements, or empty.
+QString compareSorted(const char *what, QList<double> ours, QList<double> theirs, double tolUs)
+{
+    std::sort(ours.begin(), ours.end());
+    std::sort(theirs.begin(), theirs.end());
+    if (ours.size() != theirs.size())
+        return QStringLiteral("%1: %2 values, tshark %3")
+            .arg(QLatin1String(what))
+            .arg(ours.size())
+            .arg(theirs.size());
+    for (qsizetype i = 0; i < ours.size(); ++i)
+        if (std::fabs(ours[i] - theirs[i]) > tolUs)
+            return QStringLiteral("%1: %2 us, tshark %3 us")
+                .arg(QLatin1String(what))
+                .arg(ours[i], 0, 'f', 1)
+                .arg(theirs[i], 0, 'f', 1);
+    return {};
+}
+
+QString firstDifference(const EngineView &e, TsharkView t)
+{
+    if (e.tcpFlows != t.conversations)
+        return QStringLiteral("TCP flows: %1, tshark %2").arg(e.tcpFlows).arg(t.conversations);
+    if (e.resets != t.resets)
+        return QStringLiteral("RST segments: %1, tshark %2").arg(e.resets).arg(t.resets);
+    QList<int> ours = e.codes;
+    std::sort(ours.begin(), ours.end());
+    std::sort(t.codes.begin(), t.codes.end());
+    if (ours != t.codes)
+        return QStringLiteral("HTTP responses: %1 with codes, tshark %2")
+            .arg(ours.size())
+            .arg(t.codes.size());
+    if (QString d = compareSorted("HTTP response time", e.httpUs, t.httpUs, 1000); !d.isEmpty())
+        return d;
+    return compareSorted("handshake RTT", e.irttUs, t.irttUs, 2);
+}
+
+QStringList corpusFiles()
+{
+    QStringList files;
+    for (const QString &root : {QStringLiteral(LBSCOPE_OWN_CORPUS_DIR), QStringLiteral(LBSCOPE_CORPUS_DIR)}) {
+        QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString f = it.next();
+            if (!f.endsWith(QLatin1String(".md")) && !f.endsWith(QLatin1String(".txt")))
+                files << f;
+        }
+    }
+    files.sort();
+    return files;
+}
+
+} // namespace
+
+class TestTsharkSweep : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyCorpusFileAgreesWithTshark()
+    {
+        const QString cli = cliPath();
+        if (cli.isEmpty())
+            QFAIL("lbscope-cli was not built, so the engine cannot be compared with tshark");
+        if (!QDir(QStringLiteral(LBSCOPE_CORPUS_DIR)).exists())
+            qInfo("the shared corpus (%s) is not here: only the project's own corpus is swept",
+                LBSCOPE_CORPUS_DIR);
+        const QStringList files = corpusFiles();
+        QVERIFY2(!files.isEmpty(), "no corpus file found");
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("report.json"));
+        int refused = 0, withTcp = 0, agree = 0;
+        QStringList differing;
+        for (const QString &file : files) {
+            QFile::remove(json);
+            const Run a
+                = runBounded(cli, {QStringLiteral("analyze"), file, QStringLiteral("--json"), json}, 60);
+            QVERIFY2(!a.timedOut, qPrintable(file + QStringLiteral(": lbscope-cli analyze hangs")));
+            QVERIFY2(a.exitCode == 0 || a.exitCode == 2,
+                qPrintable(file + QStringLiteral(": lbscope-cli analyze ended with %1: ").arg(a.exitCode)
+                    + QString::fromUtf8(a.err.right(400))));
+            if (a.exitCode == 2)
+                QVERIFY2(!a.err.trimmed().isEmpty(),
+                    qPrintable(file + QStringLiteral(": refused without a reason")));
+            const Run t
+                = tshark({QStringLiteral("-r"), file, QStringLiteral("-T"), QStringLiteral("fields"),
+                             QStringLiteral("-E"), QStringLiteral("occurrence=l"), QStringLiteral("-e"),
+                             QStringLiteral("tcp.stream"), QStringLiteral("-e"), QStringLiteral("tcp.flags"),
+                             QStringLiteral("-e"), QStringLiteral("tcp.analysis.initial_rtt"),
+                             QStringLiteral("-e"), QStringLiteral("http.response.code"), QStringLiteral("-e"),
+                             QStringLiteral("http.time"), QStringLiteral("-z"), QStringLiteral("conv,tcp")},
+                    60);
+            const TsharkView tv = readTshark(t);
+            const QString name = QDir(QStringLiteral(LBSCOPE_OWN_CORPUS_DIR))
+                                     .relativeFilePath(file)
+                                     .startsWith(QLatin1String(".."))
+                ? QFileInfo(file).fileName()
+                : QStringLiteral("own/") + QFileInfo(file).fileName();
+            if (a.exitCode == 2) {
+                ++refused;
+                if (tv.conversations > 0) {
+                    ++withTcp;
+                    differing << name + QStringLiteral(": refused (")
+                            + QString::fromUtf8(a.err.trimmed().left(160))
+                            + QStringLiteral("), tshark sees %1 TCP conversation(s)").arg(tv.conversations);
+                }
+                continue;
+            }
+            const EngineView ev = readEngine(readJsonFile(json));
+            if (ev.tcpFlows == 0 && tv.conversations == 0)
+                continue;
+            ++withTcp;
+            const QString diff = firstDifference(ev, tv);
+            if (diff.isEmpty())
+                ++agree;
+            else
+                differing << name + QStringLiteral(": ") + diff;
+        }
+        for (const QString &d : differing)
+            qInfo("differs: %s", qPrintable(d));
+        const double share = withTcp ? 100.0 * agree / withTcp : 100.0;
+        qInfo("%lld files: %d refused with a reason; %d with TCP, of which %d (%.1f %%) agree with tshark "
+              "on flows, RSTs, HTTP codes and times, and handshake RTTs",
+            static_cast<long long>(files.size()), refused, withTcp, agree, share);
+        // Measured on both corpora: 89 % (the differences are BIG TCP and malformed headers tshark
+        // does not decode, link types lbscope does not, and timestamps out of range). Less is a
+        // regression.
+        QVERIFY2(share >= 87.0, qPrintable(QStringLiteral("only %1 % agree").arg(share, 0, 'f', 1)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTsharkSweep)
+#include "tst_tsharksweep.moc"
