@@ -79,7 +79,7 @@ template <typename T> void series(JsonWriter &w, const char *key, const std::vec
     w.endArray();
 }
 
-void writeFlow(JsonWriter &w, const Flow &f)
+void writeFlow(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
 {
     w.beginObject();
     w.key("id").value(f.id);
@@ -157,6 +157,7 @@ void writeFlow(JsonWriter &w, const Flow &f)
         w.value(role);
     else
         w.null();
+    writeFlowBackend(w, a, f);
     w.key("tunnel");
     if (f.tunnel.packets) {
         const FlowTunnel &t = f.tunnel;
@@ -235,11 +236,21 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a)
         opt("received_by_filter", m.stats.receivedByFilter);
         opt("dropped_by_kernel", m.stats.droppedByKernel);
         opt("dropped_by_interface", m.stats.droppedByInterface);
+        w.key("conntrack");
+        if (m.conntrack)
+            w.beginObject()
+                .key("method")
+                .value(m.conntrack->method)
+                .key("file")
+                .value(m.conntrack->name)
+                .endObject();
+        else
+            w.null();
         w.endObject();
     }
     w.key("flows").beginArray();
     for (const Flow &f : a.flows)
-        writeFlow(w, f);
+        writeFlow(w, a, f);
     w.endArray();
     writeNatSections(w, a);
     const Timeline &t = a.timeline;

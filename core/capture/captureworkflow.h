@@ -37,6 +37,10 @@ struct CaptureRequest {
     /// With service: only the VIP's interface with `host VIP` (the client's side of the NAT), instead of
     /// both sides (`-i any` with the VIP's and every endpoint's address and port).
     bool oneSide = false;
+    /// Record the VIP node's conntrack during the capture (CapturePlan::conntrack), so that each
+    /// connection of a one-side capture still gets its backend. Unset: on for a one-side service
+    /// capture, off otherwise.
+    std::optional<bool> conntrack;
 };
 
 /// How a finished (or stopped-early) workflow ended, for a front end's exit code or dialog.
