@@ -75,6 +75,9 @@ int runCapture(const std::vector<std::string> &args)
         "so that each connection's backend pod is known without the pod side; on by default with "
         "--one-side");
     t.add_flag("--no-conntrack", noConntrack, "do not record the node's conntrack");
+    t.add_option("--conntrack-tool", plan.conntrackTool,
+         "conntrack on the node (default conntrack; where it is missing, /proc/net/nf_conntrack is read)")
+        ->type_name("PATH");
     t.add_option("--iface", plan.iface, "interface on the node (eth1, cali..., any)")->type_name("IF");
     t.add_option("--filter", plan.filter, "capture filter, passed to tcpdump as one argument")
         ->type_name("BPF");

@@ -125,7 +125,7 @@ bool parseConntrackLine(std::string_view line, ConntrackEvent &out)
             continue;
         const int tuple = seen[0][field] ? 1 : 0;
         if (seen[tuple][field])
-            continue; // a third tuple: not a conntrack line
+            return false; // a third tuple: not a conntrack line
         seen[tuple][field] = true;
         pcap::Endpoint &e = *ends[tuple][field & 1];
         if (field < 2 ? !parseAddress(value, e.ip) : !parsePort(value, e.port))

@@ -21,7 +21,7 @@ void labelFromConntrack(CaptureAnalysis &a, const ConntrackLog &log)
     std::vector<const ConntrackEvent *> by;
     by.reserve(log.events.size());
     for (const ConntrackEvent &e : log.events)
-        if (!(e.replySrc == e.origDst))
+        if (!(e.replySrc.ip == e.origDst.ip))
             by.push_back(&e);
     std::sort(by.begin(), by.end(), [](const ConntrackEvent *x, const ConntrackEvent *y) {
         return std::tie(x->proto, x->origSrc, x->origDst, x->tsNs)

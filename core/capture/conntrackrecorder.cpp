@@ -15,11 +15,11 @@ namespace {
 
 // Appends "[EPOCH.NANOS] LINE" for each entry of /proc/net/nf_conntrack whose original destination
 // (the line's first dst=) is the VIP and whose tuples the previous read did not have. ARGV: VIP, file,
-// interval in seconds. Runs until signalled; the file is flushed after every read.
+// interval in seconds, the table. Runs until signalled; the file is flushed after every read.
 constexpr const char *kSnapshotScript = R"AWK(BEGIN {
-    vip = ARGV[1]; out = ARGV[2]; every = ARGV[3] + 0; ARGC = 1
+    vip = ARGV[1]; out = ARGV[2]; every = ARGV[3] + 0; src = ARGV[4]; ARGC = 1
     if (every < 1) every = 1
-    src = "/proc/net/nf_conntrack"; want = "dst=" vip " "
+    want = "dst=" vip " "
     printf "" >> out; fflush(out)
     for (;;) {
         cmd = "date +%s.%N"; ts = ""; cmd | getline ts; close(cmd)
@@ -87,9 +87,9 @@ std::vector<std::string> conntrackEventsArgv(
 }
 
 std::vector<std::string> conntrackSnapshotArgv(
-    const std::string &vip, const std::string &file, int intervalSec)
+    const std::string &vip, const std::string &file, int intervalSec, const std::string &table)
 {
-    return {"awk", kSnapshotScript, procAddress(vip), file, std::to_string(intervalSec)};
+    return {"awk", kSnapshotScript, procAddress(vip), file, std::to_string(intervalSec), table};
 }
 
 Status probeConntrack(

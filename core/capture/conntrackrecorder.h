@@ -29,9 +29,10 @@ std::vector<std::string> conntrackEventsArgv(
     const std::string &tool, const std::string &vip, const std::string &file);
 /// argv of the snapshots method: one awk that reads /proc/net/nf_conntrack every `intervalSec`
 /// seconds and appends "[EPOCH.NANOS] LINE" for each entry whose original destination is `vip` and
-/// that the previous read did not have. The VIP and the file are awk's ARGV, never program text.
-std::vector<std::string> conntrackSnapshotArgv(
-    const std::string &vip, const std::string &file, int intervalSec = 1);
+/// that the previous read did not have. The VIP, the file and the table are awk's ARGV, never program
+/// text; `table` is /proc/net/nf_conntrack but for tests of the script on a recorded table.
+std::vector<std::string> conntrackSnapshotArgv(const std::string &vip, const std::string &file,
+    int intervalSec = 1, const std::string &table = "/proc/net/nf_conntrack");
 
 /// Chooses the method (events when `plan.conntrackTool -L -d VIP` works, else snapshots when
 /// /proc/net/nf_conntrack is readable, else none) and fills `rec`. An Error only when the node
