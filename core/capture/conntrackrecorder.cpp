@@ -182,26 +182,26 @@ void stopConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, std::vector<std
     const bool events = id->comm == "conntrack" && id->cmdline.find(" -E") != std::string::npos;
     const bool snapshots
         = id->comm.find("awk") != std::string::npos && id->cmdline.find(rec.remotePath) != std::string::npos;
-    if (!id->exists || !(events || snapshots)) {
-        rec.pid = 0;
+    if (!id->exists || !(events || snapshots))
         return; // ended already; its pid is not signalled
-    }
     for (const char *sig : {"TERM", "KILL"}) {
         auto sent = host.sendSignal(rec.pid, sig, own);
-        if (!sent || !sent.value())
-            break;
+        if (!sent) {
+            warnings.push_back("the conntrack recorder (pid " + std::to_string(rec.pid)
+                + ") could not be stopped: " + sent.error().message);
+            return;
+        }
+        if (!sent.value())
+            return; // gone already
         for (int i = 0; i < 20; ++i) {
             auto alive = host.isAlive(rec.pid, own);
-            if (alive && !alive.value()) {
-                rec.pid = 0;
+            if (alive && !alive.value())
                 return;
-            }
             sleepMs(100);
         }
     }
-    if (rec.pid > 1)
-        warnings.push_back("the conntrack recorder (pid " + std::to_string(rec.pid)
-            + ") is still running on the node after TERM and KILL");
+    warnings.push_back("the conntrack recorder (pid " + std::to_string(rec.pid)
+        + ") is still running on the node after TERM and KILL");
 }
 
 Status downloadConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, const std::string &outDir,
