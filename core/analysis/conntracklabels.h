@@ -20,7 +20,8 @@ inline constexpr int64_t kConntrackAfterNs = 8'000'000'000;
 inline constexpr int64_t kSnapshotLookbackNs = 600'000'000'000;
 
 /// Fills a.conntrackLabels (ordered by flow) for the TCP/UDP flows that are not part of a joined
-/// connection, from `log`. Entries without DNAT (reply source address == original destination address) name nothing.
+/// connection, from `log`. Entries without DNAT (reply source address == original destination address) name
+/// nothing.
 void labelFromConntrack(CaptureAnalysis &a, const ConntrackLog &log);
 
 /// With a manifest whose `conntrack` record was downloaded: reads it from the manifest's directory,

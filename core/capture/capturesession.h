@@ -76,10 +76,11 @@ public:
     /// Uses its own bounded time, so it works after a cancel too.
     Status stop();
     /// Downloads every file of the ring (resumable, sha256-checked) and the conntrack record, reads
-    /// first/last packet times, and writes manifest.json. Returns the per-file results; onFile gets each as it is verified.
+    /// first/last packet times, and writes manifest.json. Returns the per-file results; onFile gets each as
+    /// it is verified.
     Result<std::vector<DownloadResult>> download(const CancelToken &cancel,
         const std::function<void(const RemoteFile &, const DownloadResult &)> &onFile = {});
-    /// Removes the ring, the pid file and the stderr file from the node.
+    /// Removes the ring, the pid file, the stderr file and the conntrack record's files from the node.
     Status removeRemote();
 
     const pcap::CaptureRecord &record() const { return m_record; }

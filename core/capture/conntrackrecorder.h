@@ -46,7 +46,8 @@ Result<std::string> startConntrack(
     RemoteHost &host, const CapturePlan &plan, pcap::ConntrackRecord &rec, const CancelToken &cancel);
 
 /// Stops the recorder (TERM, then KILL) when the pid is still the recorder's (the pid stays in the
-/// record, like tcpdump's). Warnings go to `warnings`. Uses its own bounded time, so it works after a cancel too.
+/// record, like tcpdump's). Warnings go to `warnings`. Uses its own bounded time, so it works after a cancel
+/// too.
 void stopConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, std::vector<std::string> &warnings);
 
 /// Downloads the recorded file into outDir (resumable, size and sha256 checked against the node's)
