@@ -144,6 +144,14 @@ private slots:
         const QJsonObject pods = sent.value(QStringLiteral("pods")).toObject();
         for (auto it = pods.begin(); it != pods.end(); ++it)
             sentRequests[it.key()] = it.value().toInt();
+        QString figures;
+        for (auto it = connectionsByPod.begin(); it != connectionsByPod.end(); ++it)
+            figures += QStringLiteral(" %1: %2 connections, %3 requests;")
+                           .arg(it.key())
+                           .arg(it.value())
+                           .arg(requestsByPod.value(it.key()));
+        qInfo("%s: %d connections labelled by %s (%lld-byte record);%s", QTest::currentDataTag(), established,
+            qPrintable(method), qint64(bytes.size()), qPrintable(figures));
         QCOMPARE(connectionsByPod, sentConnections);
         QCOMPARE(requestsByPod, sentRequests);
         QVERIFY2(sentConnections.size() >= 2, "the lab balanced every connection to one pod");
