@@ -116,27 +116,37 @@ private slots:
         QCOMPARE(summary.value(QStringLiteral("conntrack_method")).toString(), method);
         const QJsonObject by = summary.value(QStringLiteral("backend_by")).toObject();
         const int established = sent.value(QStringLiteral("connections")).toInt();
-        QCOMPARE(summary.value(QStringLiteral("tcp_connections")).toInt(), established);
-        QCOMPARE(by.value(QStringLiteral("conntrack")).toInt(), established);
-        QCOMPARE(by.value(QStringLiteral("unknown")).toInt(), 0);
+        QVERIFY(by.value(QStringLiteral("conntrack")).toInt() >= established);
         QCOMPARE(by.value(QStringLiteral("nat-leg")).toInt(), 0);
-        for (const QJsonValue &v : report.value(QStringLiteral("flows")).toArray())
-            if (v.toObject().value(QStringLiteral("proto")).toString() == QLatin1String("tcp"))
-                QCOMPARE(
-                    v.toObject().value(QStringLiteral("backend_by")).toString(), QStringLiteral("conntrack"));
-        QMap<QString, int> connectionsByPod, requestsByPod;
+        // The connections this traffic opened are those whose SYN is in the capture (an earlier test's
+        // stragglers, a SYN/ACK or RST retransmitted into this capture, have none): each has its pod
+        // from conntrack, and per pod they are the lab's connections and carry its requests.
+        QMap<QString, QString> podOf; // backend ip:port -> pod
         for (const QJsonValue &v : report.value(QStringLiteral("backends")).toArray()) {
             const QJsonObject b = v.toObject();
             QVERIFY2(b.value(QStringLiteral("ip")).toString() != m_lab.vip, "the VIP counted as a backend");
             QVERIFY2(
                 !b.value(QStringLiteral("pod")).toString().isEmpty(), QJsonDocument(b).toJson().constData());
-            if (b.value(QStringLiteral("connections")).toInt() > 0)
-                connectionsByPod[b.value(QStringLiteral("pod")).toString()]
-                    = b.value(QStringLiteral("connections")).toInt();
-            if (b.value(QStringLiteral("requests")).toInt() > 0)
-                requestsByPod[b.value(QStringLiteral("pod")).toString()]
-                    = b.value(QStringLiteral("requests")).toInt();
+            podOf[b.value(QStringLiteral("endpoint")).toString()] = b.value(QStringLiteral("pod")).toString();
         }
+        QMap<QString, int> connectionsByPod, requestsByPod;
+        int opened = 0;
+        for (const QJsonValue &v : report.value(QStringLiteral("flows")).toArray()) {
+            const QJsonObject f = v.toObject();
+            if (f.value(QStringLiteral("proto")).toString() != QLatin1String("tcp")
+                || f.value(QStringLiteral("syn_count")).toInt() == 0)
+                continue;
+            ++opened;
+            QVERIFY2(f.value(QStringLiteral("backend_by")).toString() == QLatin1String("conntrack"),
+                QJsonDocument(f).toJson().constData());
+            const QString pod = podOf.value(f.value(QStringLiteral("backend")).toString());
+            QVERIFY2(!pod.isEmpty(), QJsonDocument(f).toJson().constData());
+            ++connectionsByPod[pod];
+            const int requests = int(f.value(QStringLiteral("requests")).toArray().size());
+            if (requests > 0)
+                requestsByPod[pod] += requests;
+        }
+        QCOMPARE(opened, established);
         QMap<QString, int> sentConnections, sentRequests;
         const QJsonObject podConnections = sent.value(QStringLiteral("pod_connections")).toObject();
         for (auto it = podConnections.begin(); it != podConnections.end(); ++it)
