@@ -43,7 +43,7 @@ void labelFromConntrack(CaptureAnalysis &a, const ConntrackLog &log)
             if (d >= -kConntrackBeforeNs && d <= kConntrackAfterNs) {
                 if (!best || std::llabs(d) < std::llabs(best->tsNs - f.firstTsNs))
                     best = *it;
-            } else if (d < -kConntrackBeforeNs && d >= -kSnapshotLookbackNs && (*it)->snapshot) {
+            } else if (d < -kConntrackBeforeNs && d >= -kLookbackNs) {
                 before = *it; // ordered by time: the last one is the latest
             }
         }

@@ -14,10 +14,11 @@ inline constexpr int64_t kConntrackBeforeNs = 1'000'000'000;
 /// ... to this long after it (a SYN dropped before the NAT is retried after 1, 2 and 4 s; a snapshot
 /// sees an entry up to one read interval late).
 inline constexpr int64_t kConntrackAfterNs = 8'000'000'000;
-/// Snapshots only: an entry read this long before the flow still counts when none is nearer (the
-/// reader writes a tuple once while it stays in the table; a reused tuple that went to another pod
-/// is another entry and written again).
-inline constexpr int64_t kSnapshotLookbackNs = 600'000'000'000;
+/// An earlier line up to this long before the flow still counts when none is nearer: a connection
+/// that reuses the tuple of an entry still in the table gets no NEW event (an UPDATE at most, none
+/// when its state does not change), and the snapshot reader writes a tuple once while it stays in
+/// the table. A reused tuple that went to another pod is another entry, with its own line.
+inline constexpr int64_t kLookbackNs = 600'000'000'000;
 
 /// Fills a.conntrackLabels (ordered by flow) for the TCP/UDP flows that are not part of a joined
 /// connection, from `log`. Entries without DNAT (reply source address == original destination address) name

@@ -148,11 +148,15 @@ Status CaptureSession::start(const CancelToken &cancel)
     if (cancel.isCancelled())
         return Error {"cancelled before tcpdump was started", m_host.describe(), {}};
     if (m_record.conntrack) {
+        // An option: the capture goes on without it, and says so.
         auto ct = startConntrack(m_host, m_plan, *m_record.conntrack, cancel);
-        if (!ct)
-            return ct.error();
-        if (!ct->empty())
+        if (!ct) {
+            m_record.conntrack->method = kConntrackNone;
+            m_record.conntrack->note = "the recorder did not start: " + ct.error().toString();
+            m_record.warnings.push_back("conntrack is not recorded: " + ct.error().toString());
+        } else if (!ct->empty()) {
             m_record.warnings.push_back(ct.value());
+        }
     }
     // Not cancellable once asked: a tcpdump started under a cancelled exec would run with no pid known
     // to stop it by.

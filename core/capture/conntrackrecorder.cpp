@@ -82,8 +82,14 @@ std::string conntrackFile(const CapturePlan &plan)
 std::vector<std::string> conntrackEventsArgv(
     const std::string &tool, const std::string &vip, const std::string &file)
 {
-    return {"sh", "-c", "exec \"$@\" >>\"$0\"", file, tool, "-E", "-e", "NEW", "-o", "timestamp,extended",
-        "-d", vip};
+    // The VIP's entries already in the table first, as "[EPOCH] LINE" (a new connection may reuse one
+    // of them: no NEW event then), then the events, in the same process (exec keeps the pid).
+    static const std::string script = "f=$1; t=$2; v=$3; ts=$(date +%s); "
+                                      "\"$t\" -L -d \"$v\" -o extended 2>/dev/null | while IFS= read -r l; "
+                                      "do printf '[%s] %s\\n' \"$ts\" "
+                                      "\"$l\"; done >>\"$f\"; "
+                                      "exec \"$t\" -E -e NEW,UPDATE -o timestamp,extended -d \"$v\" >>\"$f\"";
+    return {"sh", "-c", script, "sh", file, tool, vip};
 }
 
 std::vector<std::string> conntrackSnapshotArgv(

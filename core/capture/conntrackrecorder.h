@@ -23,8 +23,10 @@ inline constexpr const char *kConntrackNone = "none";
 /// The remote file names of a plan's conntrack record (beside its ring, never matched as a ring file).
 std::string conntrackFile(const CapturePlan &plan);
 
-/// argv of the events method: `sh -c 'exec "$@" >>"$0"' FILE TOOL -E -e NEW -o timestamp,extended -d
-/// VIP` (the shell only redirects; every value is a positional parameter, never parsed).
+/// argv of the events method: a shell that appends `TOOL -L -d VIP -o extended` (the VIP's entries
+/// already in the table, each line prefixed "[EPOCH] ") to FILE, then exec's `TOOL -E -e NEW,UPDATE -o
+/// timestamp,extended -d VIP >>FILE` (UPDATE too: a connection that reuses a lingering entry's tuple
+/// gets no NEW). FILE, TOOL and VIP are positional parameters, never parsed as shell text.
 std::vector<std::string> conntrackEventsArgv(
     const std::string &tool, const std::string &vip, const std::string &file);
 /// argv of the snapshots method: one awk that reads /proc/net/nf_conntrack every `intervalSec`

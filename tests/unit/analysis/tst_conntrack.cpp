@@ -185,8 +185,10 @@ void TestConntrack::oneSideCapture_data()
         << ctEvent(secondsAt(9.0), 40003, "192.0.2.130") << "conntrack-events" << pod3 << "conntrack";
     QTest::newRow("too late") << ctEvent(secondsAt(10.5), 40003, "192.0.2.130") << "conntrack-events"
                               << QString() << QString();
-    QTest::newRow("too early") << ctEvent(secondsAt(0.5), 40003, "192.0.2.130") << "conntrack-events"
-                               << QString() << QString();
+    QTest::newRow("earlier event, entry reused")
+        << ctEvent(secondsAt(0.5), 40003, "192.0.2.130") << "conntrack-events" << pod3 << "conntrack";
+    QTest::newRow("event too old") << ctEvent(secondsAt(-700), 40003, "192.0.2.130") << "conntrack-events"
+                                   << QString() << QString();
     QTest::newRow("other client port")
         << ctEvent(secondsAt(2.0003), 40004, "192.0.2.130") << "conntrack-events" << QString() << QString();
     QTest::newRow("no DNAT") << ctEvent(secondsAt(2.0003), 40003, kVip) << "conntrack-events" << QString()
