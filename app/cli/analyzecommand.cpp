@@ -1,5 +1,5 @@
 // lbscope-cli analyze: wiring from arguments to core/analysis and back to files and stdout.
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 
 #include "core/analysis/analyzer.h"

@@ -1,8 +1,8 @@
 // lbscope-cli capture: a remote tcpdump ring on one node, monitored, stopped, downloaded, manifest.json.
 // Wiring only: the work is lbs::capture::CaptureWorkflow; CapturePrinter shows it.
+#include "app/clikit/commandline.h"
 #include "captureprinter.h"
 #include "clioptions.h"
-#include "commandline.h"
 #include "commands.h"
 
 #include "core/capture/captureworkflow.h"

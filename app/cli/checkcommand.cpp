@@ -1,8 +1,8 @@
 // lbscope-cli check: the checks an expert runs before capturing, for one LoadBalancer service.
 #ifdef HAVE_LBSCOPE_CAPTURE
+#include "app/clikit/commandline.h"
 #include "checktext.h"
 #include "clioptions.h"
-#include "commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 

@@ -1,6 +1,6 @@
 // lbscope-cli cleanup: deletes lbscope debug pods left behind (label app.kubernetes.io/managed-by=lbscope).
 #ifdef HAVE_LBSCOPE_CAPTURE
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 

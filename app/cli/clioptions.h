@@ -1,7 +1,8 @@
 #pragma once
 // Options shared by the lbscope-cli commands that reach clusters or nodes (rows for their option
-// tables), the terminal's prompts and progress, and Ctrl+C.
+// tables), the terminal's prompts (app/clikit/terminal), and Ctrl+C.
 
+#include "app/clikit/terminal.h"
 #include "core/capture/targetoptions.h"
 #include "core/common/canceltoken.h"
 #include "core/common/error.h"
@@ -31,27 +32,10 @@ void addDebugPodOptions(CLI::App &table, CommonOptions &options);
 /// else asked on the terminal (no echo); an unknown host key asked as OpenSSH does (terminal only).
 void setTerminalPrompts(CommonOptions &options);
 
-/// "warning: TEXT" on stderr, each text once per process (a kubeconfig warning is seen by every client).
-void printWarningOnce(const std::string &text);
+using clikit::printWarningOnce;
+using clikit::TerminalProgress;
 
-/// Progress on stderr: a redrawn bar on a terminal, plain lines (every ~10 %) otherwise.
-class TerminalProgress final : public ProgressSink {
-public:
-    TerminalProgress();
-    ~TerminalProgress() override;
-    void report(const ProgressEvent &event) override;
-    /// Ends a bar line if one is open.
-    void endLine();
-
-private:
-    bool m_tty;
-    bool m_open = false;
-    std::string m_stage;
-    int m_lastDecile = -1;
-};
-
-/// First Ctrl+C sets the "stop" token, the second the "abort" token (a third kills the process).
-/// Installed for the capture command.
+/// clikit::installInterruptHandlers with lbscope-cli's word on what a kill may leave behind.
 void installInterruptHandlers(const CancelToken &stop, const CancelToken &abort);
 
 } // namespace lbs::cli

@@ -5,19 +5,23 @@
 // To add a command: declare it here, implement it in app/cli/<name>command.cpp, and add one line
 // to the table in main.cpp (inside #ifdef HAVE_LBSCOPE_CAPTURE for commands that need core/capture).
 
-#include "app/clidoc/commanddescription.h"
+#include "app/clikit/commanddescription.h"
+#include "app/clikit/commandline.h"
 
 #include <string>
 #include <vector>
 
 namespace lbs::cli {
 
+using clikit::CommandLine;
+using clikit::oneLine;
+
 /// `completion bash|zsh|fish`: the shell completion script.
 int runCompletion(const std::vector<std::string> &args);
 /// `__complete WORD...`: candidates for the last word, then cobra's directive line.
-int runComplete(const std::vector<clidoc::CommandDescription> &commands, std::vector<std::string> words);
+int runComplete(const std::vector<clikit::CommandDescription> &commands, std::vector<std::string> words);
 /// `--man`: lbscope-cli(1) in roff.
-int printManPage(const std::vector<clidoc::CommandDescription> &commands);
+int printManPage(const std::vector<clikit::CommandDescription> &commands);
 
 /// `analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket SECONDS]`
 int runAnalyze(const std::vector<std::string> &args);

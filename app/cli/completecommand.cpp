@@ -2,24 +2,18 @@
 // `completion bash|zsh|fish` prints a completion script, `__complete WORD...` answers it (live values:
 // contexts from kubeconfig, namespaces, LoadBalancer services and nodes from the cluster with a short
 // timeout), `--man` prints lbscope-cli(1).
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 
-#include "app/clidoc/completion.h"
-#include "app/clidoc/kubectlplugin.h"
-#include "app/clidoc/manpage.h"
+#include "app/clikit/completion.h"
+#include "app/clikit/manpage.h"
 
 #ifdef HAVE_LBSCOPE_CAPTURE
 #include "core/kube/completionvalues.h"
 #endif
 
-#include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
 
 #ifndef LBSCOPE_VERSION
 #define LBSCOPE_VERSION "0.1.0"
@@ -53,48 +47,15 @@ std::vector<std::string> liveValues(
 
 } // namespace
 
-int runComplete(const std::vector<clidoc::CommandDescription> &commands, std::vector<std::string> words)
+int runComplete(const std::vector<clikit::CommandDescription> &commands, std::vector<std::string> words)
 {
 #ifdef HAVE_LBSCOPE_CAPTURE
-    const clidoc::ValueSource values = liveValues;
+    const clikit::ValueSource values = liveValues;
 #else
-    const clidoc::ValueSource values;
+    const clikit::ValueSource values;
 #endif
-    if (words.empty())
-        words.push_back({});
-    // A shell waits for this answer: whatever the cluster or a credential plugin does, it comes
-    // within 2.5 s (then without live values).
-    std::mutex lock;
-    bool answered = false;
-    std::condition_variable done;
-    std::thread watchdog([&] {
-        std::unique_lock<std::mutex> l(lock);
-        if (!done.wait_for(l, std::chrono::milliseconds(2500), [&] { return answered; })) {
-            std::fputs(":4\n", stdout);
-            std::fflush(stdout);
-            std::_Exit(0);
-        }
-    });
-    clidoc::Completion result;
-    if (const std::string option = clidoc::moveKubectlGlobalOptions(words, commands); !option.empty()) {
-        const std::string longName = option == "-n" ? "--namespace" : option;
-        for (const std::string &v : values ? values({}, longName, words) : std::vector<std::string>())
-            if (v.rfind(words.back(), 0) == 0)
-                result.candidates.push_back(v);
-        if (option == "--kubeconfig")
-            result.kind = clidoc::CompletionKind::files;
-    } else {
-        result = clidoc::complete(commands, words, values);
-    }
-    {
-        std::lock_guard<std::mutex> l(lock);
-        answered = true;
-        std::fputs(result.toString().c_str(), stdout);
-        std::fflush(stdout);
-    }
-    done.notify_one();
-    watchdog.join();
-    return 0;
+    // Whatever the cluster or a credential plugin does, the answer comes within 2.5 s.
+    return clikit::answerCompletion(commands, std::move(words), values, 2500);
 }
 
 int runCompletion(const std::vector<std::string> &argv)
@@ -113,16 +74,16 @@ int runCompletion(const std::vector<std::string> &argv)
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     if (const auto code = cl.parse(argv))
         return *code;
-    const clidoc::Shell s = shell == "bash" ? clidoc::Shell::bash
-        : shell == "zsh"                    ? clidoc::Shell::zsh
-                                            : clidoc::Shell::fish;
-    std::fputs(clidoc::completionScript(s, "lbscope-cli").c_str(), stdout);
+    const clikit::Shell s = shell == "bash" ? clikit::Shell::bash
+        : shell == "zsh"                    ? clikit::Shell::zsh
+                                            : clikit::Shell::fish;
+    std::fputs(clikit::completionScript(s, "lbscope-cli").c_str(), stdout);
     return 0;
 }
 
-int printManPage(const std::vector<clidoc::CommandDescription> &commands)
+int printManPage(const std::vector<clikit::CommandDescription> &commands)
 {
-    clidoc::ManPage page;
+    clikit::ManPage page;
     page.name = "lbscope-cli";
     page.version = LBSCOPE_VERSION;
     page.summary = "capture and analyse Kubernetes load balancer traffic from the command line";
@@ -155,7 +116,7 @@ int printManPage(const std::vector<clidoc::CommandDescription> &commands)
                 {"~/.ssh/known_hosts",
                     "SSH host keys; an unknown key is asked about, a changed key refused."}}},
     };
-    std::fputs(clidoc::renderManPage(page).c_str(), stdout);
+    std::fputs(clikit::renderManPage(page).c_str(), stdout);
     return 0;
 }
 

@@ -1,6 +1,6 @@
 // lbscope-cli contexts: the kubeconfig contexts, like `kubectl config get-contexts`.
 #ifdef HAVE_LBSCOPE_CAPTURE
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 

@@ -1,6 +1,6 @@
 // lbscope-cli fetch: download files already on a node (resumable, sha256-checked) and write a manifest.
+#include "app/clikit/commandline.h"
 #include "clioptions.h"
-#include "commandline.h"
 #include "commands.h"
 
 #include "core/capture/filefetch.h"

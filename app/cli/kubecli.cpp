@@ -5,7 +5,6 @@
 
 #include <QJsonDocument>
 
-#include <algorithm>
 #include <cstdio>
 
 namespace lbs::cli::kubecli {
@@ -44,23 +43,7 @@ void printJson(const QJsonObject &o)
 
 void printTable(const std::vector<std::vector<std::string>> &rows)
 {
-    std::vector<std::size_t> width;
-    for (const auto &r : rows) {
-        width.resize(std::max(width.size(), r.size()));
-        for (std::size_t c = 0; c < r.size(); ++c)
-            width[c] = std::max(width[c], r[c].size());
-    }
-    for (const auto &r : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            line += r[c];
-            if (c + 1 < r.size())
-                line += std::string(width[c] - r[c].size() + 3, ' ');
-        }
-        while (!line.empty() && line.back() == ' ')
-            line.pop_back();
-        std::printf("%s\n", line.c_str());
-    }
+    std::fputs(clikit::formatColumns(rows).c_str(), stdout);
 }
 
 } // namespace lbs::cli::kubecli

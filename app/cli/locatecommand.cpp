@@ -1,7 +1,7 @@
 // lbscope-cli locate: the node that holds a LoadBalancer service's VIP, and how that was decided.
 #ifdef HAVE_LBSCOPE_CAPTURE
+#include "app/clikit/commandline.h"
 #include "clioptions.h"
-#include "commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 #include "locatetext.h"

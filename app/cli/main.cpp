@@ -1,6 +1,6 @@
 // lbscope-cli: headless front end. Wiring only: every command lives in its own file and calls core.
-#include "app/clidoc/kubectlplugin.h"
-#include "commandline.h"
+#include "app/clikit/commandline.h"
+#include "app/clikit/kubectlplugin.h"
 #include "commands.h"
 
 #ifdef HAVE_LBSCOPE_CAPTURE
@@ -45,11 +45,11 @@ const Command kCommands[] = {
 };
 
 /// Every command's option table as data (each command describes itself instead of running).
-std::vector<lbs::clidoc::CommandDescription> describeCommands()
+std::vector<lbs::clikit::CommandDescription> describeCommands()
 {
-    std::vector<lbs::clidoc::CommandDescription> out;
+    std::vector<lbs::clikit::CommandDescription> out;
     lbs::cli::CommandLine::setDescriber(
-        [&out](lbs::clidoc::CommandDescription d) { out.push_back(std::move(d)); });
+        [&out](lbs::clikit::CommandDescription d) { out.push_back(std::move(d)); });
     for (const Command &c : kCommands) {
         c.run({});
         if (!out.empty() && out.back().name == c.name)
@@ -77,10 +77,10 @@ int main(int argc, char **argv)
     }
     std::vector<std::string> all(argv + 1, argv + argc);
     // As kubectl-lbscope (kubectl's plugin discovery): kubectl's global options may come first.
-    const bool plugin = lbs::clidoc::isKubectlPlugin(argv[0]);
+    const bool plugin = lbs::clikit::isKubectlPlugin(argv[0]);
     if (plugin) {
         const auto commands = describeCommands();
-        if (auto why = lbs::clidoc::rewriteKubectlPluginArgs(all, commands); !why.empty()) {
+        if (auto why = lbs::clikit::rewriteKubectlPluginArgs(all, commands); !why.empty()) {
             std::fprintf(stderr, "kubectl lbscope: %s\n", why.c_str());
             return 2;
         }

@@ -1,6 +1,6 @@
 // lbscope-cli services: LoadBalancer services with VIP, ports and externalTrafficPolicy.
 #ifdef HAVE_LBSCOPE_CAPTURE
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 #include "kubecli.h"
 

@@ -1,9 +1,11 @@
 // lbscope-cli verify: checks capture directories against their manifest.json (size and sha256 of
 // every file), after a copy, an archive or a hand edit.
 #ifdef HAVE_LBSCOPE_CAPTURE
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 #include "commands.h"
 #include "kubecli.h"
+
+#include "app/clikit/terminal.h"
 
 #include "core/capture/captureverify.h"
 
@@ -14,26 +16,7 @@
 
 namespace lbs::cli {
 
-namespace {
-
-/// `text` safe for a terminal: control characters (a name in someone else's manifest could carry
-/// escape sequences) shown as \xHH.
-std::string printable(const std::string &text)
-{
-    std::string out;
-    for (unsigned char c : text) {
-        if (c < 0x20 || c == 0x7f) {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02x", c);
-            out += hex;
-        } else {
-            out += char(c);
-        }
-    }
-    return out;
-}
-
-} // namespace
+using clikit::terminalSafe;
 
 int runVerify(const std::vector<std::string> &argv)
 {
@@ -52,45 +35,20 @@ int runVerify(const std::vector<std::string> &argv)
     QJsonArray jsonDirs;
     CancelToken cancel;
     for (const std::string &dir : dirs) {
-        auto files = capture::verifyCaptureDirectory(dir, cancel);
-        QJsonObject jd {{QStringLiteral("dir"), QString::fromStdString(dir)}};
-        if (!files) {
-            allOk = false;
-            if (json) {
-                jd[QStringLiteral("ok")] = false;
-                jd[QStringLiteral("error")] = QString::fromStdString(files.error().toString());
-                jsonDirs.append(jd);
-            } else {
-                std::fprintf(stderr, "lbscope-cli verify: %s\n", printable(files.error().toString()).c_str());
-            }
-            continue;
-        }
-        bool dirOk = true;
-        QJsonArray jf;
-        for (const capture::VerifiedFile &f : *files) {
-            dirOk = dirOk && !f.isProblem();
-            if (json) {
-                jf.append(QJsonObject {{QStringLiteral("name"), QString::fromStdString(f.name)},
-                    {QStringLiteral("status"),
-                        QString::fromLatin1(capture::VerifiedFile::statusName(f.status))},
-                    {QStringLiteral("size"), double(f.size)},
-                    {QStringLiteral("expected_size"), double(f.expectedSize)},
-                    {QStringLiteral("sha256"), QString::fromStdString(f.sha256)},
-                    {QStringLiteral("expected_sha256"), QString::fromStdString(f.expectedSha256)},
-                    {QStringLiteral("message"), QString::fromStdString(f.message())}});
-            } else {
-                std::FILE *to = f.isProblem() ? stderr : stdout;
-                std::fprintf(to, "%s/%s: %s: %s\n", printable(dir).c_str(), printable(f.name).c_str(),
-                    capture::VerifiedFile::statusName(f.status), printable(f.message()).c_str());
-            }
-        }
-        if (files->empty() && !json)
-            std::printf("%s: manifest.json lists no file\n", dir.c_str());
-        allOk = allOk && dirOk;
+        const auto files = capture::verifyCaptureDirectory(dir, cancel);
+        const QJsonObject verdict = capture::verificationJson(dir, files);
+        allOk = allOk && verdict.value(QStringLiteral("ok")).toBool();
         if (json) {
-            jd[QStringLiteral("ok")] = dirOk;
-            jd[QStringLiteral("files")] = jf;
-            jsonDirs.append(jd);
+            jsonDirs.append(verdict);
+        } else if (!files) {
+            std::fprintf(stderr, "lbscope-cli verify: %s\n", terminalSafe(files.error().toString()).c_str());
+        } else {
+            for (const capture::VerifiedFile &f : files.value())
+                std::fprintf(f.isProblem() ? stderr : stdout, "%s/%s: %s: %s\n", terminalSafe(dir).c_str(),
+                    terminalSafe(f.name).c_str(), capture::VerifiedFile::statusName(f.status),
+                    terminalSafe(f.message()).c_str());
+            if (files->empty())
+                std::printf("%s: manifest.json lists no file\n", terminalSafe(dir).c_str());
         }
     }
     if (json)

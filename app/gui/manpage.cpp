@@ -1,6 +1,6 @@
 #include "manpage.h"
 
-#include "app/clidoc/manpage.h"
+#include "app/clikit/manpage.h"
 
 #ifndef LBSCOPE_VERSION
 #define LBSCOPE_VERSION "0.1.0"
@@ -10,10 +10,10 @@ namespace lbs::gui {
 
 std::string manPage(const QString &description, const std::vector<QCommandLineOption> &options)
 {
-    clidoc::CommandDescription c;
+    clikit::CommandDescription c;
     c.name = "lbscope";
     for (const QCommandLineOption &o : options) {
-        clidoc::OptionDescription d;
+        clikit::OptionDescription d;
         for (const QString &n : o.names())
             d.names.push_back((n.size() == 1 ? "-" : "--") + n.toStdString());
         d.valueName = o.valueName().toStdString();
@@ -24,7 +24,7 @@ std::string manPage(const QString &description, const std::vector<QCommandLineOp
     c.options.push_back({{"-v", "--version"}, {}, "Show the version and exit.", false, false, false});
     c.options.push_back({{"FILE"}, "FILE", "Capture files or directories to open.", true, false, true});
 
-    clidoc::ManPage page;
+    clikit::ManPage page;
     page.name = "lbscope";
     page.version = LBSCOPE_VERSION;
     page.summary = "Kubernetes load balancer capture workbench";
@@ -47,7 +47,7 @@ std::string manPage(const QString &description, const std::vector<QCommandLineOp
                 "Settings (no secrets: passphrases the user asks to "
                 "remember go to the system keychain)."}}},
     };
-    return clidoc::renderManPage(page);
+    return clikit::renderManPage(page);
 }
 
 } // namespace lbs::gui

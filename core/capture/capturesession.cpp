@@ -15,15 +15,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double nowSec()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-void sleepMs(int ms, const CancelToken &a, const CancelToken &b)
+void sleepMs(const Clock &clock, int ms, const CancelToken &a, const CancelToken &b)
 {
     for (int waited = 0; waited < ms && !a.isCancelled() && !b.isCancelled(); waited += 20)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        clock.sleepMs(20);
 }
 
 std::string baseName(const std::string &path)
@@ -166,7 +161,7 @@ Status CaptureSession::start(const CancelToken &cancel)
         return pid.error();
     m_record.pid = pid.value();
     m_record.state = "running";
-    m_startedAt = nowSec();
+    m_startedAt = m_clock->now();
     if (auto s = saveState(); !s)
         return s;
     // tcpdump prints "listening on IF" once the capture runs, or dies with its reason.
@@ -209,7 +204,7 @@ Result<MonitorSample> CaptureSession::poll(const CancelToken &cancel)
             return alive.error();
         s.alive = alive.value();
     }
-    const double now = nowSec();
+    const double now = m_clock->now();
     if (m_startedAt == 0)
         m_startedAt = now;
     s.elapsedSec = now - m_startedAt;
@@ -244,7 +239,7 @@ Status CaptureSession::monitorUntilDone(const CancelToken &stopRequested, const 
     const std::function<void(const MonitorSample &)> &onSample, int intervalMs)
 {
     if (m_startedAt == 0)
-        m_startedAt = nowSec();
+        m_startedAt = m_clock->now();
     while (!stopRequested.isCancelled() && !cancel.isCancelled()) {
         auto s = poll(cancel);
         if (!s) {
@@ -259,7 +254,7 @@ Status CaptureSession::monitorUntilDone(const CancelToken &stopRequested, const 
             break; // tcpdump ended by itself
         if (m_plan.durationSec > 0 && s->elapsedSec >= m_plan.durationSec)
             break;
-        sleepMs(intervalMs, stopRequested, cancel);
+        sleepMs(*m_clock, intervalMs, stopRequested, cancel);
     }
     auto st = stop();
     if (cancel.isCancelled())

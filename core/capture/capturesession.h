@@ -4,6 +4,7 @@
 #include "core/capture/downloader.h"
 #include "core/capture/remotehost.h"
 #include "core/capture/rotationset.h"
+#include "core/common/clock.h"
 #include "core/common/progress.h"
 #include "core/pcap/capturerecord.h"
 
@@ -90,6 +91,9 @@ public:
     void setDebugPod(const std::string &pod) { m_record.debugPod = pod; }
     /// Stop after this many seconds of monitoring (re-attached sessions count from the re-attach).
     void setDurationSec(double seconds) { m_plan.durationSec = seconds; }
+    /// The clock the samples' elapsed time and the monitor's waits use (the steady clock unless set;
+    /// `clock` must outlive the session).
+    void setClock(const Clock &clock) { m_clock = &clock; }
     const CapturePlan &plan() const { return m_plan; }
     std::string outDir() const { return m_outDir; }
 
@@ -108,6 +112,7 @@ private:
     uint64_t m_lastTotal = 0;
     double m_lastSampleAt = -1;
     double m_startedAt = 0;
+    const Clock *m_clock = &Clock::steady();
     bool m_pidFromRecord = false; // re-attached: the pid comes from a session file
     bool m_pidForeign = false; // that pid now belongs to another process: never signal it
 };

@@ -4,6 +4,8 @@
 #include "core/pcap/captureformat.h"
 #include "core/pcap/capturerecord.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -194,6 +196,31 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
     }
     std::sort(extra.begin(), extra.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
     out.insert(out.end(), std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
+    return out;
+}
+
+QJsonObject verificationJson(const std::string &dir, const Result<std::vector<VerifiedFile>> &files)
+{
+    QJsonObject out {{QStringLiteral("dir"), QString::fromStdString(dir)}};
+    if (!files) {
+        out[QStringLiteral("ok")] = false;
+        out[QStringLiteral("error")] = QString::fromStdString(files.error().toString());
+        return out;
+    }
+    bool ok = true;
+    QJsonArray list;
+    for (const VerifiedFile &f : files.value()) {
+        ok = ok && !f.isProblem();
+        list.append(QJsonObject {{QStringLiteral("name"), QString::fromStdString(f.name)},
+            {QStringLiteral("status"), QString::fromLatin1(VerifiedFile::statusName(f.status))},
+            {QStringLiteral("size"), double(f.size)},
+            {QStringLiteral("expected_size"), double(f.expectedSize)},
+            {QStringLiteral("sha256"), QString::fromStdString(f.sha256)},
+            {QStringLiteral("expected_sha256"), QString::fromStdString(f.expectedSha256)},
+            {QStringLiteral("message"), QString::fromStdString(f.message())}});
+    }
+    out[QStringLiteral("ok")] = ok;
+    out[QStringLiteral("files")] = list;
     return out;
 }
 

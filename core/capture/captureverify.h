@@ -8,6 +8,8 @@
 #include "core/common/canceltoken.h"
 #include "core/common/error.h"
 
+#include <QJsonObject>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -48,5 +50,10 @@ struct VerifiedFile {
 /// as unreadable and the others are still checked; `progress` gets (bytes hashed, bytes to hash).
 Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir, const CancelToken &cancel,
     const std::function<void(uint64_t, uint64_t)> &progress = {});
+
+/// The verification of one directory as `lbscope-cli verify --json` prints it: {"dir", "ok", "error"}
+/// when the manifest could not be read, else {"dir", "ok", "files": [{"name", "status", "size",
+/// "expected_size", "sha256", "expected_sha256", "message"}]}; "ok" is false when a file is a problem.
+QJsonObject verificationJson(const std::string &dir, const Result<std::vector<VerifiedFile>> &files);
 
 } // namespace lbs::capture

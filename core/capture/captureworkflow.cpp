@@ -128,6 +128,8 @@ Status CaptureWorkflow::check()
         return fail(v.error(), true);
     setState(CaptureState::checking, m_host->describe());
     m_session = std::make_unique<CaptureSession>(*m_host, plan, m_request.outDir, m_progress.get());
+    if (m_request.clock)
+        m_session->setClock(*m_request.clock);
     m_session->setEndpoint(m_endpoint);
 #ifdef HAVE_LBSCOPE_KUBE
     if (auto *kube = dynamic_cast<KubeRemoteHost *>(m_host.get()))
@@ -234,6 +236,7 @@ Status CaptureWorkflow::monitor()
         if (m_outcome.state != CaptureState::capturing)
             setState(CaptureState::capturing, m_session->record().remoteBase);
         const double duration = m_session->plan().durationSec;
+        const Clock &clock = m_request.clock ? *m_request.clock : Clock::steady();
         std::optional<Error> lost;
         while (!m_stop.isCancelled() && !m_abort.isCancelled() && !m_detach.isCancelled()) {
             auto s = m_session->poll(m_abort);
@@ -255,7 +258,7 @@ Status CaptureWorkflow::monitor()
             for (int waited = 0;
                  waited < 1000 && !m_stop.isCancelled() && !m_abort.isCancelled() && !m_detach.isCancelled();
                  waited += 20)
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                clock.sleepMs(20);
         }
         if (lost || (m_detach.isCancelled() && !m_stop.isCancelled() && !m_abort.isCancelled())) {
             // tcpdump may still run: leave it, and the debug pod it was started from, for a re-attach

@@ -9,6 +9,7 @@
 #include "core/capture/capturestate.h"
 #include "core/capture/targetoptions.h"
 #include "core/common/canceltoken.h"
+#include "core/common/clock.h"
 #include "core/common/error.h"
 
 #include <memory>
@@ -41,6 +42,9 @@ struct CaptureRequest {
     /// connection of a one-side capture still gets its backend. Unset: on for a one-side service
     /// capture, off otherwise.
     std::optional<bool> conntrack;
+    /// The clock the monitor reads and waits on; null for the steady clock (a soak test compresses
+    /// hours into minutes with its own). Must outlive the workflow.
+    const Clock *clock = nullptr;
 };
 
 /// How a finished (or stopped-early) workflow ended, for a front end's exit code or dialog.

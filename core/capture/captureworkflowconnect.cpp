@@ -182,6 +182,8 @@ Status CaptureWorkflow::connect()
     if (!s)
         return fail(s.error(), true);
     m_session = std::move(s.value());
+    if (rq.clock)
+        m_session->setClock(*rq.clock);
     if (rq.plan.durationSec > 0)
         m_session->setDurationSec(rq.plan.durationSec);
     rq.plan = m_session->plan();

@@ -3,7 +3,7 @@
 // options and positionals. The input is split at NUL bytes into arguments. What the parser prints
 // (help, usage errors) goes to /dev/null.
 
-#include "commandline.h"
+#include "app/clikit/commandline.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     std::vector<std::string> paths;
     int snaplen = 0;
     bool json = false;
-    lbs::cli::CommandLine cl(
+    lbs::clikit::CommandLine cl(
         "capture", "usage: lbscope-cli capture --service NS/NAME --out DIR", "fuzzed table");
     CLI::App &t = cl.table();
     t.add_option("--service", service, "service")->type_name("NS/NAME");

@@ -19,7 +19,6 @@
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -40,25 +39,17 @@
 #include <algorithm>
 #include <memory>
 
+#include "labsupport.h"
+
 using namespace lbs::ui;
 using lbs::capture::CaptureState;
 using namespace Qt::StringLiterals;
 
 namespace {
 
-QString labDir()
+QByteArray run(const QString &program, const QStringList &args)
 {
-    return qEnvironmentVariable("LBSCOPE_LAB_DIR", u"/tmp/lbscope-lab"_s);
-}
-
-QByteArray run(const QString &program, const QStringList &args, int *exitCode = nullptr)
-{
-    QProcess p;
-    p.start(program, args);
-    p.waitForFinished(120000);
-    if (exitCode)
-        *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    return p.readAllStandardOutput();
+    return labsupport::run(program, args, 120000).out;
 }
 
 /// tcpdump processes whose command line names `dir` (lab nodes share the host's pid namespace).
@@ -73,24 +64,17 @@ int tcpdumpsIn(const QString &dir)
 /// sha256 of a file as the node sees it.
 QString nodeSha256(const QString &node, const QString &path)
 {
-    const QString nodeExec = QFileInfo(QStringLiteral(LBSCOPE_LAB_SCRIPT)).absolutePath() + u"/node-exec"_s;
-    return QString::fromLatin1(run(nodeExec, {node, u"--"_s, u"sha256sum"_s, path}).split(' ').value(0));
+    return QString::fromLatin1(labsupport::nodeExec(node, {u"sha256sum"_s, path}).out.split(' ').value(0));
 }
 
 void removeOnNode(const QString &node, const QString &dir)
 {
-    const QString nodeExec = QFileInfo(QStringLiteral(LBSCOPE_LAB_SCRIPT)).absolutePath() + u"/node-exec"_s;
-    run(nodeExec, {node, u"--"_s, u"rm"_s, u"-rf"_s, dir});
+    labsupport::nodeExec(node, {u"rm"_s, u"-rf"_s, dir});
 }
 
 QString fileSha256(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
+    return QString::fromLatin1(labsupport::localSha(path));
 }
 
 using shots::shoot;
@@ -114,15 +98,7 @@ private:
         return p;
     }
 
-    int debugPods()
-    {
-        auto client = lbs::kube::KubeClient::fromKubeconfig(m_kubeconfig, u"lab-cert"_s);
-        if (!client)
-            return -1;
-        lbs::CancelToken cancel;
-        auto pods = (*client)->list(u"/api/v1/namespaces/lbscope/pods"_s, cancel);
-        return pods ? int(pods->size()) : -1;
-    }
+    int debugPods() const { return labsupport::debugPodsLeft(m_kubeconfig); }
 
     /// The workbench connected to the lab with default/web shown; eth1 of lab-node-1 selected.
     ClusterView *workbench(MainWindow &window, TopologyPortItem **eth1)
@@ -210,7 +186,7 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_work.isValid());
-        m_kubeconfig = labDir() + u"/kubeconfig"_s;
+        m_kubeconfig = labsupport::stateDir() + u"/kubeconfig"_s;
         if (!QFile::exists(m_kubeconfig))
             QSKIP("the lab runs without kubesim ($LBSCOPE_LAB_DIR/kubeconfig is missing)");
     }
@@ -272,10 +248,8 @@ private slots:
         QVERIFY2(page->state() == CaptureState::aborted, qPrintable(page->log()->toPlainText()));
         QTRY_COMPARE_WITH_TIMEOUT(debugPods(), 0, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(tcpdumpsIn(remoteDir), 0, 10000);
-        const QString nodeExec
-            = QFileInfo(QStringLiteral(LBSCOPE_LAB_SCRIPT)).absolutePath() + u"/node-exec"_s;
         const QByteArray left
-            = run(nodeExec, {u"lab-node-1"_s, u"--"_s, u"find"_s, remoteDir, u"-type"_s, u"f"_s});
+            = labsupport::nodeExec(u"lab-node-1"_s, {u"find"_s, remoteDir, u"-type"_s, u"f"_s}).out;
         QVERIFY2(left.trimmed().isEmpty(), left.constData()); // the ring's files are removed from the node
         load->waitForFinished(30000);
         removeOnNode(u"lab-node-1"_s, remoteDir);
@@ -299,7 +273,7 @@ private slots:
         c.jump.clear();
         c.identityFile.clear();
         c.knownHostsFile.clear();
-        c.configFile = labDir() + u"/ssh/config"_s;
+        c.configFile = labsupport::stateDir() + u"/ssh/config"_s;
         dialog->setEndpoint(c);
         QSignalSpy tested(dialog, &SshNodeDialog::testFinished);
         dialog->testConnection();
@@ -314,7 +288,7 @@ private slots:
         QVERIFY(page);
         QVERIFY(page->plan()->usesSsh());
         QCOMPARE(page->plan()->sshText(), u"lab-node-1-via-bastion"_s);
-        QCOMPARE(page->plan()->sshConfig(), labDir() + u"/ssh/config"_s);
+        QCOMPARE(page->plan()->sshConfig(), labsupport::stateDir() + u"/ssh/config"_s);
         captureVerified(window, *page, u"/var/tmp/lbscope-gui-ssh"_s, u"shot-capture-ssh-lab.png"_s);
         QVERIFY(page->log()->toPlainText().contains(u"bastion"_s)
             || page->log()->toPlainText().contains(u"via"_s));

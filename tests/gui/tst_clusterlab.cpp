@@ -11,11 +11,12 @@
 #include "ui/cluster/topologyscene.h"
 #include "ui/cluster/topologyview.h"
 
+#include "labsupport.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -26,29 +27,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QByteArray lab(const QStringList &args, int *exitCode = nullptr)
-{
-    QProcess p;
-    p.start(QStringLiteral(LBSCOPE_LAB_SCRIPT), args);
-    p.waitForFinished(120000);
-    if (exitCode)
-        *exitCode = p.exitCode();
-    return p.readAllStandardOutput();
-}
-
-struct ClearFaults {
-    ~ClearFaults() { lab({u"fault"_s, u"clear"_s}); }
-};
-
-QString holderFromLab()
-{
-    const QJsonObject st = QJsonDocument::fromJson(lab({u"status"_s, u"--json"_s})).object();
-    for (const QJsonValue &n : st.value(u"nodes"_s).toArray()) {
-        if (n.toObject().value(u"holds_vip"_s).toBool())
-            return n.toObject().value(u"name"_s).toString();
-    }
-    return {};
-}
+using labsupport::ClearFaults;
 
 } // namespace
 
@@ -106,13 +85,11 @@ private slots:
         QVERIFY2(shown.wait(180000), qPrintable(view.statusText()));
         const QString before = view.topology()->scene()->result().holderNode;
         QCOMPARE(before, u"lab-node-1"_s);
-        int rc = -1;
-        lab({u"fault"_s, u"failover"_s}, &rc);
-        QCOMPARE(rc, 0);
+        QCOMPARE(labsupport::lab({u"fault"_s, u"failover"_s}).code, 0);
         QString after;
         for (int i = 0; i < 50 && (after.isEmpty() || after == before); ++i) {
             QTest::qWait(200);
-            after = holderFromLab();
+            after = labsupport::vipHolder();
         }
         QVERIFY(!after.isEmpty() && after != before);
         shown.clear();
@@ -174,7 +151,7 @@ private slots:
         QFETCH(bool, trust);
         QFETCH(bool, passed);
         QFETCH(QString, expect);
-        const QString labDir = qEnvironmentVariable("LBSCOPE_LAB_DIR", u"/tmp/lbscope-lab"_s);
+        const QString labDir = labsupport::stateDir();
         QTemporaryDir tmp;
         const QString file = tmp.filePath(u"known_hosts"_s);
         QFile f(file);
@@ -185,7 +162,7 @@ private slots:
             QVERIFY(real.open(QIODevice::ReadOnly));
             for (const QByteArray &line : real.readAll().split('\n')) {
                 if (line.startsWith("[127.0.0.1]:") && line.contains("lab-node-2")) {
-                    f.write("[127.0.0.1]:" + QByteArray::number(sshPort(u"lab-node-1"_s)) + ' '
+                    f.write("[127.0.0.1]:" + QByteArray::number(labsupport::sshPort(u"lab-node-1"_s)) + ' '
                         + line.mid(line.indexOf(' ') + 1) + '\n');
                 }
             }
@@ -219,18 +196,6 @@ private slots:
     }
 
 private:
-    int sshPort(const QString &node)
-    {
-        const QJsonObject st = QJsonDocument::fromJson(lab({u"status"_s, u"--json"_s})).object();
-        for (const QJsonValue &n : st.value(u"nodes"_s).toArray()) {
-            if (n.toObject().value(u"name"_s).toString() == node) {
-                const QString ssh = n.toObject().value(u"ssh"_s).toString();
-                return ssh.section(u':', -1).toInt();
-            }
-        }
-        return 0;
-    }
-
     QString m_kubeconfig;
 };
 

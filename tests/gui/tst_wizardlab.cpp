@@ -28,7 +28,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QPointer>
-#include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -39,29 +38,22 @@
 
 #include <memory>
 
+#include "labsupport.h"
+
 using namespace lbs::ui;
 using lbs::capture::CaptureState;
 using namespace Qt::StringLiterals;
 
 namespace {
 
-QString labDir()
-{
-    return qEnvironmentVariable("LBSCOPE_LAB_DIR", u"/tmp/lbscope-lab"_s);
-}
-
 int lab(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(LBSCOPE_LAB_SCRIPT), args);
-    p.waitForFinished(120000);
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return labsupport::lab(args).code;
 }
 
 void removeOnNode(const QString &node, const QString &dir)
 {
-    const QString nodeExec = QFileInfo(QStringLiteral(LBSCOPE_LAB_SCRIPT)).absolutePath() + u"/node-exec"_s;
-    QProcess::execute(nodeExec, {node, u"--"_s, u"rm"_s, u"-rf"_s, dir});
+    labsupport::nodeExec(node, {u"rm"_s, u"-rf"_s, dir});
 }
 
 void shoot(QWidget *w, bool wanted, const QString &name)
@@ -79,22 +71,14 @@ private:
     QString m_kubeconfig;
     QTemporaryDir m_work;
 
-    int debugPods()
-    {
-        auto client = lbs::kube::KubeClient::fromKubeconfig(m_kubeconfig, u"lab-cert"_s);
-        if (!client)
-            return -1;
-        lbs::CancelToken cancel;
-        auto pods = (*client)->list(u"/api/v1/namespaces/lbscope/pods"_s, cancel);
-        return pods ? int(pods->size()) : -1;
-    }
+    int debugPods() const { return labsupport::debugPodsLeft(m_kubeconfig); }
 
 private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_work.isValid());
-        m_kubeconfig = labDir() + u"/kubeconfig"_s;
+        m_kubeconfig = labsupport::stateDir() + u"/kubeconfig"_s;
         if (!QFile::exists(m_kubeconfig))
             QSKIP("the lab runs without kubesim ($LBSCOPE_LAB_DIR/kubeconfig is missing)");
     }

@@ -1,5 +1,5 @@
 #pragma once
-// What the lab integration tests (capture/ and kube/) share: the lab as
+// What the lab tests (tests/integration and the GUI's lab tests in tests/gui) share: the lab as
 // `lab status --json` describes it (the VIP holder, how to reach it over SSH or the Kubernetes API),
 // running a process with a bound, commands on a node, signalling a child safely, and asking kubesim
 // which lbscope debug pods exist.
@@ -130,6 +130,29 @@ inline Run lab(const QStringList &args)
     return run(QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR "/lab"), args, 120000);
 }
 
+/// The lab's state directory (kubeconfig, ssh config, keys): $LBSCOPE_LAB_DIR or /tmp/lbscope-lab.
+inline QString stateDir()
+{
+    return qEnvironmentVariable("LBSCOPE_LAB_DIR", QStringLiteral("/tmp/lbscope-lab"));
+}
+
+/// `argv` run on lab node `node` (its network namespace and file view).
+inline Run nodeExec(const QString &node, const QStringList &argv)
+{
+    return run(QStringLiteral(LBSCOPE_LAB_SCRIPT_DIR "/node-exec"),
+        QStringList {node, QStringLiteral("--")} + argv, 60000);
+}
+
+/// The SSH port of `node`'s loopback forward; 0 when the lab does not say.
+inline int sshPort(const QString &node)
+{
+    const QJsonObject st = lab({QStringLiteral("status"), QStringLiteral("--json")}).json();
+    for (const auto &n : st.value(QStringLiteral("nodes")).toArray())
+        if (n.toObject().value(QStringLiteral("name")).toString() == node)
+            return n.toObject().value(QStringLiteral("ssh")).toString().section(QLatin1Char(':'), -1).toInt();
+    return 0;
+}
+
 /// Clears the lab's faults on every exit path of a test that injects one.
 struct ClearFaults {
     ~ClearFaults() { lab({QStringLiteral("fault"), QStringLiteral("clear")}); }
@@ -228,11 +251,7 @@ public:
     }
     QStringList credentials(Transport t) const { return t == Transport::Ssh ? sshArgs() : kubeArgs(); }
 
-    Run nodeExec(const QString &on, const QStringList &argv) const
-    {
-        return run(
-            labDir + QStringLiteral("/node-exec"), QStringList {on, QStringLiteral("--")} + argv, 60000);
-    }
+    Run nodeExec(const QString &on, const QStringList &argv) const { return labsupport::nodeExec(on, argv); }
     QByteArray nodeSha(const QString &on, const QString &path) const
     {
         const Run r = nodeExec(on, {QStringLiteral("sha256sum"), path});

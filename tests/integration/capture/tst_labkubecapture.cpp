@@ -3,7 +3,7 @@
 // pods locate the VIP, and losing the API server mid-capture (the debug pod and tcpdump are kept and
 // --attach takes over) or mid-download (the next fetch resumes to identical bytes). What every
 // transport promises is tested per transport in tst_labcapture.
-#include "apirelay.h"
+#include "tcprelay.h"
 #include "labsupport.h"
 
 #include <QElapsedTimer>
@@ -29,7 +29,7 @@ private:
     QTemporaryDir m_tmp;
 
     // A copy of the lab kubeconfig whose server is `relay`, started towards kubesim; empty on failure.
-    QString relayedKubeconfig(ApiRelay &relay)
+    QString relayedKubeconfig(TcpRelay &relay)
     {
         QFile orig(m_lab.kubeconfig);
         if (!orig.open(QIODevice::ReadOnly))
@@ -212,7 +212,7 @@ private slots:
     void kubeLostContactKeepsPodAndTcpdump()
     {
         QCOMPARE(m_lab.debugPodsLeft(), 0);
-        ApiRelay relay;
+        TcpRelay relay;
         const QString relayed = relayedKubeconfig(relay);
         QVERIFY(!relayed.isEmpty());
 
@@ -263,7 +263,7 @@ private slots:
         // reachable again, and the next run continues from the .part to identical bytes.
         const QString remote = QStringLiteral("/var/tmp/lbscope-kube-drop-test.bin");
         QCOMPARE(m_lab.randomFile(remote, 200), 0);
-        ApiRelay relay;
+        TcpRelay relay;
         const QString relayed = relayedKubeconfig(relay);
         QVERIFY(!relayed.isEmpty());
         const QString out = m_tmp.path() + QStringLiteral("/kube-drop");

@@ -3,7 +3,7 @@
 // completion (commands, options, contexts from kubeconfig, files and directories where the value is
 // a path), and the scripts of `completion bash|fish` really complete in those shells; kubectl's
 // global options are moved where lbscope-cli takes them when it runs as kubectl-lbscope.
-#include "app/clidoc/kubectlplugin.h"
+#include "app/clikit/kubectlplugin.h"
 
 #include <QDir>
 #include <QFile>
@@ -278,8 +278,8 @@ private slots:
         QFETCH(QStringList, given);
         QFETCH(QStringList, expected);
         QFETCH(QString, error);
-        using lbs::clidoc::CommandDescription;
-        using lbs::clidoc::OptionDescription;
+        using lbs::clikit::CommandDescription;
+        using lbs::clikit::OptionDescription;
         const std::vector<CommandDescription> commands {
             {"locate", "", "", "", {OptionDescription {{"--service"}, "NS/NAME", "", false, true, false}}},
             {"services", "", "", "",
@@ -290,7 +290,7 @@ private slots:
         std::vector<std::string> words;
         for (const QString &g : given)
             words.push_back(g.toStdString());
-        const std::string why = lbs::clidoc::rewriteKubectlPluginArgs(words, commands);
+        const std::string why = lbs::clikit::rewriteKubectlPluginArgs(words, commands);
         QCOMPARE(QString::fromStdString(why), error);
         if (!error.isEmpty())
             return;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace lbs::clidoc {
+namespace lbs::clikit {
 
 enum class CompletionKind { words, files, directories };
 
@@ -32,9 +32,15 @@ using ValueSource = std::function<std::vector<std::string>(
 Completion complete(const std::vector<CommandDescription> &commands, const std::vector<std::string> &words,
     const ValueSource &values);
 
+/// Answers `PROGRAM __complete WORD...`: kubectl's global options moved out of the way (the plugin
+/// case), the completion printed on stdout. A shell waits for this answer: when `values` has not
+/// returned within `deadlineMs`, the words-only directive is printed and the process ends. Returns 0.
+int answerCompletion(const std::vector<CommandDescription> &commands, std::vector<std::string> words,
+    const ValueSource &values, int deadlineMs);
+
 enum class Shell { bash, zsh, fish };
 
 /// The completion script for `program` in `shell`; it runs `program __complete`.
 std::string completionScript(Shell shell, const std::string &program);
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

@@ -1,15 +1,15 @@
 #pragma once
-// For the Kubernetes lab tests: a TCP relay in front of kubesim that can cut the connection to the API
-// server, as a laptop losing contact with the cluster does.
+// A TCP relay that can cut every connection through it, as a laptop losing contact with the cluster
+// or the node does: in front of kubesim (Kubernetes lab tests) or of an sshd (the capture soak).
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 
-// A TCP relay to the API server that can drop every connection and refuse new ones for a while:
-// a laptop losing contact with the cluster mid-capture (the TLS passes through untouched).
-class ApiRelay : public QObject {
+// A TCP relay to a local port that can drop every connection and refuse new ones for a while
+// (TLS and SSH pass through untouched).
+class TcpRelay : public QObject {
 public:
     bool start(quint16 target)
     {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace lbs::clidoc {
+namespace lbs::clikit {
 
 bool isKubectlPlugin(const char *argv0)
 {
@@ -127,7 +127,7 @@ bool isGlobalOption(const std::string &w)
 } // namespace
 
 std::string moveKubectlGlobalOptions(
-    std::vector<std::string> &words, const std::vector<clidoc::CommandDescription> &commands)
+    std::vector<std::string> &words, const std::vector<clikit::CommandDescription> &commands)
 {
     std::vector<std::string> globals;
     std::size_t i = 0;
@@ -150,7 +150,7 @@ std::string moveKubectlGlobalOptions(
     if (i < last) {
         out.push_back(words[i]);
         const auto command = std::find_if(commands.begin(), commands.end(),
-            [&](const clidoc::CommandDescription &c) { return c.name == words[i]; });
+            [&](const clikit::CommandDescription &c) { return c.name == words[i]; });
         const bool hasNamespace = command != commands.end()
             && std::any_of(command->options.begin(), command->options.end(), [](const auto &o) {
                    return std::find(o.names.begin(), o.names.end(), "--namespace") != o.names.end();
@@ -170,4 +170,4 @@ std::string moveKubectlGlobalOptions(
     return {};
 }
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace lbs::clidoc {
+namespace lbs::clikit {
 
 /// True when the program was started under the plugin name (argv[0]'s base name is kubectl-lbscope).
 bool isKubectlPlugin(const char *argv0);
@@ -28,4 +28,4 @@ std::string rewriteKubectlPluginArgs(
 std::string moveKubectlGlobalOptions(
     std::vector<std::string> &words, const std::vector<CommandDescription> &commands);
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

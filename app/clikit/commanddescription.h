@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace lbs::clidoc {
+namespace lbs::clikit {
 
 struct OptionDescription {
     std::vector<std::string> names; ///< "-n", "--namespace"; a positional has its one name ("FILE")
@@ -24,4 +24,4 @@ struct CommandDescription {
     std::vector<OptionDescription> options;
 };
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace lbs::clidoc {
+namespace lbs::clikit {
 
 struct ManPage {
     std::string name; ///< "lbscope-cli"
@@ -28,4 +28,4 @@ struct ManPage {
 /// The page as roff. Text is escaped (backslashes, leading dots and quotes, hyphens in option names).
 std::string renderManPage(const ManPage &page);
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

@@ -1,8 +1,16 @@
 #include "completion.h"
 
-#include <algorithm>
+#include "kubectlplugin.h"
 
-namespace lbs::clidoc {
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+namespace lbs::clikit {
 
 std::string Completion::toString() const
 {
@@ -117,6 +125,44 @@ Completion complete(const std::vector<CommandDescription> &commands, const std::
     return out;
 }
 
+int answerCompletion(const std::vector<CommandDescription> &commands, std::vector<std::string> words,
+    const ValueSource &values, int deadlineMs)
+{
+    if (words.empty())
+        words.push_back({});
+    std::mutex lock;
+    bool answered = false;
+    std::condition_variable done;
+    std::thread watchdog([&] {
+        std::unique_lock<std::mutex> l(lock);
+        if (!done.wait_for(l, std::chrono::milliseconds(deadlineMs), [&] { return answered; })) {
+            std::fputs(":4\n", stdout);
+            std::fflush(stdout);
+            std::_Exit(0);
+        }
+    });
+    Completion result;
+    if (const std::string option = moveKubectlGlobalOptions(words, commands); !option.empty()) {
+        const std::string longName = option == "-n" ? "--namespace" : option;
+        for (const std::string &v : values ? values({}, longName, words) : std::vector<std::string>())
+            if (v.rfind(words.back(), 0) == 0)
+                result.candidates.push_back(v);
+        if (option == "--kubeconfig")
+            result.kind = CompletionKind::files;
+    } else {
+        result = complete(commands, words, values);
+    }
+    {
+        std::lock_guard<std::mutex> l(lock);
+        answered = true;
+        std::fputs(result.toString().c_str(), stdout);
+        std::fflush(stdout);
+    }
+    done.notify_one();
+    watchdog.join();
+    return 0;
+}
+
 std::string completionScript(Shell shell, const std::string &program)
 {
     std::string fn = "_";
@@ -194,4 +240,4 @@ std::string completionScript(Shell shell, const std::string &program)
     return s;
 }
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <memory>
 
-namespace lbs::cli {
+namespace lbs::clikit {
 
 namespace {
 
@@ -25,9 +25,9 @@ private:
     std::string m_usage;
 };
 
-std::function<void(clidoc::CommandDescription)> &describer()
+std::function<void(CommandDescription)> &describer()
 {
-    static std::function<void(clidoc::CommandDescription)> d;
+    static std::function<void(CommandDescription)> d;
     return d;
 }
 
@@ -64,21 +64,21 @@ CLI::Option *CommandLine::addChecked(const std::string &name,
         ->type_name(valueName);
 }
 
-void CommandLine::setDescriber(std::function<void(clidoc::CommandDescription)> d)
+void CommandLine::setDescriber(std::function<void(CommandDescription)> d)
 {
     describer() = std::move(d);
 }
 
-clidoc::CommandDescription CommandLine::describe() const
+CommandDescription CommandLine::describe() const
 {
-    clidoc::CommandDescription c;
+    CommandDescription c;
     c.name = m_command;
     c.usage = m_usage;
     c.description = m_app.get_description();
     for (const CLI::Option *o : m_app.get_options()) {
         if (o->get_group().empty())
             continue; // hidden
-        clidoc::OptionDescription d;
+        clikit::OptionDescription d;
         d.positional = o->get_positional() && o->get_lnames().empty() && o->get_snames().empty();
         if (d.positional) {
             d.names.push_back(o->get_name(true));
@@ -153,4 +153,4 @@ int CommandLine::refuse(const std::string &message) const
     return 2;
 }
 
-} // namespace lbs::cli
+} // namespace lbs::clikit

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace lbs::clidoc {
+namespace lbs::clikit {
 
 namespace {
 
@@ -121,4 +121,4 @@ std::string renderManPage(const ManPage &page)
     return out;
 }
 
-} // namespace lbs::clidoc
+} // namespace lbs::clikit

@@ -5,7 +5,7 @@
 // table. A usage error is one line on stderr, "lbscope-cli COMMAND: ...", and exit status 2; it comes
 // before the command connects to anything, because parse() runs before the command does any work.
 
-#include "app/clidoc/commanddescription.h"
+#include "commanddescription.h"
 
 #include <CLI/CLI.hpp>
 
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace lbs::cli {
+namespace lbs::clikit {
 
 /// The message with its line breaks made spaces: a message on stderr stays one line.
 std::string oneLine(std::string s);
@@ -35,10 +35,10 @@ public:
 
     /// Set by `lbscope-cli --man` and `__complete`: while set, parse() hands the table to it as data
     /// and returns 0 without parsing, so each command describes itself without running.
-    static void setDescriber(std::function<void(clidoc::CommandDescription)> describer);
+    static void setDescriber(std::function<void(CommandDescription)> describer);
 
     /// The table as data (what --help shows; hidden options left out).
-    clidoc::CommandDescription describe() const;
+    CommandDescription describe() const;
 
     /// Parses the arguments after the command name. Returns the exit status when the command ends
     /// here (0 after --help, 2 after a usage error), nothing when it should run.
@@ -55,4 +55,4 @@ private:
     CLI::App m_app;
 };
 
-} // namespace lbs::cli
+} // namespace lbs::clikit
