@@ -69,6 +69,15 @@ int runCapture(const std::vector<std::string> &args)
     t.add_flag("--one-side", rq.oneSide,
         "with --service: only the VIP's interface and `host VIP` (the client's side of the NAT); by default "
         "every interface (-i any) with the VIP's and each endpoint's address and port, both sides");
+    bool conntrack = false, noConntrack = false;
+    t.add_flag("--conntrack", conntrack,
+        "record the VIP node's conntrack (conntrack -E, or /proc/net/nf_conntrack where the tool is missing) "
+        "so that each connection's backend pod is known without the pod side; on by default with "
+        "--one-side");
+    t.add_flag("--no-conntrack", noConntrack, "do not record the node's conntrack");
+    t.add_option("--conntrack-tool", plan.conntrackTool,
+         "conntrack on the node (default conntrack; where it is missing, /proc/net/nf_conntrack is read)")
+        ->type_name("PATH");
     t.add_option("--iface", plan.iface, "interface on the node (eth1, cali..., any)")->type_name("IF");
     t.add_option("--filter", plan.filter, "capture filter, passed to tcpdump as one argument")
         ->type_name("BPF");
@@ -105,6 +114,12 @@ int runCapture(const std::vector<std::string> &args)
     addDebugPodOptions(t, common);
     if (const auto code = cl.parse(args))
         return *code;
+    if (conntrack && noConntrack) {
+        std::fprintf(stderr, "lbscope-cli capture: --conntrack and --no-conntrack exclude each other\n");
+        return 2;
+    }
+    if (conntrack || noConntrack)
+        rq.conntrack = conntrack;
     setTerminalPrompts(common);
     rq.reattach = !attach.empty();
     rq.outDir = rq.reattach ? attach : out;

@@ -5,6 +5,7 @@
 #include "core/analysis/analyzer.h"
 
 #include "core/analysis/backends.h"
+#include "core/analysis/conntracklabels.h"
 #include "core/analysis/endpointmap.h"
 #include "core/analysis/findings.h"
 #include "core/analysis/flowtracker.h"
@@ -175,7 +176,9 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
         summary.timeline = out.timeline;
         onStage(AnalysisStage::Timeline, summary);
     }
+    labelFromManifestConntrack(out);
     out.backends = computeBackends(out);
+    out.backendBy = computeBackendBy(out);
     out.findings = computeFindings(out, inputs);
     out.complete = true;
     throttle.finish("analysis complete");

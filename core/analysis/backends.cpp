@@ -1,5 +1,6 @@
 #include "core/analysis/backends.h"
 
+#include "core/analysis/conntracklabels.h"
 #include "core/analysis/endpointmap.h"
 #include "core/analysis/percentile.h"
 
@@ -59,22 +60,26 @@ Frontends frontends(const CaptureAnalysis &a)
     return f;
 }
 
-/// The backend endpoint of @p f, false when it has none.
-bool backendEndpoint(const CaptureAnalysis &a, const Frontends &fe, const Flow &f, pcap::Endpoint &out)
+/// The backend endpoint of @p f and how it is known; None when it has none.
+BackendBy backendEndpoint(const CaptureAnalysis &a, const Frontends &fe, const Flow &f, pcap::Endpoint &out)
 {
     if (f.proto != 6 || f.leg == LegRole::Back)
-        return false;
+        return BackendBy::None;
     if (f.connection >= 0) {
         out = backendFlow(a, f).server;
-        return true;
+        return BackendBy::NatLeg;
+    }
+    if (const ConntrackLabel *l = conntrackLabelOf(a, f.id)) {
+        out = l->backend;
+        return BackendBy::Conntrack;
     }
     if (f.serverGuessed || fe.contains(f.server))
-        return false;
+        return BackendBy::None;
     // With an endpoint map, only its endpoints are backends (other traffic in the capture is not).
     if (!a.endpoints.empty() && !findEndpoint(a.endpoints, f.server))
-        return false;
+        return BackendBy::None;
     out = f.server;
-    return true;
+    return BackendBy::Server;
 }
 
 } // namespace
@@ -101,7 +106,7 @@ std::vector<Backend> computeBackends(const CaptureAnalysis &a)
     }
     for (const Flow &f : a.flows) {
         pcap::Endpoint ep;
-        if (!backendEndpoint(a, fe, f, ep))
+        if (backendEndpoint(a, fe, f, ep) == BackendBy::None)
             continue;
         auto &[b, s] = by[ep];
         if (b.connections == 0 && b.pod.empty()) {
@@ -143,9 +148,36 @@ std::vector<Backend> computeBackends(const CaptureAnalysis &a)
     return out;
 }
 
+pcap::Endpoint backendServer(const CaptureAnalysis &a, const Flow &f)
+{
+    if (f.connection < 0)
+        if (const ConntrackLabel *l = conntrackLabelOf(a, f.id))
+            return l->backend;
+    return backendFlow(a, f).server;
+}
+
+BackendBy backendBy(const CaptureAnalysis &a, const Flow &f)
+{
+    if (a.backendBy.size() == a.flows.size() && f.id < a.backendBy.size())
+        return a.backendBy[f.id];
+    pcap::Endpoint ep;
+    return backendEndpoint(a, frontends(a), f, ep);
+}
+
+std::vector<BackendBy> computeBackendBy(const CaptureAnalysis &a)
+{
+    const Frontends fe = frontends(a);
+    std::vector<BackendBy> out(a.flows.size(), BackendBy::None);
+    pcap::Endpoint ep;
+    for (const Flow &f : a.flows)
+        if (f.id < out.size())
+            out[f.id] = backendEndpoint(a, fe, f, ep);
+    return out;
+}
+
 const Backend *backendOf(const std::vector<Backend> &backends, const CaptureAnalysis &a, const Flow &f)
 {
-    const pcap::Endpoint &ep = backendFlow(a, f).server;
+    const pcap::Endpoint ep = backendServer(a, f);
     auto it = std::lower_bound(backends.begin(), backends.end(), ep,
         [](const Backend &b, const pcap::Endpoint &e) { return b.endpoint < e; });
     return it != backends.end() && it->endpoint == ep ? &*it : nullptr;

@@ -32,6 +32,21 @@ const char *severityName(Severity s)
     return "info";
 }
 
+const char *backendByName(BackendBy b)
+{
+    switch (b) {
+    case BackendBy::NatLeg:
+        return "nat-leg";
+    case BackendBy::Conntrack:
+        return "conntrack";
+    case BackendBy::Server:
+        return "server";
+    case BackendBy::None:
+        break;
+    }
+    return nullptr;
+}
+
 const char *legRoleName(LegRole r)
 {
     switch (r) {

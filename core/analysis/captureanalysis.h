@@ -174,6 +174,20 @@ struct Backend {
     std::string label() const;
 };
 
+/// How a connection's backend is known (docs/decisions.md, "Conntrack labels"): its back leg in a
+/// both-sides capture, the node's conntrack record of a one-side capture, or the flow's own server
+/// (a capture that sees the pod's address, not the VIP). None: not known (or no backend, the VIP).
+enum class BackendBy : uint8_t { None, NatLeg, Conntrack, Server };
+/// "nat-leg", "conntrack", "server"; nullptr for None.
+const char *backendByName(BackendBy b);
+
+/// A flow seen on the VIP's side only, whose backend the node's conntrack record names.
+struct ConntrackLabel {
+    uint32_t flow = 0;
+    pcap::Endpoint backend; ///< the reply tuple's source: pod ip:targetPort
+    int64_t eventTsNs = 0; ///< the conntrack line it came from
+};
+
 /// Per-bucket series (docs/contracts.md, `timeline`). All vectors have the same length.
 struct Timeline {
     double bucketSeconds = 1.0;
@@ -240,6 +254,11 @@ struct CaptureAnalysis {
     std::vector<EndpointInfo> endpoints; ///< the endpoint map used (AnalyzerOptions or manifest)
     std::vector<std::pair<int32_t, std::string>> interfaceNames; ///< SLL2 index -> name (manifest)
     std::vector<Backend> backends; ///< ordered by endpoint
+    std::vector<ConntrackLabel> conntrackLabels; ///< ordered by flow (conntracklabels.h)
+    std::vector<BackendBy> backendBy; ///< per flow id, once the backends are computed (backends.h)
+    /// The manifest's conntrack method when its record was read ("conntrack-events",
+    /// "nf_conntrack-snapshots"), else empty.
+    std::string conntrackMethod;
     /// TCP connections counted once: flows that are not a back leg.
     uint64_t tcpConnections() const;
     /// Name of an SLL2 interface index ("eth1"), or "if 3"; "" for -1.

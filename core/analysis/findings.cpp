@@ -35,7 +35,7 @@ std::string backendShare(const Context &ctx, const std::vector<uint32_t> &ids, c
         return {};
     std::map<pcap::Endpoint, size_t> counts;
     for (uint32_t id : ids)
-        ++counts[backendFlow(ctx.a, ctx.a.flows[id]).server];
+        ++counts[backendServer(ctx.a, ctx.a.flows[id])];
     auto top = std::max_element(
         counts.begin(), counts.end(), [](const auto &x, const auto &y) { return x.second < y.second; });
     auto name = [&](const pcap::Endpoint &ep) {
@@ -59,12 +59,12 @@ std::string commonServer(const Context &ctx, const std::vector<uint32_t> &ids)
         return {};
     const Flow &first = ctx.a.flows[ids.front()];
     const pcap::Endpoint &s = first.server;
-    const pcap::Endpoint &b = backendFlow(ctx.a, first).server;
+    const pcap::Endpoint b = backendServer(ctx.a, first);
     bool sameBackend = true;
     for (uint32_t id : ids) {
         if (!(ctx.a.flows[id].server == s))
             return {};
-        sameBackend = sameBackend && backendFlow(ctx.a, ctx.a.flows[id]).server == b;
+        sameBackend = sameBackend && backendServer(ctx.a, ctx.a.flows[id]) == b;
     }
     if (!sameBackend || b == s)
         return " to " + s.toString();
@@ -144,7 +144,7 @@ void resetFindings(const Context &ctx, std::vector<Finding> &out)
             continue;
         if (f.resetBy == ResetSide::Client)
             byClient.push_back(f.id);
-        else if (vipAddr.isSet() && backendFlow(ctx.a, f).server.ip == vipAddr)
+        else if (vipAddr.isSet() && backendServer(ctx.a, f).ip == vipAddr)
             byVip.push_back(f.id);
         else
             byServer.push_back(f.id);

@@ -83,7 +83,7 @@ template <typename T> void series(JsonWriter &w, const char *key, const std::vec
     w.endArray();
 }
 
-void writeFlow(JsonWriter &w, const Flow &f)
+void writeFlow(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
 {
     w.beginObject();
     w.key("id").value(f.id);
@@ -163,6 +163,7 @@ void writeFlow(JsonWriter &w, const Flow &f)
         w.value(role);
     else
         w.null();
+    writeFlowBackend(w, a, f);
     w.key("tunnel");
     if (f.tunnel.packets) {
         const FlowTunnel &t = f.tunnel;
@@ -234,7 +235,7 @@ private:
             JsonWriter w = JsonWriter::fragment(m_pretty, m_depth);
             const size_t end = std::min(m_a.flows.size(), (c + 1) * kChunk);
             for (size_t i = c * kChunk; i < end; ++i)
-                writeFlow(w, m_a.flows[i]);
+                writeFlow(w, m_a, m_a.flows[i]);
             {
                 std::lock_guard lock(m_mutex);
                 m_slot[k % 2] = w.take();
@@ -262,7 +263,7 @@ void writeFlows(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
     // Below a few chunks a second thread costs more than it saves.
     if (a.flows.size() < 8 * FlowChunkFormatter::kChunk || std::thread::hardware_concurrency() < 2) {
         for (const Flow &f : a.flows)
-            writeFlow(w, f);
+            writeFlow(w, a, f);
         return;
     }
     // The flows array's elements sit two deep: in the report object, in "flows".
@@ -275,7 +276,7 @@ void writeFlows(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
         }
         const size_t end = std::min(a.flows.size(), (c + 1) * FlowChunkFormatter::kChunk);
         for (size_t i = c * FlowChunkFormatter::kChunk; i < end; ++i)
-            writeFlow(w, a.flows[i]);
+            writeFlow(w, a, a.flows[i]);
     }
 }
 
@@ -340,6 +341,16 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
         opt("received_by_filter", m.stats.receivedByFilter);
         opt("dropped_by_kernel", m.stats.droppedByKernel);
         opt("dropped_by_interface", m.stats.droppedByInterface);
+        w.key("conntrack");
+        if (m.conntrack)
+            w.beginObject()
+                .key("method")
+                .value(m.conntrack->method)
+                .key("file")
+                .value(m.conntrack->name)
+                .endObject();
+        else
+            w.null();
         w.endObject();
     }
     w.key("flows").beginArray();

@@ -1,5 +1,7 @@
 #include "core/analysis/jsonreportnat.h"
 
+#include "core/analysis/backends.h"
+
 namespace lbs::analysis {
 
 namespace {
@@ -53,17 +55,46 @@ void writeLeg(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
 
 } // namespace
 
+void writeFlowBackend(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
+{
+    const BackendBy by = backendBy(a, f);
+    w.key("backend");
+    if (by == BackendBy::None)
+        w.null();
+    else
+        w.value(backendServer(a, f).toString());
+    w.key("backend_by");
+    if (const char *name = backendByName(by))
+        w.value(name);
+    else
+        w.null();
+}
+
 void writeNatSections(JsonWriter &w, const CaptureAnalysis &a)
 {
     uint64_t udp = 0;
-    for (const Flow &f : a.flows)
+    uint64_t by[4] = {};
+    for (const Flow &f : a.flows) {
         udp += f.proto == 17;
+        if (f.proto == 6 && f.leg != LegRole::Back)
+            ++by[static_cast<size_t>(backendBy(a, f))];
+    }
     w.key("summary").beginObject();
     w.key("tcp_connections").value(a.tcpConnections());
     w.key("joined_connections").value(static_cast<uint64_t>(a.connections.size()));
     w.key("udp_flows").value(udp);
     w.key("backends").value(static_cast<uint64_t>(a.backends.size()));
     w.key("in_node_drops").value(static_cast<uint64_t>(a.inNodeDrops.size()));
+    w.key("backend_by").beginObject();
+    for (BackendBy b : {BackendBy::NatLeg, BackendBy::Conntrack, BackendBy::Server})
+        w.key(backendByName(b)).value(by[static_cast<size_t>(b)]);
+    w.key("unknown").value(by[static_cast<size_t>(BackendBy::None)]);
+    w.endObject();
+    w.key("conntrack_method");
+    if (a.conntrackMethod.empty())
+        w.null();
+    else
+        w.value(a.conntrackMethod);
     w.endObject();
 
     w.key("connections").beginArray();
@@ -72,6 +103,7 @@ void writeNatSections(JsonWriter &w, const CaptureAnalysis &a)
         w.key("id").value(c.id);
         w.key("front_flow").value(c.front());
         w.key("backend").value(a.flows[c.back()].server.toString());
+        w.key("backend_by").value(backendByName(BackendBy::NatLeg));
         w.key("snat").value(c.snat);
         w.key("legs").beginArray();
         for (uint8_t i = 0; i < c.legCount; ++i)

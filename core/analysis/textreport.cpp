@@ -55,9 +55,13 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
         "requests\n",
         tcp, byOutcome[0], byOutcome[1], byOutcome[2], byOutcome[3], udp, requests);
     s += buf;
-    if (!a.connections.empty()) {
-        s += std::to_string(a.connections.size())
-            + " connections seen on both sides of the node's NAT (legs joined, counted once)\n";
+    if (!a.connections.empty() || !a.conntrackLabels.empty()) {
+        if (!a.connections.empty())
+            s += std::to_string(a.connections.size())
+                + " connections seen on both sides of the node's NAT (legs joined, counted once)\n";
+        if (!a.conntrackLabels.empty())
+            s += std::to_string(a.conntrackLabels.size()) + " connections given their backend by the node's "
+                + a.conntrackMethod + " record\n";
         if (!a.backends.empty() || !a.endpoints.empty()) {
             s += "backends:\n";
             for (const Backend &b : a.backends) {
@@ -121,8 +125,8 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
             s += "  #" + std::to_string(f->id) + " " + r->method + " " + r->path + " -> "
                 + (r->status ? std::to_string(*r->status) : std::string("no response")) + "  ttfb "
                 + ms(*r->ttfbNs) + "  server " + f->server.toString();
-            if (f->connection >= 0)
-                s += " -> " + backendFlow(a, *f).server.toString();
+            if (const pcap::Endpoint b = backendServer(a, *f); !(b == f->server))
+                s += " -> " + b.toString();
             s += "\n";
         }
     }

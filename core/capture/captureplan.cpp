@@ -42,6 +42,20 @@ bool isValidInterfaceName(const std::string &name)
     }) && name.front() != '-';
 }
 
+namespace {
+
+/// An address as an API object gave it, usable in a filter: digits, hex, dots and colons only (a
+/// hostile object cannot add filter syntax).
+bool filterSafeAddress(const std::string &a)
+{
+    return !a.empty() && a.size() <= 45 && allOf(a, [](unsigned char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.'
+            || c == ':';
+    });
+}
+
+} // namespace
+
 Status validate(const CapturePlan &p)
 {
     if (!isValidInterfaceName(p.iface))
@@ -77,6 +91,15 @@ Status validate(const CapturePlan &p)
     if (p.tcpdump.empty() || p.tcpdump.find_first_of(" \t\n'\"$`;|&<>") != std::string::npos)
         return bad("tcpdump program '" + p.tcpdump + "'", "is not a plain program path",
             "use e.g. /usr/bin/tcpdump");
+    if (p.conntrack) {
+        if (!filterSafeAddress(p.vip))
+            return bad("conntrack recording", "needs the service's VIP (an IP address)",
+                "record conntrack with --service NS/NAME, or leave it off");
+        if (p.conntrackTool.empty() || p.conntrackTool.front() == '-'
+            || p.conntrackTool.find_first_of(" \t\n'\"$`;|&<>") != std::string::npos)
+            return bad("conntrack program '" + p.conntrackTool + "'", "is not a plain program path",
+                "use e.g. /usr/sbin/conntrack");
+    }
     return Ok {};
 }
 
@@ -160,20 +183,6 @@ Result<double> parseDuration(const std::string &text)
 } // namespace lbs::capture
 
 namespace lbs::capture {
-
-namespace {
-
-/// An address as an API object gave it, usable in a filter: digits, hex, dots and colons only (a
-/// hostile object cannot add filter syntax).
-bool filterSafeAddress(const std::string &a)
-{
-    return !a.empty() && a.size() <= 45 && allOf(a, [](unsigned char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.'
-            || c == ':';
-    });
-}
-
-} // namespace
 
 std::string serviceFilter(const std::string &vip, const std::vector<int> &ports,
     const std::vector<pcap::ServiceEndpoint> &endpoints)

@@ -22,6 +22,10 @@ struct CapturePlan {
     std::string name; ///< base file name ("lbscope-node1-20260101T000000Z.pcap")
     double durationSec = 0; ///< 0 = until stopped
     std::string tcpdump = "tcpdump"; ///< program on the node
+    /// Record the node's conntrack for the VIP during the capture (core/capture/conntrackrecorder.h),
+    /// so that a one-side capture still names each connection's backend. Needs vip.
+    bool conntrack = false;
+    std::string conntrackTool = "conntrack"; ///< program on the node (missing: /proc snapshots)
     // labels for manifest.json
     std::string context;
     std::string service;

@@ -21,6 +21,10 @@ struct PreflightReport {
     std::vector<std::string> interfaces; ///< all interfaces on the node
     uint64_t freeBytes = 0; ///< free space in the remote directory
     std::string user; ///< uid we run as ("0" = root)
+    /// With plan.conntrack: the method the node allows ("conntrack-events", "nf_conntrack-snapshots",
+    /// "none") and why, when it is not the first.
+    std::string conntrackMethod;
+    std::string conntrackNote;
 };
 
 /// One monitoring sample (taken about every second while tcpdump runs).
@@ -51,8 +55,10 @@ public:
 
     /// tcpdump present (and its version), interface exists, free disk >= the whole ring, root (or
     /// sudo), remote directory writable, BPF filter compiles (`tcpdump -d`). Each Error says what to do.
+    /// With plan.conntrack, also which conntrack method the node allows (conntrackrecorder.h).
     Result<PreflightReport> preflight(const CancelToken &cancel);
-    /// Starts tcpdump detached (survives a dropped connection) and checks it is running.
+    /// Starts tcpdump detached (survives a dropped connection) and checks it is running; with
+    /// plan.conntrack the conntrack recorder first, so that it sees tcpdump's first connection.
     Status start(const CancelToken &cancel);
     /// Lists the ring, the rate and whether tcpdump is alive.
     Result<MonitorSample> poll(const CancelToken &cancel);
@@ -66,14 +72,16 @@ public:
     /// Error is returned (cleanup still happens with its own bounded time).
     Status monitorUntilDone(const CancelToken &stopRequested, const CancelToken &cancel,
         const std::function<void(const MonitorSample &)> &onSample, int intervalMs = 1000);
-    /// SIGINT through `kill`, waits for the exit (then TERM, then KILL), reads tcpdump's counters.
+    /// SIGINT through `kill`, waits for the exit (then TERM, then KILL), reads tcpdump's counters;
+    /// stops the conntrack recorder.
     /// Uses its own bounded time, so it works after a cancel too.
     Status stop();
-    /// Downloads every file of the ring (resumable, sha256-checked), reads first/last packet times,
-    /// and writes manifest.json. Returns the per-file results; onFile gets each as it is verified.
+    /// Downloads every file of the ring (resumable, sha256-checked) and the conntrack record, reads
+    /// first/last packet times, and writes manifest.json. Returns the per-file results; onFile gets each as
+    /// it is verified.
     Result<std::vector<DownloadResult>> download(const CancelToken &cancel,
         const std::function<void(const RemoteFile &, const DownloadResult &)> &onFile = {});
-    /// Removes the ring, the pid file and the stderr file from the node.
+    /// Removes the ring, the pid file, the stderr file and the conntrack record's files from the node.
     Status removeRemote();
 
     const pcap::CaptureRecord &record() const { return m_record; }

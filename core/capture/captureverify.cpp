@@ -133,7 +133,15 @@ Result<std::vector<VerifiedFile>> verifyCaptureDirectory(const std::string &dir,
     std::vector<VerifiedFile> out;
     std::set<std::string> listed;
     uint64_t toHash = 0;
-    for (const pcap::ManifestFile &mf : manifest->files) {
+    std::vector<pcap::ManifestFile> files = manifest->files;
+    if (manifest->conntrack && !manifest->conntrack->name.empty()) {
+        pcap::ManifestFile ct; // the conntrack record is downloaded and checked like a capture file
+        ct.name = manifest->conntrack->name;
+        ct.size = manifest->conntrack->size;
+        ct.sha256 = manifest->conntrack->sha256;
+        files.push_back(std::move(ct));
+    }
+    for (const pcap::ManifestFile &mf : files) {
         VerifiedFile v;
         v.name = fs::path(mf.name).filename().string();
         if (!listed.insert(v.name).second) {

@@ -2,6 +2,7 @@
 
 #include "core/capture/capturepods.h"
 #include "core/capture/capturesession.h"
+#include "core/capture/conntrackrecorder.h"
 #include "core/capture/remotehostfactory.h"
 #include "core/capture/servicelocation.h"
 #ifdef HAVE_LBSCOPE_KUBE
@@ -142,6 +143,13 @@ Status CaptureWorkflow::check()
     say("preflight ok: tcpdump " + pre->tcpdumpVersion + ", interface " + plan.iface + ", "
         + oneDecimal(static_cast<double>(pre->freeBytes) / 1e9) + " GB free in " + plan.remoteDir + ", ring "
         + std::to_string(plan.ringCount) + " x " + std::to_string(plan.ringSizeMb) + " MB");
+    if (plan.conntrack) {
+        if (pre->conntrackMethod == kConntrackNone)
+            warn("conntrack: " + pre->conntrackNote);
+        else
+            say("conntrack: " + pre->conntrackMethod + " for " + plan.vip
+                + (pre->conntrackNote.empty() ? std::string() : " (" + pre->conntrackNote + ")"));
+    }
     return Ok {};
 }
 

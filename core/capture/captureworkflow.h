@@ -38,6 +38,10 @@ struct CaptureRequest {
     /// With service: only the VIP's interface with `host VIP` (the client's side of the NAT), instead of
     /// both sides (`-i any` with the VIP's and every endpoint's address and port).
     bool oneSide = false;
+    /// Record the VIP node's conntrack during the capture (CapturePlan::conntrack), so that each
+    /// connection of a one-side capture still gets its backend. Unset: on for a one-side service
+    /// capture, off otherwise.
+    std::optional<bool> conntrack;
     /// The clock the monitor reads and waits on; null for the steady clock (a soak test compresses
     /// hours into minutes with its own). Must outlive the workflow.
     const Clock *clock = nullptr;

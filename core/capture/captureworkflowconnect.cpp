@@ -64,6 +64,8 @@ Status CaptureWorkflow::locate()
         plan.iface = where->iface;
     if (plan.filter.empty())
         plan.filter = "host " + where->vip;
+    // One side sees no pod: the node's conntrack says which pod each connection went to.
+    plan.conntrack = m_request.conntrack.value_or(true);
     return Ok {};
 }
 
@@ -73,6 +75,8 @@ Status CaptureWorkflow::prepare()
 {
     auto &rq = m_request;
     rq.plan.context = rq.target.context;
+    if (rq.conntrack)
+        rq.plan.conntrack = *rq.conntrack;
     if (rq.outDir.empty())
         return fail(Error {"--out DIR is required", {}, {}}, true);
     const std::string out = rq.outDir;

@@ -141,6 +141,21 @@ private:
 std::string captureRecordJson(const CaptureRecord &r)
 {
     IndentedJson w;
+    if (r.conntrack) {
+        const ConntrackRecord &c = *r.conntrack;
+        w.key("conntrack").open('{');
+        w.key("method").string(c.method);
+        w.key("name").string(c.name);
+        w.key("note").string(c.note);
+        w.key("pid").integer(c.pid);
+        w.key("pid_file").string(c.pidFile);
+        w.key("remote_command").strings(c.remoteCommand);
+        w.key("remote_path").string(c.remotePath);
+        w.key("sha256").string(c.sha256);
+        w.key("size").unsignedInteger(c.size);
+        w.key("stderr_file").string(c.stderrFile);
+        w.close('}');
+    }
     w.key("context").string(r.context);
     if (!r.debugPod.empty())
         w.key("debug_pod").string(r.debugPod);
@@ -280,6 +295,20 @@ Result<CaptureRecord> parseCaptureRecord(std::string_view text, const std::strin
         se.port = smallInt(e["port"]);
         if (!se.ip.empty())
             r.endpoints.push_back(std::move(se));
+    }
+    if (const JsonValue &c = root["conntrack"]; c.isObject()) {
+        ConntrackRecord ct;
+        ct.method = str(c, "method");
+        ct.note = str(c, "note");
+        ct.name = str(c, "name");
+        ct.remotePath = str(c, "remote_path");
+        ct.size = optCount(c["size"]).value_or(0);
+        ct.sha256 = str(c, "sha256");
+        ct.remoteCommand = strings(c["remote_command"]);
+        ct.pidFile = str(c, "pid_file");
+        ct.stderrFile = str(c, "stderr_file");
+        ct.pid = c["pid"].toInt(0);
+        r.conntrack = std::move(ct);
     }
     for (const JsonValue &i : root["interfaces"].array()) {
         CaptureInterface ci;

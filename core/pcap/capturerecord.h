@@ -56,6 +56,24 @@ struct CaptureInterface {
     std::string role; ///< "holds the VIP", "pod default/web-1", "node address", ...
 };
 
+/// The VIP node's conntrack record of the capture ("conntrack"): which pod each connection to the VIP
+/// went to, so that a capture of the VIP's side alone still names the backend (docs/decisions.md,
+/// "Conntrack labels").
+struct ConntrackRecord {
+    /// "conntrack-events" (`conntrack -E`), "nf_conntrack-snapshots" (/proc/net/nf_conntrack every
+    /// second, where the tool is missing) or "none" (neither was usable: `note` says why).
+    std::string method;
+    std::string note; ///< why the method was chosen over the other, or why none
+    std::string name; ///< the downloaded file inside the capture directory (empty until downloaded)
+    std::string remotePath; ///< where it was written on the node
+    uint64_t size = 0;
+    std::string sha256;
+    std::vector<std::string> remoteCommand;
+    std::string pidFile;
+    std::string stderrFile;
+    int64_t pid = 0;
+};
+
 /// Everything known about a capture. Every field is optional in the file: absent strings stay
 /// empty, absent numbers 0.
 struct CaptureRecord {
@@ -88,6 +106,7 @@ struct CaptureRecord {
     std::vector<std::string> warnings;
     std::vector<ServiceEndpoint> endpoints; ///< of the service, when the capture was made for one
     std::vector<CaptureInterface> interfaces; ///< of the node, when it was probed
+    std::optional<ConntrackRecord> conntrack; ///< when the plan recorded the node's conntrack
 };
 
 /// File names inside a capture directory.

@@ -1,6 +1,7 @@
 #include "ui/capture/captureplanform.h"
 #include "core/kube/debugpod.h"
 #include "core/pcap/bpffilter.h"
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -69,6 +70,11 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     m_duration->setDecimals(0);
     m_duration->setSuffix(tr(" s"));
     m_duration->setSpecialValueText(tr("until stopped"));
+    m_conntrack = new QCheckBox(tr("Record the node's conntrack for the VIP"), this);
+    m_conntrack->setToolTip(tr("conntrack -E (or /proc/net/nf_conntrack every second where the tool is "
+                               "missing) beside tcpdump: a capture of the VIP's side alone still names "
+                               "each connection's backend pod"));
+    m_conntrack->setEnabled(false);
     m_outDir = new QLineEdit(defaultOutDir(), this);
     m_command = new QLabel(this);
     m_command->setWordWrap(true);
@@ -92,6 +98,7 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Ring:"), ring);
     form->addRow(tr("Snaplen:"), m_snaplen);
     form->addRow(tr("Duration:"), m_duration);
+    form->addRow(tr("Backends:"), m_conntrack);
     form->addRow(tr("Save to:"), m_outDir);
     form->addRow(tr("Command:"), m_command);
 
@@ -101,6 +108,7 @@ CapturePlanForm::CapturePlanForm(QWidget *parent) : QWidget(parent)
     for (QSpinBox *s : {m_ringSize, m_ringCount, m_snaplen})
         connect(s, &QSpinBox::valueChanged, this, onChange);
     connect(m_duration, &QDoubleSpinBox::valueChanged, this, onChange);
+    connect(m_conntrack, &QCheckBox::toggled, this, onChange);
     connect(m_transport, &QComboBox::currentIndexChanged, this, [this](int i) {
         // The SSH fields only when SSH is the transport: a debug pod needs none of them.
         for (QWidget *w : {static_cast<QWidget *>(m_ssh), static_cast<QWidget *>(m_jump),
@@ -129,6 +137,9 @@ void CapturePlanForm::setTarget(const CaptureTarget &target)
     m_iface->setText(target.iface);
     if (!target.vip.isEmpty() && m_filter->text().isEmpty())
         m_filter->setText(QStringLiteral("host ") + target.vip);
+    // One side of the NAT sees no pod: conntrack names it (both sides: the pod-side copy does).
+    m_conntrack->setEnabled(!target.vip.isEmpty());
+    m_conntrack->setChecked(!target.vip.isEmpty() && target.iface != QLatin1String("any"));
 }
 
 void CapturePlanForm::setSsh(
@@ -229,6 +240,7 @@ capture::CapturePlan CapturePlanForm::plan() const
     if (!m_target.service.isEmpty())
         p.service = QString(m_target.nameSpace + QLatin1Char('/') + m_target.service).toStdString();
     p.vip = m_target.vip.toStdString();
+    p.conntrack = !p.vip.empty() && m_conntrack->isChecked();
     return p;
 }
 
@@ -289,6 +301,8 @@ QString CapturePlanForm::summary() const
         what += QStringLiteral(": ") + m_iface->text().toHtmlEscaped()
             + (m_target.role.startsWith(QStringLiteral("pod ")) ? tr(" leads to ") : QStringLiteral(" "))
             + m_target.role.toHtmlEscaped();
+    if (!m_target.vip.isEmpty() && m_conntrack->isChecked())
+        what += tr(", with the node's conntrack for the VIP (each connection's pod)");
     QString how;
     if (usesSsh()) {
         how = tr("Over SSH to %1").arg(m_ssh->text().trimmed().toHtmlEscaped());

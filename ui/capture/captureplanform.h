@@ -6,6 +6,7 @@
 #include "ui/cluster/clustersettings.h"
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QFormLayout;
 class QLabel;
@@ -64,6 +65,7 @@ private:
     CaptureTarget m_target;
     QFormLayout *m_form;
     QComboBox *m_transport;
+    QCheckBox *m_conntrack;
     QLineEdit *m_ssh, *m_jump, *m_identity, *m_knownHosts, *m_node, *m_iface, *m_filter, *m_outDir;
     QSpinBox *m_ringSize, *m_ringCount, *m_snaplen;
     QDoubleSpinBox *m_duration;

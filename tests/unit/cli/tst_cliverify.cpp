@@ -149,6 +149,15 @@ private slots:
                                          << "extra.pcap: not-listed: a capture file that manifest.json does "
                                             "not list"
                                          << "";
+        QTest::newRow("conntrack record intact")
+            << "conntrack" << 0 << "ok"
+            << "ok"
+            << "cap.pcap.conntrack.txt: ok: size and sha256 as downloaded"
+            << "";
+        QTest::newRow("conntrack record changed") << "conntrack-flip" << 1 << "ok"
+                                                  << "ok"
+                                                  << "cap.pcap.conntrack.txt: sha256-differs"
+                                                  << "";
         QTest::newRow("no checksums recorded") << "no-sha" << 0 << "unchecked"
                                                << "unchecked"
                                                << "records no sha256 for it: only its size was checked"
@@ -189,6 +198,24 @@ private slots:
             files[1] = second;
             m[QStringLiteral("files")] = files;
             QVERIFY(writeAll(manifest, QJsonDocument(m).toJson()));
+        } else if (edit.startsWith(QLatin1String("conntrack"))) {
+            // The node's conntrack record beside the ring, listed under "conntrack" and checked alike.
+            const QByteArray record = "[1767225600.5]\t    [NEW] tcp      6 120 SYN_SENT src=203.0.113.100 "
+                                      "dst=203.0.113.10 sport=40000 dport=80 [UNREPLIED] src=192.0.2.2 "
+                                      "dst=198.51.100.11 sport=8080 dport=40000\n";
+            QVERIFY(writeAll(dir + QStringLiteral("/cap.pcap.conntrack.txt"), record));
+            QJsonObject m = QJsonDocument::fromJson(readAll(manifest)).object();
+            m[QStringLiteral("conntrack")]
+                = QJsonObject {{QStringLiteral("method"), QStringLiteral("conntrack-events")},
+                    {QStringLiteral("name"), QStringLiteral("cap.pcap.conntrack.txt")},
+                    {QStringLiteral("size"), double(record.size())},
+                    {QStringLiteral("sha256"),
+                        QString::fromLatin1(
+                            QCryptographicHash::hash(record, QCryptographicHash::Sha256).toHex())}};
+            QVERIFY(writeAll(manifest, QJsonDocument(m).toJson()));
+            if (edit == QLatin1String("conntrack-flip"))
+                QVERIFY(writeAll(dir + QStringLiteral("/cap.pcap.conntrack.txt"),
+                    QByteArray(record).replace("8080", "8081")));
         } else if (edit == QLatin1String("extra")) {
             QVERIFY(writeAll(dir + QStringLiteral("/extra.pcap"), m_sample));
         }

@@ -216,6 +216,19 @@ void compareRecords(const CaptureRecord &a, const CaptureRecord &b)
         QCOMPARE(a.files[i].truncated, b.files[i].truncated);
     }
     QVERIFY(a.warnings == b.warnings);
+    QCOMPARE(a.conntrack.has_value(), b.conntrack.has_value());
+    if (a.conntrack) {
+        QCOMPARE(a.conntrack->method, b.conntrack->method);
+        QCOMPARE(a.conntrack->note, b.conntrack->note);
+        QCOMPARE(a.conntrack->name, b.conntrack->name);
+        QCOMPARE(a.conntrack->remotePath, b.conntrack->remotePath);
+        QCOMPARE(a.conntrack->size, b.conntrack->size);
+        QCOMPARE(a.conntrack->sha256, b.conntrack->sha256);
+        QVERIFY(a.conntrack->remoteCommand == b.conntrack->remoteCommand);
+        QCOMPARE(a.conntrack->pidFile, b.conntrack->pidFile);
+        QCOMPARE(a.conntrack->stderrFile, b.conntrack->stderrFile);
+        QCOMPARE(a.conntrack->pid, b.conntrack->pid);
+    }
 }
 
 } // namespace
@@ -272,6 +285,23 @@ void TestCaptureRecord::roundTrip_data()
     times.stats.captured.reset();
     times.pid = -1;
     QTest::newRow("times and counters") << times;
+    CaptureRecord ct = fullRecord();
+    ConntrackRecord rec;
+    rec.method = "nf_conntrack-snapshots";
+    rec.note = "conntrack is not installed on the node; reading /proc/net/nf_conntrack every second instead";
+    rec.name = "cap.pcap.conntrack.txt";
+    rec.remotePath = "/var/tmp/lbscope/cap.pcap.conntrack.txt";
+    rec.size = 4096;
+    rec.sha256 = std::string(64, 'a');
+    rec.remoteCommand = {"awk", "BEGIN {\n\tprint \"x\"\n}", "203.0.113.10", rec.remotePath, "1"};
+    rec.pidFile = "/var/tmp/lbscope/cap.pcap.conntrack.pid";
+    rec.stderrFile = "/var/tmp/lbscope/cap.pcap.conntrack.stderr";
+    rec.pid = 4242;
+    ct.conntrack = rec;
+    QTest::newRow("conntrack record") << ct;
+    ct.conntrack = ConntrackRecord {};
+    ct.conntrack->method = "none";
+    QTest::newRow("conntrack: none") << ct;
 }
 
 void TestCaptureRecord::roundTrip()
