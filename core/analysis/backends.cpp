@@ -106,7 +106,9 @@ std::vector<Backend> computeBackends(const CaptureAnalysis &a)
         b.flows.push_back(f.id);
         if (bf.handshakeRttNs)
             s.handshake.push_back(*bf.handshakeRttNs);
-        if (bf.outcome == FlowOutcome::FailedHandshake)
+        // Failed as the client saw it: a pod that answered SYNs whose SYN/ACKs never reached the
+        // client (its back leg is only incomplete) failed that handshake too.
+        if (bf.outcome == FlowOutcome::FailedHandshake || f.outcome == FlowOutcome::FailedHandshake)
             ++b.failedHandshakes;
         if (bf.outcome == FlowOutcome::Reset)
             ++b.resets;

@@ -165,6 +165,7 @@ struct Backend {
     std::string pod, ns, node; ///< from the endpoint map; empty when unknown
     uint32_t connections = 0;
     uint32_t requests = 0;
+    /// Connections the client never completed (no SYN/ACK reached it), the pod's answer lost or not.
     uint32_t failedHandshakes = 0;
     uint32_t resets = 0; ///< connections that ended with a RST
     uint32_t errors5xx = 0; ///< HTTP responses with status >= 500

@@ -138,11 +138,13 @@ class Load:
     def summary(self, elapsed):
         res = list(self.results)
         lat = [r["latency_s"] for r in res if r["outcome"] in ("ok", "http_5xx")]
-        outcomes, pods, seen = {}, {}, {}
+        outcomes, pods, pod_conns, seen = {}, {}, {}, {}
         for r in res:
             outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
             if r["pod"]:
                 pods[r["pod"]] = pods.get(r["pod"], 0) + 1
+                if r["new_conn"]:  # the first answered request of a connection names its pod
+                    pod_conns[r["pod"]] = pod_conns.get(r["pod"], 0) + 1
             if r["seen_client"]:
                 seen[r["seen_client"]] = seen.get(r["seen_client"], 0) + 1
         per_pod_lat, pod_status = {}, {}
@@ -163,7 +165,7 @@ class Load:
                            "p99": ms(percentile(self.connect_s, 0.99)),
                            "max": ms(max(self.connect_s) if self.connect_s else None),
                            "over_900ms": sum(1 for c in self.connect_s if c >= 0.9)},
-            "pods": pods, "pod_status": pod_status, "pod_latency_ms": per_pod_lat, "client_addr_seen_by_pods": seen,
+            "pods": pods, "pod_connections": pod_conns, "pod_status": pod_status, "pod_latency_ms": per_pod_lat, "client_addr_seen_by_pods": seen,
         }
 
 

@@ -198,12 +198,20 @@ private slots:
         std::map<QString, Expected> expected;
         for (const std::string &p : truth->pods)
             expected[s(p)];
+        // A backend's failed handshakes are its connections the client never completed: the pod
+        // side is "incomplete" when the pod answered and its SYN/ACKs were lost (reply-lost).
+        std::set<uint32_t> clientFailed;
+        for (const lbs::gen::FlowTruth &t : truth->flows)
+            if (t.side == "public" && t.outcome == "failed_handshake")
+                clientFailed.insert(t.connection);
+        int replyLostFailed = 0;
         for (const lbs::gen::FlowTruth &t : truth->flows) {
             if (t.side != "pod")
                 continue;
             Expected &e = expected[s(t.server)];
             ++e.connections;
-            e.failed += t.outcome == "failed_handshake";
+            e.failed += t.outcome == "failed_handshake" || clientFailed.count(t.connection);
+            replyLostFailed += t.outcome == "incomplete" && clientFailed.count(t.connection);
             e.resets += t.outcome == "reset";
             if (t.handshakeRttUs)
                 e.handshake.push_back(*t.handshakeRttUs);
@@ -216,6 +224,7 @@ private slots:
                     e.response.push_back(*r.responseUs);
             }
         }
+        QCOMPARE(replyLostFailed, 1); // the reply-lost fault's connection, counted by its pod
         const QJsonArray backends = report.value(QStringLiteral("backends")).toArray();
         QCOMPARE(backends.size(), qsizetype(expected.size()));
         for (const QJsonValue &v : backends) {
