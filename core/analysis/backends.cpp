@@ -51,7 +51,7 @@ Frontends frontends(const CaptureAnalysis &a)
 /// The backend endpoint of @p f, false when it has none.
 bool backendEndpoint(const CaptureAnalysis &a, const Frontends &fe, const Flow &f, pcap::Endpoint &out)
 {
-    if (f.proto != 6 || f.leg == LegRole::Back)
+    if (f.proto != 6 || f.leg == LegRole::Back || f.staleSynAck)
         return false;
     if (f.connection >= 0) {
         out = backendFlow(a, f).server;

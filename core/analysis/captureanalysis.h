@@ -81,6 +81,10 @@ struct Flow {
     bool handshakeRst = false; ///< the SYN was answered by a RST
     bool icmpUnreachable = false; ///< the SYN was answered by ICMP destination/port unreachable
     bool handshakeBeforeCapture = false; ///< first packet was not a SYN (or SYN/ACK)
+    /// No client SYN and no payload: only the server's late SYN/ACKs (and the client's RSTs) of a
+    /// connection its client had given up on (its SYN before the capture, or its ACK lost in the
+    /// node). Not a connection: never counted, never a backend's (docs/decisions.md).
+    bool staleSynAck = false;
 
     // TCP analysis (Wireshark rules, docs/domain-notes.md, "TCP analysis flags")
     uint32_t retransmits = 0; ///< retransmissions incl. fast and spurious
@@ -241,7 +245,7 @@ struct CaptureAnalysis {
     std::vector<EndpointInfo> endpoints; ///< the endpoint map used (AnalyzerOptions or manifest)
     std::vector<std::pair<int32_t, std::string>> interfaceNames; ///< SLL2 index -> name (manifest)
     std::vector<Backend> backends; ///< ordered by endpoint
-    /// TCP connections counted once: flows that are not a back leg.
+    /// TCP connections counted once: flows that are not a back leg nor stale SYN/ACKs.
     uint64_t tcpConnections() const;
     /// Name of an SLL2 interface index ("eth1"), or "if 3"; "" for -1.
     std::string interfaceName(int32_t ifIndex) const;
