@@ -63,7 +63,7 @@ Frontends frontends(const CaptureAnalysis &a)
 /// The backend endpoint of @p f and how it is known; None when it has none.
 BackendBy backendEndpoint(const CaptureAnalysis &a, const Frontends &fe, const Flow &f, pcap::Endpoint &out)
 {
-    if (f.proto != 6 || f.leg == LegRole::Back)
+    if (f.proto != 6 || f.leg == LegRole::Back || f.staleSynAck)
         return BackendBy::None;
     if (f.connection >= 0) {
         out = backendFlow(a, f).server;
@@ -122,7 +122,9 @@ std::vector<Backend> computeBackends(const CaptureAnalysis &a)
         b.flows.push_back(f.id);
         if (bf.handshakeRttNs)
             s.handshake.push_back(*bf.handshakeRttNs);
-        if (bf.outcome == FlowOutcome::FailedHandshake)
+        // Failed as the client saw it: a pod that answered SYNs whose SYN/ACKs never reached the
+        // client (its back leg is only incomplete) failed that handshake too.
+        if (bf.outcome == FlowOutcome::FailedHandshake || f.outcome == FlowOutcome::FailedHandshake)
             ++b.failedHandshakes;
         if (bf.outcome == FlowOutcome::Reset)
             ++b.resets;

@@ -93,7 +93,7 @@ uint64_t CaptureAnalysis::tcpConnections() const
 {
     uint64_t n = 0;
     for (const Flow &f : flows)
-        n += f.proto == 6 && f.leg != LegRole::Back;
+        n += f.proto == 6 && f.leg != LegRole::Back && !f.staleSynAck;
     return n;
 }
 

@@ -81,6 +81,10 @@ struct Flow {
     bool handshakeRst = false; ///< the SYN was answered by a RST
     bool icmpUnreachable = false; ///< the SYN was answered by ICMP destination/port unreachable
     bool handshakeBeforeCapture = false; ///< first packet was not a SYN (or SYN/ACK)
+    /// No client SYN and no payload: only the server's late SYN/ACKs (and the client's RSTs) of a
+    /// connection its client had given up on (its SYN before the capture, or its ACK lost in the
+    /// node). Not a connection: never counted, never a backend's (docs/decisions.md).
+    bool staleSynAck = false;
 
     // TCP analysis (Wireshark rules, docs/domain-notes.md, "TCP analysis flags")
     uint32_t retransmits = 0; ///< retransmissions incl. fast and spurious
@@ -165,6 +169,7 @@ struct Backend {
     std::string pod, ns, node; ///< from the endpoint map; empty when unknown
     uint32_t connections = 0;
     uint32_t requests = 0;
+    /// Connections the client never completed (no SYN/ACK reached it), the pod's answer lost or not.
     uint32_t failedHandshakes = 0;
     uint32_t resets = 0; ///< connections that ended with a RST
     uint32_t errors5xx = 0; ///< HTTP responses with status >= 500
@@ -259,7 +264,7 @@ struct CaptureAnalysis {
     /// The manifest's conntrack method when its record was read ("conntrack-events",
     /// "nf_conntrack-snapshots"), else empty.
     std::string conntrackMethod;
-    /// TCP connections counted once: flows that are not a back leg.
+    /// TCP connections counted once: flows that are not a back leg nor stale SYN/ACKs.
     uint64_t tcpConnections() const;
     /// Name of an SLL2 interface index ("eth1"), or "if 3"; "" for -1.
     std::string interfaceName(int32_t ifIndex) const;

@@ -22,10 +22,11 @@ struct Context {
     size_t distinctServers = 0;
 };
 
-/// A back leg is a copy of its front leg: every count takes a connection once, by its front.
+/// A back leg is a copy of its front leg: every count takes a connection once, by its front. Stale
+/// SYN/ACKs are no connection.
 bool counted(const Flow &f)
 {
-    return f.leg != LegRole::Back;
+    return f.leg != LegRole::Back && !f.staleSynAck;
 }
 
 // "; 3 of 4 went to 192.0.2.12:8080" when the capture has several servers and one dominates.

@@ -120,8 +120,12 @@ void FlowTracker::finish(FindingInputs &inputs)
         FlowState &s = m_states[i];
         if (s.http)
             s.http->finish(f);
-        if (f.proto == 6)
+        if (f.proto == 6) {
             f.outcome = outcomeOf(f, s);
+            f.staleSynAck = staleSynAck(f);
+            if (f.staleSynAck) // counted as new when its first packet came
+                --m_out.timeline.newFlows[bucket(f.firstTsNs)];
+        }
         if (f.outcome == FlowOutcome::FailedHandshake && f.leg != LegRole::Back) {
             const int64_t t = f.synTimesNs.empty() ? f.firstTsNs : f.synTimesNs.front();
             ++m_out.timeline.failedHandshakes[bucket(t)];
@@ -138,6 +142,13 @@ void FlowTracker::finish(FindingInputs &inputs)
             + " s; the timeline bucket was enlarged to " + std::to_string(m_out.timeline.bucketSeconds)
             + " s");
     inputs.retransmissions = std::move(m_retrans);
+}
+
+bool FlowTracker::staleSynAck(const Flow &f)
+{
+    // Every server packet a SYN/ACK, every client packet a RST (the server sent none), no payload.
+    return f.synCount == 0 && f.synAckCount > 0 && f.synAckCount == f.packets[1] && f.packets[0] == f.resets
+        && f.payloadBytes[0] == 0 && f.payloadBytes[1] == 0;
 }
 
 FlowOutcome FlowTracker::outcomeOf(const Flow &f, const FlowState &s)
@@ -338,7 +349,7 @@ void FlowTracker::onTcp(
     const bool copy = f.leg == LegRole::Back;
     if (rst) {
         ++f.resets;
-        if (!copy)
+        if (!copy && !staleSynAck(f))
             ++m_out.timeline.resets[b];
         if (f.resetBy == ResetSide::None) {
             f.resetBy = dir == 0 ? ResetSide::Client : ResetSide::Server;

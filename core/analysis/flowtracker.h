@@ -56,6 +56,8 @@ private:
     };
 
     static FlowOutcome outcomeOf(const Flow &f, const FlowState &s);
+    /// Flow::staleSynAck, from the packets counted so far.
+    static bool staleSynAck(const Flow &f);
     size_t bucket(int64_t tsNs);
     void doubleBucket();
     uint32_t bucketIndexNoGrow(int64_t tsNs) const;

@@ -139,6 +139,7 @@ void writeFlow(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
     w.key("icmp_unreachable").value(f.icmpUnreachable);
     w.key("server_guessed").value(f.serverGuessed);
     w.key("handshake_before_capture").value(f.handshakeBeforeCapture);
+    w.key("stale_syn_ack").value(f.staleSynAck);
     w.key("fin_client").value(f.finClient);
     w.key("fin_server").value(f.finServer);
     w.key("http").value(f.http);

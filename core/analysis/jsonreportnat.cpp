@@ -1,6 +1,7 @@
 #include "core/analysis/jsonreportnat.h"
 
 #include "core/analysis/backends.h"
+#include "core/pcap/decodedpacket.h"
 
 namespace lbs::analysis {
 
@@ -50,6 +51,18 @@ void writeLeg(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
     writeJsonMicros(w, "handshake_rtt_us", f.handshakeRttNs);
     w.key("packets_c2s").value(f.packets[0]);
     w.key("packets_s2c").value(f.packets[1]);
+    // An encapsulated copy (an overlay's uplink): its path is the outer addresses, node to node.
+    w.key("tunnel");
+    if (f.tunnel.packets) {
+        w.beginObject();
+        w.key("type").value(pcap::tunnelKindName(f.tunnel.kind));
+        w.key("id").value(f.tunnel.id);
+        w.key("outer_client").value(f.tunnel.outerClient.toString());
+        w.key("outer_server").value(f.tunnel.outerServer.toString());
+        w.endObject();
+    } else {
+        w.null();
+    }
     w.endObject();
 }
 

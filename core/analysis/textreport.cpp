@@ -40,8 +40,8 @@ std::string toTextSummary(const CaptureAnalysis &a, const TextSummaryOptions &op
     size_t tcp = 0, udp = 0, requests = 0;
     size_t byOutcome[4] = {0, 0, 0, 0};
     for (const Flow &f : a.flows) {
-        if (f.leg == LegRole::Back)
-            continue; // a copy of its front leg: one connection
+        if (f.leg == LegRole::Back || f.staleSynAck)
+            continue; // a copy of its front leg: one connection; stale SYN/ACKs: none
         if (f.proto == 6) {
             ++tcp;
             ++byOutcome[static_cast<int>(f.outcome)];

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <system_error>
 
 namespace lbs::capture {
 
@@ -184,6 +185,58 @@ Result<double> parseDuration(const std::string &text)
 
 namespace lbs::capture {
 
+namespace {
+
+/// The IPv4 address as the 32-bit hex number BPF compares loaded words with, "" if it is none.
+std::string ipv4Hex(const std::string &a)
+{
+    unsigned long long v = 0;
+    int parts = 0;
+    const char *p = a.data();
+    const char *end = a.data() + a.size();
+    while (p < end && parts < 4) {
+        unsigned octet = 256;
+        const auto r = std::from_chars(p, end, octet);
+        if (r.ec != std::errc {} || octet > 255 || r.ptr - p > 3)
+            return {};
+        v = v << 8 | octet;
+        ++parts;
+        p = r.ptr;
+        if (p < end && *p == '.' && parts < 4)
+            ++p;
+        else
+            break;
+    }
+    if (parts != 4 || p != end)
+        return {};
+    char buf[11];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
+    return "0x" + std::string(buf, r.ptr);
+}
+
+/// Inner IPv4/TCP matches at fixed offsets of a tunnel's payload: `base` is the accessor ("udp" or
+/// "ip") and `ip` the offset of the inner IPv4 header (no options, as pods send) in it.
+std::string innerMatch(
+    const std::string &base, int ip, const std::vector<std::pair<int, std::vector<std::string>>> &byPort)
+{
+    const auto at = [&](int off, int size) {
+        return base + "[" + std::to_string(ip + off) + (size > 1 ? ":" + std::to_string(size) : "") + "]";
+    };
+    std::string sides;
+    for (const auto &[port, hexes] : byPort) {
+        for (int dir = 0; dir < 2; ++dir) { // to the pod: inner dst and dport; from it: src and sport
+            std::string addrs;
+            for (std::size_t i = 0; i < hexes.size(); ++i)
+                addrs += (i ? " or " : "") + at(dir == 0 ? 16 : 12, 4) + " = " + hexes[i];
+            sides += (sides.empty() ? "" : " or ") + std::string("(") + at(dir == 0 ? 22 : 20, 2) + " = "
+                + std::to_string(port) + " and " + (hexes.size() > 1 ? "(" + addrs + ")" : addrs) + ")";
+        }
+    }
+    return at(0, 1) + " = 0x45 and " + at(9, 1) + " = 6 and (" + sides + ")";
+}
+
+} // namespace
+
 std::string serviceFilter(const std::string &vip, const std::vector<int> &ports,
     const std::vector<pcap::ServiceEndpoint> &endpoints)
 {
@@ -218,6 +271,30 @@ std::string serviceFilter(const std::string &vip, const std::vector<int> &ports,
             hosts += (i ? " or host " : "host ") + ips[i];
         out += " or (port " + std::to_string(port) + " and " + (ips.size() > 1 ? "(" + hosts + ")" : hosts)
             + ")";
+    }
+    // The same packets to and from IPv4 endpoints when an overlay encapsulates them on the node's
+    // uplink (docs/decisions.md, "Tunnelled legs"): VXLAN (4789, Linux's 8472: UDP, VXLAN header,
+    // inner Ethernet) and IP-in-IP (outer IPv4 without options), matched on the inner addresses and
+    // ports; the tunnel device (vxlan.calico, flannel.1, tunl0) shows them plain and matches above.
+    // Beyond kMaxTunnelledEndpoints the clauses would make the BPF program slow to compile (libpcap's
+    // optimiser) and too long for the kernel; the tunnel device's plain copies still join the legs.
+    constexpr std::size_t kMaxTunnelledEndpoints = 128;
+    std::size_t ipv4Endpoints = 0;
+    std::vector<std::pair<int, std::vector<std::string>>> hexByPort;
+    for (const auto &[port, ips] : byPort) {
+        std::vector<std::string> hexes;
+        for (const std::string &ip : ips)
+            if (const std::string h = ipv4Hex(ip); !h.empty()) {
+                hexes.push_back(h);
+                ++ipv4Endpoints;
+            }
+        if (!hexes.empty())
+            hexByPort.emplace_back(port, std::move(hexes));
+    }
+    if (!hexByPort.empty() && ipv4Endpoints <= kMaxTunnelledEndpoints) {
+        out += " or (udp and (port 4789 or port 8472) and udp[28:2] = 0x0800 and "
+            + innerMatch("udp", 30, hexByPort) + ")";
+        out += " or (ip proto 4 and ip[0] = 0x45 and " + innerMatch("ip", 20, hexByPort) + ")";
     }
     return out;
 }

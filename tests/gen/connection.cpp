@@ -273,6 +273,22 @@ void Sim::run()
         fault(t, "3 SYNs forwarded to the pod and answered; the SYN/ACKs are lost inside the node");
         return;
     }
+    if (is(FaultKind::LateSynAck)) {
+        // The pod retransmits its SYN/ACK (a connection whose client already gave up); it comes out
+        // reverse-NATed and the client, without a socket, answers RST. No SYN, so no connection.
+        const bool both = m_o.bothSides;
+        const int64_t tPub = both ? t + m_fwd : t;
+        if (both)
+            s2c(t, Syn | Ack, m_sIsn, m_cIsn + 1, OptSyn, 65160);
+        else
+            add(Public, S2c, t, Syn | Ack, m_sIsn, m_cIsn + 1, OptSyn, 65160);
+        c2s(tPub + m_crtt, Rst, m_cIsn + 1, 0, OptNone, 0, 0, 0, both);
+        pub.outcome = pod.outcome = "stale";
+        pub.resets = pod.resets = 1;
+        m_c.hasSide[PodSide] = both;
+        fault(t, "a late SYN/ACK from the pod, answered by the client's RST (no SYN in the capture)");
+        return;
+    }
     if (is(FaultKind::IcmpUnreachable)) {
         const size_t syn = c2s(t, Syn, m_cIsn, 0, OptSyn, 64240, 0, 0, false);
         const size_t icmp = add(Public, S2c, t + dur(20 * kUs, 60 * kUs), 0, m_cIsn, 0, OptSyn, 64240);

@@ -52,6 +52,9 @@ enum class FaultKind {
     InNodeDrop, ///< SYNs seen on the VIP interface and dropped inside the node (never reach a pod)
     PodSilent, ///< SYNs forwarded to the pod (post-DNAT copy written), which never answers
     ReplyLost, ///< the pod answers each SYN, its SYN/ACKs are lost inside the node on the way back
+    /// No SYN in the capture: the pod's late SYN/ACK of a connection its client gave up on (a SYN
+    /// before the capture, or the client's ACK lost in the node) comes out, the client answers RST.
+    LateSynAck,
 };
 
 /// Name used on the command line and in the ground truth ("syn-timeout", ...).

@@ -30,7 +30,8 @@ struct FlowTruth {
     int synCount = 0;
     std::optional<double> handshakeRttUs; ///< last SYN before the SYN/ACK -> SYN/ACK
     std::optional<double> ackRttUs; ///< SYN/ACK -> client's ACK
-    std::string outcome; ///< complete | reset | failed_handshake | incomplete
+    /// complete | reset | failed_handshake | incomplete | stale (late SYN/ACK + RST: no connection)
+    std::string outcome;
     int retransmits = 0; ///< as Wireshark tcp.analysis.retransmission: SYN + data, fast included
     int dataRetransmits = 0; ///< retransmitted data segments only
     int synAckRetransmits = 0; ///< SYN/ACKs sent again (a server answering retransmitted SYNs)

@@ -24,6 +24,7 @@ const struct {
     {FaultKind::InNodeDrop, "in-node-drop"},
     {FaultKind::PodSilent, "pod-silent"},
     {FaultKind::ReplyLost, "reply-lost"},
+    {FaultKind::LateSynAck, "late-synack"},
 };
 
 double number(const std::string &arg, const std::string &text)
@@ -92,8 +93,8 @@ const char *usage()
            "  -W N                  ring of N files (tcpdump -W); wraps and overwrites\n"
            "  --target-mb MB        keep starting connections until MB x 1,000,000 bytes are written\n"
            "  --fault KIND[:COUNT|@SECONDS]  inject a fault: syn-timeout syn-loss syn-rst icmp-unreachable\n"
-           "                        rto fast-retransmit server-rst zero-window, and with --both-sides\n"
-           "                        in-node-drop pod-silent reply-lost (repeatable)\n"
+           "                        rto fast-retransmit server-rst zero-window late-synack, and with\n"
+           "                        --both-sides in-node-drop pod-silent reply-lost (repeatable)\n"
            "  --spike START-END:MS  every request reaching a pod in that window takes MS longer\n"
            "  --slow-pod IDX:MS[@START-END]  pod IDX (0-based) takes MS longer (optionally only then)\n"
            "  --start EPOCH         capture start, seconds since 1970 (default 1768471440)\n";

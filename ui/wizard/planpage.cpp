@@ -128,9 +128,10 @@ void WizardPlanPage::initializePage()
         why << tr(
             "<b>Filter</b>: the service's packets on both sides of the node's NAT — to and from the VIP "
             "on its ports as the clients send them, and to and from each of the %1 endpoints on its "
-            "target port after the node rewrote them. lbscope joins the two copies of each connection, "
-            "measures the time inside the node and names the pod that answered. Its own traffic "
-            "matches neither and stays out.")
+            "target port after the node rewrote them, also inside VXLAN or IP-in-IP when an overlay "
+            "carries them to another node. lbscope joins the copies of each connection, measures the "
+            "time inside the node and names the pod that answered. Its own traffic matches none of "
+            "these and stays out.")
                    .arg(m_endpoints.size());
     else
         why << tr(

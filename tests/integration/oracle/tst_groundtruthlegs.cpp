@@ -98,6 +98,7 @@ private slots:
         o.faults.push_back({FaultKind::InNodeDrop, 1, 10.5});
         o.faults.push_back({FaultKind::InNodeDrop, 1, 11.0});
         o.faults.push_back({FaultKind::PodSilent, 1, 11.5});
+        o.faults.push_back({FaultKind::LateSynAck, 1, 9.5});
         std::stable_sort(o.faults.begin(), o.faults.end(),
             [](const lbs::gen::FaultSpec &a, const lbs::gen::FaultSpec &b) { return a.atSec < b.atSec; });
         if (!tunnel.isEmpty())
@@ -147,13 +148,24 @@ private slots:
         for (const lbs::gen::FlowTruth &t : truth->flows)
             byConn[t.connection].push_back(&t);
         QStringList problems;
-        int joined = 0;
+        int joined = 0, stale = 0;
         for (auto &[conn, sides] : byConn) {
             std::stable_sort(sides.begin(), sides.end(),
                 [](const auto *a, const auto *b) { return a->side == "public" && b->side != "public"; });
             const QString pubKey = flowKey(s(sides[0]->client), s(sides[0]->server));
             const QJsonObject pub = flows.value(pubKey);
             const QJsonValue id = pub.value(QStringLiteral("connection"));
+            if (sides[0]->outcome == "stale") { // a late SYN/ACK and the client's RST: no connection
+                ++stale;
+                for (const auto *side : sides) {
+                    const QJsonObject f = flows.value(flowKey(s(side->client), s(side->server)));
+                    if (!f.value(QStringLiteral("stale_syn_ack")).toBool()
+                        || !f.value(QStringLiteral("connection")).isNull())
+                        problems << flowKey(s(side->client), s(side->server))
+                                + QStringLiteral(": not a stale SYN/ACK");
+                }
+                continue;
+            }
             if (sides.size() == 1) {
                 if (!id.isNull())
                     problems << pubKey + QStringLiteral(": one side only, but joined");
@@ -192,18 +204,27 @@ private slots:
         QVERIFY2(problems.isEmpty(), qPrintable(problems.mid(0, 20).join(QLatin1Char('\n'))));
         QCOMPARE(int(connections.size()), joined);
         const QJsonObject summary = report.value(QStringLiteral("summary")).toObject();
-        QCOMPARE(summary.value(QStringLiteral("tcp_connections")).toInt(), int(byConn.size()));
+        QCOMPARE(stale, 1);
+        QCOMPARE(summary.value(QStringLiteral("tcp_connections")).toInt(), int(byConn.size()) - stale);
 
         // Backends: the pods, never the VIP, with the pod-side truth's figures.
         std::map<QString, Expected> expected;
         for (const std::string &p : truth->pods)
             expected[s(p)];
+        // A backend's failed handshakes are its connections the client never completed: the pod
+        // side is "incomplete" when the pod answered and its SYN/ACKs were lost (reply-lost).
+        std::set<uint32_t> clientFailed;
+        for (const lbs::gen::FlowTruth &t : truth->flows)
+            if (t.side == "public" && t.outcome == "failed_handshake")
+                clientFailed.insert(t.connection);
+        int replyLostFailed = 0;
         for (const lbs::gen::FlowTruth &t : truth->flows) {
-            if (t.side != "pod")
+            if (t.side != "pod" || t.outcome == "stale")
                 continue;
             Expected &e = expected[s(t.server)];
             ++e.connections;
-            e.failed += t.outcome == "failed_handshake";
+            e.failed += t.outcome == "failed_handshake" || clientFailed.count(t.connection);
+            replyLostFailed += t.outcome == "incomplete" && clientFailed.count(t.connection);
             e.resets += t.outcome == "reset";
             if (t.handshakeRttUs)
                 e.handshake.push_back(*t.handshakeRttUs);
@@ -216,6 +237,7 @@ private slots:
                     e.response.push_back(*r.responseUs);
             }
         }
+        QCOMPARE(replyLostFailed, 1); // the reply-lost fault's connection, counted by its pod
         const QJsonArray backends = report.value(QStringLiteral("backends")).toArray();
         QCOMPARE(backends.size(), qsizetype(expected.size()));
         for (const QJsonValue &v : backends) {

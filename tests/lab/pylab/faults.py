@@ -3,7 +3,7 @@ import json
 import time
 
 from . import config as C
-from . import daemons, state
+from . import daemons, state, tunnel
 from .sh import LabError, wait_for
 from .topology import vip_holders
 
@@ -76,6 +76,14 @@ def apply(paths, args):
         faults["reply_lost"][pod.name] = {"node": holder}
         state.apply_dataplane(paths, faults)
         msg = f"{holder} now drops the SYN/ACKs of {pod.name} ({pod.ip}) on their way back to the client"
+    elif kind == "tunnel":
+        mode = rest[0] if rest else "vxlan"
+        if mode != "vxlan":
+            raise LabError(f"tunnel '{mode}': only vxlan (this lab's kernels may lack ipip)")
+        tunnel.enable()
+        faults["tunnel"] = mode
+        msg = (f"pod traffic between nodes now goes through {tunnel.DEVICE} (VXLAN VNI {tunnel.VNI}, "
+               f"UDP {tunnel.PORT}, MTU {tunnel.MTU}) over the private network")
     elif kind == "failover":
         holder = state.vip_holder_name()
         if not holder:
@@ -150,6 +158,7 @@ def clear(paths, runtime):
         daemons.write_control(paths, p, daemons.DEFAULT_CONTROL)
     state.apply_dataplane(paths, faults)
     state.apply_pod_faults(paths, faults)
+    tunnel.disable()
     for n in C.NODES:
         if n.keepalived_priority and not daemons.keepalived_pid(paths, n):
             daemons.start_keepalived(paths, n, runtime["views"][n.name])

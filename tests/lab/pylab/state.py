@@ -10,7 +10,8 @@ from .topology import holds_vip
 
 NO_FAULTS = {"pods": {}, "drop_syn": {}, "failover": None, "no_endpoints": False,
              "etp": "Cluster", "unready_pods": [], "keepalived_down": [], "split_brain": None,
-             "target_port": None, "drop_after_dnat": {}, "pod_silent": [], "reply_lost": {}}
+             "target_port": None, "drop_after_dnat": {}, "pod_silent": [], "reply_lost": {},
+             "tunnel": None}
 
 
 def target_port(faults):

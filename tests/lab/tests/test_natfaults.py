@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Faults inside the VIP node or the pod that only a both-sides capture locates: drop-after-dnat,
-pod-silent, reply-lost. Here: the rules sit where they should, act as seen from the client, and clear
-removes them."""
+pod-silent, reply-lost; and the VXLAN tunnel between the nodes. Here: the rules and devices sit where
+they should, act as seen from the client, and clear removes them."""
 import labtest as T
 
 C = T.C
@@ -78,6 +78,45 @@ class NatFaultsTest(T.LabTestCase):
         self.assertNotIn("reply-lost", mangle(holder))
         s = T.traffic(rate=20, duration=1, keepalive=1)
         self.assertEqual(s["ok"], s["requests"], s)
+
+    def test_tunnel(self):
+        holder = C.node_by_name(T.holders()[0])
+        plain = {n.name: T.run(["ip", "-n", n.netns, "route"]).stdout for n in C.NODES}
+        T.lab("fault", "tunnel")
+        self.assertEqual(T.lab_json()["faults"]["tunnel"], "vxlan")
+        for n, st in zip(C.NODES, T.status()["nodes"]):
+            self.assertEqual(st["tunnel"], {"device": "vxlan.calico", "vni": 4096, "port": 4789, "mtu": 1450,
+                                            "address": n.pod_block.split("/")[0]})
+            routes = T.run(["ip", "-n", n.netns, "route"]).stdout
+            fdb = T.run(["bridge", "-n", n.netns, "fdb", "show", "dev", "vxlan.calico"]).stdout
+            for other in C.NODES:
+                if other is not n:
+                    block = other.pod_block.split("/")[0]
+                    self.assertIn(f"{other.pod_block} via {block} dev vxlan.calico onlink", routes)
+                    self.assertIn(f"dst {other.private_ip} self permanent", fdb)
+            self.assertNotIn("00:00:00:00:00:00", fdb)  # no flooding entry: unicast to known nodes only
+        for p in C.PODS:  # Calico's veth_mtu: the tunnel's 1450 inside the pods too
+            self.assertIn("mtu 1450", T.run(["ip", "-n", p.netns, "link", "show", "eth0"]).stdout)
+        # the VIP node's uplink carries the legs to the other nodes' pods encapsulated
+        cap = T.start_tcpdump(["ip", "netns", "exec", holder.netns, "timeout", "20", "tcpdump", "-nn", "-l",
+                               "-i", "eth0", "-c", "4", "udp port 4789"])
+        s = T.traffic(rate=20, duration=2, keepalive=1)
+        out, _ = cap.communicate(timeout=25)
+        self.assertIn("VXLAN", out)
+        self.assertIn(f"{holder.private_ip}", out)
+        self.assertEqual(s["ok"], s["requests"], s)
+        self.assertEqual(len(s["pods"]), len(C.PODS), s)
+        # masqueraded towards a pod on another node, the source is the VIP node's tunnel address
+        self.assertIn(holder.pod_block.split("/")[0], s["client_addr_seen_by_pods"], s)
+        T.lab("fault", "clear")
+        for n in C.NODES:
+            self.assertNotIn("vxlan", T.run(["ip", "-n", n.netns, "link"]).stdout)
+            self.assertEqual(T.run(["ip", "-n", n.netns, "route"]).stdout, plain[n.name])
+        for p in C.PODS:
+            self.assertIn("mtu 1500", T.run(["ip", "-n", p.netns, "link", "show", "eth0"]).stdout)
+        s = T.traffic(rate=20, duration=1, keepalive=1)
+        self.assertEqual(s["ok"], s["requests"], s)
+        self.assertTrue(all(a.startswith("198.51.100.") for a in s["client_addr_seen_by_pods"]), s)
 
 
 if __name__ == "__main__":
