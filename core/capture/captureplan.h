@@ -54,8 +54,9 @@ std::vector<std::string> tcpdumpArgv(const CapturePlan &plan);
 /// side, before DNAT) or any endpoint on its target port (after DNAT, SNATed or not), e.g.
 /// "(host 203.0.113.10 and port 80) or (port 8080 and (host 192.0.2.2 or host 192.0.2.66))", plus the
 /// VXLAN (UDP 4789/8472) and IP-in-IP packets whose inner IPv4 header and TCP port are an endpoint's
-/// (an overlay's encapsulated copy on the node's uplink; up to 128 IPv4 endpoints). The tool's own traffic (SSH, the API server
-/// and kubelet streams of a debug pod) matches none of these. Empty when there is no VIP or port.
+/// (an overlay's encapsulated copy on the node's uplink; up to 128 IPv4 endpoints). The tool's own
+/// traffic (SSH, the API server and kubelet streams of a debug pod) matches none of these. Empty when
+/// there is no VIP or port.
 std::string serviceFilter(const std::string &vip, const std::vector<int> &ports,
     const std::vector<pcap::ServiceEndpoint> &endpoints);
 
