@@ -366,10 +366,13 @@ Result<std::vector<DownloadResult>> CaptureSession::download(
             onFile(f, d.value());
     }
     if (m_record.conntrack) {
-        if (auto ct = downloadConntrack(m_host, *m_record.conntrack, m_outDir, m_sink, cancel); !ct) {
+        DownloadResult d;
+        if (auto ct = downloadConntrack(m_host, *m_record.conntrack, m_outDir, m_sink, cancel, &d); !ct) {
             if (cancel.isCancelled())
                 return ct.error();
             m_record.warnings.push_back("the conntrack record was not downloaded: " + ct.error().toString());
+        } else if (onFile && !m_record.conntrack->name.empty()) {
+            onFile(RemoteFile {m_record.conntrack->remotePath, d.size, 0, -1}, d); // verified like the ring
         }
     }
     std::stable_sort(m_record.files.begin(), m_record.files.end(),

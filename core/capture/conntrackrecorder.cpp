@@ -211,7 +211,7 @@ void stopConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, std::vector<std
 }
 
 Status downloadConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, const std::string &outDir,
-    ProgressSink *sink, const CancelToken &cancel)
+    ProgressSink *sink, const CancelToken &cancel, DownloadResult *downloaded)
 {
     if (rec.method != kConntrackEvents && rec.method != kConntrackSnapshots)
         return Ok {};
@@ -222,6 +222,8 @@ Status downloadConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, const std
     rec.name = baseName(rec.remotePath);
     rec.size = d->size;
     rec.sha256 = d->sha256;
+    if (downloaded)
+        *downloaded = d.value();
     return Ok {};
 }
 

@@ -7,6 +7,7 @@
 // and sha256-checked like it.
 
 #include "core/capture/captureplan.h"
+#include "core/capture/downloader.h"
 #include "core/capture/remotehost.h"
 #include "core/common/progress.h"
 #include "core/pcap/capturerecord.h"
@@ -55,7 +56,7 @@ void stopConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, std::vector<std
 /// Downloads the recorded file into outDir (resumable, size and sha256 checked against the node's)
 /// and fills name, size and sha256.
 Status downloadConntrack(RemoteHost &host, pcap::ConntrackRecord &rec, const std::string &outDir,
-    ProgressSink *sink, const CancelToken &cancel);
+    ProgressSink *sink, const CancelToken &cancel, DownloadResult *downloaded = nullptr);
 
 /// The node files of the record (file, pid file, stderr file), for removal.
 std::vector<std::string> conntrackRemoteFiles(const pcap::ConntrackRecord &rec);
