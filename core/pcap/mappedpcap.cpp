@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace lbs::pcap {
 
@@ -35,6 +36,19 @@ bool rewrittenByLibpcap(int dlt)
 
 } // namespace
 
+std::string fileShrinkMessage(int fd, uint64_t sizeAtOpen, uint64_t readUpTo, uint64_t stoppedAt)
+{
+    struct stat st { };
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return {};
+    const uint64_t now = static_cast<uint64_t>(st.st_size);
+    if (now >= std::max(sizeAtOpen, readUpTo))
+        return {};
+    return "the file shrank while being read (" + std::to_string(sizeAtOpen) + " bytes when opened, "
+        + std::to_string(now) + " now: truncated or rewritten by another process); its records from byte "
+        + std::to_string(stoppedAt) + " on were not read";
+}
+
 MappedPcapFile::~MappedPcapFile()
 {
     close();
@@ -42,10 +56,12 @@ MappedPcapFile::~MappedPcapFile()
 
 void MappedPcapFile::close()
 {
+    m_guard.remove();
     if (m_base)
         ::munmap(const_cast<uint8_t *>(m_base), m_size);
     m_base = nullptr;
     m_size = 0;
+    m_fd = -1;
 }
 
 uint32_t MappedPcapFile::field(const uint8_t *p) const
@@ -82,6 +98,14 @@ bool MappedPcapFile::open(int fd, int dlt, uint32_t snapshot)
         m_size = 0;
         return false;
     }
+    if (!m_guard.add(base, m_size)) {
+        // Unguarded, a truncation would end the process: libpcap reads the file instead.
+        ::munmap(base, m_size);
+        m_size = 0;
+        return false;
+    }
+    m_fd = fd;
+    m_shrinkMessage.clear();
     ::madvise(base, m_size, MADV_SEQUENTIAL);
     m_base = static_cast<const uint8_t *>(base);
     m_pos = kFileHeaderBytes;
@@ -106,9 +130,25 @@ void MappedPcapFile::releaseBehind(uint64_t offset)
     }
 }
 
+bool MappedPcapFile::stopIfShrunk(bool faulted)
+{
+    m_shrinkMessage = fileShrinkMessage(m_fd, m_size, m_pos, m_pos);
+    if (m_shrinkMessage.empty() && faulted) // truncated, then written again past this point
+        m_shrinkMessage = "the file shrank while being read (" + std::to_string(m_size)
+            + " bytes when opened; truncated or rewritten by another process); its records from byte "
+            + std::to_string(m_pos) + " on were not read";
+    return !m_shrinkMessage.empty();
+}
+
 bool MappedPcapFile::next(Record &out)
 {
+    if (!m_shrinkMessage.empty())
+        return false;
     if (m_pos >= m_populated && m_populated < m_size) {
+        // Once per step: a file that shrank ends here, before pages past its new end are touched
+        // (the guard covers the ones touched between two checks).
+        if (stopIfShrunk(false))
+            return false;
         // Also the moment to give back what was read: the record returned last ends before m_pos.
         if (m_pos > kReleaseLag && m_pos - kReleaseLag - m_released > kReleaseStep)
             releaseBehind(m_pos - kReleaseLag);
@@ -119,21 +159,36 @@ bool MappedPcapFile::next(Record &out)
 #endif
         m_populated = from + len;
     }
-    if (m_size - m_pos < kRecordHeaderBytes)
+    if (m_size - m_pos < kRecordHeaderBytes) {
+        stopIfShrunk(m_guard.faulted());
         return false;
+    }
     const uint8_t *h = m_base + m_pos;
-    const uint32_t capLen = field(h + 8);
-    if (capLen > m_snapshot || m_size - m_pos - kRecordHeaderBytes < capLen)
-        return false;
-    // libpcap (1.10) takes the seconds and the fraction as signed 32-bit values from a file in
-    // the host's byte order and as unsigned ones from a swapped file: the same here.
     const uint32_t rawSec = field(h);
     const uint32_t rawFraction = field(h + 4);
+    const uint32_t capLen = field(h + 8);
+    const uint32_t wireLen = field(h + 12);
+    if (capLen > m_snapshot || m_size - m_pos - kRecordHeaderBytes < capLen) {
+        // Not plain, or a header of zeros from past the end of a truncated file, or another
+        // file's bytes where the file was rewritten: which one, the file's size tells.
+        stopIfShrunk(m_guard.faulted());
+        return false;
+    }
+    // The record's last byte is read here so that a truncation under it shows now, before the
+    // record is handed out (its pages are prefaulted: one load).
+    if (capLen > 0)
+        static_cast<void>(*static_cast<const volatile uint8_t *>(h + kRecordHeaderBytes + capLen - 1));
+    if (m_guard.faulted()) {
+        stopIfShrunk(true);
+        return false;
+    }
+    // libpcap (1.10) takes the seconds and the fraction as signed 32-bit values from a file in
+    // the host's byte order and as unsigned ones from a swapped file: the same here.
     const int64_t sec = m_swapped ? int64_t(rawSec) : int64_t(static_cast<int32_t>(rawSec));
     const int64_t fraction = m_swapped ? int64_t(rawFraction) : int64_t(static_cast<int32_t>(rawFraction));
     out.tsNs = sec * 1000000000 + fraction * m_fractionScale;
     out.capLen = capLen;
-    out.wireLen = field(h + 12);
+    out.wireLen = wireLen;
     out.data = h + kRecordHeaderBytes;
     out.offset = m_pos;
     m_pos += kRecordHeaderBytes + capLen;

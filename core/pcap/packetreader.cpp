@@ -143,6 +143,15 @@ bool PacketReader::advance(Source &s)
             s.pending = true;
             return true;
         }
+        if (s.mapped.shrank()) {
+            // Truncated or rewritten by another process: what follows is not this file's rest.
+            m_files[s.index].truncated = true;
+            m_files[s.index].readError = s.mapped.shrinkMessage();
+            s.viaMapping = false;
+            m_finishedMappings.push_back(s.index);
+            s.pending = false;
+            return false;
+        }
         // Not a record the mapping takes (or its end): libpcap reads on from here, as it would
         // have read the whole file.
         s.nextOffset = s.mapped.offset();
@@ -153,10 +162,13 @@ bool PacketReader::advance(Source &s)
     }
     const int rc = pcap_next_ex(s.handle, &hdr, &data);
     if (rc != 1) {
-        if (rc == PCAP_ERROR) {
-            CaptureFileInfo &f = m_files[s.index];
+        CaptureFileInfo &f = m_files[s.index];
+        const std::string shrunk = s.file
+            ? fileShrinkMessage(fileno(s.file), f.sizeBytes, s.nextOffset, s.nextOffset)
+            : std::string();
+        if (rc == PCAP_ERROR || !shrunk.empty()) {
             f.truncated = true;
-            f.readError = pcap_geterr(s.handle);
+            f.readError = shrunk.empty() ? pcap_geterr(s.handle) : shrunk;
         }
         s.pending = false;
         return false;

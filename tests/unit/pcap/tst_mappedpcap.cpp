@@ -2,6 +2,9 @@
 // orders and both resolutions, with odd records (over the snapshot length, cut short, seconds past
 // 2^31) are read by PacketReader (mapping, with libpcap taking over at odd records) and by a bare
 // libpcap loop; every packet's time, lengths, bytes and offset and the file's error must agree.
+// A file truncated (or truncated and rewritten, as a tcpdump ring does) by someone else while it is
+// read ends the reading with a message, every packet before the cut intact; one that grows is read
+// with what was appended.
 #include "core/pcap/captureset.h"
 #include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetreader.h"
@@ -12,7 +15,9 @@
 #include <QTest>
 
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace lbs::pcap;
@@ -63,6 +68,55 @@ std::string makeFile(bool big, bool nano, uint32_t snaplen, uint32_t linktype, c
     return s;
 }
 
+/// A multi-MB little-endian µs Ethernet capture: record i is 1768471440 + i seconds, 60 to 1500
+/// bytes of a pattern that depends on i (`salt` makes another file's bytes).
+std::string makeBigFile(size_t records, uint8_t salt = 0, bool withHeader = true)
+{
+    std::string s;
+    if (withHeader) {
+        put32(s, 0xa1b2c3d4, false);
+        put16(s, 2, false);
+        put16(s, 4, false);
+        put32(s, 0, false);
+        put32(s, 0, false);
+        put32(s, 65535, false);
+        put32(s, 1, false);
+    }
+    for (size_t i = 0; i < records; ++i) {
+        const uint32_t len = 60 + static_cast<uint32_t>((i * 977) % 1441);
+        put32(s, 1768471440 + static_cast<uint32_t>(i), false);
+        put32(s, static_cast<uint32_t>(i % 1000000), false);
+        put32(s, len, false);
+        put32(s, len, false);
+        for (uint32_t b = 0; b < len; ++b)
+            s.push_back(static_cast<char>((i * 31 + b + salt) & 0xff));
+    }
+    return s;
+}
+
+bool writeAll(const std::string &path, const std::string &bytes, const char *mode = "wb")
+{
+    std::FILE *f = std::fopen(path.c_str(), mode);
+    if (!f)
+        return false;
+    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    return std::fclose(f) == 0 && ok;
+}
+
+/// Whether a packet is record `i` of makeBigFile's file.
+bool isRecord(const RawPacket &p, size_t i)
+{
+    const uint32_t len = 60 + static_cast<uint32_t>((i * 977) % 1441);
+    if (p.capLen != len
+        || p.tsNs != (int64_t(1768471440) + int64_t(i)) * 1000000000 + int64_t(i % 1000000) * 1000)
+        return false;
+    for (uint32_t b = 0; b < len; ++b) {
+        if (p.data[b] != static_cast<uint8_t>((i * 31 + b) & 0xff))
+            return false;
+    }
+    return true;
+}
+
 struct Seen {
     int64_t tsNs;
     uint32_t capLen;
@@ -80,6 +134,9 @@ private slots:
     void sameAsLibpcap();
     void plainFilesAreMapped_data();
     void plainFilesAreMapped();
+    void fileShrinksWhileRead_data();
+    void fileShrinksWhileRead();
+    void fileGrowsWhileRead();
 
 private:
     QTemporaryDir m_dir;
@@ -220,6 +277,105 @@ void TestMappedPcap::plainFilesAreMapped()
     ::close(fd);
     MappedPcapFile::Record r;
     QVERIFY(!m.next(r)); // no records: the end, where libpcap takes over
+}
+
+void TestMappedPcap::fileShrinksWhileRead_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<double>("after"); // fraction of the file read before the cut
+    // page: cut at the page boundary before the next record (its header then lies on a page past
+    // the end: a mapping faults there); fraction: cut far behind the reader; ahead: cut ahead of
+    // the reader (the packets up to the cut are still there); ring: truncated to nothing and
+    // rewritten shorter with another capture, as tcpdump -C -W does.
+    for (double after : {0.3, 0.55}) {
+        for (const char *how : {"page", "fraction", "ahead", "ring"})
+            QTest::addRow("%s after %.2f", how, after) << QString::fromLatin1(how) << after;
+    }
+}
+
+void TestMappedPcap::fileShrinksWhileRead()
+{
+    QFETCH(QString, how);
+    QFETCH(double, after);
+    const size_t records = 8000; // about 6 MB
+    const std::string bytes = makeBigFile(records);
+    const std::string path
+        = m_dir.filePath(QStringLiteral("shrink-%1-%2.pcap").arg(how).arg(after)).toStdString();
+    QVERIFY(writeAll(path, bytes));
+    auto set = CaptureSet::open({path});
+    QVERIFY(set.ok());
+    PacketReader reader(*set);
+    QVERIFY(reader.open().ok());
+
+    // Read to `after` of the file, then away from a 1 MiB step (where the reader checks the
+    // size anyway), so that only the touch of a page past the end can tell.
+    RawPacket p;
+    size_t n = 0;
+    uint64_t next = 0;
+    while (reader.next(p)) {
+        QVERIFY2(isRecord(p, n), qPrintable(QStringLiteral("packet %1").arg(n)));
+        ++n;
+        next = p.offset + 16 + p.capLen;
+        if (next > bytes.size() * after && (next & 0xfffff) > 0x40000 && (next & 0xfffff) < 0xc0000)
+            break;
+    }
+    QVERIFY(next > 0 && next < bytes.size());
+    const size_t readBeforeCut = n;
+    uint64_t cut = 0;
+    if (how == u"page")
+        cut = next & ~uint64_t(4095);
+    else if (how == u"fraction")
+        cut = bytes.size() / 10;
+    else if (how == u"ahead")
+        cut = next + (bytes.size() - next) / 2;
+    if (how == u"ring") {
+        QVERIFY(::truncate(path.c_str(), 0) == 0);
+        const std::string other = makeBigFile(records / 8, 77);
+        QVERIFY(writeAll(path, other, "r+b"));
+        cut = other.size();
+        QVERIFY(cut < next);
+    } else {
+        QVERIFY(::truncate(path.c_str(), static_cast<off_t>(cut)) == 0);
+    }
+
+    while (reader.next(p)) {
+        QVERIFY2(isRecord(p, n), qPrintable(QStringLiteral("packet %1 after the cut at %2").arg(n).arg(cut)));
+        QVERIFY(p.offset + 16 + p.capLen <= std::max<uint64_t>(cut, next));
+        ++n;
+    }
+    QVERIFY(n >= readBeforeCut);
+    QVERIFY(n < records);
+    const CaptureFileInfo &f = reader.files()[0];
+    QVERIFY(f.truncated);
+    QVERIFY2(f.readError.find("the file shrank while being read") != std::string::npos, f.readError.c_str());
+    QCOMPARE(f.packets, uint64_t(n));
+}
+
+void TestMappedPcap::fileGrowsWhileRead()
+{
+    // tcpdump still writing: what was there when the reading started is read, and so is what
+    // was appended before the reader got there.
+    const size_t records = 4000;
+    const std::string bytes = makeBigFile(records);
+    const std::string path = m_dir.filePath(QStringLiteral("grow.pcap")).toStdString();
+    QVERIFY(writeAll(path, bytes.substr(0, bytes.size() / 2 + 7))); // ends inside a record
+    auto set = CaptureSet::open({path});
+    QVERIFY(set.ok());
+    PacketReader reader(*set);
+    QVERIFY(reader.open().ok());
+    RawPacket p;
+    size_t n = 0;
+    while (n < records / 8 && reader.next(p)) {
+        QVERIFY(isRecord(p, n));
+        ++n;
+    }
+    QVERIFY(writeAll(path, bytes.substr(bytes.size() / 2 + 7), "ab"));
+    while (reader.next(p)) {
+        QVERIFY2(isRecord(p, n), qPrintable(QStringLiteral("packet %1").arg(n)));
+        ++n;
+    }
+    QCOMPARE(n, records);
+    QVERIFY2(!reader.files()[0].truncated, reader.files()[0].readError.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestMappedPcap)
