@@ -77,14 +77,16 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
         if (!pcap::isSupportedLinktype(f.linktype))
             out.warnings.push_back(f.path + ": link type " + std::to_string(f.linktype)
                 + " is not decoded; its packets are counted only");
-    if (m_options.keepPacketIndex) {
-        uint64_t total = 0;
-        for (const auto &f : set.files)
-            total += f.sizeBytes;
+    uint64_t total = 0;
+    for (const auto &f : set.files)
+        total += f.sizeBytes;
+    if (m_options.keepPacketIndex)
         out.packetIndex.reserve(static_cast<size_t>(std::min<uint64_t>(total / 256, 50'000'000)));
-    }
 
     FlowTracker tracker(m_options, out);
+    // A flow per KB covers a load balancer at thousands of short connections per second (busy:
+    // one per 1.4 KB); denser captures grow from there.
+    tracker.reserveFlows(static_cast<size_t>(std::min<uint64_t>(total / 1024, 2'000'000)));
     ProgressThrottle throttle(progress, "reading packets", reader.totalBytes());
     auto lastPublish = std::chrono::steady_clock::now();
     // Staged snapshot of what is known so far (at most every 500 ms).

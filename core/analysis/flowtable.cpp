@@ -49,43 +49,54 @@ uint64_t FlowTable::hash(const FlowKey &k)
 
 uint32_t *FlowTable::find(const FlowKey &key)
 {
-    size_t i = hash(key) & m_mask;
-    while (m_slots[i].used) {
-        if (m_slots[i].key == key)
-            return &m_slots[i].value;
-        i = (i + 1) & m_mask;
+    const uint64_t h = hash(key);
+    const auto tag = static_cast<uint32_t>(h >> 32);
+    for (size_t i = h & m_mask; m_slots[i].entry != 0; i = (i + 1) & m_mask) {
+        if (m_slots[i].tag == tag) {
+            Entry &e = m_entries[m_slots[i].entry - 1];
+            if (e.key == key)
+                return &e.value;
+        }
     }
     return nullptr;
 }
 
-void FlowTable::set(const FlowKey &key, uint32_t value)
+void FlowTable::place(uint64_t h, uint32_t entry)
 {
-    if ((m_size + 1) * 2 > m_slots.size())
-        grow();
-    size_t i = hash(key) & m_mask;
-    while (m_slots[i].used) {
-        if (m_slots[i].key == key) {
-            m_slots[i].value = value;
-            return;
-        }
+    size_t i = h & m_mask;
+    while (m_slots[i].entry != 0)
         i = (i + 1) & m_mask;
-    }
-    m_slots[i].key = key;
-    m_slots[i].value = value;
-    m_slots[i].used = 1;
-    ++m_size;
+    m_slots[i] = Slot {static_cast<uint32_t>(h >> 32), entry + 1};
 }
 
-void FlowTable::grow()
+void FlowTable::set(const FlowKey &key, uint32_t value)
 {
-    std::vector<Slot> old;
-    old.swap(m_slots);
-    m_slots.resize(old.size() * 2);
-    m_mask = m_slots.size() - 1;
-    m_size = 0;
-    for (const Slot &s : old)
-        if (s.used)
-            set(s.key, s.value);
+    if (uint32_t *v = find(key)) {
+        *v = value;
+        return;
+    }
+    if ((m_entries.size() + 1) * 2 > m_slots.size())
+        rehash(m_slots.size() * 2);
+    m_entries.push_back(Entry {key, value});
+    place(hash(key), static_cast<uint32_t>(m_entries.size() - 1));
+}
+
+void FlowTable::reserve(size_t keys)
+{
+    m_entries.reserve(keys);
+    size_t slots = m_slots.size();
+    while (keys * 2 > slots)
+        slots *= 2;
+    if (slots > m_slots.size())
+        rehash(slots);
+}
+
+void FlowTable::rehash(size_t slots)
+{
+    m_slots.assign(slots, Slot {0, 0});
+    m_mask = slots - 1;
+    for (size_t e = 0; e < m_entries.size(); ++e)
+        place(hash(m_entries[e].key), static_cast<uint32_t>(e));
 }
 
 } // namespace lbs::analysis

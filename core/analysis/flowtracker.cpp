@@ -41,6 +41,32 @@ FlowTracker::FlowTracker(const AnalyzerOptions &opt, CaptureAnalysis &out) : m_o
         m_vip = pcap::IpAddress::parse(m_out.manifest->vip);
 }
 
+void FlowTracker::reserveFlows(size_t flows)
+{
+    m_out.flows.reserve(flows);
+    m_states.reserve(flows);
+    m_table.reserve(flows);
+}
+
+std::unique_ptr<HttpTracker> FlowTracker::takeHttpTracker()
+{
+    if (m_spareHttp.empty())
+        return std::make_unique<HttpTracker>();
+    std::unique_ptr<HttpTracker> t = std::move(m_spareHttp.back());
+    m_spareHttp.pop_back();
+    return t;
+}
+
+void FlowTracker::giveBack(std::unique_ptr<HttpTracker> &http)
+{
+    constexpr size_t kMaxSpare = 256;
+    if (m_spareHttp.size() < kMaxSpare) {
+        http->reset();
+        m_spareHttp.push_back(std::move(http));
+    }
+    http.reset();
+}
+
 void FlowTracker::onPacket(const pcap::RawPacket &raw)
 {
     const bool ok = pcap::decodePacket(raw.linktype, raw.data, raw.capLen, raw.wireLen, m_decoded);
@@ -397,7 +423,7 @@ void FlowTracker::onTcp(
     if (p.payloadLen > 0 && p.payloadCaptured > 0 && !rst) {
         if (!s.http && f.requests.empty() && !f.http
             && f.payloadBytes[0] + f.payloadBytes[1] == p.payloadLen) {
-            s.http = std::make_unique<HttpTracker>();
+            s.http = takeHttpTracker();
             if (s.haveClientIsn)
                 s.http->setIsn(0, s.clientIsn);
             if (s.haveServerIsn)
@@ -407,7 +433,7 @@ void FlowTracker::onTcp(
             if (s.http->onSegment(dir, p.seq, p.payload, p.payloadCaptured, ts, f))
                 e.flags |= pcap::PF_Http;
             if (!s.http->alive())
-                s.http.reset();
+                giveBack(s.http);
         }
     }
     if ((fin || rst) && s.http) {
@@ -417,7 +443,7 @@ void FlowTracker::onTcp(
         // until the end of the capture was most of the analysis's memory and malloc time).
         if (f.finClient && f.finServer) {
             s.http->finish(f);
-            s.http.reset();
+            giveBack(s.http);
         }
     }
 }

@@ -29,6 +29,10 @@ public:
     static constexpr size_t kMaxBuckets = 1u << 17;
 
     FlowTracker(const AnalyzerOptions &options, CaptureAnalysis &out);
+    /// Room for about @p flows flows up front: growing the flow and state arrays by doubling moved
+    /// every flow (360 + 160 bytes) about once more and faulted in twice the memory (a tenth of a
+    /// busy capture's analysis). The reservation is address space; pages are used as flows come.
+    void reserveFlows(size_t flows);
     /// Counts one packet that passed the filter into the totals, counters and timeline, tracks its
     /// flow and appends its packet index entry. Packets arrive in merged time order.
     void onPacket(const pcap::RawPacket &raw);
@@ -87,6 +91,11 @@ private:
     pcap::DecodedPacket m_decoded;
     FlowTable m_table;
     std::vector<FlowState, LargeAllocator<FlowState>> m_states;
+    /// HTTP trackers of flows that closed, reset for the next flow (keeping their buffers): a
+    /// busy capture has a short HTTP flow per connection, two heap blocks each otherwise.
+    std::vector<std::unique_ptr<HttpTracker>> m_spareHttp;
+    std::unique_ptr<HttpTracker> takeHttpTracker();
+    void giveBack(std::unique_ptr<HttpTracker> &http);
     std::vector<std::pair<uint32_t, uint32_t>> m_retrans;
     LegMatcher m_legs;
     pcap::IpAddress m_vip; ///< from the manifest, unset when unknown

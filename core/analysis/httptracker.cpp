@@ -425,6 +425,19 @@ void HttpTracker::onClose(int dir, int64_t tsNs, Flow &flow)
         messageComplete(1, d.lastByteTs, flow);
 }
 
+void HttpTracker::reset()
+{
+    std::string lines[2] = {std::move(m_dir[0].line), std::move(m_dir[1].line)};
+    std::vector<Pending> pending[2] = {std::move(m_dir[0].pending), std::move(m_dir[1].pending)};
+    *this = HttpTracker();
+    for (int d = 0; d < 2; ++d) {
+        lines[d].clear();
+        pending[d].clear();
+        m_dir[d].line = std::move(lines[d]);
+        m_dir[d].pending = std::move(pending[d]);
+    }
+}
+
 void HttpTracker::finish(Flow &flow)
 {
     onClose(1, m_dir[1].lastByteTs, flow);

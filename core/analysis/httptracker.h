@@ -25,6 +25,8 @@ public:
     void finish(Flow &flow);
     /// False once the client's first bytes were not an HTTP request line.
     bool alive() const { return !m_notHttp; }
+    /// Back to the state of a new tracker, keeping the buffers' memory (for the next flow).
+    void reset();
 
 private:
     enum class State : uint8_t {

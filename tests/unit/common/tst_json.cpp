@@ -1,7 +1,8 @@
 // core/common's JSON reader (simdjson underneath): values as the rest of lbscope reads them (objects
 // with sorted keys, exact 64-bit integers from the number's text, unescaped strings), and bad input
 // refused with the byte where it went wrong, never a crash or a partial value. Bytes that are not
-// UTF-8 read as U+FFFD, as lbscope writes them.
+// UTF-8 read as U+FFFD, as lbscope writes them. The writer escapes a key or string value with any
+// byte that needs it, wherever it sits (its fast path checks eight bytes at a time).
 #include "core/common/json.h"
 
 #include <QTest>
@@ -100,6 +101,33 @@ private slots:
         QVERIFY2(
             doc.error().message.find(says.toStdString()) != std::string::npos, doc.error().message.c_str());
         QCOMPARE(int(doc.error().kind), int(lbs::ErrorKind::BadInput));
+    }
+
+    void writerEscapes_data()
+    {
+        QTest::addColumn<int>("length");
+        for (int n : {1, 2, 7, 8, 9, 15, 16, 17, 23, 24, 31, 40})
+            QTest::addRow("%d bytes", n) << n;
+    }
+    void writerEscapes()
+    {
+        QFETCH(int, length);
+        // Every byte value at every position of a plain key and value: the text is what the
+        // escaping routine makes of it.
+        for (int pos = 0; pos < length; ++pos) {
+            for (int b = 0; b < 256; ++b) {
+                std::string text(size_t(length), 'k');
+                text[size_t(pos)] = static_cast<char>(b);
+                lbs::JsonWriter w;
+                w.beginObject().key(text).value(std::string_view(text)).endObject();
+                std::string expected = "{";
+                lbs::appendJsonString(expected, text);
+                expected += ":";
+                lbs::appendJsonString(expected, text);
+                expected += "}";
+                QVERIFY2(w.str() == expected, qPrintable(QStringLiteral("byte %1 at %2").arg(b).arg(pos)));
+            }
+        }
     }
 };
 
