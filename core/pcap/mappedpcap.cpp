@@ -174,10 +174,9 @@ bool MappedPcapFile::next(Record &out)
         stopIfShrunk(m_guard.faulted());
         return false;
     }
-    // The record's last byte is read here so that a truncation under it shows now, before the
-    // record is handed out (its pages are prefaulted: one load).
-    if (capLen > 0)
-        static_cast<void>(*static_cast<const volatile uint8_t *>(h + kRecordHeaderBytes + capLen - 1));
+    // A header read from past the end of a truncated file (zeros): stop before handing it out.
+    // The packet's own bytes are not touched here (a cache miss per packet on large packets): a
+    // record cut by the truncation reads zeros for its missing tail and the next call stops.
     if (m_guard.faulted()) {
         stopIfShrunk(true);
         return false;

@@ -51,8 +51,8 @@ public:
     /// mapping ends there: offset() is then where libpcap has to go on (unless shrank()). Records'
     /// bytes stay valid while the file is mapped (pages given back behind the reader are read
     /// again from the page cache when touched; pages past the end of a file truncated since read
-    /// as zeros). A record is returned only if its last byte could be read; only the one record
-    /// a truncation cuts within a page can come with zeros for its missing tail.
+    /// as zeros). A record is returned only if its header could be read; the one record a
+    /// truncation cuts can come with zeros for its missing tail.
     bool next(Record &out);
     /// Offset of the next record.
     uint64_t offset() const { return m_pos; }
