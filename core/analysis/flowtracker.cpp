@@ -45,7 +45,8 @@ void FlowTracker::reserveFlows(size_t flows)
 {
     m_out.flows.reserve(flows);
     m_states.reserve(flows);
-    m_table.reserve(flows);
+    // The table's slots are written when reserved (8 bytes, two per flow): at most 4 MB of them.
+    m_table.reserve(std::min<size_t>(flows, size_t(1) << 18));
 }
 
 std::unique_ptr<HttpTracker> FlowTracker::takeHttpTracker()
