@@ -45,8 +45,9 @@ void FlowTracker::reserveFlows(size_t flows)
 {
     m_out.flows.reserve(flows);
     m_states.reserve(flows);
-    // The table's slots are written when reserved (8 bytes, two per flow): at most 4 MB of them.
-    m_table.reserve(std::min<size_t>(flows, size_t(1) << 18));
+    // The table's slots are written when reserved (two 8-byte slots per flow): at most 512 KB
+    // up front, beyond that it grows (a rehash reads the keys in order, cheap next to the flows).
+    m_table.reserve(std::min<size_t>(flows, size_t(1) << 15));
 }
 
 std::unique_ptr<HttpTracker> FlowTracker::takeHttpTracker()

@@ -32,7 +32,7 @@ public:
     /// Room for about @p flows flows up front: growing the flow and state arrays by doubling moved
     /// every flow (360 + 160 bytes) about once more and faulted in twice the memory (a tenth of a
     /// busy capture's analysis). The arrays' reservation is address space (pages are used as
-    /// flows come); the flow table's slots, up to 4 MB, are real memory.
+    /// flows come); the flow table's slots, up to 512 KB, are real memory.
     void reserveFlows(size_t flows);
     /// Counts one packet that passed the filter into the totals, counters and timeline, tracks its
     /// flow and appends its packet index entry. Packets arrive in merged time order.
