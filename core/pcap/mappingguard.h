@@ -12,6 +12,9 @@ namespace lbs::pcap {
 
 class MappingGuard {
 public:
+    MappingGuard() = default;
+    MappingGuard(const MappingGuard &) = delete;
+    MappingGuard &operator=(const MappingGuard &) = delete;
     /// Registers the read-only mapping [base, base + size) (installing the handler on first
     /// use). False when no slot is free or the handler cannot be installed: do not map then.
     bool add(const void *base, size_t size);
