@@ -332,7 +332,13 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
                     + " packets dropped by the interface: the capture is incomplete"));
     }
     for (const auto &f : a.files)
-        if (f.truncated)
+        if (f.shrank)
+            out.push_back(makeFinding(Severity::Warning, FindingKind::TruncatedFile,
+                f.path
+                    + " became shorter while it was read (truncated or rewritten by another process, "
+                      "e.g. a tcpdump -W ring): "
+                    + std::to_string(f.packets) + " packets were read, the rest was not"));
+        else if (f.truncated)
             out.push_back(makeFinding(Severity::Warning, FindingKind::TruncatedFile,
                 f.path + " ends inside a packet record (tcpdump killed before flushing?): "
                     + std::to_string(f.packets) + " packets were read, the rest is lost"));

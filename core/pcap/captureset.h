@@ -30,6 +30,9 @@ struct CaptureFileInfo {
     int64_t lastTsNs = 0;
     bool truncated = false; ///< the file ended inside a record or a record was corrupt
     std::string readError; ///< libpcap's message for that last bad record
+    /// The file became shorter while it was read (truncated or rewritten by another process):
+    /// truncated is set too, readError says where the reading stopped.
+    bool shrank = false;
 };
 
 /// A file left out of a set because a file already in it has the same size, first packet time and

@@ -89,6 +89,7 @@ Status PacketReader::open()
         f.lastTsNs = 0;
         f.truncated = false;
         f.readError.clear();
+        f.shrank = false;
         std::string error;
         auto s = std::make_unique<Source>();
         s->handle = openNano(f.path, s->readBuffer.get(), s->pcapng, error);
@@ -146,6 +147,7 @@ bool PacketReader::advance(Source &s)
         if (s.mapped.shrank()) {
             // Truncated or rewritten by another process: what follows is not this file's rest.
             m_files[s.index].truncated = true;
+            m_files[s.index].shrank = true;
             m_files[s.index].readError = s.mapped.shrinkMessage();
             s.viaMapping = false;
             m_finishedMappings.push_back(s.index);
@@ -168,6 +170,7 @@ bool PacketReader::advance(Source &s)
             : std::string();
         if (rc == PCAP_ERROR || !shrunk.empty()) {
             f.truncated = true;
+            f.shrank = !shrunk.empty();
             f.readError = shrunk.empty() ? pcap_geterr(s.handle) : shrunk;
         }
         s.pending = false;

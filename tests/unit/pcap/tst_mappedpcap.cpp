@@ -347,6 +347,7 @@ void TestMappedPcap::fileShrinksWhileRead()
     QVERIFY(n < records);
     const CaptureFileInfo &f = reader.files()[0];
     QVERIFY(f.truncated);
+    QVERIFY(f.shrank);
     QVERIFY2(f.readError.find("the file shrank while being read") != std::string::npos, f.readError.c_str());
     QCOMPARE(f.packets, uint64_t(n));
 }
@@ -376,6 +377,7 @@ void TestMappedPcap::fileGrowsWhileRead()
     }
     QCOMPARE(n, records);
     QVERIFY2(!reader.files()[0].truncated, reader.files()[0].readError.c_str());
+    QVERIFY(!reader.files()[0].shrank);
 }
 
 QTEST_GUILESS_MAIN(TestMappedPcap)
