@@ -78,7 +78,7 @@ int runCheck(const std::vector<std::string> &argv)
         return kubecli::fail("check", results.error());
     const QString ref = ns + QLatin1Char('/') + name;
     if (args.json)
-        kubecli::printJson(checksJson(ref, *results));
+        kubecli::printJson(checks::checksJson(ref, *results));
     else
         std::fputs(checksText(ref, *results).toUtf8().constData(), stdout);
     if (!reportOut.empty()) {
@@ -93,7 +93,7 @@ int runCheck(const std::vector<std::string> &argv)
             return 1;
         }
     }
-    return checksExitCode(*results);
+    return countStatus(*results, checks::CheckStatus::Fail) > 0 ? 1 : 0;
 }
 
 } // namespace lbs::cli
