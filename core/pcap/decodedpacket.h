@@ -104,6 +104,9 @@ struct DecodedPacket {
     uint32_t payloadCaptured = 0; ///< payload bytes present in the capture
     uint32_t payloadLen = 0; ///< payload bytes on the wire (from the IP length)
     bool headersTruncated = false; ///< snaplen or a bogus length cut a header short
+    /// A length field contradicts the packet (IPv4 total length below the header length, TCP data
+    /// offset beyond the IP payload): decoding stopped there; headersTruncated is set too.
+    bool malformed = false;
 
     uint32_t capLen = 0;
     uint32_t wireLen = 0;

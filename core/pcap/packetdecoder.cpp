@@ -31,8 +31,10 @@ bool decodeIPv4(Cursor c, DecodedPacket &out, int depth)
         return false;
     }
     uint32_t total = be16(c.p + 2);
-    // TSO/GRO captures may carry total length 0 or smaller than the header: use what was captured.
-    if (total < hl)
+    // TSO/GRO (and BIG TCP) captures carry total length 0: use what was captured. Any other total
+    // length below the header's is impossible: the header is read, nothing after it.
+    const bool bogusTotal = total != 0 && total < hl;
+    if (total == 0)
         total = hl + (c.len - hl);
     const uint16_t frag = be16(c.p + 6);
     const bool mf = (frag & 0x2000) != 0;
@@ -43,8 +45,13 @@ bool decodeIPv4(Cursor c, DecodedPacket &out, int depth)
     out.ipProto = c.p[9];
     out.src = IpAddress::v4(c.p + 12);
     out.dst = IpAddress::v4(c.p + 16);
-    out.ipPayloadWireLen = total - hl;
     out.layer = DecodeLayer::Network;
+    if (bogusTotal) {
+        out.malformed = true;
+        out.headersTruncated = true;
+        return true;
+    }
+    out.ipPayloadWireLen = total - hl;
     Cursor t {c.p + hl, c.len - hl};
     if (t.len > out.ipPayloadWireLen)
         t.len = out.ipPayloadWireLen; // strip link-layer padding

@@ -28,6 +28,8 @@ private slots:
     void icmpPortUnreachableQuote();
     void everyTruncatedPrefixIsSafe();
     void ethernetPaddingIsNotPayload();
+    void impossibleHeaders_data();
+    void impossibleHeaders();
 };
 
 static Bytes v4tcp()
@@ -255,6 +257,53 @@ void TestDecoder::ethernetPaddingIsNotPayload()
     QVERIFY(decodePacket(1, f.data(), uint32_t(f.size()), uint32_t(f.size()), p));
     QCOMPARE(p.payloadLen, 0u);
     QCOMPARE(p.payloadCaptured, 0u);
+}
+
+void TestDecoder::impossibleHeaders_data()
+{
+    // v4tcp(): a 20-byte IPv4 header, a 20-byte TCP header and 3 bytes of payload. Each row sets
+    // one length field, and captures the first `captured` bytes of the packet (0: all of it).
+    QTest::addColumn<int>("totalLength"); // -1: as built (43)
+    QTest::addColumn<int>("tcpOffsetWords"); // -1: as built (5)
+    QTest::addColumn<int>("captured");
+    QTest::addColumn<bool>("tcp");
+    QTest::addColumn<bool>("malformed");
+    QTest::addColumn<bool>("truncated");
+    QTest::newRow("as built") << -1 << -1 << 0 << true << false << false;
+    QTest::newRow("IPv4 total length 0 (TSO)") << 0 << -1 << 0 << true << false << false;
+    QTest::newRow("IPv4 total length 10") << 10 << -1 << 0 << false << true << true;
+    QTest::newRow("IPv4 total length 19") << 19 << -1 << 0 << false << true << true;
+    QTest::newRow("IPv4 total length 20") << 20 << -1 << 0 << false << true << true;
+    QTest::newRow("TCP offset 15 beyond the segment") << 40 << 15 << 0 << false << true << true;
+    QTest::newRow("TCP offset 10 within the segment, cut by the snaplen")
+        << 100 << 10 << 50 << true << false << true;
+    QTest::newRow("TCP offset 4") << -1 << 4 << 0 << false << false << true;
+}
+
+void TestDecoder::impossibleHeaders()
+{
+    QFETCH(int, totalLength);
+    QFETCH(int, tcpOffsetWords);
+    QFETCH(int, captured);
+    QFETCH(bool, tcp);
+    QFETCH(bool, malformed);
+    QFETCH(bool, truncated);
+    Bytes f = v4tcp();
+    const uint32_t wire = uint32_t(f.size());
+    if (totalLength >= 0) {
+        f[2] = uint8_t(totalLength >> 8);
+        f[3] = uint8_t(totalLength);
+    }
+    if (tcpOffsetWords >= 0)
+        f[32] = uint8_t((tcpOffsetWords << 4) | (f[32] & 0x0f));
+    if (captured > 0)
+        f.resize(size_t(captured));
+    DecodedPacket p;
+    QVERIFY(decodePacket(12, f.data(), uint32_t(f.size()), wire, p));
+    QCOMPARE(p.ipVersion, uint8_t(4));
+    QCOMPARE(p.isTcp(), tcp);
+    QCOMPARE(p.malformed, malformed);
+    QCOMPARE(p.headersTruncated, truncated);
 }
 
 void TestDecoder::addressText_data()
