@@ -299,6 +299,8 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
         w.key("truncated").value(f.truncated);
         if (f.truncated)
             w.key("error").value(f.readError);
+        if (f.longRecords > 0) // longer than the snapshot length: read whole, as written
+            w.key("records_over_snaplen").value(f.longRecords);
         w.endObject();
     }
     w.endArray();

@@ -1,6 +1,7 @@
 #include "core/pcap/packetreader.h"
 
 #include "core/pcap/captureformat.h"
+#include "core/pcap/longrecord.h"
 #include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetrereader.h"
 
@@ -37,6 +38,12 @@ struct PacketReader::Source {
     /// over at the first record it does not take.
     MappedPcapFile mapped;
     bool viaMapping = false; ///< records come from `mapped` (kept mapped until the reader goes)
+    /// Classic pcap read by libpcap after the mapping: each record is first looked at, and one
+    /// longer than the snapshot length (which libpcap would cut) is read whole into longBuffer.
+    std::optional<ClassicPcapLayout> layout;
+    bool checkLongRecords = false;
+    bool fileBehind = false; ///< `file` is not at nextOffset (a long record was read with pread)
+    std::vector<uint8_t> longBuffer;
     /// stdio buffer of `file` (left uninitialised: zeroing it would fault in every page up front)
     std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
     ~Source()
@@ -89,6 +96,7 @@ Status PacketReader::open()
         f.lastTsNs = 0;
         f.truncated = false;
         f.readError.clear();
+        f.longRecords = 0;
         std::string error;
         auto s = std::make_unique<Source>();
         s->handle = openNano(f.path, s->readBuffer.get(), s->pcapng, error);
@@ -100,8 +108,11 @@ Status PacketReader::open()
         s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
         const int snap = pcap_snapshot(s->handle);
         s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
-        if (!s->pcapng && s->file)
+        if (!s->pcapng && s->file) {
             s->viaMapping = s->mapped.open(fileno(s->file), s->linktype, s->snaplen);
+            if (s->viaMapping)
+                s->layout = classicPcapLayout(fileno(s->file));
+        }
         m_sources.push_back(std::move(s));
     }
     auto later = [this](uint16_t a, uint16_t b) {
@@ -147,9 +158,26 @@ bool PacketReader::advance(Source &s)
         // have read the whole file.
         s.nextOffset = s.mapped.offset();
         s.viaMapping = false;
+        s.checkLongRecords = s.layout.has_value();
         m_finishedMappings.push_back(s.index);
         std::fseek(s.file, static_cast<long>(s.nextOffset), SEEK_SET);
         return advance(s);
+    }
+    if (s.checkLongRecords) {
+        uint64_t next = 0;
+        if (readLongRecord(fileno(s.file), offset, *s.layout, s.snaplen, s.longBuffer, p, next)) {
+            s.nextOffset = next;
+            s.fileBehind = true;
+            p.fileIndex = s.index;
+            p.linktype = s.linktype;
+            ++m_files[s.index].longRecords;
+            s.pending = true;
+            return true;
+        }
+        if (s.fileBehind) {
+            std::fseek(s.file, static_cast<long>(offset), SEEK_SET);
+            s.fileBehind = false;
+        }
     }
     const int rc = pcap_next_ex(s.handle, &hdr, &data);
     if (rc != 1) {

@@ -1,5 +1,7 @@
 #include "core/pcap/packetrereader.h"
 
+#include "core/pcap/longrecord.h"
+
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -69,6 +71,16 @@ Result<RawPacket> PacketRereader::readRecord(const CaptureFileInfo &file, struct
     FILE *f = pcap_file(p);
     if (!f || std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0)
         return Error {"cannot seek to offset " + std::to_string(offset), file.path, {}};
+    // A record longer than the snapshot length is read whole, as PacketReader read it.
+    if (const auto layout = file.pcapng ? std::nullopt : classicPcapLayout(fileno(f))) {
+        RawPacket out;
+        uint64_t next = 0;
+        if (readLongRecord(fileno(f), offset, *layout, file.snaplen, buffer, out, next)) {
+            out.fileIndex = fileIndex;
+            out.linktype = pcap_datalink(p);
+            return out;
+        }
+    }
     const int rc = pcap_next_ex(p, &hdr, &data);
     if (rc != 1)
         return Error {"no packet at offset " + std::to_string(offset)
