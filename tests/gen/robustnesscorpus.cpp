@@ -159,6 +159,23 @@ Bytes linkFrame(int dlt, const Bytes &ip, bool v6, bool toServer, bool bigEndian
         be16(f, ethertype);
         be16(f, 0);
         break;
+    case 7: // ARCNET (BSD): source, destination station, RFC 1201 protocol ID, split flag, sequence
+        f = {uint8_t(toServer ? 0x64 : 0x0a), uint8_t(toServer ? 0x0a : 0x64), uint8_t(v6 ? 0xc4 : 0xd4), 0};
+        be16(f, 0x0165);
+        break;
+    case 129: // ARCNET (Linux): the same with a two-byte offset field after the stations
+        f = {uint8_t(toServer ? 0x64 : 0x0a), uint8_t(toServer ? 0x0a : 0x64), 0, 0,
+            uint8_t(v6 ? 0xc4 : 0xd4), 0};
+        be16(f, 0x0166);
+        break;
+    case 178: // Juniper: "MGC", flags (extensions; 0x01 inbound), extension TLVs, the Ethernet frame
+        f = {'M', 'G', 'C', uint8_t(toServer ? 0x81 : 0x80)};
+        be16(f, 7);
+        f.insert(f.end(), {0x03, 0x01, 0x01, 0x01, 0x02, 0x00, 0x8c}); // media type, interface index
+        f.insert(f.end(),
+            {0x02, 0, 0, 0, 0x01, uint8_t(toServer ? 1 : 2), 0x02, 0, 0, 0, 0x01, uint8_t(toServer ? 2 : 1)});
+        be16(f, ethertype);
+        break;
     default: // 12, 14, 101 raw IP; 228 IPv4; 229 IPv6
         break;
     }
@@ -344,9 +361,9 @@ struct Writer {
     }
 };
 
-const std::pair<int, const char *> kLinks[]
-    = {{0, "null"}, {1, "ethernet"}, {9, "ppp"}, {12, "raw12"}, {14, "raw14"}, {101, "raw"}, {108, "loop"},
-        {113, "sll"}, {228, "ipv4"}, {229, "ipv6"}, {242, "ipoib"}, {276, "sll2"}};
+const std::pair<int, const char *> kLinks[] = {{0, "null"}, {1, "ethernet"}, {7, "arcnet"}, {9, "ppp"},
+    {12, "raw12"}, {14, "raw14"}, {101, "raw"}, {108, "loop"}, {113, "sll"}, {129, "arcnet-linux"},
+    {178, "juniper-ether"}, {228, "ipv4"}, {229, "ipv6"}, {242, "ipoib"}, {276, "sll2"}};
 
 void validFiles(Writer &w)
 {

@@ -1,5 +1,5 @@
-// core/pcap decodePacket: every supported link type, VLAN/QinQ, IPv6 extension headers,
-// fragments, IP-in-IP, TCP options, ICMP quotes, and bounds on every truncated prefix.
+// core/pcap decodePacket: every supported link type (ARCNET and Juniper's header included), VLAN/QinQ, IPv6
+// extension headers, fragments, IP-in-IP, TCP options, ICMP quotes, and bounds on every truncated prefix.
 #include "core/pcap/decodedpacket.h"
 #include "testframes.h"
 
@@ -78,6 +78,28 @@ void TestDecoder::linkTypes_data()
     Bytes ipoib(40, 0);
     ipoib.insert(ipoib.end(), {0x08, 0x00, 0x00, 0x00});
     QTest::newRow("IPoIB") << 242 << prefixed(ipoib, v4tcp()) << 4 << 0 << -1 << -1;
+    // ARCNET: source, destination station, protocol ID, split flag, sequence number
+    QTest::newRow("ARCNET RFC 1201") << 7 << prefixed({0x01, 0x02, 0xd4, 0x00, 0x01, 0x65}, v4tcp()) << 4 << 0
+                                     << -1 << -1;
+    QTest::newRow("ARCNET RFC 1201 exception packet")
+        << 7 << prefixed({0x01, 0x02, 0xd4, 0xff, 0xff, 0xff, 0xd4, 0x00, 0x01, 0x65}, v4tcp()) << 4 << 0
+        << -1 << -1;
+    QTest::newRow("ARCNET RFC 1051") << 7 << prefixed({0x01, 0x02, 0xf0}, v4tcp()) << 4 << 0 << -1 << -1;
+    QTest::newRow("ARCNET IPv6") << 7 << prefixed({0x01, 0x02, 0xc4, 0x00, 0x00, 0x01}, v6tcp()) << 6 << 0
+                                 << -1 << -1;
+    QTest::newRow("ARCNET Linux (offset field)")
+        << 129 << prefixed({0xbe, 0x50, 0xa8, 0xe7, 0xd4, 0x00, 0x01, 0x66}, v4tcp()) << 4 << 0 << -1 << -1;
+    QTest::newRow("ARCNET Linux RFC 1051")
+        << 129 << prefixed({0xbe, 0x50, 0x00, 0x00, 0xf0}, v4tcp()) << 4 << 0 << -1 << -1;
+    // Juniper: "MGC", flags (0x80 extensions, 0x02 no L2 header), extension length and TLVs
+    QTest::newRow("Juniper Ethernet")
+        << 178 << prefixed({'M', 'G', 'C', 0x80, 0x00, 0x03, 0x03, 0x01, 0x01}, ethernet(v4tcp(), 0x0800))
+        << 4 << 0 << -1 << -1;
+    QTest::newRow("Juniper Ethernet without extensions, 802.1Q")
+        << 178 << prefixed({'M', 'G', 'C', 0x01}, ethernet(v6tcp(), 0x86dd, {100})) << 6 << 1 << -1 << -1;
+    QTest::newRow("Juniper without an L2 header")
+        << 178 << prefixed({'M', 'G', 'C', 0x82, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00}, v4tcp()) << 4 << 0 << -1
+        << -1;
 }
 
 void TestDecoder::linkTypes()
@@ -231,6 +253,21 @@ void TestDecoder::everyTruncatedPrefixIsSafe()
                 icmpUnreachable(
                     3, ipv4("192.0.2.10", "203.0.113.5", 6, tcpSegment(1, 2, SYN, 0, 0, 1, ""))))},
         {0, nullLink(ipv6("::1", "::1", 58, Bytes {128, 0, 0, 0, 0, 1, 0, 1}), 24, false)},
+        {7,
+            [] {
+                Bytes f {0x01, 0x02, 0xd4, 0xff, 0xff, 0xff, 0xd4, 0x00, 0x01, 0x65};
+                const Bytes ip = ipv4("192.0.2.1", "192.0.2.2", 6, tcpSegment(1, 2, SYN, 0, 0, 1, ""));
+                f.insert(f.end(), ip.begin(), ip.end());
+                return f;
+            }()},
+        {178,
+            [] {
+                Bytes f {'M', 'G', 'C', 0x80, 0x00, 0x03, 0x03, 0x01, 0x01};
+                const Bytes e
+                    = ethernet(ipv4("192.0.2.1", "192.0.2.2", 6, tcpSegment(1, 2, SYN, 0, 0, 1, "")), 0x0800);
+                f.insert(f.end(), e.begin(), e.end());
+                return f;
+            }()},
     };
     int decoded = 0;
     for (const auto &[lt, f] : frames) {
