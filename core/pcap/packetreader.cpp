@@ -1,7 +1,7 @@
 #include "core/pcap/packetreader.h"
 
 #include "core/pcap/captureformat.h"
-#include "core/pcap/longrecord.h"
+#include "core/pcap/directpcap.h"
 #include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetrereader.h"
 
@@ -46,10 +46,15 @@ struct PacketReader::Source {
     std::vector<uint8_t> longBuffer;
     /// stdio buffer of `file` (left uninitialised: zeroing it would fault in every page up front)
     std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
+    /// A classic pcap version libpcap refuses (CaptureFileInfo::readWithoutLibpcap): no handle,
+    /// every record read by readRecordDirect from `file`'s descriptor.
+    bool direct = false;
     ~Source()
     {
         if (handle)
             pcap_close(handle);
+        else if (file)
+            std::fclose(file);
     }
 };
 
@@ -99,11 +104,23 @@ Status PacketReader::open()
         f.longRecords = 0;
         std::string error;
         auto s = std::make_unique<Source>();
+        s->index = static_cast<uint16_t>(i);
+        if (f.readWithoutLibpcap) {
+            s->file = std::fopen(f.path.c_str(), "rb");
+            s->layout = s->file ? classicPcapLayout(fileno(s->file)) : std::nullopt;
+            if (!s->layout)
+                return Error {std::string("not a readable pcap file: ") + std::strerror(errno), f.path, {}};
+            s->direct = true;
+            s->linktype = s->layout->linktype;
+            s->snaplen = s->layout->snaplen;
+            s->nextOffset = 24;
+            m_sources.push_back(std::move(s));
+            continue;
+        }
         s->handle = openNano(f.path, s->readBuffer.get(), s->pcapng, error);
         if (!s->handle)
             return Error {error, f.path, {}};
         s->file = pcap_file(s->handle);
-        s->index = static_cast<uint16_t>(i);
         s->linktype = pcap_datalink(s->handle);
         s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
         const int snap = pcap_snapshot(s->handle);
@@ -135,6 +152,23 @@ bool PacketReader::advance(Source &s)
     const u_char *data = nullptr;
     const uint64_t offset = s.nextOffset;
     RawPacket &p = s.packet;
+    if (s.direct) {
+        uint64_t next = 0;
+        const DirectRecord r = readRecordDirect(fileno(s.file), offset, *s.layout, s.longBuffer, p, next);
+        if (r != DirectRecord::Read) {
+            if (r != DirectRecord::End) {
+                m_files[s.index].truncated = true;
+                m_files[s.index].readError = directRecordError(r);
+            }
+            s.pending = false;
+            return false;
+        }
+        s.nextOffset = next;
+        p.fileIndex = s.index;
+        p.linktype = s.linktype;
+        s.pending = true;
+        return true;
+    }
     if (s.viaMapping) {
         MappedPcapFile::Record r;
         if (s.mapped.next(r)) {

@@ -1,6 +1,6 @@
 #include "core/pcap/packetrereader.h"
 
-#include "core/pcap/longrecord.h"
+#include "core/pcap/directpcap.h"
 
 #include <pcap/pcap.h>
 
@@ -49,11 +49,33 @@ Result<RawPacket> PacketRereader::readOnce(
     return r;
 }
 
+Result<RawPacket> PacketRereader::readDirect(
+    const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
+{
+    FILE *f = std::fopen(file.path.c_str(), "rb");
+    if (!f)
+        return Error {"cannot reopen the capture file to show this packet", file.path, {}};
+    const auto layout = classicPcapLayout(fileno(f));
+    RawPacket out;
+    uint64_t next = 0;
+    const DirectRecord r
+        = layout ? readRecordDirect(fileno(f), offset, *layout, buffer, out, next) : DirectRecord::End;
+    std::fclose(f);
+    if (r != DirectRecord::Read)
+        return Error {"no packet at offset " + std::to_string(offset), file.path,
+            "was the file changed since it was loaded? Reload it with F5"};
+    out.fileIndex = fileIndex;
+    out.linktype = layout->linktype;
+    return out;
+}
+
 Result<RawPacket> PacketRereader::readRecord(const CaptureFileInfo &file, struct pcap *&p, uint16_t fileIndex,
     uint64_t offset, std::vector<uint8_t> &buffer)
 {
     struct pcap_pkthdr *hdr = nullptr;
     const u_char *data = nullptr;
+    if (file.readWithoutLibpcap)
+        return readDirect(file, fileIndex, offset, buffer);
     if (!p) {
         char errbuf[PCAP_ERRBUF_SIZE] = {};
         p = pcap_open_offline_with_tstamp_precision(file.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);

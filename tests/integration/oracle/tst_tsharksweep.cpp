@@ -108,7 +108,9 @@ EngineView readEngine(const QJsonObject &report)
         v.resets += f.value(QStringLiteral("resets")).toInt();
         const QJsonValue hs = f.value(QStringLiteral("handshake_rtt_us"));
         const QJsonValue ack = f.value(QStringLiteral("ack_rtt_us"));
-        if (hs.isDouble() && ack.isDouble())
+        // tshark keeps a zero time as "not measured" (nstime_is_zero): an initial RTT of exactly 0
+        // (captures whose clock does not move) is never shown, so it is not compared either.
+        if (hs.isDouble() && ack.isDouble() && hs.toDouble() + ack.toDouble() != 0)
             v.irttUs << hs.toDouble() + ack.toDouble();
         for (const QJsonValue &rv : f.value(QStringLiteral("requests")).toArray()) {
             const QJsonObject r = rv.toObject();
