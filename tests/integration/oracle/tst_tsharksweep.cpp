@@ -1,14 +1,18 @@
 // Every capture of the corpora against tshark: the project's own robustness corpus (tests/data) and,
 // when it is there, the shared corpus of real captures. Each file is analysed or refused with a
 // reason (never a crash or a hang); over the files in which either tool sees TCP, lbscope-cli analyze
-// and tshark must agree on the share of files below (the goal is 95 %; the files that still differ
-// are listed by the test, each with its first difference), on:
+// and tshark must agree on the share of files below (the files that still differ are listed by the
+// test, each with its first difference), on:
 //   - the number of TCP conversations (tshark -z conv,tcp),
 //   - the RST segments,
 //   - the HTTP responses and their status codes,
 //   - the HTTP response times (within 1 ms of http.time),
 //   - the handshake RTT (within 2 us of tcp.analysis.initial_rtt).
-// The files that differ are printed with the first difference, so that each has a reason.
+// The files that differ are printed with the first difference, so that each has a reason. Like is
+// compared with like: a classic pcap file cut inside a record is given to tshark as its whole
+// records (wiretap's format heuristics otherwise read such a file with other record headers),
+// tshark's unnormalised times are read as printed, and an initial RTT of exactly 0 is not compared
+// (tshark never shows a zero time).
 #include "oraclesupport.h"
 
 #include <QDir>
@@ -285,10 +289,16 @@ private slots:
         qInfo("%lld files: %d refused with a reason; %d with TCP, of which %d (%.1f %%) agree with tshark "
               "on flows, RSTs, HTTP codes and times, and handshake RTTs",
             static_cast<long long>(files.size()), refused, withTcp, agree, share);
-        // Measured on both corpora: 87.4 % (the differences are BIG TCP and malformed headers tshark
-        // does not decode, link types lbscope does not, and timestamps out of range). Less is a
-        // regression.
-        QVERIFY2(share >= 85.0, qPrintable(QStringLiteral("only %1 % agree").arg(share, 0, 'f', 1)));
+        // Measured on both corpora: 93.0 % (187 of 201). The 14 files that differ do on purpose
+        // (docs/decisions.md, "Odd headers and records"): BIG TCP, which tshark 4.0 does not decode
+        // (6); TCP headers cut by the capture length, which lbscope keeps as flows and tshark drops
+        // when its option parser throws (beep-oobr, heapoverflow-tcp_print, and mptcp-dss-oobr,
+        // whose MPTCP option tshark cannot parse); times whose difference tshark overflows or reads
+        // in another century (timestamp_invalid_nano, pcap-ts-max); an FCS the header declares over
+        // the IP packet's own bytes (pcap-linktype-fcs-bits); a pcapng time resolution libpcap
+        // refuses (pcapng-idb-tsresol-10-127); a section header whose trailing length differs, which
+        // tshark refuses and lbscope reads (pcapng-shb-trailer-mismatch). Less is a regression.
+        QVERIFY2(share >= 93.0, qPrintable(QStringLiteral("only %1 % agree").arg(share, 0, 'f', 1)));
     }
 };
 
