@@ -30,6 +30,10 @@ struct CaptureFileInfo {
     int64_t lastTsNs = 0;
     bool truncated = false; ///< the file ended inside a record or a record was corrupt
     std::string readError; ///< libpcap's message for that last bad record
+    uint64_t longRecords = 0; ///< records longer than the snapshot length, read whole
+    /// A classic pcap version after 2.x, which libpcap refuses: read as 2.4 without libpcap, as
+    /// Wireshark reads it (directpcap.h).
+    bool readWithoutLibpcap = false;
 };
 
 /// A file left out of a set because a file already in it has the same size, first packet time and
