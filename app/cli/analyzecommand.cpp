@@ -10,8 +10,6 @@
 #ifdef HAVE_LBSCOPE_CAPTURE
 #include "core/analysis/verdict.h"
 #include "core/report/runreport.h"
-
-#include <QDateTime>
 #endif
 
 #include <cerrno>
@@ -35,18 +33,6 @@ extern "C" void removeSpooledAndDie(int sig)
     ::raise(sig);
 }
 
-// --bucket: strtod's number, in range.
-std::string checkBucket(const std::string &v, double &seconds)
-{
-    char *end = nullptr;
-    errno = 0;
-    const double d = std::strtod(v.c_str(), &end);
-    if (errno || end == v.c_str() || *end != '\0' || !(d >= 0.001 && d <= 3600))
-        return "--bucket '" + v + "' is not a number of seconds between 0.001 and 3600";
-    seconds = d;
-    return {};
-}
-
 // Writes a report, or says on stderr why it could not.
 bool writeOut(const std::string &path, const analysis::ReportProducer &produce)
 {
@@ -67,9 +53,8 @@ int runAnalyze(const std::vector<std::string> &args)
     bool compact = false;
     analysis::TextSummaryOptions summary;
     CommandLine cl("analyze",
-        "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT] [--bucket "
-        "SECONDS]\n"
-        "                           [--compact] [--explain] [--report FILE.html]",
+        "usage: lbscope-cli analyze FILE... [--filter BPF] [--json OUT] [--flows-csv OUT]\n"
+        "                           [--bucket SECONDS] [--compact] [--explain] [--report FILE.html]",
         "Analyses pcap/pcapng files as one capture: rotated sets (x.pcap0..x.pcap4, x.pcap x.pcap1 ...),\n"
         "directories (with or without manifest.json), merged by packet time. FILE '-' (or a pipe) is\n"
         "read as a stream: tcpdump -w - | lbscope-cli analyze -");
@@ -86,7 +71,16 @@ int runAnalyze(const std::vector<std::string> &args)
         ->type_name("FILE.html");
 #endif
     cl.addChecked(
-        "--bucket", [&](const std::string &v) { return checkBucket(v, options.bucketSeconds); },
+        "--bucket",
+        [&options](const std::string &v) {
+            char *end = nullptr;
+            errno = 0;
+            const double d = std::strtod(v.c_str(), &end);
+            if (errno || end == v.c_str() || *end != '\0' || !(d >= 0.001 && d <= 3600))
+                return "--bucket '" + v + "' is not a number of seconds between 0.001 and 3600";
+            options.bucketSeconds = d;
+            return std::string();
+        },
         "timeline bucket (default 1, from 0.001 to 3600)", "SECONDS");
     t.add_flag("--compact", compact, "JSON on one line");
     t.add_flag("--explain", summary.explain,
@@ -139,19 +133,14 @@ int runAnalyze(const std::vector<std::string> &args)
         rc = 1;
 #ifdef HAVE_LBSCOPE_CAPTURE
     if (!reportOut.empty()) {
-        report::RunReport r;
-        r.title = QString::fromStdString(a.manifest && !a.manifest->service.empty()
-                ? a.manifest->service + (a.manifest->node.empty() ? "" : " on " + a.manifest->node)
-                : inputs.front());
-        r.generated = QStringLiteral("Made by lbscope-cli analyze on %1")
-                          .arg(QDateTime::currentDateTime().toString(Qt::RFC2822Date));
-        r.utcOffsetSeconds = QDateTime::currentDateTime().offsetFromUtc();
+        report::RunReport r = report::newRunReport(
+            QString::fromStdString(a.manifest && !a.manifest->service.empty()
+                    ? a.manifest->service + (a.manifest->node.empty() ? "" : " on " + a.manifest->node)
+                    : inputs.front()),
+            QStringLiteral("lbscope-cli analyze"));
         analysis::VerdictContext context;
         context.utcOffsetSeconds = r.utcOffsetSeconds;
-        const analysis::Verdict v = analysis::computeVerdict(a, context);
-        r.verdict = QString::fromStdString(v.sentence);
-        r.advice = QString::fromUtf8(analysis::verdictAdvice(v.kind));
-        r.problem = v.kind != analysis::VerdictKind::Healthy;
+        report::setVerdict(r, analysis::computeVerdict(a, context));
         r.analysis = &a;
         if (const QString error = report::writeRunReport(r, QString::fromStdString(reportOut));
             !error.isEmpty()) {

@@ -8,41 +8,10 @@
 #include "core/capture/captureworkflow.h"
 
 #include <cstdio>
+#include <tuple>
+#include <utility>
 
 namespace lbs::cli {
-
-namespace {
-
-// The value checks of capture's options: each stores the value or says why it is refused.
-std::string checkSnaplen(const std::string &v, int &snaplen)
-{
-    auto n = capture::parseSnaplen(v);
-    if (!n)
-        return n.error().toString();
-    snaplen = n.value();
-    return {};
-}
-
-std::string checkRing(const std::string &v, capture::CapturePlan &plan)
-{
-    auto r = capture::parseRing(v);
-    if (!r)
-        return r.error().toString();
-    plan.ringSizeMb = r->first;
-    plan.ringCount = r->second;
-    return {};
-}
-
-std::string checkDuration(const std::string &v, double &seconds)
-{
-    auto d = capture::parseDuration(v);
-    if (!d)
-        return d.error().toString();
-    seconds = d.value();
-    return {};
-}
-
-} // namespace
 
 int runCapture(const std::vector<std::string> &args)
 {
@@ -52,10 +21,9 @@ int runCapture(const std::vector<std::string> &args)
     std::string out, attach;
     bool jsonLines = false;
     CommandLine cl("capture",
-        "usage: lbscope-cli capture (--ssh USER@HOST[:PORT] --iface IF | --node NODE --iface IF | --service "
-        "NS/NAME)\n"
-        "                           [--filter BPF] [--ring SIZE_MBxCOUNT] [--snaplen N] [--duration D] --out "
-        "DIR\n"
+        "usage: lbscope-cli capture (--ssh USER@HOST[:PORT] --iface IF | --node NODE --iface IF\n"
+        "                            | --service NS/NAME) [--filter BPF] [--ring SIZE_MBxCOUNT]\n"
+        "                           [--snaplen N] [--duration D] --out DIR\n"
         "       lbscope-cli capture --attach DIR [--ssh ... | --node ...]",
         "Runs tcpdump detached on the node (a dropped connection does not stop it), shows its progress,\n"
         "stops it (Ctrl+C, --duration, or tcpdump ending), downloads every rotated file with resume and a\n"
@@ -81,15 +49,13 @@ int runCapture(const std::vector<std::string> &args)
     t.add_option("--iface", plan.iface, "interface on the node (eth1, cali..., any)")->type_name("IF");
     t.add_option("--filter", plan.filter, "capture filter, passed to tcpdump as one argument")
         ->type_name("BPF");
-    cl.addChecked(
-        "--ring", [&plan](const std::string &v) { return checkRing(v, plan); },
+    std::pair<int, int> ring {plan.ringSizeMb, plan.ringCount};
+    cl.addParsed("--ring", capture::parseRing, ring,
         "rotation: COUNT files of SIZE_MB million bytes (default 100x5)", "SIZE_MBxCOUNT");
-    cl.addChecked(
-        "--snaplen", [&plan](const std::string &v) { return checkSnaplen(v, plan.snaplen); },
-        "bytes kept per packet (default 262144)", "N");
-    cl.addChecked(
-        "--duration", [&plan](const std::string &v) { return checkDuration(v, plan.durationSec); },
-        "stop after D (90, 30s, 5m, 1h30m)", "D");
+    cl.addParsed(
+        "--snaplen", capture::parseSnaplen, plan.snaplen, "bytes kept per packet (default 262144)", "N");
+    cl.addParsed(
+        "--duration", capture::parseDuration, plan.durationSec, "stop after D (90, 30s, 5m, 1h30m)", "D");
     t.add_option("--out", out, "capture directory (created; must not hold a capture already)")
         ->type_name("DIR");
     t.add_option("--attach", attach, "continue the capture of DIR whose connection dropped")
@@ -120,6 +86,7 @@ int runCapture(const std::vector<std::string> &args)
     }
     if (conntrack || noConntrack)
         rq.conntrack = conntrack;
+    std::tie(plan.ringSizeMb, plan.ringCount) = ring;
     setTerminalPrompts(common);
     rq.reattach = !attach.empty();
     rq.outDir = rq.reattach ? attach : out;

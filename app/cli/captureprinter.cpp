@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cstdio>
 #include <unistd.h>
+#include <utility>
 
 namespace lbs::cli {
 
-CapturePrinter::CapturePrinter(bool jsonLines) : m_json(jsonLines), m_tty(isatty(STDERR_FILENO) != 0)
+CapturePrinter::CapturePrinter(bool jsonLines, std::string command)
+    : m_command(std::move(command)), m_json(jsonLines), m_tty(isatty(STDERR_FILENO) != 0)
 {
 }
 
@@ -69,9 +71,14 @@ void CapturePrinter::downloadProgress(const std::string &fileName, const Progres
     writeEvent(capture::events::download(fileName, event));
 }
 
-void CapturePrinter::fileVerified(const capture::VerifiedFile &file)
+void CapturePrinter::fileVerified(const capture::VerifiedFile &f)
 {
-    writeEvent(capture::events::verified(file));
+    endLines();
+    std::fprintf(stderr, "%s  %.1f MB in %.2f s (%.1f MB/s)%s  sha256 %s\n", f.localPath.c_str(),
+        static_cast<double>(f.size) / 1e6, f.seconds,
+        f.seconds > 0 ? static_cast<double>(f.transferred) / 1e6 / f.seconds : 0.0,
+        f.alreadyComplete ? " already complete" : (f.resumedFrom ? " resumed" : ""), f.sha256.c_str());
+    writeEvent(capture::events::verified(f));
 }
 
 void CapturePrinter::warning(const std::string &message)
@@ -90,7 +97,7 @@ void CapturePrinter::info(const std::string &message)
 void CapturePrinter::error(const std::string &message)
 {
     endLines();
-    std::fprintf(stderr, "lbscope-cli capture: %s\n", message.c_str());
+    std::fprintf(stderr, "lbscope-cli %s: %s\n", m_command.c_str(), message.c_str());
     writeEvent(capture::events::error(message));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// What lbscope-cli capture shows of a capture workflow: prose, progress and samples on stderr, and with
-// --events jsonl one JSON object per line on stdout (written by core/capture/captureevents).
+// What lbscope-cli capture and fetch show of their work: prose, progress, samples and each verified file
+// on stderr, and with --events jsonl one JSON object per line on stdout (core/capture/captureevents).
 #ifdef HAVE_LBSCOPE_CAPTURE
 
 #include "clioptions.h"
@@ -11,7 +11,8 @@ namespace lbs::cli {
 
 class CapturePrinter final : public capture::CaptureObserver {
 public:
-    explicit CapturePrinter(bool jsonLines);
+    /// `command` names the command in error lines ("lbscope-cli capture: ...").
+    explicit CapturePrinter(bool jsonLines, std::string command = "capture");
     /// The last line of --events jsonl: {"event":"done","out":DIR,"ok":...}.
     void done(const std::string &outDir, bool ok);
 
@@ -27,6 +28,7 @@ public:
 private:
     void writeEvent(const std::string &line);
     void endLines();
+    std::string m_command;
     bool m_json;
     bool m_tty;
     bool m_capturing = false;

@@ -11,8 +11,6 @@
 #include "core/kube/kubeobjects.h"
 #include "core/report/runreport.h"
 
-#include <QDateTime>
-
 #include <cstdio>
 
 namespace lbs::cli {
@@ -29,15 +27,13 @@ int runCheck(const std::vector<std::string> &argv)
         "usage: lbscope-cli check --service NS/NAME [--context C] [--kubeconfig PATH] [--json]\n"
         "                         [--timeout SECONDS] [--api-only] [--image IMG] [--debug-namespace NS]\n"
         "                         [--report FILE.html]",
-        "Runs the checks an expert runs before capturing, concurrently, each with a timeout: endpoints "
-        "ready,\n"
-        "externalTrafficPolicy Local with an endpoint on the VIP node, the load balancer's agents, the VIP "
-        "on\n"
-        "exactly one node, the provider's record against the nodes, ports against the pods' ports, recent\n"
-        "Warning events, the debug namespace's PodSecurity level and your RBAC for a capture. Each prints "
-        "its\n"
-        "status (pass, warn, fail, skipped), its evidence and the fix. Exit status 1 when a check failed.\n"
-        "`ip -j addr` runs on the load balancer's nodes in short-lived debug pods unless --api-only.");
+        "Runs the checks an expert runs before capturing, concurrently, each with a timeout:\n"
+        "endpoints ready, externalTrafficPolicy Local with an endpoint on the VIP node, the load\n"
+        "balancer's agents, the VIP on exactly one node, the provider's record against the nodes, ports\n"
+        "against the pods' ports, recent Warning events, the debug namespace's PodSecurity level and\n"
+        "your RBAC for a capture. Each prints its status (pass, warn, fail, skipped), its evidence and\n"
+        "the fix. Exit status 1 when a check failed. `ip -j addr` runs on the load balancer's nodes in\n"
+        "short-lived debug pods unless --api-only.");
     CLI::App &t = cl.table();
     t.add_option("--service", service, "the LoadBalancer service")->type_name("NS/NAME")->required();
     t.add_option("--timeout", timeoutSec, "time limit of each check (locating the VIP: 6 times as long)")
@@ -82,14 +78,13 @@ int runCheck(const std::vector<std::string> &argv)
         return kubecli::fail("check", results.error());
     const QString ref = ns + QLatin1Char('/') + name;
     if (args.json)
-        kubecli::printJson(checksJson(ref, *results));
+        kubecli::printJson(checks::checksJson(ref, *results));
     else
         std::fputs(checksText(ref, *results).toUtf8().constData(), stdout);
     if (!reportOut.empty()) {
-        report::RunReport r;
-        r.title = ref + QStringLiteral(" on ") + (*client)->context().context.name;
-        r.generated = QStringLiteral("Made by lbscope-cli check on %1")
-                          .arg(QDateTime::currentDateTime().toString(Qt::RFC2822Date));
+        report::RunReport r
+            = report::newRunReport(ref + QStringLiteral(" on ") + (*client)->context().context.name,
+                QStringLiteral("lbscope-cli check"));
         r.checks = *results;
         if (const QString error = report::writeRunReport(r, QString::fromStdString(reportOut));
             !error.isEmpty()) {
@@ -98,7 +93,7 @@ int runCheck(const std::vector<std::string> &argv)
             return 1;
         }
     }
-    return checksExitCode(*results);
+    return countStatus(*results, checks::CheckStatus::Fail) > 0 ? 1 : 0;
 }
 
 } // namespace lbs::cli

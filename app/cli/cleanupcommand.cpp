@@ -6,8 +6,6 @@
 
 #include "core/kube/debugpod.h"
 
-#include <QJsonArray>
-
 #include <cstdio>
 
 namespace lbs::cli {
@@ -37,10 +35,7 @@ int runCleanup(const std::vector<std::string> &argv)
     if (!report)
         return kubecli::fail("cleanup", report.error());
     if (args.json) {
-        kubecli::printJson(
-            QJsonObject {{QStringLiteral("deleted"), QJsonArray::fromStringList(report->deleted)},
-                {QStringLiteral("failed"), QJsonArray::fromStringList(report->failed)},
-                {QStringLiteral("kept"), QJsonArray::fromStringList(report->kept)}});
+        kubecli::printJson(report->toJson());
     } else {
         for (const QString &p : report->deleted)
             std::printf("deleted pod %s\n", p.toUtf8().constData());

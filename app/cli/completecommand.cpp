@@ -24,24 +24,12 @@ namespace lbs::cli {
 namespace {
 
 #ifdef HAVE_LBSCOPE_CAPTURE
-/// The value of `option` typed earlier on the line ("--context X" or "--context=X").
-std::string typedValue(const std::vector<std::string> &words, const std::string &option)
-{
-    std::string value;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (words[i] == option && i + 1 < words.size())
-            value = words[i + 1];
-        else if (words[i].rfind(option + "=", 0) == 0)
-            value = words[i].substr(option.size() + 1);
-    }
-    return value;
-}
-
 std::vector<std::string> liveValues(
     const std::string &, const std::string &option, const std::vector<std::string> &words)
 {
-    return kube::completionValues(option, QString::fromStdString(typedValue(words, "--kubeconfig")),
-        QString::fromStdString(typedValue(words, "--context")), 2000);
+    return kube::completionValues(option,
+        QString::fromStdString(clikit::typedOptionValue(words, "--kubeconfig")),
+        QString::fromStdString(clikit::typedOptionValue(words, "--context")), 2000);
 }
 #endif
 

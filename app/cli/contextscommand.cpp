@@ -6,8 +6,6 @@
 
 #include "core/kube/kubeconfigloader.h"
 
-#include <QJsonArray>
-
 #include <cstdio>
 
 namespace lbs::cli {
@@ -29,19 +27,7 @@ int runContexts(const std::vector<std::string> &argv)
         std::fprintf(
             stderr, "warning: no kubeconfig file found %s\n", cfg->describeFiles().toUtf8().constData());
     if (args.json) {
-        QJsonArray list;
-        for (const kube::ContextInfo &c : cfg->contexts) {
-            const kube::ClusterInfo *cluster = cfg->cluster(c.cluster);
-            list.append(QJsonObject {{QStringLiteral("name"), c.name},
-                {QStringLiteral("current"), c.name == cfg->currentContext},
-                {QStringLiteral("cluster"), c.cluster}, {QStringLiteral("user"), c.user},
-                {QStringLiteral("namespace"), c.nameSpace},
-                {QStringLiteral("server"), cluster ? cluster->server : QString()},
-                {QStringLiteral("file"), c.origin}});
-        }
-        kubecli::printJson(QJsonObject {{QStringLiteral("current_context"), cfg->currentContext},
-            {QStringLiteral("files"), QJsonArray::fromStringList(cfg->files)},
-            {QStringLiteral("contexts"), list}});
+        kubecli::printJson(cfg->contextsJson());
         return 0;
     }
     std::vector<std::vector<std::string>> rows {{"CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"}};

@@ -1,5 +1,6 @@
 // lbscope-cli fetch: download files already on a node (resumable, sha256-checked) and write a manifest.
 #include "app/clikit/commandline.h"
+#include "captureprinter.h"
 #include "clioptions.h"
 #include "commands.h"
 
@@ -17,17 +18,15 @@ int runFetch(const std::vector<std::string> &args)
     std::vector<std::string> paths;
     bool removeRemote = false;
     CommandLine cl("fetch",
-        "usage: lbscope-cli fetch (--node NODE | --ssh USER@HOST[:PORT] | --pod NAMESPACE/POD [--container "
-        "C])\n"
-        "                         REMOTE_PATH... --out DIR [--remove-remote]",
-        "Downloads files already on a node into DIR: one streaming read per file (4 GiB ranges), resumed "
-        "from\n"
-        "NAME.part after an interruption, complete only when size and sha256 match the node's sha256sum.\n"
-        "Writes DIR/manifest.json (capture files get their first/last packet times). Running it again\n"
-        "skips files already complete.\n"
+        "usage: lbscope-cli fetch (--node NODE | --ssh USER@HOST[:PORT] | --pod NAMESPACE/POD\n"
+        "                         [--container C]) REMOTE_PATH... --out DIR [--remove-remote]",
+        "Downloads files already on a node into DIR: one streaming read per file (4 GiB ranges),\n"
+        "resumed from NAME.part after an interruption, complete only when size and sha256 match the\n"
+        "node's sha256sum. Writes DIR/manifest.json (capture files get their first/last packet times).\n"
+        "Running it again skips files already complete.\n"
         "--node runs a short-lived debug pod on the node (deleted afterwards) and reads the node's files;\n"
-        "--pod reads the files of an existing, running pod as kubectl cp does (it needs sh, stat and dd or\n"
-        "tail in the container; it is neither created nor deleted).");
+        "--pod reads the files of an existing, running pod as kubectl cp does (it needs sh, stat and dd\n"
+        "or tail in the container; it is neither created nor deleted).");
     CLI::App &t = cl.table();
     t.add_option("REMOTE_PATH", paths, "absolute path of a file on the node (or in the pod)")->type_name("");
     t.add_option("--node", node, "read the files of this Kubernetes node, through a debug pod")
@@ -67,30 +66,10 @@ int runFetch(const std::vector<std::string> &args)
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", host.error().toString().c_str());
         return 1;
     }
-    // The download's bar line ends before the file's line or its error.
-    struct Printer final : capture::CaptureObserver {
-        TerminalProgress progress;
-        void fileVerified(const capture::VerifiedFile &f) override
-        {
-            progress.endLine();
-            std::fprintf(stderr, "%s  %.1f MB in %.2f s (%.1f MB/s)%s  sha256 %s\n", f.localPath.c_str(),
-                static_cast<double>(f.size) / 1e6, f.seconds,
-                f.seconds > 0 ? static_cast<double>(f.transferred) / 1e6 / f.seconds : 0.0,
-                f.alreadyComplete ? " already complete" : (f.resumedFrom ? " resumed" : ""),
-                f.sha256.c_str());
-        }
-        void error(const std::string &text) override
-        {
-            progress.endLine();
-            std::fprintf(stderr, "lbscope-cli fetch: %s\n", text.c_str());
-        }
-        void warning(const std::string &text) override
-        {
-            std::fprintf(stderr, "warning: %s\n", text.c_str());
-        }
-    } printer;
+    CapturePrinter printer(false, "fetch");
+    capture::ObserverProgressSink progress(&printer);
     capture::FetchRequest request {paths, out, removeRemote, endpoint, common.context};
-    auto failures = capture::fetchFiles(*host.value(), request, &printer.progress, &printer, abort);
+    auto failures = capture::fetchFiles(*host.value(), request, &progress, &printer, abort);
     if (!failures) {
         std::fprintf(stderr, "lbscope-cli fetch: %s\n", failures.error().toString().c_str());
         return 1;

@@ -33,6 +33,24 @@ public:
     CLI::Option *addChecked(const std::string &name, std::function<std::string(const std::string &)> check,
         const std::string &help, const std::string &valueName);
 
+    /// Adds an option whose text `reader` turns into a value (anything with operator bool, value() and
+    /// error().toString(), like lbs::Result): the value goes to `target`, the error is the usage error.
+    template <class Reader, class T>
+    CLI::Option *addParsed(const std::string &name, Reader reader, T &target, const std::string &help,
+        const std::string &valueName)
+    {
+        return addChecked(
+            name,
+            [reader, &target](const std::string &text) -> std::string {
+                auto parsed = reader(text);
+                if (!parsed)
+                    return parsed.error().toString();
+                target = std::move(parsed.value());
+                return {};
+            },
+            help, valueName);
+    }
+
     /// Set by `lbscope-cli --man` and `__complete`: while set, parse() hands the table to it as data
     /// and returns 0 without parsing, so each command describes itself without running.
     static void setDescriber(std::function<void(CommandDescription)> describer);

@@ -58,6 +58,18 @@ void addMatching(
 
 } // namespace
 
+std::string typedOptionValue(const std::vector<std::string> &words, const std::string &option)
+{
+    std::string value;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == option && i + 1 < words.size())
+            value = words[i + 1];
+        else if (words[i].rfind(option + "=", 0) == 0)
+            value = words[i].substr(option.size() + 1);
+    }
+    return value;
+}
+
 Completion complete(const std::vector<CommandDescription> &commands, const std::vector<std::string> &words,
     const ValueSource &values)
 {

@@ -28,6 +28,10 @@ struct Completion {
 using ValueSource = std::function<std::vector<std::string>(
     const std::string &command, const std::string &option, const std::vector<std::string> &words)>;
 
+/// The value of `option` typed earlier among `words` ("--context X" or "--context=X"; the last one
+/// wins), or empty: what a ValueSource reads to ask the right cluster.
+std::string typedOptionValue(const std::vector<std::string> &words, const std::string &option);
+
 /// Completes the last of `words` (the words after the program name; the last may be empty).
 Completion complete(const std::vector<CommandDescription> &commands, const std::vector<std::string> &words,
     const ValueSource &values);

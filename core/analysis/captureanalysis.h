@@ -231,7 +231,7 @@ struct CaptureCounters {
     uint64_t tunnelled = 0; ///< packets decoded from inside a tunnel (any kind)
     uint64_t tunnels[6] = {}; ///< the same by outermost pcap::TunnelKind
     uint64_t undecoded = 0; ///< link/network layer not understood
-    uint64_t truncatedHeaders = 0; ///< headers cut by snaplen
+    uint64_t truncatedHeaders = 0; ///< headers cut by snaplen, or impossible (DecodedPacket::malformed)
     uint64_t filteredOut = 0; ///< packets the BPF filter rejected
     uint64_t httpRequests = 0;
 };

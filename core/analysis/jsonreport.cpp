@@ -299,6 +299,10 @@ void emitReport(JsonWriter &w, const CaptureAnalysis &a, bool pretty)
         w.key("truncated").value(f.truncated);
         if (f.truncated)
             w.key("error").value(f.readError);
+        if (f.longRecords > 0) // longer than the snapshot length: read whole, as written
+            w.key("records_over_snaplen").value(f.longRecords);
+        if (f.readWithoutLibpcap) // a later pcap version than 2.x, read as 2.4
+            w.key("read_without_libpcap").value(true);
         w.endObject();
     }
     w.endArray();

@@ -175,6 +175,8 @@ std::string packetInfoText(const DecodedPacket &p, uint16_t flags, const Relativ
             return std::string(b);
         }() + ")";
     if (p.layer != DecodeLayer::Transport) {
+        if (p.malformed)
+            return s + "[Malformed packet: a header length contradicts the packet]";
         if (p.headersTruncated)
             return s + "[Packet size limited during capture]";
         return s + (p.ipVersion ? "IP protocol " + std::to_string(p.ipProto) : std::string("Not IP"));

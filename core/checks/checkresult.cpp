@@ -1,5 +1,7 @@
 #include "core/checks/checkresult.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 
 namespace lbs::checks {
@@ -34,6 +36,20 @@ QJsonObject CheckResult::toJson() const
         {QStringLiteral("status"), statusName(status)},
         {QStringLiteral("evidence"), QJsonArray::fromStringList(evidence)}, {QStringLiteral("fix"), fix},
         {QStringLiteral("why"), why}, {QStringLiteral("elapsed_ms"), elapsedMs}};
+}
+
+int countStatus(const QList<CheckResult> &results, CheckStatus status)
+{
+    return int(std::count_if(
+        results.begin(), results.end(), [status](const CheckResult &r) { return r.status == status; }));
+}
+
+QJsonObject checksJson(const QString &service, const QList<CheckResult> &results)
+{
+    QJsonArray list;
+    for (const CheckResult &r : results)
+        list.append(r.toJson());
+    return QJsonObject {{QStringLiteral("service"), service}, {QStringLiteral("checks"), list}};
 }
 
 } // namespace lbs::checks

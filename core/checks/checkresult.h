@@ -2,6 +2,7 @@
 // One pre-capture check's outcome: its status, what was read or run (evidence) and what to do (fix).
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -43,5 +44,11 @@ struct CheckResult {
     /// {"id", "title", "status", "evidence": [lines], "fix", "why", "elapsed_ms"}
     QJsonObject toJson() const;
 };
+
+/// How many of `results` have `status`.
+int countStatus(const QList<CheckResult> &results, CheckStatus status);
+
+/// {"service": "ns/name", "checks": [CheckResult::toJson(), …]}
+QJsonObject checksJson(const QString &service, const QList<CheckResult> &results);
 
 } // namespace lbs::checks

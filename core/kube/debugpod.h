@@ -7,6 +7,7 @@
 #include "core/common/canceltoken.h"
 #include "core/kube/kubeclient.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -109,6 +110,8 @@ struct CleanupReport {
     QStringList deleted; ///< ns/name
     QStringList failed; ///< "ns/name: reason"
     QStringList kept; ///< "ns/name (owner, phase)": someone else's pod that is still running
+    /// {"deleted": [...], "failed": [...], "kept": [...]}
+    QJsonObject toJson() const;
 };
 
 /// Finds pods labelled app.kubernetes.io/managed-by=lbscope in every namespace (or `nameSpace`) and

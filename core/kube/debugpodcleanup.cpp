@@ -61,4 +61,11 @@ Result<CleanupReport> cleanupLeftovers(
     return report;
 }
 
+QJsonObject CleanupReport::toJson() const
+{
+    return QJsonObject {{QStringLiteral("deleted"), QJsonArray::fromStringList(deleted)},
+        {QStringLiteral("failed"), QJsonArray::fromStringList(failed)},
+        {QStringLiteral("kept"), QJsonArray::fromStringList(kept)}};
+}
+
 } // namespace lbs::kube

@@ -1,5 +1,6 @@
 #include "core/kube/kubeconfig.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 
 namespace lbs::kube {
@@ -140,6 +141,20 @@ Result<ResolvedContext> KubeConfig::resolve(const QString &contextName) const
                                  "get-credentials` again")
                 : QStringLiteral("switch to the provider's exec credential plugin (e.g. kubelogin)"));
     return r;
+}
+
+QJsonObject KubeConfig::contextsJson() const
+{
+    QJsonArray list;
+    for (const ContextInfo &c : contexts) {
+        const ClusterInfo *info = cluster(c.cluster);
+        list.append(QJsonObject {{QStringLiteral("name"), c.name},
+            {QStringLiteral("current"), c.name == currentContext}, {QStringLiteral("cluster"), c.cluster},
+            {QStringLiteral("user"), c.user}, {QStringLiteral("namespace"), c.nameSpace},
+            {QStringLiteral("server"), info ? info->server : QString()}, {QStringLiteral("file"), c.origin}});
+    }
+    return QJsonObject {{QStringLiteral("current_context"), currentContext},
+        {QStringLiteral("files"), QJsonArray::fromStringList(files)}, {QStringLiteral("contexts"), list}};
 }
 
 } // namespace lbs::kube

@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QMap>
@@ -105,6 +106,10 @@ struct KubeConfig {
 
     /// "f1, f2" or "(no kubeconfig file)": for messages.
     QString describeFiles() const;
+
+    /// {"current_context", "files", "contexts": [{"name", "current", "cluster", "user", "namespace",
+    /// "server", "file"}]}: names and places only, never a credential.
+    QJsonObject contextsJson() const;
 };
 
 } // namespace lbs::kube

@@ -1,6 +1,7 @@
 #include "core/pcap/captureset.h"
 
 #include "core/pcap/captureformat.h"
+#include "core/pcap/directpcap.h"
 
 #include <pcap/pcap.h>
 
@@ -55,6 +56,35 @@ bool naturalLess(const std::string &a, const std::string &b)
     if (ab != bb)
         return a < b;
     return an < bn;
+}
+
+/// A classic pcap file of a later major version than 2, which libpcap refuses: its header and first
+/// record read without libpcap (directpcap.h). False for anything else.
+bool probeLaterVersion(const std::string &path, CaptureFileInfo &info)
+{
+    FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f)
+        return false;
+    const auto layout = classicPcapLayout(fileno(f));
+    bool later = layout && layout->laterVersion();
+    if (later) {
+        info.readWithoutLibpcap = true;
+        info.linktype = layout->linktype;
+        info.snaplen = layout->snaplen;
+        std::vector<uint8_t> buffer;
+        RawPacket first;
+        uint64_t next = 0;
+        const DirectRecord r = readRecordDirect(fileno(f), 24, *layout, buffer, first, next);
+        if (r == DirectRecord::Read) {
+            info.hasPackets = true;
+            info.firstTsNs = first.tsNs;
+        } else if (r != DirectRecord::End) {
+            info.truncated = true;
+            info.readError = directRecordError(r);
+        }
+    }
+    std::fclose(f);
+    return later;
 }
 
 } // namespace
@@ -134,6 +164,8 @@ Result<CaptureFileInfo> probeCaptureFile(const std::string &path)
 
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t *p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!p && !info.pcapng && probeLaterVersion(path, info))
+        return info;
     if (!p)
         return Error {std::string("not a readable pcap or pcapng file: ") + errbuf, path, {}};
     info.linktype = pcap_datalink(p);

@@ -33,6 +33,10 @@ struct CaptureFileInfo {
     /// The file became shorter while it was read (truncated or rewritten by another process):
     /// truncated is set too, readError says where the reading stopped.
     bool shrank = false;
+    uint64_t longRecords = 0; ///< records longer than the snapshot length, read whole
+    /// A classic pcap version after 2.x, which libpcap refuses: read as 2.4 without libpcap, as
+    /// Wireshark reads it (directpcap.h).
+    bool readWithoutLibpcap = false;
 };
 
 /// A file left out of a set because a file already in it has the same size, first packet time and

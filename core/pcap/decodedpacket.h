@@ -104,6 +104,9 @@ struct DecodedPacket {
     uint32_t payloadCaptured = 0; ///< payload bytes present in the capture
     uint32_t payloadLen = 0; ///< payload bytes on the wire (from the IP length)
     bool headersTruncated = false; ///< snaplen or a bogus length cut a header short
+    /// A length field contradicts the packet (IPv4 total length below the header length, TCP data
+    /// offset beyond the IP payload): decoding stopped there; headersTruncated is set too.
+    bool malformed = false;
 
     uint32_t capLen = 0;
     uint32_t wireLen = 0;
@@ -115,7 +118,8 @@ struct DecodedPacket {
 
 /// Decodes one captured frame of the given libpcap DLT link type. Never reads outside
 /// [data, data + capLen) and never allocates. Supported: Ethernet (802.1Q/802.1ad/0x9100 tags),
-/// Linux SLL and SLL2, raw IPv4/IPv6 (DLT 12, 14, 101, 228, 229), BSD NULL (0) and LOOP (108);
+/// Linux SLL and SLL2, raw IPv4/IPv6 (DLT 12, 14, 101, 228, 229), BSD NULL (0) and LOOP (108),
+/// PPP (9), IPoIB (242), ARCNET (7, 129) and Juniper Ethernet (178);
 /// IPv4, IPv6 with extension headers, IPv4/IPv6 fragments, TCP with options, UDP, ICMP, ICMPv6;
 /// tunnels (TunnelKind) nested up to kMaxTunnelDepth, decoded to the innermost packet.
 /// `out` is fully reset first. Returns false when not even the network layer was understood.

@@ -31,8 +31,10 @@ bool decodeIPv4(Cursor c, DecodedPacket &out, int depth)
         return false;
     }
     uint32_t total = be16(c.p + 2);
-    // TSO/GRO captures may carry total length 0 or smaller than the header: use what was captured.
-    if (total < hl)
+    // TSO/GRO (and BIG TCP) captures carry total length 0: use what was captured. Any other total
+    // length below the header's is impossible: the header is read, nothing after it.
+    const bool bogusTotal = total != 0 && total < hl;
+    if (total == 0)
         total = hl + (c.len - hl);
     const uint16_t frag = be16(c.p + 6);
     const bool mf = (frag & 0x2000) != 0;
@@ -43,8 +45,13 @@ bool decodeIPv4(Cursor c, DecodedPacket &out, int depth)
     out.ipProto = c.p[9];
     out.src = IpAddress::v4(c.p + 12);
     out.dst = IpAddress::v4(c.p + 16);
-    out.ipPayloadWireLen = total - hl;
     out.layer = DecodeLayer::Network;
+    if (bogusTotal) {
+        out.malformed = true;
+        out.headersTruncated = true;
+        return true;
+    }
+    out.ipPayloadWireLen = total - hl;
     Cursor t {c.p + hl, c.len - hl};
     if (t.len > out.ipPayloadWireLen)
         t.len = out.ipPayloadWireLen; // strip link-layer padding
@@ -247,6 +254,71 @@ bool decodeIpoib(Cursor c, DecodedPacket &out)
     return decodeByEtherType(be16(c.p + 40), Cursor {c.p + 44, c.len - 44}, out, 0);
 }
 
+/// DLT_ARCNET (7) and DLT_ARCNET_LINUX (129, with a two-byte offset field after the addresses):
+/// source and destination station, a protocol ID, and for the RFC 1201 protocols a split flag and
+/// a sequence number. A BSD exception packet (split flag 0xff) repeats protocol, flag and sequence
+/// number after the first three. IPv4 is 212 (RFC 1201) or 240 (RFC 1051, no split flag), IPv6 196.
+bool decodeArcnet(Cursor c, DecodedPacket &out, bool linuxHeader)
+{
+    uint32_t off = linuxHeader ? 4 : 2;
+    if (c.len < off + 1) {
+        out.headersTruncated = true;
+        return false;
+    }
+    const uint8_t protocol = c.p[off++];
+    const bool rfc1051 = protocol == 240 || protocol == 241 || protocol == 0x80;
+    if (!rfc1051) {
+        if (!linuxHeader && off < c.len && c.p[off] == 0xff)
+            off += 4; // exception packet: flag, sequence number and protocol again
+        off += 3;
+        if (off > c.len) {
+            out.headersTruncated = true;
+            return false;
+        }
+    }
+    out.layer = DecodeLayer::Link;
+    const Cursor rest {c.p + off, c.len - off};
+    if (protocol == 212 || protocol == 240)
+        return decodeIPv4(rest, out, 0);
+    if (protocol == 196)
+        return decodeIPv6(rest, out, 0);
+    return false;
+}
+
+/// DLT_JUNIPER_ETHER (178): Juniper's header (magic "MGC", a flags byte; flag 0x80: a two-byte
+/// length of extension TLVs, which follow) and the Ethernet frame; with flag 0x02 there is no
+/// Ethernet header but a four-byte protocol cookie and the IP packet.
+bool decodeJuniperEther(Cursor c, DecodedPacket &out)
+{
+    if (c.len < 4) {
+        out.headersTruncated = true;
+        return false;
+    }
+    if (c.p[0] != 'M' || c.p[1] != 'G' || c.p[2] != 'C')
+        return false;
+    const uint8_t flags = c.p[3];
+    uint32_t off = 4;
+    if (flags & 0x80) {
+        if (c.len < 6) {
+            out.headersTruncated = true;
+            return false;
+        }
+        off = 6u + be16(c.p + 4);
+    }
+    const bool noL2 = (flags & 0x02) != 0;
+    if (noL2)
+        off += 4;
+    if (off > c.len) {
+        out.headersTruncated = true;
+        return false;
+    }
+    const Cursor rest {c.p + off, c.len - off};
+    if (!noL2)
+        return decodeEthernet(rest, out, 0);
+    out.layer = DecodeLayer::Link;
+    return decodeIp(rest, out, 0);
+}
+
 bool decodeSll(Cursor c, DecodedPacket &out)
 {
     if (c.len < 16) {
@@ -299,12 +371,15 @@ bool isSupportedLinktype(int linktype)
     switch (linktype) {
     case 0:
     case 1:
+    case 7:
     case 9:
     case 12:
     case 14:
     case 101:
     case 108:
     case 113:
+    case 129:
+    case 178:
     case 228:
     case 229:
     case 242:
@@ -322,6 +397,8 @@ const char *linktypeName(int linktype)
         return "NULL";
     case 1:
         return "EN10MB";
+    case 7:
+        return "ARCNET_BSD";
     case 9:
         return "PPP";
     case 12:
@@ -332,6 +409,10 @@ const char *linktypeName(int linktype)
         return "LOOP";
     case 113:
         return "LINUX_SLL";
+    case 129:
+        return "ARCNET_LINUX";
+    case 178:
+        return "JUNIPER_ETHER";
     case 228:
         return "IPV4";
     case 229:
@@ -363,6 +444,12 @@ bool decodePacket(int linktype, const uint8_t *data, uint32_t capLen, uint32_t w
         return decodePpp(c, out);
     case 242:
         return decodeIpoib(c, out);
+    case 7:
+        return decodeArcnet(c, out, false);
+    case 129:
+        return decodeArcnet(c, out, true);
+    case 178:
+        return decodeJuniperEther(c, out);
     case 276:
         return decodeSll2(c, out);
     case 0:

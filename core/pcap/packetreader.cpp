@@ -1,6 +1,7 @@
 #include "core/pcap/packetreader.h"
 
 #include "core/pcap/captureformat.h"
+#include "core/pcap/directpcap.h"
 #include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetrereader.h"
 
@@ -37,12 +38,23 @@ struct PacketReader::Source {
     /// over at the first record it does not take.
     MappedPcapFile mapped;
     bool viaMapping = false; ///< records come from `mapped` (kept mapped until the reader goes)
+    /// Classic pcap read by libpcap after the mapping: each record is first looked at, and one
+    /// longer than the snapshot length (which libpcap would cut) is read whole into longBuffer.
+    std::optional<ClassicPcapLayout> layout;
+    bool checkLongRecords = false;
+    bool fileBehind = false; ///< `file` is not at nextOffset (a long record was read with pread)
+    std::vector<uint8_t> longBuffer;
     /// stdio buffer of `file` (left uninitialised: zeroing it would fault in every page up front)
     std::unique_ptr<char[]> readBuffer = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
+    /// A classic pcap version libpcap refuses (CaptureFileInfo::readWithoutLibpcap): no handle,
+    /// every record read by readRecordDirect from `file`'s descriptor.
+    bool direct = false;
     ~Source()
     {
         if (handle)
             pcap_close(handle);
+        else if (file)
+            std::fclose(file);
     }
 };
 
@@ -90,19 +102,35 @@ Status PacketReader::open()
         f.truncated = false;
         f.readError.clear();
         f.shrank = false;
+        f.longRecords = 0;
         std::string error;
         auto s = std::make_unique<Source>();
+        s->index = static_cast<uint16_t>(i);
+        if (f.readWithoutLibpcap) {
+            s->file = std::fopen(f.path.c_str(), "rb");
+            s->layout = s->file ? classicPcapLayout(fileno(s->file)) : std::nullopt;
+            if (!s->layout)
+                return Error {std::string("not a readable pcap file: ") + std::strerror(errno), f.path, {}};
+            s->direct = true;
+            s->linktype = s->layout->linktype;
+            s->snaplen = s->layout->snaplen;
+            s->nextOffset = 24;
+            m_sources.push_back(std::move(s));
+            continue;
+        }
         s->handle = openNano(f.path, s->readBuffer.get(), s->pcapng, error);
         if (!s->handle)
             return Error {error, f.path, {}};
         s->file = pcap_file(s->handle);
-        s->index = static_cast<uint16_t>(i);
         s->linktype = pcap_datalink(s->handle);
         s->nextOffset = s->file ? static_cast<uint64_t>(std::ftell(s->file)) : 0;
         const int snap = pcap_snapshot(s->handle);
         s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
-        if (!s->pcapng && s->file)
+        if (!s->pcapng && s->file) {
             s->viaMapping = s->mapped.open(fileno(s->file), s->linktype, s->snaplen);
+            if (s->viaMapping)
+                s->layout = classicPcapLayout(fileno(s->file));
+        }
         m_sources.push_back(std::move(s));
     }
     auto later = [this](uint16_t a, uint16_t b) {
@@ -125,6 +153,23 @@ bool PacketReader::advance(Source &s)
     const u_char *data = nullptr;
     const uint64_t offset = s.nextOffset;
     RawPacket &p = s.packet;
+    if (s.direct) {
+        uint64_t next = 0;
+        const DirectRecord r = readRecordDirect(fileno(s.file), offset, *s.layout, s.longBuffer, p, next);
+        if (r != DirectRecord::Read) {
+            if (r != DirectRecord::End) {
+                m_files[s.index].truncated = true;
+                m_files[s.index].readError = directRecordError(r);
+            }
+            s.pending = false;
+            return false;
+        }
+        s.nextOffset = next;
+        p.fileIndex = s.index;
+        p.linktype = s.linktype;
+        s.pending = true;
+        return true;
+    }
     if (s.viaMapping) {
         MappedPcapFile::Record r;
         if (s.mapped.next(r)) {
@@ -158,9 +203,26 @@ bool PacketReader::advance(Source &s)
         // have read the whole file.
         s.nextOffset = s.mapped.offset();
         s.viaMapping = false;
+        s.checkLongRecords = s.layout.has_value();
         m_finishedMappings.push_back(s.index);
         std::fseek(s.file, static_cast<long>(s.nextOffset), SEEK_SET);
         return advance(s);
+    }
+    if (s.checkLongRecords) {
+        uint64_t next = 0;
+        if (readLongRecord(fileno(s.file), offset, *s.layout, s.snaplen, s.longBuffer, p, next)) {
+            s.nextOffset = next;
+            s.fileBehind = true;
+            p.fileIndex = s.index;
+            p.linktype = s.linktype;
+            ++m_files[s.index].longRecords;
+            s.pending = true;
+            return true;
+        }
+        if (s.fileBehind) {
+            std::fseek(s.file, static_cast<long>(offset), SEEK_SET);
+            s.fileBehind = false;
+        }
     }
     const int rc = pcap_next_ex(s.handle, &hdr, &data);
     if (rc != 1) {

@@ -1,5 +1,7 @@
 #include "core/pcap/packetrereader.h"
 
+#include "core/pcap/directpcap.h"
+
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -47,11 +49,33 @@ Result<RawPacket> PacketRereader::readOnce(
     return r;
 }
 
+Result<RawPacket> PacketRereader::readDirect(
+    const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer)
+{
+    FILE *f = std::fopen(file.path.c_str(), "rb");
+    if (!f)
+        return Error {"cannot reopen the capture file to show this packet", file.path, {}};
+    const auto layout = classicPcapLayout(fileno(f));
+    RawPacket out;
+    uint64_t next = 0;
+    const DirectRecord r
+        = layout ? readRecordDirect(fileno(f), offset, *layout, buffer, out, next) : DirectRecord::End;
+    std::fclose(f);
+    if (r != DirectRecord::Read)
+        return Error {"no packet at offset " + std::to_string(offset), file.path,
+            "was the file changed since it was loaded? Reload it with F5"};
+    out.fileIndex = fileIndex;
+    out.linktype = layout->linktype;
+    return out;
+}
+
 Result<RawPacket> PacketRereader::readRecord(const CaptureFileInfo &file, struct pcap *&p, uint16_t fileIndex,
     uint64_t offset, std::vector<uint8_t> &buffer)
 {
     struct pcap_pkthdr *hdr = nullptr;
     const u_char *data = nullptr;
+    if (file.readWithoutLibpcap)
+        return readDirect(file, fileIndex, offset, buffer);
     if (!p) {
         char errbuf[PCAP_ERRBUF_SIZE] = {};
         p = pcap_open_offline_with_tstamp_precision(file.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -69,6 +93,16 @@ Result<RawPacket> PacketRereader::readRecord(const CaptureFileInfo &file, struct
     FILE *f = pcap_file(p);
     if (!f || std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0)
         return Error {"cannot seek to offset " + std::to_string(offset), file.path, {}};
+    // A record longer than the snapshot length is read whole, as PacketReader read it.
+    if (const auto layout = file.pcapng ? std::nullopt : classicPcapLayout(fileno(f))) {
+        RawPacket out;
+        uint64_t next = 0;
+        if (readLongRecord(fileno(f), offset, *layout, file.snaplen, buffer, out, next)) {
+            out.fileIndex = fileIndex;
+            out.linktype = pcap_datalink(p);
+            return out;
+        }
+    }
     const int rc = pcap_next_ex(p, &hdr, &data);
     if (rc != 1)
         return Error {"no packet at offset " + std::to_string(offset)

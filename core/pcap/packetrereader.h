@@ -34,6 +34,9 @@ public:
 
 private:
     void closeAll();
+    /// A file libpcap refuses (CaptureFileInfo::readWithoutLibpcap), read without it.
+    static Result<RawPacket> readDirect(
+        const CaptureFileInfo &file, uint16_t fileIndex, uint64_t offset, std::vector<uint8_t> &buffer);
     static Result<RawPacket> readRecord(const CaptureFileInfo &file, struct pcap *&handle, uint16_t fileIndex,
         uint64_t offset, std::vector<uint8_t> &buffer);
 

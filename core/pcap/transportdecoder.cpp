@@ -94,6 +94,7 @@ void decodeTransport(Cursor c, DecodedPacket &out)
     case 6: {
         if (c.len < 20) {
             out.headersTruncated = true;
+            out.malformed = wire < 20; // the IP header leaves no room for a TCP header
             return;
         }
         const uint32_t hl = (c.p[12] >> 4) * 4u;
@@ -103,7 +104,10 @@ void decodeTransport(Cursor c, DecodedPacket &out)
         out.ack = be32(c.p + 8);
         out.tcpFlags = c.p[13];
         out.window = be16(c.p + 14);
-        if (hl < 20) {
+        // A data offset below 5, or one beyond the segment the IP header claims, is impossible
+        // (not a snaplen cut): no TCP segment is made of it.
+        if (hl < 20 || hl > wire) {
+            out.malformed = hl > wire;
             out.headersTruncated = true;
             return;
         }

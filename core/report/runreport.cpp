@@ -3,7 +3,9 @@
 #include "core/analysis/findingexplanation.h"
 #include "core/report/reportplots.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QLocale>
 #include <QSaveFile>
 
 namespace lbs::report {
@@ -146,6 +148,23 @@ QString runReportHtml(const RunReport &r)
         html += QStringLiteral("<h2>Findings</h2>") + findingsHtml(a);
     }
     return html + QStringLiteral("\n</body></html>\n");
+}
+
+RunReport newRunReport(const QString &title, const QString &program)
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    RunReport r;
+    r.title = title;
+    r.generated = QStringLiteral("Made by %1 on %2").arg(program, QLocale().toString(now));
+    r.utcOffsetSeconds = now.offsetFromUtc();
+    return r;
+}
+
+void setVerdict(RunReport &report, const analysis::Verdict &verdict)
+{
+    report.verdict = QString::fromStdString(verdict.sentence);
+    report.advice = QString::fromUtf8(analysis::verdictAdvice(verdict.kind));
+    report.problem = verdict.kind != analysis::VerdictKind::Healthy;
 }
 
 QString writeRunReport(const RunReport &report, const QString &path)

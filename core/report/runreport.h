@@ -6,6 +6,7 @@
 // SVG.
 
 #include "core/analysis/captureanalysis.h"
+#include "core/analysis/verdict.h"
 #include "core/checks/checkresult.h"
 
 #include <QList>
@@ -25,6 +26,13 @@ struct RunReport {
     QList<QPair<QString, QString>> plan; ///< what the capture was: label, value
     const analysis::CaptureAnalysis *analysis = nullptr; ///< the capture (may be null: checks only)
 };
+
+/// A report titled `title` and stamped "Made by `program` on <now, local time>", with the local
+/// UTC offset for the plots.
+RunReport newRunReport(const QString &title, const QString &program);
+
+/// Sets the report's verdict: its sentence, what to do next and whether it names a problem.
+void setVerdict(RunReport &report, const analysis::Verdict &verdict);
 
 QString runReportHtml(const RunReport &report);
 

@@ -1,5 +1,6 @@
 #include "robustnesscorpus.h"
 
+#include "corpuslinks.h"
 #include "framebuilder.h"
 
 #include <algorithm>
@@ -112,60 +113,6 @@ struct Frame {
     bool toServer;
 };
 
-/// @p ip wrapped for link type @p dlt. NULL's address family is in the file's byte order.
-Bytes linkFrame(int dlt, const Bytes &ip, bool v6, bool toServer, bool bigEndianFile)
-{
-    Bytes f;
-    const uint16_t ethertype = v6 ? 0x86DD : 0x0800;
-    switch (dlt) {
-    case 0: { // DLT_NULL: AF_INET 2, AF_INET6 24 (the BSD value)
-        const uint32_t af = v6 ? 24 : 2;
-        if (bigEndianFile)
-            be32(f, af);
-        else
-            f = {uint8_t(af), 0, 0, 0};
-        break;
-    }
-    case 108: // DLT_LOOP: the family in network order
-        be32(f, v6 ? 24 : 2);
-        break;
-    case 1: // Ethernet
-        f = {0x02, 0, 0, 0, 0x01, uint8_t(toServer ? 1 : 2), 0x02, 0, 0, 0, 0x01, uint8_t(toServer ? 2 : 1)};
-        be16(f, ethertype);
-        break;
-    case 113: // Linux cooked v1: packet type, ARPHRD_ETHER, address length, address, protocol
-        be16(f, toServer ? 0 : 4);
-        be16(f, 1);
-        be16(f, 6);
-        f.insert(f.end(), {0x02, 0, 0, 0, 0x01, 0x02, 0, 0});
-        be16(f, ethertype);
-        break;
-    case 276: // Linux cooked v2: protocol, reserved, interface index, ARPHRD_ETHER, type, length, address
-        be16(f, ethertype);
-        be16(f, 0);
-        be32(f, 3);
-        be16(f, 1);
-        f.push_back(toServer ? 0 : 4);
-        f.push_back(6);
-        f.insert(f.end(), {0x02, 0, 0, 0, 0x01, 0x02, 0, 0});
-        break;
-    case 9: // PPP in HDLC-like framing: address, control, protocol
-        f = {0xff, 0x03};
-        be16(f, v6 ? 0x0057 : 0x0021);
-        break;
-    case 242: // IP over InfiniBand: source and destination address (20 bytes each), EtherType, reserved
-        f.assign(40, 0);
-        f[23] = 0x50; // destination QPN
-        be16(f, ethertype);
-        be16(f, 0);
-        break;
-    default: // 12, 14, 101 raw IP; 228 IPv4; 229 IPv6
-        break;
-    }
-    f.insert(f.end(), ip.begin(), ip.end());
-    return f;
-}
-
 std::vector<Frame> framesFor(int dlt, bool bigEndianFile)
 {
     std::vector<Frame> out;
@@ -173,7 +120,7 @@ std::vector<Frame> framesFor(int dlt, bool bigEndianFile)
         if ((dlt == 228 && v6) || (dlt == 229 && !v6))
             continue;
         for (const Segment &s : exchange())
-            out.push_back({linkFrame(dlt, ipPacket(v6, s), v6, s.toServer, bigEndianFile), s.toServer});
+            out.push_back({corpusLinkFrame(dlt, ipPacket(v6, s), v6, s.toServer, bigEndianFile), s.toServer});
     }
     return out;
 }
@@ -344,9 +291,9 @@ struct Writer {
     }
 };
 
-const std::pair<int, const char *> kLinks[]
-    = {{0, "null"}, {1, "ethernet"}, {9, "ppp"}, {12, "raw12"}, {14, "raw14"}, {101, "raw"}, {108, "loop"},
-        {113, "sll"}, {228, "ipv4"}, {229, "ipv6"}, {242, "ipoib"}, {276, "sll2"}};
+const std::pair<int, const char *> kLinks[] = {{0, "null"}, {1, "ethernet"}, {7, "arcnet"}, {9, "ppp"},
+    {12, "raw12"}, {14, "raw14"}, {101, "raw"}, {108, "loop"}, {113, "sll"}, {129, "arcnet-linux"},
+    {178, "juniper-ether"}, {228, "ipv4"}, {229, "ipv6"}, {242, "ipoib"}, {276, "sll2"}};
 
 void validFiles(Writer &w)
 {
@@ -483,19 +430,19 @@ void packetFields(Writer &w)
     loopExt[6] = 43;
     loopExt.insert(loopExt.begin() + 40, {6, 255, 0, 0, 0, 0, 0, 0});
     one("ipv6-extension-overrun", 101, loopExt);
-    Bytes eth = linkFrame(1, syn, false, true, false);
+    Bytes eth = corpusLinkFrame(1, syn, false, true, false);
     one("ethernet-cut-10", 1, Bytes(eth.begin(), eth.begin() + 10));
     Bytes vlans(eth.begin(), eth.begin() + 12);
     for (int i = 0; i < 10; ++i)
         vlans.insert(vlans.end(), {0x81, 0x00, 0x00, uint8_t(i + 1)});
     vlans.insert(vlans.end(), eth.begin() + 12, eth.end());
     one("ethernet-vlan-stack-10", 1, vlans);
-    Bytes sll2 = linkFrame(276, syn, false, true, false);
+    Bytes sll2 = corpusLinkFrame(276, syn, false, true, false);
     sll2[11] = 255;
     one("sll2-address-length-255", 276, sll2);
     Bytes sll2short(sll2.begin(), sll2.begin() + 12);
     one("sll2-cut-12", 276, sll2short);
-    Bytes nullAf = linkFrame(0, syn, false, true, false);
+    Bytes nullAf = corpusLinkFrame(0, syn, false, true, false);
     nullAf[0] = 99;
     one("null-family-unknown", 0, nullAf);
 }

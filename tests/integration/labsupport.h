@@ -311,6 +311,26 @@ inline void waitForPart(QProcess &fetch, const QString &part, qint64 minBytes)
         QTest::qWait(5);
 }
 
+/// Waits (at most 90 s) until `capture`, an `lbscope-cli capture --events jsonl`, reports the state
+/// "capturing", collecting its events in `events`. False when it ended (or the time ran out) first;
+/// `events` then ends with its stderr, for the failure message.
+inline bool waitForCapturing(QProcess &capture, QByteArray &events)
+{
+    const QByteArray capturing = "\"state\":\"capturing\"";
+    QElapsedTimer waited;
+    waited.start();
+    while (
+        !events.contains(capturing) && capture.state() != QProcess::NotRunning && waited.elapsed() < 90000) {
+        capture.waitForReadyRead(100);
+        events += capture.readAllStandardOutput();
+    }
+    events += capture.readAllStandardOutput();
+    if (events.contains(capturing))
+        return true;
+    events += capture.readAllStandardError();
+    return false;
+}
+
 /// Skips the running test when `t` is Kube and the lab runs without kubesim.
 #define LAB_REQUIRE_TRANSPORT(lab, t)                                                                        \
     do {                                                                                                     \

@@ -265,13 +265,11 @@ void WizardChecksPage::finish(const QString &error)
 {
     m_finished = true;
     m_again->setEnabled(true);
-    int failed = 0, warned = 0, passed = 0;
-    for (const CheckResult &r : std::as_const(m_results)) {
+    for (const CheckResult &r : std::as_const(m_results))
         show(r);
-        failed += r.status == CheckStatus::Fail;
-        warned += r.status == CheckStatus::Warn;
-        passed += r.status == CheckStatus::Pass;
-    }
+    const int failed = countStatus(m_results, CheckStatus::Fail);
+    const int warned = countStatus(m_results, CheckStatus::Warn);
+    const int passed = countStatus(m_results, CheckStatus::Pass);
     m_wizard->state().checks = m_results;
     if (!error.isEmpty()) {
         m_summary->setText(tr("The checks could not run: %1").arg(error));
@@ -300,8 +298,7 @@ bool WizardChecksPage::isComplete() const
 {
     if (!m_finished)
         return false;
-    const bool failed = std::any_of(m_results.begin(), m_results.end(),
-        [](const CheckResult &r) { return r.status == CheckStatus::Fail; });
+    const bool failed = countStatus(m_results, CheckStatus::Fail) > 0;
     return (!failed && m_results.size() > 0) || m_continue->isChecked();
 }
 

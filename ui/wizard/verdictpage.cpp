@@ -13,7 +13,6 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTextBrowser>
@@ -118,12 +117,10 @@ WizardVerdictPage::WizardVerdictPage(TroubleshootWizard *wizard)
 QString WizardVerdictPage::exportReport(const QString &path) const
 {
     const WizardState &st = m_wizard->state();
-    report::RunReport r;
-    r.title = st.context.isEmpty() ? st.serviceKey : tr("%1 on %2").arg(st.serviceKey, st.context);
-    if (r.title.isEmpty())
-        r.title = QDir(st.outDir).dirName();
-    r.generated = tr("Made by lbscope on %1").arg(QLocale().toString(QDateTime::currentDateTime()));
-    r.utcOffsetSeconds = QDateTime::currentDateTime().offsetFromUtc();
+    QString title = st.context.isEmpty() ? st.serviceKey : tr("%1 on %2").arg(st.serviceKey, st.context);
+    if (title.isEmpty())
+        title = QDir(st.outDir).dirName();
+    report::RunReport r = report::newRunReport(title, QStringLiteral("lbscope"));
     r.verdict = m_sentence;
     r.advice = m_advice;
     r.problem = m_problem;

@@ -192,12 +192,7 @@ private slots:
         QVERIFY(capture.waitForStarted());
         // Traffic once tcpdump runs, ending well before the capture does.
         QByteArray events;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (events += capture.readAllStandardOutput()).contains("\"state\":\"capturing\"")
-                || capture.state() == QProcess::NotRunning,
-            90000);
-        QVERIFY2(events.contains("\"state\":\"capturing\""),
-            QByteArray(events + capture.readAllStandardError()).constData());
+        QVERIFY2(waitForCapturing(capture, events), events.constData());
         const Run load
             = lab(QStringList {QStringLiteral("traffic"), QStringLiteral("--rate"), QStringLiteral("15"),
                       QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--json")}

@@ -68,12 +68,7 @@ private slots:
         capture.start(m_cli, args);
         QVERIFY(capture.waitForStarted());
         QByteArray events;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (events += capture.readAllStandardOutput()).contains("\"state\":\"capturing\"")
-                || capture.state() == QProcess::NotRunning,
-            90000);
-        QVERIFY2(events.contains("\"state\":\"capturing\""),
-            QByteArray(events + capture.readAllStandardError()).constData());
+        QVERIFY2(waitForCapturing(capture, events), events.constData());
         const Run load = lab({QStringLiteral("traffic"), QStringLiteral("--rate"), QStringLiteral("15"),
             QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--json")});
         QVERIFY2(load.code == 0, load.err.constData());

@@ -257,8 +257,8 @@ private slots:
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("packets");
         QTest::addColumn<int>("flows");
-        for (const char *link : {"null", "ethernet", "ppp", "raw12", "raw14", "raw", "loop", "sll", "ipv4",
-                 "ipv6", "ipoib", "sll2"}) {
+        for (const char *link : {"null", "ethernet", "arcnet", "ppp", "raw12", "raw14", "raw", "loop", "sll",
+                 "arcnet-linux", "juniper-ether", "ipv4", "ipv6", "ipoib", "sll2"}) {
             const bool oneFamily = qstrcmp(link, "ipv4") == 0 || qstrcmp(link, "ipv6") == 0;
             for (const char *container : {"-le-us.pcap", "-be-ns.pcap", "-le.pcapng", "-be.pcapng"}) {
                 const QString name = QLatin1String(link) + QLatin1String(container);

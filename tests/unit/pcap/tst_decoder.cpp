@@ -1,5 +1,5 @@
-// core/pcap decodePacket: every supported link type, VLAN/QinQ, IPv6 extension headers,
-// fragments, IP-in-IP, TCP options, ICMP quotes, and bounds on every truncated prefix.
+// core/pcap decodePacket: every supported link type (ARCNET and Juniper's header included), VLAN/QinQ, IPv6
+// extension headers, fragments, IP-in-IP, TCP options, ICMP quotes, and bounds on every truncated prefix.
 #include "core/pcap/decodedpacket.h"
 #include "testframes.h"
 
@@ -28,6 +28,8 @@ private slots:
     void icmpPortUnreachableQuote();
     void everyTruncatedPrefixIsSafe();
     void ethernetPaddingIsNotPayload();
+    void impossibleHeaders_data();
+    void impossibleHeaders();
 };
 
 static Bytes v4tcp()
@@ -76,6 +78,28 @@ void TestDecoder::linkTypes_data()
     Bytes ipoib(40, 0);
     ipoib.insert(ipoib.end(), {0x08, 0x00, 0x00, 0x00});
     QTest::newRow("IPoIB") << 242 << prefixed(ipoib, v4tcp()) << 4 << 0 << -1 << -1;
+    // ARCNET: source, destination station, protocol ID, split flag, sequence number
+    QTest::newRow("ARCNET RFC 1201") << 7 << prefixed({0x01, 0x02, 0xd4, 0x00, 0x01, 0x65}, v4tcp()) << 4 << 0
+                                     << -1 << -1;
+    QTest::newRow("ARCNET RFC 1201 exception packet")
+        << 7 << prefixed({0x01, 0x02, 0xd4, 0xff, 0xff, 0xff, 0xd4, 0x00, 0x01, 0x65}, v4tcp()) << 4 << 0
+        << -1 << -1;
+    QTest::newRow("ARCNET RFC 1051") << 7 << prefixed({0x01, 0x02, 0xf0}, v4tcp()) << 4 << 0 << -1 << -1;
+    QTest::newRow("ARCNET IPv6") << 7 << prefixed({0x01, 0x02, 0xc4, 0x00, 0x00, 0x01}, v6tcp()) << 6 << 0
+                                 << -1 << -1;
+    QTest::newRow("ARCNET Linux (offset field)")
+        << 129 << prefixed({0xbe, 0x50, 0xa8, 0xe7, 0xd4, 0x00, 0x01, 0x66}, v4tcp()) << 4 << 0 << -1 << -1;
+    QTest::newRow("ARCNET Linux RFC 1051")
+        << 129 << prefixed({0xbe, 0x50, 0x00, 0x00, 0xf0}, v4tcp()) << 4 << 0 << -1 << -1;
+    // Juniper: "MGC", flags (0x80 extensions, 0x02 no L2 header), extension length and TLVs
+    QTest::newRow("Juniper Ethernet")
+        << 178 << prefixed({'M', 'G', 'C', 0x80, 0x00, 0x03, 0x03, 0x01, 0x01}, ethernet(v4tcp(), 0x0800))
+        << 4 << 0 << -1 << -1;
+    QTest::newRow("Juniper Ethernet without extensions, 802.1Q")
+        << 178 << prefixed({'M', 'G', 'C', 0x01}, ethernet(v6tcp(), 0x86dd, {100})) << 6 << 1 << -1 << -1;
+    QTest::newRow("Juniper without an L2 header")
+        << 178 << prefixed({'M', 'G', 'C', 0x82, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00}, v4tcp()) << 4 << 0 << -1
+        << -1;
 }
 
 void TestDecoder::linkTypes()
@@ -229,6 +253,21 @@ void TestDecoder::everyTruncatedPrefixIsSafe()
                 icmpUnreachable(
                     3, ipv4("192.0.2.10", "203.0.113.5", 6, tcpSegment(1, 2, SYN, 0, 0, 1, ""))))},
         {0, nullLink(ipv6("::1", "::1", 58, Bytes {128, 0, 0, 0, 0, 1, 0, 1}), 24, false)},
+        {7,
+            [] {
+                Bytes f {0x01, 0x02, 0xd4, 0xff, 0xff, 0xff, 0xd4, 0x00, 0x01, 0x65};
+                const Bytes ip = ipv4("192.0.2.1", "192.0.2.2", 6, tcpSegment(1, 2, SYN, 0, 0, 1, ""));
+                f.insert(f.end(), ip.begin(), ip.end());
+                return f;
+            }()},
+        {178,
+            [] {
+                Bytes f {'M', 'G', 'C', 0x80, 0x00, 0x03, 0x03, 0x01, 0x01};
+                const Bytes e
+                    = ethernet(ipv4("192.0.2.1", "192.0.2.2", 6, tcpSegment(1, 2, SYN, 0, 0, 1, "")), 0x0800);
+                f.insert(f.end(), e.begin(), e.end());
+                return f;
+            }()},
     };
     int decoded = 0;
     for (const auto &[lt, f] : frames) {
@@ -255,6 +294,53 @@ void TestDecoder::ethernetPaddingIsNotPayload()
     QVERIFY(decodePacket(1, f.data(), uint32_t(f.size()), uint32_t(f.size()), p));
     QCOMPARE(p.payloadLen, 0u);
     QCOMPARE(p.payloadCaptured, 0u);
+}
+
+void TestDecoder::impossibleHeaders_data()
+{
+    // v4tcp(): a 20-byte IPv4 header, a 20-byte TCP header and 3 bytes of payload. Each row sets
+    // one length field, and captures the first `captured` bytes of the packet (0: all of it).
+    QTest::addColumn<int>("totalLength"); // -1: as built (43)
+    QTest::addColumn<int>("tcpOffsetWords"); // -1: as built (5)
+    QTest::addColumn<int>("captured");
+    QTest::addColumn<bool>("tcp");
+    QTest::addColumn<bool>("malformed");
+    QTest::addColumn<bool>("truncated");
+    QTest::newRow("as built") << -1 << -1 << 0 << true << false << false;
+    QTest::newRow("IPv4 total length 0 (TSO)") << 0 << -1 << 0 << true << false << false;
+    QTest::newRow("IPv4 total length 10") << 10 << -1 << 0 << false << true << true;
+    QTest::newRow("IPv4 total length 19") << 19 << -1 << 0 << false << true << true;
+    QTest::newRow("IPv4 total length 20") << 20 << -1 << 0 << false << true << true;
+    QTest::newRow("TCP offset 15 beyond the segment") << 40 << 15 << 0 << false << true << true;
+    QTest::newRow("TCP offset 10 within the segment, cut by the snaplen")
+        << 100 << 10 << 50 << true << false << true;
+    QTest::newRow("TCP offset 4") << -1 << 4 << 0 << false << false << true;
+}
+
+void TestDecoder::impossibleHeaders()
+{
+    QFETCH(int, totalLength);
+    QFETCH(int, tcpOffsetWords);
+    QFETCH(int, captured);
+    QFETCH(bool, tcp);
+    QFETCH(bool, malformed);
+    QFETCH(bool, truncated);
+    Bytes f = v4tcp();
+    const uint32_t wire = uint32_t(f.size());
+    if (totalLength >= 0) {
+        f[2] = uint8_t(totalLength >> 8);
+        f[3] = uint8_t(totalLength);
+    }
+    if (tcpOffsetWords >= 0)
+        f[32] = uint8_t((tcpOffsetWords << 4) | (f[32] & 0x0f));
+    if (captured > 0)
+        f.resize(size_t(captured));
+    DecodedPacket p;
+    QVERIFY(decodePacket(12, f.data(), uint32_t(f.size()), wire, p));
+    QCOMPARE(p.ipVersion, uint8_t(4));
+    QCOMPARE(p.isTcp(), tcp);
+    QCOMPARE(p.malformed, malformed);
+    QCOMPARE(p.headersTruncated, truncated);
 }
 
 void TestDecoder::addressText_data()
