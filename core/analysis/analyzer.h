@@ -18,6 +18,9 @@ namespace lbs::analysis {
 struct AnalyzerOptions {
     std::string filter; ///< tcpdump-syntax BPF filter, empty = all packets
     double bucketSeconds = 1.0; ///< timeline bucket, 0.001 .. 3600
+    /// The timeline's length at most: a capture spanning more buckets gets a bucket doubled until it
+    /// fits (with a warning).
+    size_t maxTimelineBuckets = size_t(1) << 17;
     bool keepPacketIndex = true; ///< fill CaptureAnalysis::packetIndex (32 bytes per packet)
     /// Read, filter and decode on a second thread when the machine has two cores (the result is
     /// the same either way).

@@ -17,7 +17,7 @@ size_t FlowTracker::bucket(int64_t tsNs)
         t.t0Ns = t0;
     }
     int64_t idx = tsNs < t.t0Ns ? 0 : (tsNs - t.t0Ns) / m_bucketNs;
-    while (idx >= static_cast<int64_t>(kMaxBuckets)) {
+    while (idx >= static_cast<int64_t>(m_opt.maxTimelineBuckets)) {
         doubleBucket();
         idx = (tsNs - t.t0Ns) / m_bucketNs;
     }

@@ -165,7 +165,7 @@ void FlowTracker::finish(FindingInputs &inputs)
     finishLegs();
     computeTtfbSeries();
     if (m_bucketDoubled)
-        m_out.warnings.push_back("the capture spans more than " + std::to_string(kMaxBuckets)
+        m_out.warnings.push_back("the capture spans more than " + std::to_string(m_opt.maxTimelineBuckets)
             + " timeline buckets of " + std::to_string(m_opt.bucketSeconds)
             + " s; the timeline bucket was enlarged to " + std::to_string(m_out.timeline.bucketSeconds)
             + " s");

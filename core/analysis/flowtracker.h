@@ -26,7 +26,6 @@ namespace lbs::analysis {
 class FlowTracker {
 public:
     /// Most timeline buckets; beyond, the bucket doubles.
-    static constexpr size_t kMaxBuckets = 1u << 17;
 
     FlowTracker(const AnalyzerOptions &options, CaptureAnalysis &out);
     /// Room for about @p flows flows up front: growing the flow and state arrays by doubling moved
