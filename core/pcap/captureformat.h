@@ -38,6 +38,28 @@ struct CaptureHeader {
     bool operator==(const CaptureHeader &) const = default;
 };
 
+/// A classic pcap record's time in nanoseconds since 1970. The format defines both of its fields as
+/// unsigned 32-bit numbers, and Wireshark reads them so: 0xffffffff seconds is in 2106, not one
+/// second before 1970. Every reader of classic pcap gives this time.
+inline int64_t classicRecordTimeNs(uint32_t seconds, uint32_t fraction, bool nanosecond)
+{
+    return int64_t(seconds) * 1000000000 + int64_t(fraction) * (nanosecond ? 1 : 1000);
+}
+
+/// A record's time as libpcap hands it out (`seconds` and `nanoseconds` being its pcap_pkthdr
+/// fields, the file opened with nanosecond precision), in nanoseconds since 1970. libpcap 1.10
+/// sign-extends both fields of a classic pcap file written in the host's byte order; for such a
+/// file this gives back the unsigned values on disk (classicRecordTimeNs). A pcapng time is 64-bit
+/// and is taken as it is.
+inline int64_t libpcapRecordTimeNs(int64_t seconds, int64_t nanoseconds, const CaptureHeader &file)
+{
+    if (file.format != CaptureFormat::Pcap)
+        return seconds * 1000000000 + nanoseconds;
+    const int64_t scale = file.nanosecond ? 1 : 1000; // libpcap scaled a microsecond fraction
+    return classicRecordTimeNs(
+        static_cast<uint32_t>(seconds), static_cast<uint32_t>(nanoseconds / scale), file.nanosecond);
+}
+
 /// Identifies the format from the first `size` bytes of a file; Unknown when fewer than
 /// kCaptureMagicBytes are given or the magic is none of pcap's four or pcapng's.
 CaptureHeader identifyCaptureHeader(const unsigned char *data, size_t size);

@@ -152,10 +152,11 @@ Result<CaptureFileInfo> probeCaptureFile(const std::string &path)
         return Error {"capture file is empty (0 bytes)", path, "tcpdump may not have written anything yet"};
 
     unsigned char magic[kCaptureMagicBytes] = {};
+    CaptureHeader header;
     if (FILE *f = std::fopen(path.c_str(), "rb")) {
         const size_t n = std::fread(magic, 1, sizeof magic, f);
         std::fclose(f);
-        const CaptureHeader header = identifyCaptureHeader(magic, n);
+        header = identifyCaptureHeader(magic, n);
         info.pcapng = header.format == CaptureFormat::PcapNg;
         info.nanosecond = header.nanosecond;
     } else {
@@ -176,7 +177,7 @@ Result<CaptureFileInfo> probeCaptureFile(const std::string &path)
     const int rc = pcap_next_ex(p, &hdr, &data);
     if (rc == 1) {
         info.hasPackets = true;
-        info.firstTsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
+        info.firstTsNs = libpcapRecordTimeNs(hdr->ts.tv_sec, hdr->ts.tv_usec, header);
     } else if (rc == PCAP_ERROR) {
         info.truncated = true;
         info.readError = pcap_geterr(p);

@@ -41,14 +41,8 @@ bool readBody(int fd, uint64_t offset, const ClassicPcapLayout &layout, const ui
         && ::pread(fd, buffer.data(), capLen, static_cast<off_t>(offset + kRecordHeader))
             != static_cast<ssize_t>(capLen))
         return false;
-    // The time as libpcap gives it for an ordinary record (MappedPcapFile does the same).
-    const uint32_t rawSec = field(h, layout.swapped);
-    const uint32_t rawFraction = field(h + 4, layout.swapped);
-    const int64_t sec = layout.swapped ? int64_t(rawSec) : int64_t(static_cast<int32_t>(rawSec));
-    const int64_t fraction
-        = layout.swapped ? int64_t(rawFraction) : int64_t(static_cast<int32_t>(rawFraction));
     const uint32_t wireLen = field(h + 12, layout.swapped);
-    out.tsNs = sec * 1000000000 + fraction * (layout.nanosecond ? 1 : 1000);
+    out.tsNs = classicRecordTimeNs(field(h, layout.swapped), field(h + 4, layout.swapped), layout.nanosecond);
     out.capLen = capLen;
     out.wireLen = wireLen < capLen ? capLen : wireLen;
     out.data = buffer.data();

@@ -110,7 +110,7 @@ bool MappedPcapFile::open(int fd, int dlt, uint32_t snapshot)
     m_base = static_cast<const uint8_t *>(base);
     m_pos = kFileHeaderBytes;
     m_snapshot = snapshot;
-    m_fractionScale = h.nanosecond ? 1 : 1000;
+    m_nanosecond = h.nanosecond;
     return true;
 }
 
@@ -181,11 +181,7 @@ bool MappedPcapFile::next(Record &out)
         stopIfShrunk(true);
         return false;
     }
-    // libpcap (1.10) takes the seconds and the fraction as signed 32-bit values from a file in
-    // the host's byte order and as unsigned ones from a swapped file: the same here.
-    const int64_t sec = m_swapped ? int64_t(rawSec) : int64_t(static_cast<int32_t>(rawSec));
-    const int64_t fraction = m_swapped ? int64_t(rawFraction) : int64_t(static_cast<int32_t>(rawFraction));
-    out.tsNs = sec * 1000000000 + fraction * m_fractionScale;
+    out.tsNs = classicRecordTimeNs(rawSec, rawFraction, m_nanosecond);
     out.capLen = capLen;
     out.wireLen = wireLen;
     out.data = h + kRecordHeaderBytes;

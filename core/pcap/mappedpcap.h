@@ -76,7 +76,7 @@ private:
     uint64_t m_released = 0; ///< bytes before this were given back to the kernel (page aligned)
     uint64_t m_populated = 0; ///< bytes before this were prefaulted
     uint32_t m_snapshot = 0;
-    int64_t m_fractionScale = 1000; ///< 1000 for microsecond files, 1 for nanosecond ones
+    bool m_nanosecond = false; ///< the file's fractions are nanoseconds (else microseconds)
     bool m_swapped = false;
 };
 

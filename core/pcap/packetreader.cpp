@@ -32,6 +32,7 @@ struct PacketReader::Source {
     bool pending = false; ///< `packet` holds an undelivered packet
     RawPacket packet;
     uint64_t nextOffset = 0; ///< file position before the next record
+    CaptureHeader header; ///< what the file's first bytes say (libpcap's times are read by it)
     bool pcapng = false;
     uint32_t snaplen = 0;
     /// Plain classic pcap is read from a mapping (decisions.md, "mmap reader"); libpcap takes
@@ -69,7 +70,7 @@ PacketReader::~PacketReader() = default;
 // is read from a mapping). Also tells whether the file is classic pcap (the four standard magics
 // have 16-byte record headers, Kuznetzov's variant not). glibc ignores setvbuf's size unless it is
 // given the buffer, which must outlive the handle.
-static pcap_t *openNano(const std::string &path, char *readBuffer, bool &pcapng, std::string &error)
+static pcap_t *openNano(const std::string &path, char *readBuffer, CaptureHeader &header, std::string &error)
 {
     FILE *f = std::fopen(path.c_str(), "rb");
     if (!f) {
@@ -78,7 +79,8 @@ static pcap_t *openNano(const std::string &path, char *readBuffer, bool &pcapng,
     }
     unsigned char m[kCaptureMagicBytes] = {};
     const ssize_t n = ::pread(fileno(f), m, sizeof m, 0);
-    pcapng = identifyCaptureHeader(m, n > 0 ? size_t(n) : 0).format != CaptureFormat::Pcap;
+    header = identifyCaptureHeader(m, n > 0 ? size_t(n) : 0);
+    const bool pcapng = header.format != CaptureFormat::Pcap;
     std::setvbuf(f, readBuffer, _IOFBF, pcapng ? kReadBufferBytes : kSmallReadBufferBytes);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -118,7 +120,8 @@ Status PacketReader::open()
             m_sources.push_back(std::move(s));
             continue;
         }
-        s->handle = openNano(f.path, s->readBuffer.get(), s->pcapng, error);
+        s->handle = openNano(f.path, s->readBuffer.get(), s->header, error);
+        s->pcapng = s->header.format != CaptureFormat::Pcap;
         if (!s->handle)
             return Error {error, f.path, {}};
         s->file = pcap_file(s->handle);
@@ -247,7 +250,7 @@ bool PacketReader::advance(Source &s)
         const long pos = std::ftell(s.file);
         s.nextOffset = pos >= 0 ? static_cast<uint64_t>(pos) : s.nextOffset;
     }
-    p.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
+    p.tsNs = libpcapRecordTimeNs(hdr->ts.tv_sec, hdr->ts.tv_usec, s.header);
     p.capLen = hdr->caplen;
     p.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
     p.data = data;

@@ -1,5 +1,6 @@
 #include "core/pcap/packetrereader.h"
 
+#include "core/pcap/captureformat.h"
 #include "core/pcap/directpcap.h"
 
 #include <pcap/pcap.h>
@@ -110,7 +111,10 @@ Result<RawPacket> PacketRereader::readRecord(const CaptureFileInfo &file, struct
             file.path, "was the file changed since it was loaded? Reload it with F5"};
     buffer.assign(data, data + hdr->caplen);
     RawPacket out;
-    out.tsNs = int64_t(hdr->ts.tv_sec) * 1000000000 + int64_t(hdr->ts.tv_usec);
+    CaptureHeader header;
+    header.format = file.pcapng ? CaptureFormat::PcapNg : CaptureFormat::Pcap;
+    header.nanosecond = file.nanosecond;
+    out.tsNs = libpcapRecordTimeNs(hdr->ts.tv_sec, hdr->ts.tv_usec, header);
     out.capLen = hdr->caplen;
     out.wireLen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
     out.data = buffer.data();

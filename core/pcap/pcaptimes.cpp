@@ -9,8 +9,19 @@
 
 namespace lbs::pcap {
 
+namespace {
+
+/// A time in nanoseconds as manifest.json's seconds (both readers below give it so).
+double secondsOf(int64_t tsNs)
+{
+    return static_cast<double>(tsNs / 1000000000) + static_cast<double>(tsNs % 1000000000) * 1e-9;
+}
+
+} // namespace
+
 Result<PcapTimes> readPcapTimes(const std::string &path)
 {
+    const CaptureHeader header = identifyCaptureFile(path);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t *p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!p)
@@ -20,7 +31,7 @@ Result<PcapTimes> readPcapTimes(const std::string &path)
     const u_char *data = nullptr;
     int rc = 0;
     while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-        const double ts = static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) * 1e-9;
+        const double ts = secondsOf(libpcapRecordTimeNs(h->ts.tv_sec, h->ts.tv_usec, header));
         if (t.packets == 0)
             t.firstTs = ts;
         t.lastTs = ts;
@@ -74,13 +85,9 @@ void PcapTimesScanner::takeRecord(const unsigned char *hdr)
         m_state = State::Refused;
         return;
     }
-    // Exactly as readPcapTimes sees it through libpcap: both fields are signed 32-bit on disk (a 2106
-    // timestamp reads as negative), and a microsecond fraction is scaled to nanoseconds as a signed
-    // 64-bit number. Odd values must come out the same, or the manifest would disagree with the
-    // analysis of the same file.
-    const auto secs = static_cast<int32_t>(sec);
-    const int64_t nanos = int64_t(static_cast<int32_t>(frac)) * (m_nano ? 1 : 1000);
-    const double ts = static_cast<double>(secs) + static_cast<double>(nanos) * 1e-9;
+    // Exactly as readPcapTimes and the analysis read it (unsigned fields, even odd values), or the
+    // manifest would disagree with the analysis of the same file.
+    const double ts = secondsOf(classicRecordTimeNs(sec, frac, m_nano));
     if (m_times.packets == 0)
         m_times.firstTs = ts;
     m_times.lastTs = ts;

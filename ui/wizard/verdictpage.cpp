@@ -2,7 +2,6 @@
 
 #include "core/analysis/analyzer.h"
 #include "core/analysis/findingexplanation.h"
-#include "core/analysis/verdict.h"
 #include "core/report/runreport.h"
 #include "ui/jobs/jobrunner.h"
 #include "ui/wizard/reportpdf.h"
@@ -25,9 +24,7 @@ namespace {
 
 struct Outcome {
     QString error;
-    QString sentence;
-    QString advice;
-    bool problem = false;
+    analysis::Verdict verdict;
     QString findingsHtml;
     std::shared_ptr<analysis::CaptureAnalysis> analysis;
 };
@@ -121,9 +118,7 @@ QString WizardVerdictPage::exportReport(const QString &path) const
     if (title.isEmpty())
         title = QDir(st.outDir).dirName();
     report::RunReport r = report::newRunReport(title, QStringLiteral("lbscope"));
-    r.verdict = m_sentence;
-    r.advice = m_advice;
-    r.problem = m_problem;
+    report::setVerdict(r, m_shown);
     r.checks = st.checks;
     const capture::CapturePlan &p = st.request.plan;
     const QString qnode = QString::fromStdString(st.request.node);
@@ -171,11 +166,8 @@ void WizardVerdictPage::initializePage()
                 outcome->error = QString::fromStdString(a.error().toString());
                 return;
             }
-            const analysis::Verdict v = analysis::computeVerdict(*a, context);
-            outcome->sentence = QString::fromStdString(v.sentence);
-            outcome->problem = v.kind != analysis::VerdictKind::Healthy;
-            outcome->advice = QString::fromUtf8(analysis::verdictAdvice(v.kind));
-            outcome->findingsHtml = findingsHtml(*a, v);
+            outcome->verdict = analysis::computeVerdict(*a, context);
+            outcome->findingsHtml = findingsHtml(*a, outcome->verdict);
             outcome->analysis = std::make_shared<analysis::CaptureAnalysis>(std::move(*a));
         },
         [this, outcome] {
@@ -184,14 +176,13 @@ void WizardVerdictPage::initializePage()
                 m_verdict->setText(tr("The capture could not be analysed: %1").arg(outcome->error));
                 m_verdict->setStyleSheet(QStringLiteral("color: #c62828;"));
             } else {
-                m_verdict->setText(outcome->sentence);
+                const bool problem = outcome->verdict.kind != analysis::VerdictKind::Healthy;
+                m_verdict->setText(QString::fromStdString(outcome->verdict.sentence));
                 m_verdict->setStyleSheet(
-                    outcome->problem ? QStringLiteral("color: #c62828;") : QStringLiteral("color: #2e7d32;"));
+                    problem ? QStringLiteral("color: #c62828;") : QStringLiteral("color: #2e7d32;"));
                 m_findings->setHtml(outcome->findingsHtml);
                 m_analysis = outcome->analysis;
-                m_sentence = outcome->sentence;
-                m_advice = outcome->advice;
-                m_problem = outcome->problem;
+                m_shown = outcome->verdict;
                 m_export->setEnabled(true);
                 m_open->setEnabled(true);
             }

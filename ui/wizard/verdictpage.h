@@ -4,6 +4,7 @@
 // with their plain-word explanations, "Open in viewer", and "Export report…" (core/report's HTML).
 
 #include "core/analysis/captureanalysis.h"
+#include "core/analysis/verdict.h"
 
 #include <QWizardPage>
 
@@ -45,8 +46,7 @@ private:
     QPushButton *m_export;
     bool m_done = false;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
-    QString m_sentence, m_advice;
-    bool m_problem = false;
+    analysis::Verdict m_shown; ///< the verdict on screen (the exported report's)
 };
 
 } // namespace lbs::ui

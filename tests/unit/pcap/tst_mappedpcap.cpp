@@ -4,10 +4,15 @@
 // libpcap loop; every packet's time, lengths, bytes and offset and the file's error must agree.
 // A file truncated (or truncated and rewritten, as a tcpdump ring does) by someone else while it is
 // read ends the reading with a message, every packet before the cut intact; one that grows is read
-// with what was appended.
+// with what was appended. Every reader of classic pcap (the mapping, libpcap, the reader of files
+// libpcap refuses, the packet re-reader and the manifest's time scanners) reads a record's seconds
+// and fraction as the unsigned numbers the format defines.
+#include "core/pcap/captureformat.h"
 #include "core/pcap/captureset.h"
 #include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetreader.h"
+#include "core/pcap/packetrereader.h"
+#include "core/pcap/pcaptimes.h"
 
 #include <pcap/pcap.h>
 
@@ -117,6 +122,22 @@ bool isRecord(const RawPacket &p, size_t i)
     return true;
 }
 
+/// A PacketReader opened on the capture at `path`; null (with the reason printed) if it cannot be.
+std::unique_ptr<PacketReader> openReader(const std::string &path)
+{
+    auto set = CaptureSet::open({path});
+    if (!set.ok()) {
+        qWarning("%s", set.error().toString().c_str());
+        return nullptr;
+    }
+    auto reader = std::make_unique<PacketReader>(*set);
+    if (const auto opened = reader->open(); !opened.ok()) {
+        qWarning("%s", opened.error().toString().c_str());
+        return nullptr;
+    }
+    return reader;
+}
+
 struct Seen {
     int64_t tsNs;
     uint32_t capLen;
@@ -132,6 +153,8 @@ class TestMappedPcap : public QObject {
 private slots:
     void sameAsLibpcap_data();
     void sameAsLibpcap();
+    void timesAreUnsigned_data();
+    void timesAreUnsigned();
     void plainFilesAreMapped_data();
     void plainFilesAreMapped();
     void fileShrinksWhileRead_data();
@@ -206,8 +229,9 @@ void TestMappedPcap::sameAsLibpcap()
         const u_char *d = nullptr;
         int rc;
         while ((rc = pcap_next_ex(p, &h, &d)) == 1) {
-            expected.push_back({int64_t(h->ts.tv_sec) * 1000000000 + int64_t(h->ts.tv_usec), h->caplen,
-                std::max(h->len, h->caplen),
+            // libpcap's record, with its time as the format defines it (timesAreUnsigned).
+            expected.push_back({libpcapRecordTimeNs(h->ts.tv_sec, h->ts.tv_usec, identifyCaptureFile(path)),
+                h->caplen, std::max(h->len, h->caplen),
                 QByteArray(reinterpret_cast<const char *>(d), static_cast<qsizetype>(h->caplen)), offset});
             offset = static_cast<uint64_t>(std::ftell(pcap_file(p)));
         }
@@ -227,10 +251,9 @@ void TestMappedPcap::sameAsLibpcap()
         whole.data = QByteArray::fromStdString(bytes.substr(whole.offset + 16, 200));
     }
 
-    auto set = CaptureSet::open({path});
-    QVERIFY2(set.ok(), set.ok() ? "" : set.error().toString().c_str());
-    PacketReader reader(*set);
-    QVERIFY(reader.open().ok());
+    const auto opened = openReader(path);
+    QVERIFY(opened);
+    PacketReader &reader = *opened;
     std::vector<Seen> got;
     RawPacket pk;
     while (reader.next(pk))
@@ -250,6 +273,87 @@ void TestMappedPcap::sameAsLibpcap()
     QCOMPARE(reader.files()[0].readError, expectedError);
     QCOMPARE(reader.files()[0].packets, uint64_t(expected.size()));
     QCOMPARE(reader.files()[0].longRecords, uint64_t(longRecord ? 1 : 0));
+}
+
+void TestMappedPcap::timesAreUnsigned_data()
+{
+    QTest::addColumn<bool>("big");
+    QTest::addColumn<bool>("nano");
+    QTest::addColumn<QString>("reader"); // who reads the records
+    for (const char *reader : {"mapping", "libpcap", "without libpcap"}) {
+        for (const bool big : {false, true}) {
+            for (const bool nano : {false, true})
+                QTest::addRow("%s %s %s", reader, big ? "be" : "le", nano ? "ns" : "µs")
+                    << big << nano << QString::fromLatin1(reader);
+        }
+    }
+}
+
+void TestMappedPcap::timesAreUnsigned()
+{
+    QFETCH(bool, big);
+    QFETCH(bool, nano);
+    QFETCH(QString, reader);
+    // Snapshot length 0 is refused by the mapping (libpcap reads the file); version 3.0 is refused by
+    // libpcap (read without it, as Wireshark does).
+    const uint32_t snaplen = reader == QLatin1String("libpcap") ? 0 : 65535;
+    const uint32_t frac = nano ? 999999999u : 999999u;
+    std::string bytes = makeFile(big, nano, snaplen, 1,
+        {{0x7fffffffu, 1, 60, 60, 60}, {0x80000000u, frac, 60, 60, 60}, {0xffffffffu, frac, 60, 60, 60}});
+    if (reader == QLatin1String("without libpcap"))
+        bytes.replace(4, 2, big ? std::string("\0\3", 2) : std::string("\3\0", 2));
+    const std::string path
+        = m_dir.filePath(QStringLiteral("t-%1.pcap").arg(QString::fromUtf8(QTest::currentDataTag())))
+              .toStdString();
+    QVERIFY(writeAll(path, bytes));
+    const int64_t scale = nano ? 1 : 1000;
+    const int64_t expected[] = {int64_t(0x7fffffff) * 1000000000 + scale,
+        int64_t(0x80000000u) * 1000000000 + int64_t(frac) * scale,
+        int64_t(0xffffffffu) * 1000000000 + int64_t(frac) * scale};
+    QCOMPARE(classicRecordTimeNs(0xffffffffu, frac, nano), expected[2]);
+
+    auto set = CaptureSet::open({path});
+    QVERIFY2(set.ok(), set.ok() ? "" : set.error().toString().c_str());
+    QCOMPARE(set->files[0].readWithoutLibpcap, reader == QLatin1String("without libpcap"));
+    QCOMPARE(set->files[0].firstTsNs, expected[0]);
+    PacketReader packets(*set);
+    QVERIFY(packets.open().ok());
+    std::vector<uint64_t> offsets;
+    RawPacket pk;
+    for (const int64_t want : expected) {
+        QVERIFY(packets.next(pk));
+        QCOMPARE(pk.tsNs, want);
+        offsets.push_back(pk.offset);
+    }
+    QVERIFY(!packets.next(pk));
+    QCOMPARE(packets.files()[0].lastTsNs, expected[2]);
+
+    // The packet list's re-reader, from the last record back.
+    PacketRereader again;
+    again.reset(&packets.files());
+    std::vector<uint8_t> buffer;
+    for (size_t i = offsets.size(); i-- > 0;) {
+        const auto p = again.readAt(0, offsets[i], buffer);
+        QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+        QCOMPARE(p->tsNs, expected[i]);
+    }
+
+    // The manifest's first and last times: libpcap's loop (not for a file libpcap refuses) and the
+    // scanner that reads a file as it downloads.
+    const double first = double(expected[0] / 1000000000) + double(expected[0] % 1000000000) * 1e-9;
+    const double last = double(expected[2] / 1000000000) + double(expected[2] % 1000000000) * 1e-9;
+    QVERIFY(last > 4294967295.0);
+    if (reader != QLatin1String("without libpcap")) {
+        const auto times = readPcapTimes(path);
+        QVERIFY(times.ok());
+        QCOMPARE(times->firstTs, first);
+        QCOMPARE(times->lastTs, last);
+        PcapTimesScanner scanner;
+        scanner.feed(bytes.data(), bytes.size());
+        QVERIFY(scanner.result().has_value());
+        QCOMPARE(scanner.result()->firstTs, first);
+        QCOMPARE(scanner.result()->lastTs, last);
+    }
 }
 
 void TestMappedPcap::plainFilesAreMapped_data()
@@ -314,10 +418,9 @@ void TestMappedPcap::fileShrinksWhileRead()
     const std::string path
         = m_dir.filePath(QStringLiteral("shrink-%1-%2.pcap").arg(how).arg(after)).toStdString();
     QVERIFY(writeAll(path, bytes));
-    auto set = CaptureSet::open({path});
-    QVERIFY(set.ok());
-    PacketReader reader(*set);
-    QVERIFY(reader.open().ok());
+    const auto opened = openReader(path);
+    QVERIFY(opened);
+    PacketReader &reader = *opened;
 
     // Read to `after` of the file, then away from a 1 MiB step (where the reader checks the
     // size anyway), so that only the touch of a page past the end can tell.
@@ -372,10 +475,9 @@ void TestMappedPcap::fileGrowsWhileRead()
     const std::string bytes = makeBigFile(records);
     const std::string path = m_dir.filePath(QStringLiteral("grow.pcap")).toStdString();
     QVERIFY(writeAll(path, bytes.substr(0, bytes.size() / 2 + 7))); // ends inside a record
-    auto set = CaptureSet::open({path});
-    QVERIFY(set.ok());
-    PacketReader reader(*set);
-    QVERIFY(reader.open().ok());
+    const auto opened = openReader(path);
+    QVERIFY(opened);
+    PacketReader &reader = *opened;
     RawPacket p;
     size_t n = 0;
     while (n < records / 8 && reader.next(p)) {
