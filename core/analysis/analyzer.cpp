@@ -88,8 +88,11 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     // one per 1.4 KB); denser captures grow from there.
     tracker.reserveFlows(static_cast<size_t>(std::min<uint64_t>(total / 1024, 2'000'000)));
     ProgressThrottle throttle(progress, "reading packets", reader.totalBytes());
-    auto lastPublish = std::chrono::steady_clock::now();
-    // Staged snapshot of what is known so far (at most every 500 ms).
+    // Staged snapshots of what is known so far: the first once a quarter of the capture is read or
+    // 150 ms have passed (an early timeline in a load of a tenth of a second as in one of minutes),
+    // then at most every 500 ms.
+    auto nextPublish = std::chrono::steady_clock::now() + std::chrono::milliseconds(150);
+    bool published = false;
     const auto publishPartial = [&](const std::vector<pcap::CaptureFileInfo> &files) {
         CaptureAnalysis partial;
         partial.files = files;
@@ -101,11 +104,12 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
         partial.timeline = out.timeline;
         onStage(AnalysisStage::Partial, partial);
     };
-    const auto publishDue = [&] {
+    const auto publishDue = [&](uint64_t bytesRead) {
         const auto now = std::chrono::steady_clock::now();
-        if (now - lastPublish <= std::chrono::milliseconds(500))
+        if (now < nextPublish && (published || bytesRead < total / 4))
             return false;
-        lastPublish = now;
+        published = true;
+        nextPublish = now + std::chrono::milliseconds(500);
         return true;
     };
     if (m_options.readAhead && std::thread::hardware_concurrency() >= 2) {
@@ -125,7 +129,7 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
             if (onStage && filesRequested && b->hasFiles) {
                 filesRequested = false;
                 publishPartial(b->files);
-            } else if (onStage && !filesRequested && publishDue()) {
+            } else if (onStage && !filesRequested && publishDue(b->bytesRead)) {
                 pipeline.requestFiles();
                 filesRequested = true;
             }
@@ -139,7 +143,7 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
                 if (cancel.isCancelled())
                     return Error {"analysis cancelled", {}, {}};
                 throttle.update(reader.bytesRead());
-                if (onStage && publishDue())
+                if (onStage && publishDue(reader.bytesRead()))
                     publishPartial(reader.files());
             }
             if (!filter->isEmpty() && !filter->matches(raw.linktype, raw.data, raw.capLen, raw.wireLen)) {
