@@ -10,6 +10,7 @@
 #include "core/analysis/findings.h"
 #include "core/analysis/flowtracker.h"
 #include "core/analysis/packetpipeline.h"
+#include "core/common/largeallocator.h"
 #include "core/pcap/bpffilter.h"
 #include "core/pcap/packetreader.h"
 
@@ -80,13 +81,17 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     uint64_t total = 0;
     for (const auto &f : set.files)
         total += f.sizeBytes;
+    // Reserved from upper bounds (address space until written, LargeAllocator): a packet per 64
+    // bytes of file (a 16-byte record header and the shortest TCP/IP headers), a flow per 256 bytes
+    // (a load balancer at thousands of short connections per second has one per 1.4 KB; a SYN flood
+    // grows from there). Growing past a reservation moves every element and holds both copies at
+    // once: a 5 GB busy capture paid 1.3 GB of copies and its peak memory for it.
+    constexpr uint64_t kMaxReserved = uint64_t(1) << 31;
     if (m_options.keepPacketIndex)
-        out.packetIndex.reserve(static_cast<size_t>(std::min<uint64_t>(total / 256, 50'000'000)));
+        reserveUpTo(out.packetIndex, static_cast<size_t>(std::min(total / 64, kMaxReserved)), 1 << 20);
 
     FlowTracker tracker(m_options, out);
-    // A flow per KB covers a load balancer at thousands of short connections per second (busy:
-    // one per 1.4 KB); denser captures grow from there.
-    tracker.reserveFlows(static_cast<size_t>(std::min<uint64_t>(total / 1024, 2'000'000)));
+    tracker.reserveFlows(static_cast<size_t>(std::min(total / 256, kMaxReserved)));
     ProgressThrottle throttle(progress, "reading packets", reader.totalBytes());
     // Staged snapshots of what is known so far: the first once a quarter of the capture is read or
     // 150 ms have passed (an early timeline in a load of a tenth of a second as in one of minutes),

@@ -1,6 +1,7 @@
 #include "core/analysis/flowtracker.h"
 
 #include "core/analysis/percentile.h"
+#include "core/common/largeallocator.h"
 
 #include <algorithm>
 #include <cmath>
@@ -43,8 +44,8 @@ FlowTracker::FlowTracker(const AnalyzerOptions &opt, CaptureAnalysis &out) : m_o
 
 void FlowTracker::reserveFlows(size_t flows)
 {
-    m_out.flows.reserve(flows);
-    m_states.reserve(flows);
+    reserveUpTo(m_out.flows, flows, 1 << 16);
+    reserveUpTo(m_states, flows, 1 << 16);
     // The table's slots are written when reserved (two 8-byte slots per flow): at most 512 KB
     // up front, beyond that it grows (a rehash reads the keys in order, cheap next to the flows).
     m_table.reserve(std::min<size_t>(flows, size_t(1) << 15));

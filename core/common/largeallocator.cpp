@@ -25,7 +25,8 @@ void *largeAllocate(std::size_t bytes)
     // Over-map by one huge page and trim, so the block starts on a 2 MiB boundary (transparent
     // huge pages only back aligned 2 MiB ranges).
     const std::size_t size = mappedSize(bytes);
-    void *raw = mmap(nullptr, size + HugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *raw = mmap(
+        nullptr, size + HugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED)
         throw std::bad_alloc();
     const auto start = reinterpret_cast<std::uintptr_t>(raw);
