@@ -160,9 +160,8 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     }
     if (cancel.isCancelled())
         return Error {"analysis cancelled", {}, {}};
-    // The reservation guessed from file sizes; what stays is 32 bytes per packet, not the guess.
-    if (out.packetIndex.capacity() > out.packetIndex.size() + out.packetIndex.size() / 4)
-        out.packetIndex.shrink_to_fit();
+    // The packet index is not shrunk to its size: beyond the entries written, a mapped reservation
+    // is address space (a copy would cost the whole index, and twice its memory for a moment).
     out.files = reader.files();
     for (const auto &f : out.files)
         if (f.truncated)

@@ -5,10 +5,36 @@
 #include "core/analysis/analyzer.h"
 #include "core/analysis/jsonreport.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
+
+namespace {
+
+/// Bytes of [p, p + bytes) that are in memory (mincore): a block reserved from an upper bound is
+/// address space until written, so its capacity says nothing about what it costs.
+size_t residentBytes(const void *p, size_t bytes)
+{
+    if (!p || bytes == 0)
+        return 0;
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t start = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(p) + bytes;
+    std::vector<unsigned char> in((end - start + page - 1) / page);
+    if (::mincore(reinterpret_cast<void *>(start), end - start, in.data()) != 0)
+        return bytes;
+    size_t pages = 0;
+    for (const unsigned char c : in)
+        pages += c & 1;
+    return pages * page;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -46,8 +72,9 @@ int main(int argc, char **argv)
     const auto end = std::chrono::steady_clock::now();
     const double s = std::chrono::duration<double>(end - start).count();
     const double analyseS = std::chrono::duration<double>(analysed - start).count();
-    const double kept
-        = a.packets ? double(a.packetIndex.capacity() * sizeof(a.packetIndex[0])) / double(a.packets) : 0;
+    const size_t resident
+        = residentBytes(a.packetIndex.data(), a.packetIndex.capacity() * sizeof(a.packetIndex[0]));
+    const double kept = a.packets ? double(resident) / double(a.packets) : 0;
     std::printf("packets=%llu flows=%zu seconds=%.6f analysis_seconds=%.6f json_seconds=%.6f "
                 "index_entry_bytes=%zu index_entries=%zu index_capacity=%zu "
                 "index_bytes_per_packet=%.1f\n",
