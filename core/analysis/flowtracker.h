@@ -44,19 +44,19 @@ public:
 
 private:
     /// Per-flow state the result does not keep.
-    struct FlowState {
+    struct FlowState { // one per flow: ordered by size, no padding between the fields
         TcpConversation tcp;
+        std::unique_ptr<HttpTracker> http;
+        int64_t lastSynNs = 0;
+        int64_t firstSynAckNs = 0;
+        uint32_t clientIsn = 0;
+        uint32_t serverIsn = 0;
         bool clientIsA = true;
         bool haveClientIsn = false;
-        uint32_t clientIsn = 0;
         bool haveServerIsn = false;
-        uint32_t serverIsn = 0;
-        int64_t lastSynNs = 0;
         bool synAckSeen = false;
-        int64_t firstSynAckNs = 0;
         bool ackRttDone = false;
         bool resetAfterClose = false;
-        std::unique_ptr<HttpTracker> http;
     };
 
     static FlowOutcome outcomeOf(const Flow &f, const FlowState &s);

@@ -6,12 +6,13 @@
 
 namespace lbs::analysis {
 
-/// Sequence state of one direction of a TCP connection (Wireshark's tcp_analyze_seq_info).
+/// Sequence state of one direction of a TCP connection (Wireshark's tcp_analyze_seq_info). Two per
+/// flow, millions of flows: the fields are ordered by size, so there is no padding between them.
 struct TcpDirection {
-    uint32_t nextSeq = 0; ///< highest seq + len (+1 for SYN/FIN) seen
     int64_t nextSeqTs = 0; ///< when nextSeq last advanced
-    uint32_t lastAck = 0;
     int64_t lastAckTs = 0;
+    uint32_t nextSeq = 0; ///< highest seq + len (+1 for SYN/FIN) seen
+    uint32_t lastAck = 0;
     uint32_t window = 0; ///< last raw window
     uint32_t dupAcks = 0; ///< consecutive dup ACKs for lastAck
     bool seqValid = false;
