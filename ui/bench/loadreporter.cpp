@@ -21,8 +21,14 @@
 namespace lbs::ui {
 
 LoadReporter::LoadReporter(MainWindow *window, bool exitWhenDone, QString readyFile, QObject *parent)
-    : QObject(parent), m_window(window), m_exit(exitWhenDone), m_readyFile(std::move(readyFile))
+    : QObject(parent), m_window(window), m_exit(exitWhenDone), m_readyFile(std::move(readyFile)),
+      m_ticker(new QTimer(this))
 {
+    m_ticker->setInterval(10);
+    m_ticker->setTimerType(Qt::PreciseTimer);
+    connect(m_ticker, &QTimer::timeout, this, &LoadReporter::tick);
+    m_sinceTick.start();
+    m_ticker->start();
     for (CaptureView *v : m_window->views()) {
         connect(v->document(), &CaptureDocument::loaded, this, &LoadReporter::check, Qt::QueuedConnection);
         connect(v->document(), &CaptureDocument::failed, this, &LoadReporter::check, Qt::QueuedConnection);
@@ -69,6 +75,11 @@ long LoadReporter::peakRssKiB()
     return usage.ru_maxrss;
 }
 
+void LoadReporter::tick()
+{
+    m_longestStallMs = std::max(m_longestStallMs, m_sinceTick.restart() - m_ticker->interval());
+}
+
 void LoadReporter::check()
 {
     if (m_done)
@@ -82,6 +93,8 @@ void LoadReporter::check()
             return;
     }
     m_done = true;
+    m_ticker->stop();
+    tick(); // the stretch since the last tick counts too
     m_sinceLoaded.start();
     qint64 timeline = 0, fullTimeline = 0, loaded = 0;
     for (CaptureView *v : m_window->views()) {
@@ -122,9 +135,12 @@ void LoadReporter::check()
             pageMs.size(), sum / double(pageMs.size()), at(0.5), at(0.99), pageMs.back());
     }
     std::fprintf(stderr,
-        "first_timeline_ms=%lld\nfull_timeline_ms=%lld\nloaded_ms=%lld\ndrawn_ms=%lld\npeak_rss_kib=%ld\n",
+        "first_timeline_ms=%lld\nfull_timeline_ms=%lld\nloaded_ms=%lld\ndrawn_ms=%lld\nlongest_stall_ms=%"
+        "lld\n"
+        "peak_rss_kib=%ld\n",
         static_cast<long long>(timeline), static_cast<long long>(fullTimeline),
-        static_cast<long long>(loaded), static_cast<long long>(drawn), peakRssKiB());
+        static_cast<long long>(loaded), static_cast<long long>(drawn),
+        static_cast<long long>(m_longestStallMs), peakRssKiB());
     QCoreApplication::exit(failed ? 1 : 0);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Waits until every open capture finished loading and draws every view once. Then, for
-// --exit-after-load, prints time to first timeline, time to fully loaded and peak RSS to stderr
-// and quits with 0 (all loaded) or 1 (a capture failed); for --ready-file, creates that file
-// (scripts/screenshot waits for it).
+// --exit-after-load, prints time to first timeline, time to fully loaded, the GUI thread's longest
+// stall while loading (a 10 ms timer's largest lateness: how long a click would have waited) and
+// peak RSS to stderr and quits with 0 (all loaded) or 1 (a capture failed); for --ready-file, creates that
+// file (scripts/screenshot waits for it).
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -10,6 +11,7 @@
 #include <vector>
 
 class QTableView;
+class QTimer;
 
 namespace lbs::ui {
 
@@ -27,11 +29,15 @@ public:
 
 private:
     void check();
+    void tick();
     MainWindow *m_window;
     bool m_exit;
     QString m_readyFile;
     bool m_done = false;
     QElapsedTimer m_sinceLoaded;
+    QTimer *m_ticker; ///< every 10 ms while loading
+    QElapsedTimer m_sinceTick;
+    qint64 m_longestStallMs = 0; ///< longest lateness of a tick beyond its 10 ms
 };
 
 } // namespace lbs::ui

@@ -46,6 +46,13 @@ void FlowFilterProxy::setFlowSet(bool active, std::vector<uint32_t> flows)
     invalidateFilter();
 }
 
+void FlowFilterProxy::sort(int column, Qt::SortOrder order)
+{
+    if (column == FlowTableModel::Id && order == Qt::AscendingOrder)
+        column = -1; // the source's order
+    QSortFilterProxyModel::sort(column, order);
+}
+
 bool FlowFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *m = sourceModel();

@@ -1,7 +1,8 @@
 #pragma once
 // Filters the flow table by free text (client, server, outcome, HTTP paths), by outcome, by
 // the capture's selected time range and by a set of flows (one backend's); sorts numerically through
-// FlowTableModel::SortRole.
+// FlowTableModel::SortRole. Flows come in id order, so ascending id is the source's order, unsorted:
+// a sort of millions of rows would hold the GUI thread for seconds at the end of each load.
 
 #include <QSortFilterProxyModel>
 
@@ -21,6 +22,7 @@ public:
     void setTimeRange(double start, double end);
     /// Keep only the flows in `flows` (sorted ids) when `active`; inactive keeps every flow.
     void setFlowSet(bool active, std::vector<uint32_t> flows);
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
