@@ -285,15 +285,24 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         QObject::connect(reply, &QNetworkReply::sslErrors, reply,
             [&sslErrors](const QList<QSslError> &errors) { sslErrors = errors; });
         // An answer larger than any API object lbscope reads is cut off as soon as it says so or grows past
-        // it.
+        // it. The body is taken as it arrives, and the network thread reads at most 1 MiB ahead of us:
+        // left to itself it buffers as fast as the server sends, so what a huge answer cost depended on
+        // how busy this thread was when the limit was reached.
         bool tooLarge = false;
-        QObject::connect(
-            reply, &QNetworkReply::downloadProgress, reply, [&tooLarge, reply](qint64 got, qint64 total) {
-                if (!tooLarge && (got > kMaxAnswerBytes || total > kMaxAnswerBytes)) {
-                    tooLarge = true;
-                    reply->abort();
-                }
-            });
+        QByteArray received;
+        reply->setReadBufferSize(qint64(1) << 20);
+        const auto stopIfTooLarge = [&tooLarge, reply](qint64 got, qint64 total) {
+            if (!tooLarge && (got > kMaxAnswerBytes || total > kMaxAnswerBytes)) {
+                tooLarge = true;
+                reply->abort();
+            }
+        };
+        QObject::connect(reply, &QNetworkReply::downloadProgress, reply, stopIfTooLarge);
+        QObject::connect(reply, &QNetworkReply::readyRead, reply, [&received, stopIfTooLarge, reply] {
+            if (reply->isOpen())
+                received += reply->readAll();
+            stopIfTooLarge(received.size(), -1);
+        });
         const WaitOutcome w = waitForReply(reply, cancel, m_timeoutMs);
         std::unique_ptr<QNetworkReply, void (*)(QNetworkReply *)> guard(
             reply, [](QNetworkReply *r) { r->deleteLater(); });
@@ -328,7 +337,7 @@ Result<ApiResponse> KubeClient::request(const QByteArray &verb, const QString &p
         }
         ApiResponse r;
         r.status = statusAttr.toInt();
-        r.body = reply->readAll();
+        r.body = received + reply->readAll();
         if (const QVariant announced = reply->header(QNetworkRequest::ContentLengthHeader);
             announced.isValid() && r.body.size() < announced.toLongLong())
             return Error {

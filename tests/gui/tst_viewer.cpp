@@ -113,6 +113,8 @@ CaptureView *TestViewer::loadFixture(const QString &path)
     QSignalSpy failed(view->document(), &CaptureDocument::failed);
     if (view->document()->state() != CaptureDocument::State::Loaded)
         [&] { QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty() || !failed.isEmpty(), 60000); }();
+    // The latency pane gathers its points on a worker thread once the capture is loaded.
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(!view->latency()->isRebuilding(), 60000); }();
     return view;
 }
 
@@ -375,12 +377,14 @@ void TestViewer::scatterClickSelectsFlow()
 void TestViewer::latencyDistribution()
 {
     m_view->latency()->setMetric(LatencyPane::Ttfb);
+    QTRY_VERIFY(!m_view->latency()->isRebuilding());
     const LatencyDistribution &d = m_view->latency()->distribution()->distribution();
     QCOMPARE(int(d.samples), FixtureCapture::kCompleteFlows);
     // TTFBs are 5, 15, ... 55 ms (wire time); p50 is the third.
     QVERIFY2(d.p50 > 20 && d.p50 < 30, qPrintable(QString::number(d.p50)));
     QVERIFY(d.p99 > 50);
     m_view->latency()->setMetric(LatencyPane::HandshakeRtt);
+    QTRY_VERIFY(!m_view->latency()->isRebuilding());
 }
 
 void TestViewer::timeFormats()

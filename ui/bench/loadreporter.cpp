@@ -4,6 +4,7 @@
 #include "ui/app/mainwindow.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
+#include "ui/viewer/latencypane.h"
 #include "ui/viewer/packetpane.h"
 
 #include <QCoreApplication>
@@ -32,6 +33,7 @@ LoadReporter::LoadReporter(MainWindow *window, bool exitWhenDone, QString readyF
     for (CaptureView *v : m_window->views()) {
         connect(v->document(), &CaptureDocument::loaded, this, &LoadReporter::check, Qt::QueuedConnection);
         connect(v->document(), &CaptureDocument::failed, this, &LoadReporter::check, Qt::QueuedConnection);
+        connect(v->latency(), &LatencyPane::rebuilt, this, &LoadReporter::check, Qt::QueuedConnection);
     }
     QTimer::singleShot(0, this, &LoadReporter::check);
 }
@@ -89,13 +91,12 @@ void LoadReporter::check()
         const auto s = v->document()->state();
         if (s == CaptureDocument::State::Failed || s == CaptureDocument::State::Cancelled)
             failed = true;
-        else if (s != CaptureDocument::State::Loaded)
-            return;
+        else if (s != CaptureDocument::State::Loaded || v->latency()->isRebuilding())
+            return; // a view still being filled is part of the load
     }
     m_done = true;
     m_ticker->stop();
     tick(); // the stretch since the last tick counts too
-    m_sinceLoaded.start();
     qint64 timeline = 0, fullTimeline = 0, loaded = 0;
     for (CaptureView *v : m_window->views()) {
         v->renderAllViews();
@@ -111,8 +112,11 @@ void LoadReporter::check()
         if (ready.open(QIODevice::WriteOnly))
             ready.write(failed ? "failed\n" : "loaded\n");
     }
-    // Drawing every view once counts as part of loading: measured after renderAllViews().
-    const qint64 drawn = loaded + m_sinceLoaded.elapsed();
+    // Filling every view (the latency pane's points come from a worker thread) and drawing it once
+    // count as part of loading: measured from the load's start after renderAllViews().
+    qint64 drawn = 0;
+    for (CaptureView *v : m_window->views())
+        drawn = std::max(drawn, v->document()->msSinceLoadStarted());
     if (!m_exit)
         return;
     // Packet list responsiveness (text is made lazily per row, so this is what scrolling through

@@ -34,7 +34,6 @@ private:
     bool m_exit;
     QString m_readyFile;
     bool m_done = false;
-    QElapsedTimer m_sinceLoaded;
     QTimer *m_ticker; ///< every 10 ms while loading
     QElapsedTimer m_sinceTick;
     qint64 m_longestStallMs = 0; ///< longest lateness of a tick beyond its 10 ms

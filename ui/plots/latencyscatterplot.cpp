@@ -6,6 +6,8 @@
 #include <QLabel>
 #include <QToolBar>
 
+#include <algorithm>
+
 namespace lbs::ui {
 
 LatencyScatterPlot::LatencyScatterPlot(QWidget *parent) : PlotView(parent), m_metric(new QComboBox)
@@ -58,8 +60,34 @@ void LatencyScatterPlot::setMetric(int index)
     m_metric->setCurrentIndex(index);
 }
 
+void LatencyScatterPlot::sortByKey(std::vector<ScatterGroup> &groups)
+{
+    for (ScatterGroup &g : groups) {
+        if (std::is_sorted(g.keys.begin(), g.keys.end())
+            && std::all_of(g.values.begin(), g.values.end(), [](double v) { return v > 0; }))
+            continue;
+        std::vector<int> order(size_t(g.keys.size()));
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = int(i);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return g.keys[a] < g.keys[b]; });
+        QVector<double> k, v;
+        std::vector<uint32_t> ids;
+        for (int i : order) {
+            if (!(g.values[i] > 0))
+                continue;
+            k << g.keys[i];
+            v << g.values[i];
+            ids.push_back(g.flowIds[size_t(i)]);
+        }
+        g.keys = std::move(k);
+        g.values = std::move(v);
+        g.flowIds = std::move(ids);
+    }
+}
+
 void LatencyScatterPlot::setGroups(std::vector<ScatterGroup> groups, const QString &valueLabel, double length)
 {
+    sortByKey(groups); // QCustomPlot keeps points by key: the flow ids stay aligned with them
     QCustomPlot *p = plot();
     p->clearGraphs();
     m_graphs.clear();
@@ -77,28 +105,13 @@ void LatencyScatterPlot::setGroups(std::vector<ScatterGroup> groups, const QStri
         dec->setScatterStyle(
             QCPScatterStyle(QCPScatterStyle::ssCircle, palette().color(QPalette::Text), Qt::transparent, 11),
             QCPScatterStyle::spAll);
-        // Points are sorted by key by QCustomPlot; keep the flow ids aligned with them.
-        std::vector<int> order(size_t(g.keys.size()));
-        for (size_t i = 0; i < order.size(); ++i)
-            order[i] = int(i);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return g.keys[a] < g.keys[b]; });
-        ScatterGroup &stored = m_groups[m_graphs.size()];
-        QVector<double> k, v;
-        std::vector<uint32_t> ids;
-        for (int i : order) {
-            if (!(g.values[i] > 0))
-                continue;
-            k << g.keys[i];
-            v << g.values[i];
-            ids.push_back(g.flowIds[size_t(i)]);
-            lo = any ? std::min(lo, g.values[i]) : g.values[i];
-            hi = any ? std::max(hi, g.values[i]) : g.values[i];
+        if (!g.values.isEmpty()) {
+            const auto [minIt, maxIt] = std::minmax_element(g.values.begin(), g.values.end());
+            lo = any ? std::min(lo, *minIt) : *minIt;
+            hi = any ? std::max(hi, *maxIt) : *maxIt;
             any = true;
         }
-        stored.keys = k;
-        stored.values = v;
-        stored.flowIds = std::move(ids);
-        graph->setData(k, v, true);
+        graph->setData(g.keys, g.values, true);
         m_graphs.push_back(graph);
     }
     p->yAxis->setLabel(valueLabel);

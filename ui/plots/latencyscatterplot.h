@@ -32,7 +32,12 @@ public:
     int metric() const;
     /// Switches the metric as the combo would (emits metricChanged).
     void setMetric(int index);
+    /// Shows `groups` (sorted here with sortByKey unless they already are).
     void setGroups(std::vector<ScatterGroup> groups, const QString &valueLabel, double length);
+    /// Orders each group's points by key (stable, flow ids kept aligned) and drops values that are
+    /// not positive (the value axis is logarithmic). Touches no widget: callable on any thread;
+    /// a group already in that shape is only checked.
+    static void sortByKey(std::vector<ScatterGroup> &groups);
     int pointCount() const;
     /// Selects the flow of point `index` of group `group` as a click would.
     void clickPoint(int group, int index);

@@ -40,6 +40,8 @@ public:
     /// Milliseconds from load() to the first timeline / to the complete analysis (-1 if not yet).
     qint64 msToFirstTimeline() const { return m_msTimeline; }
     qint64 msToLoaded() const { return m_msLoaded; }
+    /// Milliseconds since load() started.
+    qint64 msSinceLoadStarted() const { return m_clock.elapsed(); }
     /// Milliseconds to the final timeline (every packet read; flows may still be finishing).
     qint64 msToFullTimeline() const { return m_msTimelineFull; }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Latency tab: per-flow scatter (handshake RTT, TTFB or response time against time, coloured by
-// outcome; click selects the flow) beside the histogram/CDF of the same metric.
+// outcome; click selects the flow) beside the histogram/CDF of the same metric. The points are
+// gathered and sorted on a worker thread (a 5 GB capture has millions): the plots change when
+// that is done, and rebuilt() says so.
 
 #include "core/analysis/captureanalysis.h"
 
@@ -13,6 +15,7 @@ class QSplitter;
 namespace lbs::ui {
 
 class CaptureSelection;
+class JobRunner;
 class LatencyDistributionPlot;
 class LatencyScatterPlot;
 
@@ -27,6 +30,12 @@ public:
     LatencyScatterPlot *scatter() const { return m_scatter; }
     LatencyDistributionPlot *distribution() const { return m_distribution; }
     QSplitter *splitter() const { return m_splitter; }
+    /// Points for the current analysis, metric or flow filter are still being gathered.
+    bool isRebuilding() const;
+
+signals:
+    /// The plots show the current analysis, metric and flow filter.
+    void rebuilt();
 
 private:
     void rebuild();
@@ -36,6 +45,7 @@ private:
     LatencyScatterPlot *m_scatter;
     LatencyDistributionPlot *m_distribution;
     QSplitter *m_splitter;
+    JobRunner *m_runner;
 };
 
 } // namespace lbs::ui
