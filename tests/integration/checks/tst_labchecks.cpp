@@ -50,14 +50,15 @@ QString labDir()
     return qEnvironmentVariable("LBSCOPE_LAB_DIR", u"/tmp/lbscope-lab"_s);
 }
 
-// Warning events listed in the evidence ("  2026-…Z Pod web-1 Unhealthy: …") that happened after `since`.
+// Warning events listed in the evidence ("  2026-…Z Pod web-1 Unhealthy: …") that happened in the
+// second `since` or later (event times are whole seconds).
 QStringList eventsSince(const QJsonObject &check, const QDateTime &since)
 {
     QStringList out;
     for (const QJsonValue &v : check.value(u"evidence"_s).toArray()) {
         const QString line = v.toString();
         const QDateTime t = QDateTime::fromString(line.trimmed().section(u' ', 0, 0), Qt::ISODate);
-        if (line.startsWith(u"  "_s) && t.isValid() && t >= since.addSecs(-1))
+        if (line.startsWith(u"  "_s) && t.isValid() && t >= since)
             out << line;
     }
     return out;
@@ -126,7 +127,11 @@ private slots:
         QFETCH(QString, fixNeedle);
         QFETCH(QString, kubeconfig);
         ClearFaults clear;
-        const QDateTime rowStart = QDateTime::currentDateTimeUtc();
+        // Event times are whole seconds, and rows take about one: the row begins in a new second, so
+        // that the events of the row before (stamped with an earlier second) are not taken for its own.
+        QTest::qWait(1005 - QDateTime::currentDateTimeUtc().time().msec());
+        QDateTime rowStart = QDateTime::currentDateTimeUtc();
+        rowStart.setTime(QTime(rowStart.time().hour(), rowStart.time().minute(), rowStart.time().second()));
         if (!fault.isEmpty()) {
             const Run f = lab(QStringList {u"fault"_s} + fault);
             QVERIFY2(f.exitCode == 0, f.err.constData());
