@@ -25,11 +25,9 @@ namespace lbs::analysis {
 /// given one at a time. One instance per analysis run; not thread-safe.
 class FlowTracker {
 public:
-    /// Most timeline buckets; beyond, the bucket doubles.
-
     FlowTracker(const AnalyzerOptions &options, CaptureAnalysis &out);
     /// Room for about @p flows flows up front: growing the flow and state arrays by doubling moved
-    /// every flow (360 + 160 bytes) about once more and faulted in twice the memory (a tenth of a
+    /// every flow (360 + 128 bytes) about once more and faulted in twice the memory (a tenth of a
     /// busy capture's analysis). The arrays' reservation is address space (pages are used as
     /// flows come); the flow table's slots, up to 512 KB, are real memory.
     void reserveFlows(size_t flows);

@@ -139,9 +139,8 @@ void LoadReporter::check()
             pageMs.size(), sum / double(pageMs.size()), at(0.5), at(0.99), pageMs.back());
     }
     std::fprintf(stderr,
-        "first_timeline_ms=%lld\nfull_timeline_ms=%lld\nloaded_ms=%lld\ndrawn_ms=%lld\nlongest_stall_ms=%"
-        "lld\n"
-        "peak_rss_kib=%ld\n",
+        "first_timeline_ms=%lld\nfull_timeline_ms=%lld\nloaded_ms=%lld\ndrawn_ms=%lld\n"
+        "longest_stall_ms=%lld\npeak_rss_kib=%ld\n",
         static_cast<long long>(timeline), static_cast<long long>(fullTimeline),
         static_cast<long long>(loaded), static_cast<long long>(drawn),
         static_cast<long long>(m_longestStallMs), peakRssKiB());
