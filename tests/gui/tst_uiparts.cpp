@@ -1,11 +1,13 @@
 // Unit-level tests of the GUI's building blocks that need no capture: the job runner (stale
 // results dropped, cancel reaches the job), the shared selection, input grouping of rotated sets,
 // zoom kept across partial timelines, latency distribution/percentiles, the hex dump, finding explanations,
-// CSV quoting, the ladder.
+// CSV quoting, the ladder, the flow table's rows (filters and sorts).
 
 #include "core/analysis/findingexplanation.h"
 #include "ui/jobs/jobrunner.h"
 #include "ui/models/csvexport.h"
+#include "ui/models/flowrows.h"
+#include "ui/models/flowtablemodel.h"
 #include "ui/plots/timelineplot.h"
 #include "ui/viewer/captureselection.h"
 #include "ui/viewer/findingexplainer.h"
@@ -27,6 +29,68 @@
 #include <thread>
 
 using namespace lbs::ui;
+
+Q_DECLARE_METATYPE(FlowRowCriteria)
+
+namespace {
+
+/// Five flows whose sorts and filters tell orders apart: client addresses that sort otherwise as
+/// text (192.0.2.9 before 192.0.2.10), equal TTFBs, flows without a request, one UDP flow.
+lbs::analysis::CaptureAnalysis fiveFlows()
+{
+    using lbs::analysis::Flow;
+    using lbs::analysis::FlowOutcome;
+    lbs::analysis::CaptureAnalysis a;
+    a.firstTsNs = 1'000'000'000;
+    const auto endpoint = [](const char *ip, uint16_t port) {
+        return lbs::pcap::Endpoint {lbs::pcap::IpAddress::parse(ip), port};
+    };
+    struct Row {
+        const char *client;
+        uint16_t port;
+        uint8_t proto;
+        FlowOutcome outcome;
+        double start, end; // seconds
+        double ttfbMs; // < 0: no request
+    };
+    const Row rows[] = {
+        {"192.0.2.10", 40000, 6, FlowOutcome::Complete, 1.0, 2.0, 5},
+        {"192.0.2.9", 40001, 6, FlowOutcome::Reset, 3.0, 4.0, -1},
+        {"192.0.2.100", 40002, 6, FlowOutcome::Complete, 5.0, 6.0, 20},
+        {"192.0.2.9", 39999, 6, FlowOutcome::Incomplete, 1.5, 1.6, 5},
+        {"192.0.2.10", 53, 17, FlowOutcome::Incomplete, 7.0, 7.5, -1},
+    };
+    for (const Row &r : rows) {
+        Flow f;
+        f.id = uint32_t(a.flows.size());
+        f.proto = r.proto;
+        f.client = endpoint(r.client, r.port);
+        f.server = endpoint("198.51.100.1", r.proto == 6 ? 80 : 53);
+        f.outcome = r.outcome;
+        f.firstTsNs = int64_t(r.start * 1e9);
+        f.lastTsNs = int64_t(r.end * 1e9);
+        if (r.ttfbMs >= 0) {
+            lbs::analysis::HttpRequest q;
+            q.method = "GET";
+            q.path = "/";
+            q.status = 200;
+            q.ttfbNs = int64_t(r.ttfbMs * 1e6);
+            f.requests.push_back(q);
+        }
+        a.flows.push_back(std::move(f));
+    }
+    return a;
+}
+
+FlowRowCriteria sortedBy(int column, Qt::SortOrder order)
+{
+    FlowRowCriteria c;
+    c.sortColumn = column;
+    c.order = order;
+    return c;
+}
+
+} // namespace
 
 class TestUiParts : public QObject {
     Q_OBJECT
@@ -320,6 +384,71 @@ private slots:
         QCOMPARE(w.stepCount(), LadderWidget::maxSteps());
         w.resize(600, 400);
         QVERIFY(!w.grab().isNull());
+    }
+
+    void flowRows_data()
+    {
+        QTest::addColumn<FlowRowCriteria>("criteria");
+        QTest::addColumn<std::vector<int>>("rows");
+        QTest::newRow("own order") << FlowRowCriteria() << std::vector<int> {0, 1, 2, 3, 4};
+        QTest::newRow("id descending")
+            << sortedBy(FlowTableModel::Id, Qt::DescendingOrder) << std::vector<int> {4, 3, 2, 1, 0};
+        QTest::newRow("client: by address, then port")
+            << sortedBy(FlowTableModel::Client, Qt::AscendingOrder) << std::vector<int> {3, 1, 4, 0, 2};
+        QTest::newRow("client descending")
+            << sortedBy(FlowTableModel::Client, Qt::DescendingOrder) << std::vector<int> {2, 0, 4, 1, 3};
+        QTest::newRow("ttfb ascending: none first, equal ones in flow order")
+            << sortedBy(FlowTableModel::Ttfb, Qt::AscendingOrder) << std::vector<int> {1, 4, 0, 3, 2};
+        QTest::newRow("ttfb descending: equal ones still in flow order")
+            << sortedBy(FlowTableModel::Ttfb, Qt::DescendingOrder) << std::vector<int> {2, 0, 3, 1, 4};
+        QTest::newRow("proto descending")
+            << sortedBy(FlowTableModel::Proto, Qt::DescendingOrder) << std::vector<int> {4, 0, 1, 2, 3};
+        FlowRowCriteria c;
+        c.outcome = int(lbs::analysis::FlowOutcome::Reset);
+        QTest::newRow("outcome") << c << std::vector<int> {1};
+        c = {};
+        c.text = QStringLiteral(":4000");
+        QTest::newRow("text in the client column") << c << std::vector<int> {0, 1, 2};
+        c.text = QStringLiteral("RESET");
+        QTest::newRow("text, any case, in the outcome") << c << std::vector<int> {1};
+        c.text = QStringLiteral("udp");
+        QTest::newRow("text in the proto column") << c << std::vector<int> {4};
+        c.text = QStringLiteral("no such text");
+        QTest::newRow("text nowhere") << c << std::vector<int> {};
+        c = {};
+        c.start = 1.55; // absolute seconds
+        c.end = 3.5;
+        QTest::newRow("time range: flows overlapping it") << c << std::vector<int> {0, 1, 3};
+        c = {};
+        c.flowSetActive = true;
+        c.flowSet = {1, 4};
+        QTest::newRow("flow set") << c << std::vector<int> {1, 4};
+        c.flowSet = {0, 2, 3};
+        c.sortColumn = FlowTableModel::Id;
+        c.order = Qt::DescendingOrder;
+        QTest::newRow("flow set, sorted") << c << std::vector<int> {3, 2, 0};
+        c.flowSet = {};
+        QTest::newRow("empty flow set") << c << std::vector<int> {};
+    }
+
+    void flowRows()
+    {
+        QFETCH(FlowRowCriteria, criteria);
+        QFETCH(std::vector<int>, rows);
+        const lbs::analysis::CaptureAnalysis a = fiveFlows();
+        const std::optional<FlowRows> got = computeFlowRows(a, criteria, lbs::CancelToken());
+        QVERIFY(got);
+        QCOMPARE(got->rows, rows);
+        // The way back: each shown flow's row, -1 for the others.
+        QCOMPARE(got->rowOf.size(), a.flows.size());
+        for (size_t f = 0; f < a.flows.size(); ++f) {
+            const auto at = std::find(rows.begin(), rows.end(), int(f));
+            QCOMPARE(got->rowOf[f], at == rows.end() ? -1 : int(at - rows.begin()));
+        }
+        // A cancelled computation gives nothing rather than part of the rows.
+        lbs::CancelToken cancelled;
+        cancelled.cancel();
+        QVERIFY(!computeFlowRows(a, criteria, cancelled));
     }
 
     void filterBarValidation()

@@ -259,19 +259,30 @@ void TestViewer::flowTableSortsAndFilters()
 {
     FlowsPane *flows = m_view->flows();
     FlowFilterProxy *proxy = flows->proxy();
-    // Numeric sort: TTFB grows 10 ms per complete flow; descending puts the slowest first.
+    // Numeric sort: TTFB grows 10 ms per complete flow; descending puts the slowest first. The rows
+    // are computed in a job: none are shown until it is done.
     flows->table()->sortByColumn(FlowTableModel::Ttfb, Qt::DescendingOrder);
+    QVERIFY(flows->isUpdatingRows());
+    QTRY_VERIFY(!flows->isUpdatingRows());
+    QCOMPARE(proxy->rowCount(), FixtureCapture::kFlows);
     const double top = proxy->index(0, FlowTableModel::Ttfb).data(FlowTableModel::SortRole).toDouble();
     const double next = proxy->index(1, FlowTableModel::Ttfb).data(FlowTableModel::SortRole).toDouble();
     QVERIFY2(top > next && top > 50, qPrintable(QStringLiteral("%1 %2").arg(top).arg(next)));
     flows->outcomeCombo()->setCurrentIndex(
         flows->outcomeCombo()->findData(int(lbs::analysis::FlowOutcome::Complete)));
+    QTRY_VERIFY(!flows->isUpdatingRows());
     QCOMPARE(proxy->rowCount(), FixtureCapture::kCompleteFlows);
     flows->outcomeCombo()->setCurrentIndex(0);
     flows->filterEdit()->setText(QStringLiteral(":42000"));
+    QTRY_VERIFY(!flows->isUpdatingRows());
     QCOMPARE(proxy->rowCount(), 1);
     flows->filterEdit()->clear();
+    QTRY_VERIFY(!flows->isUpdatingRows());
     QCOMPARE(proxy->rowCount(), FixtureCapture::kFlows);
+    // Back to the flows' own order: at once, without a job.
+    flows->table()->sortByColumn(FlowTableModel::Id, Qt::AscendingOrder);
+    QVERIFY(!flows->isUpdatingRows());
+    QCOMPARE(proxy->index(0, FlowTableModel::Id).data().toUInt(), 0u);
 }
 
 void TestViewer::timelineZoomPropagates()
@@ -303,6 +314,7 @@ void TestViewer::timelineZoomPropagates()
         const double t = double(idx[size_t(m_view->packets()->model()->positionAt(r))].tsNs) * 1e-9;
         QVERIFY(t >= sel->start() - 1e-6 && t <= sel->end() + 1e-6);
     }
+    QTRY_VERIFY(!m_view->flows()->isUpdatingRows());
     QVERIFY(m_view->flows()->proxy()->rowCount() < FixtureCapture::kFlows);
     // Setting the range elsewhere moves the timeline too.
     sel->setRange(sel->fullStart() + 1, sel->fullStart() + 2);

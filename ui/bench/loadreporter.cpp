@@ -2,13 +2,17 @@
 
 #include "core/analysis/percentile.h"
 #include "ui/app/mainwindow.h"
+#include "ui/models/flowtablemodel.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
+#include "ui/viewer/flowspane.h"
 #include "ui/viewer/latencypane.h"
 #include "ui/viewer/packetpane.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QFile>
+#include <QLineEdit>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTimer>
@@ -144,7 +148,49 @@ void LoadReporter::check()
         static_cast<long long>(timeline), static_cast<long long>(fullTimeline),
         static_cast<long long>(loaded), static_cast<long long>(drawn),
         static_cast<long long>(m_longestStallMs), peakRssKiB());
+    measureFlowTable();
     QCoreApplication::exit(failed ? 1 : 0);
+}
+
+qint64 LoadReporter::timeUntilSettled(
+    const std::function<void()> &action, const std::function<bool()> &settled, qint64 &stallMs)
+{
+    QElapsedTimer t;
+    t.start();
+    m_longestStallMs = 0;
+    m_sinceTick.restart();
+    m_ticker->start();
+    action(); // work done here, on the GUI thread, is a stall of its own
+    while (!settled())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    const qint64 ms = t.elapsed();
+    tick();
+    m_ticker->stop();
+    stallMs = m_longestStallMs;
+    return ms;
+}
+
+void LoadReporter::measureFlowTable()
+{
+    if (m_window->views().isEmpty())
+        return;
+    FlowsPane *flows = m_window->views().first()->flows();
+    const auto settled = [flows] { return !flows->isUpdatingRows(); };
+    // What a user does first in a large table: find the reset connections, then the slowest ones.
+    qint64 filterStall = 0, sortStall = 0;
+    const qint64 filterMs = timeUntilSettled(
+        [flows] { flows->filterEdit()->setText(QStringLiteral("reset")); }, settled, filterStall);
+    const int shown = flows->table()->model()->rowCount();
+    flows->filterEdit()->clear();
+    const qint64 sortMs = timeUntilSettled(
+        [flows] { flows->table()->sortByColumn(FlowTableModel::Ttfb, Qt::DescendingOrder); }, settled,
+        sortStall);
+    std::fprintf(stderr,
+        "flow_rows=%d\nflow_filter_rows=%d\nflow_filter_ms=%lld\nflow_filter_stall_ms=%lld\n"
+        "flow_sort_ms=%lld\nflow_sort_stall_ms=%lld\n",
+        flows->model()->rowCount(), shown, static_cast<long long>(filterMs),
+        static_cast<long long>(filterStall), static_cast<long long>(sortMs),
+        static_cast<long long>(sortStall));
 }
 
 } // namespace lbs::ui

@@ -2,12 +2,14 @@
 // Waits until every open capture finished loading and draws every view once. Then, for
 // --exit-after-load, prints time to first timeline, time to fully loaded, the GUI thread's longest
 // stall while loading (a 10 ms timer's largest lateness: how long a click would have waited) and
-// peak RSS to stderr and quits with 0 (all loaded) or 1 (a capture failed); for --ready-file, creates that
-// file (scripts/screenshot waits for it).
+// peak RSS, then what the flow table's filter and sort cost (time until the rows are shown and the
+// longest stall meanwhile), to stderr, and quits with 0 (all loaded) or 1 (a capture failed); for
+// --ready-file, creates that file (scripts/screenshot waits for it).
 
 #include <QElapsedTimer>
 #include <QObject>
 
+#include <functional>
 #include <vector>
 
 class QTableView;
@@ -30,6 +32,13 @@ public:
 private:
     void check();
     void tick();
+    /// Runs `action`, then the event loop until `settled()`: the ms that took, and the longest
+    /// stall of the GUI thread meanwhile in `stallMs`.
+    qint64 timeUntilSettled(
+        const std::function<void()> &action, const std::function<bool()> &settled, qint64 &stallMs);
+    /// Filters the first capture's flow table by text and sorts it by a column, printing each one's
+    /// time and longest stall.
+    void measureFlowTable();
     MainWindow *m_window;
     bool m_exit;
     QString m_readyFile;

@@ -1,83 +1,205 @@
 #include "flowfilterproxy.h"
 
+#include "ui/jobs/jobrunner.h"
 #include "ui/models/flowtablemodel.h"
 
-#include <algorithm>
+#include <memory>
 
 namespace lbs::ui {
 
-FlowFilterProxy::FlowFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
+FlowFilterProxy::FlowFilterProxy(QObject *parent) : QAbstractProxyModel(parent), m_runner(new JobRunner(this))
 {
-    setSortRole(FlowTableModel::SortRole);
-    setDynamicSortFilter(false);
+}
+
+void FlowFilterProxy::setSourceModel(QAbstractItemModel *source)
+{
+    if (m_flows)
+        disconnect(m_flows, nullptr, this, nullptr);
+    beginResetModel();
+    m_flows = qobject_cast<FlowTableModel *>(source);
+    Q_ASSERT(m_flows || !source);
+    QAbstractProxyModel::setSourceModel(source);
+    endResetModel();
+    if (m_flows) {
+        // The flow table only ever changes whole (a new analysis): so do these rows.
+        connect(m_flows, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+            m_runner->cancel();
+            beginResetModel();
+        });
+        connect(m_flows, &QAbstractItemModel::modelReset, this, [this] {
+            m_identity = m_criteria.isIdentity() || !m_flows->analysis();
+            m_rows = {};
+            endResetModel();
+            if (m_identity) {
+                setUpdating(false);
+                emit rowsUpdated();
+            } else {
+                startJob();
+            }
+        });
+    }
+    refresh();
 }
 
 void FlowFilterProxy::setOutcome(int outcome)
 {
-    if (outcome == m_outcome)
-        return;
-    m_outcome = outcome;
-    invalidateFilter();
+    FlowRowCriteria c = m_criteria;
+    c.outcome = outcome;
+    setCriteria(std::move(c));
 }
 
 void FlowFilterProxy::setText(const QString &text)
 {
-    if (text == m_text)
-        return;
-    m_text = text;
-    invalidateFilter();
+    FlowRowCriteria c = m_criteria;
+    c.text = text;
+    setCriteria(std::move(c));
 }
 
 void FlowFilterProxy::setTimeRange(double start, double end)
 {
-    if (start == m_start && end == m_end)
-        return;
-    m_start = start;
-    m_end = end;
-    invalidateFilter();
+    FlowRowCriteria c = m_criteria;
+    c.start = start;
+    c.end = end;
+    setCriteria(std::move(c));
 }
 
 void FlowFilterProxy::setFlowSet(bool active, std::vector<uint32_t> flows)
 {
-    if (active == m_flowSetActive && flows == m_flowSet)
-        return;
-    m_flowSetActive = active;
-    m_flowSet = std::move(flows);
-    invalidateFilter();
+    FlowRowCriteria c = m_criteria;
+    c.flowSetActive = active;
+    c.flowSet = active ? std::move(flows) : std::vector<uint32_t>();
+    setCriteria(std::move(c));
 }
 
 void FlowFilterProxy::sort(int column, Qt::SortOrder order)
 {
-    if (column == FlowTableModel::Id && order == Qt::AscendingOrder)
-        column = -1; // the source's order
-    QSortFilterProxyModel::sort(column, order);
+    FlowRowCriteria c = m_criteria;
+    // Ascending id (and no column) is the flows' own order.
+    c.sortColumn = (column == FlowTableModel::Id && order == Qt::AscendingOrder) ? -1 : column;
+    c.order = c.sortColumn < 0 ? Qt::AscendingOrder : order;
+    setCriteria(std::move(c));
 }
 
-bool FlowFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+bool FlowFilterProxy::isUpdating() const
 {
-    const QAbstractItemModel *m = sourceModel();
-    const QModelIndex first = m->index(sourceRow, 0, sourceParent);
-    if (m_flowSetActive
-        && !std::binary_search(
-            m_flowSet.begin(), m_flowSet.end(), m->data(first, FlowTableModel::FlowIdRole).toUInt()))
-        return false;
-    if (m_outcome >= 0 && m->data(first, FlowTableModel::OutcomeRole).toInt() != m_outcome)
-        return false;
-    if (m_start <= m_end) {
-        const double s = m->data(first, FlowTableModel::StartRole).toDouble();
-        const double e = m->data(first, FlowTableModel::EndRole).toDouble();
-        if (e < m_start || s > m_end)
-            return false;
+    return m_updating;
+}
+
+void FlowFilterProxy::setUpdating(bool updating)
+{
+    if (updating == m_updating)
+        return;
+    m_updating = updating;
+    emit updatingChanged(updating);
+}
+
+void FlowFilterProxy::setCriteria(FlowRowCriteria criteria)
+{
+    if (criteria == m_criteria)
+        return;
+    m_criteria = std::move(criteria);
+    refresh();
+}
+
+void FlowFilterProxy::refresh()
+{
+    if (!m_flows || !m_flows->analysis() || m_criteria.isIdentity()) {
+        m_runner->cancel();
+        beginResetModel();
+        m_identity = true;
+        m_rows = {};
+        endResetModel();
+        setUpdating(false);
+        emit rowsUpdated();
+        return;
     }
-    if (!m_text.isEmpty()) {
-        for (int c = 0; c < m->columnCount(sourceParent); ++c)
-            if (m->data(m->index(sourceRow, c, sourceParent))
-                    .toString()
-                    .contains(m_text, Qt::CaseInsensitive))
-                return true;
-        return false;
-    }
-    return true;
+    startJob();
+}
+
+void FlowFilterProxy::startJob()
+{
+    setUpdating(true);
+    auto analysis = m_flows->analysis();
+    auto out = std::make_shared<std::optional<FlowRows>>();
+    m_runner->run([analysis, criteria = m_criteria, out](
+                      const JobContext &ctx) { *out = computeFlowRows(*analysis, criteria, ctx.token()); },
+        [this, out] {
+            if (*out)
+                apply(std::move(**out));
+        });
+}
+
+void FlowFilterProxy::apply(FlowRows rows)
+{
+    beginResetModel();
+    m_identity = false;
+    m_rows = std::move(rows);
+    endResetModel();
+    setUpdating(false);
+    emit rowsUpdated();
+}
+
+QModelIndex FlowFilterProxy::index(int row, int column, const QModelIndex &parent) const
+{
+    if (parent.isValid() || row < 0 || column < 0 || row >= rowCount() || column >= columnCount())
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex FlowFilterProxy::parent(const QModelIndex &) const
+{
+    return {};
+}
+
+QModelIndex FlowFilterProxy::sibling(int row, int column, const QModelIndex &) const
+{
+    return index(row, column);
+}
+
+int FlowFilterProxy::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid() || !m_flows)
+        return 0;
+    return m_identity ? m_flows->rowCount() : int(m_rows.rows.size());
+}
+
+int FlowFilterProxy::columnCount(const QModelIndex &parent) const
+{
+    return (parent.isValid() || !m_flows) ? 0 : m_flows->columnCount();
+}
+
+bool FlowFilterProxy::hasChildren(const QModelIndex &parent) const
+{
+    return !parent.isValid() && rowCount() > 0;
+}
+
+QModelIndex FlowFilterProxy::mapToSource(const QModelIndex &proxyIndex) const
+{
+    if (!proxyIndex.isValid() || !m_flows || proxyIndex.model() != this)
+        return {};
+    const int row = m_identity ? proxyIndex.row() : m_rows.rows[size_t(proxyIndex.row())];
+    return m_flows->index(row, proxyIndex.column());
+}
+
+QModelIndex FlowFilterProxy::mapFromSource(const QModelIndex &sourceIndex) const
+{
+    if (!sourceIndex.isValid() || !m_flows || sourceIndex.model() != m_flows)
+        return {};
+    if (m_identity)
+        return index(sourceIndex.row(), sourceIndex.column());
+    const size_t r = size_t(sourceIndex.row());
+    if (r >= m_rows.rowOf.size() || m_rows.rowOf[r] < 0)
+        return {};
+    return index(m_rows.rowOf[r], sourceIndex.column());
+}
+
+QVariant FlowFilterProxy::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (!m_flows)
+        return {};
+    if (orientation == Qt::Horizontal)
+        return m_flows->headerData(section, orientation, role);
+    return QAbstractProxyModel::headerData(section, orientation, role);
 }
 
 } // namespace lbs::ui

@@ -31,6 +31,24 @@ QString pathText(const Flow &f)
                   QString::fromStdString(t.outerServer.toString()));
 }
 
+/// Columns whose text is formatted here rather than by the view.
+bool formatted(int column)
+{
+    switch (column) {
+    case FlowTableModel::Outcome:
+    case FlowTableModel::Start:
+    case FlowTableModel::Duration:
+    case FlowTableModel::HandshakeRtt:
+    case FlowTableModel::Ttfb:
+    case FlowTableModel::Response:
+    case FlowTableModel::Bytes:
+    case FlowTableModel::Client:
+        return true;
+    default:
+        return false;
+    }
+}
+
 double nsToMs(const std::optional<int64_t> &v)
 {
     return v ? double(*v) / 1e6 : -1;
@@ -81,7 +99,7 @@ int FlowTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant FlowTableModel::sortValue(const Flow &f, int column) const
+QVariant FlowTableModel::sortValue(const analysis::CaptureAnalysis &a, const Flow &f, int column)
 {
     switch (column) {
     case Id:
@@ -95,7 +113,7 @@ QVariant FlowTableModel::sortValue(const Flow &f, int column) const
     case Outcome:
         return int(f.outcome);
     case Start:
-        return double(f.firstTsNs - m_analysis->firstTsNs) * 1e-9;
+        return double(f.firstTsNs - a.firstTsNs) * 1e-9;
     case Duration:
         return double(f.lastTsNs - f.firstTsNs) * 1e-6;
     case HandshakeRtt:
@@ -120,6 +138,34 @@ QVariant FlowTableModel::sortValue(const Flow &f, int column) const
     return {};
 }
 
+QString FlowTableModel::displayText(const analysis::CaptureAnalysis &a, const Flow &f, int column)
+{
+    switch (column) {
+    case Outcome: {
+        QString s = QString::fromLatin1(analysis::outcomeName(f.outcome));
+        if (f.outcome == FlowOutcome::Reset)
+            s += f.resetBy == analysis::ResetSide::Server  ? tr(" by server")
+                : f.resetBy == analysis::ResetSide::Client ? tr(" by client")
+                                                           : QString();
+        return s;
+    }
+    case Start:
+        return QString::number(sortValue(a, f, column).toDouble(), 'f', 3);
+    case Duration:
+    case HandshakeRtt:
+    case Ttfb:
+    case Response:
+        return ms(sortValue(a, f, column).toDouble());
+    case Bytes:
+        return QLocale().formattedDataSize(qint64(f.bytes[0] + f.bytes[1]), 1, QLocale::DataSizeSIFormat);
+    case Client:
+        return f.serverGuessed ? sortValue(a, f, column).toString() + tr(" (guessed)")
+                               : sortValue(a, f, column).toString();
+    default:
+        return sortValue(a, f, column).toString();
+    }
+}
+
 QVariant FlowTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_analysis)
@@ -128,32 +174,10 @@ QVariant FlowTableModel::data(const QModelIndex &index, int role) const
     const int c = index.column();
     switch (role) {
     case Qt::DisplayRole:
-        switch (c) {
-        case Outcome: {
-            QString s = QString::fromLatin1(analysis::outcomeName(f.outcome));
-            if (f.outcome == FlowOutcome::Reset)
-                s += f.resetBy == analysis::ResetSide::Server  ? tr(" by server")
-                    : f.resetBy == analysis::ResetSide::Client ? tr(" by client")
-                                                               : QString();
-            return s;
-        }
-        case Start:
-            return QString::number(sortValue(f, c).toDouble(), 'f', 3);
-        case Duration:
-        case HandshakeRtt:
-        case Ttfb:
-        case Response:
-            return ms(sortValue(f, c).toDouble());
-        case Bytes:
-            return QLocale().formattedDataSize(qint64(f.bytes[0] + f.bytes[1]), 1, QLocale::DataSizeSIFormat);
-        case Client:
-            return f.serverGuessed ? QVariant(QString(sortValue(f, c).toString() + tr(" (guessed)")))
-                                   : sortValue(f, c);
-        default:
-            return sortValue(f, c);
-        }
+        // Numbers stay numbers, so that the view writes them in the user's locale.
+        return formatted(c) ? QVariant(displayText(*m_analysis, f, c)) : sortValue(*m_analysis, f, c);
     case SortRole:
-        return sortValue(f, c);
+        return sortValue(*m_analysis, f, c);
     case CsvExport::CsvRole:
         switch (c) {
         case Outcome:
@@ -162,11 +186,11 @@ QVariant FlowTableModel::data(const QModelIndex &index, int role) const
         case HandshakeRtt:
         case Ttfb:
         case Response: {
-            const double v = sortValue(f, c).toDouble();
+            const double v = sortValue(*m_analysis, f, c).toDouble();
             return v < 0 ? QVariant(QString()) : QVariant(v);
         }
         default:
-            return sortValue(f, c);
+            return sortValue(*m_analysis, f, c);
         }
     case FlowIdRole:
         return f.id;

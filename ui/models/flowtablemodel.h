@@ -40,11 +40,16 @@ public:
 
     explicit FlowTableModel(QObject *parent = nullptr);
     void setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> analysis);
+    const std::shared_ptr<const analysis::CaptureAnalysis> &analysis() const { return m_analysis; }
     const analysis::Flow *flow(int row) const;
 
     /// Worst (largest) TTFB / response time of a flow's HTTP requests, in ms; < 0 when none.
     static double maxTtfbMs(const analysis::Flow &f);
     static double maxResponseMs(const analysis::Flow &f);
+    /// A cell's text (DisplayRole) and its sort value (SortRole). They read nothing but their
+    /// arguments, so a job may call them on another thread.
+    static QString displayText(const analysis::CaptureAnalysis &a, const analysis::Flow &f, int column);
+    static QVariant sortValue(const analysis::CaptureAnalysis &a, const analysis::Flow &f, int column);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -52,7 +57,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    QVariant sortValue(const analysis::Flow &f, int column) const;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
 };
 

@@ -52,8 +52,18 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
+    // Filtering or sorting millions of flows takes seconds in a job: say so while the old rows stay.
+    auto *busy = new QLabel;
+    busy->setObjectName(QStringLiteral("flowRowsBusy"));
+    busy->hide();
+    connect(m_proxy, &FlowFilterProxy::updatingChanged, busy, [this, busy](bool updating) {
+        if (updating)
+            busy->setText(tr("Sorting and filtering %L1 flows…").arg(m_model->rowCount()));
+        busy->setVisible(updating);
+    });
     auto *row = new QHBoxLayout;
     row->addWidget(m_text, 1);
+    row->addWidget(busy);
     row->addWidget(new QLabel(tr("Outcome:")));
     row->addWidget(m_outcome);
     leftLayout->addLayout(row);
@@ -73,10 +83,10 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &FlowsPane::onSelectionChanged);
     connect(m_selection, &CaptureSelection::flowsChanged, this, &FlowsPane::syncFromSelection);
-    connect(m_selection, &CaptureSelection::flowFilterChanged, this, [this] {
-        m_proxy->setFlowSet(m_selection->hasFlowFilter(), m_selection->flowFilter());
-        syncFromSelection(); // rows came back or went: select the selected flows again
-    });
+    connect(m_selection, &CaptureSelection::flowFilterChanged, this,
+        [this] { m_proxy->setFlowSet(m_selection->hasFlowFilter(), m_selection->flowFilter()); });
+    // The rows were replaced (filtered, sorted, a new analysis): select the selected flows again.
+    connect(m_proxy, &FlowFilterProxy::rowsUpdated, this, &FlowsPane::reselect);
     connect(m_selection, &CaptureSelection::rangeChanged, this, [this](double s, double e) {
         if (m_selection->isRestricted())
             m_proxy->setTimeRange(s, e);
@@ -95,6 +105,11 @@ void FlowsPane::setAnalysis(std::shared_ptr<const analysis::CaptureAnalysis> ana
 bool FlowsPane::isLadderLoading() const
 {
     return m_runner->isRunning();
+}
+
+bool FlowsPane::isUpdatingRows() const
+{
+    return m_proxy->isUpdating();
 }
 
 void FlowsPane::onSelectionChanged()
@@ -121,6 +136,17 @@ void FlowsPane::syncFromSelection()
     if (m_syncing)
         return;
     // Another view (finding, scatter point) chose the flows: select them here.
+    reselect();
+    if (!m_selection->flows().empty())
+        showLadder(m_selection->flows().front());
+    else
+        m_ladder->clear();
+}
+
+void FlowsPane::reselect()
+{
+    if (m_syncing)
+        return;
     m_syncing = true;
     QItemSelection sel;
     QModelIndex first;
@@ -140,10 +166,6 @@ void FlowsPane::syncFromSelection()
         m_table->scrollTo(first);
     }
     m_syncing = false;
-    if (!m_selection->flows().empty())
-        showLadder(m_selection->flows().front());
-    else
-        m_ladder->clear();
 }
 
 void FlowsPane::showLadder(uint32_t flowId)

@@ -35,6 +35,8 @@ public:
     QComboBox *outcomeCombo() const { return m_outcome; }
     QSplitter *splitter() const { return m_splitter; }
     bool isLadderLoading() const;
+    /// The rows are being filtered or sorted in a job (FlowFilterProxy::rowsUpdated follows).
+    bool isUpdatingRows() const;
 
 signals:
     void ladderReady();
@@ -42,6 +44,8 @@ signals:
 private:
     void onSelectionChanged();
     void syncFromSelection();
+    /// Selects the shown rows of the selected flows (the ladder stays).
+    void reselect();
     void showLadder(uint32_t flowId);
 
     CaptureSelection *m_selection;
