@@ -4,6 +4,10 @@
 
 namespace lbs::analysis {
 
+// A capture can hold millions of flows: a field added in the wrong place (or a vector where an
+// index would do) costs its padding millions of times over.
+static_assert(sizeof(Flow) <= 272, "Flow grew: list its fields by size (captureanalysis.h)");
+
 const char *outcomeName(FlowOutcome o)
 {
     switch (o) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/analysis/findingkind.h"
+#include "core/analysis/syntimes.h"
 #include "core/common/largeallocator.h"
 #include "core/pcap/captureset.h"
 #include "core/pcap/decodedpacket.h"
@@ -38,12 +39,12 @@ struct HttpRequest {
 /// The tunnel a flow's packets came through: the outermost one, as on its first tunnelled
 /// packet, oriented client -> server (docs/contracts.md, `tunnel`).
 struct FlowTunnel {
-    pcap::TunnelKind kind = pcap::TunnelKind::None;
+    uint64_t packets = 0; ///< the flow's packets that came tunnelled
     uint32_t id = 0; ///< VXLAN/Geneve VNI, GRE key, ERSPAN session; 0 when none
+    pcap::TunnelKind kind = pcap::TunnelKind::None;
+    uint8_t depth = 0; ///< encapsulations around the flow's first tunnelled packet
     pcap::IpAddress outerClient; ///< outer source of the client's packets (the client-side end)
     pcap::IpAddress outerServer; ///< outer destination of the client's packets
-    uint8_t depth = 0; ///< encapsulations around the flow's first tunnelled packet
-    uint64_t packets = 0; ///< the flow's packets that came tunnelled (0: none)
 };
 
 /// A flow's place in a connection seen on both sides of the node's NAT (natlegs.h): the front leg
@@ -53,39 +54,28 @@ enum class LegRole : uint8_t { None, Front, Back };
 const char *legRoleName(LegRole r);
 
 /// One bidirectional TCP or UDP flow (a "conversation"). Directions: 0 client->server,
-/// 1 server->client.
+/// 1 server->client. A capture can hold millions of flows: the fields are listed by size, so that
+/// none of the struct's bytes is padding.
 struct Flow {
-    uint32_t id = 0; ///< index in CaptureAnalysis::flows
-    uint8_t proto = 6; ///< 6 TCP, 17 UDP
-    pcap::Endpoint client; ///< sender of the first SYN (TCP) or first packet (UDP)
-    pcap::Endpoint server;
-    bool serverGuessed = false; ///< no SYN seen: server chosen by port (lower / well-known)
-    int32_t ifIndex = -1; ///< SLL2 interface of the first packet, -1 unknown
     int64_t firstTsNs = 0;
     int64_t lastTsNs = 0;
-    uint32_t firstPacket = 0; ///< ordinal of the first packet in the merged capture
-    uint32_t lastPacket = 0;
-
     uint64_t packets[2] = {0, 0};
     uint64_t bytes[2] = {0, 0}; ///< wire bytes
     uint64_t payloadBytes[2] = {0, 0};
-
-    // TCP handshake
-    uint32_t isn[2] = {0, 0}; ///< base for relative seq per direction (SYN seq, else first seq - 1)
-    bool isnKnown[2] = {false, false};
-    uint32_t synCount = 0; ///< client SYNs, retransmissions included
-    uint32_t synAckCount = 0;
-    std::vector<int64_t> synTimesNs; ///< times of the client SYNs (at most 16 kept)
+    SynTimes synTimesNs; ///< times of the client SYNs (at most 16 kept)
     std::optional<int64_t> handshakeRttNs; ///< last SYN before the SYN/ACK -> SYN/ACK
     std::optional<int64_t> ackRttNs; ///< SYN/ACK -> client's ACK
-    bool handshakeRst = false; ///< the SYN was answered by a RST
-    bool icmpUnreachable = false; ///< the SYN was answered by ICMP destination/port unreachable
-    bool handshakeBeforeCapture = false; ///< first packet was not a SYN (or SYN/ACK)
-    /// No client SYN and no payload: only the server's late SYN/ACKs (and the client's RSTs) of a
-    /// connection its client had given up on (its SYN before the capture, or its ACK lost in the
-    /// node). Not a connection: never counted, never a backend's (docs/decisions.md).
-    bool staleSynAck = false;
+    int64_t firstResetNs = 0;
+    std::vector<HttpRequest> requests;
 
+    uint32_t id = 0; ///< index in CaptureAnalysis::flows
+    int32_t ifIndex = -1; ///< SLL2 interface of the first packet, -1 unknown
+    uint32_t firstPacket = 0; ///< ordinal of the first packet in the merged capture
+    uint32_t lastPacket = 0;
+    // TCP handshake
+    uint32_t isn[2] = {0, 0}; ///< base for relative seq per direction (SYN seq, else first seq - 1)
+    uint32_t synCount = 0; ///< client SYNs, retransmissions included
+    uint32_t synAckCount = 0;
     // TCP analysis (Wireshark rules, docs/domain-notes.md, "TCP analysis flags")
     uint32_t retransmits = 0; ///< retransmissions incl. fast and spurious
     uint32_t fastRetransmits = 0;
@@ -95,16 +85,29 @@ struct Flow {
     uint32_t keepAlives = 0;
     uint32_t zeroWindows = 0;
     uint32_t resets = 0;
+    int32_t connection = -1; ///< index in CaptureAnalysis::connections when its legs were joined
+    /// Index in CaptureAnalysis::tunnels when packets of the flow came encapsulated, else -1
+    /// (CaptureAnalysis::tunnelOf).
+    int32_t tunnel = -1;
+
+    pcap::Endpoint client; ///< sender of the first SYN (TCP) or first packet (UDP)
+    pcap::Endpoint server;
+
+    uint8_t proto = 6; ///< 6 TCP, 17 UDP
+    bool serverGuessed = false; ///< no SYN seen: server chosen by port (lower / well-known)
+    bool isnKnown[2] = {false, false};
+    bool handshakeRst = false; ///< the SYN was answered by a RST
+    bool icmpUnreachable = false; ///< the SYN was answered by ICMP destination/port unreachable
+    bool handshakeBeforeCapture = false; ///< first packet was not a SYN (or SYN/ACK)
+    /// No client SYN and no payload: only the server's late SYN/ACKs (and the client's RSTs) of a
+    /// connection its client had given up on (its SYN before the capture, or its ACK lost in the
+    /// node). Not a connection: never counted, never a backend's (docs/decisions.md).
+    bool staleSynAck = false;
     ResetSide resetBy = ResetSide::None;
-    int64_t firstResetNs = 0;
     bool finClient = false;
     bool finServer = false;
     FlowOutcome outcome = FlowOutcome::Incomplete;
-
-    std::vector<HttpRequest> requests;
     bool http = false; ///< HTTP/1.x detected on this flow
-    FlowTunnel tunnel; ///< the path through a tunnel, when its packets came encapsulated
-    int32_t connection = -1; ///< index in CaptureAnalysis::connections when its legs were joined
     LegRole leg = LegRole::None;
 };
 
@@ -252,6 +255,7 @@ struct CaptureAnalysis {
     /// One entry per packet in merged time order (empty if AnalyzerOptions::keepPacketIndex is off).
     pcap::PacketIndex packetIndex;
     std::vector<Flow, LargeAllocator<Flow>> flows; ///< huge-page-backed when large (100k+ flows)
+    std::vector<FlowTunnel> tunnels; ///< the tunnelled flows' paths (Flow::tunnel)
     Timeline timeline;
     std::vector<Finding> findings;
     std::vector<NatConnection> connections; ///< connections whose NAT legs were joined
@@ -266,6 +270,11 @@ struct CaptureAnalysis {
     std::string conntrackMethod;
     /// TCP connections counted once: flows that are not a back leg nor stale SYN/ACKs.
     uint64_t tcpConnections() const;
+    /// The tunnel a flow's packets came through, nullptr when none came encapsulated.
+    const FlowTunnel *tunnelOf(const Flow &f) const
+    {
+        return f.tunnel >= 0 ? &tunnels[static_cast<size_t>(f.tunnel)] : nullptr;
+    }
     /// Name of an SLL2 interface index ("eth1"), or "if 3"; "" for -1.
     std::string interfaceName(int32_t ifIndex) const;
     bool complete = false; ///< false in staged partial snapshots

@@ -281,7 +281,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
     std::vector<uint32_t> zw, midstream, errors5xx, tunnelled;
     std::map<int, size_t> statusCounts;
     for (const Flow &f : a.flows) {
-        if (f.tunnel.packets > 0)
+        if (f.tunnel >= 0)
             tunnelled.push_back(f.id);
         if (!counted(f))
             continue;
@@ -372,7 +372,7 @@ void otherFindings(const Context &ctx, std::vector<Finding> &out)
 
 } // namespace
 
-bool isLinuxSynRetryPattern(const std::vector<int64_t> &syn)
+bool isLinuxSynRetryPattern(std::span<const int64_t> syn)
 {
     if (syn.size() < 2)
         return false;

@@ -3,6 +3,7 @@
 #include "core/analysis/captureanalysis.h"
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,6 @@ std::vector<Finding> computeFindings(const CaptureAnalysis &analysis, const Find
 
 /// "+1.0 s, +3.0 s, +7.0 s" style check: true when the SYN times follow Linux's exponential
 /// backoff (1 s initial RTO doubling: gaps ≈ 1, 2, 4, 8 s, each within 25 % or 300 ms).
-bool isLinuxSynRetryPattern(const std::vector<int64_t> &synTimesNs);
+bool isLinuxSynRetryPattern(std::span<const int64_t> synTimesNs);
 
 } // namespace lbs::analysis

@@ -14,8 +14,6 @@ using pcap::PacketIndexEntry;
 
 namespace {
 
-constexpr size_t kMaxSynTimes = 16;
-
 bool isWellKnown(uint16_t port)
 {
     return port < 1024 || port == 8080 || port == 8443 || port == 3306 || port == 5432 || port == 6379
@@ -250,9 +248,13 @@ void FlowTracker::onUdp(
 
 void FlowTracker::noteTunnel(Flow &f, int dir, const DecodedPacket &p)
 {
-    FlowTunnel &t = f.tunnel;
-    if (t.packets++ > 0)
+    if (f.tunnel >= 0) {
+        ++m_out.tunnels[static_cast<size_t>(f.tunnel)].packets;
         return;
+    }
+    f.tunnel = static_cast<int32_t>(m_out.tunnels.size());
+    FlowTunnel &t = m_out.tunnels.emplace_back();
+    t.packets = 1;
     t.kind = p.tunnel;
     t.id = p.tunnelId;
     t.depth = p.tunnelDepth;
@@ -346,7 +348,7 @@ void FlowTracker::onTcp(
     // Handshake.
     if (syn && !ackFlag && dir == 0) {
         ++f.synCount;
-        if (f.synTimesNs.size() < kMaxSynTimes)
+        if (f.synTimesNs.size() < SynTimes::kMax)
             f.synTimesNs.push_back(ts);
         if (!f.synAckCount)
             s.lastSynNs = ts;

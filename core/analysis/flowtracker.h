@@ -68,7 +68,7 @@ private:
     void countPacket(
         Flow &f, int dir, const pcap::RawPacket &raw, const pcap::DecodedPacket &p, uint32_t ordinal);
     /// Records the tunnel of a tunnelled packet of @p f (the first one's path is kept).
-    static void noteTunnel(Flow &f, int dir, const pcap::DecodedPacket &p);
+    void noteTunnel(Flow &f, int dir, const pcap::DecodedPacket &p);
     void onUdp(const pcap::DecodedPacket &p, const pcap::RawPacket &raw, uint32_t ordinal,
         pcap::PacketIndexEntry &e);
     void onIcmpError(const pcap::DecodedPacket &p, pcap::PacketIndexEntry &e);

@@ -166,8 +166,8 @@ void writeFlow(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
         w.null();
     writeFlowBackend(w, a, f);
     w.key("tunnel");
-    if (f.tunnel.packets) {
-        const FlowTunnel &t = f.tunnel;
+    if (const FlowTunnel *tunnel = a.tunnelOf(f)) {
+        const FlowTunnel &t = *tunnel;
         w.beginObject();
         w.key("type").value(pcap::tunnelKindName(t.kind));
         w.key("id").value(t.id);

@@ -53,12 +53,12 @@ void writeLeg(JsonWriter &w, const CaptureAnalysis &a, const Flow &f)
     w.key("packets_s2c").value(f.packets[1]);
     // An encapsulated copy (an overlay's uplink): its path is the outer addresses, node to node.
     w.key("tunnel");
-    if (f.tunnel.packets) {
+    if (const FlowTunnel *t = a.tunnelOf(f)) {
         w.beginObject();
-        w.key("type").value(pcap::tunnelKindName(f.tunnel.kind));
-        w.key("id").value(f.tunnel.id);
-        w.key("outer_client").value(f.tunnel.outerClient.toString());
-        w.key("outer_server").value(f.tunnel.outerServer.toString());
+        w.key("type").value(pcap::tunnelKindName(t->kind));
+        w.key("id").value(t->id);
+        w.key("outer_client").value(t->outerClient.toString());
+        w.key("outer_server").value(t->outerServer.toString());
         w.endObject();
     } else {
         w.null();

@@ -17,11 +17,12 @@ QString ms(double v)
         return {};
     return QString::number(v, 'f', v < 10 ? 3 : 1);
 }
-QString pathText(const Flow &f)
+QString pathText(const analysis::CaptureAnalysis &a, const Flow &f)
 {
-    const analysis::FlowTunnel &t = f.tunnel;
-    if (t.packets == 0)
+    const analysis::FlowTunnel *tunnel = a.tunnelOf(f);
+    if (!tunnel)
         return {};
+    const analysis::FlowTunnel &t = *tunnel;
     QString s = QString::fromLatin1(pcap::tunnelKindLabel(t.kind));
     if (t.id)
         s += QLatin1Char(' ') + QString::number(t.id);
@@ -133,7 +134,7 @@ QVariant FlowTableModel::sortValue(const analysis::CaptureAnalysis &a, const Flo
     case Packets:
         return qulonglong(f.packets[0] + f.packets[1]);
     case Path:
-        return pathText(f);
+        return pathText(a, f);
     }
     return {};
 }
