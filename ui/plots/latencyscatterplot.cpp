@@ -10,6 +10,12 @@
 
 namespace lbs::ui {
 
+struct ScatterPoints {
+    QSharedPointer<QCPGraphDataContainer> data;
+    double lo = 0; ///< smallest and largest value, when there is a point
+    double hi = 0;
+};
+
 LatencyScatterPlot::LatencyScatterPlot(QWidget *parent) : PlotView(parent), m_metric(new QComboBox)
 {
     setWindowTitle(tr("Per-flow latency"));
@@ -85,9 +91,33 @@ void LatencyScatterPlot::sortByKey(std::vector<ScatterGroup> &groups)
     }
 }
 
-void LatencyScatterPlot::setGroups(std::vector<ScatterGroup> groups, const QString &valueLabel, double length)
+void LatencyScatterPlot::pack(std::vector<ScatterGroup> &groups)
 {
     sortByKey(groups); // QCustomPlot keeps points by key: the flow ids stay aligned with them
+    for (ScatterGroup &g : groups) {
+        if (g.packed)
+            continue;
+        QVector<QCPGraphData> points(g.keys.size());
+        for (qsizetype i = 0; i < g.keys.size(); ++i)
+            points[i] = QCPGraphData(g.keys[i], g.values[i]);
+        auto packed = std::make_shared<ScatterPoints>();
+        if (!g.values.isEmpty()) {
+            const auto [minIt, maxIt] = std::minmax_element(g.values.begin(), g.values.end());
+            packed->lo = *minIt;
+            packed->hi = *maxIt;
+        }
+        packed->data = QSharedPointer<QCPGraphDataContainer>::create();
+        packed->data->set(points, true);
+        g.packed = std::move(packed);
+        // The graph holds the points now; the flow ids stay, to name the flow of a clicked point.
+        g.keys = {};
+        g.values = {};
+    }
+}
+
+void LatencyScatterPlot::setGroups(std::vector<ScatterGroup> groups, const QString &valueLabel, double length)
+{
+    pack(groups);
     QCustomPlot *p = plot();
     p->clearGraphs();
     m_graphs.clear();
@@ -96,7 +126,8 @@ void LatencyScatterPlot::setGroups(std::vector<ScatterGroup> groups, const QStri
     bool any = false;
     for (const ScatterGroup &g : m_groups) {
         auto *graph = p->addGraph();
-        graph->setName(tr("%1 (%2)").arg(g.name).arg(g.keys.size()));
+        const ScatterPoints &points = *g.packed;
+        graph->setName(tr("%1 (%2)").arg(g.name).arg(points.data->size()));
         graph->setLineStyle(QCPGraph::lsNone);
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, g.color, g.color, 5));
         graph->setPen(QPen(g.color));
@@ -105,13 +136,12 @@ void LatencyScatterPlot::setGroups(std::vector<ScatterGroup> groups, const QStri
         dec->setScatterStyle(
             QCPScatterStyle(QCPScatterStyle::ssCircle, palette().color(QPalette::Text), Qt::transparent, 11),
             QCPScatterStyle::spAll);
-        if (!g.values.isEmpty()) {
-            const auto [minIt, maxIt] = std::minmax_element(g.values.begin(), g.values.end());
-            lo = any ? std::min(lo, *minIt) : *minIt;
-            hi = any ? std::max(hi, *maxIt) : *maxIt;
+        if (!points.data->isEmpty()) {
+            lo = any ? std::min(lo, points.lo) : points.lo;
+            hi = any ? std::max(hi, points.hi) : points.hi;
             any = true;
         }
-        graph->setData(g.keys, g.values, true);
+        graph->setData(points.data); // shared: the points are not copied here
         m_graphs.push_back(graph);
     }
     p->yAxis->setLabel(valueLabel);

@@ -100,7 +100,7 @@ void gatherPoints(const analysis::CaptureAnalysis &an, LatencyPane::Metric metri
             }
         }
     }
-    LatencyScatterPlot::sortByKey(out.groups);
+    LatencyScatterPlot::pack(out.groups);
     out.distribution = LatencyDistribution::compute(std::move(all));
 }
 
