@@ -51,12 +51,13 @@ std::optional<FlowRows> computeFlowRows(
     const analysis::CaptureAnalysis &a, const FlowRowCriteria &c, const CancelToken &token)
 {
     const size_t n = a.flows.size();
+    const bool filters = c.filters();
     FlowRows out;
-    out.rows.reserve(c.filters() ? 0 : n);
+    out.rows.reserve(filters ? 0 : n);
     for (size_t i = 0; i < n; ++i) {
         if (i % kCancelCheckEvery == 0 && token.isCancelled())
             return std::nullopt;
-        if (!c.filters() || accepts(a, a.flows[i], c))
+        if (!filters || accepts(a, a.flows[i], c))
             out.rows.push_back(int(i));
     }
 
@@ -69,7 +70,21 @@ std::optional<FlowRows> computeFlowRows(
         else
             std::stable_sort(out.rows.begin(), out.rows.end(), less);
     };
-    switch (c.sortColumn) {
+    // Sorts by a key computed once per shown flow; false when cancelled meanwhile.
+    const auto sortedByKey = [&](auto keyOf) {
+        std::vector<decltype(keyOf(flows[0]))> keys(n);
+        for (size_t k = 0; k < out.rows.size(); ++k) {
+            if (k % kCancelCheckEvery == 0 && token.isCancelled())
+                return false;
+            const size_t r = size_t(out.rows[k]);
+            keys[r] = keyOf(flows[r]);
+        }
+        sorted([&](int x, int y) { return keys[size_t(x)] < keys[size_t(y)]; });
+        return true;
+    };
+    const int column = c.sortColumn;
+    bool done = true;
+    switch (column) {
     case -1:
         break;
     case FlowTableModel::Client:
@@ -79,27 +94,13 @@ std::optional<FlowRows> computeFlowRows(
         sorted([&](int x, int y) { return flows[size_t(x)].server < flows[size_t(y)].server; });
         break;
     default:
-        if (textColumn(c.sortColumn)) {
-            std::vector<QString> keys(n);
-            for (size_t k = 0; k < out.rows.size(); ++k) {
-                if (k % kCancelCheckEvery == 0 && token.isCancelled())
-                    return std::nullopt;
-                const size_t r = size_t(out.rows[k]);
-                keys[r] = FlowTableModel::displayText(a, flows[r], c.sortColumn);
-            }
-            sorted([&](int x, int y) { return keys[size_t(x)] < keys[size_t(y)]; });
-        } else {
-            std::vector<double> keys(n);
-            for (size_t k = 0; k < out.rows.size(); ++k) {
-                if (k % kCancelCheckEvery == 0 && token.isCancelled())
-                    return std::nullopt;
-                const size_t r = size_t(out.rows[k]);
-                keys[r] = numericKey(a, flows[r], c.sortColumn);
-            }
-            sorted([&](int x, int y) { return keys[size_t(x)] < keys[size_t(y)]; });
-        }
+        done = textColumn(column)
+            ? sortedByKey([&](const Flow &f) { return FlowTableModel::displayText(a, f, column); })
+            : sortedByKey([&](const Flow &f) { return numericKey(a, f, column); });
         break;
     }
+    if (!done)
+        return std::nullopt;
     if (token.isCancelled())
         return std::nullopt;
     out.rowOf.assign(n, -1);
