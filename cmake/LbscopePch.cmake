@@ -1,6 +1,6 @@
 # Precompiled headers: the standard library and Qt are parsed once per target instead of once per
 # source file. Used where parsing is a large share of a file's compile time and a target has many
-# files: the widgets (ui), core/kube, the lab's API server and the engine (17-37 % less CPU there).
+# files: the widgets (ui), core/kube, the lab's API server and the engine (13-37 % less CPU there).
 # Not for lbscope-cli, whose cost is CLI11's code generation, which a PCH keeps; not for the tests,
 # which are one file each plus a moc file that the PCH would be forced into, and cannot share one
 # PCH per folder because QTest reads which Qt modules a test links (measured: no gain).

@@ -31,9 +31,11 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -75,6 +77,9 @@ private slots:
     void scatterClickSelectsFlow();
     void latencyDistribution();
     void timeFormats();
+    void packetListWindow_data();
+    void packetListWindow();
+    void packetListWindowKeepsSelection();
     void exports_data();
     void exports();
     void exportPcapReadable();
@@ -412,6 +417,118 @@ void TestViewer::timeFormats()
     m->setTimeFormat(PacketTableModel::TimeFormat::Absolute);
     QVERIFY(m->index(0, PacketTableModel::Time).data().toString().contains(QLatin1Char(':')));
     m->setTimeFormat(PacketTableModel::TimeFormat::Relative);
+}
+
+void TestViewer::packetListWindow_data()
+{
+    // The model gives Qt a window of 16 of the 66 packets; each action moves through the list and
+    // `top` is the packet (shown index) expected in the table's top row afterwards, or with
+    // `current` set, the packet expected as the current row.
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<int>("top");
+    QTest::addColumn<bool>("current");
+    const int last = FixtureCapture::kPackets - 1;
+    QTest::newRow("list bar to the middle") << QStringLiteral("bar 30") << 30 << false;
+    QTest::newRow("list bar to the end") << QStringLiteral("bar end") << -1 << false;
+    QTest::newRow("list bar back to the start") << QStringLiteral("bar 0") << 0 << false;
+    QTest::newRow("table scrolled past its window's margin") << QStringLiteral("table end") << -1 << false;
+    QTest::newRow("Ctrl+End") << QStringLiteral("key end") << last << true;
+    QTest::newRow("Ctrl+Home") << QStringLiteral("key home") << 0 << true;
+    QTest::newRow("packet 50 revealed") << QStringLiteral("reveal 49") << 49 << true;
+}
+
+void TestViewer::packetListWindow()
+{
+    QFETCH(QString, action);
+    QFETCH(int, top);
+    QFETCH(bool, current);
+    PacketPane *pane = m_view->packets();
+    PacketTableModel *m = pane->model();
+    m_view->document()->selection()->clearFlows();
+    QTRY_COMPARE(m->shownCount(), size_t(FixtureCapture::kPackets));
+    if (m->windowRows() != 16) {
+        m->setWindowRows(16);
+        QCoreApplication::processEvents();
+    }
+    QTableView *table = pane->table();
+    QScrollBar *bar = pane->listScrollBar();
+    QScrollBar *inner = table->verticalScrollBar();
+    QCOMPARE(m->rowCount(), 16);
+    QVERIFY(pane->isWindowed());
+    QVERIFY(!bar->isHidden());
+    QVERIFY(bar->maximum() > 0);
+
+    const QStringList words = action.split(QLatin1Char(' '));
+    const int innerBefore = inner->maximum();
+    const size_t startBefore = m->windowStart();
+    if (words[0] == QLatin1String("bar"))
+        bar->setValue(words[1] == QLatin1String("end") ? bar->maximum() : words[1].toInt());
+    else if (words[0] == QLatin1String("table"))
+        inner->setValue(inner->maximum());
+    else if (words[0] == QLatin1String("key")) {
+        const Qt::Key key = words[1] == QLatin1String("end") ? Qt::Key_End : Qt::Key_Home;
+        QKeyEvent press(QEvent::KeyPress, key, Qt::ControlModifier);
+        QApplication::sendEvent(table, &press);
+        // The application keeps the modifiers of the last key press it delivered, and a later
+        // selectRow with Ctrl "down" would toggle rows: a key the table ignores, without Ctrl.
+        QKeyEvent idle(QEvent::KeyPress, Qt::Key_F35, Qt::NoModifier);
+        QApplication::sendEvent(table, &idle);
+    } else if (words[0] == QLatin1String("reveal"))
+        table->selectRow(pane->revealPosition(uint32_t(words[1].toInt())));
+    QCoreApplication::processEvents();
+
+    if (action == QLatin1String("bar end")) {
+        top = bar->maximum();
+        QCOMPARE(m->positionAt(m->rowCount() - 1), qint64(FixtureCapture::kPackets - 1));
+    }
+    if (action == QLatin1String("table end")) {
+        // The table's own bar reached its window's margin: the window moved on, the top packet stayed.
+        top = int(startBefore) + innerBefore;
+        QVERIFY(m->windowStart() > startBefore);
+    }
+    if (const QString shots = qEnvironmentVariable("LBSCOPE_SHOT_DIR");
+        !shots.isEmpty() && action == QLatin1String("bar 30"))
+        QVERIFY(m_window->grab().save(shots + QStringLiteral("/shot-packet-window.png")));
+    // Still a window of 16 rows; the list's bar and the table agree on the top packet.
+    QCOMPARE(m->rowCount(), 16);
+    QCOMPARE(size_t(bar->value()), m->windowStart() + size_t(inner->value()));
+    QCOMPARE(m->positionAt(inner->value()), qint64(bar->value()));
+    if (current) {
+        QCOMPARE(m->positionAt(table->currentIndex().row()), qint64(top));
+        QVERIFY(table->selectionModel()->isRowSelected(table->currentIndex().row()));
+    } else {
+        QCOMPARE(bar->value(), top);
+        QCOMPARE(
+            m->index(inner->value(), PacketTableModel::Number).data().toString(), QString::number(top + 1));
+    }
+}
+
+void TestViewer::packetListWindowKeepsSelection()
+{
+    PacketPane *pane = m_view->packets();
+    PacketTableModel *m = pane->model();
+    m_view->document()->selection()->clearFlows();
+    QTRY_COMPARE(m->shownCount(), size_t(FixtureCapture::kPackets));
+    m->setWindowRows(16);
+    QCoreApplication::processEvents();
+    pane->scrollToShown(0);
+    QCOMPARE(m->windowStart(), size_t(0));
+    pane->table()->selectRow(10);
+    QCOMPARE(pane->selectedPositions(), std::vector<uint32_t> {10});
+    // A move that keeps packet 11 in the window keeps it selected, in its new row.
+    m->moveWindow(4);
+    QCOMPARE(m->windowStart(), size_t(4));
+    QCOMPARE(pane->selectedPositions(), std::vector<uint32_t> {10});
+    QCOMPARE(pane->table()->currentIndex().row(), 6);
+    // A move past it drops it from the selection rather than selecting another packet.
+    m->moveWindow(40);
+    QVERIFY(pane->selectedPositions().empty());
+    // Back to one window as large as the list: no list bar, the table's own bar again.
+    m->setWindowRows(PacketTableModel::kDefaultWindowRows);
+    QCoreApplication::processEvents();
+    QCOMPARE(m->rowCount(), FixtureCapture::kPackets);
+    QVERIFY(!pane->isWindowed());
+    QVERIFY(pane->listScrollBar()->isHidden());
 }
 
 void TestViewer::exports_data()

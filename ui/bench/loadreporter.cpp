@@ -3,6 +3,7 @@
 #include "core/analysis/percentile.h"
 #include "ui/app/mainwindow.h"
 #include "ui/models/flowtablemodel.h"
+#include "ui/models/packettablemodel.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
 #include "ui/viewer/flowspane.h"
@@ -42,13 +43,15 @@ LoadReporter::LoadReporter(MainWindow *window, bool exitWhenDone, QString readyF
     QTimer::singleShot(0, this, &LoadReporter::check);
 }
 
-void LoadReporter::measurePacketList(QTableView *table, std::vector<double> &pageMs)
+void LoadReporter::measurePacketList(PacketPane *pane, std::vector<double> &pageMs)
 {
-    const int rows = table->model()->rowCount();
+    const size_t rows = pane->model()->shownCount();
     if (rows == 0)
         return;
+    QTableView *table = pane->table();
     table->show();
-    QScrollBar *bar = table->verticalScrollBar();
+    // Paged through the list's own scroll bar when the model shows a window of the packets.
+    QScrollBar *bar = pane->isWindowed() ? pane->listScrollBar() : table->verticalScrollBar();
     const auto paint = [&] {
         QElapsedTimer t;
         t.start();
@@ -63,13 +66,13 @@ void LoadReporter::measurePacketList(QTableView *table, std::vector<double> &pag
         bar->setValue(bar->value() + bar->pageStep());
         paint();
     }
-    for (int row : {rows / 2, rows - 1}) {
-        table->scrollTo(table->model()->index(row, 0), QAbstractItemView::PositionAtTop);
+    // Jumps: the middle, the end, then 100 places spread over the list (each may move the window).
+    for (size_t shown : {rows / 2, rows - 1}) {
+        pane->scrollToShown(shown);
         paint();
     }
-    for (int i = 0; i < 100; ++i) {
-        table->scrollTo(
-            table->model()->index(int(qint64(rows - 1) * i / 99), 0), QAbstractItemView::PositionAtTop);
+    for (size_t i = 0; i < 100; ++i) {
+        pane->scrollToShown((rows - 1) * i / 99);
         paint();
     }
 }
@@ -128,7 +131,7 @@ void LoadReporter::check()
     // places spread over the list, painting the viewport each time.
     std::vector<double> pageMs;
     for (CaptureView *v : m_window->views())
-        measurePacketList(v->packets()->table(), pageMs);
+        measurePacketList(v->packets(), pageMs);
     if (!pageMs.empty()) {
         std::sort(pageMs.begin(), pageMs.end());
         const auto at = [&pageMs](double q) { return analysis::percentileOfSorted(pageMs, q); };
@@ -136,10 +139,10 @@ void LoadReporter::check()
         for (double ms : pageMs)
             sum += ms;
         std::fprintf(stderr,
-            "packet_list_rows=%d\npacket_list_pages=%zu\npacket_list_page_ms=%.2f\n"
+            "packet_list_rows=%zu\npacket_list_pages=%zu\npacket_list_page_ms=%.2f\n"
             "packet_list_page_p50_ms=%.2f\npacket_list_page_p99_ms=%.2f\npacket_list_page_max_ms=%.2f\n",
-            m_window->views().isEmpty() ? 0
-                                        : m_window->views().first()->packets()->table()->model()->rowCount(),
+            m_window->views().isEmpty() ? size_t(0)
+                                        : m_window->views().first()->packets()->model()->shownCount(),
             pageMs.size(), sum / double(pageMs.size()), at(0.5), at(0.99), pageMs.back());
     }
     std::fprintf(stderr,

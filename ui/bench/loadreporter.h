@@ -12,12 +12,12 @@
 #include <functional>
 #include <vector>
 
-class QTableView;
 class QTimer;
 
 namespace lbs::ui {
 
 class MainWindow;
+class PacketPane;
 
 class LoadReporter : public QObject {
     Q_OBJECT
@@ -27,7 +27,7 @@ public:
     static long peakRssKiB();
     /// Scrolls `table` page by page from the top ($LBSCOPE_BENCH_PAGES pages, default 300), then
     /// jumps to the middle, the end and 100 spread rows; appends each viewport paint time in ms.
-    static void measurePacketList(QTableView *table, std::vector<double> &pageMs);
+    static void measurePacketList(PacketPane *pane, std::vector<double> &pageMs);
 
 private:
     void check();

@@ -26,6 +26,7 @@ void PacketTableModel::setAnalysis(std::shared_ptr<const analysis::CaptureAnalys
     beginResetModel();
     m_analysis = std::move(analysis);
     m_rows.reset();
+    m_windowStart = 0;
     m_cache.clear();
     m_rereader.reset(m_analysis ? &m_analysis->files : nullptr);
     endResetModel();
@@ -35,7 +36,61 @@ void PacketTableModel::setRows(std::shared_ptr<const std::vector<uint32_t>> rows
 {
     beginResetModel();
     m_rows = std::move(rows);
+    m_windowStart = 0;
     endResetModel();
+}
+
+void PacketTableModel::setWindowRows(int rows)
+{
+    beginResetModel();
+    m_windowRows = std::max(rows, 16);
+    m_windowStart = 0;
+    endResetModel();
+}
+
+size_t PacketTableModel::shownCount() const
+{
+    if (!m_analysis)
+        return 0;
+    return m_rows ? m_rows->size() : m_analysis->packetIndex.size();
+}
+
+qint64 PacketTableModel::positionAtShown(size_t shownIndex) const
+{
+    if (shownIndex >= shownCount())
+        return -1;
+    return m_rows ? qint64((*m_rows)[shownIndex]) : qint64(shownIndex);
+}
+
+qint64 PacketTableModel::shownIndexOf(uint32_t position) const
+{
+    if (!m_analysis || position >= m_analysis->packetIndex.size())
+        return -1;
+    if (!m_rows)
+        return position;
+    auto it = std::lower_bound(m_rows->begin(), m_rows->end(), position);
+    return (it != m_rows->end() && *it == position) ? qint64(it - m_rows->begin()) : -1;
+}
+
+void PacketTableModel::moveWindow(size_t start)
+{
+    const size_t rows = size_t(rowCount());
+    start = std::min(start, shownCount() - rows);
+    if (start == m_windowStart)
+        return;
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    // Row r showed shown index m_windowStart + r; that packet is now at row r + shift.
+    const qint64 shift = qint64(m_windowStart) - qint64(start);
+    const QModelIndexList from = persistentIndexList();
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (const QModelIndex &i : from) {
+        const qint64 row = i.row() + shift;
+        to.append(row >= 0 && row < qint64(rows) ? createIndex(int(row), i.column()) : QModelIndex());
+    }
+    m_windowStart = start;
+    changePersistentIndexList(from, to);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 void PacketTableModel::setTimeFormat(TimeFormat format)
@@ -52,17 +107,15 @@ qint64 PacketTableModel::positionAt(int row) const
 {
     if (row < 0 || row >= rowCount())
         return -1;
-    return m_rows ? qint64((*m_rows)[size_t(row)]) : qint64(row);
+    return positionAtShown(m_windowStart + size_t(row));
 }
 
 int PacketTableModel::rowOf(uint32_t position) const
 {
-    if (!m_analysis || position >= m_analysis->packetIndex.size())
+    const qint64 shown = shownIndexOf(position);
+    if (shown < qint64(m_windowStart) || shown >= qint64(m_windowStart) + rowCount())
         return -1;
-    if (!m_rows)
-        return int(position);
-    auto it = std::lower_bound(m_rows->begin(), m_rows->end(), position);
-    return (it != m_rows->end() && *it == position) ? int(it - m_rows->begin()) : -1;
+    return int(shown - qint64(m_windowStart));
 }
 
 std::vector<uint32_t> PacketTableModel::shownPositions() const
@@ -79,8 +132,7 @@ int PacketTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_analysis)
         return 0;
-    const size_t n = m_rows ? m_rows->size() : m_analysis->packetIndex.size();
-    return int(std::min<size_t>(n, size_t(std::numeric_limits<int>::max())));
+    return int(std::min(shownCount(), size_t(m_windowRows)));
 }
 
 int PacketTableModel::columnCount(const QModelIndex &parent) const
@@ -133,7 +185,8 @@ QString PacketTableModel::timeText(int row, uint32_t position) const
     case TimeFormat::Relative:
         return QString::number(double(ts - m_analysis->firstTsNs) * 1e-9, 'f', 6);
     case TimeFormat::SincePrevious: {
-        const qint64 prev = positionAt(row - 1);
+        const qint64 prev
+            = m_windowStart + size_t(row) > 0 ? positionAtShown(m_windowStart + size_t(row) - 1) : -1;
         const int64_t d = prev < 0 ? 0 : ts - idx[size_t(prev)].tsNs;
         return QString::number(double(d) * 1e-9, 'f', 6);
     }

@@ -9,6 +9,7 @@
 #include <memory>
 
 class QTableView;
+class QScrollBar;
 class QSplitter;
 class QLabel;
 
@@ -35,10 +36,20 @@ public:
     QSplitter *splitter() const { return m_splitter; }
     /// True while a filter/selection update runs in the background.
     bool isUpdating() const;
-    /// Positions of the selected rows (ascending).
+    /// Positions of the selected rows (ascending); a selection lies within the model's window.
     std::vector<uint32_t> selectedPositions() const;
     /// Writes positions to a new pcap; returns an empty string or the error.
     QString exportPcap(const QString &path, const std::vector<uint32_t> &positions) const;
+    /// The scroll bar over every shown packet (its value is the shown index of the top row). The
+    /// table's own scroll bar covers only the model's window and is hidden while the window is
+    /// smaller than the list.
+    QScrollBar *listScrollBar() const { return m_scroll; }
+    /// True while the model shows a window smaller than the list (the list's scroll bar is shown).
+    bool isWindowed() const;
+    /// Scrolls so that the shown packet `shownIndex` is the top row (moving the window if needed).
+    void scrollToShown(size_t shownIndex);
+    /// Row of a position in the table, moving the window to it; -1 when it is not shown.
+    int revealPosition(uint32_t position);
 
 public slots:
     void applyFilter(const QString &expression);
@@ -51,6 +62,11 @@ signals:
 private:
     void updateRows();
     void showStatus();
+    void syncListScrollBar();
+    void onTableScrolled(int value);
+    void centreWindowOn(size_t shownIndex);
+    void selectOnly(int row);
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     CaptureSelection *m_selection;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
@@ -59,6 +75,8 @@ private:
     PacketTableModel *m_model;
     FilterBar *m_filter;
     QTableView *m_table;
+    QScrollBar *m_scroll;
+    bool m_syncing = false;
     PacketDetailsView *m_details;
     HexView *m_hex;
     QSplitter *m_splitter;
