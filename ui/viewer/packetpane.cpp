@@ -266,17 +266,10 @@ void PacketPane::syncListScrollBar()
 
 void PacketPane::onTableScrolled(int value)
 {
-    if (m_syncing)
-        return;
-    const int rows = m_model->rowCount();
-    const int margin = rows / 4;
-    const size_t start = m_model->windowStart();
-    const bool nearStart = value < margin && start > 0;
-    const bool nearEnd = value + m_table->verticalScrollBar()->pageStep() > rows - margin
-        && start + size_t(rows) < m_model->shownCount();
-    if (nearStart || nearEnd)
-        centreWindowOn(start + size_t(value));
-    syncListScrollBar();
+    // The table scrolled inside the window: the same rule as any other scroll (near an edge of the
+    // window, the window moves).
+    if (!m_syncing)
+        scrollToShown(m_model->windowStart() + size_t(value));
 }
 
 void PacketPane::centreWindowOn(size_t shownIndex)
@@ -335,7 +328,7 @@ int PacketPane::revealPosition(uint32_t position)
         centreWindowOn(size_t(shown));
         syncListScrollBar();
     }
-    return m_model->rowOf(position);
+    return int(size_t(shown) - m_model->windowStart());
 }
 
 bool PacketPane::eventFilter(QObject *watched, QEvent *event)
