@@ -19,11 +19,15 @@
 #include <QDirIterator>
 #include <QSet>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtEndian>
 #include <QtTest>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 using namespace oracle;
 
@@ -208,6 +212,79 @@ QStringList corpusFiles()
     return files;
 }
 
+
+/// What the sweep found in one file.
+struct FileOutcome {
+    QString failure; ///< a crash, a hang or a refusal without a reason: the test fails
+    bool refused = false;
+    bool withTcp = false; ///< either tool sees TCP in it
+    QString difference; ///< "name: first difference", when withTcp and they differ
+};
+
+/// Analyses @p file with lbscope-cli and tshark, writing scratch files under @p scratch (one
+/// directory per worker). Touches nothing shared: workers call it side by side.
+FileOutcome sweepFile(const QString &cli, const QString &file, const QString &scratch)
+{
+    FileOutcome o;
+    QDir().mkpath(scratch);
+    const QString json = scratch + QStringLiteral("/report.json");
+    QFile::remove(json);
+    const Run a = runBounded(cli, {QStringLiteral("analyze"), file, QStringLiteral("--json"), json}, 60);
+    if (a.timedOut) {
+        o.failure = file + QStringLiteral(": lbscope-cli analyze hangs");
+        return o;
+    }
+    if (a.exitCode != 0 && a.exitCode != 2) {
+        o.failure = file + QStringLiteral(": lbscope-cli analyze ended with %1: ").arg(a.exitCode)
+            + QString::fromUtf8(a.err.right(400));
+        return o;
+    }
+    if (a.exitCode == 2 && a.err.trimmed().isEmpty()) {
+        o.failure = file + QStringLiteral(": refused without a reason");
+        return o;
+    }
+    // A classic pcap file cut inside a record: wiretap's format heuristics then take a variant
+    // with longer record headers that ends the file evenly, and read other bytes as the packet.
+    // tshark is given the whole records, the ones lbscope reads.
+    QString tsharkInput = file;
+    if (const QByteArray whole = wholeRecordsOfCutPcap(file); !whole.isEmpty()) {
+        tsharkInput = scratch + QStringLiteral("/whole.pcap");
+        QFile w(tsharkInput);
+        if (!w.open(QIODevice::WriteOnly | QIODevice::Truncate) || w.write(whole) != whole.size()) {
+            o.failure = tsharkInput + QStringLiteral(": cannot be written");
+            return o;
+        }
+    }
+    const Run t = tshark({QStringLiteral("-r"), tsharkInput, QStringLiteral("-T"), QStringLiteral("fields"),
+                             QStringLiteral("-E"), QStringLiteral("occurrence=l"), QStringLiteral("-e"),
+                             QStringLiteral("tcp.stream"), QStringLiteral("-e"), QStringLiteral("tcp.flags"),
+                             QStringLiteral("-e"), QStringLiteral("tcp.analysis.initial_rtt"), QStringLiteral("-e"),
+                             QStringLiteral("http.response.code"), QStringLiteral("-e"), QStringLiteral("http.time"),
+                             QStringLiteral("-z"), QStringLiteral("conv,tcp")},
+        60);
+    const TsharkView tv = readTshark(t);
+    const QString name
+        = QDir(QStringLiteral(LBSCOPE_OWN_CORPUS_DIR)).relativeFilePath(file).startsWith(QLatin1String(".."))
+        ? QFileInfo(file).fileName()
+        : QStringLiteral("own/") + QFileInfo(file).fileName();
+    if (a.exitCode == 2) {
+        o.refused = true;
+        if (tv.conversations > 0) {
+            o.withTcp = true;
+            o.difference = name + QStringLiteral(": refused (") + QString::fromUtf8(a.err.trimmed().left(160))
+                + QStringLiteral("), tshark sees %1 TCP conversation(s)").arg(tv.conversations);
+        }
+        return o;
+    }
+    const EngineView ev = readEngine(readJsonFile(json));
+    if (ev.tcpFlows == 0 && tv.conversations == 0)
+        return o;
+    o.withTcp = true;
+    if (const QString diff = firstDifference(ev, tv); !diff.isEmpty())
+        o.difference = name + QStringLiteral(": ") + diff;
+    return o;
+}
+
 } // namespace
 
 class TestTsharkSweep : public QObject {
@@ -225,63 +302,28 @@ private slots:
         const QStringList files = corpusFiles();
         QVERIFY2(!files.isEmpty(), "no corpus file found");
         QTemporaryDir dir;
-        const QString json = dir.filePath(QStringLiteral("report.json"));
+        // Each file costs a tshark start (most of the time here): the files are swept by one
+        // worker per core, each with its own scratch files, and counted in corpus order after.
+        std::vector<FileOutcome> outcomes(size_t(files.size()));
+        std::atomic<size_t> next {0};
+        std::vector<std::thread> workers;
+        for (int w = 0; w < std::max(2, QThread::idealThreadCount()); ++w)
+            workers.emplace_back([&, w] {
+                const QString scratch = dir.filePath(QStringLiteral("worker-%1").arg(w));
+                for (size_t i = next++; i < outcomes.size(); i = next++)
+                    outcomes[i] = sweepFile(cli, files[qsizetype(i)], scratch);
+            });
+        for (std::thread &t : workers)
+            t.join();
         int refused = 0, withTcp = 0, agree = 0;
         QStringList differing;
-        for (const QString &file : files) {
-            QFile::remove(json);
-            const Run a
-                = runBounded(cli, {QStringLiteral("analyze"), file, QStringLiteral("--json"), json}, 60);
-            QVERIFY2(!a.timedOut, qPrintable(file + QStringLiteral(": lbscope-cli analyze hangs")));
-            QVERIFY2(a.exitCode == 0 || a.exitCode == 2,
-                qPrintable(file + QStringLiteral(": lbscope-cli analyze ended with %1: ").arg(a.exitCode)
-                    + QString::fromUtf8(a.err.right(400))));
-            if (a.exitCode == 2)
-                QVERIFY2(!a.err.trimmed().isEmpty(),
-                    qPrintable(file + QStringLiteral(": refused without a reason")));
-            // A classic pcap file cut inside a record: wiretap's format heuristics then take a
-            // variant with longer record headers that ends the file evenly, and read other bytes
-            // as the packet. tshark is given the whole records, the ones lbscope reads.
-            QString tsharkInput = file;
-            if (const QByteArray whole = wholeRecordsOfCutPcap(file); !whole.isEmpty()) {
-                tsharkInput = dir.filePath(QStringLiteral("whole.pcap"));
-                QFile w(tsharkInput);
-                QVERIFY(w.open(QIODevice::WriteOnly | QIODevice::Truncate));
-                w.write(whole);
-            }
-            const Run t
-                = tshark({QStringLiteral("-r"), tsharkInput, QStringLiteral("-T"), QStringLiteral("fields"),
-                             QStringLiteral("-E"), QStringLiteral("occurrence=l"), QStringLiteral("-e"),
-                             QStringLiteral("tcp.stream"), QStringLiteral("-e"), QStringLiteral("tcp.flags"),
-                             QStringLiteral("-e"), QStringLiteral("tcp.analysis.initial_rtt"),
-                             QStringLiteral("-e"), QStringLiteral("http.response.code"), QStringLiteral("-e"),
-                             QStringLiteral("http.time"), QStringLiteral("-z"), QStringLiteral("conv,tcp")},
-                    60);
-            const TsharkView tv = readTshark(t);
-            const QString name = QDir(QStringLiteral(LBSCOPE_OWN_CORPUS_DIR))
-                                     .relativeFilePath(file)
-                                     .startsWith(QLatin1String(".."))
-                ? QFileInfo(file).fileName()
-                : QStringLiteral("own/") + QFileInfo(file).fileName();
-            if (a.exitCode == 2) {
-                ++refused;
-                if (tv.conversations > 0) {
-                    ++withTcp;
-                    differing << name + QStringLiteral(": refused (")
-                            + QString::fromUtf8(a.err.trimmed().left(160))
-                            + QStringLiteral("), tshark sees %1 TCP conversation(s)").arg(tv.conversations);
-                }
-                continue;
-            }
-            const EngineView ev = readEngine(readJsonFile(json));
-            if (ev.tcpFlows == 0 && tv.conversations == 0)
-                continue;
-            ++withTcp;
-            const QString diff = firstDifference(ev, tv);
-            if (diff.isEmpty())
-                ++agree;
-            else
-                differing << name + QStringLiteral(": ") + diff;
+        for (const FileOutcome &o : outcomes) {
+            QVERIFY2(o.failure.isEmpty(), qPrintable(o.failure));
+            refused += o.refused ? 1 : 0;
+            withTcp += o.withTcp ? 1 : 0;
+            agree += o.withTcp && o.difference.isEmpty() ? 1 : 0;
+            if (o.withTcp && !o.difference.isEmpty())
+                differing << o.difference;
         }
         for (const QString &d : differing)
             qInfo("differs: %s", qPrintable(d));
