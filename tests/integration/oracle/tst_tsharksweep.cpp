@@ -212,7 +212,6 @@ QStringList corpusFiles()
     return files;
 }
 
-
 /// What the sweep found in one file.
 struct FileOutcome {
     QString failure; ///< a crash, a hang or a refusal without a reason: the test fails
@@ -258,9 +257,9 @@ FileOutcome sweepFile(const QString &cli, const QString &file, const QString &sc
     const Run t = tshark({QStringLiteral("-r"), tsharkInput, QStringLiteral("-T"), QStringLiteral("fields"),
                              QStringLiteral("-E"), QStringLiteral("occurrence=l"), QStringLiteral("-e"),
                              QStringLiteral("tcp.stream"), QStringLiteral("-e"), QStringLiteral("tcp.flags"),
-                             QStringLiteral("-e"), QStringLiteral("tcp.analysis.initial_rtt"), QStringLiteral("-e"),
-                             QStringLiteral("http.response.code"), QStringLiteral("-e"), QStringLiteral("http.time"),
-                             QStringLiteral("-z"), QStringLiteral("conv,tcp")},
+                             QStringLiteral("-e"), QStringLiteral("tcp.analysis.initial_rtt"),
+                             QStringLiteral("-e"), QStringLiteral("http.response.code"), QStringLiteral("-e"),
+                             QStringLiteral("http.time"), QStringLiteral("-z"), QStringLiteral("conv,tcp")},
         60);
     const TsharkView tv = readTshark(t);
     const QString name
