@@ -42,6 +42,9 @@ Run tshark(const QStringList &args, int seconds)
         QStringLiteral("http.desegment_body:TRUE"), QStringLiteral("-o"),
         QStringLiteral("tcp.calculate_timestamps:TRUE"), QStringLiteral("-o"),
         QStringLiteral("tcp.analyze_sequence_numbers:TRUE"),
+        // An IP packet whose length field is 0 is a TSO/GSO or BIG TCP packet sized by the capture,
+        // to lbscope as to tshark's IPv4 (on by default); tshark's IPv6 needs it asked for.
+        QStringLiteral("-o"), QStringLiteral("ipv6.tso_support:TRUE"),
         // Linux's VXLAN port (Flannel) is VXLAN to lbscope too; tshark decodes only 4789 unasked.
         QStringLiteral("-d"), QStringLiteral("udp.port==8472,vxlan")};
     return runBounded(QStringLiteral("tshark"), prefs + args, seconds);

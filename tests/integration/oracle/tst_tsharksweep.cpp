@@ -330,15 +330,17 @@ private slots:
         qInfo("%lld files: %d refused with a reason; %d with TCP, of which %d (%.1f %%) agree with tshark "
               "on flows, RSTs, HTTP codes and times, and handshake RTTs",
             static_cast<long long>(files.size()), refused, withTcp, agree, share);
-        // Measured on both corpora: 94.0 % (189 of 201). The 12 files that differ do on purpose
-        // (docs/decisions.md, "Odd headers and records"): BIG TCP, which tshark 4.0 does not decode
-        // (6); TCP headers cut by the capture length, which lbscope keeps as flows and tshark drops
-        // when its option parser throws (beep-oobr, heapoverflow-tcp_print, and mptcp-dss-oobr,
-        // whose MPTCP option tshark cannot parse); an FCS the header declares over the IP packet's
-        // own bytes (pcap-linktype-fcs-bits); a pcapng time resolution libpcap refuses
-        // (pcapng-idb-tsresol-10-127); a section header whose trailing length differs, which tshark
-        // refuses and lbscope reads (pcapng-shb-trailer-mismatch). Less is a regression.
-        QVERIFY2(share >= 94.0, qPrintable(QStringLiteral("only %1 % agree").arg(share, 0, 'f', 1)));
+        // Measured: 95.5 % (192 of 201) over both corpora, 97.4 % (111 of 114) over the project's
+        // own. The 9 files that differ do on purpose or for a tshark 4.0 limit (docs/decisions.md,
+        // "Odd headers and records"): BIG TCP in an IPv4 UDP tunnel, whose UDP length 0 tshark
+        // calls bogus (3); TCP headers cut by the capture length, which lbscope keeps as flows and
+        // tshark drops when its option parser throws (beep-oobr, heapoverflow-tcp_print, and
+        // mptcp-dss-oobr, whose MPTCP option tshark cannot parse); an FCS the header declares over
+        // the IP packet's own bytes (pcap-linktype-fcs-bits); a pcapng time resolution libpcap
+        // refuses (pcapng-idb-tsresol-10-127); a section header whose trailing length differs,
+        // which tshark refuses and lbscope reads (pcapng-shb-trailer-mismatch). Less is a
+        // regression.
+        QVERIFY2(share >= 95.0, qPrintable(QStringLiteral("only %1 % agree").arg(share, 0, 'f', 1)));
     }
 };
 
