@@ -539,6 +539,7 @@ void TestViewer::exports_data()
     QTest::newRow("timeline pdf") << QStringLiteral("timeline.pdf") << QByteArray("%PDF");
     QTest::newRow("timeline svg") << QStringLiteral("timeline.svg") << QByteArray("<?xml");
     QTest::newRow("scatter png") << QStringLiteral("scatter.png") << QByteArray("\x89PNG");
+    QTest::newRow("scatter svg") << QStringLiteral("scatter.svg") << QByteArray("<?xml");
     QTest::newRow("distribution svg") << QStringLiteral("distribution.svg") << QByteArray("<?xml");
     QTest::newRow("flows csv") << QStringLiteral("flows.csv") << QByteArray("ID,Client,Server");
     QTest::newRow("findings csv") << QStringLiteral("findings.csv") << QByteArray("Severity,Kind,Summary");
@@ -570,6 +571,12 @@ void TestViewer::exports()
     }
     if (file.endsWith(QStringLiteral(".svg")))
         QVERIFY(head(path, 4096).contains("<svg"));
+    if (file == QStringLiteral("scatter.svg")) {
+        // The points are vector shapes in a vector file, never stamped images.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().contains("<image"));
+    }
 }
 
 void TestViewer::exportPcapReadable()
