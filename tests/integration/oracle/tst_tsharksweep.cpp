@@ -220,12 +220,11 @@ struct FileOutcome {
     QString difference; ///< "name: first difference", when withTcp and they differ
 };
 
-/// Analyses @p file with lbscope-cli and tshark, writing scratch files under @p scratch (one
-/// directory per worker). Touches nothing shared: workers call it side by side.
+/// Analyses @p file with lbscope-cli and tshark, writing scratch files in the directory
+/// @p scratch (one per worker). Touches nothing shared: workers call it side by side.
 FileOutcome sweepFile(const QString &cli, const QString &file, const QString &scratch)
 {
     FileOutcome o;
-    QDir().mkpath(scratch);
     const QString json = scratch + QStringLiteral("/report.json");
     QFile::remove(json);
     const Run a = runBounded(cli, {QStringLiteral("analyze"), file, QStringLiteral("--json"), json}, 60);
@@ -309,6 +308,7 @@ private slots:
         for (int w = 0; w < std::max(2, QThread::idealThreadCount()); ++w)
             workers.emplace_back([&, w] {
                 const QString scratch = dir.filePath(QStringLiteral("worker-%1").arg(w));
+                QDir().mkpath(scratch);
                 for (size_t i = next++; i < outcomes.size(); i = next++)
                     outcomes[i] = sweepFile(cli, files[qsizetype(i)], scratch);
             });
