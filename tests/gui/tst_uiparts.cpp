@@ -18,11 +18,13 @@
 #include "ui/widgets/ladderwidget.h"
 
 #include <QApplication>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 #include <QWheelEvent>
 
 #include <atomic>
@@ -265,6 +267,24 @@ private slots:
         QCOMPARE(plot.visibleStart(), origin);
         QCOMPARE(plot.visibleEnd(), origin + 90);
         QVERIFY(fetches > 0);
+
+        // The same series again keep their toolbar buttons (no relayout per snapshot); a new
+        // list of series gets new ones, and a hidden series stays hidden by name.
+        const QList<QAction *> buttons = plot.toolBar()->actions();
+        std::vector<QPointer<QAction>> kept(buttons.begin(), buttons.end());
+        plot.setSource(specs(), origin, 120, fetch);
+        QCOMPARE(plot.toolBar()->actions(), buttons);
+        for (const QPointer<QAction> &button : kept)
+            QVERIFY(button); // not deleted and made again
+        auto more = specs();
+        more.push_back(
+            {QStringLiteral("Retransmissions"), QStringLiteral("events/s"), TimelineSeriesSpec::Events});
+        plot.setSource(more, origin, 120, fetch);
+        QCOMPARE(plot.seriesCount(), 3);
+        QCOMPARE(plot.toolBar()->actions().size(), buttons.size() + 1);
+        QVERIFY(!plot.isSeriesVisible(1));
+        QVERIFY(plot.isSeriesVisible(2));
+        QVERIFY(plot.pointCount(2) > 0);
     }
 
     void inputGrouping_data()

@@ -4,6 +4,7 @@
 #include "ui/app/mainwindow.h"
 #include "ui/models/flowtablemodel.h"
 #include "ui/models/packettablemodel.h"
+#include "ui/plots/timelineplot.h"
 #include "ui/viewer/capturedocument.h"
 #include "ui/viewer/captureview.h"
 #include "ui/viewer/flowspane.h"
@@ -39,6 +40,12 @@ LoadReporter::LoadReporter(MainWindow *window, bool exitWhenDone, QString readyF
         connect(v->document(), &CaptureDocument::loaded, this, &LoadReporter::check, Qt::QueuedConnection);
         connect(v->document(), &CaptureDocument::failed, this, &LoadReporter::check, Qt::QueuedConnection);
         connect(v->latency(), &LatencyPane::rebuilt, this, &LoadReporter::check, Qt::QueuedConnection);
+        connect(v->timeline(), &PlotView::replotted, this, [this](double ms, double cpuMs) {
+            if (m_done)
+                return;
+            m_timelineReplotMs.push_back(ms);
+            m_timelineReplotCpuMs.push_back(cpuMs);
+        });
     }
     QTimer::singleShot(0, this, &LoadReporter::check);
 }
@@ -151,6 +158,12 @@ void LoadReporter::check()
         static_cast<long long>(timeline), static_cast<long long>(fullTimeline),
         static_cast<long long>(loaded), static_cast<long long>(drawn),
         static_cast<long long>(m_longestStallMs), peakRssKiB());
+    if (!m_timelineReplotMs.empty())
+        std::fprintf(stderr,
+            "timeline_replots=%zu\ntimeline_replot_max_ms=%.1f\ntimeline_replot_max_cpu_ms=%.1f\n",
+            m_timelineReplotMs.size(),
+            *std::max_element(m_timelineReplotMs.begin(), m_timelineReplotMs.end()),
+            *std::max_element(m_timelineReplotCpuMs.begin(), m_timelineReplotCpuMs.end()));
     measureFlowTable();
     QCoreApplication::exit(failed ? 1 : 0);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Waits until every open capture finished loading and draws every view once. Then, for
 // --exit-after-load, prints time to first timeline, time to fully loaded, the GUI thread's longest
-// stall while loading (a 10 ms timer's largest lateness: how long a click would have waited) and
+// stall while loading (a 10 ms timer's largest lateness: how long a click would have waited), the
+// timeline's redraws while loading (count, longest on the clock and in the GUI thread's CPU) and
 // peak RSS, then what the flow table's filter and sort cost (time until the rows are shown and the
 // longest stall meanwhile), to stderr, and quits with 0 (all loaded) or 1 (a capture failed); for
 // --ready-file, creates that file (scripts/screenshot waits for it).
@@ -46,6 +47,8 @@ private:
     QTimer *m_ticker; ///< every 10 ms while loading
     QElapsedTimer m_sinceTick;
     qint64 m_longestStallMs = 0; ///< longest lateness of a tick beyond its 10 ms
+    std::vector<double> m_timelineReplotMs; ///< each timeline redraw while loading: clock ms
+    std::vector<double> m_timelineReplotCpuMs; ///< and the GUI thread's CPU ms
 };
 
 } // namespace lbs::ui

@@ -25,6 +25,11 @@ public:
     static QColor seriesColor(int i);
     QToolBar *toolBar() const { return m_toolBar; }
 
+signals:
+    /// After each redraw: the milliseconds it took (layout and drawing), on the clock and in the
+    /// GUI thread's CPU time (less than the clock's when other threads had the cores).
+    void replotted(double ms, double cpuMs);
+
 protected:
     QCustomPlot *plot() const { return m_plot; }
     /// Applies the palette's text/base/mid colours to every axis and the background.
@@ -35,6 +40,7 @@ protected:
 private:
     QToolBar *m_toolBar;
     QCustomPlot *m_plot;
+    double m_replotCpuStartMs = 0;
 };
 
 } // namespace lbs::ui

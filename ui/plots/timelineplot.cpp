@@ -97,7 +97,6 @@ QCPAxisRect *TimelinePlot::panelRect(TimelineSeriesSpec::Panel panel) const
 
 void TimelinePlot::setSource(std::vector<TimelineSeriesSpec> specs, double origin, double length, Fetch fetch)
 {
-    QCustomPlot *p = plot();
     // A new snapshot while loading keeps what the user chose: the zoomed range (in absolute time)
     // and which series are hidden. Only an unzoomed view follows the growing capture.
     const bool keepRange = m_userZoomed && m_fetch;
@@ -106,15 +105,42 @@ void TimelinePlot::setSource(std::vector<TimelineSeriesSpec> specs, double origi
         for (const TimelineSeriesSpec &old : m_specs)
             if (old.name == spec.name)
                 spec.visible = old.visible;
+    // Each snapshot of a loading capture comes with the same series: their graphs and toolbar
+    // buttons stay (rebuilding them relaid the toolbar on every snapshot).
+    const bool sameSeries = std::equal(specs.begin(), specs.end(), m_specs.begin(), m_specs.end(),
+        [](const TimelineSeriesSpec &a, const TimelineSeriesSpec &b) {
+            return a.name == b.name && a.unit == b.unit && a.panel == b.panel;
+        });
+    m_fetch = std::move(fetch);
+    m_origin = origin;
+    m_length = std::max(length, 1e-3);
+    if (!sameSeries)
+        rebuildSeries(std::move(specs));
+    double lo = 0, hi = m_length;
+    if (keepRange) {
+        lo = std::clamp(keepStart - m_origin, 0.0, m_length);
+        hi = std::clamp(keepEnd - m_origin, lo, m_length);
+        if (hi - lo < 1e-6) {
+            lo = 0;
+            hi = m_length;
+        }
+    }
+    m_syncing = true;
+    for (QCPAxisRect *rect : m_rects)
+        rect->axis(QCPAxis::atBottom)->setRange(lo, hi);
+    m_syncing = false;
+    refetch();
+}
+
+void TimelinePlot::rebuildSeries(std::vector<TimelineSeriesSpec> specs)
+{
+    QCustomPlot *p = plot();
     p->clearGraphs();
     for (QAction *a : m_toggles)
         delete a;
     m_toggles.clear();
     m_graphs.clear();
     m_specs = std::move(specs);
-    m_fetch = std::move(fetch);
-    m_origin = origin;
-    m_length = std::max(length, 1e-3);
     QString leftUnit, rightUnit, eventUnit, latencyUnit;
     for (size_t i = 0; i < m_specs.size(); ++i) {
         const TimelineSeriesSpec &s = m_specs[i];
@@ -156,21 +182,7 @@ void TimelinePlot::setSource(std::vector<TimelineSeriesSpec> specs, double origi
     m_rects[0]->axis(QCPAxis::atRight)->setVisible(!rightUnit.isEmpty());
     m_rects[1]->axis(QCPAxis::atLeft)->setLabel(eventUnit);
     m_rects[2]->axis(QCPAxis::atLeft)->setLabel(latencyUnit);
-    double lo = 0, hi = m_length;
-    if (keepRange) {
-        lo = std::clamp(keepStart - m_origin, 0.0, m_length);
-        hi = std::clamp(keepEnd - m_origin, lo, m_length);
-        if (hi - lo < 1e-6) {
-            lo = 0;
-            hi = m_length;
-        }
-    }
-    m_syncing = true;
-    for (QCPAxisRect *rect : m_rects)
-        rect->axis(QCPAxis::atBottom)->setRange(lo, hi);
-    m_syncing = false;
     applyPalette();
-    refetch();
 }
 
 void TimelinePlot::setMarkers(const std::vector<TimeMarker> &markers)

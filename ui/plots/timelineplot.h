@@ -68,6 +68,8 @@ signals:
 
 private:
     void refetch();
+    /// New graphs and toolbar buttons for `specs`.
+    void rebuildSeries(std::vector<TimelineSeriesSpec> specs);
     void onAxisRangeChanged();
     QCPAxisRect *panelRect(TimelineSeriesSpec::Panel panel) const;
 
