@@ -78,11 +78,9 @@ int LegMatcher::legIndex(uint32_t connection, uint32_t flow) const
 
 void LegMatcher::compact(int64_t nowNs)
 {
-    std::vector<Pending> live;
-    for (const Pending &p : m_pending)
-        if (nowNs - p.lastSynNs <= kLegSynMemoryNs)
-            live.push_back(p);
-    m_pending.swap(live);
+    // In place and in order (a later entry wins below), keeping the vector's capacity: copying the
+    // live SYNs out and growing the vector back cost two reallocations per compaction.
+    std::erase_if(m_pending, [nowNs](const Pending &p) { return nowNs - p.lastSynNs > kLegSynMemoryNs; });
     size_t size = 1024;
     while (size < m_pending.size() * 2 + 2)
         size *= 2;
@@ -91,6 +89,7 @@ void LegMatcher::compact(int64_t nowNs)
     for (size_t i = 0; i < m_pending.size(); ++i)
         *slotFor(m_pending[i].isn, true) = static_cast<int32_t>(i + 1); // a later entry wins
     m_compactAt = std::max<size_t>(4096, m_pending.size() * 2);
+    m_pending.reserve(m_compactAt);
 }
 
 LegJoin LegMatcher::onClientSyn(const LegSyn &syn)
