@@ -25,6 +25,7 @@
 #include "ui/widgets/ladderwidget.h"
 #include "ui/widgets/messagebanner.h"
 #include "ui/widgets/packetdetailsview.h"
+#include "ui/widgets/rowwindowscroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -35,9 +36,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -80,6 +83,8 @@ private slots:
     void packetListWindow_data();
     void packetListWindow();
     void packetListWindowKeepsSelection();
+    void flowTableWindow_data();
+    void flowTableWindow();
     void exports_data();
     void exports();
     void exportPcapReadable();
@@ -96,6 +101,7 @@ private:
     QString m_fixture;
     std::unique_ptr<MainWindow> m_window;
     CaptureView *m_view = nullptr;
+    CaptureView *m_sampleView = nullptr; ///< the bundled sample (339 flows), for the flow window
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
 };
 
@@ -529,6 +535,117 @@ void TestViewer::packetListWindowKeepsSelection()
     QCOMPARE(m->rowCount(), FixtureCapture::kPackets);
     QVERIFY(!pane->isWindowed());
     QVERIFY(pane->listScrollBar()->isHidden());
+}
+
+void TestViewer::flowTableWindow_data()
+{
+    // The sample's flows in a window of 64 rows. `flow` is the flow expected in the table's top row
+    // (-1: the last shown; for "table end", where the top row was), or with `current` set, the flow
+    // expected as the current row.
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<int>("flow");
+    QTest::addColumn<bool>("current");
+    QTest::newRow("list bar to flow 150") << QStringLiteral("bar 150") << 150 << false;
+    QTest::newRow("list bar to the end") << QStringLiteral("bar end") << -1 << false;
+    QTest::newRow("table scrolled past its window's margin") << QStringLiteral("table end") << -1 << false;
+    QTest::newRow("Ctrl+End") << QStringLiteral("key end") << -1 << true;
+    QTest::newRow("Ctrl+Home") << QStringLiteral("key home") << 0 << true;
+    QTest::newRow("flow 300 chosen in another view") << QStringLiteral("select 300") << 300 << true;
+    QTest::newRow("selected flow kept while the window moves away")
+        << QStringLiteral("keep 5") << 200 << false;
+    QTest::newRow("sorted by TTFB, list bar to the end") << QStringLiteral("sort end") << -1 << false;
+}
+
+void TestViewer::flowTableWindow()
+{
+    QFETCH(QString, action);
+    QFETCH(int, flow);
+    QFETCH(bool, current);
+    const QString sample = QStringLiteral(LBSCOPE_SAMPLE_PCAP);
+    QVERIFY2(QFileInfo::exists(sample), "resources/sample/sample.pcap is missing");
+    if (!m_sampleView) {
+        m_sampleView = loadFixture(sample);
+        m_testers.push_back(std::make_unique<QAbstractItemModelTester>(m_sampleView->flows()->proxy()));
+        m_sampleView->flows()->proxy()->setWindowRows(64);
+    }
+    // The sample's tab in front while this runs; the fixture's again afterwards, for the tests after.
+    const auto front = [](CaptureView *v) {
+        if (auto *tabs = qobject_cast<QTabWidget *>(v->parentWidget()->parentWidget()))
+            tabs->setCurrentWidget(v);
+    };
+    front(m_sampleView);
+    const auto restore = qScopeGuard([this, front] { front(m_view); });
+    m_sampleView->tabs()->setCurrentIndex(CaptureView::FlowsTab);
+    FlowsPane *pane = m_sampleView->flows();
+    FlowFilterProxy *proxy = pane->proxy();
+    CaptureSelection *selection = m_sampleView->document()->selection();
+    selection->clearFlows();
+    const bool sorted = action.startsWith(QLatin1String("sort"));
+    pane->table()->sortByColumn(sorted ? FlowTableModel::Ttfb : FlowTableModel::Id,
+        sorted ? Qt::DescendingOrder : Qt::AscendingOrder);
+    QTRY_VERIFY(!pane->isUpdatingRows());
+    QCoreApplication::processEvents();
+    const int flows = pane->model()->rowCount();
+    QVERIFY(flows > 300);
+    QTableView *table = pane->table();
+    QScrollBar *bar = pane->scroller()->scrollBar();
+    QScrollBar *inner = table->verticalScrollBar();
+    QCOMPARE(proxy->rowCount(), 64);
+    QCOMPARE(proxy->shownCount(), size_t(flows));
+    QVERIFY(pane->scroller()->isWindowed());
+    QVERIFY(!bar->isHidden());
+    pane->scroller()->scrollToShown(0);
+
+    const QStringList words = action.split(QLatin1Char(' '));
+    const size_t startBefore = proxy->windowStart();
+    const int innerBefore = inner->maximum();
+    if (words[0] == QLatin1String("bar") || words[0] == QLatin1String("sort"))
+        bar->setValue(words[1] == QLatin1String("end") ? bar->maximum() : words[1].toInt());
+    else if (words[0] == QLatin1String("table"))
+        inner->setValue(inner->maximum());
+    else if (words[0] == QLatin1String("key")) {
+        QKeyEvent press(QEvent::KeyPress, words[1] == QLatin1String("end") ? Qt::Key_End : Qt::Key_Home,
+            Qt::ControlModifier);
+        QApplication::sendEvent(table, &press);
+        QKeyEvent idle(QEvent::KeyPress, Qt::Key_F35, Qt::NoModifier);
+        QApplication::sendEvent(table, &idle);
+    } else if (words[0] == QLatin1String("select")) {
+        selection->setFlows({uint32_t(words[1].toInt())});
+    } else if (words[0] == QLatin1String("keep")) {
+        table->selectRow(words[1].toInt());
+        QCOMPARE(selection->flows(), std::vector<uint32_t> {uint32_t(words[1].toInt())});
+        bar->setValue(flow); // far beyond a quarter of the window: it moves, the row leaves it
+    }
+    QCoreApplication::processEvents();
+
+    const auto idAt
+        = [proxy](int row) { return int(proxy->index(row, 0).data(FlowTableModel::FlowIdRole).toUInt()); };
+    // Always: a window of 64 rows, and the list's bar and the table agree on the top flow.
+    QCOMPARE(proxy->rowCount(), 64);
+    QCOMPARE(size_t(bar->value()), proxy->windowStart() + size_t(inner->value()));
+    QCOMPARE(proxy->shownIndexOfSource(idAt(inner->value())), qint64(bar->value()));
+    if (action == QLatin1String("table end")) {
+        // The table's own bar reached its window's margin: the window moved on, the top flow stayed.
+        QVERIFY(innerBefore > 0);
+        QVERIFY(proxy->windowStart() > startBefore);
+        QCOMPARE(idAt(inner->value()), int(startBefore) + innerBefore);
+    } else if (current) {
+        const int row = table->currentIndex().row();
+        QCOMPARE(idAt(row), flow < 0 ? flows - 1 : flow);
+        QVERIFY(table->selectionModel()->isRowSelected(row));
+    } else if (flow < 0) {
+        QCOMPARE(bar->value(), bar->maximum());
+        QCOMPARE(proxy->windowStart() + size_t(proxy->rowCount()), size_t(flows));
+    } else {
+        QCOMPARE(idAt(inner->value()), flow);
+    }
+    if (words[0] == QLatin1String("keep")) {
+        // The row left Qt's window; the flow is still the selected one (packets, ladder).
+        QCOMPARE(selection->flows(), std::vector<uint32_t> {uint32_t(words[1].toInt())});
+        QVERIFY(!table->selectionModel()->hasSelection());
+    }
+    if (words[0] == QLatin1String("select"))
+        QCOMPARE(selection->flows(), std::vector<uint32_t> {uint32_t(flow)});
 }
 
 void TestViewer::exports_data()

@@ -7,7 +7,7 @@
 
 namespace lbs::ui {
 
-FlowFilterProxy::FlowFilterProxy(QObject *parent) : QAbstractProxyModel(parent), m_runner(new JobRunner(this))
+FlowFilterProxy::FlowFilterProxy(QObject *parent) : RowWindowModel(parent), m_runner(new JobRunner(this))
 {
 }
 
@@ -29,6 +29,7 @@ void FlowFilterProxy::setSourceModel(QAbstractItemModel *source)
         connect(m_flows, &QAbstractItemModel::modelReset, this, [this] {
             m_identity = m_criteria.isIdentity() || !m_flows->analysis();
             m_rows = {};
+            m_windowStart = 0;
             endResetModel();
             if (m_identity) {
                 setUpdating(false);
@@ -108,6 +109,7 @@ void FlowFilterProxy::refresh()
         beginResetModel();
         m_identity = true;
         m_rows = {};
+        m_windowStart = 0;
         endResetModel();
         setUpdating(false);
         emit rowsUpdated();
@@ -134,6 +136,7 @@ void FlowFilterProxy::apply(FlowRows rows)
     beginResetModel();
     m_identity = false;
     m_rows = std::move(rows);
+    m_windowStart = 0;
     endResetModel();
     setUpdating(false);
     emit rowsUpdated();
@@ -156,11 +159,33 @@ QModelIndex FlowFilterProxy::sibling(int row, int column, const QModelIndex &) c
     return index(row, column);
 }
 
+size_t FlowFilterProxy::shownCount() const
+{
+    if (!m_flows)
+        return 0;
+    return m_identity ? size_t(m_flows->rowCount()) : m_rows.rows.size();
+}
+
+int FlowFilterProxy::sourceRowOfShown(size_t shownIndex) const
+{
+    return m_identity ? int(shownIndex) : m_rows.rows[shownIndex];
+}
+
+qint64 FlowFilterProxy::shownIndexOfSource(int flowRow) const
+{
+    if (!m_flows || flowRow < 0 || flowRow >= m_flows->rowCount())
+        return -1;
+    if (m_identity)
+        return flowRow;
+    const size_t r = size_t(flowRow);
+    return r < m_rows.rowOf.size() && m_rows.rowOf[r] >= 0 ? m_rows.rowOf[r] : -1;
+}
+
 int FlowFilterProxy::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_flows)
         return 0;
-    return m_identity ? m_flows->rowCount() : int(m_rows.rows.size());
+    return windowRowCount();
 }
 
 int FlowFilterProxy::columnCount(const QModelIndex &parent) const
@@ -177,20 +202,16 @@ QModelIndex FlowFilterProxy::mapToSource(const QModelIndex &proxyIndex) const
 {
     if (!proxyIndex.isValid() || !m_flows || proxyIndex.model() != this)
         return {};
-    const int row = m_identity ? proxyIndex.row() : m_rows.rows[size_t(proxyIndex.row())];
-    return m_flows->index(row, proxyIndex.column());
+    return m_flows->index(sourceRowOfShown(m_windowStart + size_t(proxyIndex.row())), proxyIndex.column());
 }
 
 QModelIndex FlowFilterProxy::mapFromSource(const QModelIndex &sourceIndex) const
 {
     if (!sourceIndex.isValid() || !m_flows || sourceIndex.model() != m_flows)
         return {};
-    if (m_identity)
-        return index(sourceIndex.row(), sourceIndex.column());
-    const size_t r = size_t(sourceIndex.row());
-    if (r >= m_rows.rowOf.size() || m_rows.rowOf[r] < 0)
-        return {};
-    return index(m_rows.rowOf[r], sourceIndex.column());
+    const qint64 shown = shownIndexOfSource(sourceIndex.row());
+    const int row = shown < 0 ? -1 : rowOfShown(size_t(shown));
+    return row < 0 ? QModelIndex() : index(row, sourceIndex.column());
 }
 
 QVariant FlowFilterProxy::headerData(int section, Qt::Orientation orientation, int role) const

@@ -4,8 +4,11 @@
 // computed in a job (flowrows.h) and swapped in whole, because a capture can hold millions of flows:
 // filtering those by text or sorting them by a column takes seconds, and the GUI thread never waits
 // for it. Flows come in id order, so no filter and ascending id is the flows' own order, at once.
+// Qt sees a window of the shown flows (ui/models/rowwindow.h); FlowsPane moves it as the table
+// scrolls. "Shown index" counts the shown flows from the first.
 
 #include "ui/models/flowrows.h"
+#include "ui/models/rowwindow.h"
 
 #include <QAbstractProxyModel>
 
@@ -17,7 +20,7 @@ namespace lbs::ui {
 class FlowTableModel;
 class JobRunner;
 
-class FlowFilterProxy : public QAbstractProxyModel {
+class FlowFilterProxy : public RowWindowModel<QAbstractProxyModel> {
     Q_OBJECT
 public:
     explicit FlowFilterProxy(QObject *parent = nullptr);
@@ -34,6 +37,10 @@ public:
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     /// A job is computing the rows; rowsUpdated() follows.
     bool isUpdating() const;
+    /// Flows shown, in all windows.
+    size_t shownCount() const override;
+    /// Shown index of the source's row `flowRow`, or -1 when it is filtered out.
+    qint64 shownIndexOfSource(int flowRow) const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -61,6 +68,8 @@ private:
     void startJob();
     void apply(FlowRows rows);
     void setUpdating(bool updating);
+    /// Source row of a shown index.
+    int sourceRowOfShown(size_t shownIndex) const;
 
     FlowTableModel *m_flows = nullptr;
     JobRunner *m_runner;

@@ -16,7 +16,7 @@ namespace lbs::ui {
 
 using pcap::PacketIndexEntry;
 
-PacketTableModel::PacketTableModel(QObject *parent) : QAbstractTableModel(parent)
+PacketTableModel::PacketTableModel(QObject *parent) : RowWindowModel(parent)
 {
     m_cache.setMaxCost(4096);
 }
@@ -36,14 +36,6 @@ void PacketTableModel::setRows(std::shared_ptr<const std::vector<uint32_t>> rows
 {
     beginResetModel();
     m_rows = std::move(rows);
-    m_windowStart = 0;
-    endResetModel();
-}
-
-void PacketTableModel::setWindowRows(int rows)
-{
-    beginResetModel();
-    m_windowRows = std::max(rows, 16);
     m_windowStart = 0;
     endResetModel();
 }
@@ -72,27 +64,6 @@ qint64 PacketTableModel::shownIndexOf(uint32_t position) const
     return (it != m_rows->end() && *it == position) ? qint64(it - m_rows->begin()) : -1;
 }
 
-void PacketTableModel::moveWindow(size_t start)
-{
-    const size_t rows = size_t(rowCount());
-    start = std::min(start, shownCount() - rows);
-    if (start == m_windowStart)
-        return;
-    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    // Row r showed shown index m_windowStart + r; that packet is now at row r + shift.
-    const qint64 shift = qint64(m_windowStart) - qint64(start);
-    const QModelIndexList from = persistentIndexList();
-    QModelIndexList to;
-    to.reserve(from.size());
-    for (const QModelIndex &i : from) {
-        const qint64 row = i.row() + shift;
-        to.append(row >= 0 && row < qint64(rows) ? createIndex(int(row), i.column()) : QModelIndex());
-    }
-    m_windowStart = start;
-    changePersistentIndexList(from, to);
-    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-}
-
 void PacketTableModel::setTimeFormat(TimeFormat format)
 {
     if (format == m_timeFormat)
@@ -113,9 +84,7 @@ qint64 PacketTableModel::positionAt(int row) const
 int PacketTableModel::rowOf(uint32_t position) const
 {
     const qint64 shown = shownIndexOf(position);
-    if (shown < qint64(m_windowStart) || shown >= qint64(m_windowStart) + rowCount())
-        return -1;
-    return int(shown - qint64(m_windowStart));
+    return shown < 0 ? -1 : rowOfShown(size_t(shown));
 }
 
 std::vector<uint32_t> PacketTableModel::shownPositions() const
@@ -132,7 +101,7 @@ int PacketTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_analysis)
         return 0;
-    return int(std::min(shownCount(), size_t(m_windowRows)));
+    return windowRowCount();
 }
 
 int PacketTableModel::columnCount(const QModelIndex &parent) const

@@ -7,6 +7,7 @@
 #include "ui/viewer/captureselection.h"
 #include "ui/widgets/ladderwidget.h"
 #include "ui/widgets/rowtable.h"
+#include "ui/widgets/rowwindowscroller.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -31,6 +33,9 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     m_table->setModel(m_proxy);
     m_table->setObjectName(QStringLiteral("flowTable"));
     setUpRowTable(m_table);
+    // Qt sees a window of the shown flows; the scroller's bar covers all of them.
+    m_scroller = new RowWindowScroller(m_table, m_proxy, this);
+    m_scroller->scrollBar()->setObjectName(QStringLiteral("flowListScrollBar"));
     m_table->sortByColumn(FlowTableModel::Id, Qt::AscendingOrder);
     const int cw = fontMetrics().horizontalAdvance(QLatin1Char('0'));
     const int widths[] = {5, 21, 21, 5, 16, 8, 10, 10, 10, 10, 8, 9, 6, 9};
@@ -67,7 +72,12 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     row->addWidget(new QLabel(tr("Outcome:")));
     row->addWidget(m_outcome);
     leftLayout->addLayout(row);
-    leftLayout->addWidget(m_table, 1);
+    auto *tableRow = new QHBoxLayout;
+    tableRow->setContentsMargins(0, 0, 0, 0);
+    tableRow->setSpacing(0);
+    tableRow->addWidget(m_table, 1);
+    tableRow->addWidget(m_scroller->scrollBar());
+    leftLayout->addLayout(tableRow, 1);
     auto *scroll = new QScrollArea;
     scroll->setWidget(m_ladder);
     scroll->setWidgetResizable(true);
@@ -148,6 +158,14 @@ void FlowsPane::reselect()
     if (m_syncing)
         return;
     m_syncing = true;
+    // The first selected flow that is shown comes into the window (among millions of flows it
+    // may lie outside it); those selected outside the window stay selected, not highlighted.
+    for (uint32_t id : m_selection->flows()) {
+        if (const qint64 shown = m_proxy->shownIndexOfSource(int(id)); shown >= 0) {
+            m_scroller->reveal(size_t(shown));
+            break;
+        }
+    }
     QItemSelection sel;
     QModelIndex first;
     for (uint32_t id : m_selection->flows()) {

@@ -20,6 +20,7 @@ class FlowFilterProxy;
 class FlowTableModel;
 class JobRunner;
 class LadderWidget;
+class RowWindowScroller;
 
 class FlowsPane : public QWidget {
     Q_OBJECT
@@ -37,6 +38,7 @@ public:
     bool isLadderLoading() const;
     /// The rows are being filtered or sorted in a job (FlowFilterProxy::rowsUpdated follows).
     bool isUpdatingRows() const;
+    RowWindowScroller *scroller() const { return m_scroller; }
 
 signals:
     void ladderReady();
@@ -58,6 +60,7 @@ private:
     LadderWidget *m_ladder;
     QSplitter *m_splitter;
     JobRunner *m_runner;
+    RowWindowScroller *m_scroller = nullptr;
     bool m_syncing = false;
 };
 

@@ -10,6 +10,7 @@
 #include "ui/widgets/filterbar.h"
 #include "ui/widgets/hexview.h"
 #include "ui/widgets/packetdetailsview.h"
+#include "ui/widgets/rowwindowscroller.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -29,11 +30,14 @@ namespace lbs::ui {
 
 PacketPane::PacketPane(CaptureSelection *selection, QWidget *parent)
     : QWidget(parent), m_selection(selection), m_model(new PacketTableModel(this)), m_filter(new FilterBar),
-      m_table(new QTableView), m_scroll(new QScrollBar(Qt::Vertical)), m_details(new PacketDetailsView),
-      m_hex(new HexView), m_splitter(new QSplitter(Qt::Vertical)), m_status(new QLabel),
-      m_runner(new JobRunner(this))
+      m_table(new QTableView), m_details(new PacketDetailsView), m_hex(new HexView),
+      m_splitter(new QSplitter(Qt::Vertical)), m_status(new QLabel), m_runner(new JobRunner(this))
 {
     m_table->setModel(m_model);
+    // The window of rows the model gives Qt follows the scrolling; the scroller's bar covers every
+    // shown packet.
+    m_scroller = new RowWindowScroller(m_table, m_model, this);
+    m_scroller->scrollBar()->setObjectName(QStringLiteral("packetListScrollBar"));
     m_table->setObjectName(QStringLiteral("packetTable"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -81,7 +85,7 @@ PacketPane::PacketPane(CaptureSelection *selection, QWidget *parent)
     tableRow->setContentsMargins(0, 0, 0, 0);
     tableRow->setSpacing(0);
     tableRow->addWidget(m_table, 1);
-    tableRow->addWidget(m_scroll);
+    tableRow->addWidget(m_scroller->scrollBar());
     listLayout->addLayout(tableRow, 1);
     listLayout->addWidget(m_status);
     m_splitter->addWidget(listBox);
@@ -103,19 +107,6 @@ PacketPane::PacketPane(CaptureSelection *selection, QWidget *parent)
         });
     connect(m_details, &PacketDetailsView::bytesChanged, m_hex, &HexView::setBytes);
 
-    // The window of rows the model gives Qt follows the scrolling; m_scroll covers every shown packet.
-    m_scroll->setObjectName(QStringLiteral("packetListScrollBar"));
-    m_scroll->hide();
-    QScrollBar *inner = m_table->verticalScrollBar();
-    connect(inner, &QScrollBar::valueChanged, this, &PacketPane::onTableScrolled);
-    connect(inner, &QScrollBar::rangeChanged, this, &PacketPane::syncListScrollBar);
-    connect(m_scroll, &QScrollBar::valueChanged, this, [this](int value) {
-        if (!m_syncing)
-            scrollToShown(size_t(value));
-    });
-    connect(m_model, &QAbstractItemModel::modelReset, this, &PacketPane::syncListScrollBar);
-    connect(m_model, &QAbstractItemModel::layoutChanged, this, &PacketPane::syncListScrollBar);
-    m_table->installEventFilter(this);
     connect(m_selection, &CaptureSelection::rangeChanged, this, &PacketPane::updateRows);
     connect(m_selection, &CaptureSelection::flowsChanged, this, &PacketPane::updateRows);
     connect(m_selection, &CaptureSelection::flowFilterChanged, this, &PacketPane::updateRows);
@@ -217,9 +208,9 @@ void PacketPane::updateRows()
             // Otherwise select the first one, so the details and bytes panes are never empty.
             const int row = current >= 0 ? revealPosition(uint32_t(current)) : -1;
             if (row >= 0)
-                selectOnly(row);
+                m_scroller->selectOnly(row);
             else if (m_model->rowCount() > 0)
-                selectOnly(0);
+                m_scroller->selectOnly(0);
             showStatus();
             emit rowsUpdated(m_model->rowCount());
         });
@@ -246,107 +237,25 @@ void PacketPane::showStatus()
                               .arg(why.join(QStringLiteral(", "))));
 }
 
-void PacketPane::syncListScrollBar()
+QScrollBar *PacketPane::listScrollBar() const
 {
-    const size_t shown = m_model->shownCount();
-    const bool windowed = isWindowed();
-    m_table->setVerticalScrollBarPolicy(windowed ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
-    m_scroll->setVisible(windowed);
-    if (!windowed)
-        return;
-    const QScrollBar *inner = m_table->verticalScrollBar();
-    const int page = std::max(1, inner->pageStep());
-    const size_t last = shown > size_t(page) ? shown - size_t(page) : 0;
-    const QSignalBlocker block(m_scroll);
-    m_scroll->setPageStep(page);
-    m_scroll->setSingleStep(std::max(1, inner->singleStep()));
-    m_scroll->setRange(0, int(std::min(last, size_t(std::numeric_limits<int>::max()))));
-    m_scroll->setValue(int(std::min(m_model->windowStart() + size_t(inner->value()), last)));
-}
-
-void PacketPane::onTableScrolled(int value)
-{
-    // The table scrolled inside the window: the same rule as any other scroll (near an edge of the
-    // window, the window moves).
-    if (!m_syncing)
-        scrollToShown(m_model->windowStart() + size_t(value));
-}
-
-void PacketPane::centreWindowOn(size_t shownIndex)
-{
-    // The packet goes to the top row of a page in the middle of the window.
-    const int page = std::max(1, m_table->verticalScrollBar()->pageStep());
-    const size_t half = size_t(std::max(0, m_model->rowCount() - page)) / 2;
-    m_syncing = true;
-    m_model->moveWindow(shownIndex > half ? shownIndex - half : 0);
-    m_table->verticalScrollBar()->setValue(int(shownIndex - m_model->windowStart()));
-    m_syncing = false;
-}
-
-void PacketPane::scrollToShown(size_t shownIndex)
-{
-    const size_t shown = m_model->shownCount();
-    if (shown == 0)
-        return;
-    shownIndex = std::min(shownIndex, shown - 1);
-    const size_t start = m_model->windowStart();
-    const size_t rows = size_t(m_model->rowCount());
-    const size_t page = size_t(std::max(1, m_table->verticalScrollBar()->pageStep()));
-    // Inside the window and, where the window can still move, a quarter of it away from its edges.
-    const size_t low = start + (start > 0 ? rows / 4 : 0);
-    const size_t high = start + rows - (start + rows < shown ? rows / 4 : 0);
-    if (shownIndex < low || shownIndex + page > high) {
-        centreWindowOn(shownIndex);
-    } else {
-        m_syncing = true;
-        m_table->verticalScrollBar()->setValue(int(shownIndex - start));
-        m_syncing = false;
-    }
-    syncListScrollBar();
-}
-
-void PacketPane::selectOnly(int row)
-{
-    // Not QTableView::selectRow, which reads the keyboard: with Ctrl held (Ctrl+End) it toggles.
-    const QModelIndex index = m_model->index(row, 0);
-    m_table->selectionModel()->setCurrentIndex(
-        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
+    return m_scroller->scrollBar();
 }
 
 bool PacketPane::isWindowed() const
 {
-    return m_model->shownCount() > size_t(m_model->rowCount());
+    return m_scroller->isWindowed();
+}
+
+void PacketPane::scrollToShown(size_t shownIndex)
+{
+    m_scroller->scrollToShown(shownIndex);
 }
 
 int PacketPane::revealPosition(uint32_t position)
 {
     const qint64 shown = m_model->shownIndexOf(position);
-    if (shown < 0)
-        return -1;
-    if (m_model->rowOf(position) < 0) {
-        centreWindowOn(size_t(shown));
-        syncListScrollBar();
-    }
-    return int(size_t(shown) - m_model->windowStart());
-}
-
-bool PacketPane::eventFilter(QObject *watched, QEvent *event)
-{
-    // Ctrl+Home and Ctrl+End go to the first and last shown packet, not to the window's.
-    if (watched == m_table && event->type() == QEvent::KeyPress && isWindowed()) {
-        auto *key = static_cast<QKeyEvent *>(event);
-        const bool home = key->matches(QKeySequence::MoveToStartOfDocument);
-        if (home || key->matches(QKeySequence::MoveToEndOfDocument)) {
-            const size_t shown = m_model->shownCount();
-            const qint64 pos = m_model->positionAtShown(home ? 0 : shown - 1);
-            const int row = pos < 0 ? -1 : revealPosition(uint32_t(pos));
-            if (row >= 0)
-                selectOnly(row);
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
+    return shown < 0 ? -1 : m_scroller->reveal(size_t(shown));
 }
 
 std::vector<uint32_t> PacketPane::selectedPositions() const

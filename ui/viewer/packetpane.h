@@ -21,6 +21,7 @@ class HexView;
 class JobRunner;
 class PacketDetailsView;
 class PacketTableModel;
+class RowWindowScroller;
 
 class PacketPane : public QWidget {
     Q_OBJECT
@@ -43,7 +44,7 @@ public:
     /// The scroll bar over every shown packet (its value is the shown index of the top row). The
     /// table's own scroll bar covers only the model's window and is hidden while the window is
     /// smaller than the list.
-    QScrollBar *listScrollBar() const { return m_scroll; }
+    QScrollBar *listScrollBar() const;
     /// True while the model shows a window smaller than the list (the list's scroll bar is shown).
     bool isWindowed() const;
     /// Scrolls so that the shown packet `shownIndex` is the top row (moving the window if needed).
@@ -62,11 +63,6 @@ signals:
 private:
     void updateRows();
     void showStatus();
-    void syncListScrollBar();
-    void onTableScrolled(int value);
-    void centreWindowOn(size_t shownIndex);
-    void selectOnly(int row);
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
     CaptureSelection *m_selection;
     std::shared_ptr<const analysis::CaptureAnalysis> m_analysis;
@@ -75,8 +71,7 @@ private:
     PacketTableModel *m_model;
     FilterBar *m_filter;
     QTableView *m_table;
-    QScrollBar *m_scroll;
-    bool m_syncing = false;
+    RowWindowScroller *m_scroller;
     PacketDetailsView *m_details;
     HexView *m_hex;
     QSplitter *m_splitter;
