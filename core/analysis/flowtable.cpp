@@ -28,7 +28,7 @@ FlowKey FlowKey::make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::
     return k;
 }
 
-FlowTable::FlowTable()
+FlowTable::FlowTable() : m_recent(kRecent, Slot {0, 0})
 {
     m_slots.resize(1024);
     m_mask = m_slots.size() - 1;
@@ -49,15 +49,29 @@ uint64_t FlowTable::hash(const FlowKey &k)
 
 uint32_t *FlowTable::find(const FlowKey &key)
 {
-    const uint64_t h = hash(key);
+    return find(key, hash(key));
+}
+
+uint32_t *FlowTable::find(const FlowKey &key, uint64_t h)
+{
     const auto tag = static_cast<uint32_t>(h >> 32);
+    Slot &recent = m_recent[h & (kRecent - 1)];
+    if (recent.entry != 0 && recent.tag == tag) {
+        Entry &e = m_entries[recent.entry - 1];
+        if (e.key == key)
+            return &e.value;
+    }
     for (size_t i = h & m_mask; m_slots[i].entry != 0; i = (i + 1) & m_mask) {
         if (m_slots[i].tag == tag) {
             Entry &e = m_entries[m_slots[i].entry - 1];
-            if (e.key == key)
+            if (e.key == key) {
+                recent = m_slots[i];
                 return &e.value;
+            }
         }
     }
+    m_missKey = key;
+    m_missHash = h | 1; // never 0
     return nullptr;
 }
 
@@ -71,14 +85,22 @@ void FlowTable::place(uint64_t h, uint32_t entry)
 
 void FlowTable::set(const FlowKey &key, uint32_t value)
 {
-    if (uint32_t *v = find(key)) {
-        *v = value;
-        return;
+    const uint64_t h = hash(key);
+    const bool missed = m_missHash == (h | 1) && m_missKey == key;
+    m_missHash = 0;
+    if (!missed) {
+        if (uint32_t *v = find(key, h)) {
+            *v = value;
+            return;
+        }
+        m_missHash = 0;
     }
     if ((m_entries.size() + 1) * 2 > m_slots.size())
         rehash(m_slots.size() * 2);
     m_entries.push_back(Entry {key, value});
-    place(hash(key), static_cast<uint32_t>(m_entries.size() - 1));
+    const auto entry = static_cast<uint32_t>(m_entries.size() - 1);
+    place(h, entry);
+    m_recent[h & (kRecent - 1)] = Slot {static_cast<uint32_t>(h >> 32), entry + 1};
 }
 
 void FlowTable::reserve(size_t keys)

@@ -51,17 +51,24 @@ private slots:
         QTest::addColumn<int>("keys");
         QTest::addColumn<int>("reserve");
         QTest::addColumn<int>("overwriteEvery");
-        QTest::newRow("few") << 10 << 0 << 3;
-        QTest::newRow("growth past the first size") << 5000 << 0 << 7;
-        QTest::newRow("reserved") << 5000 << 8000 << 5;
-        QTest::newRow("reserved too little") << 20000 << 1000 << 11;
-        QTest::newRow("reserved after use") << 3000 << -1 << 2;
+        // Before each set: 0 the key itself was just looked up (a new flow), 1 another key was
+        // looked up in between, 2 nothing was (set's own probe).
+        QTest::addColumn<int>("before");
+        QTest::newRow("few") << 10 << 0 << 3 << 0;
+        QTest::newRow("growth past the first size") << 5000 << 0 << 7 << 0;
+        QTest::newRow("reserved") << 5000 << 8000 << 5 << 0;
+        QTest::newRow("reserved too little") << 20000 << 1000 << 11 << 0;
+        QTest::newRow("reserved after use") << 3000 << -1 << 2 << 0;
+        QTest::newRow("many more keys than recent slots") << 60000 << 0 << 13 << 0;
+        QTest::newRow("another key looked up before set") << 20000 << 0 << 3 << 1;
+        QTest::newRow("set twice without lookups") << 20000 << 0 << 1 << 2;
     }
     void sameAsMap()
     {
         QFETCH(int, keys);
         QFETCH(int, reserve);
         QFETCH(int, overwriteEvery);
+        QFETCH(int, before);
         FlowTable t;
         std::map<std::string, uint32_t> expected;
         if (reserve > 0)
@@ -77,7 +84,14 @@ private slots:
             if (found)
                 QCOMPARE(*found, it->second);
             if (!found || i % overwriteEvery == 0) {
+                if (before == 1) {
+                    const FlowKey other = keyOf(rng() % uint32_t(keys), uint32_t(i + 1));
+                    const uint32_t *o = t.find(other);
+                    QCOMPARE(o != nullptr, expected.count(text(other)) > 0);
+                }
                 t.set(k, uint32_t(i));
+                if (before == 2)
+                    t.set(k, uint32_t(i)); // the second set overwrites: no second entry
                 expected[text(k)] = uint32_t(i);
             }
         }
