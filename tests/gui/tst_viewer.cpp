@@ -646,6 +646,19 @@ void TestViewer::flowTableWindow()
     }
     if (words[0] == QLatin1String("select"))
         QCOMPARE(selection->flows(), std::vector<uint32_t> {uint32_t(flow)});
+    if (sorted) {
+        // "Export Flows" writes every shown flow in the shown order, not the window's 64.
+        const QString csv = m_dir.filePath(QStringLiteral("window-flows.csv"));
+        QCOMPARE(m_sampleView->exportFlowsCsv(csv), QString());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QCOMPARE(
+            lines.size(), flows + 2); // the header, a line per flow, the empty rest after the last newline
+        const uint32_t first = proxy->shownSourceRows().front();
+        QVERIFY(lines[1].startsWith(QByteArray(QByteArray::number(first) + ',')));
+        QCOMPARE(proxy->shownIndexOfSource(int(first)), qint64(0));
+    }
 }
 
 void TestViewer::exports_data()

@@ -18,7 +18,7 @@ QString quote(QString s)
 }
 } // namespace
 
-QString CsvExport::toCsv(const QAbstractItemModel *model)
+QString CsvExport::toCsv(const QAbstractItemModel *model, const std::vector<int> *rows)
 {
     QString out;
     QStringList cells;
@@ -26,7 +26,9 @@ QString CsvExport::toCsv(const QAbstractItemModel *model)
     for (int c = 0; c < cols; ++c)
         cells << quote(model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
     out += cells.join(QLatin1Char(',')) + QLatin1Char('\n');
-    for (int r = 0; r < model->rowCount(); ++r) {
+    const int count = rows ? int(rows->size()) : model->rowCount();
+    for (int n = 0; n < count; ++n) {
+        const int r = rows ? (*rows)[size_t(n)] : n;
         cells.clear();
         for (int c = 0; c < cols; ++c) {
             const QModelIndex i = model->index(r, c);
@@ -40,12 +42,12 @@ QString CsvExport::toCsv(const QAbstractItemModel *model)
     return out;
 }
 
-QString CsvExport::write(const QAbstractItemModel *model, const QString &path)
+QString CsvExport::write(const QAbstractItemModel *model, const QString &path, const std::vector<int> *rows)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
         return QObject::tr("Cannot write %1: %2").arg(path, file.errorString());
-    file.write(toCsv(model).toUtf8());
+    file.write(toCsv(model, rows).toUtf8());
     if (!file.commit())
         return QObject::tr("Cannot write %1: %2").arg(path, file.errorString());
     return {};

@@ -5,6 +5,8 @@
 
 #include <QString>
 
+#include <vector>
+
 class QAbstractItemModel;
 
 namespace lbs::ui {
@@ -12,10 +14,12 @@ namespace lbs::ui {
 class CsvExport {
 public:
     static constexpr int CsvRole = 0x0100 + 50; ///< Qt::UserRole + 50
-    /// The CSV text of `model`.
-    static QString toCsv(const QAbstractItemModel *model);
+    /// The CSV text of `model`: every row, or with `rows` those rows in that order (a windowed
+    /// view's rows, given as rows of the model it shows a window of).
+    static QString toCsv(const QAbstractItemModel *model, const std::vector<int> *rows = nullptr);
     /// Writes it to `path`; returns an empty string or a message naming the file and the problem.
-    static QString write(const QAbstractItemModel *model, const QString &path);
+    static QString write(
+        const QAbstractItemModel *model, const QString &path, const std::vector<int> *rows = nullptr);
 };
 
 } // namespace lbs::ui

@@ -171,6 +171,16 @@ int FlowFilterProxy::sourceRowOfShown(size_t shownIndex) const
     return m_identity ? int(shownIndex) : m_rows.rows[shownIndex];
 }
 
+std::vector<int> FlowFilterProxy::shownSourceRows() const
+{
+    if (!m_identity)
+        return m_rows.rows;
+    std::vector<int> rows(shownCount());
+    for (size_t i = 0; i < rows.size(); ++i)
+        rows[i] = int(i);
+    return rows;
+}
+
 qint64 FlowFilterProxy::shownIndexOfSource(int flowRow) const
 {
     if (!m_flows || flowRow < 0 || flowRow >= m_flows->rowCount())

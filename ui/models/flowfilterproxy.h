@@ -39,6 +39,8 @@ public:
     bool isUpdating() const;
     /// Flows shown, in all windows.
     size_t shownCount() const override;
+    /// Source rows of every shown flow, in the shown order (all windows).
+    std::vector<int> shownSourceRows() const;
     /// Shown index of the source's row `flowRow`, or -1 when it is filtered out.
     qint64 shownIndexOfSource(int flowRow) const;
 

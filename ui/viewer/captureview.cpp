@@ -3,6 +3,8 @@
 #include "ui/models/csvexport.h"
 #include "ui/models/findingfilterproxy.h"
 #include "ui/models/findingsmodel.h"
+#include "ui/models/flowfilterproxy.h"
+#include "ui/models/flowtablemodel.h"
 #include "ui/models/packettablemodel.h"
 #include "ui/plots/latencydistributionplot.h"
 #include "ui/plots/latencyscatterplot.h"
@@ -194,7 +196,9 @@ PlotView *CaptureView::currentPlot() const
 
 QString CaptureView::exportFlowsCsv(const QString &path) const
 {
-    return CsvExport::write(m_flows->table()->model(), path);
+    // Every shown flow in the shown order, not only the window of them the table holds.
+    const std::vector<int> rows = m_flows->proxy()->shownSourceRows();
+    return CsvExport::write(m_flows->model(), path, &rows);
 }
 
 QString CaptureView::exportFindingsCsv(const QString &path) const
