@@ -47,8 +47,9 @@ private:
     QTimer *m_ticker; ///< every 10 ms while loading
     QElapsedTimer m_sinceTick;
     qint64 m_longestStallMs = 0; ///< longest lateness of a tick beyond its 10 ms
-    std::vector<double> m_timelineReplotMs; ///< each timeline redraw while loading: clock ms
-    std::vector<double> m_timelineReplotCpuMs; ///< and the GUI thread's CPU ms
+    int m_timelineReplots = 0; ///< timeline redraws while loading
+    double m_timelineReplotMaxMs = 0; ///< the longest, on the clock
+    double m_timelineReplotMaxCpuMs = 0; ///< and in the GUI thread's CPU time
 };
 
 } // namespace lbs::ui

@@ -72,12 +72,7 @@ FlowsPane::FlowsPane(CaptureSelection *selection, QWidget *parent)
     row->addWidget(new QLabel(tr("Outcome:")));
     row->addWidget(m_outcome);
     leftLayout->addLayout(row);
-    auto *tableRow = new QHBoxLayout;
-    tableRow->setContentsMargins(0, 0, 0, 0);
-    tableRow->setSpacing(0);
-    tableRow->addWidget(m_table, 1);
-    tableRow->addWidget(m_scroller->scrollBar());
-    leftLayout->addLayout(tableRow, 1);
+    leftLayout->addLayout(m_scroller->tableWithBar(), 1);
     auto *scroll = new QScrollArea;
     scroll->setWidget(m_ladder);
     scroll->setWidgetResizable(true);

@@ -12,13 +12,10 @@
 #include "ui/widgets/packetdetailsview.h"
 #include "ui/widgets/rowwindowscroller.h"
 
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QScrollBar>
-#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -81,12 +78,7 @@ PacketPane::PacketPane(CaptureSelection *selection, QWidget *parent)
     listLayout->setContentsMargins(0, 0, 0, 0);
     listLayout->setSpacing(2);
     listLayout->addWidget(m_filter);
-    auto *tableRow = new QHBoxLayout;
-    tableRow->setContentsMargins(0, 0, 0, 0);
-    tableRow->setSpacing(0);
-    tableRow->addWidget(m_table, 1);
-    tableRow->addWidget(m_scroller->scrollBar());
-    listLayout->addLayout(tableRow, 1);
+    listLayout->addLayout(m_scroller->tableWithBar(), 1);
     listLayout->addWidget(m_status);
     m_splitter->addWidget(listBox);
     m_splitter->addWidget(bottom);

@@ -2,6 +2,7 @@
 
 #include "ui/models/rowwindow.h"
 
+#include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QKeyEvent>
 #include <QScrollBar>
@@ -30,6 +31,16 @@ RowWindowScroller::RowWindowScroller(QTableView *table, RowWindow *rows, QObject
     connect(m_table->model(), &QAbstractItemModel::modelReset, this, &RowWindowScroller::sync);
     connect(m_table->model(), &QAbstractItemModel::layoutChanged, this, &RowWindowScroller::sync);
     m_table->installEventFilter(this);
+}
+
+QHBoxLayout *RowWindowScroller::tableWithBar() const
+{
+    auto *row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    row->addWidget(m_table, 1);
+    row->addWidget(m_bar);
+    return row;
 }
 
 bool RowWindowScroller::isWindowed() const

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 
+class QHBoxLayout;
 class QScrollBar;
 class QTableView;
 
@@ -25,6 +26,8 @@ public:
 
     /// The bar over every shown row (its value is the shown index of the top row).
     QScrollBar *scrollBar() const { return m_bar; }
+    /// A new row layout holding the table and, beside it, the bar: where the caller puts the table.
+    QHBoxLayout *tableWithBar() const;
     /// True while the window is smaller than the list (the list's bar is shown).
     bool isWindowed() const;
     /// Scrolls so that shown row `shownIndex` is the top row, moving the window if needed.
