@@ -28,7 +28,9 @@
 #include <QWheelEvent>
 
 #include <atomic>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace lbs::ui;
 
@@ -148,6 +150,27 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!runner.isRunning(), 3000);
         QVERIFY(sawCancel);
         QVERIFY(!done);
+    }
+
+    void jobRunnerYieldsToGuiThread()
+    {
+        // A job and the threads it starts (the analysis's reader) run below the GUI thread's
+        // priority (unless the whole process already runs that low); the GUI thread keeps its own.
+        JobRunner runner;
+        std::atomic<int> jobNice {-100}, childNice {-100};
+        bool done = false;
+        runner.run(
+            [&](const JobContext &) {
+                jobNice = getpriority(PRIO_PROCESS, id_t(gettid()));
+                std::thread child([&] { childNice = getpriority(PRIO_PROCESS, id_t(gettid())); });
+                child.join();
+            },
+            [&] { done = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
+        const int guiNice = getpriority(PRIO_PROCESS, id_t(gettid()));
+        QCOMPARE(jobNice.load(), std::max(guiNice, JobRunner::kJobNice));
+        QCOMPARE(childNice.load(), jobNice.load());
+        QCOMPARE(getpriority(PRIO_PROCESS, id_t(gettid())), guiNice);
     }
 
     void jobRunnerReceiverGone()

@@ -2,7 +2,33 @@
 
 #include <QMetaObject>
 
+#ifdef __linux__
+#include <cerrno>
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace lbs::ui {
+
+namespace {
+/// Background work yields the cores to the GUI thread: a job's thread (and the threads it starts,
+/// which inherit it) runs at a lower scheduling priority, so a redraw or a click is handled at
+/// once while both cores analyse a capture, instead of waiting for its share of a core.
+void yieldToGuiThread()
+{
+#ifdef __linux__
+    thread_local bool lowered = false;
+    if (lowered)
+        return;
+    lowered = true;
+    const int tid = int(gettid());
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, id_t(tid));
+    if (errno == 0 && nice < JobRunner::kJobNice)
+        setpriority(PRIO_PROCESS, id_t(tid), JobRunner::kJobNice);
+#endif
+}
+} // namespace
 
 void JobContext::post(std::function<void()> fn) const
 {
@@ -44,6 +70,7 @@ void JobRunner::run(std::function<void(const JobContext &)> job, std::function<v
         emit runningChanged(true);
     QPointer<JobRunner> self(this);
     m_pool.start([ctx, job = std::move(job), done = std::move(done), self] {
+        yieldToGuiThread();
         job(ctx);
         if (!self)
             return;

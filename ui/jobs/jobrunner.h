@@ -40,6 +40,8 @@ private:
 class JobRunner : public QObject {
     Q_OBJECT
 public:
+    /// Nice value of the threads jobs run on (Linux): below the GUI thread's, see jobrunner.cpp.
+    static constexpr int kJobNice = 10;
     explicit JobRunner(QObject *parent = nullptr);
     ~JobRunner() override;
 

@@ -18,8 +18,8 @@ namespace lbs::ui {
 /// What RowWindowScroller needs of a windowed model.
 class RowWindow {
 public:
-    /// 2 MB of QHeaderView items; a selection holds at most this many rows.
-    static constexpr int kDefaultWindowRows = 1 << 18;
+    /// 512 KB of QHeaderView items (a reset costs 1-2 ms); a selection holds at most this many rows.
+    static constexpr int kDefaultWindowRows = 1 << 16;
 
     virtual ~RowWindow() = default;
     /// Rows shown, in all windows.

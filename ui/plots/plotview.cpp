@@ -99,14 +99,18 @@ void PlotView::changeEvent(QEvent *event)
 QString PlotView::exportTo(const QString &path, int width, int height)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf") && suffix != QLatin1String("svg"))
+        return tr("Cannot export the plot to %1: unknown format \"%2\"; use .png, .pdf or .svg.")
+            .arg(path, suffix);
     const int w = width > 0 ? width : std::max(m_plot->width(), 800);
     const int h = height > 0 ? height : std::max(m_plot->height(), 450);
     bool ok = false;
+    prepareExport(true);
     if (suffix == QLatin1String("png")) {
         ok = m_plot->savePng(path, w, h, 2.0);
     } else if (suffix == QLatin1String("pdf")) {
         ok = m_plot->savePdf(path, w, h);
-    } else if (suffix == QLatin1String("svg")) {
+    } else {
         QSvgGenerator gen;
         gen.setFileName(path);
         gen.setSize(QSize(w, h));
@@ -118,10 +122,8 @@ QString PlotView::exportTo(const QString &path, int width, int height)
             m_plot->toPainter(&painter, w, h);
             ok = painter.end();
         }
-    } else {
-        return tr("Cannot export the plot to %1: unknown format \"%2\"; use .png, .pdf or .svg.")
-            .arg(path, suffix);
     }
+    prepareExport(false);
     if (!ok || QFileInfo(path).size() == 0)
         return tr("Could not write the plot to %1: check that the folder exists and is writable.").arg(path);
     return {};

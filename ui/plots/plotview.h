@@ -32,6 +32,9 @@ signals:
 
 protected:
     QCustomPlot *plot() const { return m_plot; }
+    /// Called before an export draws the plot (`starting`) and after it: a plot that thins what it
+    /// draws on screen gives the export everything.
+    virtual void prepareExport(bool starting) { Q_UNUSED(starting) }
     /// Applies the palette's text/base/mid colours to every axis and the background.
     void applyPalette();
     void styleAxis(QCPAxis *axis);
