@@ -4,6 +4,7 @@
 #include "ui/capture/capturepage.h"
 #include "ui/capture/capturetabs.h"
 #include "ui/cluster/clusterview.h"
+#include "ui/jobs/jobrunner.h"
 #include "ui/models/packettablemodel.h"
 #include "ui/plots/timelineplot.h"
 #include "ui/viewer/capturedocument.h"
@@ -42,7 +43,8 @@ const auto kCaptureFilters
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_stack(new QStackedWidget), m_tabs(new QTabWidget), m_recentMenu(nullptr),
-      m_exports(new ExportActions(this))
+      m_exports(new ExportActions(this)), m_recent(QSettings().value(kRecentKey).toStringList()),
+      m_settingsWriter(new JobRunner(this))
 {
     setObjectName(QStringLiteral("lbscopeMainWindow"));
     setAcceptDrops(true);
@@ -166,7 +168,7 @@ void MainWindow::createActions()
             m_recentMenu->addAction(tr("No recent captures"))->setEnabled(false);
         else {
             m_recentMenu->addSeparator();
-            m_recentMenu->addAction(tr("Clear list"), this, [] { QSettings().remove(kRecentKey); });
+            m_recentMenu->addAction(tr("Clear list"), this, [this] { storeRecent({}); });
         }
     });
     m_reload = file->addAction(tr("Re&load"), this, &MainWindow::reloadCurrent);
@@ -244,7 +246,23 @@ CaptureView *MainWindow::currentView() const
 
 QStringList MainWindow::recentCaptures() const
 {
-    return QSettings().value(kRecentKey).toStringList();
+    return m_recent;
+}
+
+void MainWindow::storeRecent(QStringList recent)
+{
+    m_recent = recent;
+    // Writing the settings file ends in fdatasync, which waits for the disk: 100 ms when another
+    // program has just written a large file (a report), all of it on the GUI thread at the end of
+    // a load. The writes run in order on the runner's one thread; the window's destruction waits
+    // for the last.
+    m_settingsWriter->run([recent = std::move(recent)](const JobContext &) {
+        QSettings settings;
+        if (recent.isEmpty())
+            settings.remove(kRecentKey);
+        else
+            settings.setValue(kRecentKey, recent);
+    });
 }
 
 void MainWindow::addRecent(const QStringList &inputs)
@@ -255,7 +273,7 @@ void MainWindow::addRecent(const QStringList &inputs)
     recent.prepend(entry);
     while (recent.size() > kRecentMax)
         recent.removeLast();
-    QSettings().setValue(kRecentKey, recent);
+    storeRecent(std::move(recent));
 }
 
 CaptureView *MainWindow::openCapture(const QStringList &inputs)

@@ -15,6 +15,7 @@ namespace lbs::ui {
 class CaptureTabs;
 class CaptureView;
 class ExportActions;
+class JobRunner;
 class ClusterView;
 class TroubleshootWizard;
 
@@ -57,6 +58,8 @@ private:
     void updateActions();
     void updateTitle();
     void addRecent(const QStringList &inputs);
+    /// Keeps `recent` as the recent captures and writes them to the settings off the GUI thread.
+    void storeRecent(QStringList recent);
     void saveLayout(CaptureView *view) const;
     void restoreLayout(CaptureView *view) const;
 
@@ -70,6 +73,8 @@ private:
     ClusterView *m_cluster = nullptr;
     CaptureTabs *m_captures = nullptr;
     TroubleshootWizard *m_wizard = nullptr;
+    QStringList m_recent; ///< the recent captures as last read or written
+    JobRunner *m_settingsWriter;
 };
 
 } // namespace lbs::ui
