@@ -1,5 +1,7 @@
 #include "core/analysis/flowtable.h"
 
+#include <algorithm>
+
 namespace lbs::analysis {
 
 FlowKey FlowKey::make(const pcap::IpAddress &src, uint16_t srcPort, const pcap::IpAddress &dst,
@@ -103,11 +105,11 @@ void FlowTable::set(const FlowKey &key, uint32_t value)
     m_recent[h & (kRecent - 1)] = Slot {static_cast<uint32_t>(h >> 32), entry + 1};
 }
 
-void FlowTable::reserve(size_t keys)
+void FlowTable::reserve(size_t keys, size_t slotKeys)
 {
-    m_entries.reserve(keys);
+    reserveUpTo(m_entries, keys);
     size_t slots = m_slots.size();
-    while (keys * 2 > slots)
+    while (std::min(keys, slotKeys) * 2 > slots)
         slots *= 2;
     if (slots > m_slots.size())
         rehash(slots);

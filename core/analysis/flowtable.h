@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/common/largeallocator.h"
 #include "core/pcap/decodedpacket.h"
 
 #include <cstdint>
@@ -51,8 +52,9 @@ public:
     uint32_t *find(const FlowKey &key);
     /// Inserts or overwrites (port reuse replaces the current flow of a 4-tuple).
     void set(const FlowKey &key, uint32_t value);
-    /// Room for @p keys keys without growing.
-    void reserve(size_t keys);
+    /// Room for @p keys keys without moving them: the keys' array is reserved as address space
+    /// (LargeAllocator), the slots, which are written when reserved, for at most @p slotKeys keys.
+    void reserve(size_t keys, size_t slotKeys);
     size_t size() const { return m_entries.size(); }
 
 private:
@@ -70,9 +72,9 @@ private:
     void place(uint64_t h, uint32_t entry);
     void rehash(size_t slots);
 
-    std::vector<Slot> m_slots;
+    std::vector<Slot, LargeAllocator<Slot>> m_slots;
     std::vector<Slot> m_recent; ///< kRecent slots, indexed by the hash's low bits
-    std::vector<Entry> m_entries;
+    std::vector<Entry, LargeAllocator<Entry>> m_entries;
     size_t m_mask = 0;
     FlowKey m_missKey {}; ///< the last key find() did not find (valid while m_missHash != 0)
     uint64_t m_missHash = 0;

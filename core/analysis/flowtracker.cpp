@@ -44,9 +44,11 @@ void FlowTracker::reserveFlows(size_t flows)
 {
     reserveUpTo(m_out.flows, flows, 1 << 16);
     reserveUpTo(m_states, flows, 1 << 16);
-    // The table's slots are written when reserved (two 8-byte slots per flow): at most 512 KB
-    // up front, beyond that it grows (a rehash reads the keys in order, cheap next to the flows).
-    m_table.reserve(std::min<size_t>(flows, size_t(1) << 15));
+    // The table's keys are reserved as address space like the flows (growing, they were copied
+    // into fresh pages at each doubling); its slots are written when reserved (two 8-byte slots
+    // per flow): at most 512 KB up front, beyond that they grow (a rehash reads the keys in order).
+    m_table.reserve(flows, size_t(1) << 15);
+    m_legs.reserve(flows);
 }
 
 std::unique_ptr<HttpTracker> FlowTracker::takeHttpTracker()

@@ -35,6 +35,11 @@ LegMatcher::LegMatcher(int64_t windowNs) : m_window(windowNs)
     m_table.assign(1024, 0);
 }
 
+void LegMatcher::reserve(size_t syns)
+{
+    reserveUpTo(m_pending, syns);
+}
+
 int32_t *LegMatcher::slotFor(uint32_t isn, bool insert)
 {
     if (insert && (m_used + 1) * 2 > m_table.size())
@@ -54,7 +59,7 @@ int32_t *LegMatcher::slotFor(uint32_t isn, bool insert)
 
 void LegMatcher::growTable()
 {
-    std::vector<int32_t> old(m_table.size() * 2, 0);
+    decltype(m_table) old(m_table.size() * 2, 0);
     old.swap(m_table);
     const size_t mask = m_table.size() - 1;
     for (int32_t v : old) {

@@ -7,6 +7,7 @@
 // node and to find the packets that never came out (docs/decisions.md, "NAT legs").
 
 #include "core/analysis/captureanalysis.h"
+#include "core/common/largeallocator.h"
 #include "core/pcap/ipaddress.h"
 
 #include <cstdint>
@@ -59,6 +60,10 @@ struct LegJoin {
 class LegMatcher {
 public:
     explicit LegMatcher(int64_t windowNs = kLegWindowNs);
+
+    /// Room for @p syns remembered SYNs as address space (the flows' upper bound): the SYN
+    /// table then never moves, where growing it copied every entry into fresh pages.
+    void reserve(size_t syns);
 
     /// A client SYN of flow `syn.flow`. Joins the flow to the connection of another flow whose SYN
     /// carried the same ISN within the window (the same client port too when the client address
@@ -116,9 +121,9 @@ private:
     static uint32_t signature(const LegSegment &s, uint32_t leg);
 
     int64_t m_window;
-    std::vector<int32_t> m_table; ///< ISN hash -> index in m_pending + 1 (0 empty)
+    std::vector<int32_t, LargeAllocator<int32_t>> m_table; ///< ISN hash -> index in m_pending + 1 (0 empty)
     size_t m_used = 0;
-    std::vector<Pending> m_pending;
+    std::vector<Pending, LargeAllocator<Pending>> m_pending;
     size_t m_compactAt = 4096; ///< m_pending size that triggers compact()
     std::vector<NatConnection> m_connections;
     /// Rings in use or free: a connection holds one only while a copy waits (copies are matched

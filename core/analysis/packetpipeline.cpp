@@ -62,8 +62,8 @@ bool PacketPipeline::fill(PacketBatch &b)
         }
         PipelinedPacket &p = b.packets[b.count++];
         p.raw = raw;
-        // libpcap reuses its buffer at the next read: such packets travel as a copy.
-        if (!raw.stable && raw.capLen > 0)
+        // The reader reuses its buffer at the next read: packets travel as a copy.
+        if (raw.capLen > 0)
             p.raw.data = b.arena.copy(raw.data, raw.capLen);
         p.decodedOk = pcap::decodePacket(p.raw.linktype, p.raw.data, p.raw.capLen, p.raw.wireLen, p.decoded);
     }

@@ -41,8 +41,8 @@ private:
     size_t m_used = 0;
 };
 
-/// Packets in merged order. Bytes of packets libpcap read (its buffer is reused at the next
-/// read) are copied into the batch's arena; packets read from a mapping point into the mapping.
+/// Packets in merged order. Their bytes are copied into the batch's arena (the reader's buffers
+/// are reused at the next read).
 struct PacketBatch {
     std::vector<PipelinedPacket> packets; ///< the first `count` are valid
     size_t count = 0;

@@ -47,7 +47,6 @@ bool readBody(int fd, uint64_t offset, const ClassicPcapLayout &layout, const ui
     out.wireLen = wireLen < capLen ? capLen : wireLen;
     out.data = buffer.data();
     out.offset = offset;
-    out.stable = false;
     nextOffset = offset + kRecordHeader + capLen;
     return true;
 }

@@ -1,8 +1,8 @@
 #include "core/pcap/packetreader.h"
 
+#include "core/pcap/bufferedpcap.h"
 #include "core/pcap/captureformat.h"
 #include "core/pcap/directpcap.h"
-#include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetrereader.h"
 
 #include <pcap/pcap.h>
@@ -17,11 +17,9 @@ namespace lbs::pcap {
 
 namespace {
 constexpr size_t kReadBufferBytes = size_t(1) << 20;
-/// stdio buffer size for a file read from the mapping: libpcap reads only the header and
-/// whatever the mapping hands over through it.
+/// stdio buffer size for a file read in blocks: libpcap reads only the header and whatever the
+/// blocks hand over to it.
 constexpr size_t kSmallReadBufferBytes = size_t(64) << 10;
-/// How far into the next mapped file the previous ones are given back (MappedPcapFile).
-constexpr uint64_t kReleaseFinishedAfter = uint64_t(8) << 20;
 } // namespace
 
 struct PacketReader::Source {
@@ -35,11 +33,11 @@ struct PacketReader::Source {
     CaptureHeader header; ///< what the file's first bytes say (libpcap's times are read by it)
     bool pcapng = false;
     uint32_t snaplen = 0;
-    /// Plain classic pcap is read from a mapping (decisions.md, "mmap reader"); libpcap takes
-    /// over at the first record it does not take.
-    MappedPcapFile mapped;
-    bool viaMapping = false; ///< records come from `mapped` (kept mapped until the reader goes)
-    /// Classic pcap read by libpcap after the mapping: each record is first looked at, and one
+    /// Plain classic pcap is read in blocks (decisions.md, "Reading classic pcap in blocks");
+    /// libpcap takes over at the first record they do not take.
+    BufferedPcapFile blocks;
+    bool viaBlocks = false; ///< records come from `blocks`
+    /// Classic pcap read by libpcap after the blocks: each record is first looked at, and one
     /// longer than the snapshot length (which libpcap would cut) is read whole into longBuffer.
     std::optional<ClassicPcapLayout> layout;
     bool checkLongRecords = false;
@@ -130,8 +128,8 @@ Status PacketReader::open()
         const int snap = pcap_snapshot(s->handle);
         s->snaplen = snap > 0 ? static_cast<uint32_t>(snap) : 0;
         if (!s->pcapng && s->file) {
-            s->viaMapping = s->mapped.open(fileno(s->file), s->linktype, s->snaplen);
-            if (s->viaMapping)
+            s->viaBlocks = s->blocks.open(fileno(s->file), s->linktype, s->snaplen);
+            if (s->viaBlocks)
                 s->layout = classicPcapLayout(fileno(s->file));
         }
         m_sources.push_back(std::move(s));
@@ -173,14 +171,10 @@ bool PacketReader::advance(Source &s)
         s.pending = true;
         return true;
     }
-    if (s.viaMapping) {
-        MappedPcapFile::Record r;
-        if (s.mapped.next(r)) {
-            s.nextOffset = s.mapped.offset();
-            // Files read to their end are given back once this one is well past the start: by
-            // then their last records have been used, also by a thread the records went to.
-            if (!m_finishedMappings.empty() && s.nextOffset > kReleaseFinishedAfter)
-                releaseFinishedMappings();
+    if (s.viaBlocks) {
+        BufferedPcapFile::Record r;
+        if (s.blocks.next(r)) {
+            s.nextOffset = s.blocks.offset();
             p.tsNs = r.tsNs;
             p.capLen = r.capLen;
             p.wireLen = r.wireLen < r.capLen ? r.capLen : r.wireLen;
@@ -188,26 +182,24 @@ bool PacketReader::advance(Source &s)
             p.fileIndex = s.index;
             p.offset = r.offset;
             p.linktype = s.linktype;
-            p.stable = true;
             s.pending = true;
             return true;
         }
-        if (s.mapped.shrank()) {
+        s.viaBlocks = false;
+        if (s.blocks.shrank()) {
             // Truncated or rewritten by another process: what follows is not this file's rest.
             m_files[s.index].truncated = true;
             m_files[s.index].shrank = true;
-            m_files[s.index].readError = s.mapped.shrinkMessage();
-            s.viaMapping = false;
-            m_finishedMappings.push_back(s.index);
+            m_files[s.index].readError = s.blocks.shrinkMessage();
+            s.blocks.close();
             s.pending = false;
             return false;
         }
-        // Not a record the mapping takes (or its end): libpcap reads on from here, as it would
-        // have read the whole file.
-        s.nextOffset = s.mapped.offset();
-        s.viaMapping = false;
+        // Not a record the blocks take (or the end of the file as opened): libpcap reads on from
+        // here, as it would have read the whole file.
+        s.nextOffset = s.blocks.offset();
+        s.blocks.close();
         s.checkLongRecords = s.layout.has_value();
-        m_finishedMappings.push_back(s.index);
         std::fseek(s.file, static_cast<long>(s.nextOffset), SEEK_SET);
         return advance(s);
     }
@@ -257,16 +249,8 @@ bool PacketReader::advance(Source &s)
     p.fileIndex = s.index;
     p.offset = offset;
     p.linktype = s.linktype;
-    p.stable = false;
     s.pending = true;
     return true;
-}
-
-void PacketReader::releaseFinishedMappings()
-{
-    for (uint16_t i : m_finishedMappings)
-        m_sources[i]->mapped.releaseAll();
-    m_finishedMappings.clear();
 }
 
 bool PacketReader::next(RawPacket &out)

@@ -10,7 +10,7 @@
 
 namespace lbs::pcap {
 
-/// One packet as read: valid until the next call on the reader that returned it.
+/// One packet as read: its bytes are valid until the next call on the reader that returned it.
 struct RawPacket {
     int64_t tsNs = 0;
     uint32_t capLen = 0;
@@ -19,9 +19,6 @@ struct RawPacket {
     uint16_t fileIndex = 0;
     uint64_t offset = 0; ///< record offset, the key for PacketReader::readAt
     int linktype = -1;
-    /// The bytes stay valid as long as the reader (read from a mapped file), not just until the
-    /// next call: a pipeline may hand them to another thread without a copy.
-    bool stable = false;
 };
 
 /// Reads every file of a CaptureSet and yields packets merged by timestamp across files
@@ -54,13 +51,11 @@ public:
 private:
     struct Source;
     bool advance(Source &s);
-    void releaseFinishedMappings();
 
     std::vector<CaptureFileInfo> m_files;
     std::vector<std::unique_ptr<Source>> m_sources;
     std::vector<uint16_t> m_heap; ///< indices of sources with a pending packet, min-heap by time
     int m_current = -1; ///< source whose packet was returned last (advanced lazily)
-    std::vector<uint16_t> m_finishedMappings; ///< read to the end of their mapping, pages still mapped
 };
 
 } // namespace lbs::pcap

@@ -54,14 +54,17 @@ private slots:
         // Before each set: 0 the key itself was just looked up (a new flow), 1 another key was
         // looked up in between, 2 nothing was (set's own probe).
         QTest::addColumn<int>("before");
-        QTest::newRow("few") << 10 << 0 << 3 << 0;
-        QTest::newRow("growth past the first size") << 5000 << 0 << 7 << 0;
-        QTest::newRow("reserved") << 5000 << 8000 << 5 << 0;
-        QTest::newRow("reserved too little") << 20000 << 1000 << 11 << 0;
-        QTest::newRow("reserved after use") << 3000 << -1 << 2 << 0;
-        QTest::newRow("many more keys than recent slots") << 60000 << 0 << 13 << 0;
-        QTest::newRow("another key looked up before set") << 20000 << 0 << 3 << 1;
-        QTest::newRow("set twice without lookups") << 20000 << 0 << 1 << 2;
+        // Keys whose slots are reserved with the keys (the rest of the reservation is keys only).
+        QTest::addColumn<int>("slotKeys");
+        QTest::newRow("few") << 10 << 0 << 3 << 0 << 0;
+        QTest::newRow("growth past the first size") << 5000 << 0 << 7 << 0 << 0;
+        QTest::newRow("reserved") << 5000 << 8000 << 5 << 0 << 8000;
+        QTest::newRow("reserved too little") << 20000 << 1000 << 11 << 0 << 1000;
+        QTest::newRow("reserved after use") << 3000 << -1 << 2 << 0 << 0;
+        QTest::newRow("many more keys than recent slots") << 60000 << 0 << 13 << 0 << 0;
+        QTest::newRow("keys reserved, few slots") << 60000 << 200000 << 13 << 0 << 1000;
+        QTest::newRow("another key looked up before set") << 20000 << 0 << 3 << 1 << 0;
+        QTest::newRow("set twice without lookups") << 20000 << 0 << 1 << 2 << 0;
     }
     void sameAsMap()
     {
@@ -69,15 +72,16 @@ private slots:
         QFETCH(int, reserve);
         QFETCH(int, overwriteEvery);
         QFETCH(int, before);
+        QFETCH(int, slotKeys);
         FlowTable t;
         std::map<std::string, uint32_t> expected;
         if (reserve > 0)
-            t.reserve(size_t(reserve));
+            t.reserve(size_t(reserve), size_t(slotKeys));
         std::mt19937 rng(7);
         for (int i = 0; i < keys; ++i) {
             const FlowKey k = keyOf(rng() % uint32_t(keys), uint32_t(i));
             if (i == keys / 2 && reserve < 0)
-                t.reserve(size_t(keys) * 4);
+                t.reserve(size_t(keys) * 4, size_t(keys) * 4);
             const uint32_t *found = t.find(k);
             const auto it = expected.find(text(k));
             QCOMPARE(found != nullptr, it != expected.end());

@@ -1,15 +1,15 @@
-// core/pcap: the mapped classic-pcap reader gives what libpcap gives. Hand-made files in both byte
-// orders and both resolutions, with odd records (over the snapshot length, cut short, seconds past
-// 2^31) are read by PacketReader (mapping, with libpcap taking over at odd records) and by a bare
-// libpcap loop; every packet's time, lengths, bytes and offset and the file's error must agree.
+// core/pcap: the block reader of classic pcap gives what libpcap gives. Hand-made files in both
+// byte orders and both resolutions, with odd records (over the snapshot length, cut short, seconds
+// past 2^31) are read by PacketReader (blocks, with libpcap taking over at odd records) and by a
+// bare libpcap loop; every packet's time, lengths, bytes and offset and the file's error must agree.
 // A file truncated (or truncated and rewritten, as a tcpdump ring does) by someone else while it is
 // read ends the reading with a message, every packet before the cut intact; one that grows is read
-// with what was appended. Every reader of classic pcap (the mapping, libpcap, the reader of files
+// with what was appended. Every reader of classic pcap (the blocks, libpcap, the reader of files
 // libpcap refuses, the packet re-reader and the manifest's time scanners) reads a record's seconds
 // and fraction as the unsigned numbers the format defines.
+#include "core/pcap/bufferedpcap.h"
 #include "core/pcap/captureformat.h"
 #include "core/pcap/captureset.h"
-#include "core/pcap/mappedpcap.h"
 #include "core/pcap/packetreader.h"
 #include "core/pcap/packetrereader.h"
 #include "core/pcap/pcaptimes.h"
@@ -148,15 +148,15 @@ struct Seen {
 
 } // namespace
 
-class TestMappedPcap : public QObject {
+class TestBufferedPcap : public QObject {
     Q_OBJECT
 private slots:
     void sameAsLibpcap_data();
     void sameAsLibpcap();
     void timesAreUnsigned_data();
     void timesAreUnsigned();
-    void plainFilesAreMapped_data();
-    void plainFilesAreMapped();
+    void plainFilesAreReadInBlocks_data();
+    void plainFilesAreReadInBlocks();
     void fileShrinksWhileRead_data();
     void fileShrinksWhileRead();
     void fileGrowsWhileRead();
@@ -165,7 +165,7 @@ private:
     QTemporaryDir m_dir;
 };
 
-void TestMappedPcap::sameAsLibpcap_data()
+void TestBufferedPcap::sameAsLibpcap_data()
 {
     QTest::addColumn<bool>("big");
     QTest::addColumn<bool>("nano");
@@ -184,7 +184,7 @@ void TestMappedPcap::sameAsLibpcap_data()
     QTest::newRow("unsupported link type") << false << false << 96u << 147u << 0;
 }
 
-void TestMappedPcap::sameAsLibpcap()
+void TestBufferedPcap::sameAsLibpcap()
 {
     QFETCH(bool, big);
     QFETCH(bool, nano);
@@ -275,12 +275,12 @@ void TestMappedPcap::sameAsLibpcap()
     QCOMPARE(reader.files()[0].longRecords, uint64_t(longRecord ? 1 : 0));
 }
 
-void TestMappedPcap::timesAreUnsigned_data()
+void TestBufferedPcap::timesAreUnsigned_data()
 {
     QTest::addColumn<bool>("big");
     QTest::addColumn<bool>("nano");
     QTest::addColumn<QString>("reader"); // who reads the records
-    for (const char *reader : {"mapping", "libpcap", "without libpcap"}) {
+    for (const char *reader : {"blocks", "libpcap", "without libpcap"}) {
         for (const bool big : {false, true}) {
             for (const bool nano : {false, true})
                 QTest::addRow("%s %s %s", reader, big ? "be" : "le", nano ? "ns" : "µs")
@@ -289,12 +289,12 @@ void TestMappedPcap::timesAreUnsigned_data()
     }
 }
 
-void TestMappedPcap::timesAreUnsigned()
+void TestBufferedPcap::timesAreUnsigned()
 {
     QFETCH(bool, big);
     QFETCH(bool, nano);
     QFETCH(QString, reader);
-    // Snapshot length 0 is refused by the mapping (libpcap reads the file); version 3.0 is refused by
+    // Snapshot length 0 is refused by the blocks (libpcap reads the file); version 3.0 is refused by
     // libpcap (read without it, as Wireshark does).
     const uint32_t snaplen = reader == QLatin1String("libpcap") ? 0 : 65535;
     const uint32_t frac = nano ? 999999999u : 999999u;
@@ -356,11 +356,11 @@ void TestMappedPcap::timesAreUnsigned()
     }
 }
 
-void TestMappedPcap::plainFilesAreMapped_data()
+void TestBufferedPcap::plainFilesAreReadInBlocks_data()
 {
     QTest::addColumn<uint>("magic");
     QTest::addColumn<uint>("linktype");
-    QTest::addColumn<bool>("mapped");
+    QTest::addColumn<bool>("blocks");
     QTest::newRow("µs ethernet") << 0xa1b2c3d4u << 1u << true;
     QTest::newRow("ns sll2") << 0xa1b23c4du << 276u << true;
     QTest::newRow("Kuznetzov") << 0xa1b2cd34u << 1u << false;
@@ -368,11 +368,11 @@ void TestMappedPcap::plainFilesAreMapped_data()
     QTest::newRow("nflog") << 0xa1b2c3d4u << 239u << false;
 }
 
-void TestMappedPcap::plainFilesAreMapped()
+void TestBufferedPcap::plainFilesAreReadInBlocks()
 {
     QFETCH(uint, magic);
     QFETCH(uint, linktype);
-    QFETCH(bool, mapped);
+    QFETCH(bool, blocks);
     std::string s;
     put32(s, magic, false);
     put16(s, 2, false);
@@ -388,28 +388,30 @@ void TestMappedPcap::plainFilesAreMapped()
     std::fclose(f);
     const int fd = ::open(path.c_str(), O_RDONLY);
     QVERIFY(fd >= 0);
-    MappedPcapFile m;
-    QCOMPARE(m.open(fd, static_cast<int>(linktype), 65535), mapped);
-    ::close(fd);
-    MappedPcapFile::Record r;
+    BufferedPcapFile m;
+    QCOMPARE(m.open(fd, static_cast<int>(linktype), 65535), blocks);
+    BufferedPcapFile::Record r;
     QVERIFY(!m.next(r)); // no records: the end, where libpcap takes over
+    QVERIFY(!m.shrank());
+    ::close(fd);
 }
 
-void TestMappedPcap::fileShrinksWhileRead_data()
+void TestBufferedPcap::fileShrinksWhileRead_data()
 {
     QTest::addColumn<QString>("how");
     QTest::addColumn<double>("after"); // fraction of the file read before the cut
-    // page: cut at the page boundary before the next record (its header then lies on a page past
-    // the end: a mapping faults there); fraction: cut far behind the reader; ahead: cut ahead of
-    // the reader (the packets up to the cut are still there); ring: truncated to nothing and
-    // rewritten shorter with another capture, as tcpdump -C -W does.
+    // page: cut at the page boundary before the next record; fraction: cut far behind the reader;
+    // ahead: cut ahead of the reader (the packets up to the cut are still there); ring: truncated
+    // to nothing and rewritten shorter with another capture, as tcpdump -C -W does. Records the
+    // reader had read into its buffer before the cut are the file's bytes as they were: they are
+    // returned, intact, and the reading stops at the next block.
     for (double after : {0.3, 0.55}) {
         for (const char *how : {"page", "fraction", "ahead", "ring"})
             QTest::addRow("%s after %.2f", how, after) << QString::fromLatin1(how) << after;
     }
 }
 
-void TestMappedPcap::fileShrinksWhileRead()
+void TestBufferedPcap::fileShrinksWhileRead()
 {
     QFETCH(QString, how);
     QFETCH(double, after);
@@ -422,8 +424,8 @@ void TestMappedPcap::fileShrinksWhileRead()
     QVERIFY(opened);
     PacketReader &reader = *opened;
 
-    // Read to `after` of the file, then away from a 1 MiB step (where the reader checks the
-    // size anyway), so that only the touch of a page past the end can tell.
+    // Read to `after` of the file, then to the middle of a block (where the reader checks the size
+    // anyway): the block in the buffer goes on past the cut.
     RawPacket p;
     size_t n = 0;
     uint64_t next = 0;
@@ -431,7 +433,9 @@ void TestMappedPcap::fileShrinksWhileRead()
         QVERIFY2(isRecord(p, n), qPrintable(QStringLiteral("packet %1").arg(n)));
         ++n;
         next = p.offset + 16 + p.capLen;
-        if (next > bytes.size() * after && (next & 0xfffff) > 0x40000 && (next & 0xfffff) < 0xc0000)
+        const uint64_t inBlock = (next - 24) % BufferedPcapFile::kBlockBytes;
+        if (next > bytes.size() * after && inBlock > BufferedPcapFile::kBlockBytes / 4
+            && inBlock < BufferedPcapFile::kBlockBytes * 3 / 4)
             break;
     }
     QVERIFY(next > 0 && next < bytes.size());
@@ -455,7 +459,7 @@ void TestMappedPcap::fileShrinksWhileRead()
 
     while (reader.next(p)) {
         QVERIFY2(isRecord(p, n), qPrintable(QStringLiteral("packet %1 after the cut at %2").arg(n).arg(cut)));
-        QVERIFY(p.offset + 16 + p.capLen <= std::max<uint64_t>(cut, next));
+        QVERIFY(p.offset + 16 + p.capLen <= std::max<uint64_t>(cut, next + BufferedPcapFile::kBlockBytes));
         ++n;
     }
     QVERIFY(n >= readBeforeCut);
@@ -467,7 +471,7 @@ void TestMappedPcap::fileShrinksWhileRead()
     QCOMPARE(f.packets, uint64_t(n));
 }
 
-void TestMappedPcap::fileGrowsWhileRead()
+void TestBufferedPcap::fileGrowsWhileRead()
 {
     // tcpdump still writing: what was there when the reading started is read, and so is what
     // was appended before the reader got there.
@@ -494,5 +498,5 @@ void TestMappedPcap::fileGrowsWhileRead()
     QVERIFY(!reader.files()[0].shrank);
 }
 
-QTEST_GUILESS_MAIN(TestMappedPcap)
-#include "tst_mappedpcap.moc"
+QTEST_GUILESS_MAIN(TestBufferedPcap)
+#include "tst_bufferedpcap.moc"
