@@ -5,6 +5,7 @@
 #include "core/analysis/analyzer.h"
 #include "core/analysis/jsonreport.h"
 #include "core/analysis/reportfile.h"
+#include "core/common/trace.h"
 #include "core/pcap/streamspool.h"
 
 #ifdef HAVE_LBSCOPE_CAPTURE
@@ -128,6 +129,8 @@ int runAnalyze(const std::vector<std::string> &args)
             return analysis::writeJsonReport(a, !compact, sink);
         }))
         rc = 1;
+    if (!jsonOut.empty())
+        trace("engine", "JSON report written");
     if (!csvOut.empty()
         && !writeOut(csvOut, [csv = analysis::toFlowsCsv(a)](const auto &sink) { return sink(csv); }))
         rc = 1;
@@ -153,6 +156,7 @@ int runAnalyze(const std::vector<std::string> &args)
     if (jsonOut != "-" && csvOut != "-") {
         const std::string text = analysis::toTextSummary(a, summary);
         std::fwrite(text.data(), 1, text.size(), stdout);
+        trace("engine", "summary printed");
     } else {
         for (const auto &w : a.warnings)
             std::fprintf(stderr, "lbscope-cli analyze: warning: %s\n", oneLine(w).c_str());

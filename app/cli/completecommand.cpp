@@ -97,8 +97,9 @@ int printManPage(const std::vector<clikit::CommandDescription> &commands)
         {"ENVIRONMENT",
             {{"KUBECONFIG", "Colon-separated kubeconfig files, merged as kubectl merges them."},
                 {"LBSCOPE_TRACE",
-                    "http, exec or all: every API request with its status and time, and every "
-                    "exec, on stderr (never headers, tokens or bodies)."}}},
+                    "http, exec, engine or all: every API request with its status and time, every "
+                    "exec, and the analysis's steps with their times, on stderr (never headers, "
+                    "tokens or bodies)."}}},
         {"FILES",
             {{"~/.kube/config", "The kubeconfig when KUBECONFIG is not set."},
                 {"~/.ssh/known_hosts",

@@ -11,16 +11,25 @@
 #include "core/analysis/flowtracker.h"
 #include "core/analysis/packetpipeline.h"
 #include "core/common/largeallocator.h"
+#include "core/common/trace.h"
 #include "core/pcap/bpffilter.h"
 #include "core/pcap/packetreader.h"
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 namespace lbs::analysis {
 
 namespace {
+
+double threadCpuSeconds()
+{
+    timespec t {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
 
 void checkOverlaps(CaptureAnalysis &a)
 {
@@ -59,6 +68,9 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     pcap::PacketReader reader(set);
     if (auto st = reader.open(); !st)
         return st.error();
+    const bool tracing = traceEnabled("engine");
+    if (tracing)
+        trace("engine", "reading " + std::to_string(set.files.size()) + " files");
 
     CaptureAnalysis out;
     out.warnings = set.warnings;
@@ -169,8 +181,14 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
                 + " (after " + std::to_string(f.packets) + " packets; earlier packets were kept)");
     checkOverlaps(out);
 
+    if (tracing)
+        trace("engine",
+            "read " + std::to_string(out.packets) + " packets, " + std::to_string(out.flows.size())
+                + " flows (CPU of this thread so far: " + std::to_string(threadCpuSeconds()) + " s)");
     FindingInputs inputs;
     tracker.finish(inputs);
+    if (tracing)
+        trace("engine", "flows settled");
     if (onStage) {
         CaptureAnalysis summary;
         summary.files = out.files;
@@ -191,6 +209,8 @@ Result<CaptureAnalysis> Analyzer::run(const pcap::CaptureSet &set, const CancelT
     out.backendBy = computeBackendBy(out);
     out.findings = computeFindings(out, inputs);
     out.complete = true;
+    if (tracing)
+        trace("engine", "backends and findings computed");
     throttle.finish("analysis complete");
     if (onStage)
         onStage(AnalysisStage::Complete, out);

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,20 +33,26 @@ private slots:
     void streams();
     void rotatedDirectoryAndTruncation();
     void helpAndVersion();
+    void engineTrace();
 
 private:
     struct Run {
         int code = -1;
         QByteArray out, err;
     };
-    Run run(const QStringList &args);
+    Run run(const QStringList &args, const QString &trace = {});
     QString file(const char *name) const { return m_dir.filePath(QString::fromUtf8(name)); }
     QTemporaryDir m_dir;
 };
 
-TestCli::Run TestCli::run(const QStringList &args)
+TestCli::Run TestCli::run(const QStringList &args, const QString &trace)
 {
     QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("LBSCOPE_TRACE"));
+    if (!trace.isEmpty())
+        env.insert(QStringLiteral("LBSCOPE_TRACE"), trace);
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(LBSCOPE_CLI), args);
     Run r;
     if (!p.waitForFinished(60000)) {
@@ -266,6 +273,32 @@ void TestCli::jsonAndCsvFiles()
         QStringLiteral("/nonexistent-dir/x.json")});
     QCOMPARE(bad.code, 1);
     QVERIFY(bad.err.contains("cannot create output file"));
+}
+
+void TestCli::engineTrace()
+{
+    // LBSCOPE_TRACE=engine: the analysis's steps in order, on stderr; nothing without it.
+    const QString json = file("traced.json");
+    const Run r = run({QStringLiteral("analyze"), file("good.pcap"), QStringLiteral("--json"), json},
+        QStringLiteral("engine"));
+    QCOMPARE(r.code, 0);
+    const QString err = QString::fromUtf8(r.err);
+    const QStringList steps = {QStringLiteral("engine: reading 1 files"), QStringLiteral("engine: read "),
+        QStringLiteral("engine: flows settled"), QStringLiteral("engine: backends and findings computed"),
+        QStringLiteral("engine: JSON report written"), QStringLiteral("engine: summary printed")};
+    qsizetype at = 0;
+    for (const QString &step : steps) {
+        const qsizetype found = err.indexOf(step, at);
+        QVERIFY2(found >= at, qPrintable(step + QStringLiteral(" not found in order in: ") + err));
+        at = found + step.size();
+    }
+    QVERIFY2(QRegularExpression(QStringLiteral("read [1-9][0-9]* packets, [1-9][0-9]* flows"))
+                 .match(err)
+                 .hasMatch(),
+        qPrintable(err));
+    const Run quiet = run({QStringLiteral("analyze"), file("good.pcap"), QStringLiteral("--json"), json});
+    QCOMPARE(quiet.code, 0);
+    QVERIFY2(!quiet.err.contains("engine:"), quiet.err.constData());
 }
 
 void TestCli::humanSummary()
