@@ -65,7 +65,7 @@ PacketReader::~PacketReader() = default;
 
 // Opens `path` for libpcap with a large stdio buffer: libpcap reads through stdio, whose default
 // 4 KiB buffer costs a read() system call every few packets (a small one for classic pcap, which
-// is read from a mapping). Also tells whether the file is classic pcap (the four standard magics
+// is read in blocks of its own). Also tells whether the file is classic pcap (the four standard magics
 // have 16-byte record headers, Kuznetzov's variant not). glibc ignores setvbuf's size unless it is
 // given the buffer, which must outlive the handle.
 static pcap_t *openNano(const std::string &path, char *readBuffer, CaptureHeader &header, std::string &error)

@@ -232,7 +232,7 @@ void TestReport::jsonFragments()
 
 void TestReport::readAheadSameResult_data()
 {
-    QTest::addColumn<int>("format"); // 0 pcap (read from a mapping), 1 pcapng (libpcap, copied), 2 cut pcap
+    QTest::addColumn<int>("format"); // 0 pcap (read in blocks), 1 pcapng (read by libpcap), 2 cut pcap
     QTest::addColumn<QString>("filter");
     for (int format : {0, 1, 2}) {
         QTest::addRow("format %d", format) << format << QString();
