@@ -109,11 +109,9 @@ bool BufferedPcapFile::fill(uint64_t need)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
+            // Shorter than opened: stop here. Otherwise (a read error) libpcap reads on from this
+            // record and reports the error as it would have.
             m_shrinkMessage = fileShrinkMessage(m_fd, m_size, m_bufferEnd, m_pos);
-            if (m_shrinkMessage.empty()) // the size held, the read failed
-                m_shrinkMessage = "reading the file failed at byte " + std::to_string(m_bufferEnd) + " ("
-                    + (n < 0 ? std::strerror(errno) : "no bytes where the file had them")
-                    + "); its records from byte " + std::to_string(m_pos) + " on were not read";
             break;
         }
         m_bufferEnd += static_cast<uint64_t>(n);

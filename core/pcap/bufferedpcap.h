@@ -48,9 +48,9 @@ public:
         const uint8_t *data = nullptr;
         uint64_t offset = 0; ///< of the record header
     };
-    /// The record at offset(), advancing past it. False when that record is not plain or the file
-    /// (as opened) ends there: offset() is then where libpcap has to go on (unless shrank()). A
-    /// record's bytes stay valid until the next call.
+    /// The record at offset(), advancing past it. False when that record is not plain, the file
+    /// (as opened) ends there or reading it failed: offset() is then where libpcap has to go on
+    /// (unless shrank()). A record's bytes stay valid until the next call.
     bool next(Record &out);
     /// Offset of the next record.
     uint64_t offset() const { return m_pos; }
