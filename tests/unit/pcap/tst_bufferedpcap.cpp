@@ -171,7 +171,9 @@ void TestBufferedPcap::sameAsLibpcap_data()
     QTest::addColumn<bool>("nano");
     QTest::addColumn<uint>("snaplen");
     QTest::addColumn<uint>("linktype");
-    QTest::addColumn<int>("odd"); // 0 plain, 1 caplen > snaplen, 2 cut data, 3 cut header, 4 caplen huge
+    // 0 plain, 1 caplen > snaplen, 2 cut data, 3 cut header, 4 caplen huge, 5 records as long as a
+    // block and longer (the second straddles the first block's end)
+    QTest::addColumn<int>("odd");
     const std::pair<const char *, std::pair<bool, bool>> orders[] = {{"le µs", {false, false}},
         {"le ns", {false, true}}, {"be µs", {true, false}}, {"be ns", {true, true}}};
     for (const auto &[name, o] : orders) {
@@ -179,6 +181,8 @@ void TestBufferedPcap::sameAsLibpcap_data()
             QTest::addRow("%s odd %d", name, odd) << o.first << o.second << 96u << 1u << odd;
     }
     QTest::newRow("sll2 plain") << false << false << 262144u << 276u << 0;
+    QTest::newRow("records longer than a block") << false << true << 262144u << 1u << 5;
+    QTest::newRow("records longer than a block, be") << true << false << 262144u << 1u << 5;
     QTest::newRow("raw ip plain") << false << true << 65535u << 101u << 0;
     QTest::newRow("snaplen 0") << false << false << 0u << 1u << 1;
     QTest::newRow("unsupported link type") << false << false << 96u << 147u << 0;
@@ -205,6 +209,12 @@ void TestBufferedPcap::sameAsLibpcap()
         cut = 40 + 9; // leaves 7 bytes of the last record's header
     if (odd == 4)
         recs.push_back({1768471442, 1, 0x7fffffff, 70, 70});
+    if (odd == 5) {
+        static_assert(BufferedPcapFile::kBlockBytes == 262144);
+        recs.push_back({1768471442, 1, 200000, 200000, 200000});
+        recs.push_back({1768471442, 2, 262144, 262144, 262144});
+        recs.push_back({1768471442, 3, 262000, 300000, 262000});
+    }
     recs.push_back({1768471443, 2, 40, 40, 40});
     const std::string bytes = makeFile(big, nano, snaplen, linktype, recs, cut);
     const std::string path
@@ -273,6 +283,29 @@ void TestBufferedPcap::sameAsLibpcap()
     QCOMPARE(reader.files()[0].readError, expectedError);
     QCOMPARE(reader.files()[0].packets, uint64_t(expected.size()));
     QCOMPARE(reader.files()[0].longRecords, uint64_t(longRecord ? 1 : 0));
+
+    // Plain files are read by the blocks alone, to the end (not handed to libpcap part way).
+    if ((odd == 0 || odd == 5) && linktype == 1) {
+        const int fd = ::open(path.c_str(), O_RDONLY);
+        QVERIFY(fd >= 0);
+        BufferedPcapFile blocks;
+        QVERIFY(blocks.open(fd, static_cast<int>(linktype), snaplen));
+        BufferedPcapFile::Record r;
+        size_t n = 0;
+        while (blocks.next(r)) {
+            QVERIFY(n < expected.size());
+            QCOMPARE(r.tsNs, expected[n].tsNs);
+            QCOMPARE(r.capLen, expected[n].capLen);
+            QCOMPARE(QByteArray(reinterpret_cast<const char *>(r.data), static_cast<qsizetype>(r.capLen)),
+                expected[n].data);
+            QCOMPARE(r.offset, expected[n].offset);
+            ++n;
+        }
+        QCOMPARE(n, expected.size());
+        QCOMPARE(blocks.offset(), uint64_t(bytes.size()));
+        QVERIFY(!blocks.shrank());
+        ::close(fd);
+    }
 }
 
 void TestBufferedPcap::timesAreUnsigned_data()
